@@ -1,0 +1,113 @@
+"""The one error hierarchy of jobtrack.
+
+Every store raises these types and only these; a backend's own exceptions are
+translated (``raise ... from exc``) before they leave the public API. Errors
+subclass the matching builtin where one fits, so ``except ValueError`` and
+``except LookupError`` keep working in code that does not know jobtrack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+
+class JobtrackError(Exception):
+    """Base class of every error jobtrack raises on purpose."""
+
+
+@attrs.frozen
+class FieldError:
+    """One bad field: its name and what is wrong with it."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class ValidationError(JobtrackError, ValueError):
+    """Input was refused. ``errors`` lists every bad field at once."""
+
+    def __init__(self, errors: Iterable[FieldError]) -> None:
+        self.errors: tuple[FieldError, ...] = tuple(errors)
+        if not self.errors:
+            raise ValueError("a ValidationError needs at least one FieldError")
+        super().__init__("; ".join(str(e) for e in self.errors))
+
+    @classmethod
+    def single(cls, field: str, message: str) -> ValidationError:
+        return cls([FieldError(field, message)])
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The names of the bad fields, in the order they were found."""
+        return tuple(e.field for e in self.errors)
+
+
+class NotFoundError(JobtrackError, LookupError):
+    """No such record for this owner. Another owner's record is reported the same way."""
+
+    def __init__(self, kind: str, id: str) -> None:
+        self.kind = kind
+        self.id = id
+        super().__init__(f"{kind} {id!r} not found")
+
+
+class ConflictError(JobtrackError):
+    """The change collides with existing data, e.g. an email already registered."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+class InvalidTransitionError(JobtrackError):
+    """A job cannot move from its current status to the requested one."""
+
+    def __init__(
+        self, job_id: str, current: str, requested: str, allowed: Iterable[str]
+    ) -> None:
+        self.job_id = job_id
+        self.current = current
+        self.requested = requested
+        self.allowed: tuple[str, ...] = tuple(allowed)
+        nexts = ", ".join(self.allowed) if self.allowed else "none, it is final"
+        super().__init__(
+            f"job {job_id!r} cannot move from {current!r} to {requested!r}; "
+            f"allowed next statuses: {nexts}"
+        )
+
+
+class AuthenticationError(JobtrackError):
+    """Login failed. The message never says whether the email or the password was wrong."""
+
+    def __init__(self, message: str = "invalid email or password") -> None:
+        super().__init__(message)
+
+
+class SessionError(AuthenticationError):
+    """A session token was refused. ``reason`` is ``"unknown"``, ``"expired"`` or ``"revoked"``."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"session {reason}; log in again")
+
+
+class StoreError(JobtrackError):
+    """The store itself failed: unreachable, corrupt, busy beyond its timeout."""
+
+
+class SchemaVersionError(StoreError):
+    """The database was written by a newer jobtrack; it was left untouched."""
+
+    def __init__(self, found: int, supported: int) -> None:
+        self.found = found
+        self.supported = supported
+        super().__init__(
+            f"database schema version {found} is newer than this jobtrack supports "
+            f"({supported}); upgrade jobtrack to open it"
+        )

@@ -1,0 +1,100 @@
+"""What a store must implement: repository protocols and the unit of work.
+
+Stores persist and query; the service layer (:mod:`jobtrack_core.service`)
+validates and decides. A store still guards what a database can guard, with
+the same behaviour everywhere:
+
+- ids are unique per kind (:class:`ConflictError` on ``field="id"``), user
+  emails are unique (``field="email"``);
+- every customer and job method is scoped by ``owner_id``; another owner's
+  record is ``None`` / :class:`NotFoundError`, exactly as if it did not exist;
+- a job must reference a customer of its own owner (:class:`NotFoundError`
+  ``("customer", id)`` otherwise);
+- deleting a customer deletes its jobs, deleting a user deletes everything of
+  theirs, and both report what they removed;
+- a unit of work commits when its ``with`` block ends normally and rolls back
+  completely when it raises; units of work nest (the inner one is a savepoint);
+- only :mod:`jobtrack_core.errors` types escape.
+
+The contract suite in :mod:`jobtrack_core.testing` checks all of this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+
+from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
+from jobtrack_core.queries import JobFilter
+
+
+class UserRepository(Protocol):
+    def add(self, user: User) -> None: ...
+    def get(self, user_id: str) -> User | None: ...
+    def get_by_email(self, email: str) -> User | None: ...
+    def update(self, user: User) -> None: ...
+    def delete(self, user_id: str) -> Deleted: ...
+
+
+class CustomerRepository(Protocol):
+    def add(self, customer: Customer) -> None: ...
+    def get(self, owner_id: str, customer_id: str) -> Customer | None: ...
+    def list(self, owner_id: str) -> Sequence[Customer]:
+        """The owner's customers sorted by name, then id."""
+        ...
+
+    def update(self, customer: Customer) -> None: ...
+    def delete(self, owner_id: str, customer_id: str) -> Deleted: ...
+
+
+class JobRepository(Protocol):
+    def add(self, job: Job) -> None: ...
+    def get(self, owner_id: str, job_id: str) -> Job | None: ...
+    def list(self, owner_id: str, where: JobFilter) -> Sequence[Job]:
+        """The owner's jobs matching ``where``, newest first (created_at, then id, descending)."""
+        ...
+
+    def update(self, job: Job) -> None: ...
+    def delete(self, owner_id: str, job_id: str) -> Deleted: ...
+    def revenue(self, owner_id: str) -> Decimal:
+        """Sum of ``actual_cost`` over the owner's paid jobs (a missing cost counts as 0)."""
+        ...
+
+
+class SessionRepository(Protocol):
+    def add(self, session: LoginSession) -> None: ...
+    def get_by_token_hash(self, token_hash: str) -> LoginSession | None: ...
+    def update(self, session: LoginSession) -> None: ...
+    def revoke_all(self, user_id: str, at: datetime, keep: str | None = None) -> int:
+        """Revoke every live session of ``user_id`` except ``keep``; return how many."""
+        ...
+
+    def purge_expired(self, now: datetime) -> int:
+        """Delete every session whose ``expires_at`` is not after ``now``; return how many."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def customers(self) -> CustomerRepository: ...
+    @property
+    def jobs(self) -> JobRepository: ...
+    @property
+    def sessions(self) -> SessionRepository: ...
+
+
+class Store(Protocol):
+    def transaction(self, *, write: bool = True) -> AbstractContextManager[UnitOfWork]:
+        """Open a unit of work, nested inside this thread's current one if there is one.
+
+        ``write=False`` promises that the block only reads, which lets a database
+        run it without taking the write lock.
+        """
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,626 @@
+"""The service layer programs use: :class:`Jobtrack` (accounts and sessions) and
+:class:`Workspace` (one user's customers, jobs and figures).
+
+Every rule lives here or in the modules it calls; stores only persist. Each
+public method runs in one unit of work, so a call that raises has written
+nothing. Wrap several calls in :meth:`Workspace.atomic` to make them one.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from types import TracebackType
+from typing import Any
+
+import attrs
+
+from jobtrack_core.clock import Clock, IdFactory, as_utc, system_clock, uuid4_ids
+from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
+from jobtrack_core.errors import (
+    AuthenticationError,
+    NotFoundError,
+    SessionError,
+    ValidationError,
+)
+from jobtrack_core.passwords import (
+    Argon2Hasher,
+    PasswordHasher,
+    is_outdated,
+    verify_stored,
+    wrap_legacy,
+)
+from jobtrack_core.ports import Store, UnitOfWork
+from jobtrack_core.queries import JobFilter
+from jobtrack_core.status import JobStatus, check_transition
+from jobtrack_core.validation import (
+    CUSTOMER_FIELDS,
+    JOB_FIELDS,
+    Checker,
+    check_password,
+    clean_account,
+    clean_customer,
+    clean_job,
+)
+
+#: What an amount may be given as: ``Decimal("12.50")``, ``12`` or ``"12.50"``; never a float.
+Amount = Decimal | int | str
+
+
+class Unset(enum.Enum):
+    """Marks an argument that was not given, so that ``None`` can mean "clear this field"."""
+
+    UNSET = "UNSET"
+
+
+UNSET = Unset.UNSET
+
+
+def _given(**values: object) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not UNSET}
+
+
+def token_digest(token: str) -> str:
+    """What is stored of a session token: its SHA-256, hex. Tokens carry 256 random bits,
+    so a fast hash is enough; a stolen database gives no usable token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _require_id(field: str, value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValidationError.single(field, "must be a non-empty id string")
+    return value
+
+
+@attrs.frozen
+class SessionPolicy:
+    """How long a login lasts: ``lifetime`` from login (absolute), and optionally
+    ``idle_timeout`` since the last use."""
+
+    lifetime: timedelta = timedelta(hours=24)
+    idle_timeout: timedelta | None = None
+
+
+@attrs.frozen
+class Login:
+    """The result of a successful login. ``token`` is shown here once and never stored."""
+
+    token: str = attrs.field(repr=False)
+    session: LoginSession
+    user: User
+
+
+class Jobtrack:
+    """The entry point: accounts, logins and workspaces over one store.
+
+    >>> from jobtrack_memory import MemoryStore
+    >>> app = Jobtrack(MemoryStore(), hasher=Argon2Hasher.for_tests())
+    >>> user = app.register(email="sam@example.com", password="correct horse", name="Sam")
+    >>> app.login("SAM@example.com", "correct horse").user.id == user.id
+    True
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Clock = system_clock,
+        ids: IdFactory = uuid4_ids,
+        hasher: PasswordHasher | None = None,
+        sessions: SessionPolicy | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.ids = ids
+        self.hasher: PasswordHasher = hasher or Argon2Hasher()
+        self.sessions = sessions or SessionPolicy()
+        self._dummy_hash: str | None = None
+
+    # -- plumbing --------------------------------------------------------------
+    def now(self) -> datetime:
+        return as_utc(self.clock(), "clock()")
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Jobtrack:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- accounts --------------------------------------------------------------
+    def register(
+        self, *, email: str, password: str, name: str, business_name: str | None = None
+    ) -> User:
+        """Create an account. Email is trimmed, lower-cased and must be unused."""
+        try:
+            profile = clean_account({"email": email, "name": name, "business_name": business_name})
+        except ValidationError as exc:
+            errors = list(exc.errors)
+        else:
+            errors = []
+        try:
+            check_password("password", password)
+        except ValidationError as exc:
+            errors.extend(exc.errors)
+        if errors:
+            raise ValidationError(errors)
+        return self._add_user(profile, self.hasher.hash(password), None, None)
+
+    def adopt_legacy_account(
+        self,
+        *,
+        email: str,
+        name: str,
+        sha256_hex: str,
+        business_name: str | None = None,
+        id: str | None = None,
+        created_at: datetime | None = None,
+        updated_at: datetime | None = None,
+    ) -> User:
+        """Bring in a MyJobTrack account with its unsalted SHA-256 hash, protected at once.
+
+        The user logs in with the old password; that first login replaces the
+        protected legacy hash with a direct argon2id hash.
+        """
+        profile = clean_account({"email": email, "name": name, "business_name": business_name})
+        try:
+            stored = wrap_legacy(self.hasher, sha256_hex)
+        except ValueError as exc:
+            raise ValidationError.single("password_hash", str(exc)) from None
+        return self._add_user(profile, stored, id, (created_at, updated_at))
+
+    def _add_user(
+        self,
+        profile: dict[str, Any],
+        password_hash: str,
+        id: str | None,
+        times: tuple[datetime | None, datetime | None] | None,
+    ) -> User:
+        now = self.now()
+        created, updated = times or (None, None)
+        created_at = as_utc(created, "created_at") if created else now
+        user = User(
+            id=id or self.ids(),
+            password_hash=password_hash,
+            created_at=created_at,
+            updated_at=as_utc(updated, "updated_at") if updated else created_at,
+            **profile,
+        )
+        with self.store.transaction() as uow:
+            uow.users.add(user)
+        return user
+
+    def workspace(self, user_id: str) -> Workspace:
+        """The workspace of ``user_id``, for trusted code that already knows who acts."""
+        with self.store.transaction(write=False) as uow:
+            if uow.users.get(_require_id("user_id", user_id)) is None:
+                raise NotFoundError("user", user_id)
+        return Workspace(self, user_id)
+
+    # -- logins and sessions ---------------------------------------------------
+    def login(self, email: str, password: str) -> Login:
+        """Check the password and open a session. Unknown email and wrong password
+        raise the same :class:`AuthenticationError` after the same amount of work."""
+        key = email.strip().lower() if isinstance(email, str) else ""
+        with self.store.transaction(write=False) as uow:
+            user = uow.users.get_by_email(key) if key else None
+        stored = user.password_hash if user else self._dummy()
+        good = isinstance(password, str) and verify_stored(self.hasher, stored, password)
+        if user is None or not good:
+            raise AuthenticationError()
+        new_hash = self.hasher.hash(password) if is_outdated(self.hasher, stored) else None
+        token = secrets.token_urlsafe(32)
+        now = self.now()
+        with self.store.transaction() as uow:
+            current = uow.users.get(user.id)
+            if current is None or current.password_hash != stored:
+                raise AuthenticationError()  # changed or deleted meanwhile
+            if new_hash is not None:
+                current = attrs.evolve(current, password_hash=new_hash, updated_at=now)
+                uow.users.update(current)
+            uow.sessions.purge_expired(now)
+            session = LoginSession(
+                id=self.ids(),
+                user_id=user.id,
+                token_hash=token_digest(token),
+                created_at=now,
+                expires_at=now + self.sessions.lifetime,
+                last_used_at=now,
+            )
+            uow.sessions.add(session)
+        return Login(token, session, current)
+
+    def _dummy(self) -> str:
+        if self._dummy_hash is None:
+            self._dummy_hash = self.hasher.hash(secrets.token_hex(16))
+        return self._dummy_hash
+
+    def authenticate(self, token: str) -> Workspace:
+        """The workspace of the token's user; :class:`SessionError` if unknown, expired, revoked."""
+        if not isinstance(token, str) or not token:
+            raise SessionError("unknown")
+        now = self.now()
+        digest = token_digest(token)
+        with self.store.transaction(write=False) as uow:
+            session = uow.sessions.get_by_token_hash(digest)
+        if session is None:
+            raise SessionError("unknown")
+        if session.revoked_at is not None:
+            raise SessionError("revoked")
+        idle = self.sessions.idle_timeout
+        if now >= session.expires_at or (idle is not None and now >= session.last_used_at + idle):
+            with self.store.transaction() as uow:
+                uow.sessions.update(attrs.evolve(session, expires_at=min(now, session.expires_at)))
+                uow.sessions.purge_expired(now)
+            raise SessionError("expired")
+        if idle is not None:
+            with self.store.transaction() as uow:
+                uow.sessions.update(attrs.evolve(session, last_used_at=now))
+        return Workspace(self, session.user_id, session.id)
+
+    def logout(self, token: str) -> None:
+        """End the token's session at once. An unknown token is ignored."""
+        if not isinstance(token, str) or not token:
+            return
+        with self.store.transaction() as uow:
+            session = uow.sessions.get_by_token_hash(token_digest(token))
+            if session is not None and session.revoked_at is None:
+                uow.sessions.update(attrs.evolve(session, revoked_at=self.now()))
+
+
+class Workspace:
+    """One user's view of the store. Everything here is scoped to ``user_id``:
+    another user's records behave exactly as if they did not exist."""
+
+    def __init__(self, app: Jobtrack, user_id: str, session_id: str | None = None) -> None:
+        self._app = app
+        self.user_id = user_id
+        self.session_id = session_id
+
+    def __repr__(self) -> str:
+        return f"Workspace(user_id={self.user_id!r})"
+
+    @contextmanager
+    def atomic(self) -> Iterator[Workspace]:
+        """Make every call inside the block one unit of work: all of it or none of it."""
+        with self._app.store.transaction():
+            yield self
+
+    def _tx(self, *, write: bool = True) -> AbstractContextManager[UnitOfWork]:
+        return self._app.store.transaction(write=write)
+
+    def _now(self) -> datetime:
+        return self._app.now()
+
+    # -- the account -----------------------------------------------------------
+    @property
+    def user(self) -> User:
+        with self._tx(write=False) as uow:
+            return self._user(uow)
+
+    def _user(self, uow: UnitOfWork) -> User:
+        user = uow.users.get(self.user_id)
+        if user is None:
+            raise NotFoundError("user", self.user_id)
+        return user
+
+    def update_profile(
+        self,
+        *,
+        name: str | Unset = UNSET,
+        business_name: str | Unset | None = UNSET,
+        email: str | Unset = UNSET,
+    ) -> User:
+        """Change name, business name or email (email stays unique, case-insensitively)."""
+        changes = _given(name=name, business_name=business_name, email=email)
+        with self._tx() as uow:
+            user = self._user(uow)
+            current = {"email": user.email, "name": user.name, "business_name": user.business_name}
+            profile = clean_account(current | changes)
+            if profile == current:
+                return user
+            updated = attrs.evolve(user, updated_at=self._now(), **profile)
+            uow.users.update(updated)
+            return updated
+
+    def change_password(self, current_password: str, new_password: str) -> None:
+        """Set a new password. Every other session of this user is revoked."""
+        check_password("new_password", new_password)
+        hasher = self._app.hasher
+        user = self.user
+        if not verify_stored(hasher, user.password_hash, current_password):
+            raise AuthenticationError("current password is wrong")
+        new_hash = hasher.hash(new_password)
+        with self._tx() as uow:
+            now = self._now()
+            uow.users.update(attrs.evolve(self._user(uow), password_hash=new_hash, updated_at=now))
+            uow.sessions.revoke_all(self.user_id, now, keep=self.session_id)
+
+    def logout_everywhere(self) -> int:
+        """Revoke every session of this user, this one included; return how many."""
+        with self._tx() as uow:
+            return uow.sessions.revoke_all(self.user_id, self._now())
+
+    def delete_account(self, password: str) -> Deleted:
+        """Delete this user and everything of theirs. Asks for the password again."""
+        if not verify_stored(self._app.hasher, self.user.password_hash, password):
+            raise AuthenticationError("password is wrong")
+        with self._tx() as uow:
+            return uow.users.delete(self.user_id)
+
+    # -- customers -------------------------------------------------------------
+    def add_customer(
+        self,
+        name: str,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
+        address: str | None = None,
+        business_name: str | None = None,
+        notes: str | None = None,
+        id: str | None = None,
+    ) -> Customer:
+        fields = clean_customer(
+            {
+                "name": name,
+                "email": email,
+                "phone": phone,
+                "address": address,
+                "business_name": business_name,
+                "notes": notes,
+            }
+        )
+        now = self._now()
+        customer = Customer(
+            id=id or self._app.ids(), user_id=self.user_id, created_at=now, updated_at=now, **fields
+        )
+        with self._tx() as uow:
+            self._user(uow)
+            uow.customers.add(customer)
+        return customer
+
+    def get_customer(self, customer_id: str) -> Customer:
+        with self._tx(write=False) as uow:
+            return self._customer(uow, customer_id)
+
+    def _customer(self, uow: UnitOfWork, customer_id: object) -> Customer:
+        found = uow.customers.get(self.user_id, _require_id("customer_id", customer_id))
+        if found is None:
+            raise NotFoundError("customer", str(customer_id))
+        return found
+
+    def list_customers(self) -> Sequence[Customer]:
+        """Every customer of this user, sorted by name."""
+        with self._tx(write=False) as uow:
+            return uow.customers.list(self.user_id)
+
+    def update_customer(
+        self,
+        customer_id: str,
+        *,
+        name: str | Unset = UNSET,
+        email: str | Unset | None = UNSET,
+        phone: str | Unset | None = UNSET,
+        address: str | Unset | None = UNSET,
+        business_name: str | Unset | None = UNSET,
+        notes: str | Unset | None = UNSET,
+    ) -> Customer:
+        """Change some fields; the result is validated exactly like a new customer."""
+        changes = _given(
+            name=name,
+            email=email,
+            phone=phone,
+            address=address,
+            business_name=business_name,
+            notes=notes,
+        )
+        with self._tx() as uow:
+            customer = self._customer(uow, customer_id)
+            current = {f: getattr(customer, f) for f in CUSTOMER_FIELDS}
+            fields = clean_customer(current | changes)
+            if fields == current:
+                return customer
+            updated = attrs.evolve(customer, updated_at=self._now(), **fields)
+            uow.customers.update(updated)
+            return updated
+
+    def delete_customer(self, customer_id: str) -> Deleted:
+        """Delete a customer and all of its jobs; the result says how many jobs went too."""
+        with self._tx() as uow:
+            self._customer(uow, customer_id)
+            return uow.customers.delete(self.user_id, customer_id)
+
+    # -- jobs --------------------------------------------------------------------
+    def create_job(
+        self,
+        customer_id: str,
+        title: str,
+        *,
+        description: str | None = None,
+        estimated_cost: Amount | None = None,
+        estimated_hours: Amount | None = None,
+        due_date: date | str | None = None,
+        actual_cost: Amount | None = None,
+        actual_hours: Amount | None = None,
+        id: str | None = None,
+    ) -> Job:
+        """A new, pending, unpaid job for one of this user's customers."""
+        fields = clean_job(
+            {
+                "customer_id": customer_id,
+                "title": title,
+                "description": description,
+                "estimated_cost": estimated_cost,
+                "estimated_hours": estimated_hours,
+                "due_date": due_date,
+                "actual_cost": actual_cost,
+                "actual_hours": actual_hours,
+            }
+        )
+        now = self._now()
+        job = Job(
+            id=id or self._app.ids(),
+            user_id=self.user_id,
+            status=JobStatus.PENDING,
+            paid=False,
+            paid_at=None,
+            completed_at=None,
+            created_at=now,
+            updated_at=now,
+            **fields,
+        )
+        with self._tx() as uow:
+            self._customer(uow, job.customer_id)
+            uow.jobs.add(job)
+        return job
+
+    def get_job(self, job_id: str) -> Job:
+        with self._tx(write=False) as uow:
+            return self._job(uow, job_id)
+
+    def _job(self, uow: UnitOfWork, job_id: object) -> Job:
+        found = uow.jobs.get(self.user_id, _require_id("job_id", job_id))
+        if found is None:
+            raise NotFoundError("job", str(job_id))
+        return found
+
+    def list_jobs(
+        self,
+        where: JobFilter | None = None,
+        *,
+        status: JobStatus | str | Sequence[JobStatus | str] | None = None,
+        customer_id: str | None = None,
+    ) -> Sequence[Job]:
+        """This user's jobs, newest first. Filter with ``status`` and ``customer_id``, or
+        pass a :class:`JobFilter` for every condition."""
+        if where is None:
+            where = JobFilter(statuses=status, customer_id=customer_id)
+        with self._tx(write=False) as uow:
+            return uow.jobs.list(self.user_id, where)
+
+    def update_job(
+        self,
+        job_id: str,
+        *,
+        customer_id: str | Unset = UNSET,
+        title: str | Unset = UNSET,
+        description: str | Unset | None = UNSET,
+        estimated_cost: Amount | Unset | None = UNSET,
+        actual_cost: Amount | Unset | None = UNSET,
+        estimated_hours: Amount | Unset | None = UNSET,
+        actual_hours: Amount | Unset | None = UNSET,
+        due_date: date | str | Unset | None = UNSET,
+    ) -> Job:
+        """Change some fields; validated exactly like a new job. The customer may change
+        only to another customer of this user. Status and payment have their own calls."""
+        changes = _given(
+            customer_id=customer_id,
+            title=title,
+            description=description,
+            estimated_cost=estimated_cost,
+            actual_cost=actual_cost,
+            estimated_hours=estimated_hours,
+            actual_hours=actual_hours,
+            due_date=due_date,
+        )
+        with self._tx() as uow:
+            job = self._job(uow, job_id)
+            current = {f: getattr(job, f) for f in JOB_FIELDS}
+            fields = clean_job(current | changes)
+            if fields == current:
+                return job
+            if fields["customer_id"] != job.customer_id:
+                self._customer(uow, fields["customer_id"])
+            updated = attrs.evolve(job, updated_at=self._now(), **fields)
+            uow.jobs.update(updated)
+            return updated
+
+    def delete_job(self, job_id: str) -> Deleted:
+        with self._tx() as uow:
+            self._job(uow, job_id)
+            return uow.jobs.delete(self.user_id, job_id)
+
+    def start_job(self, job_id: str) -> Job:
+        """pending -> in_progress."""
+        return self._move(job_id, JobStatus.IN_PROGRESS, {})
+
+    def complete_job(
+        self,
+        job_id: str,
+        *,
+        actual_cost: Amount | Unset | None = UNSET,
+        actual_hours: Amount | Unset | None = UNSET,
+    ) -> Job:
+        """in_progress -> completed, optionally recording what it really cost and took.
+        ``completed_at`` is set now and never changes afterwards."""
+        check = Checker()
+        changes: dict[str, Any] = {}
+        if actual_cost is not UNSET:
+            changes["actual_cost"] = check.amount("actual_cost", actual_cost)
+        if actual_hours is not UNSET:
+            changes["actual_hours"] = check.amount("actual_hours", actual_hours)
+        check.done()
+        return self._move(job_id, JobStatus.COMPLETED, changes)
+
+    def cancel_job(self, job_id: str) -> Job:
+        """pending or in_progress -> cancelled."""
+        return self._move(job_id, JobStatus.CANCELLED, {})
+
+    def _move(self, job_id: str, target: JobStatus, changes: dict[str, Any]) -> Job:
+        with self._tx() as uow:
+            job = self._job(uow, job_id)
+            check_transition(job.id, job.status, target)
+            now = self._now()
+            if target is JobStatus.COMPLETED:
+                changes["completed_at"] = now
+            updated = attrs.evolve(job, status=target, updated_at=now, **changes)
+            uow.jobs.update(updated)
+            return updated
+
+    def mark_paid(self, job_id: str) -> Job:
+        """Record payment, in any status. Marking a paid job paid again changes nothing."""
+        return self._pay(job_id, paid=True)
+
+    def mark_unpaid(self, job_id: str) -> Job:
+        """Undo a payment record, in any status."""
+        return self._pay(job_id, paid=False)
+
+    def _pay(self, job_id: str, *, paid: bool) -> Job:
+        with self._tx() as uow:
+            job = self._job(uow, job_id)
+            if job.paid == paid:
+                return job
+            now = self._now()
+            updated = attrs.evolve(job, paid=paid, paid_at=now if paid else None, updated_at=now)
+            uow.jobs.update(updated)
+            return updated
+
+    # -- figures -----------------------------------------------------------------
+    def revenue(self) -> Decimal:
+        """Sum of actual cost over paid jobs, exact to the cent."""
+        with self._tx(write=False) as uow:
+            return uow.jobs.revenue(self.user_id)
+
+
+__all__ = [
+    "UNSET",
+    "Amount",
+    "Jobtrack",
+    "Login",
+    "SessionPolicy",
+    "Unset",
+    "Workspace",
+    "token_digest",
+]

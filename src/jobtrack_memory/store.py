@@ -1,0 +1,312 @@
+"""An in-memory store with the semantics of a database.
+
+Ids and emails are unique, cascades and tenancy are enforced, and a unit of
+work that raises is rolled back through an undo log, savepoint by savepoint.
+Data is kept per owner, so an operation costs in proportion to the acting
+owner's data, never to the whole store. One lock serialises units of work, so
+a store may be shared by threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, MutableMapping, MutableSet, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal
+from typing import TypeVar
+
+import attrs
+
+from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
+from jobtrack_core.errors import ConflictError, NotFoundError, StoreError
+from jobtrack_core.money import ZERO
+from jobtrack_core.queries import JobFilter
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Data:
+    """Every table and index of the store; mutated only through :class:`_Writer`."""
+
+    def __init__(self) -> None:
+        self.users: dict[str, User] = {}
+        self.user_by_email: dict[str, str] = {}
+        self.customers: dict[str, dict[str, Customer]] = {}  # owner -> id -> customer
+        self.customer_owner: dict[str, str] = {}
+        self.jobs: dict[str, dict[str, Job]] = {}  # owner -> id -> job
+        self.job_owner: dict[str, str] = {}
+        self.jobs_of_customer: dict[str, set[str]] = {}
+        self.sessions: dict[str, LoginSession] = {}
+        self.session_by_token: dict[str, str] = {}
+        self.sessions_of_user: dict[str, set[str]] = {}
+
+
+class _Writer:
+    """Applies changes and records how to undo each of them."""
+
+    def __init__(self) -> None:
+        self.undo: list[Callable[[], None]] = []
+
+    def put(self, mapping: MutableMapping[K, V], key: K, value: V) -> None:
+        if key in mapping:
+            old = mapping[key]
+            self.undo.append(lambda: mapping.__setitem__(key, old))
+        else:
+            self.undo.append(lambda: self._forget(mapping, key))
+        mapping[key] = value
+
+    @staticmethod
+    def _forget(mapping: MutableMapping[K, V], key: K) -> None:
+        del mapping[key]
+
+    def pop(self, mapping: MutableMapping[K, V], key: K) -> V:
+        old = mapping.pop(key)
+        self.undo.append(lambda: mapping.__setitem__(key, old))
+        return old
+
+    def add(self, members: MutableSet[K], item: K) -> None:
+        if item not in members:
+            members.add(item)
+            self.undo.append(lambda: members.discard(item))
+
+    def discard(self, members: MutableSet[K], item: K) -> None:
+        if item in members:
+            members.discard(item)
+            self.undo.append(lambda: members.add(item))
+
+    def rollback_to(self, mark: int) -> None:
+        while len(self.undo) > mark:
+            self.undo.pop()()
+
+
+class _Users:
+    def __init__(self, data: _Data, w: _Writer) -> None:
+        self.d, self.w = data, w
+
+    def add(self, user: User) -> None:
+        if user.id in self.d.users:
+            raise ConflictError("id", f"a user with id {user.id!r} already exists")
+        self._claim_email(user)
+        self.w.put(self.d.users, user.id, user)
+
+    def _claim_email(self, user: User) -> None:
+        holder = self.d.user_by_email.get(user.email)
+        if holder is not None and holder != user.id:
+            raise ConflictError("email", "this email is already registered")
+        self.w.put(self.d.user_by_email, user.email, user.id)
+
+    def get(self, user_id: str) -> User | None:
+        return self.d.users.get(user_id)
+
+    def get_by_email(self, email: str) -> User | None:
+        user_id = self.d.user_by_email.get(email)
+        return None if user_id is None else self.d.users[user_id]
+
+    def update(self, user: User) -> None:
+        old = self.d.users.get(user.id)
+        if old is None:
+            raise NotFoundError("user", user.id)
+        if old.email != user.email:
+            self._claim_email(user)
+            self.w.pop(self.d.user_by_email, old.email)
+        self.w.put(self.d.users, user.id, user)
+
+    def delete(self, user_id: str) -> Deleted:
+        user = self.d.users.get(user_id)
+        if user is None:
+            return Deleted()
+        customers = _Customers(self.d, self.w)
+        removed = Deleted(users=1)
+        for customer_id in list(self.d.customers.get(user_id, {})):
+            removed += customers.delete(user_id, customer_id)
+        for session_id in list(self.d.sessions_of_user.get(user_id, ())):
+            _Sessions(self.d, self.w).delete(session_id)
+            removed += Deleted(sessions=1)
+        self.w.pop(self.d.user_by_email, user.email)
+        self.w.pop(self.d.users, user_id)
+        return removed
+
+
+class _Customers:
+    def __init__(self, data: _Data, w: _Writer) -> None:
+        self.d, self.w = data, w
+
+    def add(self, customer: Customer) -> None:
+        if customer.user_id not in self.d.users:
+            raise NotFoundError("user", customer.user_id)
+        if customer.id in self.d.customer_owner:
+            raise ConflictError("id", f"a customer with id {customer.id!r} already exists")
+        self.w.put(self.d.customer_owner, customer.id, customer.user_id)
+        self.w.put(self.d.customers.setdefault(customer.user_id, {}), customer.id, customer)
+
+    def get(self, owner_id: str, customer_id: str) -> Customer | None:
+        return self.d.customers.get(owner_id, {}).get(customer_id)
+
+    def list(self, owner_id: str) -> Sequence[Customer]:
+        return sorted(self.d.customers.get(owner_id, {}).values(), key=lambda c: (c.name, c.id))
+
+    def update(self, customer: Customer) -> None:
+        mine = self.d.customers.get(customer.user_id, {})
+        if customer.id not in mine:
+            raise NotFoundError("customer", customer.id)
+        self.w.put(mine, customer.id, customer)
+
+    def delete(self, owner_id: str, customer_id: str) -> Deleted:
+        mine = self.d.customers.get(owner_id, {})
+        if customer_id not in mine:
+            return Deleted()
+        jobs = _Jobs(self.d, self.w)
+        removed = Deleted(customers=1)
+        for job_id in list(self.d.jobs_of_customer.get(customer_id, ())):
+            removed += jobs.delete(owner_id, job_id)
+        self.w.pop(mine, customer_id)
+        self.w.pop(self.d.customer_owner, customer_id)
+        return removed
+
+
+class _Jobs:
+    def __init__(self, data: _Data, w: _Writer) -> None:
+        self.d, self.w = data, w
+
+    def _check_customer(self, job: Job) -> None:
+        if job.customer_id not in self.d.customers.get(job.user_id, {}):
+            raise NotFoundError("customer", job.customer_id)
+
+    def add(self, job: Job) -> None:
+        self._check_customer(job)
+        if job.id in self.d.job_owner:
+            raise ConflictError("id", f"a job with id {job.id!r} already exists")
+        self.w.put(self.d.job_owner, job.id, job.user_id)
+        self.w.put(self.d.jobs.setdefault(job.user_id, {}), job.id, job)
+        self.w.add(self.d.jobs_of_customer.setdefault(job.customer_id, set()), job.id)
+
+    def get(self, owner_id: str, job_id: str) -> Job | None:
+        return self.d.jobs.get(owner_id, {}).get(job_id)
+
+    def list(self, owner_id: str, where: JobFilter) -> Sequence[Job]:
+        if where.customer_id is not None:
+            mine = self.d.jobs.get(owner_id, {})
+            ids = self.d.jobs_of_customer.get(where.customer_id, set())
+            candidates: Iterator[Job] = (mine[i] for i in ids if i in mine)
+        else:
+            candidates = iter(self.d.jobs.get(owner_id, {}).values())
+        found = [job for job in candidates if where.matches(job)]
+        found.sort(key=lambda j: (j.created_at, j.id), reverse=True)
+        return found
+
+    def update(self, job: Job) -> None:
+        mine = self.d.jobs.get(job.user_id, {})
+        old = mine.get(job.id)
+        if old is None:
+            raise NotFoundError("job", job.id)
+        self._check_customer(job)
+        if old.customer_id != job.customer_id:
+            self.w.discard(self.d.jobs_of_customer[old.customer_id], job.id)
+            self.w.add(self.d.jobs_of_customer.setdefault(job.customer_id, set()), job.id)
+        self.w.put(mine, job.id, job)
+
+    def delete(self, owner_id: str, job_id: str) -> Deleted:
+        mine = self.d.jobs.get(owner_id, {})
+        job = mine.get(job_id)
+        if job is None:
+            return Deleted()
+        self.w.discard(self.d.jobs_of_customer[job.customer_id], job_id)
+        self.w.pop(mine, job_id)
+        self.w.pop(self.d.job_owner, job_id)
+        return Deleted(jobs=1)
+
+    def revenue(self, owner_id: str) -> Decimal:
+        jobs = self.d.jobs.get(owner_id, {}).values()
+        return sum((j.actual_cost or ZERO for j in jobs if j.paid), ZERO)
+
+
+class _Sessions:
+    def __init__(self, data: _Data, w: _Writer) -> None:
+        self.d, self.w = data, w
+
+    def add(self, session: LoginSession) -> None:
+        if session.user_id not in self.d.users:
+            raise NotFoundError("user", session.user_id)
+        if session.id in self.d.sessions or session.token_hash in self.d.session_by_token:
+            raise ConflictError("id", "this session already exists")
+        self.w.put(self.d.sessions, session.id, session)
+        self.w.put(self.d.session_by_token, session.token_hash, session.id)
+        self.w.add(self.d.sessions_of_user.setdefault(session.user_id, set()), session.id)
+
+    def get_by_token_hash(self, token_hash: str) -> LoginSession | None:
+        session_id = self.d.session_by_token.get(token_hash)
+        return None if session_id is None else self.d.sessions[session_id]
+
+    def update(self, session: LoginSession) -> None:
+        if session.id not in self.d.sessions:
+            raise NotFoundError("session", session.id)
+        self.w.put(self.d.sessions, session.id, session)
+
+    def delete(self, session_id: str) -> None:
+        session = self.w.pop(self.d.sessions, session_id)
+        self.w.pop(self.d.session_by_token, session.token_hash)
+        self.w.discard(self.d.sessions_of_user[session.user_id], session_id)
+
+    def revoke_all(self, user_id: str, at: datetime, keep: str | None = None) -> int:
+        count = 0
+        for session_id in self.d.sessions_of_user.get(user_id, ()):
+            session = self.d.sessions[session_id]
+            if session_id != keep and session.revoked_at is None:
+                self.w.put(self.d.sessions, session_id, attrs.evolve(session, revoked_at=at))
+                count += 1
+        return count
+
+    def purge_expired(self, now: datetime) -> int:
+        expired = [s.id for s in self.d.sessions.values() if s.expires_at <= now]
+        for session_id in expired:
+            self.delete(session_id)
+        return len(expired)
+
+
+class _UnitOfWork:
+    def __init__(self, data: _Data, w: _Writer) -> None:
+        self.users = _Users(data, w)
+        self.customers = _Customers(data, w)
+        self.jobs = _Jobs(data, w)
+        self.sessions = _Sessions(data, w)
+
+
+class MemoryStore:
+    """Everything in this process's memory; gone when the process ends.
+
+    >>> from jobtrack_core import Jobtrack
+    >>> app = Jobtrack(MemoryStore())
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._writer = _Writer()
+        self._uow = _UnitOfWork(_Data(), self._writer)
+        self._depth = 0
+        self._closed = False
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[_UnitOfWork]:
+        with self._lock:
+            if self._closed:
+                raise StoreError("the store is closed")
+            mark = len(self._writer.undo)
+            self._depth += 1
+            try:
+                yield self._uow
+            except BaseException:
+                self._writer.rollback_to(mark)
+                raise
+            finally:
+                self._depth -= 1
+            if self._depth == 0:
+                self._writer.undo.clear()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+
+    def __repr__(self) -> str:
+        return "MemoryStore()"
