@@ -1,0 +1,34 @@
+"""The shared contract suite against the in-memory store."""
+
+from collections.abc import Iterable
+
+import attrs
+
+from jobtrack_core.ports import Store
+from jobtrack_core.testing import StoreContract, differential_machine, reference_machine
+from jobtrack_memory import MemoryStore
+from jobtrack_memory.store import _Data
+
+
+def _records(data: _Data) -> Iterable[object]:
+    yield from data.users.values()
+    for by_id in data.customers.values():
+        yield from by_id.values()
+    for jobs in data.jobs.values():
+        yield from jobs.values()
+    yield from data.sessions.values()
+    yield from data.session_by_token
+
+
+class TestMemoryContract(StoreContract):
+    def make_store(self) -> Store:
+        return MemoryStore()
+
+    def raw_values(self, store: Store) -> Iterable[object]:
+        assert isinstance(store, MemoryStore)
+        for record in _records(store._uow.users.d):
+            yield from attrs.astuple(record) if attrs.has(type(record)) else (record,)
+
+
+TestMemoryMachine = reference_machine(MemoryStore).TestCase
+TestMemoryAgreesWithMemory = differential_machine(MemoryStore, MemoryStore).TestCase
