@@ -21,7 +21,7 @@ The contract suite in :mod:`jobtrack_core.testing` checks all of this.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from decimal import Decimal
@@ -52,6 +52,11 @@ class CustomerRepository(Protocol):
 
 class JobRepository(Protocol):
     def add(self, job: Job) -> None: ...
+    def add_many(self, jobs: Iterable[Job]) -> int:
+        """Add many jobs with the same checks as :meth:`add` (the fast path for imports);
+        return how many. A failure part-way leaves the unit of work to be rolled back."""
+        ...
+
     def get(self, owner_id: str, job_id: str) -> Job | None: ...
     def list(self, owner_id: str, where: JobFilter) -> Sequence[Job]:
         """The owner's jobs matching ``where``, newest first (created_at, then id, descending)."""

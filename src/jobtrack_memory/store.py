@@ -10,7 +10,7 @@ a store may be shared by threads.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, MutableMapping, MutableSet, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, MutableSet, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
@@ -181,6 +181,13 @@ class _Jobs:
         self.w.put(self.d.job_owner, job.id, job.user_id)
         self.w.put(self.d.jobs.setdefault(job.user_id, {}), job.id, job)
         self.w.add(self.d.jobs_of_customer.setdefault(job.customer_id, set()), job.id)
+
+    def add_many(self, jobs: Iterable[Job]) -> int:
+        count = 0
+        for job in jobs:
+            self.add(job)
+            count += 1
+        return count
 
     def get(self, owner_id: str, job_id: str) -> Job | None:
         return self.d.jobs.get(owner_id, {}).get(job_id)

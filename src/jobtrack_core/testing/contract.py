@@ -372,6 +372,29 @@ class StoreContract:
                 raise AssertionError(f"the store let {write} reference a foreign customer")
         assert bob.list_jobs() == [] and alice.list_jobs() == [job]
 
+    @given(count=st.integers(0, 30), foreign_at=st.none() | st.integers(0, 29))
+    def test_add_many_checks_every_job_like_add(self, count: int, foreign_at: int | None) -> None:
+        app, clock, alice, bob = self.two_owners()
+        mine = alice.add_customer("Ada")
+        theirs = bob.add_customer("Bob's")
+        template = alice.create_job(mine.id, "Template", estimated_cost="10")
+        jobs = []
+        for i in range(count):
+            clock.tick()
+            customer = theirs.id if i == foreign_at else mine.id
+            job = attrs.evolve(template, id=f"bulk-{i}", customer_id=customer, created_at=clock())
+            jobs.append(job)
+        before = snapshot([alice, bob])
+        try:
+            with app.store.transaction() as uow:
+                assert uow.jobs.add_many(iter(jobs)) == count
+        except NotFoundError as exc:
+            assert foreign_at is not None and foreign_at < count and exc.kind == "customer"
+            assert snapshot([alice, bob]) == before
+        else:
+            assert foreign_at is None or foreign_at >= count
+            assert list(alice.list_jobs()) == [*reversed(jobs), template]
+
     # -- cascades -------------------------------------------------------------------
     @given(counts=st.lists(st.integers(0, 4), min_size=1, max_size=4))
     def test_deleting_a_customer_deletes_its_jobs(self, counts: list[int]) -> None:
