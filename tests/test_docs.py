@@ -41,7 +41,14 @@ def test_every_page_is_reachable_from_the_index() -> None:
 
 def _modules() -> list[str]:
     names = []
-    for package in ("jobtrack_core", "jobtrack_memory", "jobtrack_sqlite", "jobtrack"):
+    for package in (
+        "jobtrack_core",
+        "jobtrack_memory",
+        "jobtrack_sqlite",
+        "jobtrack_interchange",
+        "jobtrack_postgres",
+        "jobtrack",
+    ):
         module = importlib.import_module(package)
         names.append(package)
         for info in pkgutil.walk_packages(module.__path__, prefix=f"{package}."):

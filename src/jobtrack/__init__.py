@@ -17,6 +17,7 @@ from jobtrack_core import *  # noqa: F403 - the public API, re-exported
 from jobtrack_core import __all__ as _core_all
 from jobtrack_core.clock import Clock, IdFactory, system_clock, uuid4_ids
 from jobtrack_core.passwords import PasswordHasher
+from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.service import Jobtrack, SessionPolicy
 
 
@@ -27,12 +28,21 @@ def connect(
     ids: IdFactory = uuid4_ids,
     hasher: PasswordHasher | None = None,
     sessions: SessionPolicy | None = None,
+    calendar: BusinessCalendar | None = None,
     **store_options: Any,
 ) -> Jobtrack:
-    """Open the store at ``url`` (see :func:`open_store`) and return the service over it."""
+    """Open the store at ``url`` (see :func:`open_store`) and return the service over it.
+
+    The keyword arguments are :class:`Jobtrack`'s; any others go to the store.
+    """
     return Jobtrack(
-        open_store(url, **store_options), clock=clock, ids=ids, hasher=hasher, sessions=sessions
+        open_store(url, **store_options),
+        clock=clock,
+        ids=ids,
+        hasher=hasher,
+        sessions=sessions,
+        calendar=calendar,
     )
 
 
-__all__ = ["connect", "open_store", *_core_all]  # noqa: PLE0604
+__all__ = ["connect", "open_store", *_core_all]

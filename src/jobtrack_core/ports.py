@@ -28,7 +28,15 @@ from decimal import Decimal
 from typing import Protocol
 
 from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
+from jobtrack_core.pagination import JobPosition, JobSort
 from jobtrack_core.queries import JobFilter
+from jobtrack_core.reports import (
+    CustomerAccuracy,
+    CustomerRevenue,
+    CustomerSummary,
+    OwnerTotals,
+    Tally,
+)
 
 
 class UserRepository(Protocol):
@@ -82,6 +90,75 @@ class SessionRepository(Protocol):
         ...
 
 
+class ReportRepository(Protocol):
+    """Figures, pages and searches over one owner's data, computed by the store.
+
+    Every method is scoped by ``owner_id`` and reads only. The service layer
+    turns local periods into UTC instants before it asks, so a store needs no
+    time zone logic; :mod:`jobtrack_core.reference` states what each answer
+    must be, and the contract suite checks it on random data. A store answers
+    from its own indexes and aggregates: the dashboard's figures should not
+    cost in proportion to the owner's number of jobs.
+    """
+
+    def totals(self, owner_id: str) -> OwnerTotals:
+        """Customers, jobs per status, revenue, receivables and pipeline."""
+        ...
+
+    def paid_between(self, owner_id: str, bounds: Sequence[datetime]) -> Sequence[Tally]:
+        """For each pair of neighbours ``bounds[i] <= paid_at < bounds[i + 1]`` (UTC,
+        increasing), the actual cost and number of the paid jobs paid then."""
+        ...
+
+    def jobs_page(
+        self,
+        owner_id: str,
+        where: JobFilter,
+        sort: JobSort,
+        after: JobPosition | None,
+        limit: int,
+    ) -> Sequence[Job]:
+        """Up to ``limit`` jobs matching ``where``, in ``sort`` order, that come after
+        ``after`` (from the start if None); see :mod:`jobtrack_core.pagination`."""
+        ...
+
+    def count_jobs(self, owner_id: str, where: JobFilter) -> int:
+        """How many of the owner's jobs match ``where``."""
+        ...
+
+    def unpaid_completed(
+        self, owner_id: str, completed_before: datetime, limit: int
+    ) -> Sequence[Job]:
+        """Completed, unpaid jobs with ``completed_at`` before the given instant or
+        unknown, unknown first, then oldest completion first, then id; at most ``limit``."""
+        ...
+
+    def customer_summaries(
+        self, owner_id: str, customer_id: str | None = None
+    ) -> Sequence[CustomerSummary]:
+        """Every customer (or just ``customer_id``) with the figures of their jobs,
+        by name then id."""
+        ...
+
+    def revenue_by_customer(
+        self, owner_id: str, paid_from: datetime | None = None, paid_to: datetime | None = None
+    ) -> Sequence[CustomerRevenue]:
+        """Per customer with at least one paid job (paid ``paid_from <= paid_at < paid_to``
+        when the bounds are given; a paid job without ``paid_at`` counts only when no
+        bound is): the actual cost of those jobs. Largest amount first, then name, id."""
+        ...
+
+    def estimate_accuracy(self, owner_id: str) -> Sequence[CustomerAccuracy]:
+        """Per customer with at least one completed job having an estimated and an
+        actual cost or hours: the comparisons, by customer name then id."""
+        ...
+
+    def search_customers(self, owner_id: str, text: str) -> Sequence[Customer]:
+        """Customers with ``text`` in name, email, phone or address (ASCII letters
+        matched ignoring case, as :attr:`JobFilter.text`), by name then id."""
+        ...
+
+
 class UnitOfWork(Protocol):
     @property
     def users(self) -> UserRepository: ...
@@ -91,6 +168,8 @@ class UnitOfWork(Protocol):
     def jobs(self) -> JobRepository: ...
     @property
     def sessions(self) -> SessionRepository: ...
+    @property
+    def reports(self) -> ReportRepository: ...
 
 
 class Store(Protocol):

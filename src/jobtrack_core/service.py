@@ -11,12 +11,12 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -28,6 +28,8 @@ from jobtrack_core.errors import (
     SessionError,
     ValidationError,
 )
+from jobtrack_core.money import MoneyError, parse_amount
+from jobtrack_core.pagination import MAX_PAGE_SIZE, JobPosition, JobSort, Page, page_of
 from jobtrack_core.passwords import (
     Argon2Hasher,
     PasswordHasher,
@@ -35,8 +37,18 @@ from jobtrack_core.passwords import (
     verify_stored,
     wrap_legacy,
 )
+from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.ports import Store, UnitOfWork
 from jobtrack_core.queries import JobFilter
+from jobtrack_core.reports import (
+    Accuracy,
+    CustomerRevenue,
+    CustomerSummary,
+    Dashboard,
+    EstimateReport,
+    PeriodRevenue,
+    Reminders,
+)
 from jobtrack_core.status import JobStatus, check_transition
 from jobtrack_core.validation import (
     CUSTOMER_FIELDS,
@@ -113,12 +125,15 @@ class Jobtrack:
         ids: IdFactory = uuid4_ids,
         hasher: PasswordHasher | None = None,
         sessions: SessionPolicy | None = None,
+        calendar: BusinessCalendar | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.ids = ids
         self.hasher: PasswordHasher = hasher or Argon2Hasher()
         self.sessions = sessions or SessionPolicy()
+        #: The business's time zone and first day of the week, for every report.
+        self.calendar = calendar or BusinessCalendar()
         self._dummy_hash: str | None = None
 
     # -- plumbing --------------------------------------------------------------
@@ -612,6 +627,271 @@ class Workspace:
         """Sum of actual cost over paid jobs, exact to the cent."""
         with self._tx(write=False) as uow:
             return uow.jobs.revenue(self.user_id)
+
+    # -- reports, lists and search -------------------------------------------------
+    # Every figure below is computed by the store from its own indexes and totals;
+    # the service turns the business's local periods into UTC instants first.
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        """The business's time zone and first day of the week (set on :class:`Jobtrack`)."""
+        return self._app.calendar
+
+    def today(self) -> date:
+        """The business's local date now."""
+        return self.calendar.local_date(self._now())
+
+    def dashboard(
+        self,
+        *,
+        upcoming_days: int = 7,
+        recent: int = 10,
+        today_limit: int = 10,
+        upcoming_limit: int = 20,
+        overdue_limit: int = 20,
+    ) -> Dashboard:
+        """The start page's figures and lists, read in one unit of work; see :class:`Dashboard`."""
+        check = Checker()
+        upcoming_days = _whole(check, "upcoming_days", upcoming_days, 0, MAX_DAYS)
+        limits = {
+            name: _whole(check, name, value, 0, MAX_PAGE_SIZE)
+            for name, value in (
+                ("recent", recent),
+                ("today_limit", today_limit),
+                ("upcoming_limit", upcoming_limit),
+                ("overdue_limit", overdue_limit),
+            )
+        }
+        check.done()
+        cal = self.calendar
+        today = cal.local_date(self._now())
+        week, month = cal.week_of(today), cal.month_of(today)
+        overdue = JobFilter(statuses=OPEN_STATUSES, due_to=today - timedelta(days=1))
+        with self._tx(write=False) as uow:
+            reports = uow.reports
+            totals = reports.totals(self.user_id)
+            (this_week,) = reports.paid_between(self.user_id, (week.start_at, week.end_at))
+            (this_month,) = reports.paid_between(self.user_id, (month.start_at, month.end_at))
+
+            def listed(where: JobFilter, sort: JobSort, limit: int) -> tuple[Job, ...]:
+                if limit == 0:
+                    return ()
+                return tuple(reports.jobs_page(self.user_id, where, sort, None, limit))
+
+            return Dashboard(
+                today=today,
+                timezone=cal.timezone,
+                customers=totals.customers,
+                jobs=totals.statuses.total,
+                statuses=totals.statuses,
+                revenue=totals.revenue,
+                receivables=totals.receivables,
+                pipeline=totals.pipeline,
+                this_week=PeriodRevenue(week, this_week),
+                this_month=PeriodRevenue(month, this_month),
+                due_today=listed(
+                    JobFilter(statuses=NOT_CANCELLED, due_from=today, due_to=today),
+                    JobSort.DUE,
+                    limits["today_limit"],
+                ),
+                recent=listed(JobFilter(), JobSort.UPDATED, limits["recent"]),
+                upcoming=listed(
+                    JobFilter(
+                        statuses=OPEN_STATUSES,
+                        due_from=today,
+                        due_to=today + timedelta(days=upcoming_days),
+                    ),
+                    JobSort.DUE,
+                    limits["upcoming_limit"],
+                ),
+                overdue=listed(overdue, JobSort.DUE, limits["overdue_limit"]),
+                overdue_count=reports.count_jobs(self.user_id, overdue),
+            )
+
+    def revenue_between(self, start: date | str, end: date | str) -> PeriodRevenue:
+        """Revenue by payment date over the local days ``start`` (included) to ``end``
+        (excluded)."""
+        check = Checker()
+        first = check.due_date("start", start)
+        last = check.due_date("end", end)
+        if start is None or end is None:
+            check.fail("start" if start is None else "end", "is required")
+        check.done()
+        assert first is not None and last is not None
+        if last < first:
+            raise ValidationError.single("end", "must not be before start")
+        period = _period(lambda: self.calendar.period(first, last))
+        with self._tx(write=False) as uow:
+            (tally,) = uow.reports.paid_between(self.user_id, (period.start_at, period.end_at))
+        return PeriodRevenue(period, tally)
+
+    def revenue_by_month(self, year: int | None = None) -> tuple[PeriodRevenue, ...]:
+        """Revenue by payment date for each of the twelve months of ``year`` (this year
+        by default), January first; months without payments show zero."""
+        year = self.today().year if year is None else _year(year)
+        months = _period(lambda: self.calendar.months(year))
+        bounds = [m.start_at for m in months] + [months[-1].end_at]
+        with self._tx(write=False) as uow:
+            tallies = uow.reports.paid_between(self.user_id, bounds)
+        return tuple(PeriodRevenue(m, t) for m, t in zip(months, tallies, strict=True))
+
+    def revenue_by_customer(self, year: int | None = None) -> Sequence[CustomerRevenue]:
+        """Per customer, the actual cost of their paid jobs: all time, or paid in ``year``
+        (local dates). Largest first; customers without paid jobs are left out."""
+        paid_from = paid_to = None
+        if year is not None:
+            period = _period(lambda: self.calendar.year(_year(year)))
+            paid_from, paid_to = period.start_at, period.end_at
+        with self._tx(write=False) as uow:
+            return uow.reports.revenue_by_customer(self.user_id, paid_from, paid_to)
+
+    def customer_summaries(self) -> Sequence[CustomerSummary]:
+        """Every customer with job count, unpaid amount and more, sorted by name."""
+        with self._tx(write=False) as uow:
+            return uow.reports.customer_summaries(self.user_id)
+
+    def customer_stats(self, customer_id: str) -> CustomerSummary:
+        """One customer's figures: jobs, completed, earned, unpaid, average job value,
+        last job date."""
+        with self._tx(write=False) as uow:
+            self._customer(uow, customer_id)
+            (summary,) = uow.reports.customer_summaries(self.user_id, customer_id)
+            return summary
+
+    def customer_history(
+        self, customer_id: str, *, limit: int = 50, after: str | None = None
+    ) -> Page[Job]:
+        """A customer's jobs, newest first, a page at a time (pass ``page.next`` as ``after``)."""
+        with self._tx(write=False) as uow:
+            self._customer(uow, customer_id)
+            return self._page(uow, JobFilter(customer_id=customer_id), JobSort.NEWEST, limit, after)
+
+    def list_jobs_page(
+        self,
+        where: JobFilter | None = None,
+        *,
+        sort: JobSort | str = JobSort.NEWEST,
+        limit: int = 50,
+        after: str | None = None,
+    ) -> Page[Job]:
+        """One page of this user's jobs matching ``where``, in ``sort`` order.
+
+        Pass the returned ``page.next`` as ``after`` to read the next page; it stays
+        correct while jobs are added and removed (see :mod:`jobtrack_core.pagination`).
+        """
+        try:
+            order = JobSort(sort)
+        except ValueError:
+            choices = ", ".join(repr(s.value) for s in JobSort)
+            raise ValidationError.single("sort", f"must be one of {choices}") from None
+        with self._tx(write=False) as uow:
+            return self._page(uow, where or JobFilter(), order, limit, after)
+
+    def _page(
+        self, uow: UnitOfWork, where: JobFilter, sort: JobSort, limit: int, after: str | None
+    ) -> Page[Job]:
+        check = Checker()
+        size = _whole(check, "limit", limit, 1, MAX_PAGE_SIZE)
+        check.done()
+        position = None if after is None else JobPosition.decode(after, sort)
+        found = uow.reports.jobs_page(self.user_id, where, sort, position, size + 1)
+        return page_of(found, sort, size)
+
+    def search_customers(self, text: str) -> Sequence[Customer]:
+        """Customers with ``text`` in name, email, phone or address, ignoring the case of
+        ASCII letters; sorted by name. Empty text finds every customer."""
+        if not isinstance(text, str):
+            raise ValidationError.single("text", "must be text")
+        with self._tx(write=False) as uow:
+            return uow.reports.search_customers(self.user_id, text)
+
+    def estimate_accuracy(self) -> EstimateReport:
+        """Actual against estimated cost and hours of completed jobs, overall and per
+        customer; see :class:`Accuracy`."""
+        with self._tx(write=False) as uow:
+            per_customer = tuple(uow.reports.estimate_accuracy(self.user_id))
+        overall = sum((c.accuracy for c in per_customer), Accuracy())
+        return EstimateReport(overall, per_customer)
+
+    def job_accuracy(self, job_id: str) -> Accuracy:
+        """One job's estimate accuracy (counts nothing until it is completed)."""
+        return Accuracy.of_job(self.get_job(job_id))
+
+    def reminders(
+        self,
+        *,
+        unpaid_days: int = 7,
+        owing_over: Amount = Decimal(500),
+        idle_days: int = 30,
+        limit: int = 50,
+    ) -> Reminders:
+        """What needs attention: late payments, customers owing much, idle customers,
+        jobs due today and tomorrow; see :class:`Reminders`."""
+        check = Checker()
+        unpaid_days = _whole(check, "unpaid_days", unpaid_days, 0, MAX_DAYS)
+        idle_days = _whole(check, "idle_days", idle_days, 0, MAX_DAYS)
+        limit = _whole(check, "limit", limit, 0, MAX_PAGE_SIZE)
+        try:
+            threshold = parse_amount(owing_over)
+        except MoneyError as exc:
+            check.fail("owing_over", str(exc))
+        check.done()
+        now = self._now()
+        today = self.calendar.local_date(now)
+        idle_cutoff = now - timedelta(days=idle_days)
+        soon = JobFilter(statuses=OPEN_STATUSES, due_from=today, due_to=today + timedelta(days=1))
+        with self._tx(write=False) as uow:
+            reports = uow.reports
+            unpaid = reports.unpaid_completed(
+                self.user_id, now - timedelta(days=unpaid_days), limit
+            )
+            summaries = reports.customer_summaries(self.user_id)
+            due_soon = reports.jobs_page(self.user_id, soon, JobSort.DUE, None, limit)
+        owing = sorted(
+            (s for s in summaries if s.unpaid > threshold),
+            key=lambda s: (-s.unpaid, s.customer.name, s.customer.id),
+        )
+        idle = sorted(
+            (s for s in summaries if s.last_activity < idle_cutoff),
+            key=lambda s: (s.last_activity, s.customer.name, s.customer.id),
+        )
+        return Reminders(
+            today=today,
+            unpaid_jobs=tuple(unpaid[:limit]),
+            owing_customers=tuple(owing[:limit]),
+            idle_customers=tuple(idle[:limit]),
+            due_soon=tuple(due_soon[:limit]) if limit else (),
+        )
+
+
+#: Pending and in progress: the statuses of work still to do.
+OPEN_STATUSES = frozenset({JobStatus.PENDING, JobStatus.IN_PROGRESS})
+NOT_CANCELLED = frozenset(JobStatus) - {JobStatus.CANCELLED}
+#: The longest span, in days, a report option accepts (about a century).
+MAX_DAYS = 36_500
+MIN_YEAR, MAX_YEAR = 1900, 9998
+_P = TypeVar("_P")
+
+
+def _whole(check: Checker, field: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        check.fail(field, f"must be a whole number from {low} to {high}")
+        return low
+    return value
+
+
+def _year(value: object) -> int:
+    check = Checker()
+    year = _whole(check, "year", value, MIN_YEAR, MAX_YEAR)
+    check.done()
+    return year
+
+
+def _period(make: Callable[[], _P]) -> _P:
+    try:
+        return make()
+    except (OverflowError, ValueError) as exc:
+        raise ValidationError.single("period", f"is out of the supported range ({exc})") from None
 
 
 __all__ = [

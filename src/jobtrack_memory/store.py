@@ -20,8 +20,10 @@ import attrs
 
 from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
 from jobtrack_core.errors import ConflictError, NotFoundError, StoreError
-from jobtrack_core.money import ZERO
+from jobtrack_core.money import from_minor
 from jobtrack_core.queries import JobFilter
+from jobtrack_memory.indexes import OwnerIndex
+from jobtrack_memory.reports import MemoryReports
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -37,7 +39,7 @@ class _Data:
         self.customer_owner: dict[str, str] = {}
         self.jobs: dict[str, dict[str, Job]] = {}  # owner -> id -> job
         self.job_owner: dict[str, str] = {}
-        self.jobs_of_customer: dict[str, set[str]] = {}
+        self.indexes: dict[str, OwnerIndex] = {}  # owner -> sorted keys and totals
         self.sessions: dict[str, LoginSession] = {}
         self.session_by_token: dict[str, str] = {}
         self.sessions_of_user: dict[str, set[str]] = {}
@@ -76,9 +78,38 @@ class _Writer:
             members.discard(item)
             self.undo.append(lambda: members.add(item))
 
+    def job(self, index: OwnerIndex, old: Job | None, new: Job | None) -> None:
+        """Account for a job change in an owner's index; undone by the inverse change."""
+        index.change(old, new)
+        self.undo.append(lambda: index.change(new, old))
+
+    def new_jobs(self, data: _Data, index: OwnerIndex, added: list[Job]) -> None:
+        """Index many jobs just stored (by ``add_many``); undone all together."""
+        index.add_many(added)
+
+        def undo() -> None:
+            for job in reversed(added):
+                index.change(job, None)
+                del data.jobs[job.user_id][job.id]
+                del data.job_owner[job.id]
+
+        self.undo.append(undo)
+
+    def customer(self, index: OwnerIndex, old: Customer | None, new: Customer | None) -> None:
+        index.change_customer(old, new)
+        self.undo.append(lambda: index.change_customer(new, old))
+
     def rollback_to(self, mark: int) -> None:
         while len(self.undo) > mark:
             self.undo.pop()()
+
+
+def _index(data: _Data, owner_id: str) -> OwnerIndex:
+    """The owner's index, made empty on first use (an index never holds another owner)."""
+    index = data.indexes.get(owner_id)
+    if index is None:
+        index = data.indexes[owner_id] = OwnerIndex()
+    return index
 
 
 class _Users:
@@ -140,18 +171,22 @@ class _Customers:
             raise ConflictError("id", f"a customer with id {customer.id!r} already exists")
         self.w.put(self.d.customer_owner, customer.id, customer.user_id)
         self.w.put(self.d.customers.setdefault(customer.user_id, {}), customer.id, customer)
+        self.w.customer(_index(self.d, customer.user_id), None, customer)
 
     def get(self, owner_id: str, customer_id: str) -> Customer | None:
         return self.d.customers.get(owner_id, {}).get(customer_id)
 
     def list(self, owner_id: str) -> Sequence[Customer]:
-        return sorted(self.d.customers.get(owner_id, {}).values(), key=lambda c: (c.name, c.id))
+        mine = self.d.customers.get(owner_id, {})
+        return [mine[i] for i in _index(self.d, owner_id).customers_by_name.ids()]
 
     def update(self, customer: Customer) -> None:
         mine = self.d.customers.get(customer.user_id, {})
-        if customer.id not in mine:
+        old = mine.get(customer.id)
+        if old is None:
             raise NotFoundError("customer", customer.id)
         self.w.put(mine, customer.id, customer)
+        self.w.customer(_index(self.d, customer.user_id), old, customer)
 
     def delete(self, owner_id: str, customer_id: str) -> Deleted:
         mine = self.d.customers.get(owner_id, {})
@@ -159,10 +194,12 @@ class _Customers:
             return Deleted()
         jobs = _Jobs(self.d, self.w)
         removed = Deleted(customers=1)
-        for job_id in list(self.d.jobs_of_customer.get(customer_id, ())):
+        index = _index(self.d, owner_id)
+        for job_id in list(index.customer_totals[customer_id].history.ids()):
             removed += jobs.delete(owner_id, job_id)
-        self.w.pop(mine, customer_id)
+        old = self.w.pop(mine, customer_id)
         self.w.pop(self.d.customer_owner, customer_id)
+        self.w.customer(index, old, None)
         return removed
 
 
@@ -180,28 +217,37 @@ class _Jobs:
             raise ConflictError("id", f"a job with id {job.id!r} already exists")
         self.w.put(self.d.job_owner, job.id, job.user_id)
         self.w.put(self.d.jobs.setdefault(job.user_id, {}), job.id, job)
-        self.w.add(self.d.jobs_of_customer.setdefault(job.customer_id, set()), job.id)
+        self.w.job(_index(self.d, job.user_id), None, job)
 
     def add_many(self, jobs: Iterable[Job]) -> int:
+        added: dict[str, list[Job]] = {}  # owner -> new jobs, indexed together at the end
         count = 0
-        for job in jobs:
-            self.add(job)
-            count += 1
+        try:
+            for job in jobs:
+                self._check_customer(job)
+                if job.id in self.d.job_owner:
+                    raise ConflictError("id", f"a job with id {job.id!r} already exists")
+                self.d.job_owner[job.id] = job.user_id
+                self.d.jobs.setdefault(job.user_id, {})[job.id] = job
+                added.setdefault(job.user_id, []).append(job)
+                count += 1
+        finally:
+            for owner_id, mine in added.items():
+                self.w.new_jobs(self.d, _index(self.d, owner_id), mine)
         return count
 
     def get(self, owner_id: str, job_id: str) -> Job | None:
         return self.d.jobs.get(owner_id, {}).get(job_id)
 
     def list(self, owner_id: str, where: JobFilter) -> Sequence[Job]:
+        mine = self.d.jobs.get(owner_id, {})
+        index = _index(self.d, owner_id)
         if where.customer_id is not None:
-            mine = self.d.jobs.get(owner_id, {})
-            ids = self.d.jobs_of_customer.get(where.customer_id, set())
-            candidates: Iterator[Job] = (mine[i] for i in ids if i in mine)
+            totals = index.customer_totals.get(where.customer_id)
+            ids = totals.history.ids(reverse=True) if totals else iter(())
         else:
-            candidates = iter(self.d.jobs.get(owner_id, {}).values())
-        found = [job for job in candidates if where.matches(job)]
-        found.sort(key=lambda j: (j.created_at, j.id), reverse=True)
-        return found
+            ids = index.sorted["newest"].ids(reverse=True)
+        return [job for job in (mine[i] for i in ids) if where.matches(job)]
 
     def update(self, job: Job) -> None:
         mine = self.d.jobs.get(job.user_id, {})
@@ -209,24 +255,21 @@ class _Jobs:
         if old is None:
             raise NotFoundError("job", job.id)
         self._check_customer(job)
-        if old.customer_id != job.customer_id:
-            self.w.discard(self.d.jobs_of_customer[old.customer_id], job.id)
-            self.w.add(self.d.jobs_of_customer.setdefault(job.customer_id, set()), job.id)
         self.w.put(mine, job.id, job)
+        self.w.job(_index(self.d, job.user_id), old, job)
 
     def delete(self, owner_id: str, job_id: str) -> Deleted:
         mine = self.d.jobs.get(owner_id, {})
         job = mine.get(job_id)
         if job is None:
             return Deleted()
-        self.w.discard(self.d.jobs_of_customer[job.customer_id], job_id)
         self.w.pop(mine, job_id)
         self.w.pop(self.d.job_owner, job_id)
+        self.w.job(_index(self.d, owner_id), job, None)
         return Deleted(jobs=1)
 
     def revenue(self, owner_id: str) -> Decimal:
-        jobs = self.d.jobs.get(owner_id, {}).values()
-        return sum((j.actual_cost or ZERO for j in jobs if j.paid), ZERO)
+        return from_minor(_index(self.d, owner_id).revenue[0])
 
 
 class _Sessions:
@@ -278,6 +321,7 @@ class _UnitOfWork:
         self.customers = _Customers(data, w)
         self.jobs = _Jobs(data, w)
         self.sessions = _Sessions(data, w)
+        self.reports = MemoryReports(data.jobs, data.customers, data.indexes)
 
 
 class MemoryStore:

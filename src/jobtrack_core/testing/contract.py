@@ -43,6 +43,7 @@ from jobtrack_core.service import Jobtrack, SessionPolicy, Workspace
 from jobtrack_core.status import TRANSITIONS, JobStatus
 from jobtrack_core.testing import strategies as js
 from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
+from jobtrack_core.testing.reports_contract import ReportContract
 
 
 def snapshot(workspaces: Sequence[Workspace]) -> list[Any]:
@@ -57,7 +58,7 @@ def snapshot(workspaces: Sequence[Workspace]) -> list[Any]:
     return seen
 
 
-class StoreContract:
+class StoreContract(ReportContract):
     """The shared contract suite. See the module docstring for how to use it."""
 
     def make_store(self) -> Store:

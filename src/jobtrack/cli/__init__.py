@@ -1,0 +1,88 @@
+"""The ``jobtrack`` command. Run ``jobtrack --help``; the guide is ``docs/cli.md``.
+
+:func:`main` runs one command and returns its exit status: 0 when it did what
+was asked, 1 when it was refused (invalid input, not found, a transition that
+is not allowed, a wrong password, not logged in), 2 when it was called wrongly.
+Refusals print one line on stderr and never a traceback; so do unexpected
+errors (exit status 1), unless ``JOBTRACK_DEBUG=1`` asks for the traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Sequence
+
+from jobtrack.cli import output
+from jobtrack.cli.context import CliError, Context
+from jobtrack_core.errors import JobtrackError, ValidationError
+
+#: Set to 1 to get a traceback instead of a one-line message on unexpected errors.
+ENV_DEBUG = "JOBTRACK_DEBUG"
+
+
+def _field(name: str) -> str:
+    """``estimated_cost`` reads as "estimated cost"; paths (``jobs[3].due_date``) stay as is."""
+    return name.replace("_", " ") if re.fullmatch(r"[a-z_]+", name) else name
+
+
+def describe(error: JobtrackError) -> str:
+    """One line saying what is wrong.
+
+    >>> describe(ValidationError.single("estimated_cost", "must not be negative"))
+    'invalid input: estimated cost must not be negative'
+    """
+    if isinstance(error, ValidationError):
+        problems = "; ".join(f"{_field(e.field)} {e.message}" for e in error.errors)
+        return f"invalid input: {problems}"
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``jobtrack`` with ``argv`` (default: the process arguments); return the exit status."""
+    from jobtrack.cli.parser import PROG, build_parser
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.handler is None:
+        args.help_of.print_help(sys.stderr)
+        return 2
+    context = Context(args)
+    try:
+        output.use_zone(context.calendar.zone)
+        status = args.handler(context, args)
+        sys.stdout.flush()
+    except CliError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return exc.status
+    except JobtrackError as exc:
+        print(f"{PROG}: {describe(exc)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `jobtrack job list | head`): not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except OSError as exc:  # a file that cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{PROG}: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        if os.environ.get(ENV_DEBUG):
+            raise
+        print(
+            f"{PROG}: unexpected error: {type(exc).__name__}: {exc} "
+            f"(set {ENV_DEBUG}=1 to see where)",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        context.close()
+    return status or 0
+
+
+__all__ = ["main"]

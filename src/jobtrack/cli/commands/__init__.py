@@ -1,0 +1,1 @@
+"""The command areas of ``jobtrack``: each module adds its subcommands and handlers."""

@@ -1,0 +1,261 @@
+"""``jobtrack customer ...``: add, list, show, edit, delete and search customers."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from jobtrack.cli import prompts, refs
+from jobtrack.cli.context import Context, UsageError
+from jobtrack.cli.jsonable import to_data
+from jobtrack.cli.output import (
+    Column,
+    day,
+    moment,
+    money,
+    note,
+    render_table,
+    short_id,
+    write,
+    write_json,
+)
+from jobtrack.cli.parser import command, group, positive_int
+from jobtrack.cli.render import customer_fields, job_table
+from jobtrack_core.reports import CustomerSummary
+from jobtrack_core.service import UNSET
+
+if TYPE_CHECKING:
+    from jobtrack.cli.parser import Subparsers
+
+FIELDS = ("name", "email", "phone", "address", "business_name", "notes")
+
+
+def add(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    customer = workspace.add_customer(
+        args.name,
+        email=args.email,
+        phone=args.phone,
+        address=args.address,
+        business_name=args.business_name,
+        notes=args.notes,
+    )
+    if ctx.json:
+        write_json(to_data(customer))
+    else:
+        write(f"Added customer {short_id(customer.id)} {customer.name}.")
+
+
+def _summary_rows(summaries: Sequence[CustomerSummary]) -> list[list[object]]:
+    return [
+        [
+            short_id(s.customer.id),
+            s.customer.name,
+            s.customer.phone,
+            s.customer.email,
+            s.jobs,
+            money(s.unpaid),
+            day(s.last_job_at.date()) if s.last_job_at else None,
+        ]
+        for s in summaries
+    ]
+
+
+_SUMMARY_COLUMNS = (
+    Column("ID"),
+    Column("Name", max_width=28),
+    Column("Phone"),
+    Column("Email", max_width=32),
+    Column("Jobs", right=True),
+    Column("Unpaid", right=True),
+    Column("Last job"),
+)
+
+
+def list_(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    summaries = workspace.customer_summaries()
+    if ctx.json:
+        write_json(to_data(list(summaries)))
+        return
+    if not summaries:
+        write("No customers yet. Add one with: jobtrack customer add NAME")
+        return
+    write(render_table(_SUMMARY_COLUMNS, _summary_rows(summaries)))
+
+
+def search(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    found = workspace.search_customers(args.text)
+    if ctx.json:
+        write_json(to_data(list(found)))
+        return
+    if not found:
+        write(f"No customer matches {args.text!r}.")
+        return
+    columns = [
+        Column("ID"),
+        Column("Name", max_width=28),
+        Column("Phone"),
+        Column("Email", max_width=32),
+        Column("Address", max_width=40),
+    ]
+    rows = [[short_id(c.id), c.name, c.phone, c.email, c.address] for c in found]
+    write(render_table(columns, rows))
+
+
+def show(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    customer = refs.customer(workspace, args.customer)
+    stats = workspace.customer_stats(customer.id)
+    history = workspace.customer_history(customer.id, limit=args.limit)
+    if ctx.json:
+        write_json(
+            {
+                "summary": to_data(stats),
+                "average_job_value": to_data(stats.average_job_value),
+                "jobs": to_data(list(history.items)),
+                "next": history.next,
+            }
+        )
+        return
+    figures: list[tuple[str, object]] = [
+        ("Jobs", f"{stats.jobs} ({stats.completed} completed)"),
+        ("Earned", money(stats.earned)),
+        ("Unpaid", money(stats.unpaid)),
+        ("Average job", money(stats.average_job_value)),
+        ("Last job", moment(stats.last_job_at)),
+    ]
+    write(customer_fields(customer, figures))
+    if history.items:
+        write()
+        write(job_table(history.items, {customer.id: customer.name}, workspace.today()))
+    if history.next:
+        note(
+            f"Older jobs: jobtrack job list --customer {short_id(customer.id)} --after "
+            f"{history.next}"
+        )
+
+
+def edit(ctx: Context, args: argparse.Namespace) -> None:
+    changes = {f: getattr(args, f) for f in FIELDS if getattr(args, f) is not None}
+    if not changes:
+        raise UsageError(
+            "nothing to change: give at least one of --name, --email, --phone, --address, "
+            "--business-name, --notes"
+        )
+    workspace = ctx.workspace()
+    customer = refs.customer(workspace, args.customer)
+    updated = workspace.update_customer(customer.id, **{f: changes.get(f, UNSET) for f in FIELDS})
+    if ctx.json:
+        write_json(to_data(updated))
+    else:
+        write(customer_fields(updated))
+
+
+def delete(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    customer = refs.customer(workspace, args.customer)
+    jobs = len(workspace.list_jobs(customer_id=customer.id))
+    if jobs:
+        prompts.confirm(
+            f"Delete {customer.name} and their {jobs} job{'s' if jobs != 1 else ''}?",
+            assume_yes=args.yes,
+        )
+    deleted = workspace.delete_customer(customer.id)
+    if ctx.json:
+        write_json(to_data(deleted))
+        return
+    write(
+        f"Deleted customer {customer.name} and {deleted.jobs} job"
+        f"{'s' if deleted.jobs != 1 else ''}."
+    )
+
+
+def _fields(parser: argparse.ArgumentParser, *, name: bool) -> None:
+    if name:
+        parser.add_argument("--name", help="the customer's name")
+    parser.add_argument("--email", help="email address")
+    parser.add_argument("--phone", help="phone number")
+    parser.add_argument("--address", help="postal address (may span lines)")
+    parser.add_argument("--business-name", metavar="NAME", help="the customer's business")
+    parser.add_argument("--notes", help="anything worth remembering")
+
+
+_REF_HELP = "the customer: its id or name, or the start of either"
+
+
+def register(subparsers: Subparsers) -> None:
+    """``jobtrack customer ...``."""
+    customers = group(
+        subparsers,
+        "customer",
+        help="add, list, show, edit, delete and search customers",
+        description=(
+            "Your customers. Refer to one by its id (the first characters shown in\n"
+            "tables are enough) or by its exact name."
+        ),
+    )
+    parser = command(customers, "add", add, help="add a customer", json=True)
+    parser.add_argument("name", metavar="NAME", help="the customer's name")
+    _fields(parser, name=False)
+
+    command(
+        customers,
+        "list",
+        list_,
+        help="list customers with what they owe",
+        description="Every customer, by name, with their number of jobs and unpaid amount.",
+        json=True,
+    )
+
+    parser = command(
+        customers,
+        "show",
+        show,
+        help="show a customer, their figures and their jobs",
+        json=True,
+    )
+    parser.add_argument("customer", metavar="CUSTOMER", help=_REF_HELP)
+    parser.add_argument(
+        "--limit",
+        type=positive_int,
+        default=20,
+        metavar="N",
+        help="show the newest N jobs (default 20)",
+    )
+
+    parser = command(
+        customers,
+        "search",
+        search,
+        help="find customers by name, email, phone or address",
+        json=True,
+    )
+    parser.add_argument("text", metavar="TEXT", help="text to look for (any case)")
+
+    parser = command(
+        customers,
+        "edit",
+        edit,
+        help="change a customer's details",
+        description="Change some fields of a customer; an empty value clears a field.",
+        json=True,
+    )
+    parser.add_argument("customer", metavar="CUSTOMER", help=_REF_HELP)
+    _fields(parser, name=True)
+
+    parser = command(
+        customers,
+        "delete",
+        delete,
+        help="delete a customer and their jobs",
+        description=(
+            "Delete a customer together with all of their jobs. Asks first when they have\n"
+            "jobs; scripts pass --yes."
+        ),
+        json=True,
+    )
+    parser.add_argument("customer", metavar="CUSTOMER", help=_REF_HELP)
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")

@@ -1,0 +1,349 @@
+"""``jobtrack job ...``: add, list, show, edit, move through the workflow, pay, delete."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from jobtrack.cli import refs
+from jobtrack.cli.context import Context, UsageError
+from jobtrack.cli.jsonable import to_data
+from jobtrack.cli.output import note, write, write_json
+from jobtrack.cli.parser import command, group, iso_date, optional_date, positive_int
+from jobtrack.cli.render import job_fields, job_line, job_table
+from jobtrack_core.entities import Job
+from jobtrack_core.pagination import MAX_PAGE_SIZE, JobSort
+from jobtrack_core.queries import JobFilter
+from jobtrack_core.service import Workspace
+from jobtrack_core.status import JobStatus
+
+if TYPE_CHECKING:
+    from jobtrack.cli.parser import Subparsers
+
+#: How many jobs ``job list`` shows when --limit is not given.
+DEFAULT_LIMIT = 50
+
+
+def status_name(text: str) -> JobStatus:
+    """``pending``, ``in_progress`` (or ``in-progress``), ``completed``, ``cancelled``.
+
+    >>> status_name("in-progress")
+    <JobStatus.IN_PROGRESS: 'in_progress'>
+    """
+    key = text.strip().lower().replace("-", "_").replace(" ", "_")
+    try:
+        return JobStatus(key)
+    except ValueError:
+        names = ", ".join(s.value for s in JobStatus)
+        raise argparse.ArgumentTypeError(f"{text!r} is not a status ({names})") from None
+
+
+def _names(workspace: Workspace) -> dict[str, str]:
+    return {c.id: c.name for c in workspace.list_customers()}
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def add(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    customer = refs.customer(workspace, args.customer)
+    job = workspace.create_job(
+        customer.id,
+        args.title,
+        description=args.description,
+        estimated_cost=args.estimated_cost,
+        estimated_hours=args.estimated_hours,
+        due_date=_blank_to_none(args.due_date),
+    )
+    if ctx.json:
+        write_json(to_data(job))
+    else:
+        write(f"Added job {job_line(job)} for {customer.name} ({job.status.value}).")
+
+
+def list_(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    customer_id = refs.customer(workspace, args.customer).id if args.customer else None
+    where = JobFilter(
+        statuses=args.status or None,
+        customer_id=customer_id,
+        paid=args.paid,
+        due_from=args.due_from,
+        due_to=args.due_to,
+        text=args.search,
+    )
+    page = workspace.list_jobs_page(where, sort=args.sort, after=args.after, limit=args.limit)
+    if ctx.json:
+        write_json({"jobs": to_data(list(page.items)), "next": page.next})
+        return
+    if not page.items:
+        write(
+            "No jobs match."
+            if args.after or _filtered(args)
+            else "No jobs yet. Add one with: jobtrack job add --customer NAME TITLE"
+        )
+        return
+    write(job_table(page.items, _names(workspace), workspace.today()))
+    if page.next:
+        note(f"More jobs follow: add --after {page.next}")
+
+
+def _filtered(args: argparse.Namespace) -> bool:
+    return any(
+        (args.status, args.customer, args.paid is not None, args.due_from, args.due_to, args.search)
+    )
+
+
+def show(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    job = refs.job(workspace, args.job)
+    if ctx.json:
+        write_json(to_data(job))
+        return
+    write(job_fields(job, workspace.get_customer(job.customer_id).name))
+
+
+_EDITABLE = (
+    "title",
+    "description",
+    "estimated_cost",
+    "estimated_hours",
+    "actual_cost",
+    "actual_hours",
+    "due_date",
+)
+
+
+def edit(ctx: Context, args: argparse.Namespace) -> None:
+    changes: dict[str, Any] = {
+        f: _blank_to_none(getattr(args, f)) for f in _EDITABLE if getattr(args, f) is not None
+    }
+    if not changes and args.customer is None:
+        raise UsageError(
+            "nothing to change: give at least one of --title, --description, --customer, "
+            "--estimated-cost, --estimated-hours, --actual-cost, --actual-hours, --due-date"
+        )
+    workspace = ctx.workspace()
+    job = refs.job(workspace, args.job)
+    if args.customer is not None:
+        changes["customer_id"] = refs.customer(workspace, args.customer).id
+    updated = workspace.update_job(job.id, **changes)
+    _print_job(ctx, workspace, updated)
+
+
+def _print_job(ctx: Context, workspace: Workspace, job: Job) -> None:
+    if ctx.json:
+        write_json(to_data(job))
+    else:
+        write(job_fields(job, workspace.get_customer(job.customer_id).name))
+
+
+def _step(ctx: Context, job: Job, what: str) -> None:
+    if ctx.json:
+        write_json(to_data(job))
+    else:
+        write(f"Job {job_line(job)} {what}.")
+
+
+def start(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    _step(ctx, workspace.start_job(refs.job(workspace, args.job).id), "is now in progress")
+
+
+def complete(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    job = refs.job(workspace, args.job)
+    given: dict[str, Any] = {}
+    if args.cost is not None:
+        given["actual_cost"] = _blank_to_none(args.cost)
+    if args.hours is not None:
+        given["actual_hours"] = _blank_to_none(args.hours)
+    _step(ctx, workspace.complete_job(job.id, **given), "is completed")
+
+
+def cancel(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    _step(ctx, workspace.cancel_job(refs.job(workspace, args.job).id), "is cancelled")
+
+
+def pay(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    _step(ctx, workspace.mark_paid(refs.job(workspace, args.job).id), "is paid")
+
+
+def unpay(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    _step(ctx, workspace.mark_unpaid(refs.job(workspace, args.job).id), "is unpaid again")
+
+
+def delete(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    job = refs.job(workspace, args.job)
+    deleted = workspace.delete_job(job.id)
+    if ctx.json:
+        write_json(to_data(deleted))
+    else:
+        write(f"Deleted job {job_line(job)}.")
+
+
+# -- the parser -------------------------------------------------------------------
+_REF_HELP = "the job: its id or the start of it (tables show 8 characters)"
+_CUSTOMER_HELP = "the customer: its id or name, or the start of either"
+_AMOUNT = "AMOUNT"
+
+
+def _job_fields(parser: argparse.ArgumentParser, *, edit: bool) -> None:
+    clear = " (empty: clear it)" if edit else ""
+    parser.add_argument("--description", metavar="TEXT", help=f"what is to be done{clear}")
+    parser.add_argument(
+        "--estimated-cost", metavar=_AMOUNT, help=f"the quoted price, e.g. 180.00{clear}"
+    )
+    parser.add_argument(
+        "--estimated-hours", metavar="HOURS", help=f"the expected hours, e.g. 3.5{clear}"
+    )
+    parser.add_argument(
+        "--due-date",
+        "--due",
+        dest="due_date",
+        metavar="DATE",
+        type=optional_date,
+        help=f"when it is due: YYYY-MM-DD, today or tomorrow{clear}",
+    )
+
+
+def register(subparsers: Subparsers) -> None:
+    """``jobtrack job ...``."""
+    jobs = group(
+        subparsers,
+        "job",
+        help="add, list, show, edit, start, complete, cancel, pay and delete jobs",
+        description=(
+            "Your jobs. A job goes pending -> in_progress -> completed, or is cancelled\n"
+            "on the way; payment is recorded separately, in any status. Refer to a job\n"
+            "by its id; the first characters shown in tables are enough."
+        ),
+    )
+    parser = command(
+        jobs,
+        "add",
+        add,
+        help="add a job for a customer",
+        description="Add a new job (pending, unpaid) for one of your customers.",
+        epilog='Example:\n  jobtrack job add --customer "Priya Shah" "Fix leaking tap" '
+        "--estimated-cost 120 --due tomorrow",
+        json=True,
+    )
+    parser.add_argument("title", metavar="TITLE", help="what the job is called")
+    parser.add_argument("--customer", required=True, metavar="CUSTOMER", help=_CUSTOMER_HELP)
+    _job_fields(parser, edit=False)
+
+    parser = command(
+        jobs,
+        "list",
+        list_,
+        help="list jobs, with filters that combine",
+        description=(
+            "List jobs. Every filter given must hold. Long listings come in pages:\n"
+            "the next page starts after the cursor printed at the end."
+        ),
+        epilog=(
+            "Examples:\n"
+            "  jobtrack job list --status pending --status in_progress --sort due\n"
+            "  jobtrack job list --customer 'Priya Shah' --unpaid\n"
+            "  jobtrack job list --due-from 2025-07-01 --due-to 2025-07-31 --search paint"
+        ),
+        json=True,
+    )
+    parser.add_argument(
+        "--status",
+        action="append",
+        type=status_name,
+        metavar="STATUS",
+        help="pending, in_progress, completed or cancelled (repeat for several)",
+    )
+    parser.add_argument("--customer", metavar="CUSTOMER", help=_CUSTOMER_HELP)
+    paid = parser.add_mutually_exclusive_group()
+    paid.add_argument(
+        "--paid", dest="paid", action="store_const", const=True, help="only paid jobs"
+    )
+    paid.add_argument(
+        "--unpaid", dest="paid", action="store_const", const=False, help="only unpaid jobs"
+    )
+    parser.add_argument("--due-from", metavar="DATE", type=iso_date, help="due on or after DATE")
+    parser.add_argument("--due-to", metavar="DATE", type=iso_date, help="due on or before DATE")
+    parser.add_argument(
+        "--search", metavar="TEXT", help="TEXT in the title or description (any case)"
+    )
+    parser.add_argument(
+        "--sort",
+        type=JobSort,
+        choices=list(JobSort),
+        default=JobSort.NEWEST,
+        metavar="ORDER",
+        help="newest (default), due (soonest first), updated (latest change first), title",
+    )
+    parser.add_argument(
+        "--limit",
+        type=positive_int,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"at most N jobs (default {DEFAULT_LIMIT}, at most {MAX_PAGE_SIZE})",
+    )
+    parser.add_argument(
+        "--after", metavar="CURSOR", help="continue after this cursor from the previous page"
+    )
+
+    parser = command(jobs, "show", show, help="show everything about a job", json=True)
+    parser.add_argument("job", metavar="JOB", help=_REF_HELP)
+
+    parser = command(
+        jobs,
+        "edit",
+        edit,
+        help="change a job's details",
+        description=(
+            "Change some fields of a job; an empty value clears an optional field.\n"
+            "Status and payment have their own commands (start, complete, cancel, pay)."
+        ),
+        json=True,
+    )
+    parser.add_argument("job", metavar="JOB", help=_REF_HELP)
+    parser.add_argument("--title", help="a new title")
+    parser.add_argument(
+        "--customer", metavar="CUSTOMER", help="move the job to this customer (id or name)"
+    )
+    _job_fields(parser, edit=True)
+    parser.add_argument("--actual-cost", metavar=_AMOUNT, help="what it cost (empty: clear it)")
+    parser.add_argument("--actual-hours", metavar="HOURS", help="hours spent (empty: clear it)")
+
+    for name, handler, text in (
+        ("start", start, "start a pending job (pending -> in_progress)"),
+        ("cancel", cancel, "cancel a pending or in-progress job"),
+        ("pay", pay, "record that a job is paid (any status)"),
+        ("unpay", unpay, "undo a payment record"),
+        ("delete", delete, "delete a job"),
+    ):
+        parser = command(jobs, name, handler, help=text, json=True)
+        parser.add_argument("job", metavar="JOB", help=_REF_HELP)
+
+    parser = command(
+        jobs,
+        "complete",
+        complete,
+        help="complete a started job, with what it cost",
+        description=(
+            "Complete an in-progress job (in_progress -> completed), optionally\n"
+            "recording what it really cost and how long it took."
+        ),
+        epilog="Example:\n  jobtrack job complete 1a2b3c4d --cost 135.50 --hours 2.75",
+        json=True,
+    )
+    parser.add_argument("job", metavar="JOB", help=_REF_HELP)
+    parser.add_argument(
+        "--cost", "--actual-cost", dest="cost", metavar=_AMOUNT, help="what it cost, e.g. 135.50"
+    )
+    parser.add_argument(
+        "--hours", "--actual-hours", dest="hours", metavar="HOURS", help="hours spent, e.g. 2.75"
+    )

@@ -1,0 +1,474 @@
+"""``jobtrack demo``, ``jobtrack dashboard`` and ``jobtrack report ...``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from datetime import UTC, datetime, time
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from jobtrack.cli import session_file
+from jobtrack.cli.context import Context, invoked_as
+from jobtrack.cli.jsonable import to_data
+from jobtrack.cli.output import (
+    Column,
+    day,
+    hours,
+    moment,
+    money,
+    render_fields,
+    render_table,
+    short_id,
+    write,
+    write_json,
+)
+from jobtrack.cli.parser import command, group, iso_date, non_negative_int, positive_int
+from jobtrack.cli.render import job_table
+from jobtrack.demo import DEFAULT_SEED, DEMO_EMAIL, DEMO_PASSWORD, create_demo
+from jobtrack_core.reports import Comparison, Dashboard, Tally
+from jobtrack_core.service import Jobtrack, Workspace
+
+if TYPE_CHECKING:
+    from jobtrack.cli.parser import Subparsers
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _names(workspace: Workspace) -> dict[str, str]:
+    return {c.id: c.name for c in workspace.list_customers()}
+
+
+# -- dashboard --------------------------------------------------------------------
+def render_dashboard(board: Dashboard, names: dict[str, str], business: str, days: int) -> str:
+    """The dashboard as text: the figures, then the lists that need attention."""
+    counts = board.statuses
+    amounts = [
+        board.revenue.amount,
+        board.receivables.amount,
+        board.pipeline.amount,
+        board.this_week.amount,
+        board.this_month.amount,
+    ]
+    width = max(len(money(a)) for a in amounts)
+
+    def amount(value: Decimal) -> str:
+        return money(value).rjust(width)
+
+    week, month = board.this_week.period, board.this_month.period
+    lines = [
+        f"{business}: {board.today:%A %d %B %Y} ({board.timezone})",
+        "",
+        render_fields(
+            [
+                ("Customers", board.customers),
+                (
+                    "Jobs",
+                    f"{board.jobs} ({counts.pending} pending, {counts.in_progress} in progress, "
+                    f"{counts.completed} completed, {counts.cancelled} cancelled)",
+                ),
+                (
+                    "Revenue",
+                    f"{amount(board.revenue.amount)}  {_plural(board.revenue.jobs, 'paid job')}",
+                ),
+                (
+                    "Owed to you",
+                    f"{amount(board.receivables.amount)}  "
+                    f"{_plural(board.receivables.jobs, 'completed job')} not paid yet",
+                ),
+                (
+                    "Pipeline",
+                    f"{amount(board.pipeline.amount)}  estimated, "
+                    f"{_plural(board.pipeline.jobs, 'open job')}",
+                ),
+                (
+                    "This week",
+                    f"{amount(board.this_week.amount)}  paid since {week.start:%a %d %b}"
+                    f" ({_plural(board.this_week.revenue.jobs, 'job')})",
+                ),
+                (
+                    "This month",
+                    f"{amount(board.this_month.amount)}  paid since {month.start:%a %d %b}"
+                    f" ({_plural(board.this_month.revenue.jobs, 'job')})",
+                ),
+            ]
+        ),
+    ]
+    today_ids = {job.id for job in board.due_today}
+    upcoming = tuple(job for job in board.upcoming if job.id not in today_ids)
+    sections = (
+        (f"Overdue ({board.overdue_count})", board.overdue),
+        (f"Due today ({len(board.due_today)})", board.due_today),
+        (f"Coming up (next {_plural(days, 'day')})", upcoming),
+        ("Recently changed", board.recent),
+    )
+    for title, jobs in sections:
+        if jobs:
+            lines += ["", title, job_table(jobs, names, board.today)]
+    return "\n".join(lines)
+
+
+def dashboard(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    _print_dashboard(ctx, workspace, args.days, args.recent)
+
+
+def _print_dashboard(ctx: Context, workspace: Workspace, days: int, recent: int) -> None:
+    board = workspace.dashboard(upcoming_days=days, recent=recent)
+    if ctx.json:
+        write_json(to_data(board))
+        return
+    user = workspace.user
+    write(render_dashboard(board, _names(workspace), user.business_name or user.name, days))
+
+
+# -- demo ---------------------------------------------------------------------------
+def demo(ctx: Context, args: argparse.Namespace) -> None:
+    created = ctx.database.file is not None and not ctx.database.file.exists()
+    app = ctx.app(create=True)
+    calendar = app.calendar
+    today = args.today or calendar.local_date(app.now())
+    data = create_demo(
+        app.store, today=today, seed=args.seed, hasher=app.hasher, timezone=calendar.timezone
+    )
+    saved = session_file.load(ctx.session_path)
+    if saved is not None and saved.email == DEMO_EMAIL:
+        session_file.remove(ctx.session_path)  # its session went with the old demo account
+    viewer = app
+    if args.today is not None:  # show the dashboard as it looks during that day
+        noon = datetime.combine(today, time(12), tzinfo=calendar.zone).astimezone(UTC)
+        viewer = Jobtrack(app.store, clock=lambda: noon, hasher=app.hasher, calendar=calendar)
+    workspace = viewer.workspace(data.user.id)
+    if ctx.json:
+        write_json(
+            {
+                "database": ctx.database.shown,
+                "email": DEMO_EMAIL,
+                "password": DEMO_PASSWORD,
+                "customers": len(data.customers),
+                "jobs": len(data.jobs),
+                "dashboard": to_data(workspace.dashboard(recent=args.recent)),
+            }
+        )
+        return
+    verb = "Created" if created else ("Refreshed" if data.replaced else "Added")
+    write(
+        f"{verb} the demo account in {ctx.database.shown}: "
+        f"{_plural(len(data.customers), 'customer')}, {_plural(len(data.jobs), 'job')}."
+    )
+    write()
+    _print_dashboard(ctx, workspace, 7, args.recent)
+    write()
+    write(
+        render_fields(
+            [
+                ("Demo login", DEMO_EMAIL),
+                ("Password", DEMO_PASSWORD),
+            ]
+        )
+    )
+    prog = invoked_as() + _db_option(ctx, args)
+    write(
+        f"\nLog in to explore:  {prog} login --email {DEMO_EMAIL}\n"
+        f"Then try:           {prog} dashboard\n"
+        f"                    {prog} job list --status pending --sort due\n"
+        f"                    {prog} report reminders\n"
+        f"                    {prog} --help"
+    )
+
+
+def _db_option(ctx: Context, args: argparse.Namespace) -> str:
+    return f" --db {args.db}" if getattr(args, "db", None) else ""
+
+
+# -- reports ------------------------------------------------------------------------
+def revenue_by_month(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    months = workspace.revenue_by_month(args.year)
+    if ctx.json:
+        write_json(to_data(list(months)))
+        return
+    total = sum((m.revenue for m in months), Tally())
+    rows: list[Sequence[object]] = [
+        [f"{m.period.start:%Y-%m %B}", money(m.amount), m.revenue.jobs] for m in months
+    ]
+    rows.append(["Total", money(total.amount), total.jobs])
+    columns = [Column("Month"), Column("Revenue", right=True), Column("Jobs paid", right=True)]
+    write(render_table(columns, rows))
+
+
+def revenue_by_customer(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    found = workspace.revenue_by_customer(args.year)
+    if ctx.json:
+        write_json(to_data(list(found)))
+        return
+    if not found:
+        write("No paid jobs" + (f" in {args.year}." if args.year else " yet."))
+        return
+    total = sum((c.revenue for c in found), Tally())
+    rows: list[Sequence[object]] = [
+        [short_id(c.customer.id), c.customer.name, money(c.revenue.amount), c.revenue.jobs]
+        for c in found
+    ]
+    rows.append(["", "Total", money(total.amount), total.jobs])
+    columns = [
+        Column("ID"),
+        Column("Customer", max_width=32),
+        Column("Revenue", right=True),
+        Column("Jobs paid", right=True),
+    ]
+    write(render_table(columns, rows))
+
+
+def _ratio(comparison: Comparison) -> str:
+    ratio = comparison.ratio
+    if ratio is None or comparison.jobs == 0:
+        return "-"
+    return f"{(ratio * 100).quantize(Decimal('0.1'))}%"
+
+
+def accuracy(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    report = workspace.estimate_accuracy()
+    if ctx.json:
+        write_json(to_data(report))
+        return
+    if report.overall.cost.jobs == 0 and report.overall.hours.jobs == 0:
+        write("No completed job has both an estimate and an actual figure yet.")
+        return
+    columns = [
+        Column("Customer", max_width=28),
+        Column("Jobs", right=True),
+        Column("Estimated", right=True),
+        Column("Actual", right=True),
+        Column("Difference", right=True),
+        Column("Cost ratio", right=True),
+        Column("Est. hours", right=True),
+        Column("Actual hours", right=True),
+        Column("Hours ratio", right=True),
+    ]
+    entries = [(c.customer.name, c.accuracy) for c in report.customers]
+    entries.append(("All customers", report.overall))
+    rows = [
+        [
+            name,
+            acc.cost.jobs,
+            money(acc.cost.estimated),
+            money(acc.cost.actual),
+            _signed(acc.cost.difference),
+            _ratio(acc.cost),
+            hours(acc.hours.estimated),
+            hours(acc.hours.actual),
+            _ratio(acc.hours),
+        ]
+        for name, acc in entries
+    ]
+    write(render_table(columns, rows))
+    write(
+        "\nCompleted jobs that have both figures; a ratio is actual / estimated, so over 100% "
+        "means it came out above the estimate."
+    )
+
+
+def _signed(value: Decimal) -> str:
+    return ("+" if value > 0 else "") + money(value)
+
+
+def reminders(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    found = workspace.reminders(
+        unpaid_days=args.unpaid_days, owing_over=args.owing_over, idle_days=args.idle_days
+    )
+    if ctx.json:
+        write_json(to_data(found))
+        return
+    names = _names(workspace)
+    parts: list[str] = []
+    if found.due_soon:
+        parts += ["Due today or tomorrow", job_table(found.due_soon, names, found.today)]
+    if found.unpaid_jobs:
+        columns = [
+            Column("ID"),
+            Column("Title", max_width=34),
+            Column("Customer", max_width=24),
+            Column("Completed"),
+            Column("Amount", right=True),
+        ]
+        rows = [
+            [
+                short_id(j.id),
+                j.title,
+                names.get(j.customer_id, ""),
+                day(j.completed_at.date()) if j.completed_at else None,
+                money(j.actual_cost),
+            ]
+            for j in found.unpaid_jobs
+        ]
+        parts += [
+            f"Completed more than {_plural(args.unpaid_days, 'day')} ago and not paid",
+            render_table(columns, rows),
+        ]
+    if found.owing_customers:
+        rows = [
+            [short_id(s.customer.id), s.customer.name, s.customer.phone, money(s.unpaid)]
+            for s in found.owing_customers
+        ]
+        columns = [Column("ID"), Column("Customer"), Column("Phone"), Column("Owes", right=True)]
+        parts += [
+            f"Customers owing more than {money(Decimal(args.owing_over))}",
+            render_table(columns, rows),
+        ]
+    if found.idle_customers:
+        rows = [
+            [
+                short_id(s.customer.id),
+                s.customer.name,
+                s.customer.phone,
+                moment(s.last_job_at) if s.last_job_at else "never",
+            ]
+            for s in found.idle_customers
+        ]
+        columns = [Column("ID"), Column("Customer"), Column("Phone"), Column("Last job")]
+        parts += [
+            f"No new job for more than {_plural(args.idle_days, 'day')}",
+            render_table(columns, rows),
+        ]
+    if not parts:
+        write("Nothing needs attention.")
+        return
+    blocks = [f"{parts[i]}\n{parts[i + 1]}" for i in range(0, len(parts), 2)]
+    write("\n\n".join(blocks))
+
+
+# -- the parser -----------------------------------------------------------------------
+def register_demo(subparsers: Subparsers) -> None:
+    parser = command(
+        subparsers,
+        "demo",
+        demo,
+        help="fill a database with sample data and show its dashboard",
+        description=(
+            "Create (or refresh) a demo account full of realistic sample data: a small\n"
+            "home-repair business with customers and half a year of jobs in every state.\n"
+            "Creates the database if there is none. Only the demo account is replaced;\n"
+            "other accounts in the database are left alone."
+        ),
+        epilog=f"The demo account is {DEMO_EMAIL}, password {DEMO_PASSWORD!r}.",
+        json=True,
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help=f"vary the sample data (default {DEFAULT_SEED}); the same seed and day give "
+        "the same data",
+    )
+    parser.add_argument(
+        "--today",
+        type=iso_date,
+        metavar="DATE",
+        help="build the history up to this day instead of today",
+    )
+    parser.add_argument(
+        "--recent",
+        type=non_negative_int,
+        default=5,
+        metavar="N",
+        help="show the N most recently changed jobs (default 5)",
+    )
+
+
+def register_dashboard(subparsers: Subparsers) -> None:
+    parser = command(
+        subparsers,
+        "dashboard",
+        dashboard,
+        help="figures and the jobs that need attention",
+        description=(
+            "Counts, revenue, what you are owed, the pipeline, this week's and this\n"
+            "month's earnings; overdue jobs, today's jobs, upcoming and recent jobs."
+        ),
+        json=True,
+    )
+    parser.add_argument(
+        "--days",
+        type=non_negative_int,
+        default=7,
+        metavar="N",
+        help="show open jobs due within N days as upcoming (default 7)",
+    )
+    parser.add_argument(
+        "--recent",
+        type=non_negative_int,
+        default=5,
+        metavar="N",
+        help="show the N most recently changed jobs (default 5)",
+    )
+
+
+def register_reports(subparsers: Subparsers) -> None:
+    reports = group(
+        subparsers,
+        "report",
+        help="revenue by month and by customer, estimate accuracy, reminders",
+        description="Reports over all your jobs. Payments count on their local date.",
+    )
+    parser = command(
+        reports,
+        "revenue-by-month",
+        revenue_by_month,
+        help="revenue for each month of a year",
+        description="What was paid in each month of YEAR (default: this year).",
+        json=True,
+    )
+    parser.add_argument(
+        "year", type=positive_int, nargs="?", metavar="YEAR", help="the year (default: this year)"
+    )
+
+    parser = command(
+        reports,
+        "by-customer",
+        revenue_by_customer,
+        help="revenue per customer, largest first",
+        json=True,
+    )
+    parser.add_argument("--year", type=positive_int, help="only payments in this year")
+
+    command(
+        reports,
+        "accuracy",
+        accuracy,
+        help="how actual cost and hours compared with the estimates",
+        json=True,
+    )
+
+    parser = command(
+        reports,
+        "reminders",
+        reminders,
+        help="late payments, customers owing much, idle customers, jobs due soon",
+        json=True,
+    )
+    parser.add_argument(
+        "--unpaid-days",
+        type=non_negative_int,
+        default=7,
+        metavar="N",
+        help="completed jobs unpaid for more than N days (default 7)",
+    )
+    parser.add_argument(
+        "--owing-over",
+        default="500",
+        metavar="AMOUNT",
+        help="customers owing more than AMOUNT (default 500)",
+    )
+    parser.add_argument(
+        "--idle-days",
+        type=non_negative_int,
+        default=30,
+        metavar="N",
+        help="customers with no new job for more than N days (default 30)",
+    )

@@ -1,0 +1,351 @@
+"""``jobtrack export`` and ``jobtrack import``: your data out and in, and moving in from
+MyJobTrack."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import zipfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jobtrack.cli.context import CliError, Context, UsageError
+from jobtrack.cli.jsonable import to_data
+from jobtrack.cli.output import write, write_json
+from jobtrack.cli.parser import command, group
+
+if TYPE_CHECKING:
+    from jobtrack.cli.parser import Subparsers
+    from jobtrack_core.service import Jobtrack
+    from jobtrack_interchange.report import ImportReport
+
+
+class Progress:
+    """Shows how far a long import or export got, on stderr, only when it is a terminal."""
+
+    def __init__(self) -> None:
+        self.active = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, stage: str, done: int) -> None:
+        if self.active:
+            sys.stderr.write(f"\r{stage}: {done:,} ...")
+            sys.stderr.flush()
+            self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+# -- export ---------------------------------------------------------------------------
+def _target(args: argparse.Namespace, suffix: str) -> Path | None:
+    """Where to write: a path, or None for standard output."""
+    if args.output == "-":
+        return None
+    path = Path(args.output or f"jobtrack-export-{date.today().isoformat()}{suffix}")
+    if not path.parent.is_dir():
+        raise CliError(f"cannot write {path}: there is no directory {path.parent}")
+    if path.exists() and not args.force:
+        raise CliError(f"{path} exists; choose another --output or add --force to replace it")
+    return path
+
+
+def export(ctx: Context, args: argparse.Namespace) -> None:
+    from jobtrack_interchange.export import export_csv, export_json
+
+    workspace = ctx.workspace()
+    app = ctx.app()
+    target = _target(args, ".json" if args.form == "json" else ".zip")
+    progress = Progress()
+    options: dict[str, Any] = {
+        "include_password_hash": not args.without_password_hash,
+        "progress": progress,
+    }
+    try:
+        if args.form == "json":
+            counts = export_json(app, workspace.user_id, target or sys.stdout, **options)
+        else:
+            if target is None and sys.stdout.isatty():
+                raise UsageError("a zip archive cannot go to a terminal; use --output FILE")
+            counts = export_csv(app, workspace.user_id, target or sys.stdout.buffer, **options)
+    finally:
+        progress.finish()
+    message = f"Exported {counts.customers} customers and {counts.jobs} jobs"
+    if target is None:
+        print(message + ".", file=sys.stderr)
+    elif ctx.json:
+        write_json({"file": str(target), "counts": to_data(counts)})
+    else:
+        write(f"{message} to {target}.")
+
+
+# -- import ---------------------------------------------------------------------------
+def _print_report(ctx: Context, report: ImportReport) -> None:
+    if ctx.json:
+        write_json(to_data(report))
+        return
+    lines = [report.summary()]
+    lines += [
+        f"  merged {', '.join(m.merged_ids)} into {m.kept_id} ({m.email})" for m in report.merges
+    ]
+    lines += [
+        f"  altered {a.kind} {a.id} {a.field}: {a.old} -> {a.new} ({a.reason})"
+        for a in report.alterations
+    ]
+    lines += [f"  skipped {s.kind} {s.id}: {s.reason}" for s in report.skips]
+    lines += [f"  note on {n.kind} {n.id}: {n.message}" for n in report.notices]
+    lines += [
+        f"  {c.resolution} {c.kind} {c.id} (differed in {', '.join(c.fields)})"
+        for c in report.conflicts
+    ]
+    write("\n".join(lines))
+
+
+def _source(path: str) -> Path:
+    file = Path(path)
+    if not file.is_file():
+        raise CliError(f"no file {path}")
+    return file
+
+
+def _discard(ctx: Context) -> None:
+    """Remove a database file this run created, so a failed import leaves nothing behind."""
+    file = ctx.database.file
+    ctx.close()
+    if file is not None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{file}{suffix}").unlink(missing_ok=True)
+
+
+def _run_import(
+    ctx: Context,
+    args: argparse.Namespace,
+    run: Callable[[Jobtrack, Progress], ImportReport],
+    *,
+    create: bool = True,
+) -> ImportReport:
+    """Open (or create) the database and run one import with progress; a database that
+    this run created is removed again if the import fails or was a dry run."""
+    file = ctx.database.file
+    created = create and file is not None and not file.exists()
+    app = ctx.app(create=create)
+    progress = Progress()
+    try:
+        report = run(app, progress)
+    except BaseException:
+        if created:
+            _discard(ctx)
+        raise
+    finally:
+        progress.finish()
+    if created and report.dry_run:
+        _discard(ctx)
+    _print_report(ctx, report)
+    return report
+
+
+def import_export(ctx: Context, args: argparse.Namespace) -> None:
+    from jobtrack_interchange.importer import import_csv, import_json
+
+    if args.file == "-":
+        _run_import(
+            ctx, args, lambda app, p: import_json(app, sys.stdin.buffer, **_options(args, p))
+        )
+        return
+    source = _source(args.file)
+    reader = import_csv if zipfile.is_zipfile(source) else import_json
+    _run_import(ctx, args, lambda app, p: reader(app, source, **_options(args, p)))
+
+
+def _options(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
+    return {"on_conflict": args.on_conflict, "dry_run": args.dry_run, "progress": progress}
+
+
+def import_database(ctx: Context, args: argparse.Namespace) -> None:
+    from jobtrack_interchange.myjobtrack import import_myjobtrack_database
+
+    source = _source(args.file)
+    report = _run_import(
+        ctx,
+        args,
+        lambda app, p: import_myjobtrack_database(
+            app, source, users=args.user or None, **_options(args, p)
+        ),
+    )
+    _login_hint(ctx, report)
+
+
+def import_dump(ctx: Context, args: argparse.Namespace) -> None:
+    from jobtrack_interchange.myjobtrack import import_myjobtrack_dump
+
+    source = sys.stdin if args.file == "-" else _source(args.file)
+    report = _run_import(
+        ctx,
+        args,
+        lambda app, p: import_myjobtrack_dump(
+            app, source, users=args.user or None, **_options(args, p)
+        ),
+    )
+    _login_hint(ctx, report)
+
+
+def import_backup(ctx: Context, args: argparse.Namespace) -> None:
+    from jobtrack_interchange.myjobtrack import import_myjobtrack_backup
+
+    source = sys.stdin.buffer if args.file == "-" else _source(args.file)
+    user_id = ctx.workspace().user_id
+    _run_import(
+        ctx,
+        args,
+        lambda app, p: import_myjobtrack_backup(app, source, user_id=user_id, **_options(args, p)),
+        create=False,
+    )
+
+
+def _login_hint(ctx: Context, report: ImportReport) -> None:
+    if not ctx.json and not report.dry_run and report.created.users:
+        write(
+            "The MyJobTrack accounts log in with their old passwords: "
+            "jobtrack login --email THEIR@EMAIL"
+        )
+
+
+# -- the parser -----------------------------------------------------------------------
+def register(subparsers: Subparsers) -> None:
+    """``jobtrack export ...`` and ``jobtrack import ...``."""
+    parser = command(
+        subparsers,
+        "export",
+        export,
+        help="save all your data as JSON or CSV",
+        description=(
+            "Save your account, customers and jobs: one JSON document (json), or CSV\n"
+            "tables in a zip archive (csv). Either can be imported again, here or into\n"
+            "another jobtrack database, with `jobtrack import jobtrack FILE`."
+        ),
+        epilog=(
+            "Examples:\n"
+            "  jobtrack export json                      writes jobtrack-export-DATE.json\n"
+            "  jobtrack export csv --output backup.zip\n"
+            "  jobtrack export json --output - | gzip > backup.json.gz"
+        ),
+        json=True,
+    )
+    parser.add_argument(
+        "form",
+        choices=("json", "csv"),
+        metavar="FORM",
+        help="json, or csv (tables in a zip archive)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="where to write ('-': standard output; default jobtrack-export-DATE.json or .zip)",
+    )
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    parser.add_argument(
+        "--without-password-hash",
+        action="store_true",
+        help="leave out the password hash (the file then imports only where the account "
+        "already exists)",
+    )
+
+    imports = group(
+        subparsers,
+        "import",
+        help="load a jobtrack export or MyJobTrack data",
+        description=(
+            "Load data into the database (created if there is none). Every import is\n"
+            "all-or-nothing and can be repeated: records already there are not duplicated.\n"
+            "Every value that had to be changed and every row skipped is listed."
+        ),
+    )
+    parser = command(
+        imports,
+        "jobtrack",
+        import_export,
+        help="a file made by `jobtrack export` (JSON or CSV zip)",
+        description=(
+            "Import a file made by `jobtrack export`: the account, its customers and\n"
+            "jobs, with their ids, times, statuses and payments exactly as exported."
+        ),
+        json=True,
+    )
+    parser.add_argument(
+        "file", metavar="FILE", help="the export file ('-': JSON from standard input)"
+    )
+    _import_options(parser)
+
+    parser = command(
+        imports,
+        "myjobtrack-db",
+        import_database,
+        help="a MyJobTrack database file (D1/SQLite)",
+        description=(
+            "Move in from a MyJobTrack database file: its accounts (they log in with their\n"
+            "old passwords), customers and jobs, keeping ids and times. Amounts become\n"
+            "exact money (rounded to the cent, each change listed); emails differing only\n"
+            "in case become one account. The file is only read."
+        ),
+        json=True,
+    )
+    parser.add_argument("file", metavar="FILE", help="the MyJobTrack .sqlite/.db file")
+    _user_option(parser)
+    _import_options(parser)
+
+    parser = command(
+        imports,
+        "myjobtrack-sql",
+        import_dump,
+        help="a SQL dump of a MyJobTrack database (`wrangler d1 export`)",
+        description=(
+            "Move in from a SQL dump of a MyJobTrack database (CREATE TABLE and INSERT\n"
+            "statements, as `wrangler d1 export` writes); otherwise like myjobtrack-db."
+        ),
+        json=True,
+    )
+    parser.add_argument("file", metavar="FILE", help="the .sql file ('-': standard input)")
+    _user_option(parser)
+    _import_options(parser)
+
+    parser = command(
+        imports,
+        "myjobtrack-backup",
+        import_backup,
+        help="a MyJobTrack web app backup, into your account",
+        description=(
+            "Import the MyJobTrack web app's backup file (myjobtrack-backup-DATE.json)\n"
+            "into the account you are logged in to: its customers and jobs, statuses\n"
+            "mapped (scheduled -> pending, in-progress -> in_progress)."
+        ),
+        json=True,
+    )
+    parser.add_argument("file", metavar="FILE", help="the backup .json file ('-': standard input)")
+    _import_options(parser)
+
+
+def _user_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--user",
+        action="append",
+        metavar="EMAIL",
+        help="import only this account (email or id; repeat for several; default: all)",
+    )
+
+
+def _import_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--on-conflict",
+        choices=("fail", "replace", "keep"),
+        default="fail",
+        help="when a record exists with other content: fail (default, nothing is written), "
+        "replace it, or keep the stored one",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="check and report, but write nothing"
+    )

@@ -1,0 +1,287 @@
+"""What reports return: immutable figures, exact to the cent.
+
+Stores compute the sums and counts (see :class:`jobtrack_core.ports.ReportRepository`);
+:class:`jobtrack_core.service.Workspace` puts them together. Each type says
+precisely what its figures mean; :mod:`jobtrack_core.reference` computes every
+one of them plainly from lists of entities, and the contract suite checks that
+every store agrees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+
+import attrs
+
+from jobtrack_core.entities import Customer, Job
+from jobtrack_core.money import CENT, ZERO
+from jobtrack_core.periods import Period
+from jobtrack_core.status import JobStatus
+
+#: Ratios (actual / estimated) are rounded half-even to this many places.
+RATIO_PLACES = Decimal("0.0001")
+
+
+@attrs.frozen
+class Tally:
+    """An amount of money and the number of jobs it adds up."""
+
+    amount: Decimal = ZERO
+    jobs: int = 0
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.amount + other.amount, self.jobs + other.jobs)
+
+
+@attrs.frozen
+class StatusCounts:
+    """How many jobs are in each status.
+
+    >>> counts = StatusCounts(pending=2, in_progress=1, completed=4)
+    >>> counts[JobStatus.PENDING], counts.open, counts.total
+    (2, 3, 7)
+    """
+
+    pending: int = 0
+    in_progress: int = 0
+    completed: int = 0
+    cancelled: int = 0
+
+    def __getitem__(self, status: JobStatus | str) -> int:
+        value: int = getattr(self, JobStatus(status).value)
+        return value
+
+    @property
+    def open(self) -> int:
+        """Pending and in progress: work still to do."""
+        return self.pending + self.in_progress
+
+    @property
+    def total(self) -> int:
+        return self.pending + self.in_progress + self.completed + self.cancelled
+
+
+@attrs.frozen
+class OwnerTotals:
+    """The running totals a store keeps for one owner.
+
+    - ``revenue``: actual cost of paid jobs, in any status (a missing cost adds 0);
+    - ``receivables``: actual cost of completed, unpaid jobs;
+    - ``pipeline``: estimated cost of pending and in-progress jobs.
+
+    Each :class:`Tally` counts the jobs it covers, with or without a cost.
+    """
+
+    customers: int
+    statuses: StatusCounts
+    revenue: Tally
+    receivables: Tally
+    pipeline: Tally
+
+
+@attrs.frozen
+class PeriodRevenue:
+    """Revenue by payment date: actual cost of the jobs whose ``paid_at`` falls in ``period``
+    (local dates of the business). A paid job without a payment time is in no period."""
+
+    period: Period
+    revenue: Tally
+
+    @property
+    def amount(self) -> Decimal:
+        return self.revenue.amount
+
+
+@attrs.frozen
+class Dashboard:
+    """Everything the start page shows, read in one unit of work.
+
+    - ``today``: the business's local date (from the clock and its time zone);
+    - ``statuses``, ``customers``, ``jobs``, ``revenue``, ``receivables``,
+      ``pipeline``: as in :class:`OwnerTotals`;
+    - ``this_week`` / ``this_month``: revenue by payment date in the week and the
+      month that contain ``today``;
+    - ``due_today``: jobs due today, except cancelled ones, by due date then id;
+    - ``recent``: the most recently changed jobs (``updated_at`` descending);
+    - ``upcoming``: pending and in-progress jobs due from today to today + N days,
+      both included, earliest first;
+    - ``overdue``: pending and in-progress jobs due before today, earliest first;
+      ``overdue_count`` counts all of them, not only those listed.
+    """
+
+    today: date
+    timezone: str
+    customers: int
+    jobs: int
+    statuses: StatusCounts
+    revenue: Tally
+    receivables: Tally
+    pipeline: Tally
+    this_week: PeriodRevenue
+    this_month: PeriodRevenue
+    due_today: tuple[Job, ...]
+    recent: tuple[Job, ...]
+    upcoming: tuple[Job, ...]
+    overdue: tuple[Job, ...]
+    overdue_count: int
+
+
+def average(total: Decimal, count: int) -> Decimal | None:
+    """``total / count`` rounded half-up to the cent; None when ``count`` is 0."""
+    if count == 0:
+        return None
+    return (total / count).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@attrs.frozen
+class CustomerSummary:
+    """One customer with the figures of their jobs.
+
+    - ``jobs``: how many jobs, in any status; ``completed``: how many completed;
+    - ``earned``: actual cost of completed, paid jobs;
+    - ``unpaid``: actual cost of unpaid jobs, whatever their status (as the
+      original computed it);
+    - ``last_job_at``: ``created_at`` of the newest job; None without jobs.
+    """
+
+    customer: Customer
+    jobs: int
+    completed: int
+    earned: Decimal
+    unpaid: Decimal
+    last_job_at: datetime | None
+
+    @property
+    def average_job_value(self) -> Decimal | None:
+        """``earned / completed``, rounded half-up to the cent; None with no completed job."""
+        return average(self.earned, self.completed)
+
+    @property
+    def last_activity(self) -> datetime:
+        """When the customer last had a new job, or was added if never."""
+        return self.last_job_at or self.customer.created_at
+
+
+@attrs.frozen
+class CustomerRevenue:
+    """A customer and the actual cost of their paid jobs (``revenue.jobs`` counts them)."""
+
+    customer: Customer
+    revenue: Tally
+
+
+@attrs.frozen
+class Comparison:
+    """Estimated against actual figures over ``jobs`` jobs that have both.
+
+    ``difference`` is ``actual - estimated`` (positive: it came out above the
+    estimate); ``ratio`` is ``actual / estimated`` rounded half-even to four
+    places, None when the estimate is zero.
+    """
+
+    jobs: int = 0
+    estimated: Decimal = ZERO
+    actual: Decimal = ZERO
+
+    @property
+    def difference(self) -> Decimal:
+        return self.actual - self.estimated
+
+    @property
+    def ratio(self) -> Decimal | None:
+        if self.estimated == 0:
+            return None
+        return (self.actual / self.estimated).quantize(RATIO_PLACES, rounding=ROUND_HALF_EVEN)
+
+    def __add__(self, other: Comparison) -> Comparison:
+        return Comparison(
+            self.jobs + other.jobs, self.estimated + other.estimated, self.actual + other.actual
+        )
+
+
+@attrs.frozen
+class Accuracy:
+    """How good the estimates were, over completed jobs only: ``cost`` compares
+    ``estimated_cost`` with ``actual_cost`` on jobs that have both; ``hours`` does
+    the same with hours. A job can count in one and not the other."""
+
+    cost: Comparison = Comparison()
+    hours: Comparison = Comparison()
+
+    def __add__(self, other: Accuracy) -> Accuracy:
+        return Accuracy(self.cost + other.cost, self.hours + other.hours)
+
+    @classmethod
+    def of_job(cls, job: Job) -> Accuracy:
+        """The accuracy of one job (zero jobs counted where it lacks a figure)."""
+        if job.status is not JobStatus.COMPLETED:
+            return cls()
+        return cls(
+            _compare(job.estimated_cost, job.actual_cost),
+            _compare(job.estimated_hours, job.actual_hours),
+        )
+
+    @classmethod
+    def of_jobs(cls, jobs: Iterable[Job]) -> Accuracy:
+        return sum((cls.of_job(j) for j in jobs), cls())
+
+
+def _compare(estimated: Decimal | None, actual: Decimal | None) -> Comparison:
+    if estimated is None or actual is None:
+        return Comparison()
+    return Comparison(1, estimated, actual)
+
+
+@attrs.frozen
+class CustomerAccuracy:
+    customer: Customer
+    accuracy: Accuracy
+
+
+@attrs.frozen
+class EstimateReport:
+    """Estimate accuracy overall and per customer (customers with at least one
+    comparable job, by name then id)."""
+
+    overall: Accuracy
+    customers: tuple[CustomerAccuracy, ...]
+
+
+@attrs.frozen
+class Reminders:
+    """What needs attention today (local date ``today``):
+
+    - ``unpaid_jobs``: completed, unpaid jobs completed more than N days ago,
+      oldest completion first (an unknown completion time counts as oldest);
+    - ``owing_customers``: customers whose ``unpaid`` is more than the amount,
+      largest first;
+    - ``idle_customers``: customers whose last new job (or, without jobs, their
+      own creation) is more than N days ago, longest idle first;
+    - ``due_soon``: pending and in-progress jobs due today or tomorrow, by due date.
+    """
+
+    today: date
+    unpaid_jobs: tuple[Job, ...]
+    owing_customers: tuple[CustomerSummary, ...]
+    idle_customers: tuple[CustomerSummary, ...]
+    due_soon: tuple[Job, ...]
+
+
+__all__ = [
+    "RATIO_PLACES",
+    "Accuracy",
+    "Comparison",
+    "CustomerAccuracy",
+    "CustomerRevenue",
+    "CustomerSummary",
+    "Dashboard",
+    "EstimateReport",
+    "OwnerTotals",
+    "PeriodRevenue",
+    "Reminders",
+    "StatusCounts",
+    "Tally",
+    "average",
+]

@@ -1,0 +1,271 @@
+"""Export one user's data: a JSON document, or CSV files in a zip archive.
+
+Both are written record by record to the target as they are read, inside one
+read-only unit of work, so the export is a consistent snapshot and never
+held whole in memory. The shape is described in :mod:`jobtrack_interchange.document`.
+
+Password hashes: by default the account's password hash is exported (an
+argon2id PHC string, or a protected MyJobTrack hash; never a password), so
+that an import elsewhere lets the user log in as before. Pass
+``include_password_hash=False`` for an export meant for other eyes; such a
+file can only be imported where the account already exists.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from jobtrack_core.entities import Customer, Job, User
+from jobtrack_core.errors import NotFoundError
+from jobtrack_core.pagination import JobPosition, JobSort
+from jobtrack_core.ports import UnitOfWork
+from jobtrack_core.queries import JobFilter
+from jobtrack_core.service import Jobtrack
+from jobtrack_interchange._writing import PROGRESS_EVERY, Progress
+from jobtrack_interchange.converter import FORMAT, unstructure
+from jobtrack_interchange.document import (
+    ACCOUNT_COLUMNS,
+    ACCOUNT_CSV,
+    CUSTOMER_COLUMNS,
+    CUSTOMERS_CSV,
+    JOB_COLUMNS,
+    JOBS_CSV,
+    MANIFEST,
+    AccountRecord,
+)
+from jobtrack_interchange.report import Counts
+
+PathLike = str | os.PathLike[str]
+
+
+def _customers(uow: UnitOfWork, owner_id: str) -> Iterable[Customer]:
+    return uow.customers.list(owner_id)
+
+
+#: Jobs are read this many at a time, so an export holds one chunk in memory.
+CHUNK = 1000
+
+
+def _jobs(uow: UnitOfWork, owner_id: str) -> Iterator[Job]:
+    """Every job of the owner, newest first (the listing order), a chunk at a time."""
+    try:
+        reports = uow.reports
+    except AttributeError:  # a store that does not offer keyset pages yet
+        yield from uow.jobs.list(owner_id, JobFilter())
+        return
+    everything = JobFilter()
+    after: JobPosition | None = None
+    while True:
+        page = reports.jobs_page(owner_id, everything, JobSort.NEWEST, after, CHUNK)
+        yield from page
+        if len(page) < CHUNK:
+            return
+        after = JobPosition.of(JobSort.NEWEST, page[-1])
+
+
+@contextmanager
+def _replacing(path: PathLike, mode: str, **kwargs: Any) -> Iterator[IO[Any]]:
+    """Write next to ``path`` and move into place only when complete."""
+    final = Path(path)
+    partial = final.with_name(final.name + ".partial")
+    try:
+        with open(partial, mode, **kwargs) as handle:
+            yield handle
+        os.replace(partial, final)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+@contextmanager
+def _snapshot(app: Jobtrack, user_id: str) -> Iterator[tuple[UnitOfWork, User, datetime]]:
+    with app.store.transaction(write=False) as uow:
+        user = uow.users.get(user_id)
+        if user is None:
+            raise NotFoundError("user", user_id)
+        yield uow, user, app.now()
+
+
+def _account(user: User, include_password_hash: bool) -> dict[str, Any]:
+    record: dict[str, Any] = unstructure(
+        AccountRecord.of(user, include_password_hash=include_password_hash)
+    )
+    if not include_password_hash:
+        del record["password_hash"]
+    return record
+
+
+def _line(record: Any) -> str:
+    return json.dumps(unstructure(record), ensure_ascii=False)
+
+
+def _write_array(
+    out: IO[str], records: Iterable[Any], stage: str, progress: Progress | None
+) -> int:
+    count = 0
+    for record in records:
+        out.write(("\n  " if count == 0 else ",\n  ") + _line(record))
+        count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(stage, count)
+    out.write("\n ]" if count else "]")
+    return count
+
+
+def write_json(
+    app: Jobtrack,
+    user_id: str,
+    out: IO[str],
+    *,
+    include_password_hash: bool = True,
+    progress: Progress | None = None,
+) -> Counts:
+    """Write the export of ``user_id`` to the text stream ``out``; see :func:`export_json`."""
+    with _snapshot(app, user_id) as (uow, user, now):
+        out.write('{"format": ' + json.dumps(FORMAT) + ",\n")
+        out.write(' "exported_at": ' + json.dumps(unstructure(now)) + ",\n")
+        account = json.dumps(_account(user, include_password_hash), ensure_ascii=False)
+        out.write(' "account": ' + account + ",\n")
+        out.write(' "customers": [')
+        customers = _write_array(out, _customers(uow, user_id), "customers", progress)
+        out.write(',\n "jobs": [')
+        jobs = _write_array(out, _jobs(uow, user_id), "jobs", progress)
+        out.write("\n}\n")
+    return Counts(users=1, customers=customers, jobs=jobs)
+
+
+def export_json(
+    app: Jobtrack,
+    user_id: str,
+    target: PathLike | IO[str],
+    *,
+    include_password_hash: bool = True,
+    progress: Progress | None = None,
+) -> Counts:
+    """Export all of ``user_id``'s data as a ``jobtrack/1`` JSON document.
+
+    ``target`` is a path (written to a ``.partial`` file first and moved into
+    place when complete) or a text stream. Returns what was written.
+    Raises NotFoundError if the user does not exist.
+
+    >>> import io
+    >>> from jobtrack_core import Argon2Hasher
+    >>> from jobtrack_memory import MemoryStore
+    >>> app = Jobtrack(MemoryStore(), hasher=Argon2Hasher.for_tests())
+    >>> user = app.register(email="sam@example.com", password="correct horse", name="Sam")
+    >>> out = io.StringIO()
+    >>> export_json(app, user.id, out, include_password_hash=False)
+    Counts(users=1, customers=0, jobs=0)
+    >>> json.loads(out.getvalue())["format"]
+    'jobtrack/1'
+    """
+    if isinstance(target, str | os.PathLike):
+        with _replacing(target, "w", encoding="utf-8", newline="\n") as out:
+            return write_json(
+                app, user_id, out, include_password_hash=include_password_hash, progress=progress
+            )
+    return write_json(
+        app, user_id, target, include_password_hash=include_password_hash, progress=progress
+    )
+
+
+def csv_cell(value: Any) -> str:
+    """One JSON-ready value as a CSV cell: null is empty, booleans ``true``/``false``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _write_table(
+    archive: zipfile.ZipFile,
+    name: str,
+    when: datetime,
+    columns: Sequence[str],
+    rows: Iterable[dict[str, Any]],
+    progress: Progress | None,
+) -> int:
+    info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    count = 0
+    with archive.open(info, "w", force_zip64=True) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([csv_cell(row.get(column)) for column in columns])
+            count += 1
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress(name, count)
+        text.flush()
+        text.detach()
+    return count
+
+
+def write_csv(
+    app: Jobtrack,
+    user_id: str,
+    out: IO[bytes],
+    *,
+    include_password_hash: bool = True,
+    progress: Progress | None = None,
+) -> Counts:
+    """Write the CSV export of ``user_id`` as a zip archive to the binary stream ``out``."""
+    with _snapshot(app, user_id) as (uow, user, now), zipfile.ZipFile(out, "w") as archive:
+        manifest = {"format": FORMAT, "exported_at": unstructure(now)}
+        info = zipfile.ZipInfo(MANIFEST, date_time=now.timetuple()[:6])
+        archive.writestr(info, json.dumps(manifest, indent=1) + "\n")
+        columns = ACCOUNT_COLUMNS if include_password_hash else ACCOUNT_COLUMNS[:-1]
+        account = [_account(user, include_password_hash)]
+        _write_table(archive, ACCOUNT_CSV, now, columns, account, None)
+        customers = _write_table(
+            archive,
+            CUSTOMERS_CSV,
+            now,
+            CUSTOMER_COLUMNS,
+            (unstructure(c) for c in _customers(uow, user_id)),
+            progress,
+        )
+        jobs = _write_table(
+            archive,
+            JOBS_CSV,
+            now,
+            JOB_COLUMNS,
+            (unstructure(j) for j in _jobs(uow, user_id)),
+            progress,
+        )
+    return Counts(users=1, customers=customers, jobs=jobs)
+
+
+def export_csv(
+    app: Jobtrack,
+    user_id: str,
+    target: PathLike | IO[bytes],
+    *,
+    include_password_hash: bool = True,
+    progress: Progress | None = None,
+) -> Counts:
+    """Export all of ``user_id``'s data as CSV tables in one zip archive.
+
+    ``target`` is a path (conventionally ``*.zip``) or a binary stream.
+    """
+    if isinstance(target, str | os.PathLike):
+        with _replacing(target, "wb") as out:
+            return write_csv(
+                app, user_id, out, include_password_hash=include_password_hash, progress=progress
+            )
+    return write_csv(
+        app, user_id, target, include_password_hash=include_password_hash, progress=progress
+    )
+
+
+__all__ = ["csv_cell", "export_csv", "export_json", "write_csv", "write_json"]

@@ -1,0 +1,232 @@
+"""What an import did: counts, and every row that was altered, skipped or merged.
+
+An :class:`ImportReport` is an attrs class like the entities, so the shared
+converter turns it into JSON for scripts (``unstructure(report)``).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from typing import Literal
+
+import attrs
+
+from jobtrack_core.errors import ValidationError
+
+#: The kinds of record an import writes.
+RecordKind = Literal["user", "customer", "job"]
+_PLURAL = {"user": "users", "customer": "customers", "job": "jobs"}
+
+
+class OnConflict(enum.StrEnum):
+    """What an import does with a record whose id exists with different content.
+
+    - ``fail`` (the default): refuse the whole import with a ConflictError that
+      names the records; nothing is written;
+    - ``replace``: the file's version replaces the stored one;
+    - ``keep``: the stored version stays; the record is reported as kept.
+    """
+
+    FAIL = "fail"
+    REPLACE = "replace"
+    KEEP = "keep"
+
+    @classmethod
+    def of(cls, value: OnConflict | str) -> OnConflict:
+        """The policy named ``value``; ValidationError for an unknown name."""
+        try:
+            return cls(value)
+        except ValueError:
+            allowed = ", ".join(p.value for p in cls)
+            raise ValidationError.single(
+                "on_conflict", f"must be one of {allowed}, not {value!r}"
+            ) from None
+
+
+@attrs.frozen
+class Counts:
+    """A number of users, customers and jobs."""
+
+    users: int = 0
+    customers: int = 0
+    jobs: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.users + self.customers + self.jobs
+
+    def __str__(self) -> str:
+        return f"{self.users} users, {self.customers} customers, {self.jobs} jobs"
+
+
+@attrs.frozen
+class Alteration:
+    """A value that was changed on the way in; ``old`` is the source's value as text."""
+
+    kind: str
+    id: str
+    field: str
+    old: str | None
+    new: str | None
+    reason: str
+
+
+@attrs.frozen
+class Skip:
+    """A source row that was not imported, and why."""
+
+    kind: str
+    id: str
+    reason: str
+
+
+@attrs.frozen
+class Notice:
+    """A row imported as it was that still deserves a look."""
+
+    kind: str
+    id: str
+    message: str
+
+
+@attrs.frozen
+class Merge:
+    """Accounts whose emails differ only in case, imported as the one account ``kept_id``."""
+
+    email: str
+    kept_id: str
+    merged_ids: tuple[str, ...]
+
+
+@attrs.frozen
+class Conflict:
+    """A record whose id existed with different content; ``resolution`` is ``replaced``
+    or ``kept`` (with :attr:`OnConflict.FAIL` the import raises instead)."""
+
+    kind: str
+    id: str
+    fields: tuple[str, ...]
+    resolution: str
+
+
+@attrs.frozen
+class ImportReport:
+    """The outcome of one import. ``created + updated + unchanged + kept`` are the
+    records of the source that are now in the store; ``skipped`` those that are not."""
+
+    source: str
+    user_ids: tuple[str, ...]
+    dry_run: bool
+    created: Counts
+    updated: Counts
+    unchanged: Counts
+    kept: Counts
+    skipped: Counts
+    alterations: tuple[Alteration, ...] = ()
+    skips: tuple[Skip, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    merges: tuple[Merge, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+
+    def summary(self) -> str:
+        """A few lines for people."""
+        lines = [
+            f"{'checked (nothing written)' if self.dry_run else 'imported'} from {self.source}",
+            f"  created:   {self.created}",
+            f"  updated:   {self.updated}",
+            f"  unchanged: {self.unchanged}",
+        ]
+        if self.kept.total:
+            lines.append(f"  kept the stored version: {self.kept}")
+        if self.skipped.total:
+            lines.append(f"  skipped:   {self.skipped}")
+        if self.alterations:
+            lines.append(f"  {len(self.alterations)} values altered")
+        if self.merges:
+            lines.append(f"  {len(self.merges)} accounts merged (emails differing only in case)")
+        if self.notices:
+            lines.append(f"  {len(self.notices)} notices")
+        return "\n".join(lines)
+
+
+class ReportBuilder:
+    """Collects a report while an import runs; :meth:`build` freezes it."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.user_ids: list[str] = []
+        self._counts: dict[str, Counter[str]] = {
+            name: Counter() for name in ("created", "updated", "unchanged", "kept", "skipped")
+        }
+        self.alterations: list[Alteration] = []
+        self.skips: list[Skip] = []
+        self.notices: list[Notice] = []
+        self.merges: list[Merge] = []
+        self.conflicts: list[Conflict] = []
+
+    def count(self, outcome: str, kind: str) -> None:
+        self._counts[outcome][_PLURAL[kind]] += 1
+
+    def altered(
+        self, kind: str, id: str, field: str, old: object, new: object, reason: str
+    ) -> None:
+        self.alterations.append(Alteration(kind, id, field, _text(old), _text(new), reason))
+
+    def skipped(self, kind: str, id: str, reason: str) -> None:
+        self.count("skipped", kind)
+        self.skips.append(Skip(kind, id, reason))
+
+    def notice(self, kind: str, id: str, message: str) -> None:
+        self.notices.append(Notice(kind, id, message))
+
+    def skipped_after_all(self, kind: str, id: str, reason: str) -> None:
+        """Skip a row that was already (partly) converted: its alterations and notices
+        are withdrawn, as nothing of it is imported."""
+        self.alterations = [a for a in self.alterations if (a.kind, a.id) != (kind, id)]
+        self.notices = [n for n in self.notices if (n.kind, n.id) != (kind, id)]
+        self.skipped(kind, id, reason)
+
+    def build(self, *, dry_run: bool = False) -> ImportReport:
+        def counts(outcome: str) -> Counts:
+            return Counts(**self._counts[outcome])
+
+        return ImportReport(
+            source=self.source,
+            user_ids=tuple(dict.fromkeys(self.user_ids)),
+            dry_run=dry_run,
+            created=counts("created"),
+            updated=counts("updated"),
+            unchanged=counts("unchanged"),
+            kept=counts("kept"),
+            skipped=counts("skipped"),
+            alterations=tuple(self.alterations),
+            skips=tuple(self.skips),
+            notices=tuple(self.notices),
+            merges=tuple(self.merges),
+            conflicts=tuple(self.conflicts),
+        )
+
+
+def _text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+__all__ = [
+    "Alteration",
+    "Conflict",
+    "Counts",
+    "ImportReport",
+    "Merge",
+    "Notice",
+    "OnConflict",
+    "RecordKind",
+    "ReportBuilder",
+    "Skip",
+]

@@ -1,0 +1,77 @@
+"""Translation of psycopg's exceptions into jobtrack's own error types.
+
+Repositories avoid most database errors by construction (``ON CONFLICT DO
+NOTHING`` and existence checks in the same statement), then say precisely what
+went wrong. What remains comes from races with other connections, from the
+server itself or from the network, and is translated here, so that only
+:mod:`jobtrack_core.errors` types leave the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from psycopg import errors as pg
+
+from jobtrack_core.errors import (
+    ConflictError,
+    JobtrackError,
+    NotFoundError,
+    StoreError,
+    ValidationError,
+)
+
+#: The unique constraints whose violation means "this email is taken".
+EMAIL_CONSTRAINTS = frozenset({"users_email_key"})
+#: What a concurrent change is reported as.
+CONCURRENT_FIELD = "transaction"
+CONCURRENT_MESSAGE = "changed by another connection at the same time; try again"
+
+
+def translate(exc: psycopg.Error, *, missing: NotFoundError | None = None) -> JobtrackError:
+    """The jobtrack error that stands for ``exc``.
+
+    ``missing`` is what a foreign key violation means where the caller knows
+    which referenced record is absent (e.g. ``NotFoundError("customer", id)``).
+    """
+    diag = exc.diag
+    if isinstance(exc, pg.UniqueViolation):
+        if diag.constraint_name in EMAIL_CONSTRAINTS:
+            return ConflictError("email", "this email is already registered")
+        return ConflictError("id", "a record with this id already exists")
+    if isinstance(exc, pg.ForeignKeyViolation):
+        if missing is not None:
+            return missing
+        return NotFoundError(diag.table_name or "record", "referenced record")
+    if isinstance(exc, pg.SerializationFailure | pg.DeadlockDetected | pg.LockNotAvailable):
+        return ConflictError(CONCURRENT_FIELD, CONCURRENT_MESSAGE)
+    if isinstance(exc, pg.IntegrityError | psycopg.DataError):
+        field = diag.column_name or diag.constraint_name or "value"
+        return ValidationError.single(field, f"refused by the database: {_first_line(exc)}")
+    if isinstance(exc, pg.ReadOnlySqlTransaction):
+        return StoreError("this unit of work is read-only (write=False) and cannot write")
+    if isinstance(exc, pg.InFailedSqlTransaction):
+        return StoreError(
+            "an earlier statement of this unit of work failed; it can only be rolled back"
+        )
+    return StoreError(f"PostgreSQL failed: {_first_line(exc)}")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+@contextmanager
+def translated(*, missing: NotFoundError | None = None) -> Iterator[None]:
+    """Re-raise any psycopg error from the block as a jobtrack error (``raise ... from``)."""
+    try:
+        yield
+    except psycopg.Error as exc:
+        raise translate(exc, missing=missing) from exc
+    except UnicodeEncodeError as exc:
+        raise ValidationError.single(
+            "value", "contains characters that cannot be stored (lone surrogates)"
+        ) from exc

@@ -1,0 +1,157 @@
+"""Opening connections, and running units of work on one of them.
+
+Every connection is in autocommit mode (``isolation_level=None``): jobtrack
+issues ``BEGIN IMMEDIATE`` (write) or ``BEGIN`` (read) itself, and nested units
+of work become savepoints.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Literal
+
+import attrs
+
+from jobtrack_core.errors import StoreError, ValidationError
+from jobtrack_sqlite.errors import translate
+from jobtrack_sqlite.repositories import SqliteUnitOfWork
+
+Synchronous = Literal["FULL", "NORMAL"]
+
+
+def _synchronous(value: object) -> Synchronous:
+    level = value.upper() if isinstance(value, str) else value
+    if level == "FULL":
+        return "FULL"
+    if level == "NORMAL":
+        return "NORMAL"
+    raise ValidationError.single("synchronous", f"must be 'FULL' or 'NORMAL', not {value!r}")
+
+
+def _busy_timeout(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1e9:
+        raise ValidationError.single(
+            "busy_timeout", f"must be a number of seconds >= 0, not {value!r}"
+        )
+    return float(value)
+
+
+@attrs.frozen
+class Settings:
+    """How connections are configured: durability and how long to wait for a lock."""
+
+    synchronous: Synchronous = attrs.field(default="FULL", converter=_synchronous)
+    busy_timeout: float = attrs.field(default=30.0, converter=_busy_timeout)
+
+
+def connect(target: str, settings: Settings) -> sqlite3.Connection:
+    """Open and configure one connection: foreign keys on (and verified), busy
+    timeout, synchronous level. Raises StoreError if SQLite will not comply."""
+    try:
+        connection = sqlite3.connect(
+            target,
+            timeout=settings.busy_timeout,
+            isolation_level=None,
+            check_same_thread=False,
+            cached_statements=256,
+        )
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the database {target!r}: {exc}") from exc
+    try:
+        # Outside any transaction, where SQLite honours it; then read it back.
+        connection.execute("PRAGMA foreign_keys = ON")
+        enforced = connection.execute("PRAGMA foreign_keys").fetchone()
+        if enforced is None or enforced[0] != 1:
+            raise StoreError("this SQLite build does not enforce foreign keys; jobtrack needs them")
+        connection.execute(f"PRAGMA busy_timeout = {round(settings.busy_timeout * 1000):d}")
+        connection.execute(f"PRAGMA synchronous = {settings.synchronous}")
+    except BaseException as exc:
+        connection.close()
+        if isinstance(exc, sqlite3.Error):
+            raise translate(exc) from exc
+        raise
+    return connection
+
+
+def use_wal(connection: sqlite3.Connection) -> None:
+    """Switch the database file to write-ahead logging (persistent in the file)."""
+    mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise StoreError(f"the database could not switch to WAL journaling (it is {mode!r})")
+
+
+class Link:
+    """One connection, the unit of work bound to it, and how deep its transactions nest."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        self.unit = SqliteUnitOfWork(connection)
+        self.depth = 0
+        self.pid = os.getpid()
+        #: Set when a rollback failed; the store then replaces this connection.
+        self.broken = False
+
+    @contextmanager
+    def transaction(self, *, write: bool) -> Iterator[SqliteUnitOfWork]:
+        """A unit of work: a transaction at the outermost level, a savepoint inside one."""
+        depth = self.depth
+        savepoint = f"jobtrack_{depth}"
+        if depth == 0:
+            self._run("BEGIN IMMEDIATE" if write else "BEGIN")
+        else:
+            self._run(f"SAVEPOINT {savepoint}")
+        self.depth = depth + 1
+        try:
+            yield self.unit
+        except BaseException as exc:
+            self.depth = depth
+            self._undo(depth, savepoint, exc)
+            raise
+        self.depth = depth
+        if depth == 0:
+            self._commit()
+        else:
+            self._run(f"RELEASE {savepoint}")
+
+    def _run(self, sql: str) -> None:
+        try:
+            self.connection.execute(sql)
+        except sqlite3.Error as exc:
+            raise translate(exc) from exc
+
+    def _commit(self) -> None:
+        connection = self.connection
+        if not connection.in_transaction:
+            raise StoreError(
+                "the database rolled this transaction back after an error; nothing was written"
+            )
+        try:
+            connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._undo(0, "", exc)
+            raise translate(exc) from exc
+
+    def _undo(self, depth: int, savepoint: str, cause: BaseException) -> None:
+        connection = self.connection
+        try:
+            if depth == 0:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+            elif connection.in_transaction:
+                connection.execute(f"ROLLBACK TO {savepoint}")
+                connection.execute(f"RELEASE {savepoint}")
+        except sqlite3.Error as exc:
+            cause.add_note(f"rolling back also failed: {exc}")
+            self.broken = True
+
+    def close(self) -> None:
+        close_quietly(self.connection)
+
+
+def close_quietly(connection: sqlite3.Connection) -> None:
+    """Close ``connection``, ignoring a failure (it is going away either way)."""
+    with suppress(sqlite3.Error):
+        connection.close()

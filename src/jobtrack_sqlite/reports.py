@@ -1,0 +1,379 @@
+"""Reports in SQL: figures aggregated by SQLite, pages read by keyset.
+
+Every query filters by the owner and only reads. Listings walk an
+owner-leading index in the listing's order from the cursor and stop after one
+page; sums are taken over integer cents.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+
+import attrs
+
+from jobtrack_core.entities import Customer, Job
+from jobtrack_core.money import from_minor
+from jobtrack_core.pagination import JobPosition, JobSort
+from jobtrack_core.queries import JobFilter, ascii_lower
+from jobtrack_core.reports import (
+    Accuracy,
+    Comparison,
+    CustomerAccuracy,
+    CustomerRevenue,
+    CustomerSummary,
+    OwnerTotals,
+    StatusCounts,
+    Tally,
+)
+from jobtrack_core.status import JobStatus
+from jobtrack_sqlite import columns as col
+from jobtrack_sqlite import totals
+from jobtrack_sqlite.errors import translated
+from jobtrack_sqlite.rows import (
+    CUSTOMER_COLUMNS,
+    JOB_SELECT,
+    customer_from_row,
+    job_conditions,
+    job_from_row,
+)
+
+_OPEN = "status IN ('pending', 'in_progress')"
+_C_COLUMNS = ", ".join(f"c.{name.strip()}" for name in CUSTOMER_COLUMNS.split(","))
+_WIDTH = len(CUSTOMER_COLUMNS.split(","))
+
+
+def _tally(cents: int, count: int) -> Tally:
+    return Tally(from_minor(cents), count)
+
+
+def _storable(*texts: str | None) -> bool:
+    """Whether SQLite can be asked about these strings (lone surrogates cannot be
+    encoded; no stored value contains one, so nothing would match)."""
+    try:
+        for text in texts:
+            if text is not None:
+                text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_PAID_IN_RANGE = (
+    "SELECT coalesce(sum(actual_cost_cents), 0), count(*) FROM jobs"
+    " WHERE user_id = ? AND paid = 1 AND paid_at IS NOT NULL AND paid_at >= ? AND paid_at < ?"
+)
+_DAY = timedelta(days=1)
+_OPEN_STATUSES = frozenset({JobStatus.PENDING, JobStatus.IN_PROGRESS})
+
+
+def _midnight_before(moment: datetime) -> datetime:
+    """The UTC midnight at or before ``moment``."""
+    utc = moment.astimezone(UTC)
+    return datetime(utc.year, utc.month, utc.day, tzinfo=UTC)
+
+
+def _midnight_after(moment: datetime) -> datetime:
+    """The UTC midnight at or after ``moment``."""
+    floor = _midnight_before(moment)
+    return floor if floor == moment else floor + _DAY
+
+
+def _conditions(owner_id: str, where: JobFilter) -> tuple[str, list[object]] | None:
+    """The filter's WHERE clause. For pending and in-progress jobs it carries the literal
+    condition of the partial index ``idx_jobs_user_open_due``, so that SQLite may use it;
+    for exactly those two statuses that condition replaces the filter's own, so that a
+    count reads the index alone."""
+    if where.statuses is not None and where.statuses == _OPEN_STATUSES:
+        sql, params = job_conditions(owner_id, attrs.evolve(where, statuses=None)) or ("", [])
+        return f"{sql} AND {_OPEN}", params
+    conditions = job_conditions(owner_id, where)
+    if conditions is not None and where.statuses is not None and where.statuses <= _OPEN_STATUSES:
+        sql, params = conditions
+        return f"{sql} AND {_OPEN}", params
+    return conditions
+
+
+def _order(sort: JobSort, where: JobFilter) -> str:
+    if sort is JobSort.NEWEST:
+        return "created_at DESC, id DESC"
+    if sort is JobSort.UPDATED:
+        return "updated_at DESC, id DESC"
+    if sort is JobSort.TITLE:
+        return "lower(title), title, id"
+    if _due_range(where):
+        return "due_date, id"  # no job without a due date can match: walk the due index
+    return "due_date IS NULL, due_date, id"
+
+
+def _due_range(where: JobFilter) -> bool:
+    return where.due_from is not None or where.due_to is not None
+
+
+def _after(position: JobPosition, where: JobFilter) -> tuple[str, list[object]]:
+    """The keyset condition: jobs that come after ``position`` in its order."""
+    if position.sort in (JobSort.NEWEST, JobSort.UPDATED):
+        column = "created_at" if position.sort is JobSort.NEWEST else "updated_at"
+        return f"({column}, id) < (?, ?)", [col.timestamp(position.moment, "after"), position.id]
+    if position.sort is JobSort.TITLE:
+        title = position.title or ""
+        return "(lower(title), title, id) > (?, ?, ?)", [ascii_lower(title), title, position.id]
+    if position.due_date is None:
+        return "(due_date IS NULL AND id > ?)", [position.id]
+    due = col.day(position.due_date, "after")
+    if _due_range(where):
+        return "(due_date, id) > (?, ?)", [due, position.id]
+    return "((due_date, id) > (?, ?) OR due_date IS NULL)", [due, position.id]
+
+
+class SqliteReports:
+    """:class:`jobtrack_core.ports.ReportRepository` in SQL."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    # -- figures -----------------------------------------------------------------------
+    @translated
+    def totals(self, owner_id: str) -> OwnerTotals:
+        """One row of ``owner_totals`` (kept by triggers): the same cost at any size."""
+        if not _storable(owner_id):
+            owner_id = ""
+        row = self._db.execute(
+            f"SELECT customers, {', '.join(totals.OWNER)} FROM owner_totals WHERE user_id = ?",
+            (owner_id,),
+        ).fetchone() or (0,) * (1 + len(totals.OWNER))
+        return OwnerTotals(
+            customers=row[0],
+            statuses=StatusCounts(
+                pending=row[1], in_progress=row[2], completed=row[3], cancelled=row[4]
+            ),
+            revenue=_tally(row[5], row[6]),
+            receivables=_tally(row[7], row[8]),
+            pipeline=_tally(row[9], row[10]),
+        )
+
+    @translated
+    def paid_between(self, owner_id: str, bounds: Sequence[datetime]) -> Sequence[Tally]:
+        """Whole UTC days from ``paid_days``; the partial days at either end of each range
+        from the ``idx_jobs_user_paid_at`` index."""
+        if not _storable(owner_id):
+            return [Tally() for _ in pairwise(bounds)]
+        tallies = []
+        for low, high in pairwise(bounds):
+            cents = count = 0
+            if low < high:
+                first = _midnight_after(low)
+                last = _midnight_before(high)
+                if first < last:
+                    edges = [(low, first), (last, high)]
+                    day_cents, day_count = self._db.execute(
+                        "SELECT coalesce(sum(cents), 0), coalesce(sum(jobs), 0) FROM paid_days"
+                        " WHERE user_id = ? AND day >= ? AND day < ?",
+                        (owner_id, first.date().isoformat(), last.date().isoformat()),
+                    ).fetchone()
+                    cents, count = day_cents, day_count
+                else:
+                    edges = [(low, high)]
+                for start, end in edges:
+                    if start < end:
+                        edge_cents, edge_count = self._db.execute(
+                            _PAID_IN_RANGE,
+                            (
+                                owner_id,
+                                col.timestamp(start, "bounds"),
+                                col.timestamp(end, "bounds"),
+                            ),
+                        ).fetchone()
+                        cents += edge_cents
+                        count += edge_count
+            tallies.append(_tally(cents, count))
+        return tallies
+
+    # -- listings ------------------------------------------------------------------------
+    @translated
+    def jobs_page(
+        self,
+        owner_id: str,
+        where: JobFilter,
+        sort: JobSort,
+        after: JobPosition | None,
+        limit: int,
+    ) -> Sequence[Job]:
+        if limit <= 0 or not _storable(owner_id, where.customer_id, where.text):
+            return []
+        conditions = _conditions(owner_id, where)
+        if conditions is None:
+            return []
+        sql, params = conditions
+        if after is not None:
+            if not _storable(after.id, after.title):
+                return []
+            keyset, values = _after(after, where)
+            sql = f"{sql} AND {keyset}"
+            params = [*params, *values]
+        rows = self._db.execute(
+            f"{JOB_SELECT} WHERE {sql} ORDER BY {_order(sort, where)} LIMIT ?", [*params, limit]
+        )
+        return [job_from_row(row) for row in rows]
+
+    @translated
+    def count_jobs(self, owner_id: str, where: JobFilter) -> int:
+        if not _storable(owner_id, where.customer_id, where.text):
+            return 0
+        if where == JobFilter(statuses=where.statuses):  # by status alone: owner_totals
+            statuses = list(JobStatus if where.statuses is None else where.statuses)
+            if not statuses:
+                return 0
+            found = self._db.execute(
+                f"SELECT {' + '.join(s.value for s in statuses)} FROM owner_totals"
+                " WHERE user_id = ?",
+                (owner_id,),
+            ).fetchone()
+            return 0 if found is None else int(found[0])
+        if where.statuses == _OPEN_STATUSES and where == JobFilter(
+            statuses=where.statuses, due_from=where.due_from, due_to=where.due_to
+        ):  # open jobs due in a range (overdue): a row per due date in open_due_days
+            low = col.day(where.due_from, "due_from") or ""
+            high = col.day(where.due_to, "due_to") or "9999-99-99"
+            due: int = self._db.execute(
+                "SELECT coalesce(sum(jobs), 0) FROM open_due_days"
+                " WHERE user_id = ? AND due_date >= ? AND due_date <= ?",
+                (owner_id, low, high),
+            ).fetchone()[0]
+            return due
+        conditions = _conditions(owner_id, where)
+        if conditions is None:
+            return 0
+        sql, params = conditions
+        count: int = self._db.execute(f"SELECT count(*) FROM jobs WHERE {sql}", params).fetchone()[
+            0
+        ]
+        return count
+
+    @translated
+    def unpaid_completed(
+        self, owner_id: str, completed_before: datetime, limit: int
+    ) -> Sequence[Job]:
+        if limit <= 0 or not _storable(owner_id):
+            return []
+        rows = self._db.execute(
+            f"{JOB_SELECT} WHERE user_id = ? AND status = 'completed' AND paid = 0"
+            " AND (completed_at IS NULL OR completed_at < ?)"
+            " ORDER BY completed_at IS NOT NULL, completed_at, id LIMIT ?",
+            (owner_id, col.timestamp(completed_before, "completed_before"), limit),
+        )
+        return [job_from_row(row) for row in rows]
+
+    # -- customers -------------------------------------------------------------------------
+    @translated
+    def customer_summaries(
+        self, owner_id: str, customer_id: str | None = None
+    ) -> Sequence[CustomerSummary]:
+        """Each customer with its row of ``customer_totals`` (kept by triggers)."""
+        if not _storable(owner_id, customer_id):
+            return []
+        only = "" if customer_id is None else " AND c.id = :customer"
+        rows = self._db.execute(
+            f"SELECT {_C_COLUMNS}, coalesce(t.jobs, 0), coalesce(t.completed, 0),"
+            " coalesce(t.earned_cents, 0), coalesce(t.unpaid_cents, 0), t.last_job_at"
+            " FROM customers c LEFT JOIN customer_totals t ON t.customer_id = c.id"
+            f" WHERE c.user_id = :owner{only} ORDER BY c.name, c.id",
+            {"owner": owner_id, "customer": customer_id},
+        )
+        return [
+            CustomerSummary(
+                customer=customer_from_row(row[:_WIDTH]),
+                jobs=row[_WIDTH],
+                completed=row[_WIDTH + 1],
+                earned=from_minor(row[_WIDTH + 2]),
+                unpaid=from_minor(row[_WIDTH + 3]),
+                last_job_at=col.read_optional_timestamp(row[_WIDTH + 4]),
+            )
+            for row in rows
+        ]
+
+    @translated
+    def revenue_by_customer(
+        self, owner_id: str, paid_from: datetime | None = None, paid_to: datetime | None = None
+    ) -> Sequence[CustomerRevenue]:
+        if not _storable(owner_id):
+            return []
+        if paid_from is None and paid_to is None:
+            rows = self._db.execute(
+                f"SELECT {_C_COLUMNS}, t.paid_cents, t.paid_jobs"
+                " FROM customers c JOIN customer_totals t ON t.customer_id = c.id"
+                " WHERE c.user_id = ? AND t.paid_jobs > 0"
+                " ORDER BY t.paid_cents DESC, c.name, c.id",
+                (owner_id,),
+            )
+            return [
+                CustomerRevenue(
+                    customer_from_row(row[:_WIDTH]), _tally(row[_WIDTH], row[_WIDTH + 1])
+                )
+                for row in rows
+            ]
+        bounds = ""
+        if paid_from is not None or paid_to is not None:
+            bounds = " AND j.paid_at IS NOT NULL"
+            if paid_from is not None:
+                bounds += " AND j.paid_at >= :low"
+            if paid_to is not None:
+                bounds += " AND j.paid_at < :high"
+        rows = self._db.execute(
+            f"SELECT {_C_COLUMNS}, coalesce(sum(j.actual_cost_cents), 0) AS cents, count(*)"
+            " FROM customers c JOIN jobs j ON j.user_id = c.user_id AND j.customer_id = c.id"
+            f" AND j.paid = 1{bounds}"
+            " WHERE c.user_id = :owner GROUP BY c.id ORDER BY cents DESC, c.name, c.id",
+            {
+                "owner": owner_id,
+                "low": col.optional_timestamp(paid_from, "paid_from"),
+                "high": col.optional_timestamp(paid_to, "paid_to"),
+            },
+        )
+        return [
+            CustomerRevenue(customer_from_row(row[:_WIDTH]), _tally(row[_WIDTH], row[_WIDTH + 1]))
+            for row in rows
+        ]
+
+    @translated
+    def estimate_accuracy(self, owner_id: str) -> Sequence[CustomerAccuracy]:
+        """From ``customer_totals`` (kept by triggers), customers with a comparable job."""
+        if not _storable(owner_id):
+            return []
+        rows = self._db.execute(
+            f"SELECT {_C_COLUMNS}, t.cost_jobs, t.estimated_cost_cents, t.actual_cost_cents,"
+            " t.hours_jobs, t.estimated_hours, t.actual_hours"
+            " FROM customers c JOIN customer_totals t ON t.customer_id = c.id"
+            " WHERE c.user_id = ? AND (t.cost_jobs > 0 OR t.hours_jobs > 0)"
+            " ORDER BY c.name, c.id",
+            (owner_id,),
+        )
+        result = []
+        for row in rows:
+            n_cost, est_cost, act_cost, n_hours, est_hours, act_hours = row[_WIDTH:]
+            accuracy = Accuracy(
+                Comparison(n_cost, from_minor(est_cost), from_minor(act_cost)),
+                Comparison(n_hours, from_minor(est_hours), from_minor(act_hours)),
+            )
+            result.append(CustomerAccuracy(customer_from_row(row[:_WIDTH]), accuracy))
+        return result
+
+    @translated
+    def search_customers(self, owner_id: str, text: str) -> Sequence[Customer]:
+        """SQLite's ``lower`` folds ASCII letters only, exactly as :func:`ascii_lower`."""
+        if not _storable(owner_id, text):
+            return []
+        fields = " OR ".join(
+            f"instr(lower({name}), :needle) > 0" for name in ("name", "email", "phone", "address")
+        )
+        rows = self._db.execute(
+            f"SELECT {CUSTOMER_COLUMNS} FROM customers WHERE user_id = :owner AND ({fields})"
+            " ORDER BY name, id",
+            {"owner": owner_id, "needle": ascii_lower(text)},
+        )
+        return [customer_from_row(row) for row in rows]
+
+
+__all__ = ["SqliteReports"]

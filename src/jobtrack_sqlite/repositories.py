@@ -1,0 +1,395 @@
+"""The repositories of :mod:`jobtrack_core.ports`, in SQL.
+
+Every customer and job statement filters by ``user_id``; another owner's rows
+are never read or written. Constraint failures are reported with the same
+errors, in the same order of precedence, as the memory store reports them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
+from jobtrack_core.errors import ConflictError, NotFoundError
+from jobtrack_core.money import from_minor
+from jobtrack_core.queries import JobFilter
+from jobtrack_sqlite import columns as col
+from jobtrack_sqlite import totals
+from jobtrack_sqlite.errors import (
+    is_foreign_key_violation,
+    is_unique_violation,
+    translate,
+    translated,
+)
+from jobtrack_sqlite.reports import SqliteReports
+from jobtrack_sqlite.rows import (
+    CUSTOMER_COLUMNS,
+    JOB_COLUMNS,
+    JOB_SELECT,
+    NEWEST_FIRST,
+    SESSION_COLUMNS,
+    USER_COLUMNS,
+    customer_from_row,
+    job_conditions,
+    job_from_row,
+    job_values,
+    session_from_row,
+    session_values,
+    user_from_row,
+)
+
+
+class _Repository:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    def _exists(self, sql: str, *params: object) -> bool:
+        return self._db.execute(sql, params).fetchone() is not None
+
+    def _update(self, table: str, sql: str, params: Sequence[object], updated_at: str) -> int:
+        """Run an UPDATE that sets ``updated_at``; return how many rows it changed.
+
+        The table's trigger stamps the wall-clock time on an UPDATE that leaves
+        ``updated_at`` unchanged (meant for hand edits); when the value given
+        equals the stored one, put it back so the caller's clock is kept.
+        """
+        before = self._db.total_changes
+        changed = self._db.execute(sql, params).rowcount
+        if changed and self._db.total_changes - before > changed:
+            self._db.execute(
+                f"UPDATE {table} SET updated_at = ? WHERE id = ? AND updated_at IS NOT ?",
+                (updated_at, params[-1], updated_at),
+            )
+        return changed
+
+
+class SqliteUsers(_Repository):
+    @translated
+    def add(self, user: User) -> None:
+        params = (
+            user.id,
+            user.email,
+            user.name,
+            user.business_name,
+            user.password_hash,
+            col.timestamp(user.created_at, "created_at"),
+            col.timestamp(user.updated_at, "updated_at"),
+        )
+        try:
+            self._db.execute(
+                f"INSERT INTO users ({USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", params
+            )
+        except sqlite3.IntegrityError as exc:
+            if not is_unique_violation(exc):
+                raise translate(exc) from exc
+            if self._exists("SELECT 1 FROM users WHERE id = ?", user.id):
+                raise ConflictError("id", f"a user with id {user.id!r} already exists") from exc
+            raise ConflictError("email", "this email is already registered") from exc
+
+    @translated
+    def get(self, user_id: str) -> User | None:
+        row = self._db.execute(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", (user_id,))
+        found = row.fetchone()
+        return None if found is None else user_from_row(found)
+
+    @translated
+    def get_by_email(self, email: str) -> User | None:
+        row = self._db.execute(f"SELECT {USER_COLUMNS} FROM users WHERE email = ?", (email,))
+        found = row.fetchone()
+        return None if found is None else user_from_row(found)
+
+    @translated
+    def update(self, user: User) -> None:
+        updated_at = col.timestamp(user.updated_at, "updated_at")
+        params = (
+            user.email,
+            user.name,
+            user.business_name,
+            user.password_hash,
+            col.timestamp(user.created_at, "created_at"),
+            updated_at,
+            user.id,
+        )
+        sql = (
+            "UPDATE users SET email = ?, name = ?, business_name = ?, password_hash = ?, "
+            "created_at = ?, updated_at = ? WHERE id = ?"
+        )
+        try:
+            changed = self._update("users", sql, params, updated_at)
+        except sqlite3.IntegrityError as exc:
+            if is_unique_violation(exc):
+                raise ConflictError("email", "this email is already registered") from exc
+            raise translate(exc) from exc
+        if not changed:
+            raise NotFoundError("user", user.id)
+
+    @translated
+    def delete(self, user_id: str) -> Deleted:
+        counts = self._db.execute(
+            "SELECT (SELECT count(*) FROM customers WHERE user_id = ?1),"
+            " (SELECT count(*) FROM jobs WHERE user_id = ?1),"
+            " (SELECT count(*) FROM sessions WHERE user_id = ?1)",
+            (user_id,),
+        ).fetchone()
+        if not self._db.execute("DELETE FROM users WHERE id = ?", (user_id,)).rowcount:
+            return Deleted()
+        return Deleted(users=1, customers=counts[0], jobs=counts[1], sessions=counts[2])
+
+
+class SqliteCustomers(_Repository):
+    @translated
+    def add(self, customer: Customer) -> None:
+        c = customer
+        params = (
+            c.id,
+            c.user_id,
+            c.name,
+            c.email,
+            c.phone,
+            c.address,
+            c.business_name,
+            c.notes,
+            col.timestamp(c.created_at, "created_at"),
+            col.timestamp(c.updated_at, "updated_at"),
+        )
+        try:
+            self._db.execute(
+                f"INSERT INTO customers ({CUSTOMER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                params,
+            )
+        except sqlite3.IntegrityError as exc:
+            if is_foreign_key_violation(exc) or (
+                is_unique_violation(exc)
+                and not self._exists("SELECT 1 FROM users WHERE id = ?", c.user_id)
+            ):
+                raise NotFoundError("user", c.user_id) from exc
+            if is_unique_violation(exc):
+                raise ConflictError("id", f"a customer with id {c.id!r} already exists") from exc
+            raise translate(exc) from exc
+
+    @translated
+    def get(self, owner_id: str, customer_id: str) -> Customer | None:
+        found = self._db.execute(
+            f"SELECT {CUSTOMER_COLUMNS} FROM customers WHERE user_id = ? AND id = ?",
+            (owner_id, customer_id),
+        ).fetchone()
+        return None if found is None else customer_from_row(found)
+
+    @translated
+    def list(self, owner_id: str) -> Sequence[Customer]:
+        rows = self._db.execute(
+            f"SELECT {CUSTOMER_COLUMNS} FROM customers WHERE user_id = ? ORDER BY name, id",
+            (owner_id,),
+        )
+        return [customer_from_row(row) for row in rows]
+
+    @translated
+    def update(self, customer: Customer) -> None:
+        c = customer
+        updated_at = col.timestamp(c.updated_at, "updated_at")
+        params = (
+            c.name,
+            c.email,
+            c.phone,
+            c.address,
+            c.business_name,
+            c.notes,
+            col.timestamp(c.created_at, "created_at"),
+            updated_at,
+            c.user_id,
+            c.id,
+        )
+        sql = (
+            "UPDATE customers SET name = ?, email = ?, phone = ?, address = ?, "
+            "business_name = ?, notes = ?, created_at = ?, updated_at = ? "
+            "WHERE user_id = ? AND id = ?"
+        )
+        if not self._update("customers", sql, params, updated_at):
+            raise NotFoundError("customer", c.id)
+
+    @translated
+    def delete(self, owner_id: str, customer_id: str) -> Deleted:
+        jobs = self._db.execute(
+            "SELECT count(*) FROM jobs WHERE user_id = ? AND customer_id = ?",
+            (owner_id, customer_id),
+        ).fetchone()[0]
+        deleted = self._db.execute(
+            "DELETE FROM customers WHERE user_id = ? AND id = ?", (owner_id, customer_id)
+        ).rowcount
+        return Deleted(customers=1, jobs=jobs) if deleted else Deleted()
+
+
+_JOB_INSERT = (
+    f"INSERT INTO jobs ({JOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class SqliteJobs(_Repository):
+    @translated
+    def add(self, job: Job) -> None:
+        try:
+            self._db.execute(_JOB_INSERT, [job.id, job.user_id, *job_values(job)])
+        except sqlite3.IntegrityError as exc:
+            raise self._refused(job, exc) from exc
+
+    @translated
+    def add_many(self, jobs: Iterable[Job]) -> int:
+        """One prepared INSERT run over every job (``executemany``), checked like add."""
+        last: list[Job] = []  # the job being inserted, for error reports
+        count = 0
+
+        def rows() -> Iterator[list[object]]:
+            nonlocal count
+            for job in jobs:
+                last[:] = (job,)
+                count += 1
+                yield [job.id, job.user_id, *job_values(job)]
+
+        since = totals.defer(self._db)  # one aggregate at the end instead of a trigger per row
+        try:
+            self._db.executemany(_JOB_INSERT, rows())
+        except sqlite3.IntegrityError as exc:
+            raise self._refused(last[0], exc) from exc
+        finally:
+            totals.catch_up(self._db, since)
+        return count
+
+    def _refused(self, job: Job, exc: sqlite3.IntegrityError) -> Exception:
+        """Why the database refused to add ``job``, with the memory store's precedence."""
+        if is_foreign_key_violation(exc) or (
+            is_unique_violation(exc) and not self._hascustomer_from_row(job)
+        ):
+            return NotFoundError("customer", job.customer_id)
+        if is_unique_violation(exc):
+            return ConflictError("id", f"a job with id {job.id!r} already exists")
+        return translate(exc)
+
+    def _hascustomer_from_row(self, job: Job) -> bool:
+        return self._exists(
+            "SELECT 1 FROM customers WHERE user_id = ? AND id = ?", job.user_id, job.customer_id
+        )
+
+    @translated
+    def get(self, owner_id: str, job_id: str) -> Job | None:
+        found = self._db.execute(
+            f"{JOB_SELECT} WHERE user_id = ? AND id = ?", (owner_id, job_id)
+        ).fetchone()
+        return None if found is None else job_from_row(found)
+
+    @translated
+    def list(self, owner_id: str, where: JobFilter) -> Sequence[Job]:
+        conditions = job_conditions(owner_id, where)
+        if conditions is None:
+            return []
+        sql, params = conditions
+        rows = self._db.execute(f"{JOB_SELECT} WHERE {sql}{NEWEST_FIRST}", params)
+        return [job_from_row(row) for row in rows]
+
+    @translated
+    def update(self, job: Job) -> None:
+        values = job_values(job)
+        params = [*values, job.user_id, job.id]
+        sql = (
+            "UPDATE jobs SET customer_id = ?, title = ?, description = ?, status = ?,"
+            " estimated_cost_cents = ?, actual_cost_cents = ?, estimated_hours_hundredths = ?,"
+            " actual_hours_hundredths = ?, due_date = ?, paid = ?, paid_at = ?,"
+            " completed_at = ?, created_at = ?, updated_at = ? WHERE user_id = ? AND id = ?"
+        )
+        updated_at = values[-1]
+        assert isinstance(updated_at, str)
+        try:
+            changed = self._update("jobs", sql, params, updated_at)
+        except sqlite3.IntegrityError as exc:
+            if is_foreign_key_violation(exc):
+                raise NotFoundError("customer", job.customer_id) from exc
+            raise translate(exc) from exc
+        if not changed:
+            raise NotFoundError("job", job.id)
+
+    @translated
+    def delete(self, owner_id: str, job_id: str) -> Deleted:
+        deleted = self._db.execute(
+            "DELETE FROM jobs WHERE user_id = ? AND id = ?", (owner_id, job_id)
+        ).rowcount
+        return Deleted(jobs=1) if deleted else Deleted()
+
+    @translated
+    def revenue(self, owner_id: str) -> Decimal:
+        found = self._db.execute(
+            "SELECT paid_cents FROM owner_totals WHERE user_id = ?", (owner_id,)
+        ).fetchone()
+        return from_minor(0 if found is None else found[0])
+
+
+class SqliteSessions(_Repository):
+    @translated
+    def add(self, session: LoginSession) -> None:
+        params = [session.id, *session_values(session)]
+        try:
+            self._db.execute(
+                f"INSERT INTO sessions ({SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", params
+            )
+        except sqlite3.IntegrityError as exc:
+            if is_foreign_key_violation(exc) or (
+                is_unique_violation(exc)
+                and not self._exists("SELECT 1 FROM users WHERE id = ?", session.user_id)
+            ):
+                raise NotFoundError("user", session.user_id) from exc
+            if is_unique_violation(exc):
+                raise ConflictError("id", "this session already exists") from exc
+            raise translate(exc) from exc
+
+    @translated
+    def get_by_token_hash(self, token_hash: str) -> LoginSession | None:
+        found = self._db.execute(
+            f"SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = ?", (token_hash,)
+        ).fetchone()
+        return None if found is None else session_from_row(found)
+
+    @translated
+    def update(self, session: LoginSession) -> None:
+        params = [*session_values(session), session.id]
+        try:
+            changed = self._db.execute(
+                "UPDATE sessions SET user_id = ?, token_hash = ?, created_at = ?, expires_at = ?,"
+                " last_used_at = ?, revoked_at = ? WHERE id = ?",
+                params,
+            ).rowcount
+        except sqlite3.IntegrityError as exc:
+            if is_foreign_key_violation(exc):
+                raise NotFoundError("user", session.user_id) from exc
+            if is_unique_violation(exc):
+                raise ConflictError("id", "this session already exists") from exc
+            raise translate(exc) from exc
+        if not changed:
+            raise NotFoundError("session", session.id)
+
+    @translated
+    def revoke_all(self, user_id: str, at: datetime, keep: str | None = None) -> int:
+        revoked: int = self._db.execute(
+            "UPDATE sessions SET revoked_at = ?"
+            " WHERE user_id = ? AND revoked_at IS NULL AND id IS NOT ?",
+            (col.timestamp(at, "at"), user_id, keep),
+        ).rowcount
+        return revoked
+
+    @translated
+    def purge_expired(self, now: datetime) -> int:
+        purged: int = self._db.execute(
+            "DELETE FROM sessions WHERE expires_at <= ?", (col.timestamp(now, "now"),)
+        ).rowcount
+        return purged
+
+
+class SqliteUnitOfWork:
+    """The repositories over one connection, inside its current transaction."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.users = SqliteUsers(connection)
+        self.customers = SqliteCustomers(connection)
+        self.jobs = SqliteJobs(connection)
+        self.sessions = SqliteSessions(connection)
+        self.reports = SqliteReports(connection)

@@ -1,0 +1,169 @@
+"""Rows and entities: the column lists the store reads and writes, how a row becomes
+an entity and an entity becomes column values, and the SQL of a job filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jobtrack_core.entities import Customer, Job, LoginSession, User
+from jobtrack_core.money import from_minor
+from jobtrack_core.queries import JobFilter, ascii_lower
+from jobtrack_core.status import JobStatus
+from jobtrack_sqlite import columns as col
+
+#: SQLite refuses LIKE patterns longer than this many bytes (SQLITE_MAX_LIKE_PATTERN_LENGTH).
+LIKE_PATTERN_LIMIT = 50_000
+
+
+USER_COLUMNS = "id, email, name, business_name, password_hash, created_at, updated_at"
+
+
+def user_from_row(row: Any) -> User:
+    return User(
+        id=row[0],
+        email=row[1],
+        name=row[2],
+        business_name=row[3],
+        password_hash=row[4],
+        created_at=col.read_timestamp(row[5]),
+        updated_at=col.read_timestamp(row[6]),
+    )
+
+
+CUSTOMER_COLUMNS = (
+    "id, user_id, name, email, phone, address, business_name, notes, created_at, updated_at"
+)
+
+
+def customer_from_row(row: Any) -> Customer:
+    return Customer(
+        id=row[0],
+        user_id=row[1],
+        name=row[2],
+        email=row[3],
+        phone=row[4],
+        address=row[5],
+        business_name=row[6],
+        notes=row[7],
+        created_at=col.read_timestamp(row[8]),
+        updated_at=col.read_timestamp(row[9]),
+    )
+
+
+JOB_COLUMNS = (
+    "id, user_id, customer_id, title, description, status, estimated_cost_cents,"
+    " actual_cost_cents, estimated_hours_hundredths, actual_hours_hundredths, due_date,"
+    " paid, paid_at, completed_at, created_at, updated_at"
+)
+JOB_SELECT = f"SELECT {JOB_COLUMNS} FROM jobs"
+NEWEST_FIRST = " ORDER BY created_at DESC, id DESC"
+
+
+def job_from_row(row: Any) -> Job:
+    return Job(
+        id=row[0],
+        user_id=row[1],
+        customer_id=row[2],
+        title=row[3],
+        description=row[4],
+        status=JobStatus(row[5]),
+        estimated_cost=None if row[6] is None else from_minor(row[6]),
+        actual_cost=None if row[7] is None else from_minor(row[7]),
+        estimated_hours=None if row[8] is None else from_minor(row[8]),
+        actual_hours=None if row[9] is None else from_minor(row[9]),
+        due_date=col.read_day(row[10]),
+        paid=bool(row[11]),
+        paid_at=col.read_optional_timestamp(row[12]),
+        completed_at=col.read_optional_timestamp(row[13]),
+        created_at=col.read_timestamp(row[14]),
+        updated_at=col.read_timestamp(row[15]),
+    )
+
+
+def job_values(job: Job) -> list[object]:
+    """The job's column values, in the order of ``JOB_COLUMNS`` after ``user_id``."""
+    return [
+        job.customer_id,
+        job.title,
+        job.description,
+        col.status(job.status),
+        col.hundredths(job.estimated_cost, "estimated_cost"),
+        col.hundredths(job.actual_cost, "actual_cost"),
+        col.hundredths(job.estimated_hours, "estimated_hours"),
+        col.hundredths(job.actual_hours, "actual_hours"),
+        col.day(job.due_date, "due_date"),
+        col.flag(job.paid, "paid"),
+        col.optional_timestamp(job.paid_at, "paid_at"),
+        col.optional_timestamp(job.completed_at, "completed_at"),
+        col.timestamp(job.created_at, "created_at"),
+        col.timestamp(job.updated_at, "updated_at"),
+    ]
+
+
+def job_conditions(owner_id: str, where: JobFilter) -> tuple[str, list[object]] | None:
+    """The WHERE clause (and its parameters) of a job listing; None when nothing can match."""
+    sql = ["user_id = ?"]
+    params: list[object] = [owner_id]
+    if where.statuses is not None:
+        if not where.statuses:
+            return None
+        statuses = sorted(s.value for s in where.statuses)
+        sql.append(f"status IN ({', '.join('?' * len(statuses))})")
+        params.extend(statuses)
+    if where.customer_id is not None:
+        sql.append("customer_id = ?")
+        params.append(where.customer_id)
+    if where.paid is not None:
+        sql.append("paid = ?")
+        params.append(int(where.paid))
+    if where.due_from is not None:
+        sql.append("due_date >= ?")
+        params.append(col.day(where.due_from, "due_from"))
+    if where.due_to is not None:
+        sql.append("due_date <= ?")
+        params.append(col.day(where.due_to, "due_to"))
+    if where.text:
+        condition, needle = text_condition(where.text)
+        sql.append(condition)
+        params.extend((needle, needle))
+    return " AND ".join(sql), params
+
+
+def text_condition(text: str) -> tuple[str, str]:
+    """Title or description contains ``text``, ignoring the case of ASCII letters only.
+
+    SQLite's LIKE folds exactly the ASCII letters; ``\\``, ``%`` and ``_`` in the
+    text are escaped so that they match only themselves. A pattern too long for
+    LIKE falls back to ``instr`` over SQLite's (equally ASCII-only) ``lower``.
+    """
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    if len(pattern.encode("utf-8", "surrogatepass")) <= LIKE_PATTERN_LIMIT:
+        return "(title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')", pattern
+    return "(instr(lower(title), ?) > 0 OR instr(lower(description), ?) > 0)", ascii_lower(text)
+
+
+SESSION_COLUMNS = "id, user_id, token_hash, created_at, expires_at, last_used_at, revoked_at"
+
+
+def session_from_row(row: Any) -> LoginSession:
+    return LoginSession(
+        id=row[0],
+        user_id=row[1],
+        token_hash=row[2],
+        created_at=col.read_timestamp(row[3]),
+        expires_at=col.read_timestamp(row[4]),
+        last_used_at=col.read_timestamp(row[5]),
+        revoked_at=col.read_optional_timestamp(row[6]),
+    )
+
+
+def session_values(s: LoginSession) -> list[object]:
+    return [
+        s.user_id,
+        s.token_hash,
+        col.timestamp(s.created_at, "created_at"),
+        col.timestamp(s.expires_at, "expires_at"),
+        col.timestamp(s.last_used_at, "last_used_at"),
+        col.optional_timestamp(s.revoked_at, "revoked_at"),
+    ]

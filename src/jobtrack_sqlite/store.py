@@ -1,0 +1,247 @@
+"""The SQLite store: a database file (or memory) behind :class:`jobtrack_core.ports.Store`."""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from jobtrack_core.errors import StoreError, ValidationError
+from jobtrack_core.ports import Store
+from jobtrack_sqlite import urls
+from jobtrack_sqlite.backup import restore_backup, write_backup
+from jobtrack_sqlite.connection import Link, Settings, Synchronous, close_quietly, connect, use_wal
+from jobtrack_sqlite.errors import translate
+from jobtrack_sqlite.migrations import check_openable, upgrade
+from jobtrack_sqlite.repositories import SqliteUnitOfWork
+
+T = TypeVar("T")
+
+#: Connections inherited through ``fork()``: never used nor closed by the child.
+_INHERITED: list[Link] = []
+
+
+def _target(path: object) -> str:
+    if isinstance(path, str | os.PathLike):
+        target = os.fspath(path)
+        if isinstance(target, str) and target:
+            return target
+    raise ValidationError.single("path", f"must be a file path or ':memory:', not {path!r}")
+
+
+def _file(path: object, field: str) -> str:
+    target = _target(path)
+    if target == urls.MEMORY:
+        raise ValidationError.single(field, "must be a file path")
+    return target
+
+
+class SqliteStore:
+    """A jobtrack store in an SQLite database file, or in memory.
+
+    ``path`` is a file path (``str`` or :class:`pathlib.Path`; the file is
+    created if missing) or ``":memory:"`` for a private in-memory database.
+    Opening a file upgrades its schema if it was written by an older jobtrack,
+    and refuses (:class:`~jobtrack_core.errors.SchemaVersionError`) one written
+    by a newer jobtrack, leaving it untouched.
+
+    - ``synchronous``: ``"FULL"`` (default) makes every commit durable through a
+      power loss; ``"NORMAL"`` is faster and still never corrupts the file, but
+      the last commits before a power loss (not a process crash) may be lost.
+    - ``busy_timeout``: seconds a transaction waits for another writer's lock
+      before it fails with :class:`~jobtrack_core.errors.StoreError`.
+
+    Threads may share a store: each thread gets its own connection to a file
+    (an in-memory store has one connection, and its units of work take turns).
+    Several processes may open the same file.
+
+    >>> with SqliteStore(":memory:") as store:
+    ...     with store.transaction(write=False) as uow:
+    ...         print(uow.users.get("nobody"))
+    None
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        synchronous: Synchronous = "FULL",
+        busy_timeout: float = 30.0,
+    ) -> None:
+        self._target = _target(path)
+        self._settings = Settings(synchronous=synchronous, busy_timeout=busy_timeout)
+        self._closed = False
+        self._registry = threading.Lock()
+        self._finalizers: list[weakref.finalize[Any, Link]] = []
+        self._local = threading.local()
+        self._shared: Link | None = None
+        self._turns: AbstractContextManager[Any] = nullcontext()
+        first = self._open()
+        if self._target == urls.MEMORY:
+            self._shared = first
+            self._turns = threading.RLock()
+        else:
+            self._adopt(first)
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        *,
+        synchronous: Synchronous | None = None,
+        busy_timeout: float | None = None,
+    ) -> SqliteStore:
+        """Open the store a URL names: ``sqlite:///relative.db``, ``sqlite:////abs/x.db``,
+        ``memory://``; options as parameters, e.g. ``?synchronous=NORMAL&busy_timeout=5``.
+        Options given as arguments take precedence over the URL's."""
+        target, options = urls.parse(url)
+        if synchronous is not None:
+            options["synchronous"] = synchronous
+        if busy_timeout is not None:
+            options["busy_timeout"] = busy_timeout
+        return cls(target, **options)
+
+    # -- connections -------------------------------------------------------------------
+    def _open(self) -> Link:
+        """The first connection: check the file, switch to WAL, apply migrations."""
+        connection = connect(self._target, self._settings)
+        try:
+            check_openable(connection)  # before anything could write
+            if self._target != urls.MEMORY:
+                use_wal(connection)
+            upgrade(connection)
+        except BaseException as exc:
+            close_quietly(connection)
+            if isinstance(exc, Exception):
+                raise translate(exc) from exc
+            raise
+        return Link(connection)
+
+    def _adopt(self, link: Link) -> None:
+        self._local.link = link
+        finalizer = weakref.finalize(link, close_quietly, link.connection)
+        with self._registry:
+            self._finalizers = [f for f in self._finalizers if f.alive]
+            self._finalizers.append(finalizer)
+
+    def _link(self) -> Link:
+        if self._closed:
+            raise StoreError("the store is closed")
+        if self._shared is not None:
+            return self._shared
+        link: Link | None = getattr(self._local, "link", None)
+        if link is not None and link.pid != os.getpid():
+            self._forget_inherited()
+            link = None
+        if link is None or (link.broken and link.depth == 0):
+            if link is not None:
+                link.close()
+            link = Link(connect(self._target, self._settings))
+            self._adopt(link)
+        return link
+
+    def _forget_inherited(self) -> None:
+        """After ``fork()``: leave the parent's connections alone, open new ones."""
+        with self._registry:
+            for finalizer in self._finalizers:
+                detached = finalizer.detach()
+                if detached is not None:
+                    _INHERITED.append(detached[0])
+            self._finalizers = []
+        self._local = threading.local()
+
+    # -- the Store protocol ------------------------------------------------------------
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[SqliteUnitOfWork]:
+        """A unit of work: committed when the block ends, rolled back if it raises.
+
+        The outermost unit on a thread is a transaction (``BEGIN IMMEDIATE`` to
+        write, ``BEGIN`` to read only); a unit opened inside it is a savepoint.
+        Writing inside a ``write=False`` unit works, but may fail with
+        StoreError if another connection wrote since it began.
+        """
+        with self._turns, self._link().transaction(write=write) as unit:
+            yield unit
+
+    def close(self) -> None:
+        """Close every connection of this store. Using it afterwards raises StoreError."""
+        with self._turns, self._registry:
+            if self._closed:
+                return
+            self._closed = True
+            finalizers, self._finalizers = self._finalizers, []
+        for finalizer in finalizers:
+            finalizer()
+        if self._shared is not None:
+            self._shared.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SqliteStore({self._target!r})"
+
+    # -- backup and restore ------------------------------------------------------------
+    def backup(self, target: str | os.PathLike[str]) -> None:
+        """Write a consistent copy of everything committed so far to the file ``target``.
+
+        Runs online: other threads and processes keep reading and writing. The
+        file at ``target`` is replaced only once the copy is complete and checked.
+        """
+        path = Path(_file(target, "target"))
+        if self._shared is not None:
+            self._within_turn(lambda link: write_backup(link.connection, path))
+            return
+        if self._closed:
+            raise StoreError("the store is closed")
+        source = connect(self._target, self._settings)
+        try:
+            write_backup(source, path)
+        finally:
+            close_quietly(source)
+
+    def _within_turn(self, action: Callable[[Link], T]) -> T:
+        with self._turns:
+            link = self._link()
+            if link.depth:
+                raise StoreError("backup() cannot run inside a transaction of an in-memory store")
+            return action(link)
+
+    @staticmethod
+    def restore(
+        backup: str | os.PathLike[str],
+        target: str | os.PathLike[str],
+        *,
+        busy_timeout: float = 30.0,
+    ) -> None:
+        """Replace the database file ``target`` with the content of the file ``backup``.
+
+        The backup is checked first (integrity, foreign keys, schema version); a
+        backup from a newer jobtrack raises SchemaVersionError and nothing is
+        changed. The target is rewritten through SQLite, so a stale ``-wal`` file
+        cannot leak into it; stores open on it see the restored data afterwards.
+        Open the target with :class:`SqliteStore` to upgrade an older backup.
+        """
+        restore_backup(
+            Path(_file(backup, "backup")),
+            _file(target, "target"),
+            Settings(busy_timeout=busy_timeout),
+        )
+
+
+def _conforms(store: SqliteStore) -> Store:
+    """Never called: mypy checks here that SqliteStore implements the Store protocol."""
+    return store

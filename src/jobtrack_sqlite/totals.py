@@ -1,0 +1,284 @@
+"""Schema version 2: running totals, kept by triggers, for the reports.
+
+The dashboard and revenue must not cost in proportion to an owner's jobs, so
+SQLite keeps, next to the seed's tables:
+
+- ``owner_totals``: per owner, customers, jobs per status, revenue (paid jobs'
+  actual cost), receivables (completed, unpaid) and pipeline (estimated cost
+  of pending and in-progress jobs), each as cents and a job count;
+- ``paid_days``: per owner and UTC day of ``paid_at``, the paid jobs' actual
+  cost and count (a year's revenue by month reads at most 366 rows, and the
+  partial days at a period's ends come from the ``idx_jobs_user_paid_at`` index);
+- ``customer_totals``: per customer, the figures of the customer list, the
+  customer statistics and estimate accuracy, and the newest job's
+  ``created_at``;
+- ``open_due_days``: per owner and due date, how many pending and in-progress
+  jobs are due then (the dashboard's overdue count reads one row per day).
+
+Row triggers on ``jobs``, ``customers`` and ``users`` keep them exact on every
+insert, update and delete, hand edits and cascades included. A bulk insert
+(:meth:`SqliteJobs.add_many <jobtrack_sqlite.repositories.SqliteJobs.add_many>`)
+instead marks ``totals_deferred`` and adds the new rows' totals with four
+aggregate statements at the end (see :func:`defer` and :func:`catch_up`), which
+costs a fraction of a trigger per row.
+
+Every figure is generated from one table of per-row contributions
+(:data:`OWNER`, :data:`CUSTOMER`), used both by the triggers (``NEW.x``,
+``OLD.x``) and by the aggregates (``sum(x)``), so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+_OPEN = "('pending', 'in_progress')"
+
+
+def _money(condition: str, column: str) -> str:
+    return f"CASE WHEN {condition} THEN coalesce({{r}}.{column}, 0) ELSE 0 END"
+
+
+_COST_KNOWN = (
+    "{r}.status = 'completed' AND {r}.estimated_cost_cents IS NOT NULL"
+    " AND {r}.actual_cost_cents IS NOT NULL"
+)
+_HOURS_KNOWN = (
+    "{r}.status = 'completed' AND {r}.estimated_hours_hundredths IS NOT NULL"
+    " AND {r}.actual_hours_hundredths IS NOT NULL"
+)
+
+#: owner_totals column -> one job row's contribution (``{r}`` is NEW, OLD or a table alias).
+OWNER = {
+    "pending": "{r}.status = 'pending'",
+    "in_progress": "{r}.status = 'in_progress'",
+    "completed": "{r}.status = 'completed'",
+    "cancelled": "{r}.status = 'cancelled'",
+    "paid_cents": _money("{r}.paid", "actual_cost_cents"),
+    "paid_jobs": "{r}.paid",
+    "receivable_cents": _money("{r}.status = 'completed' AND NOT {r}.paid", "actual_cost_cents"),
+    "receivable_jobs": "{r}.status = 'completed' AND NOT {r}.paid",
+    "pipeline_cents": _money(f"{{r}}.status IN {_OPEN}", "estimated_cost_cents"),
+    "pipeline_jobs": f"{{r}}.status IN {_OPEN}",
+}
+
+#: customer_totals column -> one job row's contribution.
+CUSTOMER = {
+    "jobs": "1",
+    "completed": "{r}.status = 'completed'",
+    "earned_cents": _money("{r}.status = 'completed' AND {r}.paid", "actual_cost_cents"),
+    "unpaid_cents": _money("NOT {r}.paid", "actual_cost_cents"),
+    "paid_cents": _money("{r}.paid", "actual_cost_cents"),
+    "paid_jobs": "{r}.paid",
+    "cost_jobs": _COST_KNOWN,
+    "estimated_cost_cents": _money(_COST_KNOWN, "estimated_cost_cents"),
+    "actual_cost_cents": _money(_COST_KNOWN, "actual_cost_cents"),
+    "hours_jobs": _HOURS_KNOWN,
+    "estimated_hours": _money(_HOURS_KNOWN, "estimated_hours_hundredths"),
+    "actual_hours": _money(_HOURS_KNOWN, "actual_hours_hundredths"),
+}
+
+#: The columns whose change can change a total.
+WATCHED = (
+    "user_id",
+    "customer_id",
+    "status",
+    "paid",
+    "paid_at",
+    "actual_cost_cents",
+    "estimated_cost_cents",
+    "actual_hours_hundredths",
+    "estimated_hours_hundredths",
+    "created_at",
+    "due_date",
+)
+_PAID = "{r}.paid AND {r}.paid_at IS NOT NULL"
+_OPEN_DUE = f"{{r}}.status IN {_OPEN} AND {{r}}.due_date IS NOT NULL"
+
+
+def _of(row: str, expressions: dict[str, str]) -> dict[str, str]:
+    return {column: f"({e.format(r=row)})" for column, e in expressions.items()}
+
+
+def _integers(columns: dict[str, str]) -> str:
+    return ", ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in columns)
+
+
+TABLES = (
+    f"""CREATE TABLE owner_totals (
+    user_id TEXT NOT NULL PRIMARY KEY,
+    customers INTEGER NOT NULL DEFAULT 0,
+    {_integers(OWNER)}
+) STRICT, WITHOUT ROWID""",
+    """CREATE TABLE paid_days (
+    user_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    cents INTEGER NOT NULL,
+    jobs INTEGER NOT NULL,
+    PRIMARY KEY (user_id, day)
+) STRICT, WITHOUT ROWID""",
+    f"""CREATE TABLE customer_totals (
+    customer_id TEXT NOT NULL PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    {_integers(CUSTOMER)},
+    last_job_at TEXT
+) STRICT, WITHOUT ROWID""",
+    """CREATE TABLE open_due_days (
+    user_id TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    jobs INTEGER NOT NULL,
+    PRIMARY KEY (user_id, due_date)
+) STRICT, WITHOUT ROWID""",
+    # Present (one row) only while a bulk insert defers the totals to its end.
+    "CREATE TABLE totals_deferred (since INTEGER NOT NULL) STRICT",
+)
+
+INDEXES = (
+    # Payments in a time range (the partial days at the ends of a revenue period).
+    "CREATE INDEX idx_jobs_user_paid_at ON jobs (user_id, paid_at, actual_cost_cents)"
+    " WHERE paid = 1 AND paid_at IS NOT NULL",
+    # Pending and in-progress jobs by due date: upcoming, overdue and its count.
+    f"CREATE INDEX idx_jobs_user_open_due ON jobs (user_id, due_date, id) WHERE status IN {_OPEN}",
+)
+
+
+def _add(row: str) -> str:
+    """Statements adding one job row's contributions."""
+    owner, customer = _of(row, OWNER), _of(row, CUSTOMER)
+    paid = _PAID.format(r=row)
+    return f"""
+    INSERT INTO owner_totals (user_id, {", ".join(owner)})
+    VALUES ({row}.user_id, {", ".join(owner.values())})
+    ON CONFLICT (user_id) DO UPDATE SET {", ".join(f"{c} = {c} + excluded.{c}" for c in owner)};
+    INSERT INTO customer_totals (customer_id, user_id, {", ".join(customer)}, last_job_at)
+    VALUES ({row}.customer_id, {row}.user_id, {", ".join(customer.values())}, {row}.created_at)
+    ON CONFLICT (customer_id) DO UPDATE SET
+        {", ".join(f"{c} = {c} + excluded.{c}" for c in customer)},
+        last_job_at = max(coalesce(last_job_at, ''), excluded.last_job_at);
+    INSERT INTO paid_days (user_id, day, cents, jobs)
+    SELECT {row}.user_id, substr({row}.paid_at, 1, 10), coalesce({row}.actual_cost_cents, 0), 1
+    WHERE {paid}
+    ON CONFLICT (user_id, day) DO UPDATE SET cents = cents + excluded.cents, jobs = jobs + 1;
+    INSERT INTO open_due_days (user_id, due_date, jobs)
+    SELECT {row}.user_id, {row}.due_date, 1 WHERE {_OPEN_DUE.format(r=row)}
+    ON CONFLICT (user_id, due_date) DO UPDATE SET jobs = jobs + 1;"""
+
+
+def _remove(row: str) -> str:
+    """Statements taking one job row's contributions away."""
+    owner, customer = _of(row, OWNER), _of(row, CUSTOMER)
+    paid = _PAID.format(r=row)
+    open_due = _OPEN_DUE.format(r=row)
+    day = f"user_id = {row}.user_id AND day = substr({row}.paid_at, 1, 10)"
+    return f"""
+    UPDATE owner_totals SET {", ".join(f"{c} = {c} - {e}" for c, e in owner.items())}
+    WHERE user_id = {row}.user_id;
+    UPDATE customer_totals SET
+        {", ".join(f"{c} = {c} - {e}" for c, e in customer.items())},
+        last_job_at = (
+            SELECT max(created_at) FROM jobs
+            WHERE user_id = {row}.user_id AND customer_id = {row}.customer_id
+        )
+    WHERE customer_id = {row}.customer_id;
+    UPDATE paid_days SET cents = cents - coalesce({row}.actual_cost_cents, 0), jobs = jobs - 1
+    WHERE {paid} AND {day};
+    DELETE FROM paid_days WHERE {paid} AND {day} AND jobs = 0;
+    UPDATE open_due_days SET jobs = jobs - 1
+    WHERE {open_due} AND user_id = {row}.user_id AND due_date = {row}.due_date;
+    DELETE FROM open_due_days
+    WHERE {open_due} AND user_id = {row}.user_id AND due_date = {row}.due_date AND jobs = 0;"""
+
+
+_NOT_DEFERRED = "NOT EXISTS (SELECT 1 FROM totals_deferred)"
+_CHANGED = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in WATCHED)
+
+TRIGGERS = (
+    f"""CREATE TRIGGER jobs_totals_insert AFTER INSERT ON jobs
+WHEN {_NOT_DEFERRED}
+BEGIN{_add("NEW")}
+END""",
+    f"""CREATE TRIGGER jobs_totals_delete AFTER DELETE ON jobs
+BEGIN{_remove("OLD")}
+END""",
+    f"""CREATE TRIGGER jobs_totals_update AFTER UPDATE OF {", ".join(WATCHED)} ON jobs
+WHEN {_CHANGED}
+BEGIN{_remove("OLD")}{_add("NEW")}
+END""",
+    """CREATE TRIGGER customers_totals_insert AFTER INSERT ON customers
+BEGIN
+    INSERT INTO owner_totals (user_id, customers) VALUES (NEW.user_id, 1)
+    ON CONFLICT (user_id) DO UPDATE SET customers = customers + 1;
+END""",
+    """CREATE TRIGGER customers_totals_delete AFTER DELETE ON customers
+BEGIN
+    UPDATE owner_totals SET customers = customers - 1 WHERE user_id = OLD.user_id;
+    DELETE FROM customer_totals WHERE customer_id = OLD.id;
+END""",
+    """CREATE TRIGGER users_totals_delete AFTER DELETE ON users
+BEGIN
+    DELETE FROM owner_totals WHERE user_id = OLD.id;
+    DELETE FROM paid_days WHERE user_id = OLD.id;
+    DELETE FROM customer_totals WHERE user_id = OLD.id;
+    DELETE FROM open_due_days WHERE user_id = OLD.id;
+END""",
+)
+
+
+def _sums(expressions: dict[str, str]) -> str:
+    return ", ".join(f"sum({e})" for e in _of("j", expressions).values())
+
+
+#: The totals of the job rows with ``rowid > ?``, added in four statements.
+CATCH_UP = (
+    f"""INSERT INTO owner_totals (user_id, {", ".join(OWNER)})
+    SELECT j.user_id, {_sums(OWNER)} FROM jobs j WHERE j.rowid > ?1 GROUP BY j.user_id
+    ON CONFLICT (user_id) DO UPDATE SET {", ".join(f"{c} = {c} + excluded.{c}" for c in OWNER)}""",
+    f"""INSERT INTO customer_totals (customer_id, user_id, {", ".join(CUSTOMER)}, last_job_at)
+    SELECT j.customer_id, j.user_id, {_sums(CUSTOMER)}, max(j.created_at)
+    FROM jobs j WHERE j.rowid > ?1 GROUP BY j.customer_id
+    ON CONFLICT (customer_id) DO UPDATE SET
+        {", ".join(f"{c} = {c} + excluded.{c}" for c in CUSTOMER)},
+        last_job_at = max(coalesce(last_job_at, ''), excluded.last_job_at)""",
+    f"""INSERT INTO paid_days (user_id, day, cents, jobs)
+    SELECT j.user_id, substr(j.paid_at, 1, 10), sum(coalesce(j.actual_cost_cents, 0)), count(*)
+    FROM jobs j WHERE j.rowid > ?1 AND {_PAID.format(r="j")}
+    GROUP BY j.user_id, substr(j.paid_at, 1, 10)
+    ON CONFLICT (user_id, day) DO UPDATE SET
+        cents = cents + excluded.cents, jobs = jobs + excluded.jobs""",
+    f"""INSERT INTO open_due_days (user_id, due_date, jobs)
+    SELECT j.user_id, j.due_date, count(*)
+    FROM jobs j WHERE j.rowid > ?1 AND {_OPEN_DUE.format(r="j")}
+    GROUP BY j.user_id, j.due_date
+    ON CONFLICT (user_id, due_date) DO UPDATE SET jobs = jobs + excluded.jobs""",
+)
+
+
+def defer(connection: sqlite3.Connection) -> int:
+    """Stop the insert trigger for a bulk insert; return the rowid the new rows follow.
+
+    Call :func:`catch_up` with it when the rows are in, in the same transaction.
+    """
+    since: int = connection.execute("SELECT coalesce(max(rowid), 0) FROM jobs").fetchone()[0]
+    connection.execute("INSERT INTO totals_deferred (since) VALUES (?)", (since,))
+    return since
+
+
+def catch_up(connection: sqlite3.Connection, since: int) -> None:
+    """Add the totals of the jobs inserted after ``since`` and restart the insert trigger."""
+    for statement in CATCH_UP:
+        connection.execute(statement, (since,))
+    connection.execute("DELETE FROM totals_deferred")
+
+
+def _backfill(connection: sqlite3.Connection) -> None:
+    """Totals for the rows a version 1 database already holds."""
+    connection.execute(
+        "INSERT INTO owner_totals (user_id, customers)"
+        " SELECT user_id, count(*) FROM customers GROUP BY user_id"
+    )
+    catch_up(connection, 0)
+
+
+#: Version 2, step by step.
+VERSION_2 = (*TABLES, *INDEXES, *TRIGGERS, _backfill)
+
+__all__ = ["CATCH_UP", "CUSTOMER", "OWNER", "VERSION_2", "catch_up", "defer"]

@@ -1,0 +1,76 @@
+"""A newcomer's first five minutes, exactly as README and docs/cli.md tell them."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from clirun import Cli
+
+from jobtrack.demo import DEMO_EMAIL, DEMO_PASSWORD
+
+
+def test_demo_login_dashboard_add_work_get_paid(cli: Cli) -> None:
+    demo = cli("demo").ok()
+    assert (cli.home / "jobtrack.db").stat().st_size > 0
+    assert DEMO_EMAIL in demo.out and DEMO_PASSWORD in demo.out
+    assert f"jobtrack login --email {DEMO_EMAIL}" in demo.out
+    assert "Overdue" in demo.out and "Revenue" in demo.out
+
+    # Not logged in yet: told what to do.
+    cli("dashboard").refused("not logged in", "jobtrack login")
+
+    # The password the demo printed logs in.
+    password = re.search(r"Password:\s+(.+)", demo.out)
+    assert password is not None
+    login = cli("login", "--email", DEMO_EMAIL, stdin=password.group(1).strip() + "\n").ok()
+    assert "Logged in as" in login.out
+
+    before = cli("dashboard", "--json").json()
+    assert cli("dashboard").ok().out.count("Revenue") == 1
+
+    added = cli("customer", "add", "Ada Lovelace", "--phone", "(555) 010-1815", "--json").json()
+    assert added["name"] == "Ada Lovelace"
+    job = cli(
+        "job",
+        "add",
+        "--customer",
+        "ada",
+        "Fix the analytical engine",
+        "--estimated-cost",
+        "120",
+        "--due",
+        "tomorrow",
+        "--json",
+    ).json()
+    assert job["status"] == "pending" and job["estimated_cost"] == "120.00"
+    short = job["id"][:8]
+    assert "in progress" in cli("job", "start", short).ok().out
+    done = cli("job", "complete", short, "--cost", "135.50", "--hours", "2.75", "--json").json()
+    assert done["status"] == "completed" and done["actual_cost"] == "135.50"
+    assert "is paid" in cli("job", "pay", short).ok().out
+
+    listed = cli("job", "list", "--customer", "Ada Lovelace", "--json").json()
+    assert [j["id"] for j in listed["jobs"]] == [job["id"]]
+    assert listed["jobs"][0]["paid"] is True
+    table = cli("job", "list").ok().out
+    assert "Fix the analytical engine" in table and "135.50" in table
+
+    after = cli("dashboard", "--json").json()
+    earned = Decimal(after["revenue"]["amount"]) - Decimal(before["revenue"]["amount"])
+    assert earned == Decimal("135.50")
+    assert after["customers"] == before["customers"] + 1
+    assert after["statuses"]["completed"] == before["statuses"]["completed"] + 1
+
+
+def test_demo_refreshes_only_the_demo_account(cli: Cli) -> None:
+    cli.register("sam@example.com")
+    cli.login("sam@example.com", "correct horse battery")
+    cli("customer", "add", "Keep Me").ok()
+    first = cli("demo", "--json").json()
+    again = cli("demo").ok().out
+    assert f"Refreshed the demo account in {cli.home / 'jobtrack.db'}: " in again
+    assert f"{first['customers']} customers, {first['jobs']} jobs." in again
+    # The other account and its data are untouched, and its login still works.
+    names = [c["customer"]["name"] for c in cli("customer", "list", "--json").json()]
+    assert names == ["Keep Me"]

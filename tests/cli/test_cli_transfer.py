@@ -1,0 +1,160 @@
+"""Export and import from the command line, and moving in from MyJobTrack."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+from clirun import Cli
+
+from jobtrack.cli.commands.transfer import Progress
+from jobtrack.demo import DEMO_EMAIL, DEMO_PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = (ROOT / "tests" / "interchange" / "data" / "myjobtrack-schema-v1.sql").read_text()
+OLD_PASSWORD = "old secret 1"
+LEGACY_HASH = hashlib.sha256(OLD_PASSWORD.encode()).hexdigest()
+
+DUMP = (
+    SCHEMA
+    + f"""
+INSERT INTO users VALUES('u1','Kim@Example.com','Kim','Kim Cleaning','{LEGACY_HASH}',
+  '2025-01-02 08:00:00','2025-01-02 08:00:00');
+INSERT INTO customers VALUES('c1','u1','Ola','ola@example.com','555','1 Road',NULL,NULL,
+  '2025-01-03 09:00:00','2025-01-03 09:00:00');
+INSERT INTO jobs VALUES('j1','u1','c1','Windows','All of them','completed',80.0,84.995,2.0,2.5,
+  '2025-01-10',1,'2025-01-10 15:00:00','2025-01-04 10:00:00','2025-01-10 15:00:00');
+INSERT INTO jobs VALUES('j2','u1','c1','Oven',NULL,'scheduled',45.5,NULL,NULL,NULL,
+  '2025-02-01',0,NULL,'2025-01-05 10:00:00','2025-01-05 10:00:00');
+"""
+)
+
+
+def _without_time(path: Path) -> dict[str, object]:
+    document: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+    document.pop("exported_at")
+    return document
+
+
+def test_export_import_round_trip(demo_cli: Cli) -> None:
+    cli = demo_cli
+    done = cli("export", "json", "--output", "a.json").ok()
+    assert "to a.json" in done.out
+    cli("export", "json", "--output", "a.json").refused("exists", "--force")
+    cli("export", "csv", "-o", "a.zip").ok()
+    streamed = json.loads(cli("export", "json", "--output", "-").ok().out)
+    assert streamed["format"] == "jobtrack/1" and streamed["account"]["email"] == DEMO_EMAIL
+
+    first = cli("--db", "copy.db", "import", "jobtrack", "a.json", "--json").json()
+    assert first["created"]["users"] == 1 and first["created"]["jobs"] == len(streamed["jobs"])
+    again = cli("--db", "copy.db", "import", "jobtrack", "a.zip").ok().out
+    assert "created:   0 users, 0 customers, 0 jobs" in again
+    # The copy is the same data: the same login works, the export is identical.
+    cli("--db", "copy.db", "login", "--email", DEMO_EMAIL, stdin=DEMO_PASSWORD + "\n").ok()
+    cli("--db", "copy.db", "export", "json", "-o", "b.json").ok()
+    assert _without_time(cli.home / "a.json") == _without_time(cli.home / "b.json")
+
+    from_csv = cli("--db", "csv.db", "import", "jobtrack", "a.zip", "--dry-run", "--json").json()
+    assert from_csv["dry_run"] and from_csv["created"]["customers"] == len(streamed["customers"])
+    assert not (cli.home / "csv.db").exists()
+
+
+def test_a_bad_file_leaves_no_database_behind(cli: Cli) -> None:
+    cli("import", "jobtrack", "missing.json").refused("no file missing.json")
+    (cli.home / "bad.json").write_text('{"format": "jobtrack/1", "customers": 3}')
+    cli("import", "jobtrack", "bad.json").refused("invalid input")
+    (cli.home / "backup.json").write_text('{"customers": [], "jobs": []}')
+    cli("import", "jobtrack", "backup.json").refused("looks like a MyJobTrack backup")
+    assert not (cli.home / "jobtrack.db").exists()
+
+
+def test_moving_in_from_myjobtrack(cli: Cli) -> None:
+    (cli.home / "d1.sql").write_text(DUMP, encoding="utf-8")
+    legacy = sqlite3.connect(cli.home / "d1.sqlite")
+    legacy.executescript(DUMP)
+    legacy.close()
+
+    checked = cli("import", "myjobtrack-db", "d1.sqlite", "--dry-run", "--json").json()
+    assert checked["dry_run"] and checked["created"] == {"users": 1, "customers": 1, "jobs": 2}
+    assert not (cli.home / "jobtrack.db").exists()
+
+    done = cli("import", "myjobtrack-sql", "d1.sql").ok().out
+    assert "created:   1 users, 1 customers, 2 jobs" in done
+    assert "84.995" in done  # every value changed on the way in is listed
+    assert "log in with their old passwords" in done
+    again = cli("import", "myjobtrack-db", "d1.sqlite", "--json").json()
+    assert again["created"] == {"users": 0, "customers": 0, "jobs": 0}
+
+    cli.login("kim@example.com", OLD_PASSWORD)
+    jobs = cli("job", "list", "--sort", "due", "--json").json()["jobs"]
+    assert [(j["id"], j["status"], j["paid"]) for j in jobs] == [
+        ("j1", "completed", True),
+        ("j2", "pending", False),
+    ]
+    assert jobs[0]["actual_cost"] == "85.00"
+
+    backup = {
+        "customers": [
+            {
+                "id": "c9",
+                "name": "Vera",
+                "phone": "556",
+                "address": "2 Lane",
+                "serviceType": "cleaning",
+                "totalUnpaid": 0,
+                "createdDate": "2025-03-01T10:00:00.000Z",
+                "qrCodeUrl": "",
+            }
+        ],
+        "jobs": [
+            {
+                "id": "j9",
+                "customerId": "c9",
+                "customerName": "Vera",
+                "title": "Deep clean",
+                "serviceType": "cleaning",
+                "scheduledDate": "2025-03-05T09:00:00.000Z",
+                "price": 120.5,
+                "status": "in-progress",
+                "paymentStatus": "unpaid",
+                "notes": "",
+                "createdDate": "2025-03-01T10:00:00.000Z",
+            }
+        ],
+    }
+    (cli.home / "myjobtrack-backup-2025-03-06.json").write_text(json.dumps(backup))
+    report = cli(
+        "import", "myjobtrack-backup", "myjobtrack-backup-2025-03-06.json", "--json"
+    ).json()
+    assert report["created"]["customers"] == 1 and report["created"]["jobs"] == 1
+    shown = cli("job", "show", "j9", "--json").json()
+    assert shown["status"] == "in_progress" and shown["title"] == "Deep clean"
+    cli("logout").ok()
+    cli("import", "myjobtrack-backup", "myjobtrack-backup-2025-03-06.json").refused("not logged in")
+
+
+class _Terminal(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_shows_only_on_a_terminal(tty: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    stderr = _Terminal(tty)
+    monkeypatch.setattr(sys, "stderr", stderr)
+    progress = Progress()
+    progress("jobs", 1000)
+    progress("jobs", 2000)
+    progress.finish()
+    shown = stderr.getvalue()
+    assert ("jobs: 2,000" in shown) is tty
+    assert shown == "" or shown.endswith("\r\033[K")

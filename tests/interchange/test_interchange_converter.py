@@ -1,0 +1,372 @@
+"""The converter: JSON shapes of every entity, strict structuring, payloads for frontends."""
+
+from __future__ import annotations
+
+import enum
+import json
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from interchange_helpers import populate
+
+from jobtrack_core import (
+    Customer,
+    Deleted,
+    Job,
+    JobFilter,
+    JobStatus,
+    LoginSession,
+    User,
+    ValidationError,
+)
+from jobtrack_core.service import Login
+from jobtrack_core.testing import FakeClock
+from jobtrack_core.testing import strategies as js
+from jobtrack_interchange import (
+    CustomerChanges,
+    JobChanges,
+    JobCompletion,
+    NewCustomer,
+    NewJob,
+    Registration,
+    dumps,
+    loads,
+    structure,
+    unstructure,
+)
+from jobtrack_interchange.converter import converter
+
+MOMENT = datetime(2025, 7, 6, 9, 0, 0, 123456, tzinfo=UTC)
+moments = st.datetimes(
+    min_value=datetime(1970, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(UTC)
+)
+ids = st.text("abcdef0123456789-", min_size=1, max_size=12)
+
+
+def customers() -> st.SearchStrategy[Customer]:
+    return st.builds(
+        Customer,
+        id=ids,
+        user_id=ids,
+        name=js.text_field("name", required=True),
+        email=st.none() | js.emails,
+        phone=js.text_field("phone"),
+        address=js.text_field("address"),
+        business_name=js.text_field("business_name"),
+        notes=js.text_field("notes"),
+        created_at=moments,
+        updated_at=moments,
+    )
+
+
+def jobs() -> st.SearchStrategy[Job]:
+    return st.builds(
+        Job,
+        id=ids,
+        user_id=ids,
+        customer_id=ids,
+        title=js.text_field("title", required=True),
+        description=js.text_field("description"),
+        status=st.sampled_from(JobStatus),
+        estimated_cost=js.optional_amounts(),
+        actual_cost=js.optional_amounts(),
+        estimated_hours=js.optional_amounts(),
+        actual_hours=js.optional_amounts(),
+        due_date=js.due_dates,
+        paid=st.booleans(),
+        paid_at=st.none() | moments,
+        completed_at=st.none() | moments,
+        created_at=moments,
+        updated_at=moments,
+    )
+
+
+def _job(**changes: Any) -> Job:
+    base = Job(
+        id="j1",
+        user_id="u1",
+        customer_id="c1",
+        title="Fix sink",
+        description=None,
+        status=JobStatus.COMPLETED,
+        estimated_cost=Decimal("12.50"),
+        actual_cost=Decimal("1000000.00"),
+        estimated_hours=None,
+        actual_hours=Decimal("1.25"),
+        due_date=date(2025, 7, 10),
+        paid=True,
+        paid_at=MOMENT,
+        completed_at=MOMENT,
+        created_at=MOMENT,
+        updated_at=MOMENT,
+    )
+    return attrs.evolve(base, **changes)
+
+
+# -- shapes -------------------------------------------------------------------------------
+def test_job_shape_money_as_decimal_strings_times_with_offset_status_by_value() -> None:
+    data = unstructure(_job())
+    assert data == {
+        "id": "j1",
+        "user_id": "u1",
+        "customer_id": "c1",
+        "title": "Fix sink",
+        "description": None,
+        "status": "completed",
+        "estimated_cost": "12.50",
+        "actual_cost": "1000000.00",
+        "estimated_hours": None,
+        "actual_hours": "1.25",
+        "due_date": "2025-07-10",
+        "paid": True,
+        "paid_at": "2025-07-06T09:00:00.123456+00:00",
+        "completed_at": "2025-07-06T09:00:00.123456+00:00",
+        "created_at": "2025-07-06T09:00:00.123456+00:00",
+        "updated_at": "2025-07-06T09:00:00.123456+00:00",
+    }
+    assert type(data["status"]) is str
+    assert json.loads(json.dumps(data)) == data
+
+
+def test_user_never_shows_its_password_hash_nor_a_session_its_token_hash() -> None:
+    user = User("u1", "sam@example.com", "Sam", None, "$argon2id$secret", MOMENT, MOMENT)
+    session = LoginSession("s1", "u1", "tokenhash", MOMENT, MOMENT, MOMENT)
+    profile = unstructure(user)
+    assert "password_hash" not in profile and profile["email"] == "sam@example.com"
+    assert "token_hash" not in unstructure(session)
+    login = unstructure(Login("the-token", session, user))
+    assert login["token"] == "the-token" and "password_hash" not in login["user"]
+    assert "secret" not in dumps(login) and "tokenhash" not in dumps(login)
+
+
+def test_deleted_filter_and_decimal_without_exponent() -> None:
+    assert unstructure(Deleted(customers=1, jobs=3)) == {
+        "users": 0,
+        "customers": 1,
+        "jobs": 3,
+        "sessions": 0,
+    }
+    assert unstructure(JobFilter(statuses=["pending", "completed"]))["statuses"] == [
+        "completed",
+        "pending",
+    ]
+    assert unstructure(Decimal("1E+3")) == "1000"
+
+
+@given(customers())
+def test_customers_round_trip(customer: Customer) -> None:
+    assert structure(json.loads(json.dumps(unstructure(customer))), Customer) == customer
+
+
+@given(jobs())
+def test_jobs_round_trip(job: Job) -> None:
+    assert structure(json.loads(json.dumps(unstructure(job))), Job) == job
+
+
+class Tier(enum.Enum):
+    GOLD = "gold"
+
+
+@attrs.frozen
+class MonthFigure:
+    """Stands for any report type: attrs with Decimal, date, datetime, status, nesting."""
+
+    month: date
+    total: Decimal
+    statuses: tuple[JobStatus, ...]
+    by_day: dict[date, Decimal]
+    tier: Tier
+    at: datetime | None = None
+
+
+@attrs.frozen
+class Report:
+    rows: tuple[MonthFigure, ...]
+    per_month: dict[int, Decimal]
+
+
+def test_new_attrs_types_need_no_code() -> None:
+    report = Report(
+        rows=(
+            MonthFigure(
+                date(2025, 7, 1),
+                Decimal("10.50"),
+                (JobStatus.PENDING,),
+                {date(2025, 7, 2): Decimal("3.00")},
+                Tier.GOLD,
+                MOMENT,
+            ),
+        ),
+        per_month={7: Decimal("10.50")},
+    )
+    data = json.loads(dumps(report))
+    assert data["rows"][0]["by_day"] == {"2025-07-02": "3.00"}
+    assert data["rows"][0]["tier"] == "gold" and data["per_month"] == {"7": "10.50"}
+    again = unstructure(report)
+    assert structure(again, Report) == report
+
+
+def test_the_reports_module_types_are_all_convertible() -> None:
+    reports = pytest.importorskip("jobtrack_core.reports")
+    classes = [v for v in vars(reports).values() if isinstance(v, type) and attrs.has(v)]
+    assert classes
+    for cls in classes:
+        converter.get_unstructure_hook(cls)
+        converter.get_structure_hook(cls)
+
+
+# -- strict structuring -----------------------------------------------------------------
+def test_structuring_lists_every_bad_field_by_path() -> None:
+    body = {
+        "id": 5,
+        "user_id": "u",
+        "status": "bogus",
+        "estimated_cost": 1.5,
+        "paid": 1,
+        "extra": True,
+        "due_date": "2025-02-30",
+        "created_at": "2025-01-01T00:00",
+    }
+    with pytest.raises(ValidationError) as caught:
+        structure(body, Job)
+    fields = set(caught.value.fields)
+    assert {"id", "status", "estimated_cost", "paid", "extra", "due_date", "created_at"} <= fields
+    assert {"customer_id", "title", "updated_at"} <= fields  # missing ones too
+    messages = dict((e.field, e.message) for e in caught.value.errors)
+    assert "inexact" in messages["estimated_cost"]
+    assert "offset" in messages["created_at"]
+    assert messages["customer_id"] == "is required"
+
+
+def test_nested_paths_name_the_element() -> None:
+    with pytest.raises(ValidationError) as caught:
+        structure([unstructure(_job()), {"id": 1}, "x"], list[Job], path="jobs")
+    fields = caught.value.fields
+    assert "jobs[1].id" in fields and "jobs[2]" in fields
+    assert not any(f.startswith("jobs[0]") for f in fields)
+    with pytest.raises(ValidationError, match="must be a list"):
+        structure("abc", list[Job], path="jobs")
+
+
+def test_a_datetime_with_another_offset_becomes_utc() -> None:
+    data = unstructure(_job()) | {"created_at": "2025-07-06T11:00:00+02:00"}
+    assert structure(data, Job).created_at == datetime(2025, 7, 6, 9, tzinfo=UTC)
+    assert structure(data, Job).created_at.tzinfo is UTC
+    data["created_at"] = "2025-07-06T09:00:00Z"
+    assert structure(data, Job).created_at == datetime(2025, 7, 6, 9, tzinfo=UTC)
+    assert (
+        datetime(2025, 7, 6, 11, tzinfo=timezone(timedelta(hours=2)))
+        == structure(data, Job).created_at
+    )
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20)
+    | st.decimals(allow_nan=False, allow_infinity=False),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+payload_types = [NewCustomer, CustomerChanges, NewJob, JobChanges, JobCompletion, Registration]
+field_names = st.sampled_from(
+    ["name", "email", "title", "customer_id", "estimated_cost", "due_date", "password", "id", "x"]
+)
+
+
+@given(
+    st.sampled_from(payload_types),
+    json_values | st.dictionaries(field_names, json_values, max_size=6),
+)
+def test_untrusted_bodies_give_a_validation_error_or_a_payload_never_anything_else(
+    cls: type[Any], body: Any
+) -> None:
+    try:
+        result = structure(body, cls)
+    except ValidationError as exc:
+        assert exc.errors
+    else:
+        assert isinstance(result, cls)
+
+
+# -- payloads -----------------------------------------------------------------------------
+def test_new_customer_payload_reports_type_and_domain_errors_together() -> None:
+    with pytest.raises(ValidationError) as caught:
+        structure({"name": "", "email": "bad", "phone": 5, "zzz": 1}, NewCustomer)
+    assert set(caught.value.fields) == {"name", "email", "phone", "zzz"}
+
+
+def test_new_job_payload_refuses_floats_but_reads_exact_json_numbers() -> None:
+    body = '{"customer_id": "c1", "title": "Fix", "estimated_cost": 12.5, "due_date": "2025-08-01"}'
+    with pytest.raises(ValidationError, match="estimated_cost"):
+        structure(json.loads(body), NewJob)
+    new = structure(loads(body), NewJob)
+    assert new.estimated_cost == Decimal("12.5") and new.due_date == date(2025, 8, 1)
+    with pytest.raises(ValidationError) as caught:
+        structure(loads('{"title": "", "actual_cost": "1.234"}'), NewJob)
+    assert set(caught.value.fields) == {"customer_id", "title", "actual_cost"}
+    with pytest.raises(ValidationError, match="not valid JSON"):
+        loads("{nope")
+
+
+def test_changes_payloads_tell_absent_from_null(make_app: Any) -> None:
+    app = make_app()
+    user = app.register(email="sam@example.com", password="correct horse", name="Sam")
+    ws = app.workspace(user.id)
+    customer = structure({"name": "Ann", "email": "ann@example.com"}, NewCustomer).create(ws)
+    changes = structure({"email": None, "phone": "555"}, CustomerChanges)
+    assert changes.given() == {"email": None, "phone": "555"}
+    assert unstructure(changes) == {"email": None, "phone": "555"}
+    updated = changes.apply(ws, customer.id)
+    assert (updated.name, updated.email, updated.phone) == ("Ann", None, "555")
+    with pytest.raises(ValidationError) as caught:
+        structure({"title": None, "estimated_cost": "-1"}, JobChanges)
+    assert set(caught.value.fields) == {"title", "estimated_cost"}
+
+    job = structure(
+        {"customer_id": customer.id, "title": "Fix", "estimated_cost": "20"}, NewJob
+    ).create(ws)
+    assert job.estimated_cost == Decimal("20.00")
+    job = structure({"due_date": "2025-09-01"}, JobChanges).apply(ws, job.id)
+    ws.start_job(job.id)
+    done = structure({"actual_cost": "25.50"}, JobCompletion).apply(ws, job.id)
+    assert done.status is JobStatus.COMPLETED and done.actual_cost == Decimal("25.50")
+
+
+def test_registration_payload_checks_the_password_too() -> None:
+    with pytest.raises(ValidationError) as caught:
+        structure({"email": "x", "password": "short", "name": ""}, Registration)
+    assert set(caught.value.fields) == {"email", "password", "name"}
+    assert "short" not in repr(
+        structure({"email": "a@b.co", "password": "long enough", "name": "A"}, Registration)
+    )
+
+
+def test_the_service_reports_convert_and_come_back(make_app: Any) -> None:
+    clock = FakeClock()
+    app = make_app(clock=clock)
+    ws = app.workspace(populate(app, clock))
+    if not hasattr(ws, "dashboard"):
+        pytest.skip("the reports are not there yet")
+    page = pytest.importorskip("jobtrack_core.pagination").Page
+    period_revenue = pytest.importorskip("jobtrack_core.reports").PeriodRevenue
+    customer = ws.list_customers()[0]
+    samples: list[tuple[Any, Any]] = [
+        (ws.dashboard(), None),
+        (ws.estimate_accuracy(), None),
+        (ws.customer_stats(customer.id), None),
+        (ws.list_jobs_page(limit=2), page[Job]),
+        (ws.revenue_by_month(2025), tuple[period_revenue, ...]),
+    ]
+    for value, as_type in samples:
+        text = json.dumps(unstructure(value))
+        assert structure(json.loads(text), as_type or type(value)) == value

@@ -1,0 +1,306 @@
+"""Export of one user's data (JSON and CSV) and import of it into any store."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from interchange_helpers import PASSWORD, export_text, populate, state, without_time
+
+from jobtrack_core import ConflictError, NotFoundError, ValidationError
+from jobtrack_core.passwords import sha256_hex
+from jobtrack_core.testing import FakeClock
+from jobtrack_interchange import (
+    Counts,
+    OnConflict,
+    export_csv,
+    export_json,
+    import_csv,
+    import_json,
+)
+
+
+@pytest.fixture
+def source(make_app: Any) -> tuple[Any, str, str]:
+    """An app with two populated users; returns (app, user id, the other user's id)."""
+    clock = FakeClock()
+    app = make_app(clock=clock)
+    sam = populate(app, clock)
+    kim = populate(app, clock, email="kim@example.com")
+    return app, sam, kim
+
+
+class CountingWriter(io.StringIO):
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+
+def test_json_export_is_one_valid_document_written_record_by_record(source: Any) -> None:
+    app, sam, kim = source
+    out = CountingWriter()
+    counts = export_json(app, sam, out)
+    document = json.loads(out.getvalue())
+    assert counts == Counts(users=1, customers=2, jobs=7)
+    assert document["format"] == "jobtrack/1"
+    assert document["account"]["id"] == sam and document["account"]["email"] == "sam@example.com"
+    assert document["account"]["password_hash"].startswith("$argon2id$")
+    assert len(document["customers"]) == 2 and len(document["jobs"]) == 7
+    assert out.writes > counts.customers + counts.jobs
+    assert kim not in out.getvalue()  # nothing of the other user
+    statuses = {j["status"] for j in document["jobs"]}
+    assert statuses == {"pending", "in_progress", "completed", "cancelled"}
+
+
+def test_export_without_password_hash_and_of_an_unknown_user(source: Any, tmp_path: Path) -> None:
+    app, sam, _ = source
+    document = json.loads(export_text(app, sam, include_password_hash=False))
+    assert "password_hash" not in document["account"]
+    assert "argon2" not in json.dumps(document)
+    target = tmp_path / "out.json"
+    with pytest.raises(NotFoundError):
+        export_json(app, "nobody", target)
+    assert list(tmp_path.iterdir()) == []  # no file, no leftover partial file
+    export_json(app, sam, target)
+    assert json.loads(target.read_text(encoding="utf-8"))["account"]["id"] == sam
+
+
+def test_import_is_lossless_and_idempotent(source: Any, make_app: Any) -> None:
+    app, sam, _ = source
+    text = export_text(app, sam)
+    target = make_app()
+    first = import_json(target, io.StringIO(text))
+    assert first.created == Counts(users=1, customers=2, jobs=7)
+    assert first.user_ids == (sam,)
+    assert without_time(export_text(target, sam)) == without_time(text)
+    assert state(target, sam) == state(app, sam)
+    second = import_json(target, io.BytesIO(text.encode()))
+    assert second.created == Counts() and second.unchanged == Counts(users=1, customers=2, jobs=7)
+    assert state(target, sam) == state(app, sam)
+    assert target.login("sam@example.com", PASSWORD).user.id == sam
+
+
+def test_conflicting_records_fail_replace_or_keep(source: Any, make_app: Any) -> None:
+    app, sam, _ = source
+    text = export_text(app, sam)
+    target = make_app()
+    import_json(target, io.StringIO(text))
+    ws = target.workspace(sam)
+    customer = ws.list_customers()[0]
+    ws.update_customer(customer.id, notes="changed here")
+    job = ws.list_jobs()[0]
+    ws.update_job(job.id, title="Retitled")
+    before = state(target, sam)
+
+    with pytest.raises(ConflictError) as caught:
+        import_json(target, io.StringIO(text))
+    assert customer.id in str(caught.value) and "notes" in str(caught.value)
+    assert state(target, sam) == before
+
+    kept = import_json(target, io.StringIO(text), on_conflict="keep")
+    assert kept.kept == Counts(customers=1, jobs=1)
+    assert {(c.kind, c.id, c.resolution) for c in kept.conflicts} == {
+        ("customer", customer.id, "kept"),
+        ("job", job.id, "kept"),
+    }
+    assert state(target, sam) == before
+
+    with pytest.raises(ValidationError, match="on_conflict"):
+        import_json(target, io.StringIO(text), on_conflict="merge")
+    replaced = import_json(target, io.StringIO(text), on_conflict=OnConflict.REPLACE)
+    assert replaced.updated == Counts(customers=1, jobs=1)
+    assert state(target, sam) == state(app, sam)
+
+
+def _broken(document: dict[str, Any], change: str) -> dict[str, Any]:
+    doc = json.loads(json.dumps(document))
+    job = next(j for j in doc["jobs"] if j["status"] == "completed")
+    if change == "format":
+        doc["format"] = "jobtrack/9"
+    elif change == "missing":
+        del doc["customers"][0]["name"]
+    elif change == "owner":
+        doc["customers"][0]["user_id"] = "someone-else"
+    elif change == "completion":
+        job["completed_at"] = None
+    elif change == "paid_at":
+        job["paid"], job["paid_at"] = False, job["created_at"]
+    elif change == "duplicate":
+        doc["jobs"].append(doc["jobs"][0])
+    elif change == "money":
+        job["actual_cost"] = 12.5
+    elif change == "places":
+        job["actual_cost"] = "12.505"
+    elif change == "customer":
+        job["customer_id"] = "nowhere"
+    elif change == "bare digest":
+        doc["account"]["password_hash"] = sha256_hex("hunter2")
+    elif change == "plain password":
+        doc["account"]["password_hash"] = "hunter2"
+    elif change == "email":
+        doc["account"]["email"] = "not an email"
+    elif change == "naive time":
+        doc["customers"][1]["created_at"] = "2025-07-06T09:00:00"
+    return doc
+
+
+BROKEN = {
+    "format": "format",
+    "missing": "customers[0].name",
+    "owner": "customers[0].user_id",
+    "completion": "completed_at",
+    "paid_at": "paid_at",
+    "duplicate": ".id",
+    "money": "actual_cost",
+    "places": "actual_cost",
+    "customer": "customer_id",
+    "bare digest": "account.password_hash",
+    "plain password": "account.password_hash",
+    "email": "account.email",
+    "naive time": "customers[1].created_at",
+}
+
+
+@pytest.mark.parametrize("change", sorted(BROKEN))
+def test_a_bad_file_is_refused_naming_the_problem_and_changes_nothing(
+    source: Any, make_app: Any, change: str
+) -> None:
+    app, sam, _ = source
+    document = json.loads(export_text(app, sam))
+    target = make_app()
+    kept = populate(target, FakeClock(), email="someone@example.com")
+    before = state(target, kept, sam)
+    with pytest.raises(ValidationError) as caught:
+        import_json(target, io.StringIO(json.dumps(_broken(document, change))))
+    assert any(BROKEN[change] in field for field in caught.value.fields), caught.value
+    assert state(target, kept, sam) == before
+
+
+@pytest.mark.parametrize("text", ["", "{", "[]", '{"customers": [], "jobs": []}', "\ud800"])
+def test_unparseable_or_foreign_files_are_refused(make_app: Any, text: str) -> None:
+    with pytest.raises(ValidationError):
+        import_json(make_app(), io.StringIO(text))
+
+
+def test_a_failure_while_writing_rolls_everything_back(source: Any, make_app: Any) -> None:
+    app, sam, _ = source
+    text = export_text(app, sam)
+    target = make_app()
+    other = target.register(email="other@example.com", password=PASSWORD, name="Other")
+    document = json.loads(text)
+    # The target already holds a customer with the id of the file's last job's customer,
+    # under another account: the account and earlier records are written first, then
+    # this clash fails the import.
+    clash = document["customers"][-1]["id"]
+    target.workspace(other.id).add_customer("Taken", id=clash)
+    before = state(target, other.id, sam)
+    with pytest.raises(ConflictError, match=clash):
+        import_json(target, io.StringIO(text))
+    assert state(target, other.id, sam) == before
+    assert state(target, sam) == [None]
+
+
+def test_email_registered_to_another_account_is_a_conflict(source: Any, make_app: Any) -> None:
+    app, sam, _ = source
+    target = make_app()
+    target.register(email="sam@example.com", password=PASSWORD, name="Another Sam")
+    with pytest.raises(ConflictError) as caught:
+        import_json(target, io.StringIO(export_text(app, sam)))
+    assert caught.value.field == "email"
+
+
+def test_dry_run_reports_and_writes_nothing(source: Any, make_app: Any) -> None:
+    app, sam, _ = source
+    target = make_app()
+    report = import_json(target, io.StringIO(export_text(app, sam)), dry_run=True)
+    assert report.dry_run and report.created == Counts(users=1, customers=2, jobs=7)
+    assert state(target, sam) == [None]
+    assert "nothing written" in report.summary()
+
+
+def test_export_without_hash_imports_only_where_the_account_exists(
+    source: Any, make_app: Any
+) -> None:
+    app, sam, _ = source
+    text = export_text(app, sam, include_password_hash=False)
+    with pytest.raises(ValidationError, match="password_hash"):
+        import_json(make_app(), io.StringIO(text))
+    target = make_app()
+    import_json(target, io.StringIO(export_text(app, sam)))
+    ws = target.workspace(sam)
+    ws.delete_customer(ws.list_customers()[0].id)
+    report = import_json(target, io.StringIO(text))
+    assert report.unchanged.users == 1 and report.created.customers == 1
+    assert state(target, sam) == state(app, sam)
+
+
+def test_csv_export_holds_one_table_per_file_and_imports_back(
+    source: Any, make_app: Any, tmp_path: Path
+) -> None:
+    app, sam, _ = source
+    archive = tmp_path / "export.zip"
+    assert export_csv(app, sam, archive) == Counts(users=1, customers=2, jobs=7)
+    with zipfile.ZipFile(archive) as zipped:
+        assert zipped.namelist() == ["manifest.json", "account.csv", "customers.csv", "jobs.csv"]
+        assert json.loads(zipped.read("manifest.json"))["format"] == "jobtrack/1"
+        jobs = zipped.read("jobs.csv").decode()
+        assert jobs.startswith("id,user_id,customer_id,title,")
+        assert '"Job 1, with a comma","line one\nline two"' in jobs
+    target = make_app()
+    report = import_csv(target, archive)
+    assert report.created == Counts(users=1, customers=2, jobs=7)
+    assert state(target, sam) == state(app, sam)
+    assert import_csv(target, archive.open("rb")).unchanged == Counts(users=1, customers=2, jobs=7)
+
+
+def test_csv_problems_are_named_by_file_and_line(source: Any, make_app: Any) -> None:
+    app, sam, _ = source
+    original = io.BytesIO()
+    export_csv(app, sam, original)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(original) as source_zip, zipfile.ZipFile(broken, "w") as out:
+        for name in source_zip.namelist():
+            data = source_zip.read(name).decode()
+            if name == "customers.csv":
+                rows = list(csv.reader(io.StringIO(data, newline="")))
+                assert rows[2][2] == "Bob"
+                rows[2][2] = ""
+                text = io.StringIO(newline="")
+                csv.writer(text, lineterminator="\n").writerows(rows)
+                data = text.getvalue()
+            out.writestr(name, data)
+    with pytest.raises(ValidationError) as caught:
+        import_csv(make_app(), io.BytesIO(broken.getvalue()))
+    assert caught.value.fields == ("customers.csv row 2.name",)
+    with pytest.raises(ValidationError, match="zip"):
+        import_csv(make_app(), io.BytesIO(b"not a zip"))
+    empty = io.BytesIO()
+    with zipfile.ZipFile(empty, "w") as out:
+        out.writestr("manifest.json", '{"format": "jobtrack/1"}')
+    with pytest.raises(ValidationError, match=r"account\.csv"):
+        import_csv(make_app(), io.BytesIO(empty.getvalue()))
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 1000])
+def test_export_reflects_the_store_exactly(
+    source: Any, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("jobtrack_interchange.export.CHUNK", chunk)
+    app, sam, _ = source
+    document = json.loads(export_text(app, sam))
+    ws = app.workspace(sam)
+    assert [c["id"] for c in document["customers"]] == [c.id for c in ws.list_customers()]
+    assert [j["id"] for j in document["jobs"]] == [j.id for j in ws.list_jobs()]
+    paid = [j for j in ws.list_jobs() if j.paid]
+    assert {j["id"] for j in document["jobs"] if j["paid_at"]} == {j.id for j in paid}
+    assert attrs.asdict(ws.user)["email"] == document["account"]["email"]

@@ -1,0 +1,523 @@
+"""Moving in from MyJobTrack: its database, a SQL dump of it, and both backup variants."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from interchange_helpers import PASSWORD, populate, state, store_factory
+from interchange_legacy import (
+    CUSTOMERS,
+    DATA,
+    JOBS,
+    LEE_PASSWORD,
+    SAM2_PASSWORD,
+    SAM_PASSWORD,
+    SCHEMA,
+    USERS,
+    build_legacy_database,
+)
+
+from jobtrack_core import (
+    AuthenticationError,
+    ConflictError,
+    JobStatus,
+    NotFoundError,
+    ValidationError,
+)
+from jobtrack_core.money import round_to_cent
+from jobtrack_core.passwords import LEGACY_PREFIX, sha256_hex
+from jobtrack_core.testing import FakeClock
+from jobtrack_core.validation import Checker
+from jobtrack_interchange import (
+    Counts,
+    Merge,
+    import_myjobtrack_backup,
+    import_myjobtrack_database,
+    import_myjobtrack_dump,
+    unstructure,
+)
+from jobtrack_interchange.myjobtrack.database import split_statements
+from jobtrack_interchange.myjobtrack.values import RowFixer, parse_moment
+from jobtrack_interchange.report import ReportBuilder
+
+DUMP = DATA / "myjobtrack-d1-export.sql"
+NEW_BACKUP = DATA / "myjobtrack-backup-2025-07-01.json"
+OLD_BACKUP = DATA / "myjobtrack-backup-2024-11-15.json"
+IMPORTED_USERS = ("u-sam", "u-lee", "u-lock")
+
+
+def everything(app: Any) -> list[Any]:
+    return state(app, *(row[0] for row in USERS))
+
+
+def altered(report: Any) -> set[tuple[str, str, str]]:
+    return {(a.kind, a.id, a.field) for a in report.alterations}
+
+
+# -- the database -------------------------------------------------------------------------
+def test_database_rows_are_mapped_repaired_and_every_change_reported(
+    make_app: Any, legacy_db: Path
+) -> None:
+    app = make_app()
+    report = import_myjobtrack_database(app, legacy_db)
+    assert report.created == Counts(users=3, customers=4, jobs=8)
+    assert report.skipped == Counts(users=1, customers=2, jobs=2)
+    assert report.merges == (Merge("sam@example.com", "u-sam", ("u-sam2",)),)
+    assert set(report.user_ids) == set(IMPORTED_USERS)
+    skips = {s.id: s.reason for s in report.skips}
+    assert "another account" in skips["j3"]  # the original's cross-tenant bug
+    assert "does not exist" in skips["j7"] and "does not exist" in skips["c6"]
+    assert "not a valid email" in skips["u-bad"] and "skipped" in skips["c4"]
+    assert {
+        ("job", "j1", "actual_cost"),  # 0.1 + 0.2
+        ("job", "j1", "completed_at"),  # completed without a completion time
+        ("job", "j2", "estimated_cost"),  # 19.999
+        ("job", "j4", "actual_cost"),  # a cost of 0 stored as NULL
+        ("job", "j8", "completed_at"),  # pending with a completion time
+        ("job", "j8", "due_date"),  # a timestamp with a time of day
+        ("job", "j9", "status"),
+        ("job", "j9", "estimated_cost"),  # negative
+        ("job", "j10", "estimated_hours"),
+        ("customer", "c3", "name"),
+        ("customer", "c3", "email"),
+        ("customer", "c5", "name"),
+        ("user", "u-lock", "password_hash"),
+        ("user", "u-lock", "updated_at"),
+    } == altered(report)
+    assert [n.id for n in report.notices] == ["u-sam2", "j5"]
+
+    sam = app.workspace("u-sam")
+    assert sam.user.email == "sam@example.com" and sam.user.name == "Sam Carter"
+    jobs = {j.id: j for j in sam.list_jobs()}
+    assert set(jobs) == {"j1", "j2", "j6", "j10"}  # j6 came with the merged account
+    assert jobs["j1"].actual_cost == Decimal("0.30") and jobs["j1"].paid
+    assert jobs["j1"].completed_at == datetime(2025, 1, 16, 17, tzinfo=UTC)
+    assert jobs["j2"].status is JobStatus.IN_PROGRESS
+    assert jobs["j6"].status is JobStatus.PENDING and jobs["j6"].customer_id == "c2"
+    assert jobs["j10"].completed_at == datetime(2025, 4, 1, 10, tzinfo=UTC)
+    assert jobs["j10"].actual_cost == Decimal("150.50")
+    assert all(j.paid_at is None for j in jobs.values())
+    lee = app.workspace("u-lee")
+    assert lee.user.created_at == datetime(2025, 3, 1, 10, tzinfo=UTC)
+    carol = lee.get_customer("c3")
+    assert (carol.name, carol.email) == ("Carol White", None)
+    lee_jobs = {j.id: j for j in lee.list_jobs()}
+    assert lee_jobs["j4"].actual_cost == Decimal("0.00")
+    assert lee_jobs["j5"].paid and lee_jobs["j5"].status is JobStatus.CANCELLED
+    assert lee_jobs["j8"].due_date == date(2025, 7, 10) and lee_jobs["j8"].completed_at is None
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_every_store_takes_the_legacy_data_alike(
+    make_app: Any, legacy_db: Path, kind: str, request: pytest.FixtureRequest
+) -> None:
+    reference = make_app()
+    expected = import_myjobtrack_database(reference, legacy_db)
+    store = store_factory(kind, request)()
+    try:
+        app = make_app(store)
+        report = import_myjobtrack_database(app, legacy_db)
+        assert (report.created, report.alterations, report.skips) == (
+            expected.created,
+            expected.alterations,
+            expected.skips,
+        )
+        for user_id in IMPORTED_USERS:
+            ws, ref = app.workspace(user_id), reference.workspace(user_id)
+            # The users differ only in their (salted) password hashes.
+            assert (unstructure(ws.user), ws.list_customers(), ws.list_jobs()) == (
+                unstructure(ref.user),
+                ref.list_customers(),
+                ref.list_jobs(),
+            )
+        assert app.login("sam@example.com", SAM_PASSWORD).user.id == "u-sam"
+        assert import_myjobtrack_database(app, legacy_db).unchanged == expected.created
+    finally:
+        store.close()
+
+
+def test_nothing_is_silently_dropped(make_app: Any, legacy_db: Path) -> None:
+    app = make_app()
+    report = import_myjobtrack_database(app, legacy_db)
+    skipped = {s.id for s in report.skips}
+    merged = {m for merge in report.merges for m in merge.merged_ids}
+    stored_customers = {c.id for u in IMPORTED_USERS for c in app.workspace(u).list_customers()}
+    stored_jobs = {j.id for u in IMPORTED_USERS for j in app.workspace(u).list_jobs()}
+    assert {row[0] for row in USERS} == set(IMPORTED_USERS) | skipped & {
+        r[0] for r in USERS
+    } | merged
+    assert {row[0] for row in CUSTOMERS} == stored_customers | (skipped & {r[0] for r in CUSTOMERS})
+    assert {row[0] for row in JOBS} == stored_jobs | (skipped & {r[0] for r in JOBS})
+    # Every amount that is not exact to the cent was reported.
+    money = {"estimated_cost": 6, "actual_cost": 7, "estimated_hours": 8, "actual_hours": 9}
+    for row in JOBS:
+        for field, column in money.items():
+            value = row[column]
+            if isinstance(value, float) and value >= 0 and row[0] in stored_jobs:
+                exact = Decimal(repr(value))
+                assert (round_to_cent(value) != exact) == (
+                    ("job", row[0], field) in altered(report)
+                )
+
+
+def test_legacy_users_log_in_with_their_old_password_which_is_then_upgraded(
+    make_app: Any, legacy_db: Path
+) -> None:
+    app = make_app()
+    import_myjobtrack_database(app, legacy_db)
+    stored = app.workspace("u-sam").user.password_hash
+    assert stored.startswith(LEGACY_PREFIX) and sha256_hex(SAM_PASSWORD) not in stored
+    with pytest.raises(AuthenticationError):
+        app.login("sam@example.com", "wrong password")
+    login = app.login("SAM@example.com", SAM_PASSWORD)
+    assert login.user.id == "u-sam"
+    upgraded = app.workspace("u-sam").user.password_hash
+    assert upgraded.startswith("$argon2id$") and not upgraded.startswith(LEGACY_PREFIX)
+    assert app.login("sam@example.com", SAM_PASSWORD).user.id == "u-sam"
+    with pytest.raises(AuthenticationError):
+        app.login("sam@example.com", SAM2_PASSWORD)  # the merged account's password
+    assert app.login("lee@example.org", LEE_PASSWORD).user.id == "u-lee"  # upper-case hex
+    with pytest.raises(AuthenticationError):
+        app.login("lock@example.net", "plain text password")
+
+
+def test_importing_again_changes_nothing_even_after_logins(make_app: Any, legacy_db: Path) -> None:
+    app = make_app()
+    import_myjobtrack_database(app, legacy_db)
+    app.login("sam@example.com", SAM_PASSWORD)
+    before = everything(app)
+    again = import_myjobtrack_database(app, legacy_db)
+    assert again.created == Counts() and again.unchanged == Counts(users=3, customers=4, jobs=8)
+    assert everything(app) == before
+    assert app.login("sam@example.com", SAM_PASSWORD).user.id == "u-sam"
+
+
+def test_only_the_chosen_accounts_come_in(make_app: Any, legacy_db: Path) -> None:
+    app = make_app()
+    report = import_myjobtrack_database(app, legacy_db, users=["SAM@example.com"])
+    assert report.user_ids == ("u-sam",) and report.created == Counts(users=1, customers=2, jobs=4)
+    assert state(app, "u-lee") == [None]
+    report = import_myjobtrack_database(make_app(), legacy_db, users=["u-lee"])
+    assert report.created == Counts(users=1, customers=2, jobs=4)
+    with pytest.raises(ValidationError, match=r"nobody@example\.com"):
+        import_myjobtrack_database(make_app(), legacy_db, users=["nobody@example.com"])
+
+
+def test_an_email_already_registered_fails_the_import_and_writes_nothing(
+    make_app: Any, legacy_db: Path
+) -> None:
+    app = make_app()
+    app.register(email="lee@example.org", password=PASSWORD, name="Lee Again")
+    before = everything(app)
+    with pytest.raises(ConflictError) as caught:
+        import_myjobtrack_database(app, legacy_db)
+    assert caught.value.field == "email" and "lee@example.org" in str(caught.value)
+    assert everything(app) == before
+
+
+def test_a_clash_late_in_the_import_rolls_back_the_accounts_too(
+    make_app: Any, legacy_db: Path
+) -> None:
+    app = make_app()
+    other = app.register(email="other@example.com", password=PASSWORD, name="Other")
+    app.workspace(other.id).add_customer("Taken", id="c5")
+    before = state(app, other.id)
+    with pytest.raises(ConflictError, match="c5"):
+        import_myjobtrack_database(app, legacy_db)
+    assert state(app, other.id) == before and everything(app) == [None] * len(USERS)
+
+
+def test_dry_run_writes_nothing(make_app: Any, legacy_db: Path) -> None:
+    app = make_app()
+    report = import_myjobtrack_database(app, legacy_db, dry_run=True)
+    assert report.dry_run and report.created.jobs == 8
+    assert everything(app) == [None] * len(USERS)
+
+
+# -- dumps ------------------------------------------------------------------------------------
+def _comparable(report: Any) -> Any:
+    return (report.created, report.skipped, report.alterations, report.skips, report.merges)
+
+
+def test_a_wrangler_dump_gives_what_the_database_gives(make_app: Any, legacy_db: Path) -> None:
+    from_db, from_dump = make_app(), make_app()
+    by_db = import_myjobtrack_database(from_db, legacy_db)
+    by_dump = import_myjobtrack_dump(from_dump, DUMP)
+    assert _comparable(by_dump) == _comparable(by_db)
+    assert everything(from_dump)[0][2:] == everything(from_db)[0][2:]
+    for user_id in IMPORTED_USERS:
+        ws_a, ws_b = from_db.workspace(user_id), from_dump.workspace(user_id)
+        assert (
+            ws_a.list_jobs() == ws_b.list_jobs() and ws_a.list_customers() == ws_b.list_customers()
+        )
+    assert from_dump.login("sam@example.com", SAM_PASSWORD).user.id == "u-sam"
+    text = DUMP.read_text(encoding="utf-8")
+    again = import_myjobtrack_dump(from_dump, io.StringIO(text))
+    assert again.unchanged == Counts(users=3, customers=4, jobs=8)
+
+
+def test_sqlite3_own_dump_reads_too(make_app: Any, legacy_db: Path) -> None:
+    conn = sqlite3.connect(legacy_db)
+    script = "\n".join(conn.iterdump())
+    conn.close()
+    by_db = import_myjobtrack_database(make_app(), legacy_db)
+    assert _comparable(import_myjobtrack_dump(make_app(), io.StringIO(script))) == _comparable(
+        by_db
+    )
+
+
+def test_a_hostile_dump_cannot_attach_or_write_files(
+    make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    script = (
+        SCHEMA.read_text(encoding="utf-8")
+        + "\nATTACH DATABASE 'attached.db' AS x;\n"
+        + "VACUUM INTO 'copy.db';\n"
+        + "DROP TABLE sessions;\n"
+    )
+    report = import_myjobtrack_dump(make_app(), io.StringIO(script))
+    assert report.created == Counts()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    message = report.notices[0].message
+    assert "ATTACH DATABASE" in message and "VACUUM" in message and "DROP TABLE" in message
+    with pytest.raises(ValidationError, match="line 1"):
+        import_myjobtrack_dump(make_app(), io.StringIO("CREATE TABLE x.stolen(a);"))
+
+
+def test_statements_are_split_where_sqlite_says_they_end() -> None:
+    script = (
+        "-- a comment; with a semicolon\n"
+        "INSERT INTO t VALUES('a;b', 'it''s; fine');\n"
+        "/* block; comment */ CREATE TRIGGER tr AFTER UPDATE ON t BEGIN\n"
+        "  UPDATE t SET a = 1; UPDATE t SET a = 2;\nEND; INSERT INTO t VALUES(1);\n"
+    )
+    statements = [s for _, s in split_statements(script)]
+    assert len(statements) == 3
+    assert statements[0].endswith("'it''s; fine');")
+    assert "END;" in statements[1] and statements[2].strip() == "INSERT INTO t VALUES(1);"
+    assert [line for line, _ in split_statements(script)] == [1, 2, 5]
+    with pytest.raises(ValidationError, match="cut short"):
+        list(split_statements("INSERT INTO t VALUES('unfinished"))
+
+
+# -- bad sources -----------------------------------------------------------------------------
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _sqlite(path: Path, script: str) -> Path:
+    conn = sqlite3.connect(path)
+    conn.executescript(script)
+    conn.close()
+    return path
+
+
+BAD_DATABASES = {
+    "not a database": lambda d: _write(d / "x.sqlite", "hello, I am text" * 100),
+    "no tables": lambda d: _sqlite(d / "x.sqlite", "CREATE TABLE other(a);"),
+    "missing column": lambda d: _sqlite(
+        d / "x.sqlite",
+        SCHEMA.read_text(encoding="utf-8").replace("password_hash TEXT NOT NULL,", ""),
+    ),
+    "directory": lambda d: d,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_DATABASES))
+def test_a_bad_database_is_refused_and_the_store_unchanged(
+    make_app: Any, tmp_path: Path, kind: str
+) -> None:
+    app = make_app()
+    user_id = populate(app, FakeClock())
+    before = state(app, user_id)
+    with pytest.raises(ValidationError) as caught:
+        import_myjobtrack_database(app, BAD_DATABASES[kind](tmp_path))
+    assert caught.value.errors
+    if kind == "missing column":
+        assert caught.value.errors[0].message == "lacks the columns password_hash"
+    assert state(app, user_id) == before
+
+
+@pytest.mark.parametrize(
+    "script",
+    ["CREATE TABLE users(", "INSERT INTO users VALUES(1);", "CREATE TABLE customers(id);", "\xff"],
+)
+def test_a_bad_dump_is_refused(make_app: Any, script: str) -> None:
+    app = make_app()
+    with pytest.raises(ValidationError):
+        import_myjobtrack_dump(app, io.StringIO(script))
+
+
+# -- backups ---------------------------------------------------------------------------------
+@pytest.fixture
+def account(make_app: Any) -> tuple[Any, str]:
+    app = make_app()
+    return app, app.register(email="me@example.com", password=PASSWORD, name="Me").id
+
+
+def test_the_newer_backup_variant(account: Any) -> None:
+    app, user_id = account
+    report = import_myjobtrack_backup(app, NEW_BACKUP, user_id=user_id)
+    assert report.created == Counts(customers=3, jobs=4)
+    assert report.skipped == Counts(jobs=2)
+    assert {s.id: s.reason for s in report.skips} == {
+        "job-1": "appears twice; the first one was imported",
+        "job-4": "its customer 'cust-404' is neither in the source nor in the account",
+    }
+    ws = app.workspace(user_id)
+    alice = ws.get_customer("cust-1")
+    assert alice.notes == "Side gate\nService type: Plumbing" and alice.business_name is None
+    assert ws.get_customer("cust-3").name == "(no name)"
+    jobs = {j.id: j for j in ws.list_jobs()}
+    fix_leak = jobs["job-1"]
+    assert (fix_leak.status, fix_leak.paid, fix_leak.actual_cost) == (
+        JobStatus.COMPLETED,
+        False,
+        Decimal("120.50"),
+    )
+    assert fix_leak.description == "Kitchen sink\nService type: Plumbing\nNotes: Bring washers"
+    assert fix_leak.estimated_hours == Decimal("2.00")
+    boiler = jobs["job-2"]
+    assert boiler.status is JobStatus.PENDING and boiler.due_date == date(2025, 7, 20)
+    assert boiler.actual_cost == Decimal("90.00") and boiler.estimated_hours == Decimal("1.50")
+    door = jobs["job-3"]
+    assert door.status is JobStatus.IN_PROGRESS and door.paid  # paymentStatus wins
+    assert door.actual_cost == Decimal("0.30") and "Price: 0.1" in (door.description or "")
+    assert jobs["job-5"].paid and jobs["job-5"].status is JobStatus.CANCELLED
+    assert ("job", "job-2", "actual_cost") in altered(report)
+    assert ("job", "job-3", "paid") in altered(report)
+    assert not any(a.id == "job-4" for a in report.alterations)  # skipped: nothing of it kept
+    assert any("rating" in n.message for n in report.notices)
+    again = import_myjobtrack_backup(app, NEW_BACKUP, user_id=user_id)
+    assert again.created == Counts() and again.unchanged == Counts(customers=3, jobs=4)
+
+
+def test_the_older_backup_variant(account: Any) -> None:
+    app, user_id = account
+    report = import_myjobtrack_backup(app, io.BytesIO(OLD_BACKUP.read_bytes()), user_id=user_id)
+    assert report.created == Counts(customers=1, jobs=2)
+    ws = app.workspace(user_id)
+    dana = ws.get_customer("1731600000000")
+    assert dana.created_at == datetime(2024, 11, 1, 10, tzinfo=UTC) == dana.updated_at
+    jobs = {j.id: j for j in ws.list_jobs()}
+    clean = jobs["1731600000001"]
+    assert clean.title == "Deep clean" and clean.customer_id == "1731600000000"
+    assert clean.status is JobStatus.COMPLETED and clean.completed_at == clean.updated_at
+    assert clean.actual_cost == Decimal("45.50") and clean.description == "Notes: Key under the mat"
+    windows = jobs["1731600000002"]
+    assert windows.title == "Window clean" and windows.status is JobStatus.PENDING
+    assert windows.completed_at is None and windows.estimated_hours == Decimal("0.75")
+    assert windows.due_date == date(2024, 12, 1)
+    assert ("job", "1731600000002", "completed_at") in altered(report)
+
+
+def test_a_backup_job_may_use_a_customer_already_in_the_account(account: Any) -> None:
+    app, user_id = account
+    import_myjobtrack_backup(app, NEW_BACKUP, user_id=user_id)
+    more = {
+        "customers": [],
+        "jobs": [
+            {
+                "id": "job-9",
+                "customerId": "cust-2",
+                "title": "Second coat",
+                "price": 15,
+                "status": "pending",
+                "paymentStatus": "unpaid",
+                "createdAt": "2025-06-30T09:00:00.000Z",
+                "updatedAt": "2025-06-30T09:00:00.000Z",
+            }
+        ],
+    }
+    report = import_myjobtrack_backup(app, io.StringIO(json.dumps(more)), user_id=user_id)
+    assert report.created == Counts(jobs=1)
+    assert app.workspace(user_id).get_job("job-9").actual_cost == Decimal("15.00")
+
+
+def test_a_backup_needs_an_existing_account(make_app: Any) -> None:
+    with pytest.raises(NotFoundError):
+        import_myjobtrack_backup(make_app(), NEW_BACKUP, user_id="nobody")
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("{not json", "file"),
+        ("[]", "file"),
+        ('{"customers": []}', "jobs"),
+        ('{"customers": {}, "jobs": []}', "customers"),
+        ('{"customers": [1], "jobs": []}', "customers[0]"),
+        ('{"format": "jobtrack/1", "account": {}, "customers": [], "jobs": []}', "format"),
+    ],
+)
+def test_a_backup_of_the_wrong_shape_is_refused_and_changes_nothing(
+    account: Any, text: str, field: str
+) -> None:
+    app, user_id = account
+    before = state(app, user_id)
+    with pytest.raises(ValidationError) as caught:
+        import_myjobtrack_backup(app, io.StringIO(text), user_id=user_id)
+    assert field in caught.value.fields
+    assert state(app, user_id) == before
+
+
+# -- values ----------------------------------------------------------------------------------
+@given(st.floats(min_value=0, max_value=1e9, allow_nan=False))
+def test_real_amounts_round_half_up_to_the_cent_and_changes_are_reported(value: float) -> None:
+    report = ReportBuilder("test")
+    result = RowFixer(report, "job", "j").amount("actual_cost", value)
+    assert result == round_to_cent(value)
+    assert bool(report.alterations) == (result != Decimal(repr(value)))
+
+
+@given(
+    st.one_of(st.floats(max_value=-0.001), st.just(float("inf")), st.just("12,50"), st.just(True))
+)
+def test_unusable_amounts_are_dropped_and_reported(value: object) -> None:
+    report = ReportBuilder("test")
+    assert RowFixer(report, "job", "j").amount("actual_cost", value) is None
+    assert len(report.alterations) == 1
+
+
+@given(st.text(max_size=300))
+def test_repaired_text_is_always_valid_and_a_change_is_always_reported(value: str) -> None:
+    report = ReportBuilder("test")
+    text = RowFixer(report, "customer", "c").text("name", value, required=True, placeholder="?")
+    check = Checker()
+    assert check.text("name", text, required=True) == text and not check.errors
+    if text != value.strip():
+        assert report.alterations
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2025-01-10 09:00:00", datetime(2025, 1, 10, 9, tzinfo=UTC)),
+        ("2025-03-01T10:00:00.000Z", datetime(2025, 3, 1, 10, tzinfo=UTC)),
+        ("2025-04-01T12:00:00+02:00", datetime(2025, 4, 1, 10, tzinfo=UTC)),
+        ("2025-04-01", datetime(2025, 4, 1, tzinfo=UTC)),
+        (1731600000000, datetime(2024, 11, 14, 16, tzinfo=UTC)),
+        (1731600000, datetime(2024, 11, 14, 16, tzinfo=UTC)),
+    ],
+)
+def test_legacy_timestamps_are_read_as_utc(value: object, expected: datetime) -> None:
+    assert parse_moment(value) == expected
+
+
+def test_the_fixture_database_is_the_v1_schema(legacy_db: Path) -> None:
+    conn = sqlite3.connect(legacy_db)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    conn.close()
+    assert tables == {"users", "customers", "jobs", "sessions"}
+    assert build_legacy_database is not None

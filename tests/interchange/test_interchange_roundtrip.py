@@ -1,0 +1,120 @@
+"""Round trips between every pair of stores: export from one, import into a fresh
+other, export again: identical, through JSON and through CSV; a second import
+changes nothing.
+
+PostgreSQL takes part when a server is reachable (the fixtures of
+``tests/postgres``); PostgreSQL to PostgreSQL is not run, as the tests share
+one database and a "fresh" store empties it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from interchange_helpers import PASSWORD, store_factory
+
+from jobtrack_core import Argon2Hasher, Jobtrack
+from jobtrack_core.ports import Store
+from jobtrack_core.testing import CountingIds, FakeClock
+from jobtrack_core.testing import strategies as js
+from jobtrack_interchange import Counts, export_csv, export_json, import_csv, import_json
+
+PAIRS = [
+    ("memory", "memory"),
+    ("memory", "sqlite"),
+    ("sqlite", "memory"),
+    ("sqlite", "sqlite"),
+    ("memory", "postgres"),
+    ("postgres", "memory"),
+    ("sqlite", "postgres"),
+    ("postgres", "sqlite"),
+]
+
+
+@contextmanager
+def _opened(factory: Callable[[], Store], clock: FakeClock, prefix: str) -> Iterator[Jobtrack]:
+    store = factory()
+    try:
+        yield Jobtrack(store, clock=clock, ids=CountingIds(prefix), hasher=Argon2Hasher.for_tests())
+    finally:
+        store.close()
+
+
+lifecycles = st.sampled_from(["open", "started", "completed", "cancelled", "started-cancelled"])
+jobs = st.tuples(
+    js.job_fields(),
+    st.integers(0, 3),  # which customer
+    lifecycles,
+    st.booleans(),  # paid
+    js.optional_amounts(),  # actual cost at completion
+    st.integers(1, 10**10),  # microseconds before this job
+)
+histories = st.tuples(
+    st.lists(js.customer_fields(), min_size=1, max_size=4),
+    st.lists(jobs, max_size=8),
+)
+
+
+def _build(app: Jobtrack, clock: FakeClock, history: Any) -> str:
+    customers, job_specs = history
+    user = app.register(email="owner@example.com", password=PASSWORD, name="Owner")
+    ws = app.workspace(user.id)
+    made = []
+    for fields in customers:
+        made.append(ws.add_customer(**fields))
+        clock.tick()
+    for fields, which, lifecycle, paid, cost, pause in job_specs:
+        clock.advance(microseconds=pause)
+        job = ws.create_job(made[which % len(made)].id, **fields)
+        if lifecycle != "open" and lifecycle != "cancelled":
+            clock.tick()
+            ws.start_job(job.id)
+        if lifecycle == "completed":
+            clock.tick()
+            ws.complete_job(job.id, actual_cost=cost)
+        if lifecycle.endswith("cancelled"):
+            clock.tick()
+            ws.cancel_job(job.id)
+        if paid:
+            clock.tick()
+            ws.mark_paid(job.id)
+    return user.id
+
+
+def _json(app: Jobtrack, user_id: str) -> str:
+    out = io.StringIO()
+    export_json(app, user_id, out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("source", "target"), PAIRS, ids=[f"{a}-{b}" for a, b in PAIRS])
+def test_round_trip_is_identical(source: str, target: str, request: pytest.FixtureRequest) -> None:
+    make_source, make_target = store_factory(source, request), store_factory(target, request)
+
+    @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(histories)
+    def round_trip(history: Any) -> None:
+        clock = FakeClock()
+        with _opened(make_source, clock, "a") as first:
+            user_id = _build(first, clock, history)
+            exported = _json(first, user_id)
+            archive = io.BytesIO()
+            export_csv(first, user_id, archive)
+        counts = Counts(users=1, customers=len(history[0]), jobs=len(history[1]))
+        with _opened(make_target, clock, "b") as second:
+            assert import_json(second, io.StringIO(exported)).created == counts
+            assert _json(second, user_id) == exported
+            assert import_json(second, io.StringIO(exported)).unchanged == counts
+            assert second.login("owner@example.com", PASSWORD).user.id == user_id
+        with _opened(make_target, clock, "c") as third:
+            archive.seek(0)
+            assert import_csv(third, archive).created == counts
+            assert _json(third, user_id) == exported
+
+    round_trip()

@@ -1,0 +1,256 @@
+"""Races between real concurrent connections, one thread each.
+
+The interleavings that matter are forced, not hoped for: a thread waits until
+PostgreSQL itself reports the other connection as waiting for a lock.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg_pool import ConnectionPool
+
+from jobtrack_core import (
+    Argon2Hasher,
+    ConflictError,
+    InvalidTransitionError,
+    JobStatus,
+    Jobtrack,
+    User,
+    Workspace,
+)
+from jobtrack_core.testing import PASSWORD, FakeClock
+from jobtrack_postgres import Isolation, PostgresStore
+
+HASHER = Argon2Hasher.for_tests()
+
+
+@pytest.fixture(params=["read committed", "serializable"])
+def isolation(request: pytest.FixtureRequest) -> Isolation:
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def racing_store(
+    fresh_store: Callable[[], PostgresStore],
+    postgres_pool: ConnectionPool[Any],
+    isolation: Isolation,
+) -> Iterator[PostgresStore]:
+    fresh_store().close()  # empties the tables
+    store = PostgresStore(pool=postgres_pool, isolation=isolation)
+    yield store
+    store.close()
+
+
+class Monitor:
+    """A separate connection that watches the test database for lock waits."""
+
+    def __init__(self, url: str) -> None:
+        self.conn = psycopg.connect(url, autocommit=True)
+
+    def waiting(self) -> int:
+        row = self.conn.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def until_waiting(self, count: int) -> None:
+        """Return once ``count`` connections wait for a lock; fail if they never do."""
+        for _ in range(2000):  # a liveness bound, not a timing assertion
+            if self.waiting() >= count:
+                return
+            time.sleep(0.005)
+        raise AssertionError(f"{count} connection(s) never waited for a lock")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+@pytest.fixture
+def monitor(postgres_url: str) -> Iterator[Monitor]:
+    watcher = Monitor(postgres_url)
+    yield watcher
+    watcher.close()
+
+
+class Result:
+    """What a thread returned or raised."""
+
+    def __init__(self) -> None:
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+
+def in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, Result]:
+    result = Result()
+
+    def run() -> None:
+        try:
+            result.value = work()
+        except BaseException as exc:
+            result.error = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result
+
+
+class GatedClock(FakeClock):
+    """A clock whose first reading signals ``holding`` and waits for ``release()`` to pass."""
+
+    def __init__(self, release: Callable[[], None]) -> None:
+        super().__init__()
+        self.holding = threading.Event()
+        self._release = release
+        self._gated = True
+
+    def __call__(self) -> datetime:
+        if self._gated:
+            self._gated = False
+            self.holding.set()
+            self._release()
+        return super().__call__()
+
+
+def owner_with_job(store: PostgresStore, status: JobStatus) -> tuple[User, str]:
+    app = Jobtrack(store, clock=FakeClock(), hasher=HASHER)
+    user = app.register(email="racer@example.com", password=PASSWORD, name="Racer")
+    ws = app.workspace(user.id)
+    job = ws.create_job(ws.add_customer("Ada").id, "Fix")
+    if status is JobStatus.IN_PROGRESS:
+        ws.start_job(job.id)
+    return user, job.id
+
+
+def move(ws: Workspace, job_id: str, target: JobStatus) -> Any:
+    if target is JobStatus.IN_PROGRESS:
+        return ws.start_job(job_id)
+    if target is JobStatus.COMPLETED:
+        return ws.complete_job(job_id, actual_cost="10")
+    return ws.cancel_job(job_id)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [(JobStatus.COMPLETED, JobStatus.CANCELLED), (JobStatus.CANCELLED, JobStatus.COMPLETED)],
+)
+def test_complete_and_cancel_at_once_exactly_one_wins(
+    racing_store: PostgresStore,
+    monitor: Monitor,
+    isolation: Isolation,
+    first: JobStatus,
+    second: JobStatus,
+) -> None:
+    user, job_id = owner_with_job(racing_store, JobStatus.IN_PROGRESS)
+    # The first mover has read the job and checked the transition when its clock is read;
+    # it then holds on until the second mover's connection is blocked on the same job.
+    clock = GatedClock(release=lambda: monitor.until_waiting(1))
+    winner_ws = Jobtrack(racing_store, clock=clock, hasher=HASHER).workspace(user.id)
+    loser_ws = Jobtrack(racing_store, clock=FakeClock(), hasher=HASHER).workspace(user.id)
+
+    winner, won = in_thread(lambda: move(winner_ws, job_id, first))
+    assert clock.holding.wait(30)
+    loser, lost = in_thread(lambda: move(loser_ws, job_id, second))
+    winner.join()
+    loser.join()
+
+    assert won.error is None, won.error
+    assert won.value.status is first
+    if isolation == "read committed":
+        # The loser waited for the job's row lock, then saw the winner's commit.
+        assert isinstance(lost.error, InvalidTransitionError), lost.error
+        assert (lost.error.current, lost.error.requested) == (first.value, second.value)
+    else:
+        assert isinstance(lost.error, ConflictError), lost.error
+        assert lost.error.field == "transaction"
+    final = loser_ws.get_job(job_id)
+    assert final == won.value
+
+
+def test_many_threads_moving_the_same_jobs_follow_the_state_machine(
+    racing_store: PostgresStore,
+) -> None:
+    app = Jobtrack(racing_store, hasher=HASHER)
+    user = app.register(email="crowd@example.com", password=PASSWORD, name="Crowd")
+    ws = app.workspace(user.id)
+    customer = ws.add_customer("Ada")
+    rng = random.Random(7)
+    threads = 6
+    for _ in range(8):
+        job = ws.create_job(customer.id, "Contested")
+        targets = [rng.choice(list(JobStatus)[1:]) for _ in range(threads)]
+        barrier = threading.Barrier(threads)
+
+        def attempt(
+            target: JobStatus, job_id: str = job.id, barrier: threading.Barrier = barrier
+        ) -> Any:
+            barrier.wait()
+            return move(ws, job_id, target)
+
+        started = [in_thread(lambda t=target: attempt(t)) for target in targets]
+        for thread, _ in started:
+            thread.join()
+        wins = [t for t, (_, r) in zip(targets, started, strict=True) if r.error is None]
+        for _, result in started:
+            assert result.error is None or isinstance(
+                result.error, InvalidTransitionError | ConflictError
+            ), result.error
+        finals = [t for t in wins if t is not JobStatus.IN_PROGRESS]
+        assert wins.count(JobStatus.IN_PROGRESS) <= 1 and len(finals) <= 1
+        if JobStatus.COMPLETED in finals:
+            assert JobStatus.IN_PROGRESS in wins  # completion needs a start first
+        expected = finals[0] if finals else JobStatus.IN_PROGRESS if wins else JobStatus.PENDING
+        assert ws.get_job(job.id).status is expected
+
+
+def test_registrations_with_one_email_while_the_first_is_uncommitted(
+    racing_store: PostgresStore, monitor: Monitor, isolation: Isolation
+) -> None:
+    app = Jobtrack(racing_store, hasher=HASHER)
+    others = 5
+    with racing_store.transaction():
+        first = app.register(email="same@example.com", password=PASSWORD, name="First")
+        started = [
+            in_thread(
+                lambda: app.register(email="same@example.com", password=PASSWORD, name="Later")
+            )
+            for _ in range(others)
+        ]
+        monitor.until_waiting(others)  # every later registration waits for this one
+    for thread, _ in started:
+        thread.join()
+    for _, result in started:
+        assert isinstance(result.error, ConflictError), result.error
+        if isolation == "read committed":
+            assert result.error.field == "email"
+    with racing_store.transaction(write=False) as uow:
+        assert uow.users.get_by_email("same@example.com") == first
+
+
+def test_concurrent_registrations_with_one_email_make_one_account(
+    racing_store: PostgresStore,
+) -> None:
+    app = Jobtrack(racing_store, hasher=HASHER)
+    threads = 8
+    barrier = threading.Barrier(threads)
+
+    def register(i: int) -> User:
+        barrier.wait()
+        return app.register(email="Same@Example.com", password=PASSWORD, name=f"User {i}")
+
+    started = [in_thread(lambda i=i: register(i)) for i in range(threads)]
+    for thread, _ in started:
+        thread.join()
+    made = [r.value for _, r in started if r.error is None]
+    assert len(made) == 1
+    assert all(isinstance(r.error, ConflictError) for _, r in started if r.error is not None)
+    with racing_store.transaction(write=False) as uow:
+        assert uow.users.get_by_email("same@example.com") == made[0]

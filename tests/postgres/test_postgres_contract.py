@@ -1,0 +1,59 @@
+"""The shared contract suite and both state machines, run on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pytest
+from hypothesis import settings
+from psycopg import sql
+from psycopg_pool import ConnectionPool
+
+from jobtrack_core.ports import Store
+from jobtrack_core.testing import StoreContract, differential_machine, reference_machine
+from jobtrack_memory import MemoryStore
+from jobtrack_postgres import PostgresStore
+from jobtrack_postgres.schema import TABLES
+
+
+class TestPostgresContract(StoreContract):
+    @pytest.fixture(autouse=True)
+    def _database(
+        self, fresh_store: Callable[[], PostgresStore], postgres_pool: ConnectionPool[Any]
+    ) -> None:
+        self.fresh_store = fresh_store
+        self.pool = postgres_pool
+
+    def make_store(self) -> Store:
+        return self.fresh_store()
+
+    def raw_values(self, store: Store) -> Iterable[object]:
+        with self.pool.connection() as conn:
+            for table in TABLES:
+                for row in conn.execute(sql.SQL("SELECT * FROM {}").format(sql.Identifier(table))):
+                    yield from row
+
+
+# The state machines make their stores in __init__, outside any fixture: the
+# module-scoped fixture below hands them the factory before they run.
+_factory: list[Callable[[], PostgresStore]] = []
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _bind_factory(fresh_store: Callable[[], PostgresStore]) -> None:
+    _factory[:] = [fresh_store]
+
+
+def make_postgres_store() -> PostgresStore:
+    return _factory[0]()
+
+
+TestPostgresMachine = reference_machine(make_postgres_store).TestCase
+TestPostgresAgreesWithMemory = differential_machine(MemoryStore, make_postgres_store).TestCase
+
+# Every step of a machine is several round trips to the server: in the thorough profile,
+# fifty runs of each machine keep these two under half a minute together.
+_runs = settings(settings.default, max_examples=min(settings.default.max_examples, 50))
+TestPostgresMachine.settings = _runs
+TestPostgresAgreesWithMemory.settings = _runs

@@ -1,0 +1,210 @@
+"""The PostgreSQL schema: constraints, collation, owner-leading indexes, the seed's queries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from psycopg import errors as pg
+
+from jobtrack_core import Argon2Hasher, JobStatus, Jobtrack
+from jobtrack_core.testing import PASSWORD, FakeClock
+from jobtrack_core.testing import strategies as js
+from jobtrack_postgres import PostgresStore
+
+
+@pytest.fixture
+def conn(store: PostgresStore, postgres_url: str) -> Iterator[psycopg.Connection[Any]]:
+    """A plain connection to the (emptied) test database, for writing behind the store's back."""
+    with psycopg.connect(postgres_url, autocommit=True) as raw:
+        raw.execute(
+            "INSERT INTO users VALUES ('u1', 'a@x.com', 'A', NULL, 'h', now(), now()), "
+            "('u2', 'b@x.com', 'B', NULL, 'h', now(), now())"
+        )
+        raw.execute(
+            "INSERT INTO customers (id, user_id, name, created_at, updated_at) "
+            "VALUES ('c1', 'u1', 'Ada', now(), now()), ('c2', 'u2', 'Bo', now(), now())"
+        )
+        yield raw
+
+
+def insert_job(conn: psycopg.Connection[Any], **values: Any) -> None:
+    row = {"id": "j1", "user_id": "u1", "customer_id": "c1", "title": "T"} | values
+    columns = ", ".join(row)
+    marks = ", ".join(["%s"] * len(row))
+    conn.execute(
+        f"INSERT INTO jobs ({columns}, created_at, updated_at) VALUES ({marks}, now(), now())",
+        list(row.values()),
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "error"),
+    [
+        ({"status": "done"}, pg.CheckViolation),
+        ({"estimated_cost_cents": -1}, pg.CheckViolation),
+        ({"actual_cost_cents": 1_000_000_000_000}, pg.NumericValueOutOfRange),
+        ({"actual_hours": Decimal("-0.01")}, pg.CheckViolation),
+        ({"customer_id": "c2"}, pg.ForeignKeyViolation),  # another owner's customer
+        ({"customer_id": "nope"}, pg.ForeignKeyViolation),
+        ({"actual_cost": Decimal("1.00")}, pg.GeneratedAlways),
+    ],
+)
+def test_the_database_refuses_what_the_library_never_writes(
+    conn: psycopg.Connection[Any], values: dict[str, Any], error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        insert_job(conn, **values)
+
+
+def test_emails_are_unique_and_ids_are_unique_across_owners(conn: psycopg.Connection[Any]) -> None:
+    with pytest.raises(pg.UniqueViolation):
+        conn.execute("INSERT INTO users VALUES ('u3', 'a@x.com', 'A', NULL, 'h', now(), now())")
+    with pytest.raises(pg.UniqueViolation):
+        conn.execute(
+            "INSERT INTO customers (id, user_id, name, created_at, updated_at) "
+            "VALUES ('c1', 'u2', 'Again', now(), now())"
+        )
+
+
+def test_cascades_follow_the_seed(conn: psycopg.Connection[Any]) -> None:
+    insert_job(conn)
+    conn.execute("INSERT INTO sessions VALUES ('s1', 'u1', 'hash', now(), now(), now(), NULL)")
+    conn.execute("DELETE FROM customers WHERE id = 'c1'")
+    assert conn.execute("SELECT count(*) FROM jobs").fetchone() == (0,)
+    conn.execute("DELETE FROM users WHERE id = 'u1'")
+    counts = conn.execute(
+        "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM sessions)"
+    ).fetchone()
+    assert counts == (1, 0)
+
+
+def test_text_columns_sort_by_code_point(conn: psycopg.Connection[Any]) -> None:
+    rows = conn.execute(
+        "SELECT table_name, column_name, collation_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND data_type = 'text' "
+        "AND table_name IN ('users', 'customers', 'jobs', 'sessions')"
+    ).fetchall()
+    assert rows and {r[2] for r in rows} == {"C"}, rows
+
+
+def test_every_index_that_serves_a_query_leads_with_the_owner(
+    conn: psycopg.Connection[Any],
+) -> None:
+    rows = conn.execute(
+        "SELECT c.relname, a.attname FROM pg_index i "
+        "JOIN pg_class c ON c.oid = i.indexrelid "
+        "JOIN pg_class t ON t.oid = i.indrelid "
+        "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] "
+        "WHERE t.relname IN ('users', 'customers', 'jobs', 'sessions') "
+        "AND t.relnamespace = current_schema()::regnamespace"
+    ).fetchall()
+    leading = dict(rows)
+    # Uniqueness of ids, emails and token hashes, and the purge of expired sessions
+    # (the one query that is about no owner) are the only other indexes.
+    others = {
+        "users_pkey": "id",
+        "users_email_key": "email",
+        "customers_pkey": "id",
+        "jobs_pkey": "id",
+        "sessions_pkey": "id",
+        "sessions_token_hash_key": "token_hash",
+        "sessions_expires_idx": "expires_at",
+    }
+    assert {k: v for k, v in leading.items() if k in others} == others
+    owner_led = {k: v for k, v in leading.items() if k not in others}
+    assert owner_led and set(owner_led.values()) == {"user_id"}, owner_led
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        ("ORDER BY created_at DESC, id DESC", "jobs_owner_created_idx"),
+        ("ORDER BY updated_at DESC, id DESC", "jobs_owner_updated_idx"),
+        ("ORDER BY (due_date IS NULL), due_date, id", "jobs_owner_due_idx"),
+        # Believing a customer has few jobs, the planner may sort them after the lookup.
+        ("AND customer_id = 'c-u7-1' ORDER BY created_at DESC, id DESC", "jobs_owner_customer_idx"),
+    ],
+)
+def test_an_owners_listings_walk_an_owner_index(
+    conn: psycopg.Connection[Any], query: str, index: str
+) -> None:
+    # Forty owners with two customers and 250 jobs each, then fresh statistics.
+    conn.execute(
+        "INSERT INTO users SELECT 'u' || o, o || '@x.com', 'U', NULL, 'h', now(), now() "
+        "FROM generate_series(3, 42) o"
+    )
+    conn.execute(
+        "INSERT INTO customers (id, user_id, name, created_at, updated_at) "
+        "SELECT 'c-u' || o || '-' || k, 'u' || o, 'C' || k, now(), now() "
+        "FROM generate_series(3, 42) o, generate_series(0, 1) k"
+    )
+    conn.execute(
+        "INSERT INTO jobs (id, user_id, customer_id, title, due_date, created_at, updated_at) "
+        "SELECT 'j-' || o || '-' || n, 'u' || o, 'c-u' || o || '-' || (n % 2), 'Job ' || n, "
+        "CASE WHEN n % 3 = 0 THEN NULL ELSE date '2025-01-01' + n END, "
+        "now() - n * interval '1 hour', now() - n * interval '1 minute' "
+        "FROM generate_series(3, 42) o, generate_series(1, 250) n"
+    )
+    conn.execute("ANALYZE jobs")
+    plan = conn.execute(f"EXPLAIN SELECT * FROM jobs WHERE user_id = 'u7' {query} LIMIT 20")
+    text = "\n".join(r[0] for r in plan.fetchall())
+    assert index in text, text
+    if "customer_id" not in query:
+        assert "Sort" not in text, text  # the index gives the order: a page stops early
+
+
+@settings(max_examples=10)
+@given(
+    jobs=st.lists(
+        st.tuples(
+            st.integers(0, 1),
+            st.sampled_from(list(JobStatus)),
+            js.optional_amounts(),
+            st.booleans(),
+        ),
+        max_size=12,
+    )
+)
+def test_the_seeds_reporting_queries_run_and_agree(
+    fresh_store: Callable[[], PostgresStore],
+    postgres_url: str,
+    jobs: list[tuple[int, JobStatus, Decimal | None, bool]],
+) -> None:
+    clock = FakeClock()
+    app = Jobtrack(fresh_store(), clock=clock, hasher=Argon2Hasher.for_tests())
+    ws = app.workspace(app.register(email="s@x.com", password=PASSWORD, name="S").id)
+    customers = [ws.add_customer("A"), ws.add_customer("B")]
+    for which, status, cost, paid in jobs:
+        clock.tick()
+        job = ws.create_job(customers[which].id, "Job")
+        if status is not JobStatus.PENDING:
+            ws.cancel_job(job.id) if status is JobStatus.CANCELLED else ws.start_job(job.id)
+        if status is JobStatus.COMPLETED:
+            ws.complete_job(job.id, actual_cost=cost)
+        if paid:
+            ws.mark_paid(job.id)
+    with psycopg.connect(postgres_url) as conn:
+        # The three "Business Intelligence Queries" of the seed, as typed in psql.
+        dashboard = conn.execute(
+            "SELECT COUNT(*), status FROM jobs WHERE user_id = %s GROUP BY status", (ws.user_id,)
+        ).fetchall()
+        revenue = conn.execute(
+            "SELECT SUM(actual_cost) FROM jobs WHERE user_id = %s AND paid = true",
+            (ws.user_id,),
+        ).fetchone()
+        history = conn.execute(
+            "SELECT * FROM jobs WHERE customer_id = %s ORDER BY created_at DESC",
+            (customers[0].id,),
+        ).fetchall()
+    listed = ws.list_jobs()
+    assert {status: count for count, status in dashboard} == {
+        s.value: n for s in JobStatus if (n := sum(j.status is s for j in listed))
+    }
+    assert revenue is not None and (revenue[0] or Decimal("0.00")) == ws.revenue()
+    assert [row[0] for row in history] == [j.id for j in ws.list_jobs(customer_id=customers[0].id)]

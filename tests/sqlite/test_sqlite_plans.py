@@ -1,0 +1,371 @@
+"""Query plans, proved with EXPLAIN QUERY PLAN rather than timings.
+
+Every statement the store runs (captured while a workload exercises every
+repository method and every job filter combination) must find its rows through
+an index that leads with the owner, or through a unique key, never by scanning
+a table; the same for each pattern the seed's indexes served, rewritten with
+the owner; and the same after ANALYZE on data skewed towards one large owner.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pytest
+
+from jobtrack_core import JobFilter, JobStatus, Jobtrack, NotFoundError, SessionPolicy, Workspace
+from jobtrack_core.entities import Customer, Job, User
+from jobtrack_core.pagination import JobSort
+from jobtrack_core.passwords import Argon2Hasher
+from jobtrack_core.testing import PASSWORD, CountingIds, FakeClock
+from jobtrack_sqlite import SqliteStore
+
+TABLES = ("users", "customers", "jobs", "sessions")
+#: The table aliases the store's queries use (plans name a table by its alias).
+ALIASES = {"c": "customers", "j": "jobs"}
+LINE = re.compile(r"^(SCAN|SEARCH) (\w+)(?: AS \w+)?(?: USING (?:COVERING )?INDEX (\w+) \((.*)\))?")
+#: Lookups of one row by a unique key (owner checked on that row).
+UNIQUE_LOOKUPS = {
+    "users": ("id=?", "email=?"),
+    "customers": ("id=?",),
+    "jobs": ("id=?",),
+    "sessions": ("id=?", "token_hash=?"),
+}
+
+
+def plan(db: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) -> list[str]:
+    return [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+
+
+def index_columns(db: sqlite3.Connection, index: str) -> list[str]:
+    return [row[2] for row in db.execute(f"PRAGMA index_info({index})")]
+
+
+def problems(db: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) -> list[str]:
+    """Why a statement's plan is not owner-scoped (empty when it is)."""
+    found = []
+    for detail in plan(db, sql, params):
+        match = LINE.match(detail)
+        if match is None or ALIASES.get(match.group(2), match.group(2)) not in TABLES:
+            continue
+        kind, table, index, constraint = match.groups()
+        table = ALIASES.get(table, table)
+        if kind == "SCAN" or index is None:
+            found.append(f"{detail}  <-  {sql}")
+        elif constraint in UNIQUE_LOOKUPS[table] or (
+            table == "sessions" and constraint.startswith(("user_id=", "expires_at<"))
+        ):
+            continue
+        elif not (index_columns(db, index)[0] == "user_id" and constraint.startswith("user_id=")):
+            found.append(f"{detail}  <-  {sql}")
+    return found
+
+
+class Recorder:
+    """Every data statement a store's connection runs on this thread."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self.statements: list[str] = []
+        store._link().connection.set_trace_callback(self._record)
+
+    def _record(self, sql: str) -> None:
+        if sql.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE", "WITH")):
+            self.statements.append(sql)
+
+
+def filters(customer_id: str) -> Iterator[JobFilter]:
+    day = date(2025, 7, 10)
+    statuses = [None, {JobStatus.PENDING}, {JobStatus.COMPLETED, JobStatus.CANCELLED}]
+    dues = [(None, None), (day, None), (None, day), (day, day + timedelta(days=7))]
+    for status, customer, paid, (due_from, due_to), text in itertools.product(
+        statuses, [None, customer_id], [None, True, False], dues, [None, "a%b"]
+    ):
+        yield JobFilter(
+            statuses=status,
+            customer_id=customer,
+            paid=paid,
+            due_from=due_from,
+            due_to=due_to,
+            text=text,
+        )
+
+
+def workload(app: Jobtrack, clock: FakeClock, ws: Workspace, other: Workspace) -> None:
+    """Every service call, hence every repository method and filter the store has."""
+    customer = ws.add_customer("Ada", phone="1")
+    job = ws.create_job(customer.id, "Fix a sink", estimated_cost="10", due_date="2025-07-12")
+    ws.list_customers()
+    ws.get_customer(customer.id)
+    ws.update_customer(customer.id, phone="2")
+    ws.update_job(job.id, title="Fix two sinks")
+    ws.start_job(job.id)
+    clock.tick()
+    ws.complete_job(job.id, actual_cost="12.50")
+    ws.mark_paid(job.id)
+    ws.mark_unpaid(job.id)
+    ws.revenue()
+    for where in filters(customer.id):
+        ws.list_jobs(where)
+    with app.store.transaction() as uow:
+        uow.jobs.add_many(
+            attrs.evolve(job, id=f"{job.id}-copy-{i}", created_at=clock()) for i in range(3)
+        )
+    with pytest.raises(NotFoundError):
+        other.get_job(job.id)
+    reports(ws, customer.id)
+    login = app.login(ws.user.email, PASSWORD)
+    app.authenticate(login.token)
+    ws.update_profile(name="Renamed")
+    ws.logout_everywhere()
+    app.logout(login.token)
+    clock.advance(days=2)
+    app.login(ws.user.email, PASSWORD)  # purges expired sessions
+    ws.delete_job(job.id)
+    ws.delete_customer(customer.id)
+    ws.delete_account(PASSWORD)
+
+
+def reports(ws: Workspace, customer_id: str) -> None:
+    """Every report, and every listing order walked page by page."""
+    ws.dashboard()
+    ws.reminders()
+    ws.revenue_by_month(2025)
+    ws.revenue_between("2025-07-01", "2025-08-01")
+    ws.revenue_by_customer()
+    ws.revenue_by_customer(2025)
+    ws.customer_summaries()
+    ws.customer_stats(customer_id)
+    ws.customer_history(customer_id)
+    ws.search_customers("ad")
+    ws.estimate_accuracy()
+    for sort, where in itertools.product(
+        JobSort, [None, JobFilter(statuses={JobStatus.PENDING}), JobFilter(due_to=date(2030, 1, 1))]
+    ):
+        page = ws.list_jobs_page(where, sort=sort, limit=1)
+        for _ in range(3):
+            if page.next is None:
+                break
+            page = ws.list_jobs_page(where, sort=sort, limit=1, after=page.next)
+
+
+def new_app(path: Path) -> tuple[Jobtrack, FakeClock]:
+    clock = FakeClock()
+    app = Jobtrack(
+        SqliteStore(path, synchronous="NORMAL"),
+        clock=clock,
+        ids=CountingIds(),
+        hasher=Argon2Hasher.for_tests(),
+        sessions=SessionPolicy(lifetime=timedelta(hours=1), idle_timeout=timedelta(minutes=30)),
+    )
+    return app, clock
+
+
+def register(app: Jobtrack, email: str) -> Workspace:
+    return app.workspace(app.register(email=email, password=PASSWORD, name=email).id)
+
+
+#: Statements that read one row at the end of a table's b-tree (O(log n), no scan): the
+#: last rowid, after which a bulk insert's rows follow (jobtrack_sqlite.totals.defer).
+ONE_ROW = {"SELECT coalesce(max(rowid), 0) FROM jobs"}
+
+
+def assert_every_statement_is_owner_scoped(app: Jobtrack, statements: list[str]) -> None:
+    assert isinstance(app.store, SqliteStore)
+    db = app.store._link().connection
+    tables_seen = {t for sql in statements for t in TABLES if f" {t} " in f"{sql} "}
+    assert tables_seen == set(TABLES), "the workload must reach every table"
+    found = [
+        p for sql in dict.fromkeys(statements) if sql not in ONE_ROW for p in problems(db, sql)
+    ]
+    assert found == []
+
+
+def test_every_statement_the_store_runs_uses_an_owner_scoped_index(tmp_path: Path) -> None:
+    app, clock = new_app(tmp_path / "plans.db")
+    assert isinstance(app.store, SqliteStore)
+    ws, other = register(app, "a@x.co"), register(app, "b@x.co")
+    recorder = Recorder(app.store)
+    workload(app, clock, ws, other)
+    assert len(recorder.statements) > 150
+    assert_every_statement_is_owner_scoped(app, recorder.statements)
+
+
+def test_the_check_sees_a_table_scan() -> None:
+    with SqliteStore(":memory:") as store:
+        db = store._link().connection
+        assert problems(db, "SELECT * FROM jobs WHERE status = 'pending'")
+        assert problems(db, "SELECT * FROM jobs WHERE customer_id = 'c'")
+        assert problems(db, "SELECT * FROM jobs ORDER BY created_at")
+        assert not problems(db, "SELECT * FROM jobs WHERE user_id = 'u' AND status = 'pending'")
+
+
+OWNERS = 8
+
+
+def skewed(path: Path) -> tuple[Jobtrack, FakeClock, Workspace, Workspace]:
+    """One large owner (one customer holds most jobs, most are completed and paid)
+    beside many small ones; then ANALYZE."""
+    app, clock = new_app(path)
+    big, small = register(app, "big@x.co"), register(app, "small@x.co")
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    template = Job(
+        id="",
+        user_id="",
+        customer_id="",
+        title="Routine visit",
+        description=None,
+        status=JobStatus.COMPLETED,
+        estimated_cost=Decimal("80.00"),
+        actual_cost=Decimal("85.00"),
+        estimated_hours=None,
+        actual_hours=None,
+        due_date=date(2024, 6, 1),
+        paid=True,
+        paid_at=start,
+        completed_at=start,
+        created_at=start,
+        updated_at=start,
+    )
+    with app.store.transaction() as uow:
+        for owner in range(OWNERS):
+            user_id = big.user_id if owner == 0 else small.user_id if owner == 1 else f"u{owner}"
+            if owner > 1:
+                uow.users.add(User(user_id, f"{user_id}@x.co", "U", None, "hash", start, start))
+            n_customers, n_jobs = (20, 6000) if owner == 0 else (2, 40)
+            customer_ids = [f"{user_id}-c{i}" for i in range(n_customers)]
+            for customer_id in customer_ids:
+                uow.customers.add(
+                    Customer(
+                        customer_id, user_id, "Name", None, None, None, None, None, start, start
+                    )
+                )
+            uow.jobs.add_many(
+                attrs.evolve(
+                    template,
+                    id=f"{user_id}-j{i}",
+                    user_id=user_id,
+                    customer_id=customer_ids[0 if i % 10 else i % n_customers],
+                    status=JobStatus.PENDING if i % 50 == 0 else JobStatus.COMPLETED,
+                    due_date=date(2024, 1, 1) + timedelta(days=i),
+                    created_at=start + timedelta(minutes=i),
+                )
+                for i in range(n_jobs)
+            )
+    assert isinstance(app.store, SqliteStore)
+    app.store._link().connection.execute("ANALYZE")
+    return app, clock, big, small
+
+
+@pytest.fixture(scope="module")
+def analyzed(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Jobtrack, FakeClock, Workspace, Workspace]:
+    return skewed(tmp_path_factory.mktemp("analyzed") / "skewed.db")
+
+
+def test_after_analyze_on_skewed_data_plans_stay_owner_scoped(
+    analyzed: tuple[Jobtrack, FakeClock, Workspace, Workspace],
+) -> None:
+    app, clock, big, small = analyzed
+    assert isinstance(app.store, SqliteStore)
+    db = app.store._link().connection
+    assert db.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] > 0
+    recorder = Recorder(app.store)
+    for ws in (big, small):
+        customers = ws.list_customers()
+        ws.revenue()
+        for where in filters(customers[0].id):
+            ws.list_jobs(where)
+        reports(ws, customers[0].id)
+    fresh, other = register(app, "fresh@x.co"), register(app, "other@x.co")
+    workload(app, clock, fresh, other)
+    assert_every_statement_is_owner_scoped(app, recorder.statements)
+
+
+SEED_PATTERNS = {
+    # idx_customers_user_id ON customers(user_id)
+    "customers of a user": "SELECT * FROM customers WHERE user_id = ?",
+    # idx_jobs_user_id ON jobs(user_id)
+    "jobs of a user": "SELECT * FROM jobs WHERE user_id = ? ORDER BY created_at DESC",
+    # idx_jobs_customer_id ON jobs(customer_id)
+    "a customer's job history": (
+        "SELECT * FROM jobs WHERE user_id = ? AND customer_id = ? ORDER BY created_at DESC"
+    ),
+    # idx_jobs_status ON jobs(status)
+    "jobs in a status": "SELECT * FROM jobs WHERE user_id = ? AND status = 'pending'",
+    "dashboard counts": "SELECT COUNT(*), status FROM jobs WHERE user_id = ? GROUP BY status",
+    # idx_jobs_due_date ON jobs(due_date)
+    "jobs due in a range": (
+        "SELECT * FROM jobs WHERE user_id = ? AND due_date BETWEEN '2024-05-01' AND '2024-06-30'"
+    ),
+    "revenue": "SELECT SUM(actual_cost) FROM jobs WHERE user_id = ? AND paid = true",
+    # idx_sessions_token ON sessions(token), idx_sessions_user_id ON sessions(user_id)
+    "a session by its token": "SELECT * FROM sessions WHERE token_hash = 'abc'",
+    "sessions of a user": "SELECT * FROM sessions WHERE user_id = ?",
+}
+NEEDS_OWNER_INDEX = {
+    "customers of a user",
+    "jobs of a user",
+    "a customer's job history",
+    "jobs in a status",
+    "dashboard counts",
+    "jobs due in a range",
+    "revenue",
+}
+
+
+@pytest.mark.parametrize("name", list(SEED_PATTERNS))
+@pytest.mark.parametrize("analyze", [False, True], ids=["fresh", "analyzed"])
+def test_each_pattern_the_seed_indexes_served_uses_an_owner_index(
+    name: str,
+    analyze: bool,
+    analyzed: tuple[Jobtrack, FakeClock, Workspace, Workspace],
+    tmp_path: Path,
+) -> None:
+    if analyze:
+        app, _, big, _ = analyzed
+        db = app.store._link().connection  # type: ignore[attr-defined]
+        owner = big.user_id
+    else:
+        store = SqliteStore(tmp_path / "fresh.db")
+        db = store._link().connection
+        owner = "u"
+    sql = SEED_PATTERNS[name]
+    params = (owner,) * sql.count("?")
+    if "customer_id = ?" in sql:
+        params = (owner, f"{owner}-c0")
+    assert problems(db, sql, params) == []
+    details = " / ".join(plan(db, sql, params))
+    if name in NEEDS_OWNER_INDEX:
+        assert re.search(r"INDEX idx_(customers|jobs)_user_\w+ \(user_id=\?", details), details
+    if name in ("jobs of a user", "a customer's job history"):
+        assert "TEMP B-TREE" not in details, details
+
+
+def test_indexes_lead_with_the_owner_and_cover_every_foreign_key(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "indexes.db") as store:
+        db = store._link().connection
+        for table in ("customers", "jobs"):
+            for _, index, _unique, origin, _ in db.execute(f"PRAGMA index_list({table})"):
+                if origin == "pk":
+                    continue
+                assert index_columns(db, index)[0] == "user_id", (table, index)
+        for table in ("customers", "jobs", "sessions"):
+            leading = [
+                index_columns(db, row[1]) for row in db.execute(f"PRAGMA index_list({table})")
+            ]
+            groups: dict[int, list[str]] = {}
+            for row in db.execute(f"PRAGMA foreign_key_list({table})"):
+                groups.setdefault(row[0], []).append(row[3])
+            for child_columns in groups.values():
+                assert any(cols[: len(child_columns)] == child_columns for cols in leading), (
+                    table,
+                    child_columns,
+                )

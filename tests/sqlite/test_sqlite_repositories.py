@@ -1,0 +1,313 @@
+"""The repositories, called directly, behave exactly like the memory store's:
+same results, same errors (type and message) in the same order of precedence,
+including the corner cases the service layer never produces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jobtrack_core import JobFilter, JobStatus, JobtrackError
+from jobtrack_core.entities import Customer, Job, LoginSession, User
+from jobtrack_core.ports import Store, UnitOfWork
+from jobtrack_memory import MemoryStore
+from jobtrack_sqlite import SqliteStore
+
+NOW = datetime(2025, 7, 6, 9, 0, tzinfo=UTC)
+
+
+def user(n: int, email: str | None = None) -> User:
+    return User(f"u{n}", email or f"u{n}@x.co", "U", None, "hash", NOW, NOW)
+
+
+def customer(n: int, owner: int = 1, name: str | None = None) -> Customer:
+    return Customer(f"c{n}", f"u{owner}", name or f"C{n}", None, None, None, None, None, NOW, NOW)
+
+
+def job(n: int, owner: int = 1, customer_n: int = 1, **changes: Any) -> Job:
+    base = Job(
+        id=f"j{n}",
+        user_id=f"u{owner}",
+        customer_id=f"c{customer_n}",
+        title=f"Job {n}",
+        description=None,
+        status=JobStatus.PENDING,
+        estimated_cost=None,
+        actual_cost=None,
+        estimated_hours=None,
+        actual_hours=None,
+        due_date=None,
+        paid=False,
+        paid_at=None,
+        completed_at=None,
+        created_at=NOW + timedelta(seconds=n),
+        updated_at=NOW + timedelta(seconds=n),
+    )
+    return attrs.evolve(base, **changes)
+
+
+def session(n: int, owner: int = 1, token: str | None = None, **changes: Any) -> LoginSession:
+    base = LoginSession(
+        f"s{n}", f"u{owner}", token or f"hash{n}", NOW, NOW + timedelta(hours=n), NOW
+    )
+    return attrs.evolve(base, **changes)
+
+
+Step = Callable[[UnitOfWork], Any]
+
+
+def outcomes(store: Store, steps: list[Step]) -> list[Any]:
+    """Each step in its own unit of work: its result, or its error's type and text."""
+    seen: list[Any] = []
+    for step in steps:
+        try:
+            with store.transaction() as uow:
+                seen.append(("ok", step(uow)))
+        except JobtrackError as exc:
+            seen.append(("error", type(exc).__name__, str(exc), vars(exc).get("field")))
+    return seen
+
+
+def same_on_both(steps: list[Step]) -> list[Any]:
+    with SqliteStore(":memory:") as sqlite:
+        expected, got = outcomes(MemoryStore(), steps), outcomes(sqlite, steps)
+    assert got == expected
+    return got
+
+
+def base(uow: UnitOfWork) -> None:
+    uow.users.add(user(1))
+    uow.users.add(user(2))
+    uow.customers.add(customer(1))
+    uow.customers.add(customer(2, owner=2))
+    uow.jobs.add(job(1))
+
+
+SCENARIOS: dict[str, list[Step]] = {
+    "users": [
+        base,
+        lambda uow: uow.users.add(user(1, "new@x.co")),
+        lambda uow: uow.users.add(user(3, "u1@x.co")),
+        lambda uow: uow.users.add(user(1, "u2@x.co")),  # both taken: the id is reported
+        lambda uow: uow.users.update(user(9)),
+        lambda uow: uow.users.update(user(1, "u2@x.co")),
+        lambda uow: uow.users.update(attrs.evolve(user(1, "U1@X.CO"), name="Renamed")),
+        lambda uow: uow.users.get_by_email("u1@x.co"),
+        lambda uow: uow.users.get_by_email("U1@X.CO"),
+        lambda uow: uow.users.delete("u9"),
+        lambda uow: uow.users.delete("u2"),
+        lambda uow: uow.users.get("u2"),
+    ],
+    "customers": [
+        base,
+        lambda uow: uow.customers.add(customer(3, owner=9)),
+        lambda uow: uow.customers.add(customer(1, owner=2)),
+        lambda uow: uow.customers.add(customer(1, owner=9)),  # missing owner wins
+        lambda uow: uow.customers.update(customer(2, owner=1)),  # another owner's
+        lambda uow: uow.customers.update(customer(9)),
+        lambda uow: uow.customers.get("u2", "c1"),
+        lambda uow: uow.customers.delete("u2", "c1"),
+        lambda uow: [
+            uow.customers.add(customer(n, name=name))
+            for n, name in ((4, "b"), (5, "B"), (6, "é"), (7, "Z"), (8, "a"), (9, "a"))
+        ],
+        lambda uow: [c.id for c in uow.customers.list("u1")],
+        lambda uow: uow.customers.delete("u1", "c1"),
+        lambda uow: uow.jobs.get("u1", "j1"),
+    ],
+    "jobs": [
+        base,
+        lambda uow: uow.jobs.add(job(2, customer_n=9)),
+        lambda uow: uow.jobs.add(job(2, customer_n=2)),  # another owner's customer
+        lambda uow: uow.jobs.add(job(1)),
+        lambda uow: uow.jobs.add(job(1, customer_n=9)),  # missing customer wins
+        lambda uow: uow.jobs.add(job(3, owner=9, customer_n=1)),
+        lambda uow: uow.jobs.update(job(9)),
+        lambda uow: uow.jobs.update(job(1, customer_n=2)),
+        lambda uow: uow.jobs.update(job(1, owner=2, customer_n=2)),  # another owner's job
+        lambda uow: uow.jobs.update(job(9, customer_n=9)),  # missing job wins
+        lambda uow: uow.jobs.add_many(iter([job(4), job(5), job(1), job(6)])),
+        lambda uow: uow.jobs.add_many(iter([job(4), job(5, customer_n=2)])),
+        lambda uow: uow.jobs.add_many(iter([])),
+        lambda uow: uow.jobs.add_many(job(n) for n in (4, 5)),
+        lambda uow: uow.jobs.revenue("u2"),
+        lambda uow: uow.jobs.update(job(4, paid=True, actual_cost=Decimal("0.10"))),
+        lambda uow: uow.jobs.update(job(5, paid=True, actual_cost=Decimal("0.20"))),
+        lambda uow: uow.jobs.revenue("u1"),
+        lambda uow: uow.jobs.delete("u2", "j1"),
+        lambda uow: uow.jobs.delete("u1", "j1"),
+        lambda uow: uow.jobs.delete("u1", "j1"),
+    ],
+    "sessions": [
+        base,
+        lambda uow: uow.sessions.add(session(1, owner=9)),
+        lambda uow: uow.sessions.add(session(1)),
+        lambda uow: uow.sessions.add(session(1)),
+        lambda uow: uow.sessions.add(session(2, token="hash1")),
+        lambda uow: uow.sessions.add(session(2, owner=9, token="hash1")),
+        lambda uow: uow.sessions.update(session(9)),
+        lambda uow: uow.sessions.add(session(3)),
+        lambda uow: uow.sessions.add(session(4, owner=2)),
+        lambda uow: uow.sessions.revoke_all("u1", NOW, keep="s3"),
+        lambda uow: uow.sessions.revoke_all("u1", NOW),
+        lambda uow: uow.sessions.get_by_token_hash("hash1"),
+        lambda uow: uow.sessions.purge_expired(NOW + timedelta(hours=3)),
+        lambda uow: uow.sessions.get_by_token_hash("hash3"),
+        lambda uow: uow.sessions.get_by_token_hash("hash4"),
+        lambda uow: uow.users.delete("u2"),
+    ],
+    "reports": [
+        base,
+        lambda uow: uow.jobs.update(job(1, paid=True, paid_at=NOW, actual_cost=Decimal("5"))),
+        lambda uow: uow.reports.totals("u1"),
+        lambda uow: uow.reports.totals("nobody"),
+        lambda uow: uow.reports.paid_between("u1", []),
+        lambda uow: uow.reports.paid_between("u1", [NOW, NOW + timedelta(seconds=1)]),
+        lambda uow: uow.reports.paid_between("\ud800", [NOW, NOW]),
+        lambda uow: uow.reports.search_customers("u1", ""),
+        lambda uow: uow.reports.search_customers("u1", "\ud800"),
+        lambda uow: uow.reports.count_jobs("u2", JobFilter(customer_id="c1")),
+        lambda uow: uow.reports.customer_summaries("u1", "c2"),
+        lambda uow: uow.reports.revenue_by_customer("u1", NOW, NOW),
+        lambda uow: uow.reports.revenue_by_customer("u1"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_the_same_results_and_errors_as_the_memory_store(name: str) -> None:
+    results = same_on_both(SCENARIOS[name])
+    assert any(r[0] == "ok" for r in results[1:])
+    assert name == "reports" or any(r[0] == "error" for r in results)
+
+
+def test_an_update_that_keeps_updated_at_keeps_it_exactly() -> None:
+    """The hand-edit trigger must not touch values the library sets (an injected clock
+    may well return the same time twice)."""
+    same_on_both(
+        [
+            base,
+            lambda uow: uow.users.update(attrs.evolve(user(1), name="Same time")),
+            lambda uow: uow.customers.update(attrs.evolve(customer(1), phone="123")),
+            lambda uow: uow.jobs.update(job(1, title="Same time")),
+            lambda uow: uow.users.get("u1"),
+            lambda uow: uow.customers.get("u1", "c1"),
+            lambda uow: uow.jobs.get("u1", "j1"),
+        ]
+    )
+
+
+def test_a_job_moves_to_another_customer_of_its_owner() -> None:
+    same_on_both(
+        [
+            base,
+            lambda uow: uow.customers.add(customer(3)),
+            lambda uow: uow.jobs.update(job(1, customer_n=3)),
+            lambda uow: [j.id for j in uow.jobs.list("u1", JobFilter(customer_id="c3"))],
+            lambda uow: uow.customers.delete("u1", "c3"),
+        ]
+    )
+
+
+# -- text search ------------------------------------------------------------------------
+
+ALPHABET = "aAbäÄ%_\\ é"
+
+
+@pytest.fixture(scope="module")
+def searchable() -> Iterator[tuple[MemoryStore, SqliteStore]]:
+    memory, sqlite = MemoryStore(), SqliteStore(":memory:")
+    yield memory, sqlite
+    sqlite.close()
+
+
+@given(
+    texts=st.lists(
+        st.tuples(
+            st.text(ALPHABET, min_size=1, max_size=8), st.none() | st.text(ALPHABET, max_size=8)
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    needle=st.text(ALPHABET, min_size=1, max_size=4),
+)
+def test_text_search_ignores_the_case_of_ascii_letters_only(
+    texts: list[tuple[str, str | None]], needle: str
+) -> None:
+    results = []
+    for store in (MemoryStore(), SqliteStore(":memory:")):
+        with store.transaction() as uow:
+            base(uow)
+            uow.jobs.add_many(
+                job(10 + i, title=title, description=description)
+                for i, (title, description) in enumerate(texts)
+            )
+            found = [j.id for j in uow.jobs.list("u1", JobFilter(text=needle))]
+        store.close()
+        results.append(found)
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize(
+    ("needle", "expected"),
+    [("100%", ["j3"]), ("%", ["j3"]), ("_", ["j4"]), ("a_b", ["j4"]), ("\\", ["j5"]),
+     ("ä", ["j6"]), ("Ä", []), ("SINK", ["j2"]), ("", ["j6", "j5", "j4", "j3", "j2", "j1"])],
+)  # fmt: skip
+def test_wildcards_in_the_search_text_match_only_themselves(
+    needle: str, expected: list[str]
+) -> None:
+    titles = {2: "Fix the sink", 3: "100% done", 4: "a_b", 5: "back\\slash", 6: "ä"}
+    with SqliteStore(":memory:") as store, store.transaction() as uow:
+        base(uow)
+        for n, title in titles.items():
+            uow.jobs.add(job(n, title=title))
+        assert [j.id for j in uow.jobs.list("u1", JobFilter(text=needle))] == expected
+
+
+def test_a_search_text_too_long_for_like_still_works() -> None:
+    long = "é" * 30_000  # 60,000 bytes: over SQLite's LIKE pattern limit
+    steps: list[Step] = [
+        base,
+        lambda uow: uow.jobs.add(job(2, description=f"X{long.upper()}Y")),
+        lambda uow: uow.jobs.add(job(3, description=f"{long}%")),
+        lambda uow: [j.id for j in uow.jobs.list("u1", JobFilter(text=long))],
+        lambda uow: [j.id for j in uow.jobs.list("u1", JobFilter(text=f"{long}%"))],
+        lambda uow: [j.id for j in uow.jobs.list("u1", JobFilter(text=f"{long}_"))],
+    ]
+    assert [r[1] for r in same_on_both(steps)[-3:]] == [["j3"], ["j3"], []]
+
+
+def listing(where: JobFilter) -> Step:
+    return lambda uow: [j.id for j in uow.jobs.list("u1", where)]
+
+
+def test_filters_combine_with_dates_and_payment() -> None:
+    day = date(2025, 7, 10)
+    jobs = [
+        job(2, due_date=day, paid=True, status=JobStatus.COMPLETED),
+        job(3, due_date=day + timedelta(days=1)),
+        job(4, due_date=None, paid=True),
+        job(5, due_date=day - timedelta(days=1), status=JobStatus.CANCELLED),
+    ]
+    filters = [
+        JobFilter(due_from=day),
+        JobFilter(due_to=day),
+        JobFilter(due_from=day, due_to=day),
+        JobFilter(due_from=day + timedelta(days=2), due_to=day),
+        JobFilter(paid=True),
+        JobFilter(paid=False, statuses={JobStatus.PENDING}),
+        JobFilter(statuses=frozenset()),
+        JobFilter(statuses={JobStatus.CANCELLED, JobStatus.COMPLETED}, due_to=day),
+        JobFilter(customer_id="c2"),
+    ]
+    steps: list[Step] = [base, lambda uow: uow.jobs.add_many(jobs)]
+    steps += [listing(where) for where in filters]
+    results = same_on_both(steps)
+    assert results[-1] == ("ok", [])

@@ -1,0 +1,421 @@
+"""The SQLite schema against the original data model: tables, columns, keys,
+cascades, triggers and constraints; and the seed's three "Business Intelligence
+Queries", typed as the seed wrote them, agree with the library's own figures."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jobtrack_core import JobStatus, Jobtrack, Workspace
+from jobtrack_core.passwords import Argon2Hasher
+from jobtrack_core.testing import PASSWORD, CountingIds, FakeClock
+from jobtrack_core.testing import strategies as js
+from jobtrack_sqlite import SCHEMA_VERSION, SqliteStore
+
+# The original data model, column by column, in its order (myjobtrack-erd.md).
+SEED_COLUMNS = {
+    "users": ["id", "email", "name", "business_name", "password_hash", "created_at", "updated_at"],
+    "customers": [
+        "id", "user_id", "name", "email", "phone", "address", "business_name", "notes",
+        "created_at", "updated_at",
+    ],
+    "jobs": [
+        "id", "user_id", "customer_id", "title", "description", "status", "estimated_cost",
+        "actual_cost", "estimated_hours", "actual_hours", "due_date", "paid", "completed_at",
+        "created_at", "updated_at",
+    ],
+    "sessions": ["id", "user_id", "token", "expires_at", "created_at"],
+}  # fmt: skip
+SEED_NOT_NULL = {
+    "users": {"id", "email", "name", "password_hash", "created_at", "updated_at"},
+    "customers": {"id", "user_id", "name", "created_at", "updated_at"},
+    "jobs": {"id", "user_id", "customer_id", "title", "created_at", "updated_at"},
+    "sessions": {"id", "user_id", "token", "expires_at", "created_at"},
+}
+#: Columns whose meaning changed, and their new names.
+RENAMED = {("sessions", "token"): "token_hash"}
+SEED_TYPES = {"TEXT": "TEXT", "REAL": "REAL", "BOOLEAN": "INTEGER"}
+SEED_REAL = {"estimated_cost", "actual_cost", "estimated_hours", "actual_hours"}
+
+# The seed's "Business Intelligence Queries", exactly as written there.
+DASHBOARD = "SELECT COUNT(*), status FROM jobs WHERE user_id = ? GROUP BY status;"
+REVENUE = "SELECT SUM(actual_cost) FROM jobs WHERE user_id = ? AND paid = true;"
+HISTORY = "SELECT * FROM jobs WHERE customer_id = ? ORDER BY created_at DESC;"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[sqlite3.Connection]:
+    """A raw connection to a freshly created jobtrack database."""
+    path = tmp_path / "schema.db"
+    SqliteStore(path).close()
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA foreign_keys = ON")
+    yield connection
+    connection.close()
+
+
+def columns(db: sqlite3.Connection, table: str) -> dict[str, dict[str, Any]]:
+    rows = db.execute(f"PRAGMA table_xinfo({table})").fetchall()
+    return {
+        r[1]: {"type": r[2], "notnull": bool(r[3]), "pk": r[5], "generated": r[6] != 0}
+        for r in rows
+    }
+
+
+#: Version 2's running totals for the reports, kept by triggers (jobtrack_sqlite.totals).
+TOTALS_TABLES = {"owner_totals", "paid_days", "customer_totals", "open_due_days", "totals_deferred"}
+TOTALS_TRIGGERS = {
+    "jobs_totals_insert",
+    "jobs_totals_update",
+    "jobs_totals_delete",
+    "customers_totals_insert",
+    "customers_totals_delete",
+    "users_totals_delete",
+}
+
+
+def test_the_seed_tables_the_totals_and_nothing_else(db: sqlite3.Connection) -> None:
+    tables = {
+        r[0]
+        for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
+        if not r[0].startswith("sqlite_")
+    }
+    assert tables == set(SEED_COLUMNS) | TOTALS_TABLES
+    strict = {r[1] for r in db.execute("PRAGMA table_list") if r[5]}
+    assert strict >= set(SEED_COLUMNS) | TOTALS_TABLES
+
+
+@pytest.mark.parametrize("table", list(SEED_COLUMNS))
+def test_every_seed_column_is_there_in_the_seed_order(db: sqlite3.Connection, table: str) -> None:
+    found = columns(db, table)
+    seed = [RENAMED.get((table, c), c) for c in SEED_COLUMNS[table]]
+    assert [c for c in found if c in seed] == seed
+    for seed_name in SEED_COLUMNS[table]:
+        column = found[RENAMED.get((table, seed_name), seed_name)]
+        seed_type = (
+            "REAL" if seed_name in SEED_REAL else "BOOLEAN" if seed_name == "paid" else "TEXT"
+        )
+        assert column["type"] == SEED_TYPES[seed_type], (table, seed_name)
+        if seed_name in SEED_NOT_NULL[table]:
+            assert column["notnull"] or column["pk"], (table, seed_name)
+    assert found["id"]["pk"] == 1
+
+
+def test_money_and_hours_are_stored_as_integers_and_shown_in_seed_units(
+    db: sqlite3.Connection,
+) -> None:
+    jobs = columns(db, "jobs")
+    for name in SEED_REAL:
+        assert jobs[name]["generated"], f"{name} should be computed, not stored"
+    stored = [c for c, info in jobs.items() if not info["generated"]]
+    assert all(jobs[c]["type"] != "REAL" for c in stored), "no floating point is stored"
+    for column in (
+        "estimated_cost_cents",
+        "actual_cost_cents",
+        "estimated_hours_hundredths",
+        "actual_hours_hundredths",
+    ):
+        assert jobs[column]["type"] == "INTEGER" and not jobs[column]["generated"]
+
+
+def foreign_keys(
+    db: sqlite3.Connection, table: str
+) -> set[tuple[str, tuple[str, ...], tuple[str, ...], str]]:
+    groups: dict[int, list[Any]] = {}
+    for row in db.execute(f"PRAGMA foreign_key_list({table})"):
+        groups.setdefault(row[0], []).append(row)
+    return {
+        (rows[0][2], tuple(r[3] for r in rows), tuple(r[4] for r in rows), rows[0][6])
+        for rows in groups.values()
+    }
+
+
+def test_foreign_keys_and_cascades_of_the_seed_and_schema_level_tenancy(
+    db: sqlite3.Connection,
+) -> None:
+    assert foreign_keys(db, "users") == set()
+    assert foreign_keys(db, "customers") == {("users", ("user_id",), ("id",), "CASCADE")}
+    assert foreign_keys(db, "sessions") == {("users", ("user_id",), ("id",), "CASCADE")}
+    assert foreign_keys(db, "jobs") == {
+        ("users", ("user_id",), ("id",), "CASCADE"),
+        ("customers", ("user_id", "customer_id"), ("user_id", "id"), "CASCADE"),
+    }
+
+
+def test_the_seed_unique_constraints(db: sqlite3.Connection) -> None:
+    def unique(table: str) -> set[tuple[str, ...]]:
+        found = set()
+        for index in db.execute(f"PRAGMA index_list({table})"):
+            if index[2]:
+                found.add(tuple(r[2] for r in db.execute(f"PRAGMA index_info({index[1]})")))
+        return found
+
+    assert ("email",) in unique("users")
+    assert ("token_hash",) in unique("sessions")
+    assert ("user_id", "id") in unique("customers")
+
+
+def test_the_seed_triggers_exist(db: sqlite3.Connection) -> None:
+    triggers = {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'trigger'")}
+    seed = {f"update_{t}_updated_at" for t in ("users", "customers", "jobs")}
+    assert triggers == seed | TOTALS_TRIGGERS
+
+
+def seeded(db: sqlite3.Connection) -> None:
+    stamp = "2025-07-06T09:00:00.000000Z"
+    db.execute(
+        "INSERT INTO users (id, email, name, password_hash, created_at, updated_at)"
+        " VALUES ('u', 'u@x.co', 'U', 'h', ?1, ?1)",
+        (stamp,),
+    )
+    db.execute(
+        "INSERT INTO customers (id, user_id, name, created_at, updated_at)"
+        " VALUES ('c', 'u', 'C', ?1, ?1)",
+        (stamp,),
+    )
+    db.execute(
+        "INSERT INTO jobs (id, user_id, customer_id, title, created_at, updated_at,"
+        " actual_cost_cents) VALUES ('j', 'u', 'c', 'T', ?1, ?1, 1234)",
+        (stamp,),
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "edit"),
+    [
+        ("users", "name = 'Hand-edited'"),
+        ("customers", "phone = '555'"),
+        ("jobs", "paid = 1"),
+    ],
+)
+def test_a_hand_edit_in_the_shell_gets_a_fresh_updated_at(
+    db: sqlite3.Connection, table: str, edit: str
+) -> None:
+    seeded(db)
+    before = datetime.now(UTC).replace(microsecond=0)
+    db.execute(f"UPDATE {table} SET {edit}")
+    (stamp,) = db.execute(f"SELECT updated_at FROM {table}").fetchone()
+    assert len(stamp) == len("2025-07-06T09:00:00.000000Z") and stamp.endswith("Z")
+    assert datetime.fromisoformat(stamp) >= before
+    # A value given explicitly is kept as given.
+    db.execute(f"UPDATE {table} SET {edit}, updated_at = '2030-01-01T00:00:00.000001Z'")
+    assert db.execute(f"SELECT updated_at FROM {table}").fetchone() == (
+        "2030-01-01T00:00:00.000001Z",
+    )
+
+
+def test_generated_columns_show_currency_units(db: sqlite3.Connection) -> None:
+    seeded(db)
+    assert db.execute("SELECT actual_cost, estimated_cost FROM jobs").fetchone() == (12.34, None)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "status = 'done'",
+        "paid = 2",
+        "actual_cost_cents = -1",
+        "estimated_hours_hundredths = 1000000000000",
+        "due_date = '5 July'",
+        "created_at = '2025-07-06 09:00:00'",
+        "completed_at = '2025-07-06T09:00:00Z'",
+        "paid = 'yes'",
+        "customer_id = 'nobody'",
+    ],
+)
+def test_the_database_itself_refuses_bad_values(db: sqlite3.Connection, bad: str) -> None:
+    seeded(db)
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute(f"UPDATE jobs SET {bad}")
+
+
+def test_a_job_cannot_point_at_another_owners_customer_even_by_hand(
+    db: sqlite3.Connection,
+) -> None:
+    seeded(db)
+    db.execute(
+        "INSERT INTO users (id, email, name, password_hash) VALUES ('v', 'v@x.co', 'V', 'h')"
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        db.execute(
+            "INSERT INTO jobs (id, user_id, customer_id, title) VALUES ('k', 'v', 'c', 'Stolen')"
+        )
+
+
+def test_deleting_a_user_by_hand_cascades(db: sqlite3.Connection) -> None:
+    seeded(db)
+    db.execute(
+        "INSERT INTO sessions (id, user_id, token_hash, expires_at, last_used_at)"
+        " VALUES ('s', 'u', 'hash', '2030-01-01T00:00:00.000000Z', '2025-01-01T00:00:00.000000Z')"
+    )
+    db.execute("DELETE FROM users")
+    for table in ("customers", "jobs", "sessions"):
+        assert db.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
+
+
+def test_version_and_application_id_are_recorded(db: sqlite3.Connection) -> None:
+    assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    assert db.execute("PRAGMA application_id").fetchone() == (0x4A425452,)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+# -- the seed's Business Intelligence Queries -----------------------------------------------
+
+job_plans = st.lists(
+    st.tuples(
+        st.integers(0, 1),  # owner
+        st.integers(0, 2),  # customer of that owner
+        js.optional_amounts(),
+        st.sampled_from(list(JobStatus)),
+        st.booleans(),  # paid
+    ),
+    max_size=14,
+)
+
+
+def populate(path: Path, plans: list[Any]) -> tuple[Jobtrack, list[Workspace], list[list[str]]]:
+    clock = FakeClock()
+    app = Jobtrack(
+        SqliteStore(path, synchronous="NORMAL"),
+        clock=clock,
+        ids=CountingIds(),
+        hasher=Argon2Hasher.for_tests(),
+    )
+    owners = [
+        app.workspace(app.register(email=f"o{i}@x.co", password=PASSWORD, name=f"O{i}").id)
+        for i in range(2)
+    ]
+    customers = [[ws.add_customer(f"C{i}").id for i in range(3)] for ws in owners]
+    for owner, customer, cost, status, paid in plans:
+        ws = owners[owner]
+        clock.tick()
+        job = ws.create_job(customers[owner][customer], "Job", estimated_cost=cost)
+        if status is not JobStatus.PENDING:
+            if status is JobStatus.CANCELLED:
+                ws.cancel_job(job.id)
+            else:
+                ws.start_job(job.id)
+                if status is JobStatus.COMPLETED:
+                    ws.complete_job(job.id, actual_cost=cost)
+        if paid:
+            ws.mark_paid(job.id)
+    return app, owners, customers
+
+
+def cents(value: float | None) -> Decimal:
+    return Decimal(f"{value or 0:.2f}")
+
+
+@given(plans=job_plans)
+def test_the_seed_queries_agree_with_the_library(plans: list[Any]) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "bi.db"
+        app, owners, customers = populate(path, plans)
+        shell = sqlite3.connect(path)
+        try:
+            for ws, their_customers in zip(owners, customers, strict=True):
+                jobs = ws.list_jobs()
+                counts = {status: n for n, status in shell.execute(DASHBOARD, (ws.user_id,))}
+                assert counts == Counter(j.status.value for j in jobs)
+                (total,) = shell.execute(REVENUE, (ws.user_id,)).fetchone()
+                assert cents(total) == ws.revenue()
+                for customer_id in their_customers:
+                    cursor = shell.execute(HISTORY, (customer_id,))
+                    names = [d[0] for d in cursor.description]
+                    rows = [dict(zip(names, row, strict=True)) for row in cursor]
+                    history = ws.list_jobs(customer_id=customer_id)
+                    assert [r["id"] for r in rows] == [j.id for j in history]
+                    for row, job in zip(rows, history, strict=True):
+                        assert cents(row["actual_cost"]) == (job.actual_cost or 0)
+                        assert row["paid"] == job.paid and row["status"] == job.status.value
+        finally:
+            shell.close()
+            app.close()
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="the sqlite3 shell is not installed")
+def test_the_seed_queries_typed_in_the_sqlite3_shell(tmp_path: Path) -> None:
+    plans = [
+        (0, 0, Decimal("10.10"), JobStatus.COMPLETED, True),
+        (0, 0, Decimal("0.20"), JobStatus.COMPLETED, True),
+        (0, 1, Decimal("99.99"), JobStatus.COMPLETED, False),
+        (0, 1, None, JobStatus.PENDING, False),
+        (0, 2, Decimal("5.00"), JobStatus.IN_PROGRESS, True),
+        (1, 0, Decimal("1000.00"), JobStatus.COMPLETED, True),
+    ]
+    path = tmp_path / "shell.db"
+    app, owners, customers = populate(path, plans)
+    ws = owners[0]
+    history = ws.list_jobs(customer_id=customers[0][1])
+    revenue = ws.revenue()
+    app.close()
+    script = "\n".join(
+        [
+            DASHBOARD.replace("?", f"'{ws.user_id}'"),
+            REVENUE.replace("?", f"'{ws.user_id}'"),
+            ".headers on",
+            HISTORY.replace("?", f"'{customers[0][1]}'"),
+        ]
+    )
+    result = subprocess.run(
+        ["sqlite3", str(path)], input=script, capture_output=True, text=True, check=True
+    )
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert sorted(lines[:3]) == ["1|in_progress", "1|pending", "3|completed"]
+    assert lines[3] == "10.3" and revenue == Decimal("10.30")  # in currency units
+    header = lines[4].split("|")
+    rows = [dict(zip(header, line.split("|"), strict=True)) for line in lines[5:]]
+    assert [r["id"] for r in rows] == [j.id for j in history]
+    assert [r["actual_cost"] for r in rows] == ["", "99.99"]
+    assert [r["status"] for r in rows] == ["pending", "completed"]
+
+
+def test_job_rows_round_trip_every_field(tmp_path: Path) -> None:
+    clock = FakeClock(datetime(2025, 12, 31, 23, 59, 59, 999999, tzinfo=UTC))
+    with Jobtrack(
+        SqliteStore(tmp_path / "x.db"), clock=clock, hasher=Argon2Hasher.for_tests()
+    ) as app:
+        ws = app.workspace(app.register(email="a@x.co", password=PASSWORD, name="A").id)
+        job = ws.create_job(
+            ws.add_customer("C").id,
+            "T",
+            description="D",
+            estimated_cost="9999999999.99",
+            estimated_hours="0.01",
+            due_date="2099-12-31",
+        )
+        ws.start_job(job.id)
+        ws.complete_job(job.id, actual_cost="0", actual_hours="12.5")
+        done = ws.mark_paid(job.id)
+        assert ws.get_job(job.id) == done
+        assert attrs.asdict(ws.get_job(job.id)) == attrs.asdict(done)
+
+
+@pytest.mark.parametrize("recursive", ["ON", "OFF"])
+def test_hand_edits_in_quick_succession_never_recurse(
+    db: sqlite3.Connection, recursive: str
+) -> None:
+    """Some SQLite builds turn recursive triggers on; the trigger must still stop."""
+    seeded(db)
+    db.execute(f"PRAGMA recursive_triggers = {recursive}")
+    db.execute("BEGIN")
+    for paid in [1, 0] * 200:  # many edits within the same millisecond
+        db.execute("UPDATE jobs SET paid = ?", (paid,))
+    db.execute("COMMIT")
+    (stamp,) = db.execute("SELECT updated_at FROM jobs").fetchone()
+    assert stamp > "2025-07-06T09:00:00.000000Z"

@@ -1,0 +1,79 @@
+"""The benchmark's smallest size runs end to end and reports every column and
+operation. Only that it runs is checked here, never how fast."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.dataset import SIZES, Dataset
+from bench.plan import make_plan, operations
+from bench.run import TITLES
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Columns that always run; the ORM's needs the 'bench' extra, PostgreSQL a server.
+ALWAYS = ["baseline", "jobtrack sqlite", "jobtrack memory"]
+if importlib.util.find_spec("sqlalchemy") is not None:
+    ALWAYS.append("sqlalchemy")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    markdown = tmp_path_factory.mktemp("bench") / "results.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--size", "small", "--repeat", "1",
+         "--markdown", str(markdown)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout, markdown.read_text(encoding="utf-8")
+
+
+def _rows(markdown: str, phase: str) -> dict[str, list[str]]:
+    """The results table of one phase: operation -> cells, in column order."""
+    section = markdown.split(f"### Results, {phase}", 1)[1].split("###", 1)[0]
+    rows = {}
+    for line in section.strip().splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_prints_the_machine(report: tuple[str, str]) -> None:
+    stdout, _ = report
+    assert re.search(r"CPUs: \d+", stdout)
+    assert re.search(r"Python 3\.\d+", stdout)
+    assert re.search(r"SQLite 3\.\d+", stdout)
+    assert "command: python -m bench.run --size small" in stdout
+
+
+@pytest.mark.parametrize("phase", ["before ANALYZE", "after ANALYZE"])
+def test_every_operation_in_every_column(report: tuple[str, str], phase: str) -> None:
+    _, markdown = report
+    header = markdown.split(f"### Results, {phase}", 1)[1].strip().splitlines()[0]
+    assert [c.strip() for c in header.strip("|").split("|")][1:] == list(TITLES.values())
+    rows = _rows(markdown, phase)
+    expected = [op.title for op in operations(make_plan(Dataset(SIZES["small"])))]
+    assert list(rows) == expected
+    for title, cells in rows.items():
+        assert len(cells) == len(TITLES), title
+        for column, cell in zip(TITLES.values(), cells, strict=True):
+            # A column may be skipped with its reason (e.g. no PostgreSQL server), but
+            # an operation that raised is a broken benchmark or a broken store.
+            assert "failed:" not in cell, f"{title} / {column}: {cell}"
+            if column in ALWAYS:
+                assert re.match(r"\d", cell), f"{title} / {column}: {cell}"
+        assert cells[0].endswith("x1.00") or "peak" in cells[0], title
+
+
+def test_targets_are_judged(report: tuple[str, str]) -> None:
+    _, markdown = report
+    targets = markdown.split("### Targets", 1)[1]
+    assert "≤ 1.25 x baseline" in targets
+    assert "peak < 200 MB" in targets
+    assert re.search(r"\b(met|\*\*missed\*\*) \(", targets)
