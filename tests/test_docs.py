@@ -62,3 +62,18 @@ def test_docstring_examples(name: str) -> None:
     module = importlib.import_module(name)
     failures, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert failures == 0
+
+
+@pytest.mark.parametrize(
+    "package",
+    ["jobtrack", "jobtrack_core", "jobtrack_memory", "jobtrack_sqlite", "jobtrack_postgres",
+     "jobtrack_interchange", "jobtrack_core.testing"],
+)
+def test_reference_names_every_public_name(package: str) -> None:
+    reference = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    missing = [
+        name
+        for name in importlib.import_module(package).__all__
+        if not re.search(rf"\b{re.escape(name)}\b", reference)
+    ]
+    assert not missing, f"docs/reference.md does not mention {missing}"
