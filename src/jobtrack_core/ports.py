@@ -155,7 +155,8 @@ class ReportRepository(Protocol):
 
     def search_customers(self, owner_id: str, text: str) -> Sequence[Customer]:
         """Customers with ``text`` in name, email, phone or address (ASCII letters
-        matched ignoring case, as :attr:`JobFilter.text`), by name then id."""
+        matched ignoring case, as :attr:`JobFilter.text`), by name then id; empty text
+        matches every customer."""
         ...
 
 

@@ -37,8 +37,8 @@ from jobtrack_core.passwords import (
     verify_stored,
     wrap_legacy,
 )
-from jobtrack_core.periods import BusinessCalendar
-from jobtrack_core.ports import Store, UnitOfWork
+from jobtrack_core.periods import BusinessCalendar, Period
+from jobtrack_core.ports import ReportRepository, Store, UnitOfWork
 from jobtrack_core.queries import JobFilter
 from jobtrack_core.reports import (
     Accuracy,
@@ -48,6 +48,7 @@ from jobtrack_core.reports import (
     EstimateReport,
     PeriodRevenue,
     Reminders,
+    Tally,
 )
 from jobtrack_core.status import JobStatus, check_transition
 from jobtrack_core.validation import (
@@ -670,8 +671,7 @@ class Workspace:
         with self._tx(write=False) as uow:
             reports = uow.reports
             totals = reports.totals(self.user_id)
-            (this_week,) = reports.paid_between(self.user_id, (week.start_at, week.end_at))
-            (this_month,) = reports.paid_between(self.user_id, (month.start_at, month.end_at))
+            this_week, this_month = _revenue_in(reports, self.user_id, (week, month))
 
             def listed(where: JobFilter, sort: JobSort, limit: int) -> tuple[Job, ...]:
                 if limit == 0:
@@ -871,6 +871,23 @@ NOT_CANCELLED = frozenset(JobStatus) - {JobStatus.CANCELLED}
 MAX_DAYS = 36_500
 MIN_YEAR, MAX_YEAR = 1900, 9998
 _P = TypeVar("_P")
+
+
+def _revenue_in(reports: ReportRepository, owner_id: str, periods: Sequence[Period]) -> list[Tally]:
+    """Revenue in each of ``periods`` (which may overlap), asked of the store at once."""
+    bounds = sorted({p.start_at for p in periods} | {p.end_at for p in periods})
+    tallies = reports.paid_between(owner_id, bounds)
+    return [
+        sum(
+            (
+                t
+                for t, start in zip(tallies, bounds, strict=False)
+                if p.start_at <= start < p.end_at
+            ),
+            Tally(),
+        )
+        for p in periods
+    ]
 
 
 def _whole(check: Checker, field: str, value: object, low: int, high: int) -> int:

@@ -3,8 +3,9 @@
 Ids and emails are unique, cascades and tenancy are enforced, and a unit of
 work that raises is rolled back through an undo log, savepoint by savepoint.
 Data is kept per owner, so an operation costs in proportion to the acting
-owner's data, never to the whole store. One lock serialises units of work, so
-a store may be shared by threads.
+owner's data, never to the whole store; each owner also has an index of running
+totals and sorted keys (:mod:`jobtrack_memory.indexes`) that the reports read.
+One lock serialises units of work, so a store may be shared by threads.
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ index in the listing's order from the cursor and stop after one page.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
@@ -26,6 +27,8 @@ from jobtrack_core.reports import (
     StatusCounts,
     Tally,
 )
+from jobtrack_core.status import JobStatus
+from jobtrack_postgres import totals
 from jobtrack_postgres.repositories import Repository, job_filter
 from jobtrack_postgres.rows import (
     CUSTOMER_COLUMNS,
@@ -40,10 +43,8 @@ from jobtrack_postgres.schema import ASCII_LOWER_SQL
 _ORDER: dict[JobSort, tuple[str, str]] = {
     JobSort.NEWEST: ("created_at DESC, id DESC", "(created_at, id) < (%s, %s)"),
     JobSort.UPDATED: ("updated_at DESC, id DESC", "(updated_at, id) < (%s, %s)"),
-    JobSort.DUE: (
-        "(due_date IS NULL), due_date, id",
-        "((due_date IS NULL), coalesce(due_date, '0001-01-01'::date), id) > (%s, %s, %s)",
-    ),
+    # Nulls last, as jobs_owner_due_idx holds them; the keyset is chosen per cursor (_due_after).
+    JobSort.DUE: ("due_date NULLS LAST, id", ""),
     JobSort.TITLE: (
         f"{ASCII_LOWER_SQL.format('title')}, title, id",
         f"({ASCII_LOWER_SQL.format('title')}, title, id) > (%s, %s, %s)",
@@ -54,8 +55,45 @@ _CUSTOMER_COLUMNS = ", ".join(f"c.{c.strip()}" for c in CUSTOMER_COLUMNS.split("
 _WIDTH = len(CUSTOMER_COLUMNS.split(","))
 
 
+_DAY = timedelta(days=1)
+_OPEN_STATUSES = frozenset({JobStatus.PENDING, JobStatus.IN_PROGRESS})
+
+
+def _midnight_before(moment: datetime) -> datetime:
+    """The UTC midnight at or before ``moment``."""
+    utc = moment.astimezone(UTC)
+    return datetime(utc.year, utc.month, utc.day, tzinfo=UTC)
+
+
+def _midnight_after(moment: datetime) -> datetime:
+    """The UTC midnight at or after ``moment``."""
+    floor = _midnight_before(moment)
+    return floor if floor == moment else floor + _DAY
+
+
+def _filter(owner_id: str, where: JobFilter) -> tuple[str, list[Any]] | None:
+    """The filter's WHERE clause; for pending and in-progress jobs only, with the literal
+    condition of the partial index ``jobs_owner_open_due_idx``, so that it may be used."""
+    condition = job_filter(owner_id, where)
+    if condition is not None and where.statuses is not None and where.statuses <= _OPEN_STATUSES:
+        clause, params = condition
+        return f"{clause} AND {_OPEN}", params
+    return condition
+
+
 def _tally(cents: Any, count: Any) -> Tally:
     return Tally(from_minor(int(cents)), int(count))
+
+
+def _due_after(position: JobPosition, where: JobFilter) -> tuple[str, list[Any]]:
+    """The keyset condition after ``position`` in due-date order (nulls last), in the form
+    the index can seek with: without the jobs that have no due date when the filter's due
+    range excludes them anyway."""
+    if position.due_date is None:
+        return "(due_date IS NULL AND id > %s)", [position.id]
+    if where.due_from is not None or where.due_to is not None:
+        return "(due_date, id) > (%s, %s)", [position.due_date, position.id]
+    return "((due_date, id) > (%s, %s) OR due_date IS NULL)", [position.due_date, position.id]
 
 
 def _after(position: JobPosition) -> tuple[Any, ...]:
@@ -74,28 +112,20 @@ class PostgresReports(Repository):
 
     # -- figures -----------------------------------------------------------------------
     def totals(self, owner_id: str) -> OwnerTotals:
+        """One row of ``owner_totals`` (kept by triggers): the same cost at any size."""
         if unstorable(owner_id):
             owner_id = ""
         row = self._one(
-            "SELECT (SELECT count(*) FROM customers WHERE user_id = %(owner)s), "
-            "count(*) FILTER (WHERE status = 'pending'), "
-            "count(*) FILTER (WHERE status = 'in_progress'), "
-            "count(*) FILTER (WHERE status = 'completed'), "
-            "count(*) FILTER (WHERE status = 'cancelled'), "
-            "coalesce(sum(actual_cost_cents) FILTER (WHERE paid), 0), "
-            "count(*) FILTER (WHERE paid), "
-            "coalesce(sum(actual_cost_cents) FILTER (WHERE status = 'completed' AND NOT paid), 0), "
-            "count(*) FILTER (WHERE status = 'completed' AND NOT paid), "
-            f"coalesce(sum(estimated_cost_cents) FILTER (WHERE {_OPEN}), 0), "
-            f"count(*) FILTER (WHERE {_OPEN}) "
-            "FROM jobs WHERE user_id = %(owner)s",
-            {"owner": owner_id},
-        )
-        assert row is not None
+            f"SELECT customers, {', '.join(totals.OWNER)} FROM owner_totals WHERE user_id = %s",
+            (owner_id,),
+        ) or (0,) * (1 + len(totals.OWNER))
         return OwnerTotals(
-            customers=row[0],
+            customers=int(row[0]),
             statuses=StatusCounts(
-                pending=row[1], in_progress=row[2], completed=row[3], cancelled=row[4]
+                pending=int(row[1]),
+                in_progress=int(row[2]),
+                completed=int(row[3]),
+                cancelled=int(row[4]),
             ),
             revenue=_tally(row[5], row[6]),
             receivables=_tally(row[7], row[8]),
@@ -103,20 +133,58 @@ class PostgresReports(Repository):
         )
 
     def paid_between(self, owner_id: str, bounds: Sequence[datetime]) -> Sequence[Tally]:
-        pairs = list(pairwise(bounds))
+        """Whole UTC days from ``paid_days`` (one index range read for all the ranges), the
+        partial days at the ranges' ends from ``jobs_owner_paid_idx`` (one more query, only
+        when a bound is not at a UTC midnight)."""
+        pairs = [(low, max(low, high)) for low, high in pairwise(bounds)]
         if not pairs:
             return []
         if unstorable(owner_id):
             return [Tally() for _ in pairs]
-        rows = self._all(
-            "SELECT coalesce(sum(j.actual_cost_cents), 0), count(j.id) "
-            "FROM unnest(%s::timestamptz[], %s::timestamptz[]) WITH ORDINALITY AS b(low, high, n) "
-            "LEFT JOIN jobs j ON j.user_id = %s AND j.paid "
-            "AND j.paid_at >= b.low AND j.paid_at < b.high "
-            "GROUP BY b.n ORDER BY b.n",
-            ([low for low, _ in pairs], [high for _, high in pairs], owner_id),
-        )
-        return [_tally(cents, count) for cents, count in rows]
+        spans: list[tuple[date, date]] = []  # whole days of each range
+        edges: list[tuple[int, datetime, datetime]] = []  # (range, start, end) partial days
+        for n, (low, high) in enumerate(pairs):
+            first, last = _midnight_after(low), _midnight_before(high)
+            if first < last:
+                spans.append((first.date(), last.date()))
+                edges.extend((n, a, b) for a, b in ((low, first), (last, high)) if a < b)
+            else:
+                spans.append((first.date(), first.date()))
+                if low < high:
+                    edges.append((n, low, high))
+        sums = [[0, 0] for _ in pairs]
+        if any(a < b for a, b in spans):
+            # The ranges' whole days are disjoint and in order: summed by bucket, one bucket
+            # per range, in one read of the owner's days.
+            thresholds = sorted({d for span in spans for d in span})
+            bucket = {a: bisect_left(thresholds, a) + 1 for a, b in spans if a < b}
+            rows = self._all(
+                "SELECT width_bucket(day, %s::date[]), sum(cents), sum(jobs) FROM paid_days "
+                "WHERE user_id = %s AND day >= %s AND day < %s GROUP BY 1",
+                (thresholds, owner_id, thresholds[0], thresholds[-1]),
+            )
+            found = {int(k): (int(cents), int(jobs)) for k, cents, jobs in rows}
+            for n, (a, b) in enumerate(spans):
+                if a < b and bucket[a] in found:
+                    sums[n][0] += found[bucket[a]][0]
+                    sums[n][1] += found[bucket[a]][1]
+        if edges:
+            rows = self._all(
+                "SELECT b.n, coalesce(sum(j.actual_cost_cents), 0), count(j.id) "
+                "FROM unnest(%s::int[], %s::timestamptz[], %s::timestamptz[]) AS b(n, low, high) "
+                "LEFT JOIN jobs j ON j.user_id = %s AND j.paid "
+                "AND j.paid_at >= b.low AND j.paid_at < b.high GROUP BY b.n",
+                (
+                    [n for n, _, _ in edges],
+                    [a for _, a, _ in edges],
+                    [b for _, _, b in edges],
+                    owner_id,
+                ),
+            )
+            for n, cents, jobs in rows:
+                sums[n][0] += int(cents)
+                sums[n][1] += int(jobs)
+        return [_tally(cents, jobs) for cents, jobs in sums]
 
     # -- listings ------------------------------------------------------------------------
     def jobs_page(
@@ -127,7 +195,7 @@ class PostgresReports(Repository):
         after: JobPosition | None,
         limit: int,
     ) -> Sequence[Job]:
-        condition = None if unstorable(owner_id) else job_filter(owner_id, where)
+        condition = None if unstorable(owner_id) else _filter(owner_id, where)
         if condition is None or limit <= 0:
             return []
         clause, params = condition
@@ -135,8 +203,12 @@ class PostgresReports(Repository):
         if after is not None:
             if unstorable(after.id, after.title):
                 return []
+            if sort is JobSort.DUE:
+                keyset, values = _due_after(after, where)
+            else:
+                values = list(_after(after))
             clause = f"{clause} AND {keyset}"
-            params = [*params, *_after(after)]
+            params = [*params, *values]
         rows = self._all(
             f"SELECT {JOB_COLUMNS} FROM jobs WHERE {clause} ORDER BY {order} LIMIT %s",
             [*params, limit],
@@ -144,9 +216,28 @@ class PostgresReports(Repository):
         return [job_from_row(row) for row in rows]
 
     def count_jobs(self, owner_id: str, where: JobFilter) -> int:
-        condition = None if unstorable(owner_id) else job_filter(owner_id, where)
+        condition = None if unstorable(owner_id) else _filter(owner_id, where)
         if condition is None:
             return 0
+        if where == JobFilter(statuses=where.statuses):  # by status alone: owner_totals
+            statuses = list(JobStatus if where.statuses is None else where.statuses)
+            if not statuses:
+                return 0
+            found = self._one(
+                f"SELECT {' + '.join(s.value for s in statuses)} FROM owner_totals "
+                "WHERE user_id = %s",
+                (owner_id,),
+            )
+            return 0 if found is None else int(found[0])
+        if where.statuses == _OPEN_STATUSES and where == JobFilter(
+            statuses=where.statuses, due_from=where.due_from, due_to=where.due_to
+        ):  # open jobs due in a range (overdue): a row per due date in open_due_days
+            due = self._one(
+                "SELECT coalesce(sum(jobs), 0) FROM open_due_days WHERE user_id = %s "
+                "AND due_date >= %s AND due_date <= %s",
+                (owner_id, where.due_from or date.min, where.due_to or date.max),
+            )
+            return int(due[0]) if due else 0
         clause, params = condition
         row = self._one(f"SELECT count(*) FROM jobs WHERE {clause}", params)
         return int(row[0]) if row else 0
@@ -168,26 +259,23 @@ class PostgresReports(Repository):
     def customer_summaries(
         self, owner_id: str, customer_id: str | None = None
     ) -> Sequence[CustomerSummary]:
+        """Each customer with its row of ``customer_totals`` (kept by triggers)."""
         if unstorable(owner_id, customer_id):
             return []
         only = "" if customer_id is None else " AND c.id = %(customer)s"
         rows = self._all(
-            f"SELECT {_CUSTOMER_COLUMNS}, count(j.id), "
-            "count(j.id) FILTER (WHERE j.status = 'completed'), "
-            "coalesce(sum(j.actual_cost_cents) "
-            "FILTER (WHERE j.status = 'completed' AND j.paid), 0), "
-            "coalesce(sum(j.actual_cost_cents) FILTER (WHERE NOT j.paid), 0), "
-            "max(j.created_at) "
-            "FROM customers c LEFT JOIN jobs j ON j.user_id = c.user_id AND j.customer_id = c.id "
-            f"WHERE c.user_id = %(owner)s{only} GROUP BY c.id ORDER BY c.name, c.id",
+            f"SELECT {_CUSTOMER_COLUMNS}, coalesce(t.jobs, 0), coalesce(t.completed, 0), "
+            "coalesce(t.earned_cents, 0), coalesce(t.unpaid_cents, 0), t.last_job_at "
+            "FROM customers c LEFT JOIN customer_totals t ON t.customer_id = c.id "
+            f"WHERE c.user_id = %(owner)s{only} ORDER BY c.name, c.id",
             {"owner": owner_id, "customer": customer_id},
         )
         width = _WIDTH
         return [
             CustomerSummary(
                 customer=customer_from_row(row[:width]),
-                jobs=row[width],
-                completed=row[width + 1],
+                jobs=int(row[width]),
+                completed=int(row[width + 1]),
                 earned=from_minor(int(row[width + 2])),
                 unpaid=from_minor(int(row[width + 3])),
                 last_job_at=_job_time(row[width + 4]),
@@ -200,6 +288,20 @@ class PostgresReports(Repository):
     ) -> Sequence[CustomerRevenue]:
         if unstorable(owner_id):
             return []
+        if paid_from is None and paid_to is None:
+            rows = self._all(
+                f"SELECT {_CUSTOMER_COLUMNS}, t.paid_cents, t.paid_jobs "
+                "FROM customers c JOIN customer_totals t ON t.customer_id = c.id "
+                "WHERE c.user_id = %s AND t.paid_jobs > 0 "
+                "ORDER BY t.paid_cents DESC, c.name, c.id",
+                (owner_id,),
+            )
+            return [
+                CustomerRevenue(
+                    customer_from_row(row[:_WIDTH]), _tally(row[_WIDTH], row[_WIDTH + 1])
+                )
+                for row in rows
+            ]
         bounds = ""
         if paid_from is not None or paid_to is not None:
             bounds = " AND j.paid_at IS NOT NULL"
@@ -221,21 +323,15 @@ class PostgresReports(Repository):
         ]
 
     def estimate_accuracy(self, owner_id: str) -> Sequence[CustomerAccuracy]:
+        """From ``customer_totals`` (kept by triggers), customers with a comparable job."""
         if unstorable(owner_id):
             return []
-        cost = "j.estimated_cost_cents IS NOT NULL AND j.actual_cost_cents IS NOT NULL"
-        hours = "j.estimated_hours IS NOT NULL AND j.actual_hours IS NOT NULL"
         rows = self._all(
-            f"SELECT {_CUSTOMER_COLUMNS}, "
-            f"count(*) FILTER (WHERE {cost}), "
-            f"coalesce(sum(j.estimated_cost_cents) FILTER (WHERE {cost}), 0), "
-            f"coalesce(sum(j.actual_cost_cents) FILTER (WHERE {cost}), 0), "
-            f"count(*) FILTER (WHERE {hours}), "
-            f"coalesce(sum(j.estimated_hours) FILTER (WHERE {hours}), 0), "
-            f"coalesce(sum(j.actual_hours) FILTER (WHERE {hours}), 0) "
-            "FROM customers c JOIN jobs j ON j.user_id = c.user_id AND j.customer_id = c.id "
-            f"AND j.status = 'completed' AND (({cost}) OR ({hours})) "
-            "WHERE c.user_id = %s GROUP BY c.id ORDER BY c.name, c.id",
+            f"SELECT {_CUSTOMER_COLUMNS}, t.cost_jobs, t.estimated_cost_cents, "
+            "t.actual_cost_cents, t.hours_jobs, t.estimated_hours, t.actual_hours "
+            "FROM customers c JOIN customer_totals t ON t.customer_id = c.id "
+            "WHERE c.user_id = %s AND (t.cost_jobs > 0 OR t.hours_jobs > 0) "
+            "ORDER BY c.name, c.id",
             (owner_id,),
         )
         width = _WIDTH
@@ -243,8 +339,8 @@ class PostgresReports(Repository):
         for row in rows:
             n_cost, est_cost, act_cost, n_hours, est_hours, act_hours = row[width:]
             accuracy = Accuracy(
-                Comparison(n_cost, from_minor(int(est_cost)), from_minor(int(act_cost))),
-                Comparison(n_hours, _hours(est_hours), _hours(act_hours)),
+                Comparison(int(n_cost), from_minor(int(est_cost)), from_minor(int(act_cost))),
+                Comparison(int(n_hours), _hours(est_hours), _hours(act_hours)),
             )
             result.append(CustomerAccuracy(customer_from_row(row[:width]), accuracy))
         return result

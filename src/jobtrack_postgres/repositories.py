@@ -358,10 +358,7 @@ class PostgresJobs(Repository):
     def revenue(self, owner_id: str) -> Decimal:
         if unstorable(owner_id):
             return from_minor(0)
-        row = self._one(
-            "SELECT coalesce(sum(actual_cost_cents), 0) FROM jobs WHERE user_id = %s AND paid",
-            (owner_id,),
-        )
+        row = self._one("SELECT paid_cents FROM owner_totals WHERE user_id = %s", (owner_id,))
         return from_minor(int(row[0]) if row else 0)
 
 

@@ -21,6 +21,8 @@ column names. What differs from the seed, and why:
 
 from __future__ import annotations
 
+from jobtrack_postgres import totals
+
 #: SQL that lower-cases the ASCII letters of ``{}`` and nothing else, like ``ascii_lower``.
 ASCII_LOWER_SQL = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
@@ -139,4 +141,7 @@ V1: tuple[str, ...] = (
 )
 
 #: Every version as (description, statements), in order; version N is ``VERSIONS[N - 1]``.
-VERSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (("users, customers, jobs and sessions", V1),)
+VERSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("users, customers, jobs and sessions", V1),
+    ("running totals for the dashboard and reports", totals.V2),
+)

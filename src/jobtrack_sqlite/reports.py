@@ -157,7 +157,7 @@ class SqliteReports:
     @translated
     def paid_between(self, owner_id: str, bounds: Sequence[datetime]) -> Sequence[Tally]:
         """Whole UTC days from ``paid_days``; the partial days at either end of each range
-        from the ``idx_jobs_user_paid_at`` index."""
+        from the ``idx_jobs_user_paid`` index."""
         if not _storable(owner_id):
             return [Tally() for _ in pairwise(bounds)]
         tallies = []

@@ -231,9 +231,11 @@ class SqliteJobs(_Repository):
     @translated
     def add(self, job: Job) -> None:
         try:
-            self._db.execute(_JOB_INSERT, [job.id, job.user_id, *job_values(job)])
+            inserted = self._db.execute(_JOB_INSERT, [job.id, job.user_id, *job_values(job)])
         except sqlite3.IntegrityError as exc:
             raise self._refused(job, exc) from exc
+        assert inserted.lastrowid is not None
+        totals.catch_up(self._db, inserted.lastrowid - 1)  # a new row has the largest rowid
 
     @translated
     def add_many(self, jobs: Iterable[Job]) -> int:
@@ -248,13 +250,13 @@ class SqliteJobs(_Repository):
                 count += 1
                 yield [job.id, job.user_id, *job_values(job)]
 
-        since = totals.defer(self._db)  # one aggregate at the end instead of a trigger per row
+        since = totals.last_rowid(self._db)
         try:
             self._db.executemany(_JOB_INSERT, rows())
         except sqlite3.IntegrityError as exc:
             raise self._refused(last[0], exc) from exc
         finally:
-            totals.catch_up(self._db, since)
+            totals.catch_up(self._db, since)  # the totals of the rows that went in
         return count
 
     def _refused(self, job: Job, exc: sqlite3.IntegrityError) -> Exception:

@@ -8,19 +8,22 @@ SQLite keeps, next to the seed's tables:
   of pending and in-progress jobs), each as cents and a job count;
 - ``paid_days``: per owner and UTC day of ``paid_at``, the paid jobs' actual
   cost and count (a year's revenue by month reads at most 366 rows, and the
-  partial days at a period's ends come from the ``idx_jobs_user_paid_at`` index);
+  partial days at a period's ends come from the ``idx_jobs_user_paid`` index);
 - ``customer_totals``: per customer, the figures of the customer list, the
   customer statistics and estimate accuracy, and the newest job's
   ``created_at``;
 - ``open_due_days``: per owner and due date, how many pending and in-progress
   jobs are due then (the dashboard's overdue count reads one row per day).
 
-Row triggers on ``jobs``, ``customers`` and ``users`` keep them exact on every
-insert, update and delete, hand edits and cascades included. A bulk insert
-(:meth:`SqliteJobs.add_many <jobtrack_sqlite.repositories.SqliteJobs.add_many>`)
-instead marks ``totals_deferred`` and adds the new rows' totals with four
-aggregate statements at the end (see :func:`defer` and :func:`catch_up`), which
-costs a fraction of a trigger per row.
+Row triggers keep them exact on every update and delete of a job (hand edits and
+cascades included) and on every insert and delete of a customer or user. New
+jobs are added by the store itself, with four aggregate statements over the
+rows just inserted (:func:`catch_up`): after one row for
+:meth:`~jobtrack_sqlite.repositories.SqliteJobs.add`, after the whole batch for
+:meth:`~jobtrack_sqlite.repositories.SqliteJobs.add_many`. An ``AFTER INSERT``
+trigger on ``jobs`` would cost more than the insert itself on a bulk import
+(SQLite runs the trigger program for every row), which is why there is none:
+jobs inserted by hand, outside jobtrack, are counted after :func:`rebuild`.
 
 Every figure is generated from one table of per-row contributions
 (:data:`OWNER`, :data:`CUSTOMER`), used both by the triggers (``NEW.x``,
@@ -128,16 +131,15 @@ TABLES = (
     jobs INTEGER NOT NULL,
     PRIMARY KEY (user_id, due_date)
 ) STRICT, WITHOUT ROWID""",
-    # Present (one row) only while a bulk insert defers the totals to its end.
-    "CREATE TABLE totals_deferred (since INTEGER NOT NULL) STRICT",
 )
 
 INDEXES = (
-    # Payments in a time range (the partial days at the ends of a revenue period).
-    "CREATE INDEX idx_jobs_user_paid_at ON jobs (user_id, paid_at, actual_cost_cents)"
-    " WHERE paid = 1 AND paid_at IS NOT NULL",
     # Pending and in-progress jobs by due date: upcoming, overdue and its count.
     f"CREATE INDEX idx_jobs_user_open_due ON jobs (user_id, due_date, id) WHERE status IN {_OPEN}",
+    # Completed, unpaid jobs, oldest completion first (unknown first): payment reminders.
+    "CREATE INDEX idx_jobs_user_unpaid_done"
+    " ON jobs (user_id, completed_at IS NOT NULL, completed_at, id)"
+    " WHERE status = 'completed' AND paid = 0",
 )
 
 
@@ -188,14 +190,9 @@ def _remove(row: str) -> str:
     WHERE {open_due} AND user_id = {row}.user_id AND due_date = {row}.due_date AND jobs = 0;"""
 
 
-_NOT_DEFERRED = "NOT EXISTS (SELECT 1 FROM totals_deferred)"
 _CHANGED = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in WATCHED)
 
 TRIGGERS = (
-    f"""CREATE TRIGGER jobs_totals_insert AFTER INSERT ON jobs
-WHEN {_NOT_DEFERRED}
-BEGIN{_add("NEW")}
-END""",
     f"""CREATE TRIGGER jobs_totals_delete AFTER DELETE ON jobs
 BEGIN{_remove("OLD")}
 END""",
@@ -228,49 +225,49 @@ def _sums(expressions: dict[str, str]) -> str:
 
 
 #: The totals of the job rows with ``rowid > ?``, added in four statements.
+#: ``NOT INDEXED`` keeps the planner on the rowid range (a few new rows) instead of
+#: walking a whole owner index to get rows grouped by owner.
 CATCH_UP = (
     f"""INSERT INTO owner_totals (user_id, {", ".join(OWNER)})
-    SELECT j.user_id, {_sums(OWNER)} FROM jobs j WHERE j.rowid > ?1 GROUP BY j.user_id
+    SELECT j.user_id, {_sums(OWNER)} FROM jobs AS j NOT INDEXED WHERE j.rowid > ?1
+    GROUP BY j.user_id
     ON CONFLICT (user_id) DO UPDATE SET {", ".join(f"{c} = {c} + excluded.{c}" for c in OWNER)}""",
     f"""INSERT INTO customer_totals (customer_id, user_id, {", ".join(CUSTOMER)}, last_job_at)
     SELECT j.customer_id, j.user_id, {_sums(CUSTOMER)}, max(j.created_at)
-    FROM jobs j WHERE j.rowid > ?1 GROUP BY j.customer_id
+    FROM jobs AS j NOT INDEXED WHERE j.rowid > ?1 GROUP BY j.customer_id
     ON CONFLICT (customer_id) DO UPDATE SET
         {", ".join(f"{c} = {c} + excluded.{c}" for c in CUSTOMER)},
         last_job_at = max(coalesce(last_job_at, ''), excluded.last_job_at)""",
     f"""INSERT INTO paid_days (user_id, day, cents, jobs)
     SELECT j.user_id, substr(j.paid_at, 1, 10), sum(coalesce(j.actual_cost_cents, 0)), count(*)
-    FROM jobs j WHERE j.rowid > ?1 AND {_PAID.format(r="j")}
+    FROM jobs AS j NOT INDEXED WHERE j.rowid > ?1 AND {_PAID.format(r="j")}
     GROUP BY j.user_id, substr(j.paid_at, 1, 10)
     ON CONFLICT (user_id, day) DO UPDATE SET
         cents = cents + excluded.cents, jobs = jobs + excluded.jobs""",
     f"""INSERT INTO open_due_days (user_id, due_date, jobs)
     SELECT j.user_id, j.due_date, count(*)
-    FROM jobs j WHERE j.rowid > ?1 AND {_OPEN_DUE.format(r="j")}
+    FROM jobs AS j NOT INDEXED WHERE j.rowid > ?1 AND {_OPEN_DUE.format(r="j")}
     GROUP BY j.user_id, j.due_date
     ON CONFLICT (user_id, due_date) DO UPDATE SET jobs = jobs + excluded.jobs""",
 )
 
 
-def defer(connection: sqlite3.Connection) -> int:
-    """Stop the insert trigger for a bulk insert; return the rowid the new rows follow.
-
-    Call :func:`catch_up` with it when the rows are in, in the same transaction.
-    """
+def last_rowid(connection: sqlite3.Connection) -> int:
+    """The largest rowid of ``jobs``: rows inserted from now on come after it."""
     since: int = connection.execute("SELECT coalesce(max(rowid), 0) FROM jobs").fetchone()[0]
-    connection.execute("INSERT INTO totals_deferred (since) VALUES (?)", (since,))
     return since
 
 
 def catch_up(connection: sqlite3.Connection, since: int) -> None:
-    """Add the totals of the jobs inserted after ``since`` and restart the insert trigger."""
+    """Add the totals of the jobs inserted after rowid ``since`` (in this transaction)."""
     for statement in CATCH_UP:
         connection.execute(statement, (since,))
-    connection.execute("DELETE FROM totals_deferred")
 
 
-def _backfill(connection: sqlite3.Connection) -> None:
-    """Totals for the rows a version 1 database already holds."""
+def rebuild(connection: sqlite3.Connection) -> None:
+    """Compute every total afresh from the tables (after hand inserts, or to check)."""
+    for table in ("owner_totals", "paid_days", "customer_totals", "open_due_days"):
+        connection.execute(f"DELETE FROM {table}")
     connection.execute(
         "INSERT INTO owner_totals (user_id, customers)"
         " SELECT user_id, count(*) FROM customers GROUP BY user_id"
@@ -278,7 +275,8 @@ def _backfill(connection: sqlite3.Connection) -> None:
     catch_up(connection, 0)
 
 
-#: Version 2, step by step.
-VERSION_2 = (*TABLES, *INDEXES, *TRIGGERS, _backfill)
+#: Version 2, step by step: the tables, indexes and triggers, then the totals of the
+#: rows a version 1 database already holds.
+VERSION_2 = (*TABLES, *INDEXES, *TRIGGERS, rebuild)
 
-__all__ = ["CATCH_UP", "CUSTOMER", "OWNER", "VERSION_2", "catch_up", "defer"]
+__all__ = ["CATCH_UP", "CUSTOMER", "OWNER", "VERSION_2", "catch_up", "last_rowid", "rebuild"]

@@ -126,7 +126,8 @@ def test_every_index_that_serves_a_query_leads_with_the_owner(
     [
         ("ORDER BY created_at DESC, id DESC", "jobs_owner_created_idx"),
         ("ORDER BY updated_at DESC, id DESC", "jobs_owner_updated_idx"),
-        ("ORDER BY (due_date IS NULL), due_date, id", "jobs_owner_due_idx"),
+        ("ORDER BY due_date NULLS LAST, id", "jobs_owner_due_idx"),
+        ("AND due_date >= '2025-03-01' ORDER BY due_date NULLS LAST, id", "jobs_owner_due_idx"),
         # Believing a customer has few jobs, the planner may sort them after the lookup.
         ("AND customer_id = 'c-u7-1' ORDER BY created_at DESC, id DESC", "jobs_owner_customer_idx"),
     ],

@@ -77,9 +77,8 @@ def columns(db: sqlite3.Connection, table: str) -> dict[str, dict[str, Any]]:
 
 
 #: Version 2's running totals for the reports, kept by triggers (jobtrack_sqlite.totals).
-TOTALS_TABLES = {"owner_totals", "paid_days", "customer_totals", "open_due_days", "totals_deferred"}
+TOTALS_TABLES = {"owner_totals", "paid_days", "customer_totals", "open_due_days"}
 TOTALS_TRIGGERS = {
-    "jobs_totals_insert",
     "jobs_totals_update",
     "jobs_totals_delete",
     "customers_totals_insert",

@@ -644,6 +644,50 @@ class ReportContract:
             raise AssertionError("the last step should have failed")
         assert reports() == before
 
+    def test_due_dates_at_the_edges_of_every_list(self) -> None:
+        """Jobs in every status due around today, the end of the upcoming window and
+        never; the lists, counts and pages must put each one exactly where it belongs,
+        also after a due date alone is moved."""
+        app, clock = self.report_app(BusinessCalendar("Pacific/Auckland"))
+        ws = app.workspace(app.register(email="d@example.com", password=PASSWORD, name="D").id)
+        customer = ws.add_customer("Ada")
+        today = ws.today()
+        for offset in (-2, -1, 0, 1, 2, 7, 8, None):
+            for status in JobStatus:
+                due = None if offset is None else today + timedelta(days=offset)
+                job = ws.create_job(customer.id, f"{status.value} {offset}", due_date=due)
+                _reach(ws, job.id, status)
+                clock.tick()
+
+        def check() -> None:
+            customers, jobs = [customer], list(ws.list_jobs())
+            now, cal = clock(), ws.calendar
+            for days in (0, 1, 7):
+                options = {"upcoming_days": days, "upcoming_limit": 50, "overdue_limit": 50}
+                assert ws.dashboard(**options) == reference.dashboard(
+                    customers, jobs, now=now, calendar=cal, **options
+                )
+            assert ws.reminders() == reference.reminders(customers, jobs, now=now, calendar=cal)
+            for statuses in (None, OPEN):
+                for low, high in ((-1, 7), (0, 0), (-30, -1)):
+                    where = JobFilter(
+                        statuses=statuses,
+                        due_from=today + timedelta(days=low),
+                        due_to=today + timedelta(days=high),
+                    )
+                    for sort in JobSort:
+                        walked = _walk(
+                            functools.partial(ws.list_jobs_page, where, sort=sort, limit=1)
+                        )
+                        assert walked == reference.listing(jobs, where, sort, None), (where, sort)
+
+        check()
+        assert ws.dashboard().overdue_count == 4  # pending and in progress, due -2 and -1
+        (moved,) = [j for j in ws.list_jobs() if j.title == "pending 0"]
+        ws.update_job(moved.id, due_date=today - timedelta(days=1))
+        assert ws.dashboard().overdue_count == 5
+        check()
+
     def test_reminder_thresholds_are_strict(self) -> None:
         app, clock = self.report_app(BusinessCalendar("America/New_York"))
         ws = app.workspace(app.register(email="t@example.com", password=PASSWORD, name="T").id)
@@ -808,6 +852,16 @@ def _alive(built: Built, number: int) -> tuple[Workspace, Job] | None:
 
 def _customer_of(built: Built, job: Job) -> Customer:
     return next(c for c in built.customers.values() if c.id == job.customer_id)
+
+
+def _reach(ws: Workspace, job_id: str, status: JobStatus) -> None:
+    """Move a pending job along the workflow to ``status``."""
+    if status is JobStatus.CANCELLED:
+        ws.cancel_job(job_id)
+    elif status is not JobStatus.PENDING:
+        ws.start_job(job_id)
+        if status is JobStatus.COMPLETED:
+            ws.complete_job(job_id, actual_cost="10.00")
 
 
 def _mover(built: Built, number: int, plan: JobPlan) -> Callable[[], None]:

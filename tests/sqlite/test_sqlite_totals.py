@@ -1,0 +1,103 @@
+"""Schema version 2's running totals: kept incrementally (by the store for inserts, by
+triggers for updates and deletes), they always equal a recomputation from the tables."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jobtrack_core.ports import Store
+from jobtrack_core.testing.reports_contract import Plan, ReportContract, plans
+from jobtrack_sqlite import SqliteStore, totals
+
+_FILES = tempfile.TemporaryDirectory(prefix="jobtrack-sqlite-totals-")
+TABLES = ("owner_totals", "paid_days", "customer_totals", "open_due_days")
+
+
+def snapshot(connection: sqlite3.Connection) -> dict[str, set[tuple[Any, ...]]]:
+    """Every totals row that says something (a row of zeros says nothing)."""
+    return {
+        table: {row for row in connection.execute(f"SELECT * FROM {table}") if says(row)}
+        for table in TABLES
+    }
+
+
+def says(row: tuple[Any, ...]) -> bool:
+    """A non-zero count or sum, or a last job time (the text at the end of a row)."""
+    last_job_at = isinstance(row[-1], str) and "T" in row[-1]
+    return last_job_at or any(isinstance(v, int) and v for v in row)
+
+
+class _Builder(ReportContract):
+    def make_store(self) -> Store:
+        return SqliteStore(Path(_FILES.name) / f"{uuid.uuid4().hex}.db", synchronous="NORMAL")
+
+
+def connection_of(store: Store) -> sqlite3.Connection:
+    assert isinstance(store, SqliteStore)
+    return store._link().connection
+
+
+@given(plan=plans())
+def test_the_totals_equal_a_recomputation(plan: Plan) -> None:
+    built = _Builder().build(plan)
+    db = connection_of(built.app.store)
+    kept = snapshot(db)
+    db.execute("BEGIN IMMEDIATE")
+    totals.rebuild(db)
+    assert snapshot(db) == kept
+    db.execute("ROLLBACK")
+
+
+@given(plan=plans(max_jobs=6), paid=st.booleans(), status=st.sampled_from(["completed", "pending"]))
+def test_hand_edits_and_deletes_keep_the_totals(plan: Plan, paid: bool, status: str) -> None:
+    built = _Builder().build(plan)
+    db = connection_of(built.app.store)
+    db.execute("BEGIN IMMEDIATE")
+    db.execute(
+        "UPDATE jobs SET paid = ?, paid_at = CASE WHEN ? THEN updated_at END,"
+        " status = ?, actual_cost_cents = 1234, due_date = '2025-07-01'"
+        " WHERE rowid % 2 = 0",
+        (int(paid), int(paid), status),
+    )
+    db.execute("UPDATE jobs SET due_date = '2025-06-30' WHERE rowid % 3 = 1")  # alone
+    db.execute("DELETE FROM jobs WHERE rowid % 3 = 0")
+    db.execute("DELETE FROM customers WHERE rowid % 4 = 0")
+    kept = snapshot(db)
+    totals.rebuild(db)
+    assert snapshot(db) == kept
+    db.execute("ROLLBACK")
+
+
+def test_jobs_inserted_by_hand_count_once_the_totals_are_rebuilt() -> None:
+    with SqliteStore(Path(_FILES.name) / "by-hand.db") as store:
+        db = connection_of(store)
+        stamp = "2025-07-06T09:00:00.000000Z"
+        db.execute(
+            "INSERT INTO users (id, email, name, password_hash, created_at, updated_at)"
+            " VALUES ('u', 'u@x.co', 'U', 'h', ?1, ?1)",
+            (stamp,),
+        )
+        db.execute(
+            "INSERT INTO customers (id, user_id, name, created_at, updated_at)"
+            " VALUES ('c', 'u', 'C', ?1, ?1)",
+            (stamp,),
+        )
+        db.execute(
+            "INSERT INTO jobs (id, user_id, customer_id, title, status, actual_cost_cents, paid,"
+            " paid_at, created_at, updated_at)"
+            " VALUES ('j', 'u', 'c', 'T', 'completed', 500, 1, ?1, ?1, ?1)",
+            (stamp,),
+        )
+        with store.transaction(write=False) as uow:
+            assert uow.jobs.revenue("u") == 0  # not counted yet
+        totals.rebuild(db)
+        with store.transaction(write=False) as uow:
+            assert str(uow.jobs.revenue("u")) == "5.00"
+            assert uow.reports.totals("u").statuses.completed == 1
