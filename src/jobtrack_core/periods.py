@@ -167,3 +167,15 @@ __all__ = [
     "Period",
     "load_zone",
 ]
+
+
+def utc_midnight_before(moment: datetime) -> datetime:
+    """The UTC midnight at or before ``moment`` (stores keep per-UTC-day totals)."""
+    utc = moment.astimezone(UTC)
+    return datetime(utc.year, utc.month, utc.day, tzinfo=UTC)
+
+
+def utc_midnight_after(moment: datetime) -> datetime:
+    """The UTC midnight at or after ``moment``."""
+    floor = utc_midnight_before(moment)
+    return floor if floor == moment else floor + timedelta(days=1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from jobtrack_core.entities import Customer, Job
 from jobtrack_core.money import CENT, from_minor
 from jobtrack_core.pagination import JobPosition, JobSort
+from jobtrack_core.periods import utc_midnight_after, utc_midnight_before
 from jobtrack_core.queries import JobFilter, ascii_lower
 from jobtrack_core.reports import (
     Accuracy,
@@ -55,20 +56,7 @@ _CUSTOMER_COLUMNS = ", ".join(f"c.{c.strip()}" for c in CUSTOMER_COLUMNS.split("
 _WIDTH = len(CUSTOMER_COLUMNS.split(","))
 
 
-_DAY = timedelta(days=1)
 _OPEN_STATUSES = frozenset({JobStatus.PENDING, JobStatus.IN_PROGRESS})
-
-
-def _midnight_before(moment: datetime) -> datetime:
-    """The UTC midnight at or before ``moment``."""
-    utc = moment.astimezone(UTC)
-    return datetime(utc.year, utc.month, utc.day, tzinfo=UTC)
-
-
-def _midnight_after(moment: datetime) -> datetime:
-    """The UTC midnight at or after ``moment``."""
-    floor = _midnight_before(moment)
-    return floor if floor == moment else floor + _DAY
 
 
 def _filter(owner_id: str, where: JobFilter) -> tuple[str, list[Any]] | None:
@@ -144,7 +132,7 @@ class PostgresReports(Repository):
         spans: list[tuple[date, date]] = []  # whole days of each range
         edges: list[tuple[int, datetime, datetime]] = []  # (range, start, end) partial days
         for n, (low, high) in enumerate(pairs):
-            first, last = _midnight_after(low), _midnight_before(high)
+            first, last = utc_midnight_after(low), utc_midnight_before(high)
             if first < last:
                 spans.append((first.date(), last.date()))
                 edges.extend((n, a, b) for a, b in ((low, first), (last, high)) if a < b)

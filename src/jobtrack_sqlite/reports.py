@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from itertools import pairwise
 
 import attrs
@@ -17,6 +17,7 @@ import attrs
 from jobtrack_core.entities import Customer, Job
 from jobtrack_core.money import from_minor
 from jobtrack_core.pagination import JobPosition, JobSort
+from jobtrack_core.periods import utc_midnight_after, utc_midnight_before
 from jobtrack_core.queries import JobFilter, ascii_lower
 from jobtrack_core.reports import (
     Accuracy,
@@ -65,20 +66,7 @@ _PAID_IN_RANGE = (
     "SELECT coalesce(sum(actual_cost_cents), 0), count(*) FROM jobs"
     " WHERE user_id = ? AND paid = 1 AND paid_at IS NOT NULL AND paid_at >= ? AND paid_at < ?"
 )
-_DAY = timedelta(days=1)
 _OPEN_STATUSES = frozenset({JobStatus.PENDING, JobStatus.IN_PROGRESS})
-
-
-def _midnight_before(moment: datetime) -> datetime:
-    """The UTC midnight at or before ``moment``."""
-    utc = moment.astimezone(UTC)
-    return datetime(utc.year, utc.month, utc.day, tzinfo=UTC)
-
-
-def _midnight_after(moment: datetime) -> datetime:
-    """The UTC midnight at or after ``moment``."""
-    floor = _midnight_before(moment)
-    return floor if floor == moment else floor + _DAY
 
 
 def _conditions(owner_id: str, where: JobFilter) -> tuple[str, list[object]] | None:
@@ -164,8 +152,8 @@ class SqliteReports:
         for low, high in pairwise(bounds):
             cents = count = 0
             if low < high:
-                first = _midnight_after(low)
-                last = _midnight_before(high)
+                first = utc_midnight_after(low)
+                last = utc_midnight_before(high)
                 if first < last:
                     edges = [(low, first), (last, high)]
                     day_cents, day_count = self._db.execute(
