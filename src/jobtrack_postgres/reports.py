@@ -290,13 +290,12 @@ class PostgresReports(Repository):
                 )
                 for row in rows
             ]
-        bounds = ""
-        if paid_from is not None or paid_to is not None:
-            bounds = " AND j.paid_at IS NOT NULL"
-            if paid_from is not None:
-                bounds += " AND j.paid_at >= %(low)s"
-            if paid_to is not None:
-                bounds += " AND j.paid_at < %(high)s"
+        # A period is asked for (the all-time case returned above): only dated payments.
+        bounds = " AND j.paid_at IS NOT NULL"
+        if paid_from is not None:
+            bounds += " AND j.paid_at >= %(low)s"
+        if paid_to is not None:
+            bounds += " AND j.paid_at < %(high)s"
         rows = self._all(
             f"SELECT {_CUSTOMER_COLUMNS}, coalesce(sum(j.actual_cost_cents), 0) AS cents, "
             "count(*) FROM customers c JOIN jobs j ON j.user_id = c.user_id "

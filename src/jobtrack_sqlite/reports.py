@@ -302,13 +302,12 @@ class SqliteReports:
                 )
                 for row in rows
             ]
-        bounds = ""
-        if paid_from is not None or paid_to is not None:
-            bounds = " AND j.paid_at IS NOT NULL"
-            if paid_from is not None:
-                bounds += " AND j.paid_at >= :low"
-            if paid_to is not None:
-                bounds += " AND j.paid_at < :high"
+        # A period is asked for (the all-time case returned above): only dated payments.
+        bounds = " AND j.paid_at IS NOT NULL"
+        if paid_from is not None:
+            bounds += " AND j.paid_at >= :low"
+        if paid_to is not None:
+            bounds += " AND j.paid_at < :high"
         rows = self._db.execute(
             f"SELECT {_C_COLUMNS}, coalesce(sum(j.actual_cost_cents), 0) AS cents, count(*)"
             " FROM customers c JOIN jobs j ON j.user_id = c.user_id AND j.customer_id = c.id"
