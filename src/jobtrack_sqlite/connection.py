@@ -31,6 +31,14 @@ def _synchronous(value: object) -> Synchronous:
     raise ValidationError.single("synchronous", f"must be 'FULL' or 'NORMAL', not {value!r}")
 
 
+def _cache_mib(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1_000_000:
+        raise ValidationError.single(
+            "cache_mib", f"must be a whole number of MiB from 1 to 1000000, not {value!r}"
+        )
+    return value
+
+
 def _busy_timeout(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1e9:
         raise ValidationError.single(
@@ -41,15 +49,20 @@ def _busy_timeout(value: object) -> float:
 
 @attrs.frozen
 class Settings:
-    """How connections are configured: durability and how long to wait for a lock."""
+    """How connections are configured: durability, how long to wait for a lock, and
+    how much of the database each connection may keep in memory."""
 
     synchronous: Synchronous = attrs.field(default="FULL", converter=_synchronous)
     busy_timeout: float = attrs.field(default=30.0, converter=_busy_timeout)
+    #: The most each connection's page cache holds (SQLite's own default is 2 MiB).
+    #: Memory is taken only as pages are read, so a small database uses little.
+    cache_mib: int = attrs.field(default=64, converter=_cache_mib)
 
 
 def connect(target: str, settings: Settings) -> sqlite3.Connection:
     """Open and configure one connection: foreign keys on (and verified), busy
-    timeout, synchronous level. Raises StoreError if SQLite will not comply."""
+    timeout, synchronous level, page cache size. Raises StoreError if SQLite will
+    not comply."""
     try:
         connection = sqlite3.connect(
             target,
@@ -68,6 +81,7 @@ def connect(target: str, settings: Settings) -> sqlite3.Connection:
             raise StoreError("this SQLite build does not enforce foreign keys; jobtrack needs them")
         connection.execute(f"PRAGMA busy_timeout = {round(settings.busy_timeout * 1000):d}")
         connection.execute(f"PRAGMA synchronous = {settings.synchronous}")
+        connection.execute(f"PRAGMA cache_size = {-1024 * settings.cache_mib:d}")
     except BaseException as exc:
         connection.close()
         if isinstance(exc, sqlite3.Error):

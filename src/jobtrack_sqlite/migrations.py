@@ -7,7 +7,10 @@ an earlier one.
 
 Each migration runs in its own ``BEGIN IMMEDIATE`` transaction together with
 the update of ``user_version``, so it is applied completely or not at all, and
-two processes opening one file at once apply it exactly once. Re-opening a
+two processes opening one file at once apply it exactly once. A migration that
+rebuilds tables runs with foreign key enforcement off, as SQLite's documented
+procedure for table changes requires, and is committed only if
+``PRAGMA foreign_key_check`` then finds nothing. Re-opening a
 database that is up to date changes nothing. A database whose version is newer
 than this code knows raises :class:`~jobtrack_core.errors.SchemaVersionError`
 before anything is written.
@@ -21,7 +24,7 @@ from collections.abc import Callable, Sequence
 import attrs
 
 from jobtrack_core.errors import SchemaVersionError, StoreError
-from jobtrack_sqlite import schema, totals
+from jobtrack_sqlite import history, schema, totals
 from jobtrack_sqlite.errors import translate
 
 #: One step of a migration: an SQL statement, or a function given the connection.
@@ -35,6 +38,8 @@ class Migration:
     version: int
     description: str
     steps: tuple[Step, ...]
+    #: Whether the steps rebuild tables (then foreign keys are off while they run).
+    rebuilds_tables: bool = False
 
     def apply(self, connection: sqlite3.Connection) -> None:
         for step in self.steps:
@@ -44,13 +49,117 @@ class Migration:
                 step(connection)
 
 
+def _us(column: str) -> str:
+    """Version 2's timestamp text (``YYYY-MM-DDTHH:MM:SS.ffffffZ``) as microseconds."""
+    return (
+        f"CAST(strftime('%s', substr(o.{column}, 1, 19)) AS INTEGER) * 1000000"
+        f" + CAST(substr(o.{column}, 21, 6) AS INTEGER)"
+    )
+
+
+def _copy(table: str, columns: str, select: str, *, owned: bool = True) -> str:
+    """Copy the rows of ``old_{table}`` (the version 2 table) into the new ``table``.
+
+    The owner's number comes from the new ``users`` table; a row without one
+    fails the NOT NULL constraint, so no row is dropped silently.
+    """
+    owner = "LEFT JOIN users AS u ON u.id = o.user_id" if owned else ""
+    source = f"old_{table} AS o {owner}"
+    return f"INSERT INTO {table} ({columns}) SELECT {select} FROM {source} ORDER BY o.rowid"
+
+
+_COPY_V2_ROWS = (
+    _copy(
+        "users",
+        "id, email, name, business_name, password_hash, owner, created_at_us, updated_at_us",
+        "o.id, o.email, o.name, o.business_name, o.password_hash,"
+        f" row_number() OVER (ORDER BY o.rowid), {_us('created_at')}, {_us('updated_at')}",
+        owned=False,
+    ),
+    _copy(
+        "customers",
+        "id, user_id, name, email, phone, address, business_name, notes, owner,"
+        " created_at_us, updated_at_us",
+        "o.id, o.user_id, o.name, o.email, o.phone, o.address, o.business_name, o.notes,"
+        f" u.owner, {_us('created_at')}, {_us('updated_at')}",
+    ),
+    _copy(
+        "jobs",
+        "id, user_id, customer_id, title, description, status, due_date, paid,"
+        " estimated_cost_cents, actual_cost_cents, estimated_hours_hundredths,"
+        " actual_hours_hundredths, owner, completed_at_us, created_at_us, updated_at_us,"
+        " paid_at_us",
+        "o.id, o.user_id, o.customer_id, o.title, o.description, o.status, o.due_date, o.paid,"
+        " o.estimated_cost_cents, o.actual_cost_cents, o.estimated_hours_hundredths,"
+        f" o.actual_hours_hundredths, u.owner, {_us('completed_at')}, {_us('created_at')},"
+        f" {_us('updated_at')}, {_us('paid_at')}",
+    ),
+    _copy(
+        "sessions",
+        "id, user_id, token_hash, expires_at_us, created_at_us, last_used_at_us, revoked_at_us",
+        f"o.id, o.user_id, o.token_hash, {_us('expires_at')}, {_us('created_at')},"
+        f" {_us('last_used_at')}, {_us('revoked_at')}",
+        owned=False,
+    ),
+)
+
+
+def _set_aside_version_2(connection: sqlite3.Connection) -> None:
+    """Drop version 2's triggers, indexes and totals; rename its tables ``old_*``."""
+    for kind in ("trigger", "index"):
+        names = connection.execute(
+            "SELECT name FROM sqlite_schema WHERE type = ? AND sql IS NOT NULL", (kind,)
+        ).fetchall()
+        for (name,) in names:
+            connection.execute(f'DROP {kind.upper()} "{name}"')
+    for table in ("owner_totals", "paid_days", "customer_totals", "open_due_days"):
+        connection.execute(f"DROP TABLE {table}")
+    for table in ("users", "customers", "jobs", "sessions"):
+        connection.execute(f"ALTER TABLE {table} RENAME TO old_{table}")
+
+
+#: Version 3, step by step: version 2's tables set aside, the new ones made and filled,
+#: then their indexes, triggers and totals (built once over all the rows).
+VERSION_3: tuple[Step, ...] = (
+    _set_aside_version_2,
+    *schema.TABLES,
+    *totals.TABLES,
+    *_COPY_V2_ROWS,
+    *(f"DROP TABLE old_{table}" for table in ("sessions", "jobs", "customers", "users")),
+    *schema.INDEXES,
+    *schema.TRIGGERS,
+    *totals.TRIGGERS,
+    totals.rebuild,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "users, customers, jobs and sessions", schema.VERSION_1),
-    Migration(2, "running totals for the dashboard and reports", totals.VERSION_2),
+    Migration(1, "users, customers, jobs and sessions", history.VERSION_1),
+    Migration(2, "running totals for the dashboard and reports", history.VERSION_2),
+    Migration(
+        3,
+        "integer owner numbers and timestamps; compact indexes",
+        VERSION_3,
+        rebuilds_tables=True,
+    ),
 )
 
 #: The schema version this code writes.
 SCHEMA_VERSION = MIGRATIONS[-1].version
+
+#: What a new, empty database gets at once: the current schema, as the migrations
+#: leave it (the tests compare the two).
+CURRENT = Migration(
+    SCHEMA_VERSION,
+    "the current schema",
+    (
+        *schema.TABLES,
+        *totals.TABLES,
+        *schema.INDEXES,
+        *schema.TRIGGERS,
+        *totals.TRIGGERS,
+        f"PRAGMA application_id = {schema.APPLICATION_ID}",
+    ),
+)
 
 
 def read_version(connection: sqlite3.Connection) -> int:
@@ -83,15 +192,19 @@ def upgrade(
 ) -> list[int]:
     """Apply every migration the database lacks, each in its own transaction.
 
-    ``connection`` must be in autocommit mode (``isolation_level=None``) and
-    outside a transaction. Returns the versions applied (empty when the
-    database was up to date).
+    A new, empty database is created at the current version at once, when
+    ``migrations`` reach it. ``connection`` must be in autocommit mode
+    (``isolation_level=None``) and outside a transaction. Returns the versions
+    applied (empty when the database was up to date).
     """
     for expected, migration in enumerate(migrations, start=1):
         if migration.version != expected:
             raise ValueError(f"migration versions must be 1, 2, 3, ...; got {migration.version}")
     check_openable(connection, migrations)
     applied = []
+    new = read_version(connection) == 0 and len(migrations) >= CURRENT.version
+    if new and _apply(connection, CURRENT):
+        applied.append(CURRENT.version)
     for migration in migrations:
         if read_version(connection) >= migration.version:
             continue
@@ -101,19 +214,27 @@ def upgrade(
 
 
 def _apply(connection: sqlite3.Connection, migration: Migration) -> bool:
+    enforced = connection.execute("PRAGMA foreign_keys").fetchone()[0]
     try:
+        if migration.rebuilds_tables:
+            connection.execute("PRAGMA foreign_keys = OFF")  # outside a transaction: it counts
         connection.execute("BEGIN IMMEDIATE")
         try:
             if read_version(connection) >= migration.version:  # another process was first
                 connection.execute("ROLLBACK")
                 return False
             migration.apply(connection)
+            if migration.rebuilds_tables:
+                _check_foreign_keys(connection)
             connection.execute(f"PRAGMA user_version = {migration.version:d}")
             connection.execute("COMMIT")
         except BaseException:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
             raise
+        finally:
+            if migration.rebuilds_tables:
+                connection.execute(f"PRAGMA foreign_keys = {enforced:d}")
     except Exception as exc:
         error = translate(exc)
         raise StoreError(
@@ -122,3 +243,10 @@ def _apply(connection: sqlite3.Connection, migration: Migration) -> bool:
             f"{migration.version - 1}: {error}"
         ) from exc
     return True
+
+
+def _check_foreign_keys(connection: sqlite3.Connection) -> None:
+    broken = connection.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise StoreError(f"{len(broken)} rows of {', '.join(tables)} lost their parent row")

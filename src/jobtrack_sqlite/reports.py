@@ -40,8 +40,10 @@ from jobtrack_sqlite.rows import (
     job_conditions,
     job_from_row,
 )
+from jobtrack_sqlite.schema import OWNER
 
 _OPEN = "status IN ('pending', 'in_progress')"
+_OWNER_NAMED = OWNER.replace("?", ":owner")
 _C_COLUMNS = ", ".join(f"c.{name.strip()}" for name in CUSTOMER_COLUMNS.split(","))
 _WIDTH = len(CUSTOMER_COLUMNS.split(","))
 
@@ -64,20 +66,25 @@ def _storable(*texts: str | None) -> bool:
 
 _PAID_IN_RANGE = (
     "SELECT coalesce(sum(actual_cost_cents), 0), count(*) FROM jobs"
-    " WHERE user_id = ? AND paid = 1 AND paid_at IS NOT NULL AND paid_at >= ? AND paid_at < ?"
+    f" WHERE owner = {OWNER} AND paid = 1 AND paid_at_us IS NOT NULL"
+    " AND paid_at_us >= ? AND paid_at_us < ?"
 )
 _OPEN_STATUSES = frozenset({JobStatus.PENDING, JobStatus.IN_PROGRESS})
 
 
-def _conditions(owner_id: str, where: JobFilter) -> tuple[str, list[object]] | None:
-    """The filter's WHERE clause. For pending and in-progress jobs it carries the literal
-    condition of the partial index ``idx_jobs_user_open_due``, so that SQLite may use it;
-    for exactly those two statuses that condition replaces the filter's own, so that a
-    count reads the index alone."""
+def _conditions(
+    owner_id: str, where: JobFilter, *, walk: bool = False
+) -> tuple[str, list[object]] | None:
+    """The filter's WHERE clause (``walk``: see :func:`~jobtrack_sqlite.rows.job_conditions`).
+    For pending and in-progress jobs it carries the literal condition of the partial
+    index ``idx_jobs_owner_open_due``, so that SQLite may use it; for exactly those two
+    statuses that condition replaces the filter's own, so that a count reads the index
+    alone."""
     if where.statuses is not None and where.statuses == _OPEN_STATUSES:
-        sql, params = job_conditions(owner_id, attrs.evolve(where, statuses=None)) or ("", [])
+        evolved = attrs.evolve(where, statuses=None)
+        sql, params = job_conditions(owner_id, evolved, walk=walk) or ("", [])
         return f"{sql} AND {_OPEN}", params
-    conditions = job_conditions(owner_id, where)
+    conditions = job_conditions(owner_id, where, walk=walk)
     if conditions is not None and where.statuses is not None and where.statuses <= _OPEN_STATUSES:
         sql, params = conditions
         return f"{sql} AND {_OPEN}", params
@@ -86,9 +93,9 @@ def _conditions(owner_id: str, where: JobFilter) -> tuple[str, list[object]] | N
 
 def _order(sort: JobSort, where: JobFilter) -> str:
     if sort is JobSort.NEWEST:
-        return "created_at DESC, id DESC"
+        return "created_at_us DESC, id DESC"
     if sort is JobSort.UPDATED:
-        return "updated_at DESC, id DESC"
+        return "updated_at_us DESC, id DESC"
     if sort is JobSort.TITLE:
         return "lower(title), title, id"
     if _due_range(where):
@@ -103,7 +110,7 @@ def _due_range(where: JobFilter) -> bool:
 def _after(position: JobPosition, where: JobFilter) -> tuple[str, list[object]]:
     """The keyset condition: jobs that come after ``position`` in its order."""
     if position.sort in (JobSort.NEWEST, JobSort.UPDATED):
-        column = "created_at" if position.sort is JobSort.NEWEST else "updated_at"
+        column = "created_at_us" if position.sort is JobSort.NEWEST else "updated_at_us"
         return f"({column}, id) < (?, ?)", [col.timestamp(position.moment, "after"), position.id]
     if position.sort is JobSort.TITLE:
         title = position.title or ""
@@ -113,7 +120,9 @@ def _after(position: JobPosition, where: JobFilter) -> tuple[str, list[object]]:
     due = col.day(position.due_date, "after")
     if _due_range(where):
         return "(due_date, id) > (?, ?)", [due, position.id]
-    return "((due_date, id) > (?, ?) OR due_date IS NULL)", [due, position.id]
+    # Jobs without a due date come last. Written without OR: a multi-index OR plan
+    # would not search by the owner (it cannot see into the owner's subquery).
+    return "(due_date IS NULL, due_date, id) > (0, ?, ?)", [due, position.id]
 
 
 class SqliteReports:
@@ -129,7 +138,7 @@ class SqliteReports:
         if not _storable(owner_id):
             owner_id = ""
         row = self._db.execute(
-            f"SELECT customers, {', '.join(totals.OWNER)} FROM owner_totals WHERE user_id = ?",
+            f"SELECT customers, {', '.join(totals.OWNER)} FROM owner_totals WHERE owner = {OWNER}",
             (owner_id,),
         ).fetchone() or (0,) * (1 + len(totals.OWNER))
         return OwnerTotals(
@@ -158,7 +167,7 @@ class SqliteReports:
                     edges = [(low, first), (last, high)]
                     day_cents, day_count = self._db.execute(
                         "SELECT coalesce(sum(cents), 0), coalesce(sum(jobs), 0) FROM paid_days"
-                        " WHERE user_id = ? AND day >= ? AND day < ?",
+                        f" WHERE owner = {OWNER} AND day >= ? AND day < ?",
                         (owner_id, first.date().isoformat(), last.date().isoformat()),
                     ).fetchone()
                     cents, count = day_cents, day_count
@@ -191,7 +200,9 @@ class SqliteReports:
     ) -> Sequence[Job]:
         if limit <= 0 or not _storable(owner_id, where.customer_id, where.text):
             return []
-        conditions = _conditions(owner_id, where)
+        # Newest or latest first: walk the index of that order, filtering on the way.
+        walk = sort in (JobSort.NEWEST, JobSort.UPDATED)
+        conditions = _conditions(owner_id, where, walk=walk)
         if conditions is None:
             return []
         sql, params = conditions
@@ -216,7 +227,7 @@ class SqliteReports:
                 return 0
             found = self._db.execute(
                 f"SELECT {' + '.join(s.value for s in statuses)} FROM owner_totals"
-                " WHERE user_id = ?",
+                f" WHERE owner = {OWNER}",
                 (owner_id,),
             ).fetchone()
             return 0 if found is None else int(found[0])
@@ -227,7 +238,7 @@ class SqliteReports:
             high = col.day(where.due_to, "due_to") or "9999-99-99"
             due: int = self._db.execute(
                 "SELECT coalesce(sum(jobs), 0) FROM open_due_days"
-                " WHERE user_id = ? AND due_date >= ? AND due_date <= ?",
+                f" WHERE owner = {OWNER} AND due_date >= ? AND due_date <= ?",
                 (owner_id, low, high),
             ).fetchone()[0]
             return due
@@ -247,9 +258,9 @@ class SqliteReports:
         if limit <= 0 or not _storable(owner_id):
             return []
         rows = self._db.execute(
-            f"{JOB_SELECT} WHERE user_id = ? AND status = 'completed' AND paid = 0"
-            " AND (completed_at IS NULL OR completed_at < ?)"
-            " ORDER BY completed_at IS NOT NULL, completed_at, id LIMIT ?",
+            f"{JOB_SELECT} WHERE owner = {OWNER} AND status = 'completed' AND paid = 0"
+            " AND (completed_at_us IS NOT NULL, completed_at_us) < (1, ?)"  # unknown, or before
+            " ORDER BY completed_at_us IS NOT NULL, completed_at_us, id LIMIT ?",
             (owner_id, col.timestamp(completed_before, "completed_before"), limit),
         )
         return [job_from_row(row) for row in rows]
@@ -265,9 +276,9 @@ class SqliteReports:
         only = "" if customer_id is None else " AND c.id = :customer"
         rows = self._db.execute(
             f"SELECT {_C_COLUMNS}, coalesce(t.jobs, 0), coalesce(t.completed, 0),"
-            " coalesce(t.earned_cents, 0), coalesce(t.unpaid_cents, 0), t.last_job_at"
+            " coalesce(t.earned_cents, 0), coalesce(t.unpaid_cents, 0), t.last_job_at_us"
             " FROM customers c LEFT JOIN customer_totals t ON t.customer_id = c.id"
-            f" WHERE c.user_id = :owner{only} ORDER BY c.name, c.id",
+            f" WHERE c.owner = {_OWNER_NAMED}{only} ORDER BY c.name, c.id",
             {"owner": owner_id, "customer": customer_id},
         )
         return [
@@ -292,7 +303,7 @@ class SqliteReports:
             rows = self._db.execute(
                 f"SELECT {_C_COLUMNS}, t.paid_cents, t.paid_jobs"
                 " FROM customers c JOIN customer_totals t ON t.customer_id = c.id"
-                " WHERE c.user_id = ? AND t.paid_jobs > 0"
+                f" WHERE c.owner = {OWNER} AND t.paid_jobs > 0"
                 " ORDER BY t.paid_cents DESC, c.name, c.id",
                 (owner_id,),
             )
@@ -303,16 +314,16 @@ class SqliteReports:
                 for row in rows
             ]
         # A period is asked for (the all-time case returned above): only dated payments.
-        bounds = " AND j.paid_at IS NOT NULL"
+        bounds = " AND j.paid_at_us IS NOT NULL"
         if paid_from is not None:
-            bounds += " AND j.paid_at >= :low"
+            bounds += " AND j.paid_at_us >= :low"
         if paid_to is not None:
-            bounds += " AND j.paid_at < :high"
+            bounds += " AND j.paid_at_us < :high"
         rows = self._db.execute(
             f"SELECT {_C_COLUMNS}, coalesce(sum(j.actual_cost_cents), 0) AS cents, count(*)"
-            " FROM customers c JOIN jobs j ON j.user_id = c.user_id AND j.customer_id = c.id"
+            " FROM customers c JOIN jobs j ON j.owner = c.owner AND j.customer_id = c.id"
             f" AND j.paid = 1{bounds}"
-            " WHERE c.user_id = :owner GROUP BY c.id ORDER BY cents DESC, c.name, c.id",
+            f" WHERE c.owner = {_OWNER_NAMED} GROUP BY c.id ORDER BY cents DESC, c.name, c.id",
             {
                 "owner": owner_id,
                 "low": col.optional_timestamp(paid_from, "paid_from"),
@@ -333,7 +344,7 @@ class SqliteReports:
             f"SELECT {_C_COLUMNS}, t.cost_jobs, t.estimated_cost_cents, t.actual_cost_cents,"
             " t.hours_jobs, t.estimated_hours, t.actual_hours"
             " FROM customers c JOIN customer_totals t ON t.customer_id = c.id"
-            " WHERE c.user_id = ? AND (t.cost_jobs > 0 OR t.hours_jobs > 0)"
+            f" WHERE c.owner = {OWNER} AND (t.cost_jobs > 0 OR t.hours_jobs > 0)"
             " ORDER BY c.name, c.id",
             (owner_id,),
         )
@@ -356,7 +367,7 @@ class SqliteReports:
             f"instr(lower({name}), :needle) > 0" for name in ("name", "email", "phone", "address")
         )
         rows = self._db.execute(
-            f"SELECT {CUSTOMER_COLUMNS} FROM customers WHERE user_id = :owner AND ({fields})"
+            f"SELECT {CUSTOMER_COLUMNS} FROM customers WHERE owner = {_OWNER_NAMED} AND ({fields})"
             " ORDER BY name, id",
             {"owner": owner_id, "needle": ascii_lower(text)},
         )

@@ -10,12 +10,13 @@ from jobtrack_core.money import from_minor
 from jobtrack_core.queries import JobFilter, ascii_lower
 from jobtrack_core.status import JobStatus
 from jobtrack_sqlite import columns as col
+from jobtrack_sqlite.schema import OWNER
 
 #: SQLite refuses LIKE patterns longer than this many bytes (SQLITE_MAX_LIKE_PATTERN_LENGTH).
 LIKE_PATTERN_LIMIT = 50_000
 
 
-USER_COLUMNS = "id, email, name, business_name, password_hash, created_at, updated_at"
+USER_COLUMNS = "id, email, name, business_name, password_hash, created_at_us, updated_at_us"
 
 
 def user_from_row(row: Any) -> User:
@@ -31,7 +32,7 @@ def user_from_row(row: Any) -> User:
 
 
 CUSTOMER_COLUMNS = (
-    "id, user_id, name, email, phone, address, business_name, notes, created_at, updated_at"
+    "id, user_id, name, email, phone, address, business_name, notes, created_at_us, updated_at_us"
 )
 
 
@@ -53,10 +54,11 @@ def customer_from_row(row: Any) -> Customer:
 JOB_COLUMNS = (
     "id, user_id, customer_id, title, description, status, estimated_cost_cents,"
     " actual_cost_cents, estimated_hours_hundredths, actual_hours_hundredths, due_date,"
-    " paid, paid_at, completed_at, created_at, updated_at"
+    " paid, paid_at_us, completed_at_us, created_at_us, updated_at_us"
 )
 JOB_SELECT = f"SELECT {JOB_COLUMNS} FROM jobs"
-NEWEST_FIRST = " ORDER BY created_at DESC, id DESC"
+NEWEST_FIRST = " ORDER BY created_at_us DESC, id DESC"
+_STATUSES = {s.value: s for s in JobStatus}
 
 
 def job_from_row(row: Any) -> Job:
@@ -66,7 +68,7 @@ def job_from_row(row: Any) -> Job:
         customer_id=row[2],
         title=row[3],
         description=row[4],
-        status=JobStatus(row[5]),
+        status=_STATUSES[row[5]],
         estimated_cost=None if row[6] is None else from_minor(row[6]),
         actual_cost=None if row[7] is None else from_minor(row[7]),
         estimated_hours=None if row[8] is None else from_minor(row[8]),
@@ -100,15 +102,25 @@ def job_values(job: Job) -> list[object]:
     ]
 
 
-def job_conditions(owner_id: str, where: JobFilter) -> tuple[str, list[object]] | None:
-    """The WHERE clause (and its parameters) of a job listing; None when nothing can match."""
-    sql = ["user_id = ?"]
+def job_conditions(
+    owner_id: str, where: JobFilter, *, walk: bool = False
+) -> tuple[str, list[object]] | None:
+    """The WHERE clause (and its parameters) of a job listing; None when nothing can match.
+
+    With ``walk``, the status and due-date terms are written ``+status`` and
+    ``+due_date``, which tells SQLite not to look them up in an index: the query
+    then walks an index in its ORDER BY's order, filtering on the way, and stops
+    once it has a page. (Otherwise the planner may prefer to gather every job
+    due in a range, however many, and sort them all to return the first few.)
+    """
+    sql = [f"owner = {OWNER}"]
     params: list[object] = [owner_id]
+    unindexed = "+" if walk else ""
     if where.statuses is not None:
         if not where.statuses:
             return None
         statuses = sorted(s.value for s in where.statuses)
-        sql.append(f"status IN ({', '.join('?' * len(statuses))})")
+        sql.append(f"{unindexed}status IN ({', '.join('?' * len(statuses))})")
         params.extend(statuses)
     if where.customer_id is not None:
         sql.append("customer_id = ?")
@@ -117,10 +129,10 @@ def job_conditions(owner_id: str, where: JobFilter) -> tuple[str, list[object]] 
         sql.append("paid = ?")
         params.append(int(where.paid))
     if where.due_from is not None:
-        sql.append("due_date >= ?")
+        sql.append(f"{unindexed}due_date >= ?")
         params.append(col.day(where.due_from, "due_from"))
     if where.due_to is not None:
-        sql.append("due_date <= ?")
+        sql.append(f"{unindexed}due_date <= ?")
         params.append(col.day(where.due_to, "due_to"))
     if where.text:
         condition, needle = text_condition(where.text)
@@ -143,7 +155,9 @@ def text_condition(text: str) -> tuple[str, str]:
     return "(instr(lower(title), ?) > 0 OR instr(lower(description), ?) > 0)", ascii_lower(text)
 
 
-SESSION_COLUMNS = "id, user_id, token_hash, created_at, expires_at, last_used_at, revoked_at"
+SESSION_COLUMNS = (
+    "id, user_id, token_hash, created_at_us, expires_at_us, last_used_at_us, revoked_at_us"
+)
 
 
 def session_from_row(row: Any) -> LoginSession:

@@ -1,45 +1,79 @@
-"""The SQL schema, version 1: the seed's four tables, made strict and exact.
+"""The SQL schema, version 3: the seed's four tables, made strict, exact and compact.
 
 Table and column names follow the original data model wherever the meaning is
 kept. What changed, and why:
 
 - money and hours are stored as integers of hundredths (``*_cents``,
-  ``*_hours_hundredths``); the seed's ``estimated_cost``, ``actual_cost``,
-  ``estimated_hours`` and ``actual_hours`` remain as generated (virtual, never
-  stored) columns in currency units and hours, so queries written against the
-  seed keep working;
+  ``*_hours_hundredths``), timestamps as integers of microseconds since
+  1970-01-01 UTC (``*_at_us``); the seed's ``estimated_cost``, ``actual_cost``,
+  ``estimated_hours``, ``actual_hours`` and every ``*_at`` column remain, as
+  generated (virtual, never stored) columns in currency units, hours and ISO
+  text, so queries written against the seed keep working;
+- every user has a small integer ``owner`` number, and customers and jobs carry
+  their owner's: every index on them leads with it (an integer is a fraction of
+  the size of the text id, and indexes are most of a database's size and of an
+  insert's work). Composite foreign keys keep the number and the text id in
+  agreement, so a job can never point at another owner's customer;
 - ``jobs.paid_at`` records when a job was marked paid;
 - ``sessions.token`` became ``token_hash`` (only a hash of a token is kept),
   with ``last_used_at`` and ``revoked_at``;
-- a job's customer is referenced together with its owner,
-  ``(user_id, customer_id) -> customers(user_id, id)``, so no job can point at
-  another owner's customer;
-- CHECK constraints hold statuses, 0/1 flags, value ranges and the text form
-  of dates and timestamps; every table is STRICT;
-- indexes all lead with the owner, and fit the queries the store runs.
+- CHECK constraints hold statuses, 0/1 flags and value ranges; every table is
+  STRICT;
+- indexes fit the queries the store runs, and are partial where those queries
+  read a minority of the rows.
 """
 
 from __future__ import annotations
 
-from jobtrack_sqlite.columns import MAX_HUNDREDTHS
+from jobtrack_sqlite.columns import MAX_HUNDREDTHS, MAX_US, MIN_US
 
 #: ``PRAGMA application_id`` of a jobtrack database ("JBTR").
 APPLICATION_ID = 0x4A425452
 
-#: The current time in the stored timestamp form, in SQL.
-NOW_SQL = "(strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z')"
+#: The current time in microseconds since the epoch, in SQL (to the millisecond).
+NOW_US = (
+    "(CAST(strftime('%s', 'now') AS INTEGER) * 1000000"
+    " + CAST(substr(strftime('%f', 'now'), 4) AS INTEGER) * 1000)"
+)
+
+#: The statement-level expression of an owner's number, given the user's id.
+OWNER = "(SELECT owner FROM users WHERE id = ?)"
 
 _DIGIT = "[0-9]"
 _DATE_GLOB = f"{_DIGIT * 4}-{_DIGIT * 2}-{_DIGIT * 2}"
-_TIMESTAMP_GLOB = f"{_DATE_GLOB}T{_DIGIT * 2}:{_DIGIT * 2}:{_DIGIT * 2}.{_DIGIT * 6}Z"
 
 
-def _timestamp(column: str, *, required: bool = True, default_now: bool = True) -> str:
+def seconds(us: str) -> str:
+    """Whole seconds since the epoch (rounded down) of a microseconds expression."""
+    return f"({us} / 1000000 - ({us} % 1000000 < 0))"
+
+
+def iso_text(us: str) -> str:
+    """A microseconds expression as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` (NULL stays NULL)."""
+    return (
+        f"strftime('%Y-%m-%dT%H:%M:%S', {seconds(us)}, 'unixepoch')"
+        f" || printf('.%06dZ', ({us} % 1000000 + 1000000) % 1000000)"
+    )
+
+
+def utc_day(us: str) -> str:
+    """The UTC calendar date (``YYYY-MM-DD``) of a microseconds expression."""
+    return f"date({seconds(us)}, 'unixepoch')"
+
+
+def _shown(name: str) -> str:
+    """The seed's text column ``name``, generated from ``name_us``."""
+    return f"{name} TEXT GENERATED ALWAYS AS ({iso_text(f'{name}_us')}) VIRTUAL"
+
+
+def _stored(name: str, *, required: bool = True, default_now: bool = True) -> str:
+    """The integer column ``name_us`` behind the text column ``name``."""
     null = "NOT NULL" if required else ""
     if required and default_now:
-        null += f" DEFAULT {NOW_SQL}"
+        null += f" DEFAULT {NOW_US}"
     return (
-        f"{column} TEXT {null} CONSTRAINT valid_{column} CHECK ({column} GLOB '{_TIMESTAMP_GLOB}')"
+        f"{name}_us INTEGER {null} CONSTRAINT valid_{name}"
+        f" CHECK ({name}_us BETWEEN {MIN_US} AND {MAX_US})"
     )
 
 
@@ -56,15 +90,15 @@ def _generated(field: str, column: str) -> str:
 def _updated_at_trigger(table: str) -> str:
     """Keep ``updated_at`` current when an UPDATE leaves it unchanged (a hand edit).
 
-    The library always writes ``updated_at`` itself, from its injectable clock.
-    The second condition keeps the trigger from firing itself again where
+    The library always writes ``updated_at_us`` itself, from its injectable
+    clock. The second condition keeps the trigger from firing itself again where
     recursive triggers are on (some SQLite builds turn them on by default).
     """
     return f"""CREATE TRIGGER update_{table}_updated_at
 AFTER UPDATE ON {table} FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT {NOW_SQL}
+WHEN NEW.updated_at_us IS OLD.updated_at_us AND NEW.updated_at_us IS NOT {NOW_US}
 BEGIN
-    UPDATE {table} SET updated_at = {NOW_SQL} WHERE id = NEW.id;
+    UPDATE {table} SET updated_at_us = {NOW_US} WHERE id = NEW.id;
 END"""
 
 
@@ -74,27 +108,35 @@ USERS = f"""CREATE TABLE users (
     name TEXT NOT NULL,
     business_name TEXT,
     password_hash TEXT NOT NULL,
-    {_timestamp("created_at")},
-    {_timestamp("updated_at")}
+    {_shown("created_at")},
+    {_shown("updated_at")},
+    owner INTEGER NOT NULL UNIQUE,
+    {_stored("created_at")},
+    {_stored("updated_at")},
+    UNIQUE (owner, id)
 ) STRICT"""
 
 CUSTOMERS = f"""CREATE TABLE customers (
     id TEXT NOT NULL PRIMARY KEY,
-    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
     name TEXT NOT NULL,
     email TEXT,
     phone TEXT,
     address TEXT,
     business_name TEXT,
     notes TEXT,
-    {_timestamp("created_at")},
-    {_timestamp("updated_at")},
-    UNIQUE (user_id, id)
+    {_shown("created_at")},
+    {_shown("updated_at")},
+    owner INTEGER NOT NULL,
+    {_stored("created_at")},
+    {_stored("updated_at")},
+    UNIQUE (owner, id),
+    FOREIGN KEY (owner, user_id) REFERENCES users (owner, id) ON DELETE CASCADE
 ) STRICT"""
 
 JOBS = f"""CREATE TABLE jobs (
     id TEXT NOT NULL PRIMARY KEY,
-    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
     customer_id TEXT NOT NULL,
     title TEXT NOT NULL,
     description TEXT,
@@ -106,59 +148,72 @@ JOBS = f"""CREATE TABLE jobs (
     {_generated("actual_hours", "actual_hours_hundredths")},
     due_date TEXT CONSTRAINT valid_due_date CHECK (due_date GLOB '{_DATE_GLOB}'),
     paid INTEGER NOT NULL DEFAULT 0 CONSTRAINT valid_paid CHECK (paid IN (0, 1)),
-    {_timestamp("completed_at", required=False)},
-    {_timestamp("created_at")},
-    {_timestamp("updated_at")},
+    {_shown("completed_at")},
+    {_shown("created_at")},
+    {_shown("updated_at")},
     {_hundredths("estimated_cost_cents", "estimated_cost")},
     {_hundredths("actual_cost_cents", "actual_cost")},
     {_hundredths("estimated_hours_hundredths", "estimated_hours")},
     {_hundredths("actual_hours_hundredths", "actual_hours")},
-    {_timestamp("paid_at", required=False)},
-    FOREIGN KEY (user_id, customer_id) REFERENCES customers (user_id, id) ON DELETE CASCADE
+    {_shown("paid_at")},
+    owner INTEGER NOT NULL,
+    {_stored("completed_at", required=False)},
+    {_stored("created_at")},
+    {_stored("updated_at")},
+    {_stored("paid_at", required=False)},
+    FOREIGN KEY (owner, user_id) REFERENCES users (owner, id) ON DELETE CASCADE,
+    FOREIGN KEY (owner, customer_id) REFERENCES customers (owner, id) ON DELETE CASCADE
 ) STRICT"""
 
 SESSIONS = f"""CREATE TABLE sessions (
     id TEXT NOT NULL PRIMARY KEY,
     user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     token_hash TEXT NOT NULL UNIQUE,
-    {_timestamp("expires_at", default_now=False)},
-    {_timestamp("created_at")},
-    {_timestamp("last_used_at")},
-    {_timestamp("revoked_at", required=False)}
+    {_shown("expires_at")},
+    {_shown("created_at")},
+    {_shown("last_used_at")},
+    {_shown("revoked_at")},
+    {_stored("expires_at", default_now=False)},
+    {_stored("created_at")},
+    {_stored("last_used_at")},
+    {_stored("revoked_at", required=False)}
 ) STRICT"""
 
-#: Every index leads with the owner (or is a session lookup); each serves a query
-#: the store runs, or the child side of a foreign key.
+_OPEN = "status IN ('pending', 'in_progress')"
+
+#: Every index on customers and jobs leads with the owner's number; each serves a
+#: query the store runs, or the child side of a foreign key. Ties in an index's
+#: order are sorted by SQLite itself (``id`` is not repeated in every entry).
 INDEXES = (
     # customers.list and the customer reports: the owner's customers by name, then id.
-    "CREATE INDEX idx_customers_user_name ON customers (user_id, name, id)",
-    # job listings newest first (with or without filters), and their keyset pages.
-    "CREATE INDEX idx_jobs_user_created ON jobs (user_id, created_at, id)",
-    # a customer's jobs (history, newest first), and ON DELETE CASCADE from customers.
-    "CREATE INDEX idx_jobs_user_customer ON jobs (user_id, customer_id, created_at, id)",
-    # jobs by status: counts per status, status filters, unpaid completed jobs.
-    "CREATE INDEX idx_jobs_user_status ON jobs (user_id, status, created_at, id)",
-    # due-date ranges in due order (due today, upcoming, overdue).
-    "CREATE INDEX idx_jobs_user_due ON jobs (user_id, due_date, id)",
+    "CREATE INDEX idx_customers_owner_name ON customers (owner, name, id)",
+    # job listings newest first, filtered by status on the way; cascades from users.
+    "CREATE INDEX idx_jobs_owner_created ON jobs (owner, created_at_us, status)",
+    # a customer's jobs (history, newest first), and cascades from customers.
+    "CREATE INDEX idx_jobs_owner_customer ON jobs (owner, customer_id, created_at_us)",
     # recently changed jobs, most recent first.
-    "CREATE INDEX idx_jobs_user_updated ON jobs (user_id, updated_at, id)",
-    # revenue, and revenue by payment time, read from the index alone.
-    "CREATE INDEX idx_jobs_user_paid ON jobs (user_id, paid, paid_at, actual_cost_cents)",
-    # logins of a user (revoke_all, ON DELETE CASCADE from users).
+    "CREATE INDEX idx_jobs_owner_updated ON jobs (owner, updated_at_us)",
+    # due-date ranges in due order (due today, a week's calendar).
+    "CREATE INDEX idx_jobs_owner_due ON jobs (owner, due_date)",
+    # the partial days at the ends of a revenue period, from the index alone.
+    "CREATE INDEX idx_jobs_owner_paid ON jobs (owner, paid_at_us, actual_cost_cents)"
+    " WHERE paid = 1 AND paid_at_us IS NOT NULL",
+    # unpaid jobs newest first, filtered by status and due date on the way.
+    "CREATE INDEX idx_jobs_owner_unpaid ON jobs (owner, created_at_us, status, due_date)"
+    " WHERE paid = 0",
+    # pending and in-progress jobs by due date: upcoming, overdue.
+    f"CREATE INDEX idx_jobs_owner_open_due ON jobs (owner, due_date) WHERE {_OPEN}",
+    # completed, unpaid jobs, oldest completion first (unknown first): payment reminders.
+    "CREATE INDEX idx_jobs_owner_unpaid_done"
+    " ON jobs (owner, completed_at_us IS NOT NULL, completed_at_us)"
+    " WHERE status = 'completed' AND paid = 0",
+    # logins of a user (revoke_all, cascades from users).
     "CREATE INDEX idx_sessions_user_id ON sessions (user_id)",
     # purge_expired.
-    "CREATE INDEX idx_sessions_expires_at ON sessions (expires_at)",
+    "CREATE INDEX idx_sessions_expires_at ON sessions (expires_at_us)",
 )
 
 TRIGGERS = tuple(_updated_at_trigger(table) for table in ("users", "customers", "jobs"))
 
-#: Version 1, statement by statement.
-VERSION_1 = (
-    USERS,
-    CUSTOMERS,
-    JOBS,
-    SESSIONS,
-    *INDEXES,
-    *TRIGGERS,
-    f"PRAGMA application_id = {APPLICATION_ID}",
-)
+#: The base tables, in the order they are created (parents first).
+TABLES = (USERS, CUSTOMERS, JOBS, SESSIONS)

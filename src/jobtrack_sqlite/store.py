@@ -55,6 +55,9 @@ class SqliteStore:
       the last commits before a power loss (not a process crash) may be lost.
     - ``busy_timeout``: seconds a transaction waits for another writer's lock
       before it fails with :class:`~jobtrack_core.errors.StoreError`.
+    - ``cache_mib``: the most each connection keeps of the database in memory
+      (64 MiB by default; SQLite's own default of 2 MiB makes bulk imports into
+      a large database several times slower).
 
     Threads may share a store: each thread gets its own connection to a file
     (an in-memory store has one connection, and its units of work take turns).
@@ -72,9 +75,12 @@ class SqliteStore:
         *,
         synchronous: Synchronous = "FULL",
         busy_timeout: float = 30.0,
+        cache_mib: int = 64,
     ) -> None:
         self._target = _target(path)
-        self._settings = Settings(synchronous=synchronous, busy_timeout=busy_timeout)
+        self._settings = Settings(
+            synchronous=synchronous, busy_timeout=busy_timeout, cache_mib=cache_mib
+        )
         self._closed = False
         self._registry = threading.Lock()
         self._finalizers: list[weakref.finalize[Any, Link]] = []
@@ -95,6 +101,7 @@ class SqliteStore:
         *,
         synchronous: Synchronous | None = None,
         busy_timeout: float | None = None,
+        cache_mib: int | None = None,
     ) -> SqliteStore:
         """Open the store a URL names: ``sqlite:///relative.db``, ``sqlite:////abs/x.db``,
         ``memory://``; options as parameters, e.g. ``?synchronous=NORMAL&busy_timeout=5``.
@@ -104,6 +111,8 @@ class SqliteStore:
             options["synchronous"] = synchronous
         if busy_timeout is not None:
             options["busy_timeout"] = busy_timeout
+        if cache_mib is not None:
+            options["cache_mib"] = cache_mib
         return cls(target, **options)
 
     # -- connections -------------------------------------------------------------------

@@ -1,17 +1,17 @@
-"""Schema version 2: running totals, kept by triggers, for the reports.
+"""Running totals, kept by triggers, for the reports (since schema version 2).
 
 The dashboard and revenue must not cost in proportion to an owner's jobs, so
 SQLite keeps, next to the seed's tables:
 
-- ``owner_totals``: per owner, customers, jobs per status, revenue (paid jobs'
+- ``owner_totals``: per owner (by number), customers, jobs per status, revenue (paid jobs'
   actual cost), receivables (completed, unpaid) and pipeline (estimated cost
   of pending and in-progress jobs), each as cents and a job count;
 - ``paid_days``: per owner and UTC day of ``paid_at``, the paid jobs' actual
   cost and count (a year's revenue by month reads at most 366 rows, and the
-  partial days at a period's ends come from the ``idx_jobs_user_paid`` index);
+  partial days at a period's ends come from the ``idx_jobs_owner_paid`` index);
 - ``customer_totals``: per customer, the figures of the customer list, the
   customer statistics and estimate accuracy, and the newest job's
-  ``created_at``;
+  ``created_at_us``;
 - ``open_due_days``: per owner and due date, how many pending and in-progress
   jobs are due then (the dashboard's overdue count reads one row per day).
 
@@ -33,6 +33,8 @@ Every figure is generated from one table of per-row contributions
 from __future__ import annotations
 
 import sqlite3
+
+from jobtrack_sqlite.schema import utc_day
 
 _OPEN = "('pending', 'in_progress')"
 
@@ -82,19 +84,20 @@ CUSTOMER = {
 
 #: The columns whose change can change a total.
 WATCHED = (
+    "owner",
     "user_id",
     "customer_id",
     "status",
     "paid",
-    "paid_at",
+    "paid_at_us",
     "actual_cost_cents",
     "estimated_cost_cents",
     "actual_hours_hundredths",
     "estimated_hours_hundredths",
-    "created_at",
+    "created_at_us",
     "due_date",
 )
-_PAID = "{r}.paid AND {r}.paid_at IS NOT NULL"
+_PAID = "{r}.paid AND {r}.paid_at_us IS NOT NULL"
 _OPEN_DUE = f"{{r}}.status IN {_OPEN} AND {{r}}.due_date IS NOT NULL"
 
 
@@ -108,38 +111,29 @@ def _integers(columns: dict[str, str]) -> str:
 
 TABLES = (
     f"""CREATE TABLE owner_totals (
-    user_id TEXT NOT NULL PRIMARY KEY,
+    owner INTEGER NOT NULL PRIMARY KEY,
     customers INTEGER NOT NULL DEFAULT 0,
     {_integers(OWNER)}
-) STRICT, WITHOUT ROWID""",
+) STRICT""",
     """CREATE TABLE paid_days (
-    user_id TEXT NOT NULL,
+    owner INTEGER NOT NULL,
     day TEXT NOT NULL,
     cents INTEGER NOT NULL,
     jobs INTEGER NOT NULL,
-    PRIMARY KEY (user_id, day)
+    PRIMARY KEY (owner, day)
 ) STRICT, WITHOUT ROWID""",
     f"""CREATE TABLE customer_totals (
     customer_id TEXT NOT NULL PRIMARY KEY,
-    user_id TEXT NOT NULL,
+    owner INTEGER NOT NULL,
     {_integers(CUSTOMER)},
-    last_job_at TEXT
+    last_job_at_us INTEGER
 ) STRICT, WITHOUT ROWID""",
     """CREATE TABLE open_due_days (
-    user_id TEXT NOT NULL,
+    owner INTEGER NOT NULL,
     due_date TEXT NOT NULL,
     jobs INTEGER NOT NULL,
-    PRIMARY KEY (user_id, due_date)
+    PRIMARY KEY (owner, due_date)
 ) STRICT, WITHOUT ROWID""",
-)
-
-INDEXES = (
-    # Pending and in-progress jobs by due date: upcoming, overdue and its count.
-    f"CREATE INDEX idx_jobs_user_open_due ON jobs (user_id, due_date, id) WHERE status IN {_OPEN}",
-    # Completed, unpaid jobs, oldest completion first (unknown first): payment reminders.
-    "CREATE INDEX idx_jobs_user_unpaid_done"
-    " ON jobs (user_id, completed_at IS NOT NULL, completed_at, id)"
-    " WHERE status = 'completed' AND paid = 0",
 )
 
 
@@ -148,21 +142,22 @@ def _add(row: str) -> str:
     owner, customer = _of(row, OWNER), _of(row, CUSTOMER)
     paid = _PAID.format(r=row)
     return f"""
-    INSERT INTO owner_totals (user_id, {", ".join(owner)})
-    VALUES ({row}.user_id, {", ".join(owner.values())})
-    ON CONFLICT (user_id) DO UPDATE SET {", ".join(f"{c} = {c} + excluded.{c}" for c in owner)};
-    INSERT INTO customer_totals (customer_id, user_id, {", ".join(customer)}, last_job_at)
-    VALUES ({row}.customer_id, {row}.user_id, {", ".join(customer.values())}, {row}.created_at)
+    INSERT INTO owner_totals (owner, {", ".join(owner)})
+    VALUES ({row}.owner, {", ".join(owner.values())})
+    ON CONFLICT (owner) DO UPDATE SET {", ".join(f"{c} = {c} + excluded.{c}" for c in owner)};
+    INSERT INTO customer_totals (customer_id, owner, {", ".join(customer)}, last_job_at_us)
+    VALUES ({row}.customer_id, {row}.owner, {", ".join(customer.values())}, {row}.created_at_us)
     ON CONFLICT (customer_id) DO UPDATE SET
         {", ".join(f"{c} = {c} + excluded.{c}" for c in customer)},
-        last_job_at = max(coalesce(last_job_at, ''), excluded.last_job_at);
-    INSERT INTO paid_days (user_id, day, cents, jobs)
-    SELECT {row}.user_id, substr({row}.paid_at, 1, 10), coalesce({row}.actual_cost_cents, 0), 1
+        last_job_at_us = max(coalesce(last_job_at_us, excluded.last_job_at_us),
+                             excluded.last_job_at_us);
+    INSERT INTO paid_days (owner, day, cents, jobs)
+    SELECT {row}.owner, {utc_day(f"{row}.paid_at_us")}, coalesce({row}.actual_cost_cents, 0), 1
     WHERE {paid}
-    ON CONFLICT (user_id, day) DO UPDATE SET cents = cents + excluded.cents, jobs = jobs + 1;
-    INSERT INTO open_due_days (user_id, due_date, jobs)
-    SELECT {row}.user_id, {row}.due_date, 1 WHERE {_OPEN_DUE.format(r=row)}
-    ON CONFLICT (user_id, due_date) DO UPDATE SET jobs = jobs + 1;"""
+    ON CONFLICT (owner, day) DO UPDATE SET cents = cents + excluded.cents, jobs = jobs + 1;
+    INSERT INTO open_due_days (owner, due_date, jobs)
+    SELECT {row}.owner, {row}.due_date, 1 WHERE {_OPEN_DUE.format(r=row)}
+    ON CONFLICT (owner, due_date) DO UPDATE SET jobs = jobs + 1;"""
 
 
 def _remove(row: str) -> str:
@@ -170,24 +165,24 @@ def _remove(row: str) -> str:
     owner, customer = _of(row, OWNER), _of(row, CUSTOMER)
     paid = _PAID.format(r=row)
     open_due = _OPEN_DUE.format(r=row)
-    day = f"user_id = {row}.user_id AND day = substr({row}.paid_at, 1, 10)"
+    day = f"owner = {row}.owner AND day = {utc_day(f'{row}.paid_at_us')}"
     return f"""
     UPDATE owner_totals SET {", ".join(f"{c} = {c} - {e}" for c, e in owner.items())}
-    WHERE user_id = {row}.user_id;
+    WHERE owner = {row}.owner;
     UPDATE customer_totals SET
         {", ".join(f"{c} = {c} - {e}" for c, e in customer.items())},
-        last_job_at = (
-            SELECT max(created_at) FROM jobs
-            WHERE user_id = {row}.user_id AND customer_id = {row}.customer_id
+        last_job_at_us = (
+            SELECT max(created_at_us) FROM jobs
+            WHERE owner = {row}.owner AND customer_id = {row}.customer_id
         )
     WHERE customer_id = {row}.customer_id;
     UPDATE paid_days SET cents = cents - coalesce({row}.actual_cost_cents, 0), jobs = jobs - 1
     WHERE {paid} AND {day};
     DELETE FROM paid_days WHERE {paid} AND {day} AND jobs = 0;
     UPDATE open_due_days SET jobs = jobs - 1
-    WHERE {open_due} AND user_id = {row}.user_id AND due_date = {row}.due_date;
+    WHERE {open_due} AND owner = {row}.owner AND due_date = {row}.due_date;
     DELETE FROM open_due_days
-    WHERE {open_due} AND user_id = {row}.user_id AND due_date = {row}.due_date AND jobs = 0;"""
+    WHERE {open_due} AND owner = {row}.owner AND due_date = {row}.due_date AND jobs = 0;"""
 
 
 _CHANGED = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in WATCHED)
@@ -202,20 +197,20 @@ BEGIN{_remove("OLD")}{_add("NEW")}
 END""",
     """CREATE TRIGGER customers_totals_insert AFTER INSERT ON customers
 BEGIN
-    INSERT INTO owner_totals (user_id, customers) VALUES (NEW.user_id, 1)
-    ON CONFLICT (user_id) DO UPDATE SET customers = customers + 1;
+    INSERT INTO owner_totals (owner, customers) VALUES (NEW.owner, 1)
+    ON CONFLICT (owner) DO UPDATE SET customers = customers + 1;
 END""",
     """CREATE TRIGGER customers_totals_delete AFTER DELETE ON customers
 BEGIN
-    UPDATE owner_totals SET customers = customers - 1 WHERE user_id = OLD.user_id;
+    UPDATE owner_totals SET customers = customers - 1 WHERE owner = OLD.owner;
     DELETE FROM customer_totals WHERE customer_id = OLD.id;
 END""",
     """CREATE TRIGGER users_totals_delete AFTER DELETE ON users
 BEGIN
-    DELETE FROM owner_totals WHERE user_id = OLD.id;
-    DELETE FROM paid_days WHERE user_id = OLD.id;
-    DELETE FROM customer_totals WHERE user_id = OLD.id;
-    DELETE FROM open_due_days WHERE user_id = OLD.id;
+    DELETE FROM owner_totals WHERE owner = OLD.owner;
+    DELETE FROM paid_days WHERE owner = OLD.owner;
+    DELETE FROM customer_totals WHERE owner = OLD.owner;
+    DELETE FROM open_due_days WHERE owner = OLD.owner;
 END""",
 )
 
@@ -224,31 +219,34 @@ def _sums(expressions: dict[str, str]) -> str:
     return ", ".join(f"sum({e})" for e in _of("j", expressions).values())
 
 
+_PAID_DAY = utc_day("j.paid_at_us")
+
 #: The totals of the job rows with ``rowid > ?``, added in four statements.
 #: ``NOT INDEXED`` keeps the planner on the rowid range (a few new rows) instead of
 #: walking a whole owner index to get rows grouped by owner.
 CATCH_UP = (
-    f"""INSERT INTO owner_totals (user_id, {", ".join(OWNER)})
-    SELECT j.user_id, {_sums(OWNER)} FROM jobs AS j NOT INDEXED WHERE j.rowid > ?1
-    GROUP BY j.user_id
-    ON CONFLICT (user_id) DO UPDATE SET {", ".join(f"{c} = {c} + excluded.{c}" for c in OWNER)}""",
-    f"""INSERT INTO customer_totals (customer_id, user_id, {", ".join(CUSTOMER)}, last_job_at)
-    SELECT j.customer_id, j.user_id, {_sums(CUSTOMER)}, max(j.created_at)
+    f"""INSERT INTO owner_totals (owner, {", ".join(OWNER)})
+    SELECT j.owner, {_sums(OWNER)} FROM jobs AS j NOT INDEXED WHERE j.rowid > ?1
+    GROUP BY j.owner
+    ON CONFLICT (owner) DO UPDATE SET {", ".join(f"{c} = {c} + excluded.{c}" for c in OWNER)}""",
+    f"""INSERT INTO customer_totals (customer_id, owner, {", ".join(CUSTOMER)}, last_job_at_us)
+    SELECT j.customer_id, j.owner, {_sums(CUSTOMER)}, max(j.created_at_us)
     FROM jobs AS j NOT INDEXED WHERE j.rowid > ?1 GROUP BY j.customer_id
     ON CONFLICT (customer_id) DO UPDATE SET
         {", ".join(f"{c} = {c} + excluded.{c}" for c in CUSTOMER)},
-        last_job_at = max(coalesce(last_job_at, ''), excluded.last_job_at)""",
-    f"""INSERT INTO paid_days (user_id, day, cents, jobs)
-    SELECT j.user_id, substr(j.paid_at, 1, 10), sum(coalesce(j.actual_cost_cents, 0)), count(*)
+        last_job_at_us = max(coalesce(last_job_at_us, excluded.last_job_at_us),
+                             excluded.last_job_at_us)""",
+    f"""INSERT INTO paid_days (owner, day, cents, jobs)
+    SELECT j.owner, {_PAID_DAY}, sum(coalesce(j.actual_cost_cents, 0)), count(*)
     FROM jobs AS j NOT INDEXED WHERE j.rowid > ?1 AND {_PAID.format(r="j")}
-    GROUP BY j.user_id, substr(j.paid_at, 1, 10)
-    ON CONFLICT (user_id, day) DO UPDATE SET
+    GROUP BY j.owner, {_PAID_DAY}
+    ON CONFLICT (owner, day) DO UPDATE SET
         cents = cents + excluded.cents, jobs = jobs + excluded.jobs""",
-    f"""INSERT INTO open_due_days (user_id, due_date, jobs)
-    SELECT j.user_id, j.due_date, count(*)
+    f"""INSERT INTO open_due_days (owner, due_date, jobs)
+    SELECT j.owner, j.due_date, count(*)
     FROM jobs AS j NOT INDEXED WHERE j.rowid > ?1 AND {_OPEN_DUE.format(r="j")}
-    GROUP BY j.user_id, j.due_date
-    ON CONFLICT (user_id, due_date) DO UPDATE SET jobs = jobs + excluded.jobs""",
+    GROUP BY j.owner, j.due_date
+    ON CONFLICT (owner, due_date) DO UPDATE SET jobs = jobs + excluded.jobs""",
 )
 
 
@@ -269,14 +267,19 @@ def rebuild(connection: sqlite3.Connection) -> None:
     for table in ("owner_totals", "paid_days", "customer_totals", "open_due_days"):
         connection.execute(f"DELETE FROM {table}")
     connection.execute(
-        "INSERT INTO owner_totals (user_id, customers)"
-        " SELECT user_id, count(*) FROM customers GROUP BY user_id"
+        "INSERT INTO owner_totals (owner, customers)"
+        " SELECT owner, count(*) FROM customers GROUP BY owner"
     )
     catch_up(connection, 0)
 
 
-#: Version 2, step by step: the tables, indexes and triggers, then the totals of the
-#: rows a version 1 database already holds.
-VERSION_2 = (*TABLES, *INDEXES, *TRIGGERS, rebuild)
-
-__all__ = ["CATCH_UP", "CUSTOMER", "OWNER", "VERSION_2", "catch_up", "last_rowid", "rebuild"]
+__all__ = [
+    "CATCH_UP",
+    "CUSTOMER",
+    "OWNER",
+    "TABLES",
+    "TRIGGERS",
+    "catch_up",
+    "last_rowid",
+    "rebuild",
+]

@@ -3,7 +3,7 @@
 - ``sqlite:///relative/path.db`` and ``sqlite:////absolute/path.db`` (three
   slashes, then the path; an absolute path therefore has four);
 - ``sqlite://``, ``sqlite://:memory:`` and ``memory://``: a private in-memory database;
-- options as query parameters: ``?synchronous=NORMAL&busy_timeout=5``.
+- options as query parameters: ``?synchronous=NORMAL&busy_timeout=5&cache_mib=256``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from jobtrack_core.errors import ValidationError
 
 MEMORY = ":memory:"
-_OPTIONS = {"synchronous": str, "busy_timeout": float}
+_OPTIONS = {"synchronous": str, "busy_timeout": float, "cache_mib": int}
 
 
 def parse(url: str) -> tuple[str, dict[str, Any]]:

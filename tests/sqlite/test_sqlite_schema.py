@@ -76,6 +76,10 @@ def columns(db: sqlite3.Connection, table: str) -> dict[str, dict[str, Any]]:
     }
 
 
+#: The seed's timestamp columns, each shown as text generated from ``<name>_us``.
+SEED_TIMESTAMPS = {"created_at", "updated_at", "completed_at", "expires_at"}
+
+
 #: Version 2's running totals for the reports, kept by triggers (jobtrack_sqlite.totals).
 TOTALS_TABLES = {"owner_totals", "paid_days", "customer_totals", "open_due_days"}
 TOTALS_TRIGGERS = {
@@ -110,7 +114,9 @@ def test_every_seed_column_is_there_in_the_seed_order(db: sqlite3.Connection, ta
         )
         assert column["type"] == SEED_TYPES[seed_type], (table, seed_name)
         if seed_name in SEED_NOT_NULL[table]:
-            assert column["notnull"] or column["pk"], (table, seed_name)
+            # A generated column is as NOT NULL as the stored column it is made from.
+            source = found[f"{seed_name}_us"] if column["generated"] else column
+            assert source["notnull"] or source["pk"], (table, seed_name)
     assert found["id"]["pk"] == 1
 
 
@@ -131,6 +137,19 @@ def test_money_and_hours_are_stored_as_integers_and_shown_in_seed_units(
         assert jobs[column]["type"] == "INTEGER" and not jobs[column]["generated"]
 
 
+@pytest.mark.parametrize("table", list(SEED_COLUMNS))
+def test_timestamps_are_stored_as_integers_and_shown_as_seed_text(
+    db: sqlite3.Connection, table: str
+) -> None:
+    found = columns(db, table)
+    shown = [c for c in found if c.endswith("_at")]
+    assert set(shown) >= SEED_TIMESTAMPS & set(SEED_COLUMNS[table])
+    for name in shown:
+        assert found[name]["type"] == "TEXT" and found[name]["generated"], (table, name)
+        assert found[f"{name}_us"]["type"] == "INTEGER", (table, name)
+        assert not found[f"{name}_us"]["generated"], (table, name)
+
+
 def foreign_keys(
     db: sqlite3.Connection, table: str
 ) -> set[tuple[str, tuple[str, ...], tuple[str, ...], str]]:
@@ -146,12 +165,13 @@ def foreign_keys(
 def test_foreign_keys_and_cascades_of_the_seed_and_schema_level_tenancy(
     db: sqlite3.Connection,
 ) -> None:
+    owner = ("users", ("owner", "user_id"), ("owner", "id"), "CASCADE")
     assert foreign_keys(db, "users") == set()
-    assert foreign_keys(db, "customers") == {("users", ("user_id",), ("id",), "CASCADE")}
+    assert foreign_keys(db, "customers") == {owner}
     assert foreign_keys(db, "sessions") == {("users", ("user_id",), ("id",), "CASCADE")}
     assert foreign_keys(db, "jobs") == {
-        ("users", ("user_id",), ("id",), "CASCADE"),
-        ("customers", ("user_id", "customer_id"), ("user_id", "id"), "CASCADE"),
+        owner,
+        ("customers", ("owner", "customer_id"), ("owner", "id"), "CASCADE"),
     }
 
 
@@ -164,8 +184,9 @@ def test_the_seed_unique_constraints(db: sqlite3.Connection) -> None:
         return found
 
     assert ("email",) in unique("users")
+    assert {("owner",), ("owner", "id")} <= unique("users")
     assert ("token_hash",) in unique("sessions")
-    assert ("user_id", "id") in unique("customers")
+    assert ("owner", "id") in unique("customers")
 
 
 def test_the_seed_triggers_exist(db: sqlite3.Connection) -> None:
@@ -174,22 +195,26 @@ def test_the_seed_triggers_exist(db: sqlite3.Connection) -> None:
     assert triggers == seed | TOTALS_TRIGGERS
 
 
+STAMP = "2025-07-06T09:00:00.000000Z"
+STAMP_US = 1751792400000000  # the same moment in microseconds
+
+
 def seeded(db: sqlite3.Connection) -> None:
-    stamp = "2025-07-06T09:00:00.000000Z"
+    """One user (owner number 1), customer and job, written by hand."""
     db.execute(
-        "INSERT INTO users (id, email, name, password_hash, created_at, updated_at)"
-        " VALUES ('u', 'u@x.co', 'U', 'h', ?1, ?1)",
-        (stamp,),
+        "INSERT INTO users (owner, id, email, name, password_hash, created_at_us, updated_at_us)"
+        " VALUES (1, 'u', 'u@x.co', 'U', 'h', ?1, ?1)",
+        (STAMP_US,),
     )
     db.execute(
-        "INSERT INTO customers (id, user_id, name, created_at, updated_at)"
-        " VALUES ('c', 'u', 'C', ?1, ?1)",
-        (stamp,),
+        "INSERT INTO customers (owner, id, user_id, name, created_at_us, updated_at_us)"
+        " VALUES (1, 'c', 'u', 'C', ?1, ?1)",
+        (STAMP_US,),
     )
     db.execute(
-        "INSERT INTO jobs (id, user_id, customer_id, title, created_at, updated_at,"
-        " actual_cost_cents) VALUES ('j', 'u', 'c', 'T', ?1, ?1, 1234)",
-        (stamp,),
+        "INSERT INTO jobs (owner, id, user_id, customer_id, title, created_at_us, updated_at_us,"
+        " actual_cost_cents) VALUES (1, 'j', 'u', 'c', 'T', ?1, ?1, 1234)",
+        (STAMP_US,),
     )
 
 
@@ -211,15 +236,35 @@ def test_a_hand_edit_in_the_shell_gets_a_fresh_updated_at(
     assert len(stamp) == len("2025-07-06T09:00:00.000000Z") and stamp.endswith("Z")
     assert datetime.fromisoformat(stamp) >= before
     # A value given explicitly is kept as given.
-    db.execute(f"UPDATE {table} SET {edit}, updated_at = '2030-01-01T00:00:00.000001Z'")
-    assert db.execute(f"SELECT updated_at FROM {table}").fetchone() == (
+    db.execute(f"UPDATE {table} SET {edit}, updated_at_us = 1893456000000001")
+    assert db.execute(f"SELECT updated_at, updated_at_us FROM {table}").fetchone() == (
         "2030-01-01T00:00:00.000001Z",
+        1893456000000001,
     )
 
 
-def test_generated_columns_show_currency_units(db: sqlite3.Connection) -> None:
+def test_generated_columns_show_currency_units_and_seed_text(db: sqlite3.Connection) -> None:
     seeded(db)
     assert db.execute("SELECT actual_cost, estimated_cost FROM jobs").fetchone() == (12.34, None)
+    assert db.execute("SELECT created_at, completed_at FROM jobs").fetchone() == (STAMP, None)
+
+
+@pytest.mark.parametrize(
+    ("us", "text"),
+    [
+        (0, "1970-01-01T00:00:00.000000Z"),
+        (-1, "1969-12-31T23:59:59.999999Z"),
+        (-1_000_000, "1969-12-31T23:59:59.000000Z"),
+        (-62135596800000000, "0001-01-01T00:00:00.000000Z"),
+        (253402300799999999, "9999-12-31T23:59:59.999999Z"),
+    ],
+)
+def test_timestamp_text_at_the_edges_of_the_range(
+    db: sqlite3.Connection, us: int, text: str
+) -> None:
+    seeded(db)
+    db.execute("UPDATE jobs SET completed_at_us = ?", (us,))
+    assert db.execute("SELECT completed_at FROM jobs").fetchone() == (text,)
 
 
 @pytest.mark.parametrize(
@@ -230,10 +275,13 @@ def test_generated_columns_show_currency_units(db: sqlite3.Connection) -> None:
         "actual_cost_cents = -1",
         "estimated_hours_hundredths = 1000000000000",
         "due_date = '5 July'",
-        "created_at = '2025-07-06 09:00:00'",
-        "completed_at = '2025-07-06T09:00:00Z'",
+        "created_at_us = '2025-07-06 09:00:00'",
+        "completed_at_us = 253402300800000000",  # after 9999-12-31
+        "paid_at_us = -62135596800000001",  # before 0001-01-01
         "paid = 'yes'",
         "customer_id = 'nobody'",
+        "owner = 2",
+        "user_id = 'nobody'",
     ],
 )
 def test_the_database_itself_refuses_bad_values(db: sqlite3.Connection, bad: str) -> None:
@@ -247,19 +295,23 @@ def test_a_job_cannot_point_at_another_owners_customer_even_by_hand(
 ) -> None:
     seeded(db)
     db.execute(
-        "INSERT INTO users (id, email, name, password_hash) VALUES ('v', 'v@x.co', 'V', 'h')"
+        "INSERT INTO users (owner, id, email, name, password_hash)"
+        " VALUES (2, 'v', 'v@x.co', 'V', 'h')"
     )
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-        db.execute(
-            "INSERT INTO jobs (id, user_id, customer_id, title) VALUES ('k', 'v', 'c', 'Stolen')"
-        )
+    for owner, user in [(2, "v"), (1, "v"), (2, "u")]:  # the customer is owner 1's, user u's
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            db.execute(
+                "INSERT INTO jobs (owner, id, user_id, customer_id, title)"
+                " VALUES (?, 'k', ?, 'c', 'Stolen')",
+                (owner, user),
+            )
 
 
 def test_deleting_a_user_by_hand_cascades(db: sqlite3.Connection) -> None:
     seeded(db)
     db.execute(
-        "INSERT INTO sessions (id, user_id, token_hash, expires_at, last_used_at)"
-        " VALUES ('s', 'u', 'hash', '2030-01-01T00:00:00.000000Z', '2025-01-01T00:00:00.000000Z')"
+        "INSERT INTO sessions (id, user_id, token_hash, expires_at_us, last_used_at_us)"
+        " VALUES ('s', 'u', 'hash', 1893456000000000, 1735689600000000)"
     )
     db.execute("DELETE FROM users")
     for table in ("customers", "jobs", "sessions"):
@@ -417,4 +469,4 @@ def test_hand_edits_in_quick_succession_never_recurse(
         db.execute("UPDATE jobs SET paid = ?", (paid,))
     db.execute("COMMIT")
     (stamp,) = db.execute("SELECT updated_at FROM jobs").fetchone()
-    assert stamp > "2025-07-06T09:00:00.000000Z"
+    assert stamp > STAMP

@@ -1,4 +1,4 @@
-"""Schema version 2's running totals: kept incrementally (by the store for inserts, by
+"""The running totals: kept incrementally (by the store for inserts, by
 triggers for updates and deletes), they always equal a recomputation from the tables."""
 
 from __future__ import annotations
@@ -17,21 +17,22 @@ from jobtrack_core.testing.reports_contract import Plan, ReportContract, plans
 from jobtrack_sqlite import SqliteStore, totals
 
 _FILES = tempfile.TemporaryDirectory(prefix="jobtrack-sqlite-totals-")
-TABLES = ("owner_totals", "paid_days", "customer_totals", "open_due_days")
+#: Each totals table, and how many key columns its rows start with.
+TABLES = {"owner_totals": 1, "paid_days": 2, "customer_totals": 2, "open_due_days": 2}
 
 
 def snapshot(connection: sqlite3.Connection) -> dict[str, set[tuple[Any, ...]]]:
     """Every totals row that says something (a row of zeros says nothing)."""
     return {
-        table: {row for row in connection.execute(f"SELECT * FROM {table}") if says(row)}
-        for table in TABLES
+        table: {row for row in connection.execute(f"SELECT * FROM {table}") if says(row, keys)}
+        for table, keys in TABLES.items()
     }
 
 
-def says(row: tuple[Any, ...]) -> bool:
-    """A non-zero count or sum, or a last job time (the text at the end of a row)."""
-    last_job_at = isinstance(row[-1], str) and "T" in row[-1]
-    return last_job_at or any(isinstance(v, int) and v for v in row)
+def says(row: tuple[Any, ...], keys: int) -> bool:
+    """A non-zero count or sum after the row's key columns (a customer's last job
+    time among them)."""
+    return any(isinstance(v, int) and v for v in row[keys:])
 
 
 class _Builder(ReportContract):
@@ -61,7 +62,7 @@ def test_hand_edits_and_deletes_keep_the_totals(plan: Plan, paid: bool, status: 
     db = connection_of(built.app.store)
     db.execute("BEGIN IMMEDIATE")
     db.execute(
-        "UPDATE jobs SET paid = ?, paid_at = CASE WHEN ? THEN updated_at END,"
+        "UPDATE jobs SET paid = ?, paid_at_us = CASE WHEN ? THEN updated_at_us END,"
         " status = ?, actual_cost_cents = 1234, due_date = '2025-07-01'"
         " WHERE rowid % 2 = 0",
         (int(paid), int(paid), status),
@@ -78,21 +79,21 @@ def test_hand_edits_and_deletes_keep_the_totals(plan: Plan, paid: bool, status: 
 def test_jobs_inserted_by_hand_count_once_the_totals_are_rebuilt() -> None:
     with SqliteStore(Path(_FILES.name) / "by-hand.db") as store:
         db = connection_of(store)
-        stamp = "2025-07-06T09:00:00.000000Z"
+        stamp = 1751792400000000  # 2025-07-06T09:00:00Z, in microseconds
         db.execute(
-            "INSERT INTO users (id, email, name, password_hash, created_at, updated_at)"
-            " VALUES ('u', 'u@x.co', 'U', 'h', ?1, ?1)",
+            "INSERT INTO users (owner, id, email, name, password_hash, created_at_us,"
+            " updated_at_us) VALUES (1, 'u', 'u@x.co', 'U', 'h', ?1, ?1)",
             (stamp,),
         )
         db.execute(
-            "INSERT INTO customers (id, user_id, name, created_at, updated_at)"
-            " VALUES ('c', 'u', 'C', ?1, ?1)",
+            "INSERT INTO customers (owner, id, user_id, name, created_at_us, updated_at_us)"
+            " VALUES (1, 'c', 'u', 'C', ?1, ?1)",
             (stamp,),
         )
         db.execute(
-            "INSERT INTO jobs (id, user_id, customer_id, title, status, actual_cost_cents, paid,"
-            " paid_at, created_at, updated_at)"
-            " VALUES ('j', 'u', 'c', 'T', 'completed', 500, 1, ?1, ?1, ?1)",
+            "INSERT INTO jobs (owner, id, user_id, customer_id, title, status,"
+            " actual_cost_cents, paid, paid_at_us, created_at_us, updated_at_us)"
+            " VALUES (1, 'j', 'u', 'c', 'T', 'completed', 500, 1, ?1, ?1, ?1)",
             (stamp,),
         )
         with store.transaction(write=False) as uow:

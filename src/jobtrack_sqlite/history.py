@@ -1,0 +1,229 @@
+"""The statements of schema versions 1 and 2, exactly as those versions wrote them.
+
+A database at an earlier version is upgraded by running each later version's
+migration in turn (:mod:`jobtrack_sqlite.migrations`), so these must never
+change: they are kept here as literal SQL, apart from the code that writes the
+current schema (:mod:`jobtrack_sqlite.schema`, :mod:`jobtrack_sqlite.totals`).
+"""
+
+from __future__ import annotations
+
+#: Version 1: users, customers, jobs and sessions.
+VERSION_1 = (
+    """CREATE TABLE users (
+    id TEXT NOT NULL PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    business_name TEXT,
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z') CONSTRAINT valid_created_at CHECK (created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z'),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z') CONSTRAINT valid_updated_at CHECK (updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z')
+) STRICT""",
+    """CREATE TABLE customers (
+    id TEXT NOT NULL PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    email TEXT,
+    phone TEXT,
+    address TEXT,
+    business_name TEXT,
+    notes TEXT,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z') CONSTRAINT valid_created_at CHECK (created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z'),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z') CONSTRAINT valid_updated_at CHECK (updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z'),
+    UNIQUE (user_id, id)
+) STRICT""",
+    """CREATE TABLE jobs (
+    id TEXT NOT NULL PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    customer_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    description TEXT,
+    status TEXT NOT NULL DEFAULT 'pending' CONSTRAINT valid_status
+        CHECK (status IN ('pending', 'in_progress', 'completed', 'cancelled')),
+    estimated_cost REAL GENERATED ALWAYS AS (estimated_cost_cents / 100.0) VIRTUAL,
+    actual_cost REAL GENERATED ALWAYS AS (actual_cost_cents / 100.0) VIRTUAL,
+    estimated_hours REAL GENERATED ALWAYS AS (estimated_hours_hundredths / 100.0) VIRTUAL,
+    actual_hours REAL GENERATED ALWAYS AS (actual_hours_hundredths / 100.0) VIRTUAL,
+    due_date TEXT CONSTRAINT valid_due_date CHECK (due_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    paid INTEGER NOT NULL DEFAULT 0 CONSTRAINT valid_paid CHECK (paid IN (0, 1)),
+    completed_at TEXT  CONSTRAINT valid_completed_at CHECK (completed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z'),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z') CONSTRAINT valid_created_at CHECK (created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z'),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z') CONSTRAINT valid_updated_at CHECK (updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z'),
+    estimated_cost_cents INTEGER CONSTRAINT valid_estimated_cost CHECK (estimated_cost_cents BETWEEN 0 AND 999999999999),
+    actual_cost_cents INTEGER CONSTRAINT valid_actual_cost CHECK (actual_cost_cents BETWEEN 0 AND 999999999999),
+    estimated_hours_hundredths INTEGER CONSTRAINT valid_estimated_hours CHECK (estimated_hours_hundredths BETWEEN 0 AND 999999999999),
+    actual_hours_hundredths INTEGER CONSTRAINT valid_actual_hours CHECK (actual_hours_hundredths BETWEEN 0 AND 999999999999),
+    paid_at TEXT  CONSTRAINT valid_paid_at CHECK (paid_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z'),
+    FOREIGN KEY (user_id, customer_id) REFERENCES customers (user_id, id) ON DELETE CASCADE
+) STRICT""",
+    """CREATE TABLE sessions (
+    id TEXT NOT NULL PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    expires_at TEXT NOT NULL CONSTRAINT valid_expires_at CHECK (expires_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z'),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z') CONSTRAINT valid_created_at CHECK (created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z'),
+    last_used_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z') CONSTRAINT valid_last_used_at CHECK (last_used_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z'),
+    revoked_at TEXT  CONSTRAINT valid_revoked_at CHECK (revoked_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z')
+) STRICT""",
+    """CREATE INDEX idx_customers_user_name ON customers (user_id, name, id)""",
+    """CREATE INDEX idx_jobs_user_created ON jobs (user_id, created_at, id)""",
+    """CREATE INDEX idx_jobs_user_customer ON jobs (user_id, customer_id, created_at, id)""",
+    """CREATE INDEX idx_jobs_user_status ON jobs (user_id, status, created_at, id)""",
+    """CREATE INDEX idx_jobs_user_due ON jobs (user_id, due_date, id)""",
+    """CREATE INDEX idx_jobs_user_updated ON jobs (user_id, updated_at, id)""",
+    """CREATE INDEX idx_jobs_user_paid ON jobs (user_id, paid, paid_at, actual_cost_cents)""",
+    """CREATE INDEX idx_sessions_user_id ON sessions (user_id)""",
+    """CREATE INDEX idx_sessions_expires_at ON sessions (expires_at)""",
+    """CREATE TRIGGER update_users_updated_at
+AFTER UPDATE ON users FOR EACH ROW
+WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT (strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z')
+BEGIN
+    UPDATE users SET updated_at = (strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z') WHERE id = NEW.id;
+END""",
+    """CREATE TRIGGER update_customers_updated_at
+AFTER UPDATE ON customers FOR EACH ROW
+WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT (strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z')
+BEGIN
+    UPDATE customers SET updated_at = (strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z') WHERE id = NEW.id;
+END""",
+    """CREATE TRIGGER update_jobs_updated_at
+AFTER UPDATE ON jobs FOR EACH ROW
+WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT (strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z')
+BEGIN
+    UPDATE jobs SET updated_at = (strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z') WHERE id = NEW.id;
+END""",
+    """PRAGMA application_id = 1245860946""",
+)
+
+#: Version 2's statements that compute the totals of every row afresh.
+REBUILD_V2 = (
+    """DELETE FROM owner_totals""",
+    """DELETE FROM paid_days""",
+    """DELETE FROM customer_totals""",
+    """DELETE FROM open_due_days""",
+    """INSERT INTO owner_totals (user_id, customers) SELECT user_id, count(*) FROM customers GROUP BY user_id""",
+    """INSERT INTO owner_totals (user_id, pending, in_progress, completed, cancelled, paid_cents, paid_jobs, receivable_cents, receivable_jobs, pipeline_cents, pipeline_jobs)
+    SELECT j.user_id, sum((j.status = 'pending')), sum((j.status = 'in_progress')), sum((j.status = 'completed')), sum((j.status = 'cancelled')), sum((CASE WHEN j.paid THEN coalesce(j.actual_cost_cents, 0) ELSE 0 END)), sum((j.paid)), sum((CASE WHEN j.status = 'completed' AND NOT j.paid THEN coalesce(j.actual_cost_cents, 0) ELSE 0 END)), sum((j.status = 'completed' AND NOT j.paid)), sum((CASE WHEN j.status IN ('pending', 'in_progress') THEN coalesce(j.estimated_cost_cents, 0) ELSE 0 END)), sum((j.status IN ('pending', 'in_progress'))) FROM jobs AS j NOT INDEXED WHERE j.rowid > 0
+    GROUP BY j.user_id
+    ON CONFLICT (user_id) DO UPDATE SET pending = pending + excluded.pending, in_progress = in_progress + excluded.in_progress, completed = completed + excluded.completed, cancelled = cancelled + excluded.cancelled, paid_cents = paid_cents + excluded.paid_cents, paid_jobs = paid_jobs + excluded.paid_jobs, receivable_cents = receivable_cents + excluded.receivable_cents, receivable_jobs = receivable_jobs + excluded.receivable_jobs, pipeline_cents = pipeline_cents + excluded.pipeline_cents, pipeline_jobs = pipeline_jobs + excluded.pipeline_jobs""",
+    """INSERT INTO customer_totals (customer_id, user_id, jobs, completed, earned_cents, unpaid_cents, paid_cents, paid_jobs, cost_jobs, estimated_cost_cents, actual_cost_cents, hours_jobs, estimated_hours, actual_hours, last_job_at)
+    SELECT j.customer_id, j.user_id, sum((1)), sum((j.status = 'completed')), sum((CASE WHEN j.status = 'completed' AND j.paid THEN coalesce(j.actual_cost_cents, 0) ELSE 0 END)), sum((CASE WHEN NOT j.paid THEN coalesce(j.actual_cost_cents, 0) ELSE 0 END)), sum((CASE WHEN j.paid THEN coalesce(j.actual_cost_cents, 0) ELSE 0 END)), sum((j.paid)), sum((j.status = 'completed' AND j.estimated_cost_cents IS NOT NULL AND j.actual_cost_cents IS NOT NULL)), sum((CASE WHEN j.status = 'completed' AND j.estimated_cost_cents IS NOT NULL AND j.actual_cost_cents IS NOT NULL THEN coalesce(j.estimated_cost_cents, 0) ELSE 0 END)), sum((CASE WHEN j.status = 'completed' AND j.estimated_cost_cents IS NOT NULL AND j.actual_cost_cents IS NOT NULL THEN coalesce(j.actual_cost_cents, 0) ELSE 0 END)), sum((j.status = 'completed' AND j.estimated_hours_hundredths IS NOT NULL AND j.actual_hours_hundredths IS NOT NULL)), sum((CASE WHEN j.status = 'completed' AND j.estimated_hours_hundredths IS NOT NULL AND j.actual_hours_hundredths IS NOT NULL THEN coalesce(j.estimated_hours_hundredths, 0) ELSE 0 END)), sum((CASE WHEN j.status = 'completed' AND j.estimated_hours_hundredths IS NOT NULL AND j.actual_hours_hundredths IS NOT NULL THEN coalesce(j.actual_hours_hundredths, 0) ELSE 0 END)), max(j.created_at)
+    FROM jobs AS j NOT INDEXED WHERE j.rowid > 0 GROUP BY j.customer_id
+    ON CONFLICT (customer_id) DO UPDATE SET
+        jobs = jobs + excluded.jobs, completed = completed + excluded.completed, earned_cents = earned_cents + excluded.earned_cents, unpaid_cents = unpaid_cents + excluded.unpaid_cents, paid_cents = paid_cents + excluded.paid_cents, paid_jobs = paid_jobs + excluded.paid_jobs, cost_jobs = cost_jobs + excluded.cost_jobs, estimated_cost_cents = estimated_cost_cents + excluded.estimated_cost_cents, actual_cost_cents = actual_cost_cents + excluded.actual_cost_cents, hours_jobs = hours_jobs + excluded.hours_jobs, estimated_hours = estimated_hours + excluded.estimated_hours, actual_hours = actual_hours + excluded.actual_hours,
+        last_job_at = max(coalesce(last_job_at, ''), excluded.last_job_at)""",
+    """INSERT INTO paid_days (user_id, day, cents, jobs)
+    SELECT j.user_id, substr(j.paid_at, 1, 10), sum(coalesce(j.actual_cost_cents, 0)), count(*)
+    FROM jobs AS j NOT INDEXED WHERE j.rowid > 0 AND j.paid AND j.paid_at IS NOT NULL
+    GROUP BY j.user_id, substr(j.paid_at, 1, 10)
+    ON CONFLICT (user_id, day) DO UPDATE SET
+        cents = cents + excluded.cents, jobs = jobs + excluded.jobs""",
+    """INSERT INTO open_due_days (user_id, due_date, jobs)
+    SELECT j.user_id, j.due_date, count(*)
+    FROM jobs AS j NOT INDEXED WHERE j.rowid > 0 AND j.status IN ('pending', 'in_progress') AND j.due_date IS NOT NULL
+    GROUP BY j.user_id, j.due_date
+    ON CONFLICT (user_id, due_date) DO UPDATE SET jobs = jobs + excluded.jobs""",
+)
+
+#: Version 2: running totals for the dashboard and reports, computed for the rows
+#: a version 1 database holds.
+VERSION_2 = (
+    """CREATE TABLE owner_totals (
+    user_id TEXT NOT NULL PRIMARY KEY,
+    customers INTEGER NOT NULL DEFAULT 0,
+    pending INTEGER NOT NULL DEFAULT 0, in_progress INTEGER NOT NULL DEFAULT 0, completed INTEGER NOT NULL DEFAULT 0, cancelled INTEGER NOT NULL DEFAULT 0, paid_cents INTEGER NOT NULL DEFAULT 0, paid_jobs INTEGER NOT NULL DEFAULT 0, receivable_cents INTEGER NOT NULL DEFAULT 0, receivable_jobs INTEGER NOT NULL DEFAULT 0, pipeline_cents INTEGER NOT NULL DEFAULT 0, pipeline_jobs INTEGER NOT NULL DEFAULT 0
+) STRICT, WITHOUT ROWID""",
+    """CREATE TABLE paid_days (
+    user_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    cents INTEGER NOT NULL,
+    jobs INTEGER NOT NULL,
+    PRIMARY KEY (user_id, day)
+) STRICT, WITHOUT ROWID""",
+    """CREATE TABLE customer_totals (
+    customer_id TEXT NOT NULL PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    jobs INTEGER NOT NULL DEFAULT 0, completed INTEGER NOT NULL DEFAULT 0, earned_cents INTEGER NOT NULL DEFAULT 0, unpaid_cents INTEGER NOT NULL DEFAULT 0, paid_cents INTEGER NOT NULL DEFAULT 0, paid_jobs INTEGER NOT NULL DEFAULT 0, cost_jobs INTEGER NOT NULL DEFAULT 0, estimated_cost_cents INTEGER NOT NULL DEFAULT 0, actual_cost_cents INTEGER NOT NULL DEFAULT 0, hours_jobs INTEGER NOT NULL DEFAULT 0, estimated_hours INTEGER NOT NULL DEFAULT 0, actual_hours INTEGER NOT NULL DEFAULT 0,
+    last_job_at TEXT
+) STRICT, WITHOUT ROWID""",
+    """CREATE TABLE open_due_days (
+    user_id TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    jobs INTEGER NOT NULL,
+    PRIMARY KEY (user_id, due_date)
+) STRICT, WITHOUT ROWID""",
+    """CREATE INDEX idx_jobs_user_open_due ON jobs (user_id, due_date, id) WHERE status IN ('pending', 'in_progress')""",
+    """CREATE INDEX idx_jobs_user_unpaid_done ON jobs (user_id, completed_at IS NOT NULL, completed_at, id) WHERE status = 'completed' AND paid = 0""",
+    """CREATE TRIGGER jobs_totals_delete AFTER DELETE ON jobs
+BEGIN
+    UPDATE owner_totals SET pending = pending - (OLD.status = 'pending'), in_progress = in_progress - (OLD.status = 'in_progress'), completed = completed - (OLD.status = 'completed'), cancelled = cancelled - (OLD.status = 'cancelled'), paid_cents = paid_cents - (CASE WHEN OLD.paid THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), paid_jobs = paid_jobs - (OLD.paid), receivable_cents = receivable_cents - (CASE WHEN OLD.status = 'completed' AND NOT OLD.paid THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), receivable_jobs = receivable_jobs - (OLD.status = 'completed' AND NOT OLD.paid), pipeline_cents = pipeline_cents - (CASE WHEN OLD.status IN ('pending', 'in_progress') THEN coalesce(OLD.estimated_cost_cents, 0) ELSE 0 END), pipeline_jobs = pipeline_jobs - (OLD.status IN ('pending', 'in_progress'))
+    WHERE user_id = OLD.user_id;
+    UPDATE customer_totals SET
+        jobs = jobs - (1), completed = completed - (OLD.status = 'completed'), earned_cents = earned_cents - (CASE WHEN OLD.status = 'completed' AND OLD.paid THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), unpaid_cents = unpaid_cents - (CASE WHEN NOT OLD.paid THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), paid_cents = paid_cents - (CASE WHEN OLD.paid THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), paid_jobs = paid_jobs - (OLD.paid), cost_jobs = cost_jobs - (OLD.status = 'completed' AND OLD.estimated_cost_cents IS NOT NULL AND OLD.actual_cost_cents IS NOT NULL), estimated_cost_cents = estimated_cost_cents - (CASE WHEN OLD.status = 'completed' AND OLD.estimated_cost_cents IS NOT NULL AND OLD.actual_cost_cents IS NOT NULL THEN coalesce(OLD.estimated_cost_cents, 0) ELSE 0 END), actual_cost_cents = actual_cost_cents - (CASE WHEN OLD.status = 'completed' AND OLD.estimated_cost_cents IS NOT NULL AND OLD.actual_cost_cents IS NOT NULL THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), hours_jobs = hours_jobs - (OLD.status = 'completed' AND OLD.estimated_hours_hundredths IS NOT NULL AND OLD.actual_hours_hundredths IS NOT NULL), estimated_hours = estimated_hours - (CASE WHEN OLD.status = 'completed' AND OLD.estimated_hours_hundredths IS NOT NULL AND OLD.actual_hours_hundredths IS NOT NULL THEN coalesce(OLD.estimated_hours_hundredths, 0) ELSE 0 END), actual_hours = actual_hours - (CASE WHEN OLD.status = 'completed' AND OLD.estimated_hours_hundredths IS NOT NULL AND OLD.actual_hours_hundredths IS NOT NULL THEN coalesce(OLD.actual_hours_hundredths, 0) ELSE 0 END),
+        last_job_at = (
+            SELECT max(created_at) FROM jobs
+            WHERE user_id = OLD.user_id AND customer_id = OLD.customer_id
+        )
+    WHERE customer_id = OLD.customer_id;
+    UPDATE paid_days SET cents = cents - coalesce(OLD.actual_cost_cents, 0), jobs = jobs - 1
+    WHERE OLD.paid AND OLD.paid_at IS NOT NULL AND user_id = OLD.user_id AND day = substr(OLD.paid_at, 1, 10);
+    DELETE FROM paid_days WHERE OLD.paid AND OLD.paid_at IS NOT NULL AND user_id = OLD.user_id AND day = substr(OLD.paid_at, 1, 10) AND jobs = 0;
+    UPDATE open_due_days SET jobs = jobs - 1
+    WHERE OLD.status IN ('pending', 'in_progress') AND OLD.due_date IS NOT NULL AND user_id = OLD.user_id AND due_date = OLD.due_date;
+    DELETE FROM open_due_days
+    WHERE OLD.status IN ('pending', 'in_progress') AND OLD.due_date IS NOT NULL AND user_id = OLD.user_id AND due_date = OLD.due_date AND jobs = 0;
+END""",
+    """CREATE TRIGGER jobs_totals_update AFTER UPDATE OF user_id, customer_id, status, paid, paid_at, actual_cost_cents, estimated_cost_cents, actual_hours_hundredths, estimated_hours_hundredths, created_at, due_date ON jobs
+WHEN OLD.user_id IS NOT NEW.user_id OR OLD.customer_id IS NOT NEW.customer_id OR OLD.status IS NOT NEW.status OR OLD.paid IS NOT NEW.paid OR OLD.paid_at IS NOT NEW.paid_at OR OLD.actual_cost_cents IS NOT NEW.actual_cost_cents OR OLD.estimated_cost_cents IS NOT NEW.estimated_cost_cents OR OLD.actual_hours_hundredths IS NOT NEW.actual_hours_hundredths OR OLD.estimated_hours_hundredths IS NOT NEW.estimated_hours_hundredths OR OLD.created_at IS NOT NEW.created_at OR OLD.due_date IS NOT NEW.due_date
+BEGIN
+    UPDATE owner_totals SET pending = pending - (OLD.status = 'pending'), in_progress = in_progress - (OLD.status = 'in_progress'), completed = completed - (OLD.status = 'completed'), cancelled = cancelled - (OLD.status = 'cancelled'), paid_cents = paid_cents - (CASE WHEN OLD.paid THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), paid_jobs = paid_jobs - (OLD.paid), receivable_cents = receivable_cents - (CASE WHEN OLD.status = 'completed' AND NOT OLD.paid THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), receivable_jobs = receivable_jobs - (OLD.status = 'completed' AND NOT OLD.paid), pipeline_cents = pipeline_cents - (CASE WHEN OLD.status IN ('pending', 'in_progress') THEN coalesce(OLD.estimated_cost_cents, 0) ELSE 0 END), pipeline_jobs = pipeline_jobs - (OLD.status IN ('pending', 'in_progress'))
+    WHERE user_id = OLD.user_id;
+    UPDATE customer_totals SET
+        jobs = jobs - (1), completed = completed - (OLD.status = 'completed'), earned_cents = earned_cents - (CASE WHEN OLD.status = 'completed' AND OLD.paid THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), unpaid_cents = unpaid_cents - (CASE WHEN NOT OLD.paid THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), paid_cents = paid_cents - (CASE WHEN OLD.paid THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), paid_jobs = paid_jobs - (OLD.paid), cost_jobs = cost_jobs - (OLD.status = 'completed' AND OLD.estimated_cost_cents IS NOT NULL AND OLD.actual_cost_cents IS NOT NULL), estimated_cost_cents = estimated_cost_cents - (CASE WHEN OLD.status = 'completed' AND OLD.estimated_cost_cents IS NOT NULL AND OLD.actual_cost_cents IS NOT NULL THEN coalesce(OLD.estimated_cost_cents, 0) ELSE 0 END), actual_cost_cents = actual_cost_cents - (CASE WHEN OLD.status = 'completed' AND OLD.estimated_cost_cents IS NOT NULL AND OLD.actual_cost_cents IS NOT NULL THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), hours_jobs = hours_jobs - (OLD.status = 'completed' AND OLD.estimated_hours_hundredths IS NOT NULL AND OLD.actual_hours_hundredths IS NOT NULL), estimated_hours = estimated_hours - (CASE WHEN OLD.status = 'completed' AND OLD.estimated_hours_hundredths IS NOT NULL AND OLD.actual_hours_hundredths IS NOT NULL THEN coalesce(OLD.estimated_hours_hundredths, 0) ELSE 0 END), actual_hours = actual_hours - (CASE WHEN OLD.status = 'completed' AND OLD.estimated_hours_hundredths IS NOT NULL AND OLD.actual_hours_hundredths IS NOT NULL THEN coalesce(OLD.actual_hours_hundredths, 0) ELSE 0 END),
+        last_job_at = (
+            SELECT max(created_at) FROM jobs
+            WHERE user_id = OLD.user_id AND customer_id = OLD.customer_id
+        )
+    WHERE customer_id = OLD.customer_id;
+    UPDATE paid_days SET cents = cents - coalesce(OLD.actual_cost_cents, 0), jobs = jobs - 1
+    WHERE OLD.paid AND OLD.paid_at IS NOT NULL AND user_id = OLD.user_id AND day = substr(OLD.paid_at, 1, 10);
+    DELETE FROM paid_days WHERE OLD.paid AND OLD.paid_at IS NOT NULL AND user_id = OLD.user_id AND day = substr(OLD.paid_at, 1, 10) AND jobs = 0;
+    UPDATE open_due_days SET jobs = jobs - 1
+    WHERE OLD.status IN ('pending', 'in_progress') AND OLD.due_date IS NOT NULL AND user_id = OLD.user_id AND due_date = OLD.due_date;
+    DELETE FROM open_due_days
+    WHERE OLD.status IN ('pending', 'in_progress') AND OLD.due_date IS NOT NULL AND user_id = OLD.user_id AND due_date = OLD.due_date AND jobs = 0;
+    INSERT INTO owner_totals (user_id, pending, in_progress, completed, cancelled, paid_cents, paid_jobs, receivable_cents, receivable_jobs, pipeline_cents, pipeline_jobs)
+    VALUES (NEW.user_id, (NEW.status = 'pending'), (NEW.status = 'in_progress'), (NEW.status = 'completed'), (NEW.status = 'cancelled'), (CASE WHEN NEW.paid THEN coalesce(NEW.actual_cost_cents, 0) ELSE 0 END), (NEW.paid), (CASE WHEN NEW.status = 'completed' AND NOT NEW.paid THEN coalesce(NEW.actual_cost_cents, 0) ELSE 0 END), (NEW.status = 'completed' AND NOT NEW.paid), (CASE WHEN NEW.status IN ('pending', 'in_progress') THEN coalesce(NEW.estimated_cost_cents, 0) ELSE 0 END), (NEW.status IN ('pending', 'in_progress')))
+    ON CONFLICT (user_id) DO UPDATE SET pending = pending + excluded.pending, in_progress = in_progress + excluded.in_progress, completed = completed + excluded.completed, cancelled = cancelled + excluded.cancelled, paid_cents = paid_cents + excluded.paid_cents, paid_jobs = paid_jobs + excluded.paid_jobs, receivable_cents = receivable_cents + excluded.receivable_cents, receivable_jobs = receivable_jobs + excluded.receivable_jobs, pipeline_cents = pipeline_cents + excluded.pipeline_cents, pipeline_jobs = pipeline_jobs + excluded.pipeline_jobs;
+    INSERT INTO customer_totals (customer_id, user_id, jobs, completed, earned_cents, unpaid_cents, paid_cents, paid_jobs, cost_jobs, estimated_cost_cents, actual_cost_cents, hours_jobs, estimated_hours, actual_hours, last_job_at)
+    VALUES (NEW.customer_id, NEW.user_id, (1), (NEW.status = 'completed'), (CASE WHEN NEW.status = 'completed' AND NEW.paid THEN coalesce(NEW.actual_cost_cents, 0) ELSE 0 END), (CASE WHEN NOT NEW.paid THEN coalesce(NEW.actual_cost_cents, 0) ELSE 0 END), (CASE WHEN NEW.paid THEN coalesce(NEW.actual_cost_cents, 0) ELSE 0 END), (NEW.paid), (NEW.status = 'completed' AND NEW.estimated_cost_cents IS NOT NULL AND NEW.actual_cost_cents IS NOT NULL), (CASE WHEN NEW.status = 'completed' AND NEW.estimated_cost_cents IS NOT NULL AND NEW.actual_cost_cents IS NOT NULL THEN coalesce(NEW.estimated_cost_cents, 0) ELSE 0 END), (CASE WHEN NEW.status = 'completed' AND NEW.estimated_cost_cents IS NOT NULL AND NEW.actual_cost_cents IS NOT NULL THEN coalesce(NEW.actual_cost_cents, 0) ELSE 0 END), (NEW.status = 'completed' AND NEW.estimated_hours_hundredths IS NOT NULL AND NEW.actual_hours_hundredths IS NOT NULL), (CASE WHEN NEW.status = 'completed' AND NEW.estimated_hours_hundredths IS NOT NULL AND NEW.actual_hours_hundredths IS NOT NULL THEN coalesce(NEW.estimated_hours_hundredths, 0) ELSE 0 END), (CASE WHEN NEW.status = 'completed' AND NEW.estimated_hours_hundredths IS NOT NULL AND NEW.actual_hours_hundredths IS NOT NULL THEN coalesce(NEW.actual_hours_hundredths, 0) ELSE 0 END), NEW.created_at)
+    ON CONFLICT (customer_id) DO UPDATE SET
+        jobs = jobs + excluded.jobs, completed = completed + excluded.completed, earned_cents = earned_cents + excluded.earned_cents, unpaid_cents = unpaid_cents + excluded.unpaid_cents, paid_cents = paid_cents + excluded.paid_cents, paid_jobs = paid_jobs + excluded.paid_jobs, cost_jobs = cost_jobs + excluded.cost_jobs, estimated_cost_cents = estimated_cost_cents + excluded.estimated_cost_cents, actual_cost_cents = actual_cost_cents + excluded.actual_cost_cents, hours_jobs = hours_jobs + excluded.hours_jobs, estimated_hours = estimated_hours + excluded.estimated_hours, actual_hours = actual_hours + excluded.actual_hours,
+        last_job_at = max(coalesce(last_job_at, ''), excluded.last_job_at);
+    INSERT INTO paid_days (user_id, day, cents, jobs)
+    SELECT NEW.user_id, substr(NEW.paid_at, 1, 10), coalesce(NEW.actual_cost_cents, 0), 1
+    WHERE NEW.paid AND NEW.paid_at IS NOT NULL
+    ON CONFLICT (user_id, day) DO UPDATE SET cents = cents + excluded.cents, jobs = jobs + 1;
+    INSERT INTO open_due_days (user_id, due_date, jobs)
+    SELECT NEW.user_id, NEW.due_date, 1 WHERE NEW.status IN ('pending', 'in_progress') AND NEW.due_date IS NOT NULL
+    ON CONFLICT (user_id, due_date) DO UPDATE SET jobs = jobs + 1;
+END""",
+    """CREATE TRIGGER customers_totals_insert AFTER INSERT ON customers
+BEGIN
+    INSERT INTO owner_totals (user_id, customers) VALUES (NEW.user_id, 1)
+    ON CONFLICT (user_id) DO UPDATE SET customers = customers + 1;
+END""",
+    """CREATE TRIGGER customers_totals_delete AFTER DELETE ON customers
+BEGIN
+    UPDATE owner_totals SET customers = customers - 1 WHERE user_id = OLD.user_id;
+    DELETE FROM customer_totals WHERE customer_id = OLD.id;
+END""",
+    """CREATE TRIGGER users_totals_delete AFTER DELETE ON users
+BEGIN
+    DELETE FROM owner_totals WHERE user_id = OLD.id;
+    DELETE FROM paid_days WHERE user_id = OLD.id;
+    DELETE FROM customer_totals WHERE user_id = OLD.id;
+    DELETE FROM open_due_days WHERE user_id = OLD.id;
+END""",
+    *REBUILD_V2,
+)
