@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import platform
 import shutil
 import signal
@@ -22,6 +23,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+
+import attrs
 
 from bench import report
 from bench.dataset import SIZES, Dataset
@@ -49,6 +52,27 @@ TITLES = {
 MEMORY_MAX_JOBS = 1_000_000
 
 Cells = dict[tuple[str, str], Outcome]
+#: Single create is cheap; it takes this many times the samples of other operations.
+CREATE_SAMPLES = 5
+
+
+def calibration() -> str:
+    """How fast this machine runs Python now: the median of 5 timings of a fixed
+    pure-Python workload. Shared machines change speed from hour to hour; the figure,
+    taken at the start and the end of a run, says how to compare runs."""
+
+    def work() -> int:
+        total = 0
+        for i in range(200_000):
+            total += i % 7
+        return total
+
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        work()
+        timings.append(time.perf_counter() - started)
+    return f"{statistics.median(timings) * 1e3:.1f} ms"
 
 
 def machine(pg_url: str) -> list[str]:
@@ -61,7 +85,8 @@ def machine(pg_url: str) -> list[str]:
         pass
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     lines = [
-        f"CPUs: {os.cpu_count()} ({cpu}); load average at start {load}",
+        f"CPUs: {os.cpu_count()} ({cpu}); load average at start {load}; "
+        f"calibration loop at start {calibration()}",
         f"Python {platform.python_version()} ({platform.python_implementation()}), "
         f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}",
     ]
@@ -138,10 +163,26 @@ def _run_one(column: Column, op: Operation, plan: Plan, repeat: int, budget_s: f
         repeat = min(repeat, 3)
     elif kind == "import_convert":
         repeat = 1  # informational; each sample rewrites a tenth of the data set
+    elif kind == "create":
+        repeat *= CREATE_SAMPLES
     task = column.task(op, plan)
     if isinstance(task, Skipped):
         return task
+    if kind in ("create", "import", "import_convert"):
+        task = attrs.evolve(task, before=_settled(task.before))
     return measure(task, repeat=repeat, budget_s=budget_s)
+
+
+def _settled(before: Callable[[], None] | None) -> Callable[[], None]:
+    """``before``, then ``os.sync()``: a write sample starts with no earlier write (of any
+    column, or of this one's untimed set-up) still on its way to the disk."""
+
+    def settle() -> None:
+        if before is not None:
+            before()
+        os.sync()
+
+    return settle
 
 
 def _export(column: Column, plan: Plan, repeat: int) -> Outcome:
@@ -288,7 +329,10 @@ def main(argv: list[str] | None = None) -> int:
     if extra:
         out += [extra, ""]
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    out.append(f"total time {time.perf_counter() - started:.0f} s; load average at end {load}")
+    out.append(
+        f"total time {time.perf_counter() - started:.0f} s; load average at end {load}; "
+        f"calibration loop at end {calibration()}"
+    )
     say("\n".join(out))
     if args.markdown:
         with open(args.markdown, "w", encoding="utf-8") as f:

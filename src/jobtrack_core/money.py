@@ -61,8 +61,11 @@ def to_minor(amount: Decimal) -> int:
 
 
 def from_minor(minor: int) -> Decimal:
-    """Integer minor units to Decimal currency units: ``1234`` -> ``Decimal("12.34")``."""
-    return (Decimal(minor) / 100).quantize(CENT)
+    """Integer minor units to Decimal currency units: ``1234`` -> ``Decimal("12.34")``.
+
+    Exact, with two places (``0`` -> ``Decimal("0.00")``).
+    """
+    return Decimal(minor).scaleb(-2)
 
 
 def round_to_cent(value: float | Decimal) -> Decimal:

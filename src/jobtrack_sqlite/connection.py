@@ -16,6 +16,7 @@ from typing import Literal
 import attrs
 
 from jobtrack_core.errors import StoreError, ValidationError
+from jobtrack_sqlite import totals
 from jobtrack_sqlite.errors import translate
 from jobtrack_sqlite.repositories import SqliteUnitOfWork
 
@@ -102,6 +103,10 @@ class Link:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
+        try:
+            totals.count_inserts(connection)
+        except sqlite3.Error as exc:
+            raise translate(exc) from exc
         self.unit = SqliteUnitOfWork(connection)
         self.depth = 0
         self.pid = os.getpid()

@@ -35,10 +35,12 @@ from jobtrack_sqlite import totals
 from jobtrack_sqlite.errors import translated
 from jobtrack_sqlite.rows import (
     CUSTOMER_COLUMNS,
+    JOB_COLUMNS,
     JOB_SELECT,
     customer_from_row,
     job_conditions,
     job_from_row,
+    walked,
 )
 from jobtrack_sqlite.schema import OWNER
 
@@ -212,8 +214,10 @@ class SqliteReports:
             keyset, values = _after(after, where)
             sql = f"{sql} AND {keyset}"
             params = [*params, *values]
+        table = walked(where, latest=sort is JobSort.UPDATED) if walk else "jobs"
         rows = self._db.execute(
-            f"{JOB_SELECT} WHERE {sql} ORDER BY {_order(sort, where)} LIMIT ?", [*params, limit]
+            f"SELECT {JOB_COLUMNS} FROM {table} WHERE {sql} ORDER BY {_order(sort, where)} LIMIT ?",
+            [*params, limit],
         )
         return [job_from_row(row) for row in rows]
 

@@ -43,6 +43,7 @@ from jobtrack_sqlite.rows import (
     session_from_row,
     session_values,
     user_from_row,
+    walked,
 )
 from jobtrack_sqlite.schema import OWNER
 
@@ -236,6 +237,11 @@ class SqliteCustomers(_Repository):
 
 
 _JOB_INSERT = f"INSERT INTO jobs (owner, {JOB_COLUMNS}) VALUES ({', '.join('?' * 17)})"
+#: One job, with its owner's number read from ``users`` (no row when there is no such user).
+_JOB_INSERT_ONE = (
+    f"INSERT INTO jobs (owner, {JOB_COLUMNS}) SELECT owner, {', '.join('?' * 16)}"
+    " FROM users WHERE id = ?"
+)
 #: How many jobs :meth:`SqliteJobs.add_many` converts, orders and inserts at a time.
 BATCH = 10_000
 #: The order a batch is inserted in: owner (the first value), then ``created_at_us``.
@@ -247,15 +253,16 @@ _INDEX_ORDER = operator.itemgetter(
 class SqliteJobs(_Repository):
     @translated
     def add(self, job: Job) -> None:
-        owner = self._owner(job.user_id)
-        if owner is None:  # no such user, so certainly no such customer
-            raise NotFoundError("customer", job.customer_id)
+        """One statement: the owner's number is read as the row is written, and the
+        connection's trigger counts the new job in the totals."""
         try:
-            inserted = self._db.execute(_JOB_INSERT, [owner, job.id, job.user_id, *job_values(job)])
+            inserted = self._db.execute(
+                _JOB_INSERT_ONE, [job.id, job.user_id, *job_values(job), job.user_id]
+            )
         except sqlite3.IntegrityError as exc:
             raise self._refused(job, exc) from exc
-        assert inserted.lastrowid is not None
-        totals.catch_up(self._db, inserted.lastrowid - 1)  # a new row has the largest rowid
+        if inserted.rowcount == 0:  # no such user, so certainly no such customer
+            raise NotFoundError("customer", job.customer_id)
 
     @translated
     def add_many(self, jobs: Iterable[Job]) -> int:
@@ -270,6 +277,7 @@ class SqliteJobs(_Repository):
         owners: dict[str, int] = {}  # by user id, looked up once each
         since = totals.last_rowid(self._db)
         count = 0
+        totals.count_inserts(self._db, on=False)  # the batch is counted at once, below
         try:
             iterator = iter(jobs)
             while batch := list(itertools.islice(iterator, BATCH)):
@@ -283,6 +291,7 @@ class SqliteJobs(_Repository):
                 count += len(rows)
         finally:
             totals.catch_up(self._db, since)  # the totals of the rows that went in
+            totals.count_inserts(self._db)
         return count
 
     def _rows(self, batch: list[Job], owners: dict[str, int], before: int) -> list[list[object]]:
@@ -350,7 +359,9 @@ class SqliteJobs(_Repository):
         if conditions is None:
             return []
         sql, params = conditions
-        rows = self._db.execute(f"{JOB_SELECT} WHERE {sql}{NEWEST_FIRST}", params)
+        rows = self._db.execute(
+            f"SELECT {JOB_COLUMNS} FROM {walked(where)} WHERE {sql}{NEWEST_FIRST}", params
+        )
         return [job_from_row(row) for row in rows]
 
     @translated

@@ -17,13 +17,14 @@ SQLite keeps, next to the seed's tables:
 
 Row triggers keep them exact on every update and delete of a job (hand edits and
 cascades included) and on every insert and delete of a customer or user. New
-jobs are added by the store itself, with four aggregate statements over the
-rows just inserted (:func:`catch_up`): after one row for
-:meth:`~jobtrack_sqlite.repositories.SqliteJobs.add`, after the whole batch for
-:meth:`~jobtrack_sqlite.repositories.SqliteJobs.add_many`. An ``AFTER INSERT``
-trigger on ``jobs`` would cost more than the insert itself on a bulk import
-(SQLite runs the trigger program for every row), which is why there is none:
-jobs inserted by hand, outside jobtrack, are counted after :func:`rebuild`.
+jobs are counted as the store inserts them: one by one by a trigger that each of
+the store's connections creates for itself (a TEMP trigger, :data:`INSERT_TRIGGER`,
+not kept in the file), and in bulk by
+:meth:`~jobtrack_sqlite.repositories.SqliteJobs.add_many`, which sets the trigger
+aside (running it for every row would cost more than the insert itself) and adds
+the batch's totals with four aggregate statements over the rows just inserted
+(:func:`catch_up`). Jobs inserted by another program, outside jobtrack, are
+counted after :func:`rebuild`.
 
 Every figure is generated from one table of per-row contributions
 (:data:`OWNER`, :data:`CUSTOMER`), used both by the triggers (``NEW.x``,
@@ -215,6 +216,21 @@ END""",
 )
 
 
+#: Counts each job a connection of the store inserts, as it is inserted. A TEMP trigger
+#: belongs to one connection and is not in the file: each connection of the store
+#: creates its own (:func:`count_inserts`), and ``add_many`` sets it aside while it
+#: inserts a batch, then adds the batch's totals at once (:func:`catch_up`).
+INSERT_TRIGGER = f"""CREATE TEMP TRIGGER IF NOT EXISTS jobs_totals_insert
+AFTER INSERT ON main.jobs
+BEGIN{_add("NEW")}
+END"""
+
+
+def count_inserts(connection: sqlite3.Connection, *, on: bool = True) -> None:
+    """Count each job this connection inserts from now on (``on``), or stop counting."""
+    connection.execute(INSERT_TRIGGER if on else "DROP TRIGGER IF EXISTS temp.jobs_totals_insert")
+
+
 def _sums(expressions: dict[str, str]) -> str:
     return ", ".join(f"sum({e})" for e in _of("j", expressions).values())
 
@@ -276,10 +292,12 @@ def rebuild(connection: sqlite3.Connection) -> None:
 __all__ = [
     "CATCH_UP",
     "CUSTOMER",
+    "INSERT_TRIGGER",
     "OWNER",
     "TABLES",
     "TRIGGERS",
     "catch_up",
+    "count_inserts",
     "last_rowid",
     "rebuild",
 ]

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jobtrack_core.ports import Store
+from jobtrack_core.queries import JobFilter
 from jobtrack_core.testing.reports_contract import Plan, ReportContract, plans
 from jobtrack_sqlite import SqliteStore, totals
 
@@ -77,8 +78,10 @@ def test_hand_edits_and_deletes_keep_the_totals(plan: Plan, paid: bool, status: 
 
 
 def test_jobs_inserted_by_hand_count_once_the_totals_are_rebuilt() -> None:
-    with SqliteStore(Path(_FILES.name) / "by-hand.db") as store:
-        db = connection_of(store)
+    """By another program: the store's own connections count each job they insert."""
+    path = Path(_FILES.name) / "by-hand.db"
+    with SqliteStore(path) as store:
+        db = sqlite3.connect(path, isolation_level=None)
         stamp = 1751792400000000  # 2025-07-06T09:00:00Z, in microseconds
         db.execute(
             "INSERT INTO users (owner, id, email, name, password_hash, created_at_us,"
@@ -99,6 +102,33 @@ def test_jobs_inserted_by_hand_count_once_the_totals_are_rebuilt() -> None:
         with store.transaction(write=False) as uow:
             assert uow.jobs.revenue("u") == 0  # not counted yet
         totals.rebuild(db)
+        db.close()
         with store.transaction(write=False) as uow:
             assert str(uow.jobs.revenue("u")) == "5.00"
             assert uow.reports.totals("u").statuses.completed == 1
+
+
+@given(plan=plans(max_jobs=6), by=st.sampled_from(["add", "add_many", "both"]))
+def test_each_way_the_store_inserts_jobs_counts_them(plan: Plan, by: str) -> None:
+    """One by one (the connection's trigger), in bulk (the trigger set aside, the batch
+    caught up), or both in one transaction: the totals equal a recomputation, and the
+    connection counts single inserts again after a bulk one."""
+    built = _Builder().build(plan)
+    store = built.app.store
+    with store.transaction(write=False) as uow:
+        jobs = [job for ws in built.owners for job in uow.jobs.list(ws.user_id, JobFilter())]
+    db = connection_of(store)
+    db.execute("BEGIN IMMEDIATE")
+    db.execute("DELETE FROM jobs")
+    db.execute("COMMIT")
+    half = len(jobs) // 2
+    with store.transaction() as uow:
+        if by in ("add_many", "both"):
+            uow.jobs.add_many(jobs[:half] if by == "both" else jobs)
+        for job in jobs[half:] if by == "both" else [] if by == "add_many" else jobs:
+            uow.jobs.add(job)
+    kept = snapshot(db)
+    db.execute("BEGIN IMMEDIATE")
+    totals.rebuild(db)
+    assert snapshot(db) == kept
+    db.execute("ROLLBACK")
