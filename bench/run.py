@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import platform
 import shutil
 import signal
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time

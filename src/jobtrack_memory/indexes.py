@@ -171,7 +171,9 @@ def _listing_keys(job: Job, created: tuple[int, str]) -> dict[str, tuple[Any, ..
     if job.paid:
         if job.paid_at is not None:
             keys["paid"] = (micros(job.paid_at), job.id)
-    elif job.status is JobStatus.COMPLETED:
+    else:
+        keys["unpaid"] = created
+    if not job.paid and job.status is JobStatus.COMPLETED:
         done = job.completed_at
         keys["unpaid_done"] = (done is not None, 0 if done is None else micros(done), job.id)
     return keys
@@ -197,6 +199,7 @@ class OwnerIndex:
                 "title",
                 "open_due",
                 "paid",
+                "unpaid",
                 "unpaid_done",
                 *_STATUS_INDEX.values(),
             )
@@ -279,8 +282,11 @@ class OwnerIndex:
             self._add_paid(total, micros(low), micros(high), jobs)
             return total
         self._add_paid(total, micros(low), micros(EPOCH + first * DAY), jobs)
-        for day in self.paid_days.irange(first, last, (True, False)):
-            _bump(total, *self.paid_days[day])
+        days = self.paid_days
+        for day in days.irange(first, last, (True, False)):
+            cents, count = days[day]
+            total[0] += cents
+            total[1] += count
         self._add_paid(total, micros(EPOCH + last * DAY), micros(high), jobs)
         return total
 

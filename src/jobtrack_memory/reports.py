@@ -142,6 +142,8 @@ class MemoryReports:
             name = "open_due" if where.statuses is not None and where.statuses <= OPEN else "due"
             if where.due_from is not None:
                 low = (False, where.due_from.toordinal(), "")
+        elif sort is JobSort.NEWEST and where.paid is False:
+            name = "unpaid"  # unpaid jobs are few beside the paid ones that pile up
         elif sort is JobSort.NEWEST and where.statuses is not None:
             yield from self._walk_statuses(index, jobs, where, after)
             return
