@@ -311,3 +311,33 @@ def test_filters_combine_with_dates_and_payment() -> None:
     steps += [listing(where) for where in filters]
     results = same_on_both(steps)
     assert results[-1] == ("ok", [])
+
+
+def test_add_many_across_batches_and_chunks_is_checked_like_add(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from jobtrack_sqlite import repositories
+
+    monkeypatch.setattr(repositories, "BATCH", 7)  # 30 jobs: five batches ...
+    monkeypatch.setattr(repositories, "CHUNK", 3)  # ... of up to three statements each
+    order = [(n * 11) % 30 for n in range(30)]  # created out of order
+    many = [job(10 + n, created_at=NOW - timedelta(minutes=n)) for n in order]
+    steps: list[Step] = [
+        base,
+        lambda uow: uow.jobs.add_many(iter(many)),
+        lambda uow: [j.id for j in uow.jobs.list("u1", JobFilter())],
+        lambda uow: uow.jobs.add_many([*(job(200 + n) for n in range(17)), job(25), job(201)]),
+        lambda uow: uow.jobs.add_many([*(job(300 + n) for n in range(16)), job(301, customer_n=9)]),
+        lambda uow: uow.jobs.add_many([*(job(400 + n) for n in range(16)), job(400)]),
+        lambda uow: len(uow.jobs.list("u1", JobFilter())),
+    ]
+    results = same_on_both(steps)
+    assert results[1] == ("ok", 30)
+    assert results[2][1] == ["j1"] + [f"j{10 + n}" for n in range(30)]
+    assert [r[:2] for r in results[3:6]] == [
+        ("error", "ConflictError"),
+        ("error", "NotFoundError"),
+        ("error", "ConflictError"),
+    ]
+    assert "'j25'" in results[3][2] and "'j400'" in results[5][2]
+    assert results[6] == ("ok", 31)  # the refused imports left nothing behind
