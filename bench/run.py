@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 import attrs
 
@@ -38,7 +39,7 @@ from bench.jobtrack_columns import (
     sqlite_reason,
 )
 from bench.plan import Column, Operation, Plan, make_plan, operations
-from bench.timing import Outcome, Samples, Skipped, measure
+from bench.timing import Outcome, Samples, Skipped, Task, measure, measure_interleaved
 
 COLUMNS = ("baseline", "sqlalchemy", "sqlite", "memory", "postgres")
 TITLES = {
@@ -52,6 +53,7 @@ TITLES = {
 MEMORY_MAX_JOBS = 1_000_000
 
 Cells = dict[tuple[str, str], Outcome]
+_T = TypeVar("_T")
 #: Single create is cheap; it takes this many times the samples of other operations.
 CREATE_SAMPLES = 5
 
@@ -137,6 +139,11 @@ def timed(label: str, action: Callable[[], object]) -> None:
     say(f"  {label}: {time.perf_counter() - started:.1f} s")
 
 
+#: Writes: their samples are taken column by column in turn (see ``measure_interleaved``),
+#: as their time depends on the disk as much as on the code.
+WRITES = ("create", "import", "import_convert")
+
+
 def run_phase(
     columns: dict[str, Column], ops: list[Operation], plan: Plan, repeat: int, budget_s: float
 ) -> Cells:
@@ -144,33 +151,58 @@ def run_phase(
     order = {"export": 1, "create": 2, "import": 3, "import_convert": 3}
     cells: Cells = {}
     for op in sorted(ops, key=lambda o: order.get(o.key.split("@")[0], 0)):
-        for key, column in columns.items():
-            title = TITLES[key]
-            try:
-                outcome = _run_one(column, op, plan, repeat, budget_s)
-            except Exception as exc:
-                outcome = Skipped(f"failed: {type(exc).__name__}: {exc}")
+        titled = {TITLES[key]: column for key, column in columns.items()}
+        if op.key.split("@")[0] in WRITES:
+            outcomes = _run_writes(titled, op, plan, repeat, budget_s)
+        else:
+            outcomes = {
+                title: _guarded(_run_one, column, op, plan, repeat, budget_s)
+                for title, column in titled.items()
+            }
+        for title, outcome in outcomes.items():
             cells[(op.key, title)] = outcome
             say(f"  {op.title} | {title} | {report.cell_text(outcome, None)}")
     return cells
 
 
+def _guarded(run: Callable[..., _T], *args: object) -> _T | Skipped:
+    """``run(*args)``, or the reason it failed."""
+    try:
+        return run(*args)
+    except Exception as exc:
+        return Skipped(f"failed: {type(exc).__name__}: {exc}")
+
+
 def _run_one(column: Column, op: Operation, plan: Plan, repeat: int, budget_s: float) -> Outcome:
-    kind = op.key.split("@")[0]
-    if kind == "export":
+    if op.key.split("@")[0] == "export":
         return _export(column, plan, min(repeat, 3))
-    if kind == "import":
-        repeat = min(repeat, 3)
-    elif kind == "import_convert":
-        repeat = 1  # informational; each sample rewrites a tenth of the data set
-    elif kind == "create":
-        repeat *= CREATE_SAMPLES
     task = column.task(op, plan)
     if isinstance(task, Skipped):
         return task
-    if kind in ("create", "import", "import_convert"):
-        task = attrs.evolve(task, before=_settled(task.before))
     return measure(task, repeat=repeat, budget_s=budget_s)
+
+
+def _run_writes(
+    columns: dict[str, Column], op: Operation, plan: Plan, repeat: int, budget_s: float
+) -> dict[str, Outcome]:
+    """A write operation in every column, the columns' samples interleaved."""
+    kind = op.key.split("@")[0]
+    if kind == "import":
+        repeat = min(repeat, 5)
+    elif kind == "import_convert":
+        repeat = 1  # informational; each sample rewrites a tenth of the data set
+    else:
+        repeat *= CREATE_SAMPLES
+    outcomes: dict[str, Outcome] = {}
+    tasks: dict[str, Task] = {}
+    for title, column in columns.items():
+        made = _guarded(column.task, op, plan)
+        if isinstance(made, Task):
+            tasks[title] = attrs.evolve(made, before=_settled(made.before))
+        else:
+            outcomes[title] = made
+    outcomes |= measure_interleaved(tasks, repeat=repeat, budget_s=budget_s)
+    return {title: outcomes[title] for title in columns}
 
 
 def _settled(before: Callable[[], None] | None) -> Callable[[], None]:

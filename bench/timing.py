@@ -51,26 +51,56 @@ class Skipped:
 Outcome = Samples | Skipped
 
 
+def _sample(task: Task) -> float:
+    if task.before:
+        task.before()
+    t0 = time.perf_counter()
+    task.run()
+    taken = time.perf_counter() - t0
+    if task.after:
+        task.after()
+    return taken
+
+
+def measure_interleaved(
+    tasks: dict[str, Task], *, repeat: int, budget_s: float
+) -> dict[str, Outcome]:
+    """Up to ``repeat`` rounds, each taking one sample of every task in turn, so that
+    every task sees the machine as it is during the same minutes; stop early once
+    ``budget_s`` seconds per task have gone, keeping at least one round. A task that
+    raises is left out of the rounds that follow, its outcome the reason."""
+    taken: dict[str, list[float]] = {key: [] for key in tasks}
+    failed: dict[str, Skipped] = {}
+
+    def sample(key: str, task: Task) -> float | None:
+        try:
+            return _sample(task)
+        except Exception as exc:
+            failed[key] = Skipped(f"failed: {type(exc).__name__}: {exc}")
+            return None
+
+    for key, task in tasks.items():
+        for _ in range(task.warmup):
+            sample(key, task)
+    started = time.perf_counter()
+    for _ in range(repeat):
+        for key, task in tasks.items():
+            if key not in failed and (seconds := sample(key, task)) is not None:
+                taken[key].append(seconds)
+        if time.perf_counter() - started > budget_s * len(tasks):
+            break
+    return {key: failed.get(key) or Samples(tuple(taken[key])) for key in tasks}
+
+
 def measure(task: Task, *, repeat: int, budget_s: float) -> Samples:
     """Up to ``repeat`` samples of ``task.run``; stop early once ``budget_s`` seconds
     (counting untimed work too) have gone, keeping at least one sample."""
-    clock = time.perf_counter
     for _ in range(task.warmup):
-        if task.before:
-            task.before()
-        task.run()
-        if task.after:
-            task.after()
+        _sample(task)
     taken: list[float] = []
-    started = clock()
+    started = time.perf_counter()
     while len(taken) < repeat:
-        if task.before:
-            task.before()
-        t0 = clock()
-        task.run()
-        taken.append(clock() - t0)
-        if task.after:
-            task.after()
-        if clock() - started > budget_s:
+        taken.append(_sample(task))
+        if time.perf_counter() - started > budget_s:
             break
     return Samples(tuple(taken))

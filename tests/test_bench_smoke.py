@@ -77,3 +77,24 @@ def test_targets_are_judged(report: tuple[str, str]) -> None:
     assert "≤ 1.25 x baseline" in targets
     assert "peak < 200 MB" in targets
     assert re.search(r"\b(met|\*\*missed\*\*) \(", targets)
+
+
+def test_write_samples_take_turns_and_a_failing_column_drops_out() -> None:
+    from bench.timing import Samples, Skipped, Task, measure_interleaved
+
+    calls: list[str] = []
+
+    def fails() -> None:
+        calls.append("c")
+        if calls.count("c") == 2:
+            raise RuntimeError("disk full")
+
+    tasks = {
+        "a": Task(lambda: calls.append("a"), warmup=0),
+        "b": Task(lambda: calls.append("b"), before=lambda: calls.append("b:before"), warmup=0),
+        "c": Task(fails, warmup=0),
+    }
+    got = measure_interleaved(tasks, repeat=3, budget_s=60)
+    assert calls == ["a", "b:before", "b", "c"] * 2 + ["a", "b:before", "b"]
+    assert [len(s.seconds) for s in (got["a"], got["b"]) if isinstance(s, Samples)] == [3, 3]
+    assert got["c"] == Skipped("failed: RuntimeError: disk full")
