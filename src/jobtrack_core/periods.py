@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -136,8 +137,16 @@ class BusinessCalendar:
         return self.month_of(date(year, month, 1))
 
     def months(self, year: int) -> tuple[Period, ...]:
-        """The twelve months of ``year``, January first."""
-        return tuple(self.month(year, m) for m in range(1, 13))
+        """The twelve months of ``year``, January first (each month's end is the next
+        one's start, worked out once)."""
+        firsts = [date(year, m, 1) for m in range(1, 13)] + [date(year + 1, 1, 1)]
+        starts = [self.start_of(first) for first in firsts]
+        return tuple(
+            Period(start, end, start_at, end_at)
+            for (start, end), (start_at, end_at) in zip(
+                pairwise(firsts), pairwise(starts), strict=True
+            )
+        )
 
     def year(self, year: int) -> Period:
         return self.period(date(year, 1, 1), date(year + 1, 1, 1))

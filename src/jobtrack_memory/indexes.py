@@ -16,8 +16,11 @@ stands for. :func:`position_key` turns a listing cursor into the same form.
 
 from __future__ import annotations
 
+import bisect
+import operator
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Any, Generic, TypeVar
 
 from sortedcontainers import SortedDict, SortedList  # type: ignore[import-untyped]
@@ -34,6 +37,8 @@ OPEN = frozenset({JobStatus.PENDING, JobStatus.IN_PROGRESS})
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DAY = timedelta(days=1)
 _MICROSECOND = timedelta(microseconds=1)
+_DAY_US = DAY // _MICROSECOND
+_CENTS, _JOBS = operator.itemgetter(0), operator.itemgetter(1)  # of a [cents, jobs] pair
 #: After every id (ids are non-empty text without lone surrogates).
 LAST_ID = "\U0010ffff"
 
@@ -68,6 +73,11 @@ class Keys(Generic[K]):
         """The ids of the keys between ``low`` and ``high``, in order (or reversed)."""
         for key in self._keys.irange(low, high, inclusive, reverse):
             yield key[-1]
+
+    def between(self, low: tuple[Any, ...], high: tuple[Any, ...]) -> Iterator[K]:
+        """The keys from ``low`` (included) up to ``high`` (excluded), in order."""
+        keys: Iterator[K] = self._keys.irange(low, high, (True, False))
+        return keys
 
     def count_below(self, key: tuple[Any, ...]) -> int:
         """How many keys sort before ``key``."""
@@ -170,7 +180,7 @@ def _listing_keys(job: Job, created: tuple[int, str]) -> dict[str, tuple[Any, ..
         keys["open_due"] = due
     if job.paid:
         if job.paid_at is not None:
-            keys["paid"] = (micros(job.paid_at), job.id)
+            keys["paid"] = (micros(job.paid_at), cents(job.actual_cost), job.id)
     else:
         keys["unpaid"] = created
     if not job.paid and job.status is JobStatus.COMPLETED:
@@ -270,31 +280,31 @@ class OwnerIndex:
             self.customer_totals.setdefault(new.id, CustomerTotals())
 
     # -- reads -----------------------------------------------------------------------
-    def paid_between(self, low: datetime, high: datetime, jobs: dict[str, Job]) -> list[int]:
-        """Cents and number of paid jobs with ``low <= paid_at < high``."""
-        total = [0, 0]
-        if high <= low:
-            return total
-        # Whole UTC days from the day buckets, the partial days at either end job by job.
-        first = -(-(low - EPOCH) // DAY)  # the first UTC midnight at or after low
-        last = utc_day(high)  # the last UTC midnight at or before high
-        if first >= last:
-            self._add_paid(total, micros(low), micros(high), jobs)
-            return total
-        self._add_paid(total, micros(low), micros(EPOCH + first * DAY), jobs)
+    def paid_in_each(self, bounds: Sequence[datetime]) -> list[list[int]]:
+        """Cents and number of paid jobs with ``low <= paid_at < high``, for each pair of
+        adjacent ``bounds``: the UTC days wholly inside a period from the day buckets,
+        the days that a bound cuts job by job (each such day read once)."""
+        edges = [micros(bound) for bound in bounds]
+        if any(low > high for low, high in pairwise(edges)):  # out of order: one by one
+            return [self.paid_in_each([low, high])[0] if low < high else [0, 0]
+                    for low, high in pairwise(bounds)]  # fmt: skip
+        totals = [[0, 0] for _ in edges[1:]]
+        paid = self.sorted["paid"]
+        for day in sorted({edge // _DAY_US for edge in edges if edge % _DAY_US}):
+            midnight = day * _DAY_US
+            for at, amount, _ in paid.between((midnight,), (midnight + _DAY_US,)):
+                period = bisect.bisect_right(edges, at) - 1
+                if 0 <= period < len(totals):
+                    _bump(totals[period], amount, 1)
         days = self.paid_days
-        for day in days.irange(first, last, (True, False)):
-            cents, count = days[day]
-            total[0] += cents
-            total[1] += count
-        self._add_paid(total, micros(EPOCH + last * DAY), micros(high), jobs)
-        return total
-
-    def _add_paid(self, total: list[int], low: int, high: int, jobs: dict[str, Job]) -> None:
-        for job_id in self.sorted["paid"].ids(
-            low=(low, ""), high=(high, ""), inclusive=(True, False)
-        ):
-            _bump(total, cents(jobs[job_id].actual_cost), 1)
+        buckets = days.values()
+        for total, (low, high) in zip(totals, pairwise(edges), strict=True):
+            first, end = -(-low // _DAY_US), high // _DAY_US  # the whole days inside
+            if first < end:
+                whole = buckets[days.bisect_left(first) : days.bisect_left(end)]
+                total[0] += sum(map(_CENTS, whole))
+                total[1] += sum(map(_JOBS, whole))
+        return totals
 
 
 def _bump(pair: list[int], amount: int, count: int) -> None:

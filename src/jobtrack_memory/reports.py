@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from itertools import pairwise
 from typing import Any
 
 from jobtrack_core.entities import Customer, Job
@@ -73,8 +72,7 @@ class MemoryReports:
 
     def paid_between(self, owner_id: str, bounds: Sequence[datetime]) -> Sequence[Tally]:
         index = self._index(owner_id)
-        jobs = self._jobs.get(owner_id, {})
-        return [_tally(index.paid_between(low, high, jobs)) for low, high in pairwise(bounds)]
+        return [_tally(pair) for pair in index.paid_in_each(bounds)]
 
     # -- listings --------------------------------------------------------------------
     def jobs_page(
@@ -245,8 +243,8 @@ class MemoryReports:
                     sums[customer_id] = [totals.paid, totals.paid_jobs]
         else:
             jobs = self._jobs.get(owner_id, {})
-            low = None if paid_from is None else (micros(paid_from), "")
-            high = None if paid_to is None else (micros(paid_to), "")
+            low = None if paid_from is None else (micros(paid_from),)
+            high = None if paid_to is None else (micros(paid_to),)
             for job_id in index.sorted["paid"].ids(low=low, high=high, inclusive=(True, False)):
                 job = jobs[job_id]
                 pair = sums.setdefault(job.customer_id, [0, 0])

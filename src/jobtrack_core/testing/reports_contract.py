@@ -14,8 +14,9 @@ year ends and daylight-saving changes.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,12 +28,13 @@ from hypothesis import strategies as st
 from jobtrack_core import reference
 from jobtrack_core.entities import Customer, Job
 from jobtrack_core.errors import ConflictError, NotFoundError, ValidationError
+from jobtrack_core.money import ZERO
 from jobtrack_core.pagination import JobPosition, JobSort, Page, reference_page, sort_key
 from jobtrack_core.passwords import Argon2Hasher
 from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.ports import Store
 from jobtrack_core.queries import JobFilter
-from jobtrack_core.reports import Accuracy
+from jobtrack_core.reports import Accuracy, Tally
 from jobtrack_core.service import Jobtrack, Workspace
 from jobtrack_core.status import JobStatus
 from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
@@ -326,6 +328,49 @@ class ReportContract:
             expected_board.this_week,
             expected_board.this_month,
         )
+
+    @given(
+        plan=plans(),
+        picks=st.lists(
+            st.tuples(
+                st.integers(0, 20),
+                st.sampled_from([0] * 8 + [1, -1, 3600, -3600, 82_800, 86_400, 90_000])
+                | st.integers(-3 * 86_400, 3 * 86_400),
+                st.sampled_from([0, 0, 0, 0, 1, -1]),
+                st.sampled_from(["exact", "hour", "midnight", "midnight", "midnight"]),
+            ),
+            max_size=7,
+        ),
+        until_later=st.booleans(),
+    )
+    def test_paid_between_any_bounds_equals_a_recount(
+        self, plan: Plan, picks: list[tuple[int, int, int, str]], until_later: bool
+    ) -> None:
+        """The store port itself, with bounds anywhere: several in one UTC day, on a
+        UTC midnight, a microsecond off one, or equal."""
+        built = self.build(plan)
+        ws = built.owners[0]
+        jobs = built.everything(0)[1]
+        anchors = [START] + [j.paid_at for j in jobs if j.paid_at is not None]
+        cut: dict[str, Callable[[datetime], datetime]] = {
+            "exact": lambda moment: moment,
+            "hour": lambda moment: moment.replace(minute=0, second=0, microsecond=0),
+            "midnight": lambda moment: datetime.combine(moment.date(), time(0), UTC),
+        }
+        bounds = sorted(
+            cut[to](anchors[i % len(anchors)])
+            + timedelta(seconds=shift, microseconds=micro)
+            for i, shift, micro, to in picks
+        )
+        if until_later:  # a last bound after every payment
+            bounds.append(max([*anchors, *bounds]) + timedelta(days=30))
+        with built.app.store.transaction(write=False) as uow:
+            got = list(uow.reports.paid_between(ws.user_id, bounds))
+        expected = []
+        for low, high in itertools.pairwise(bounds):
+            paid = [j for j in jobs if j.paid and j.paid_at and low <= j.paid_at < high]
+            expected.append(Tally(sum((j.actual_cost or ZERO for j in paid), ZERO), len(paid)))
+        assert got == expected
 
     # -- customers ------------------------------------------------------------------------
     @given(plan=plans(), text=search_texts)
