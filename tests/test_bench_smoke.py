@@ -98,3 +98,15 @@ def test_write_samples_take_turns_and_a_failing_column_drops_out() -> None:
     assert calls == ["a", "b:before", "b", "c"] * 2 + ["a", "b:before", "b"]
     assert [len(s.seconds) for s in (got["a"], got["b"]) if isinstance(s, Samples)] == [3, 3]
     assert got["c"] == Skipped("failed: RuntimeError: disk full")
+
+
+def test_the_import_cost_diagnostic_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.import_costs", "--size", "small", "--rounds", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    for name in ("baseline", "jobtrack add_many", "insert", "raw: jobtrack's schema"):
+        assert any(line.strip().startswith(name) for line in lines), (name, done.stdout)
+    assert len([line for line in lines if re.search(r"x\d+\.\d\d$", line)]) == 8

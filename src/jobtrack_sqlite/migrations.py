@@ -176,11 +176,21 @@ def check_openable(
     StoreError for a database that is not jobtrack's.
     """
     latest = migrations[-1].version if migrations else 0
-    version = read_version(connection)
-    application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    # One read transaction: the three reads see the same state, even while another
+    # process creates the schema of a new file.
+    own = not connection.in_transaction
+    if own:
+        connection.execute("BEGIN")
+    try:
+        version = read_version(connection)
+        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        tables = connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+    finally:
+        if own:
+            connection.execute("COMMIT")
     if application_id not in (0, schema.APPLICATION_ID) or (application_id == 0 and version):
         raise StoreError("the file holds an SQLite database that is not a jobtrack database")
-    if version == 0 and connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]:
+    if version == 0 and tables:
         raise StoreError("the file holds an SQLite database that is not a jobtrack database")
     if version > latest:
         raise SchemaVersionError(version, latest)
