@@ -25,7 +25,6 @@ A diagnostic for docs/performance.md; the targets are judged by ``bench.run``.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sqlite3
 import statistics
@@ -41,7 +40,7 @@ from bench.baseline_sqlite import BaselineSqlite
 from bench.dataset import SIZES, Dataset
 from bench.jobtrack_columns import SqliteColumn, to_job
 from bench.plan import make_plan, operations
-from bench.timing import Samples, Skipped, Task, measure_interleaved
+from bench.timing import Samples, Skipped, Task, measure_interleaved, synced
 from jobtrack_sqlite import repositories, totals
 from jobtrack_sqlite.rows import job_values
 
@@ -109,10 +108,11 @@ def run(size: str, rounds: int, workdir: str) -> None:
 
     spent: dict[str, list[float]] = {}
     tasks = {
-        "baseline": _synced(baseline.task(op, plan)),
-        "jobtrack add_many": _synced(_split(column.task(op, plan), spent)),
+        "baseline": _ready(baseline.task(op, plan)),
+        "jobtrack add_many": _split(_ready(column.task(op, plan)), spent),
         **tasks,
     }
+    tasks = {name: synced(task) for name, task in tasks.items()}
     samples = measure_interleaved(tasks, repeat=rounds, budget_s=3600)
     base = statistics.median(_seconds(samples["baseline"]))
     for name, outcome in samples.items():
@@ -135,17 +135,10 @@ def _figure(seconds: Sequence[float]) -> str:
     return f"{statistics.median(seconds):7.3f} s [{min(seconds):.3f} .. {max(seconds):.3f}]"
 
 
-def _synced(task: Task | Skipped) -> Task:
+def _ready(task: Task | Skipped) -> Task:
     if isinstance(task, Skipped):
         raise SystemExit(task.reason)
-    before = task.before
-
-    def settle() -> None:
-        if before is not None:
-            before()
-        os.sync()
-
-    return attrs.evolve(task, before=settle)
+    return task
 
 
 def _copy(path: str, n: int, variant: Variant) -> str:
@@ -181,10 +174,8 @@ def _raw_task(path: str, owner: int, rows: list[list[object]], variant: Variant)
     return Task(run, after=after, warmup=0)
 
 
-def _split(task: Task | Skipped, spent: dict[str, list[float]]) -> Task:
+def _split(task: Task, spent: dict[str, list[float]]) -> Task:
     """The import task, its time split into the store's steps."""
-    if isinstance(task, Skipped):
-        raise SystemExit(task.reason)
     run = task.run
 
     def split() -> None:

@@ -25,8 +25,6 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-import attrs
-
 from bench import report
 from bench.dataset import SIZES, Dataset
 from bench.jobtrack_columns import (
@@ -39,7 +37,15 @@ from bench.jobtrack_columns import (
     sqlite_reason,
 )
 from bench.plan import Column, Operation, Plan, make_plan, operations
-from bench.timing import Outcome, Samples, Skipped, Task, measure, measure_interleaved
+from bench.timing import (
+    Outcome,
+    Samples,
+    Skipped,
+    Task,
+    measure,
+    measure_interleaved,
+    synced,
+)
 
 COLUMNS = ("baseline", "sqlalchemy", "sqlite", "memory", "postgres")
 TITLES = {
@@ -198,23 +204,11 @@ def _run_writes(
     for title, column in columns.items():
         made = _guarded(column.task, op, plan)
         if isinstance(made, Task):
-            tasks[title] = attrs.evolve(made, before=_settled(made.before))
+            tasks[title] = synced(made)
         else:
             outcomes[title] = made
     outcomes |= measure_interleaved(tasks, repeat=repeat, budget_s=budget_s)
     return {title: outcomes[title] for title in columns}
-
-
-def _settled(before: Callable[[], None] | None) -> Callable[[], None]:
-    """``before``, then ``os.sync()``: a write sample starts with no earlier write (of any
-    column, or of this one's untimed set-up) still on its way to the disk."""
-
-    def settle() -> None:
-        if before is not None:
-            before()
-        os.sync()
-
-    return settle
 
 
 def _export(column: Column, plan: Plan, repeat: int) -> Outcome:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -49,6 +50,20 @@ class Skipped:
 
 
 Outcome = Samples | Skipped
+
+
+def synced(task: Task) -> Task:
+    """``task`` with ``os.sync()`` after its ``before``: a write sample then starts with no
+    earlier write (of any contender, or of this one's untimed set-up) still on its way
+    to the disk."""
+    before = task.before
+
+    def settle() -> None:
+        if before is not None:
+            before()
+        os.sync()
+
+    return attrs.evolve(task, before=settle)
 
 
 def _sample(task: Task) -> float:

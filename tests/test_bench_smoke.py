@@ -110,3 +110,19 @@ def test_the_import_cost_diagnostic_runs() -> None:
     for name in ("baseline", "jobtrack add_many", "insert", "raw: jobtrack's schema"):
         assert any(line.strip().startswith(name) for line in lines), (name, done.stdout)
     assert len([line for line in lines if re.search(r"x\d+\.\d\d$", line)]) == 8
+
+
+def test_a_synced_sample_starts_after_its_set_up_reaches_the_disk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bench import timing
+
+    calls: list[str] = []
+    monkeypatch.setattr(timing.os, "sync", lambda: calls.append("sync"))
+    task = timing.synced(
+        timing.Task(lambda: calls.append("run"), before=lambda: calls.append("set-up"), warmup=0)
+    )
+    timing.measure_interleaved(
+        {"a": task, "b": timing.synced(timing.Task(lambda: None, warmup=0))}, repeat=1, budget_s=60
+    )
+    assert calls == ["set-up", "sync", "run", "sync"]

@@ -183,9 +183,9 @@ def _listing_keys(job: Job, created: tuple[int, str]) -> dict[str, tuple[Any, ..
             keys["paid"] = (micros(job.paid_at), cents(job.actual_cost), job.id)
     else:
         keys["unpaid"] = created
-    if not job.paid and job.status is JobStatus.COMPLETED:
-        done = job.completed_at
-        keys["unpaid_done"] = (done is not None, 0 if done is None else micros(done), job.id)
+        if job.status is JobStatus.COMPLETED:
+            done = job.completed_at
+            keys["unpaid_done"] = (done is not None, 0 if done is None else micros(done), job.id)
     return keys
 
 

@@ -237,30 +237,29 @@ class SqliteCustomers(_Repository):
         return Deleted(customers=1, jobs=jobs) if deleted else Deleted()
 
 
+_JOB_FIELDS = [column.strip() for column in JOB_COLUMNS.split(",")]
 #: How many rows one ``INSERT`` of :meth:`SqliteJobs.add_many` writes at most: one
 #: statement step per chunk rather than per row (fewer if the SQLite library allows
-#: fewer than 17 values a row times this in one statement).
+#: fewer values in one statement).
 CHUNK = 256
 
 
 @functools.cache
 def _job_insert(rows: int) -> str:
-    """``INSERT`` of ``rows`` jobs, their values given one row after the other."""
-    row = f"({', '.join('?' * 17)})"
+    """``INSERT`` of ``rows`` jobs, each row the owner's number, then ``JOB_COLUMNS``."""
+    row = f"({', '.join('?' * (1 + len(_JOB_FIELDS)))})"
     return f"INSERT INTO jobs (owner, {JOB_COLUMNS}) VALUES {', '.join([row] * rows)}"
 
 
 #: One job, with its owner's number read from ``users`` (no row when there is no such user).
 _JOB_INSERT_ONE = (
-    f"INSERT INTO jobs (owner, {JOB_COLUMNS}) SELECT owner, {', '.join('?' * 16)}"
+    f"INSERT INTO jobs (owner, {JOB_COLUMNS}) SELECT owner, {', '.join('?' * len(_JOB_FIELDS))}"
     " FROM users WHERE id = ?"
 )
 #: How many jobs :meth:`SqliteJobs.add_many` converts, orders and inserts at a time.
 BATCH = 10_000
 #: The order a batch is inserted in: owner (the first value), then ``created_at_us``.
-_INDEX_ORDER = operator.itemgetter(
-    0, 1 + [c.strip() for c in JOB_COLUMNS.split(",")].index("created_at_us")
-)
+_INDEX_ORDER = operator.itemgetter(0, 1 + _JOB_FIELDS.index("created_at_us"))
 
 
 class SqliteJobs(_Repository):
@@ -284,13 +283,13 @@ class SqliteJobs(_Repository):
         Each batch is converted in the order given, then inserted in the order of
         the owner-leading indexes (owner, then creation time), :data:`CHUNK` rows
         a statement: a B-tree takes a sorted run of keys far faster than scattered
-        ones, and one statement of many rows costs less than as many of one row. When the database
-        refuses a row, the error raised is the one :meth:`add` would raise for
-        the first refused job in the order given.
+        ones, and one statement of many rows costs less than as many of one row.
+        When the database refuses a row, the error raised is the one :meth:`add`
+        would raise for the first refused job in the order given.
         """
         owners: dict[str, int] = {}  # by user id, looked up once each
         variables = self._db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        chunk_rows = max(1, min(CHUNK, variables // 17))
+        chunk_rows = max(1, min(CHUNK, variables // (1 + len(_JOB_FIELDS))))
         since = totals.last_rowid(self._db)
         count = 0
         totals.count_inserts(self._db, on=False)  # the batch is counted at once, below
