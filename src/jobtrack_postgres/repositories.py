@@ -234,6 +234,11 @@ def job_filter(owner_id: str, where: JobFilter) -> tuple[str, list[Any]] | None:
 _COPY_JOBS = f"COPY jobs ({JOB_COLUMNS}) FROM STDIN"
 #: How many jobs :meth:`PostgresJobs.add_many` checks and copies at a time.
 BATCH = 1000
+#: :meth:`PostgresJobs.add_many` refreshes the planner's statistics of ``jobs`` when it
+#: added at least this many jobs, and at least :data:`ANALYZE_SHARE` of the rows the
+#: statistics last counted (autovacuum's own rule for an automatic ANALYZE).
+ANALYZE_MIN_ROWS = 1000
+ANALYZE_SHARE = 0.1
 
 
 def _job_row(job: Job) -> tuple[Any, ...]:
@@ -259,7 +264,13 @@ class PostgresJobs(Repository):
             raise ConflictError("id", f"a job with id {job.id!r} already exists")
 
     def add_many(self, jobs: Iterable[Job]) -> int:
-        """Add jobs in batches: each batch is checked in two queries, then sent with COPY."""
+        """Add jobs in batches: each batch is checked in two queries, then sent with COPY.
+
+        After a bulk load the statistics of ``jobs`` are refreshed (``ANALYZE``, inside
+        the unit of work), as PostgreSQL's documentation advises: until autovacuum gets
+        to it (a minute or more later, if it runs at all), the planner would take an
+        owner's thousands of new jobs for a few and choose plans that read them all.
+        """
         count = 0
         iterator = iter(jobs)
         while batch := list(itertools.islice(iterator, BATCH)):
@@ -274,6 +285,10 @@ class PostgresJobs(Repository):
                 for job in batch:
                     copy.write_row(_job_row(job))
             count += len(batch)
+        if count >= ANALYZE_MIN_ROWS:
+            row = self._one("SELECT reltuples FROM pg_class WHERE oid = 'jobs'::regclass", None)
+            if row is None or count >= ANALYZE_SHARE * row[0]:  # reltuples: -1 if never
+                self._run("ANALYZE jobs")
         return count
 
     def _check_batch(self, batch: list[Job]) -> None:

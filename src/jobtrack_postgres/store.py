@@ -41,7 +41,7 @@ class _Active:
     conn: Conn
     write: bool
     uow: PostgresUnitOfWork
-    restore: tuple[bool | None, IsolationLevel | None]
+    restore: tuple[bool | None, IsolationLevel | None, int | None]
 
 
 class PostgresStore:
@@ -178,8 +178,13 @@ class PostgresStore:
         try:
             with translated():
                 _use_utc(conn)
-                restore = (conn.read_only, conn.isolation_level)
+                restore = (conn.read_only, conn.isolation_level, conn.prepare_threshold)
                 conn.read_only = not write
+                # Every statement is planned for its own values: a prepared statement's
+                # generic plan is chosen once for all owners, and an owner with a
+                # hundred times the jobs of another needs another plan (a later page of
+                # a large owner's listing took 40 times as long under a generic plan).
+                conn.prepare_threshold = None
                 conn.isolation_level = (
                     self._write_isolation if write else IsolationLevel.REPEATABLE_READ
                 )
@@ -193,9 +198,10 @@ class PostgresStore:
     def _checkin(self, active: _Active) -> None:
         conn = active.conn
         with translated():
+            read_only, isolation_level, conn.prepare_threshold = active.restore
             try:
                 if not conn.closed and conn.info.transaction_status == TransactionStatus.IDLE:
-                    conn.read_only, conn.isolation_level = active.restore
+                    conn.read_only, conn.isolation_level = read_only, isolation_level
             finally:
                 self._pool.putconn(conn)
 

@@ -167,6 +167,31 @@ def test_a_pool_without_autocommit_in_another_time_zone(
         pool.close()
 
 
+def test_statements_are_planned_for_their_own_values(
+    postgres_url: str, fresh_store: Callable[[], PostgresStore]
+) -> None:
+    """A prepared statement's generic plan serves every owner alike; the store plans each
+    statement for its values, and gives the pool's connection its own setting back."""
+    fresh_store().close()
+    pool: ConnectionPool[Any] = ConnectionPool(
+        postgres_url, min_size=1, max_size=1, kwargs={"autocommit": True}, open=True
+    )
+    try:
+        app = Jobtrack(PostgresStore(pool=pool), hasher=HASHER)
+        ws = app.workspace(app.register(email="a@example.com", password=PASSWORD, name="A").id)
+        ws.create_job(ws.add_customer("C").id, "Job", due_date=date(2025, 7, 1))
+        where = JobFilter(statuses=[JobStatus.PENDING], due_from=date(2025, 6, 1))
+        for _ in range(12):  # psycopg prepares a statement on its 5th execution by default
+            assert len(ws.list_jobs(where)) == 1
+        with pool.connection() as conn:
+            assert conn.prepare_threshold == 5
+            prepared = conn.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()
+            assert prepared == (0,)
+        app.close()
+    finally:
+        pool.close()
+
+
 @pytest.mark.parametrize(
     "url", ["sqlite:///jobs.db", "memory://", "mysql://x@y/z", "", "postgresql:/x"]
 )
@@ -513,6 +538,43 @@ def test_add_many_copies_in_batches(store: PostgresStore, monkeypatch: pytest.Mo
         uow.jobs.add_many(twice)
     with store.transaction(write=False) as uow:
         assert len(uow.jobs.list("u1", JobFilter())) == 30
+
+
+def test_a_bulk_load_refreshes_the_planners_statistics(
+    store: PostgresStore, postgres_pool: ConnectionPool[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jobtrack_postgres import repositories
+
+    monkeypatch.setattr(repositories, "ANALYZE_MIN_ROWS", 20)
+
+    def counted() -> float:
+        """The rows of ``jobs`` as the planner's statistics count them."""
+        with postgres_pool.connection() as conn:
+            row = conn.execute("SELECT reltuples FROM pg_class WHERE oid = 'jobs'::regclass")
+            return float(row.fetchone()[0])  # type: ignore[index]
+
+    def add(first: int, n: int) -> None:
+        with store.transaction() as uow:
+            assert uow.jobs.add_many(job("u1", "c1", i) for i in range(first, first + n)) == n
+
+    with store.transaction() as uow:
+        uow.users.add(user(1))
+        uow.customers.add(customer("u1"))
+    with postgres_pool.connection() as conn:
+        conn.execute("ANALYZE jobs")  # of the empty table
+    assert counted() == 0
+    add(0, 30)  # at least ANALYZE_MIN_ROWS, and more than a tenth of what was counted
+    assert counted() == 30
+    add(100, 19)  # too few to matter
+    assert counted() == 30
+    add(200, 20)
+    assert counted() == 69
+    with postgres_pool.connection() as conn:
+        stats = conn.execute(
+            "SELECT n_distinct FROM pg_stats WHERE tablename = 'jobs' "
+            "AND attname = 'user_id' AND schemaname = current_schema()"
+        )
+        assert stats.fetchone() is not None
 
 
 def test_the_service_works_end_to_end(store: PostgresStore) -> None:
