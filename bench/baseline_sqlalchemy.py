@@ -331,6 +331,9 @@ class BaselineSqlalchemy:
 
         return run_probe("sqlalchemy", self.path, plan.large.owner_id, out)
 
+    def flush(self) -> None:
+        """Nothing: SQLite writes through the operating system (see ``timing.synced``)."""
+
     def analyze(self) -> None:
         assert self.engine is not None
         with self.engine.begin() as conn:

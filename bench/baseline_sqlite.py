@@ -233,6 +233,9 @@ class BaselineSqlite:
 
         return run_probe("baseline", self.path, plan.large.owner_id, out)
 
+    def flush(self) -> None:
+        """Nothing: SQLite writes through the operating system (see ``timing.synced``)."""
+
     def analyze(self) -> None:
         conn = self._conn()
         conn.execute("ANALYZE")

@@ -176,6 +176,9 @@ class JobtrackColumn:
     def analyze(self) -> None:
         """Column-specific; the memory store has nothing to analyze."""
 
+    def flush(self) -> None:
+        """Nothing for a store inside this process (see ``timing.synced``)."""
+
     def close(self) -> None:
         if self.app is not None:
             self.app.close()
@@ -364,6 +367,11 @@ class PostgresColumn(JobtrackColumn):
         self._plan = plan
         self._admin(f'CREATE DATABASE "{self.dbname}"')
         super().build(plan)
+
+    def flush(self) -> None:
+        """``CHECKPOINT``: the server writes its changed pages now instead of over the minutes
+        that follow, while other columns are being timed."""
+        self._admin("CHECKPOINT")
 
     def analyze(self) -> None:
         import psycopg

@@ -212,6 +212,11 @@ class Column(Protocol):
         """Run ``ANALYZE`` (or its equivalent) and reconnect so plans use the statistics."""
         ...
 
+    def flush(self) -> None:
+        """Write to disk what the column's database server holds in memory (untimed, before
+        each write sample); nothing for a database inside this process."""
+        ...
+
     def close(self) -> None: ...
 
 

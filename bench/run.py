@@ -201,10 +201,11 @@ def _run_writes(
         repeat *= CREATE_SAMPLES
     outcomes: dict[str, Outcome] = {}
     tasks: dict[str, Task] = {}
+    flushes = [column.flush for column in columns.values()]
     for title, column in columns.items():
         made = _guarded(column.task, op, plan)
         if isinstance(made, Task):
-            tasks[title] = synced(made)
+            tasks[title] = synced(made, *flushes)
         else:
             outcomes[title] = made
     outcomes |= measure_interleaved(tasks, repeat=repeat, budget_s=budget_s)

@@ -52,15 +52,18 @@ class Skipped:
 Outcome = Samples | Skipped
 
 
-def synced(task: Task) -> Task:
-    """``task`` with ``os.sync()`` after its ``before``: a write sample then starts with no
-    earlier write (of any contender, or of this one's untimed set-up) still on its way
-    to the disk."""
+def synced(task: Task, *flushes: Callable[[], None]) -> Task:
+    """``task`` with ``flushes`` and ``os.sync()`` after its ``before``: a write sample then
+    starts with no earlier write (of any contender, or of this one's untimed set-up)
+    still on its way to the disk. A flush writes out what a database server keeps in
+    its own memory (a PostgreSQL ``CHECKPOINT``), which ``os.sync()`` cannot reach."""
     before = task.before
 
     def settle() -> None:
         if before is not None:
             before()
+        for flush in flushes:
+            flush()
         os.sync()
 
     return attrs.evolve(task, before=settle)

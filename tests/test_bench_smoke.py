@@ -120,9 +120,10 @@ def test_a_synced_sample_starts_after_its_set_up_reaches_the_disk(
     calls: list[str] = []
     monkeypatch.setattr(timing.os, "sync", lambda: calls.append("sync"))
     task = timing.synced(
-        timing.Task(lambda: calls.append("run"), before=lambda: calls.append("set-up"), warmup=0)
+        timing.Task(lambda: calls.append("run"), before=lambda: calls.append("set-up"), warmup=0),
+        lambda: calls.append("checkpoint"),
     )
     timing.measure_interleaved(
         {"a": task, "b": timing.synced(timing.Task(lambda: None, warmup=0))}, repeat=1, budget_s=60
     )
-    assert calls == ["set-up", "sync", "run", "sync"]
+    assert calls == ["set-up", "checkpoint", "sync", "run", "sync"]
