@@ -66,10 +66,16 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def postgres_pool(postgres_url: str) -> Iterator[ConnectionPool[Any]]:
-    """One pool on the test database, shared by every store the tests make."""
+    """One pool on the test database, shared by every store the tests make.
+
+    Its eight connections are all made before the first test and the pool never grows:
+    psycopg_pool draws from the ``random`` module as it makes a connection, in its own
+    threads, and Hypothesis warns when that happens while it generates an example.
+    """
     pool: ConnectionPool[Any] = ConnectionPool(
-        postgres_url, min_size=1, max_size=8, kwargs={"autocommit": True}, open=True
+        postgres_url, min_size=8, max_size=8, kwargs={"autocommit": True}, open=True
     )
+    pool.wait()
     try:
         PostgresStore(pool=pool).close()  # create the schema once
         yield pool
