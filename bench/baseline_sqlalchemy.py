@@ -300,7 +300,7 @@ class BaselineSqlalchemy:
             s.commit()
 
     def task(self, op: Any, plan: Plan) -> Task | Skipped:
-        kind = op.key.split("@")[0]
+        kind = op.kind
         case = plan.case(op.case) if op.case else plan.large
         owner = case.owner_id
         if kind in ("import", "import_convert"):

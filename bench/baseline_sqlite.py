@@ -169,7 +169,7 @@ class BaselineSqlite:
 
     def task(self, op: Any, plan: Plan) -> Task | Skipped:
         conn = self._conn()
-        kind = op.key.split("@")[0]
+        kind = op.kind
         case = plan.case(op.case) if op.case else plan.large
         owner = case.owner_id
         if kind in ("import", "import_convert"):

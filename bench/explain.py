@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     plain = _connect(column.path)
     try:
         for op in operations(plan):
-            kind = op.key.split("@")[0]
+            kind = op.kind
             if kind in ("import", "import_convert", "create", "export"):
                 continue
             task = column.task(op, plan)

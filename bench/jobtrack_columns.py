@@ -190,7 +190,7 @@ class JobtrackColumn:
 
     # -- operations ------------------------------------------------------------------------
     def task(self, op: Operation, plan: Plan) -> Task | Skipped:
-        kind = op.key.split("@")[0]
+        kind = op.kind
         if kind in ("import", "import_convert"):
             return import_task(
                 lambda: list(map(to_job, plan.import_jobs)),

@@ -117,6 +117,11 @@ class Operation:
     #: Owner-independent operations have no case.
     case: str | None = None
 
+    @property
+    def kind(self) -> str:
+        """The operation without its owner case: ``history@typical`` is ``history``."""
+        return self.key.split("@")[0]
+
 
 _MS = 1e-3
 

@@ -156,9 +156,9 @@ def run_phase(
     """Every operation in every column: reads first, then export, create, import."""
     order = {"export": 1, "create": 2, "import": 3, "import_convert": 3}
     cells: Cells = {}
-    for op in sorted(ops, key=lambda o: order.get(o.key.split("@")[0], 0)):
+    for op in sorted(ops, key=lambda o: order.get(o.kind, 0)):
         titled = {TITLES[key]: column for key, column in columns.items()}
-        if op.key.split("@")[0] in WRITES:
+        if op.kind in WRITES:
             outcomes = _run_writes(titled, op, plan, repeat, budget_s)
         else:
             outcomes = {
@@ -176,11 +176,11 @@ def _guarded(run: Callable[..., _T], *args: object) -> _T | Skipped:
     try:
         return run(*args)
     except Exception as exc:
-        return Skipped(f"failed: {type(exc).__name__}: {exc}")
+        return Skipped.failure(exc)
 
 
 def _run_one(column: Column, op: Operation, plan: Plan, repeat: int, budget_s: float) -> Outcome:
-    if op.key.split("@")[0] == "export":
+    if op.kind == "export":
         return _export(column, plan, min(repeat, 3))
     task = column.task(op, plan)
     if isinstance(task, Skipped):
@@ -192,7 +192,7 @@ def _run_writes(
     columns: dict[str, Column], op: Operation, plan: Plan, repeat: int, budget_s: float
 ) -> dict[str, Outcome]:
     """A write operation in every column, the columns' samples interleaved."""
-    kind = op.key.split("@")[0]
+    kind = op.kind
     if kind == "import":
         repeat = min(repeat, 5)
     elif kind == "import_convert":
@@ -317,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 timed(f"build {TITLES[key]}", lambda made=made: made.build(plan))  # type: ignore[misc]
             except Exception as exc:
-                skipped[key] = Skipped(f"build failed: {type(exc).__name__}: {exc}")
+                skipped[key] = Skipped.failure(exc, "build failed")
                 say(f"  {TITLES[key]}: {skipped[key].reason}")
                 made.close()
                 continue

@@ -48,6 +48,11 @@ class Skipped:
 
     reason: str
 
+    @classmethod
+    def failure(cls, exc: Exception, what: str = "failed") -> Skipped:
+        """An operation (or ``what`` else) that raised ``exc``."""
+        return cls(f"{what}: {type(exc).__name__}: {exc}")
+
 
 Outcome = Samples | Skipped
 
@@ -94,7 +99,7 @@ def measure_interleaved(
         try:
             return _sample(task)
         except Exception as exc:
-            failed[key] = Skipped(f"failed: {type(exc).__name__}: {exc}")
+            failed[key] = Skipped.failure(exc)
             return None
 
     for key, task in tasks.items():

@@ -286,8 +286,10 @@ class PostgresJobs(Repository):
                     copy.write_row(_job_row(job))
             count += len(batch)
         if count >= ANALYZE_MIN_ROWS:
-            row = self._one("SELECT reltuples FROM pg_class WHERE oid = 'jobs'::regclass", None)
-            if row is None or count >= ANALYZE_SHARE * row[0]:  # reltuples: -1 if never
+            (counted,) = self._one(
+                "SELECT reltuples FROM pg_class WHERE oid = 'jobs'::regclass", None
+            ) or (-1,)
+            if count >= ANALYZE_SHARE * counted:  # reltuples is -1 before the first ANALYZE
                 self._run("ANALYZE jobs")
         return count
 
