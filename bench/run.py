@@ -44,6 +44,7 @@ from bench.timing import (
     Task,
     measure,
     measure_interleaved,
+    settle,
     synced,
 )
 
@@ -332,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
             if phase == "after ANALYZE":
                 for column in columns.values():
                     column.analyze()
+            # What the builds (or ANALYZE) left to write lands now, not during a sample.
+            settle(*(column.flush for column in columns.values()))
             say(f"\n## {phase}")
             cells = run_phase(columns, ops, plan, repeat, budget)
             for key, reason in skipped.items():

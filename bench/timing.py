@@ -57,21 +57,27 @@ class Skipped:
 Outcome = Samples | Skipped
 
 
+def settle(*flushes: Callable[[], None]) -> None:
+    """Run ``flushes``, then ``os.sync()``: no earlier write is still on its way to the
+    disk. A flush writes out what a database server keeps in its own memory (a
+    PostgreSQL ``CHECKPOINT``), which ``os.sync()`` cannot reach."""
+    for flush in flushes:
+        flush()
+    os.sync()
+
+
 def synced(task: Task, *flushes: Callable[[], None]) -> Task:
-    """``task`` with ``flushes`` and ``os.sync()`` after its ``before``: a write sample then
-    starts with no earlier write (of any contender, or of this one's untimed set-up)
-    still on its way to the disk. A flush writes out what a database server keeps in
-    its own memory (a PostgreSQL ``CHECKPOINT``), which ``os.sync()`` cannot reach."""
+    """``task`` that :func:`settle` s after its ``before``: a write sample then starts with
+    no earlier write (of any contender, or of this one's untimed set-up) still on its
+    way to the disk."""
     before = task.before
 
-    def settle() -> None:
+    def settled() -> None:
         if before is not None:
             before()
-        for flush in flushes:
-            flush()
-        os.sync()
+        settle(*flushes)
 
-    return attrs.evolve(task, before=settle)
+    return attrs.evolve(task, before=settled)
 
 
 def _sample(task: Task) -> float:

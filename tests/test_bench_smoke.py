@@ -112,6 +112,19 @@ def test_the_import_cost_diagnostic_runs() -> None:
     assert len([line for line in lines if re.search(r"x\d+\.\d\d$", line)]) == 8
 
 
+def test_the_create_cost_diagnostic_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.create_costs", "--size", "small", "--rounds", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    ratios = [line for line in lines if re.search(r"x\d+\.\d\d$", line)]
+    assert len(ratios) == 6, done.stdout  # two columns under three conditions
+    pages = [float(m[1]) for line in lines if (m := re.search(r"(\d+\.\d) pages a commit", line))]
+    assert len(pages) == 4 and all(p >= 1 for p in pages), done.stdout
+
+
 def test_a_synced_sample_starts_after_its_set_up_reaches_the_disk(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -1,0 +1,196 @@
+"""Where the time of a single job create goes, and what the run around it does to it.
+
+::
+
+    python -m bench.create_costs [--size small|medium|full] [--rounds N] [--postgres]
+
+Builds the baseline's file and jobtrack's SQLite file at the given size (and, with
+``--postgres``, the PostgreSQL column, as ``bench.run`` does), then:
+
+1. times the benchmark's single create (``synchronous=FULL``) of each column in
+   interleaved rounds, once for each thing done before every sample:
+
+   - ``os.sync() only``;
+   - ``10 ms idle, then os.sync()``: the process waits, as it does for a server;
+   - ``every column's flush, then os.sync()``: what ``bench.run`` does; with
+     ``--postgres`` that includes a PostgreSQL ``CHECKPOINT``;
+
+2. times, without the ``fsync`` (``synchronous=NORMAL``, same files, afterwards), the
+   baseline's ``INSERT`` and ``COMMIT``, jobtrack's own ``INSERT`` and ``COMMIT`` with and
+   without the running totals' insert trigger, and ``create_job`` through the public
+   API; each with the write-ahead log frames (pages) one commit appends.
+
+A diagnostic for docs/performance.md; the targets are judged by ``bench.run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sqlite3
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+
+from bench.baseline_sqlite import BaselineSqlite
+from bench.dataset import NOW, SIZES, TODAY, Dataset
+from bench.jobtrack_columns import POSTGRES_DEFAULT, POSTGRES_ENV, SqliteColumn
+from bench.plan import Column, Plan, make_plan, operations
+from bench.run import make_column
+from bench.timing import Samples, Skipped, Task, measure_interleaved, settle, synced
+from jobtrack_core.entities import Job
+from jobtrack_core.status import JobStatus
+from jobtrack_sqlite import SqliteStore, repositories, totals
+from jobtrack_sqlite.rows import job_values
+
+#: How long the process waits before a sample in the second condition.
+IDLE_S = 0.010
+#: Creates per contender without ``fsync``: few enough that the log never reaches
+#: SQLite's automatic checkpoint (1,000 pages), so its growth counts the pages.
+UNSYNCED = 60
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.create_costs", description=__doc__)
+    parser.add_argument("--size", choices=sorted(SIZES), default="medium")
+    parser.add_argument("--rounds", type=int, default=60)
+    parser.add_argument("--postgres", action="store_true", help="add the PostgreSQL column")
+    args = parser.parse_args(argv)
+    workdir = tempfile.mkdtemp(prefix="jobtrack-create-costs-")
+    try:
+        run(args.size, args.rounds, args.postgres, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def run(size: str, rounds: int, postgres: bool, workdir: str) -> None:
+    plan = make_plan(Dataset(SIZES[size]))
+    op = next(o for o in operations(plan) if o.kind == "create")
+    baseline, sqlite = BaselineSqlite(workdir), SqliteColumn(workdir)
+    columns: dict[str, Column] = {"baseline": baseline, "jobtrack sqlite": sqlite}
+    if postgres:
+        made = make_column("postgres", workdir, os.environ.get(POSTGRES_ENV, POSTGRES_DEFAULT))
+        if isinstance(made, Skipped):
+            raise SystemExit(f"PostgreSQL: {made.reason}")
+        columns["jobtrack postgres"] = made
+    try:
+        for column in columns.values():
+            column.build(plan)
+        flushes = [column.flush for column in columns.values()]
+        settle(*flushes)  # the builds' deferred writes land before any sample, not in one
+        print(f"size {size}: {op.title}, {rounds} interleaved rounds", flush=True)
+        conditions: dict[str, list[Callable[[], None]]] = {
+            "os.sync() only": [],
+            f"{IDLE_S * 1000:g} ms idle, then os.sync()": [lambda: time.sleep(IDLE_S)],
+            "every column's flush, then os.sync()": flushes,
+        }
+        for condition, before in conditions.items():
+            tasks = {name: synced(_ready(c.task(op, plan)), *before) for name, c in columns.items()}
+            samples = measure_interleaved(tasks, repeat=rounds, budget_s=600)
+            print(condition)
+            base = statistics.median(_seconds(samples["baseline"]))
+            for name, outcome in samples.items():
+                seconds = _seconds(outcome)
+                print(f"  {name:43} {_figure(seconds)}  x{statistics.median(seconds) / base:.2f}")
+        print(f"without fsync (synchronous=NORMAL), {UNSYNCED} creates each")
+        _unsynced(baseline, sqlite, plan)
+    finally:
+        for column in columns.values():
+            column.close()
+
+
+def _unsynced(baseline: BaselineSqlite, sqlite: SqliteColumn, plan: Plan) -> None:
+    op = next(o for o in operations(plan) if o.kind == "create")
+    base = baseline.task(op, plan)
+    assert isinstance(base, Task)
+    baseline._conn().execute("PRAGMA synchronous = NORMAL")
+    _report("baseline: INSERT and COMMIT", baseline.path, base.run)
+
+    raw = sqlite3.connect(sqlite.path, isolation_level=None)
+    raw.execute("PRAGMA synchronous = NORMAL")
+    raw.execute("PRAGMA foreign_keys = ON")
+
+    def insert() -> None:
+        job = _job(plan)
+        values = [job.id, job.user_id, *job_values(job), job.user_id]
+        raw.execute("BEGIN IMMEDIATE")
+        raw.execute(repositories._JOB_INSERT_ONE, values)
+        raw.execute("COMMIT")
+
+    _report("jobtrack: INSERT and COMMIT, no totals trigger", sqlite.path, insert)
+    totals.count_inserts(raw)
+    _report("jobtrack: INSERT and COMMIT", sqlite.path, insert)
+    raw.close()
+
+    sqlite.close()
+    sqlite._open(SqliteStore(sqlite.path, synchronous="NORMAL"), plan)
+    api = sqlite.task(op, plan)
+    assert isinstance(api, Task)
+    _report("jobtrack: create_job (the public API)", sqlite.path, api.run)
+
+
+def _report(name: str, path: str, create: Callable[[], object]) -> None:
+    """Time ``UNSYNCED`` creates after a few untimed ones, and count the log's new pages."""
+    for _ in range(20):
+        create()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size: int = conn.execute("PRAGMA page_size").fetchone()[0]
+    taken = []
+    for _ in range(UNSYNCED):
+        started = time.perf_counter()
+        create()
+        taken.append(time.perf_counter() - started)
+    wal = os.path.getsize(f"{path}-wal") - 32  # the log's header
+    frames = wal / (page_size + 24) / UNSYNCED  # each page is written with a 24-byte header
+    median, low = statistics.median(taken) * 1e6, min(taken) * 1e6
+    print(f"  {name:50} {median:6.1f} us [{low:.1f} ..]  {frames:4.1f} pages a commit")
+
+
+def _job(plan: Plan) -> Job:
+    """The benchmark's create, as the workspace builds it."""
+    return Job(
+        id=str(uuid.uuid4()),
+        user_id=plan.large.owner_id,
+        customer_id=plan.large.customer_id,
+        title="Gutter cleaning",
+        description="annual maintenance visit",
+        status=JobStatus.PENDING,
+        estimated_cost=Decimal("180.00"),
+        actual_cost=None,
+        estimated_hours=Decimal("2.50"),
+        actual_hours=None,
+        due_date=TODAY + timedelta(days=3),
+        paid=False,
+        paid_at=None,
+        completed_at=None,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
+def _ready(task: Task | Skipped) -> Task:
+    if isinstance(task, Skipped):
+        raise SystemExit(task.reason)
+    return task
+
+
+def _seconds(outcome: object) -> tuple[float, ...]:
+    if not isinstance(outcome, Samples):
+        raise SystemExit(f"failed: {outcome}")
+    return outcome.seconds
+
+
+def _figure(seconds: tuple[float, ...]) -> str:
+    med, low, high = (f(seconds) * 1e6 for f in (statistics.median, min, max))
+    return f"{med:7.0f} us [{low:.0f} .. {high:.0f}]"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
