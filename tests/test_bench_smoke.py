@@ -100,29 +100,29 @@ def test_write_samples_take_turns_and_a_failing_column_drops_out() -> None:
     assert got["c"] == Skipped("failed: RuntimeError: disk full")
 
 
-def test_the_import_cost_diagnostic_runs() -> None:
+def _diagnostic(module: str) -> list[str]:
+    """The output lines of ``python -m module`` at the small size, one round."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench.import_costs", "--size", "small", "--rounds", "1"],
+        [sys.executable, "-m", module, "--size", "small", "--rounds", "1"],
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+    return done.stdout.splitlines()
+
+
+def test_the_import_cost_diagnostic_runs() -> None:
+    lines = _diagnostic("bench.import_costs")
     for name in ("baseline", "jobtrack add_many", "insert", "raw: jobtrack's schema"):
-        assert any(line.strip().startswith(name) for line in lines), (name, done.stdout)
+        assert any(line.strip().startswith(name) for line in lines), (name, lines)
     assert len([line for line in lines if re.search(r"x\d+\.\d\d$", line)]) == 8
 
 
 def test_the_create_cost_diagnostic_runs() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.create_costs", "--size", "small", "--rounds", "1"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+    lines = _diagnostic("bench.create_costs")
     ratios = [line for line in lines if re.search(r"x\d+\.\d\d$", line)]
-    assert len(ratios) == 6, done.stdout  # two columns under three conditions
+    assert len(ratios) == 6, lines  # two columns under three conditions
     pages = [float(m[1]) for line in lines if (m := re.search(r"(\d+\.\d) pages a commit", line))]
-    assert len(pages) == 4 and all(p >= 1 for p in pages), done.stdout
+    assert len(pages) == 4 and all(p >= 1 for p in pages), lines
 
 
 def test_a_synced_sample_starts_after_its_set_up_reaches_the_disk(
