@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Literal
@@ -91,11 +92,32 @@ def connect(target: str, settings: Settings) -> sqlite3.Connection:
     return connection
 
 
-def use_wal(connection: sqlite3.Connection) -> None:
-    """Switch the database file to write-ahead logging (persistent in the file)."""
-    mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    if str(mode).lower() != "wal":
-        raise StoreError(f"the database could not switch to WAL journaling (it is {mode!r})")
+def use_wal(connection: sqlite3.Connection, busy_timeout: float) -> None:
+    """Switch the database file to write-ahead logging (persistent in the file).
+
+    A file already in WAL mode takes no lock here. The switch itself needs the file
+    to itself, and SQLite does not wait for that (its busy handler is not called): when
+    another connection holds a lock (several processes opening a new file at once),
+    the switch is tried again, with short pauses, until ``busy_timeout`` seconds
+    have gone; then the "database is locked" error is raised.
+    """
+    deadline = time.monotonic() + busy_timeout
+    pause = 0.001
+    while _journal_mode(connection) != "wal":
+        try:
+            mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(2 * pause, 0.05)
+            continue
+        if str(mode).lower() != "wal":
+            raise StoreError(f"the database could not switch to WAL journaling (it is {mode!r})")
+
+
+def _journal_mode(connection: sqlite3.Connection) -> str:
+    return str(connection.execute("PRAGMA journal_mode").fetchone()[0]).lower()
 
 
 class Link:

@@ -122,7 +122,7 @@ class SqliteStore:
         try:
             check_openable(connection)  # before anything could write
             if self._target != urls.MEMORY:
-                use_wal(connection)
+                use_wal(connection, self._settings.busy_timeout)
             upgrade(connection)
         except BaseException as exc:
             close_quietly(connection)

@@ -253,6 +253,42 @@ def test_a_writer_waits_for_another_writer_instead_of_failing(tmp_path: Path) ->
     second.close()
 
 
+def test_opening_a_new_file_waits_for_a_lock_instead_of_failing(tmp_path: Path) -> None:
+    # Several processes opening one new file at once: the switch to WAL needs the file to
+    # itself, and while another connection is writing SQLite refuses it at once (a read
+    # that would become a write does not wait, whatever the busy timeout).
+    path = tmp_path / "new.db"
+    blocker = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    blocker.execute("BEGIN IMMEDIATE")  # a writer, in the default rollback mode
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        sqlite3.connect(path, timeout=5).execute("PRAGMA journal_mode = WAL")
+    threading.Timer(0.2, blocker.rollback).start()
+    with SqliteStore(path, busy_timeout=10) as store:  # waits, then switches
+        assert pragma(store, "journal_mode") == "wal"
+        with store.transaction() as uow:
+            uow.users.add(user(1))
+    blocker.close()
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # a writer, now in WAL mode
+    again = SqliteStore(path, busy_timeout=0.3)  # already WAL: opens without waiting
+    with again, again.transaction(write=False) as uow:
+        assert uow.users.get("u1") is not None
+    blocker.close()
+
+
+def test_a_lock_held_past_the_busy_timeout_while_opening_is_a_store_error(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "held.db"
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreError, match="busy"):
+            SqliteStore(path, busy_timeout=0.1)
+    finally:
+        blocker.close()
+
+
 def test_a_lock_held_past_the_busy_timeout_is_a_store_error(tmp_path: Path) -> None:
     path = tmp_path / "busy.db"
     SqliteStore(path).close()
