@@ -96,10 +96,11 @@ def use_wal(connection: sqlite3.Connection, busy_timeout: float) -> None:
     """Switch the database file to write-ahead logging (persistent in the file).
 
     A file already in WAL mode takes no lock here. The switch itself needs the file
-    to itself, and SQLite does not wait for that (its busy handler is not called): when
-    another connection holds a lock (several processes opening a new file at once),
-    the switch is tried again, with short pauses, until ``busy_timeout`` seconds
-    have gone; then the "database is locked" error is raised.
+    to itself, and while another connection is writing (several processes opening a
+    new file at once) SQLite refuses it at once, whatever the busy timeout: it reads
+    the file first, and a read that would become a write does not wait. So the switch
+    is tried again, with short pauses, until ``busy_timeout`` seconds have gone; then
+    the "database is locked" error is raised.
     """
     deadline = time.monotonic() + busy_timeout
     pause = 0.001
