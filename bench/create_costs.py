@@ -34,17 +34,15 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
-from decimal import Decimal
+
+import attrs
 
 from bench.baseline_sqlite import BaselineSqlite
-from bench.dataset import NOW, SIZES, TODAY, Dataset
+from bench.dataset import SIZES, Dataset
 from bench.jobtrack_columns import POSTGRES_DEFAULT, POSTGRES_ENV, SqliteColumn
-from bench.plan import Column, Plan, make_plan, operations
+from bench.plan import Column, Operation, Plan, make_plan, operations
 from bench.run import make_column
-from bench.timing import Samples, Skipped, Task, measure_interleaved, settle, synced
-from jobtrack_core.entities import Job
-from jobtrack_core.status import JobStatus
+from bench.timing import Skipped, measure_interleaved, required, seconds_of, settle, synced
 from jobtrack_sqlite import SqliteStore, repositories, totals
 from jobtrack_sqlite.rows import job_values
 
@@ -91,33 +89,32 @@ def run(size: str, rounds: int, postgres: bool, workdir: str) -> None:
             "every column's flush, then os.sync()": flushes,
         }
         for condition, before in conditions.items():
-            tasks = {name: synced(_ready(c.task(op, plan)), *before) for name, c in columns.items()}
+            tasks = {n: synced(required(c.task(op, plan)), *before) for n, c in columns.items()}
             samples = measure_interleaved(tasks, repeat=rounds, budget_s=600)
             print(condition)
-            base = statistics.median(_seconds(samples["baseline"]))
+            base = statistics.median(seconds_of(samples["baseline"]))
             for name, outcome in samples.items():
-                seconds = _seconds(outcome)
+                seconds = seconds_of(outcome)
                 print(f"  {name:43} {_figure(seconds)}  x{statistics.median(seconds) / base:.2f}")
         print(f"without fsync (synchronous=NORMAL), {UNSYNCED} creates each")
-        _unsynced(baseline, sqlite, plan)
+        _unsynced(baseline, sqlite, op, plan)
     finally:
         for column in columns.values():
             column.close()
 
 
-def _unsynced(baseline: BaselineSqlite, sqlite: SqliteColumn, plan: Plan) -> None:
-    op = next(o for o in operations(plan) if o.kind == "create")
-    base = baseline.task(op, plan)
-    assert isinstance(base, Task)
+def _unsynced(baseline: BaselineSqlite, sqlite: SqliteColumn, op: Operation, plan: Plan) -> None:
     baseline._conn().execute("PRAGMA synchronous = NORMAL")
-    _report("baseline: INSERT and COMMIT", baseline.path, base.run)
+    _report("baseline: INSERT and COMMIT", baseline.path, required(baseline.task(op, plan)).run)
 
     raw = sqlite3.connect(sqlite.path, isolation_level=None)
     raw.execute("PRAGMA synchronous = NORMAL")
     raw.execute("PRAGMA foreign_keys = ON")
 
+    made = sqlite._create(plan)  # the benchmark's create, through the public API
+
     def insert() -> None:
-        job = _job(plan)
+        job = attrs.evolve(made, id=str(uuid.uuid4()))
         values = [job.id, job.user_id, *job_values(job), job.user_id]
         raw.execute("BEGIN IMMEDIATE")
         raw.execute(repositories._JOB_INSERT_ONE, values)
@@ -130,8 +127,7 @@ def _unsynced(baseline: BaselineSqlite, sqlite: SqliteColumn, plan: Plan) -> Non
 
     sqlite.close()
     sqlite._open(SqliteStore(sqlite.path, synchronous="NORMAL"), plan)
-    api = sqlite.task(op, plan)
-    assert isinstance(api, Task)
+    api = required(sqlite.task(op, plan))
     _report("jobtrack: create_job (the public API)", sqlite.path, api.run)
 
 
@@ -151,40 +147,6 @@ def _report(name: str, path: str, create: Callable[[], object]) -> None:
     frames = wal / (page_size + 24) / UNSYNCED  # each page is written with a 24-byte header
     median, low = statistics.median(taken) * 1e6, min(taken) * 1e6
     print(f"  {name:50} {median:6.1f} us [{low:.1f} ..]  {frames:4.1f} pages a commit")
-
-
-def _job(plan: Plan) -> Job:
-    """The benchmark's create, as the workspace builds it."""
-    return Job(
-        id=str(uuid.uuid4()),
-        user_id=plan.large.owner_id,
-        customer_id=plan.large.customer_id,
-        title="Gutter cleaning",
-        description="annual maintenance visit",
-        status=JobStatus.PENDING,
-        estimated_cost=Decimal("180.00"),
-        actual_cost=None,
-        estimated_hours=Decimal("2.50"),
-        actual_hours=None,
-        due_date=TODAY + timedelta(days=3),
-        paid=False,
-        paid_at=None,
-        completed_at=None,
-        created_at=NOW,
-        updated_at=NOW,
-    )
-
-
-def _ready(task: Task | Skipped) -> Task:
-    if isinstance(task, Skipped):
-        raise SystemExit(task.reason)
-    return task
-
-
-def _seconds(outcome: object) -> tuple[float, ...]:
-    if not isinstance(outcome, Samples):
-        raise SystemExit(f"failed: {outcome}")
-    return outcome.seconds
 
 
 def _figure(seconds: tuple[float, ...]) -> str:

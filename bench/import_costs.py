@@ -40,7 +40,7 @@ from bench.baseline_sqlite import BaselineSqlite
 from bench.dataset import SIZES, Dataset
 from bench.jobtrack_columns import SqliteColumn, to_job
 from bench.plan import make_plan, operations
-from bench.timing import Samples, Skipped, Task, measure_interleaved, synced
+from bench.timing import Task, measure_interleaved, required, seconds_of, synced
 from jobtrack_sqlite import repositories, totals
 from jobtrack_sqlite.rows import job_values
 
@@ -108,15 +108,15 @@ def run(size: str, rounds: int, workdir: str) -> None:
 
     spent: dict[str, list[float]] = {}
     tasks = {
-        "baseline": _ready(baseline.task(op, plan)),
-        "jobtrack add_many": _split(_ready(column.task(op, plan)), spent),
+        "baseline": required(baseline.task(op, plan)),
+        "jobtrack add_many": _split(required(column.task(op, plan)), spent),
         **tasks,
     }
     tasks = {name: synced(task) for name, task in tasks.items()}
     samples = measure_interleaved(tasks, repeat=rounds, budget_s=3600)
-    base = statistics.median(_seconds(samples["baseline"]))
+    base = statistics.median(seconds_of(samples["baseline"]))
     for name, outcome in samples.items():
-        seconds = _seconds(outcome)
+        seconds = seconds_of(outcome)
         print(f"{name:45} {_figure(seconds)}  x{statistics.median(seconds) / base:.2f}")
         if name == "jobtrack add_many":
             for part, taken in spent.items():
@@ -125,20 +125,8 @@ def run(size: str, rounds: int, workdir: str) -> None:
     baseline.close()
 
 
-def _seconds(outcome: object) -> tuple[float, ...]:
-    if not isinstance(outcome, Samples):
-        raise SystemExit(f"failed: {outcome}")
-    return outcome.seconds
-
-
 def _figure(seconds: Sequence[float]) -> str:
     return f"{statistics.median(seconds):7.3f} s [{min(seconds):.3f} .. {max(seconds):.3f}]"
-
-
-def _ready(task: Task | Skipped) -> Task:
-    if isinstance(task, Skipped):
-        raise SystemExit(task.reason)
-    return task
 
 
 def _copy(path: str, n: int, variant: Variant) -> str:

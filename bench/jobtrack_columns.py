@@ -248,8 +248,8 @@ class JobtrackColumn:
         with self._app().store.transaction() as uow:
             uow.users.delete(plan.importer.id)
 
-    def _create(self, plan: Plan) -> None:
-        self.workspaces["large"].create_job(
+    def _create(self, plan: Plan) -> Job:
+        return self.workspaces["large"].create_job(
             plan.large.customer_id,
             "Gutter cleaning",
             description="annual maintenance visit",

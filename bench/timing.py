@@ -57,6 +57,20 @@ class Skipped:
 Outcome = Samples | Skipped
 
 
+def required(task: Task | Skipped) -> Task:
+    """``task``, or the end of a diagnostic script that cannot go on without it."""
+    if isinstance(task, Skipped):
+        raise SystemExit(task.reason)
+    return task
+
+
+def seconds_of(outcome: Outcome) -> tuple[float, ...]:
+    """The samples of ``outcome``, or the end of a diagnostic script when it failed."""
+    if not isinstance(outcome, Samples):
+        raise SystemExit(f"failed: {outcome.reason}")
+    return outcome.seconds
+
+
 def settle(*flushes: Callable[[], None]) -> None:
     """Run ``flushes``, then ``os.sync()``: no earlier write is still on its way to the
     disk. A flush writes out what a database server keeps in its own memory (a
