@@ -293,8 +293,19 @@ class SqliteColumn(JobtrackColumn):
     _plan: Plan | None = None
 
     def build(self, plan: Plan) -> None:
+        """Load, then close and reopen the store, as the baseline's build closes its
+        connection: closing the last connection checkpoints the write-ahead log and
+        deletes it, so both SQLite columns start with an empty log. (Left open, the
+        store would keep the load's log, over 100 MB at the full size, and its first
+        commits would overwrite that old file instead of appending to a new one; see
+        docs/performance.md.)"""
         self._plan = plan
-        super().build(plan)
+        store = self.opener()
+        try:
+            load(store, plan)
+        finally:
+            store.close()
+        self._reopen()
 
     def _export_peak(self, plan: Plan, out: str) -> tuple[float, int] | Skipped:
         from bench.export_probe import run_probe

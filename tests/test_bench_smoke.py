@@ -140,3 +140,20 @@ def test_a_synced_sample_starts_after_its_set_up_reaches_the_disk(
         {"a": task, "b": timing.synced(timing.Task(lambda: None, warmup=0))}, repeat=1, budget_s=60
     )
     assert calls == ["set-up", "checkpoint", "sync", "run", "sync"]
+
+
+def test_both_sqlite_columns_start_with_an_empty_log(tmp_path: Path) -> None:
+    """The baseline's build empties its write-ahead log; jobtrack's SQLite column closes
+    and reopens its store after loading, so its first commits append to a new log too
+    (docs/performance.md, the single create)."""
+    from bench.baseline_sqlite import BaselineSqlite
+    from bench.jobtrack_columns import SqliteColumn
+
+    plan = make_plan(Dataset(SIZES["small"]))
+    for column in (BaselineSqlite(str(tmp_path)), SqliteColumn(str(tmp_path))):
+        column.build(plan)
+        try:
+            log = Path(column.path + "-wal")
+            assert not log.exists() or log.stat().st_size == 0, column.name
+        finally:
+            column.close()
