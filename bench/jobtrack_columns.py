@@ -154,12 +154,21 @@ class JobtrackColumn:
         self.workdir = workdir
         self.app: Jobtrack | None = None
         self.workspaces: dict[str, Workspace] = {}
+        self._plan: Plan | None = None
 
     # -- life cycle ----------------------------------------------------------------------
     def build(self, plan: Plan) -> None:
+        self._plan = plan
         store = self.opener()
         load(store, plan, self.owners(plan))
         self._open(store, plan)
+
+    def _reopen(self) -> None:
+        """Close the store (if open) and open a new one on the same data."""
+        assert self._plan is not None, "build() first"
+        if self.app is not None:
+            self.app.close()
+        self._open(self.opener(), self._plan)
 
     def owners(self, plan: Plan) -> list[OwnerRecord] | None:
         return None
@@ -277,20 +286,11 @@ class SqliteColumn(JobtrackColumn):
         super().__init__("jobtrack sqlite", lambda: open_sqlite(self.path), workdir)
 
     def analyze(self) -> None:
-        plan_store = self._app()
-        plan_store.close()
         conn = sqlite3.connect(self.path)
         conn.execute("ANALYZE")
         conn.commit()
         conn.close()
-        self.app = None
         self._reopen()
-
-    def _reopen(self) -> None:
-        assert self._plan is not None
-        self._open(self.opener(), self._plan)
-
-    _plan: Plan | None = None
 
     def build(self, plan: Plan) -> None:
         """Load, then close and reopen the store, as the baseline's build closes its
@@ -299,12 +299,7 @@ class SqliteColumn(JobtrackColumn):
         store would keep the load's log, over 100 MB at the full size, and its first
         commits would overwrite that old file instead of appending to a new one; see
         docs/performance.md.)"""
-        self._plan = plan
-        store = self.opener()
-        try:
-            load(store, plan)
-        finally:
-            store.close()
+        super().build(plan)
         self._reopen()
 
     def _export_peak(self, plan: Plan, out: str) -> tuple[float, int] | Skipped:
@@ -366,7 +361,6 @@ class PostgresColumn(JobtrackColumn):
         base = server_url.rsplit("/", 1)[0]
         self.url = f"{base}/{self.dbname}"
         super().__init__("jobtrack postgres", lambda: open_postgres(self.url), workdir)
-        self._plan: Plan | None = None
 
     def _admin(self, statement: str) -> None:
         import psycopg
@@ -375,7 +369,6 @@ class PostgresColumn(JobtrackColumn):
             conn.execute(statement)  # type: ignore[arg-type, unused-ignore]
 
     def build(self, plan: Plan) -> None:
-        self._plan = plan
         self._admin(f'CREATE DATABASE "{self.dbname}"')
         super().build(plan)
 
@@ -389,9 +382,7 @@ class PostgresColumn(JobtrackColumn):
 
         with psycopg.connect(self.url, autocommit=True) as conn:
             conn.execute("ANALYZE")
-        self._app().close()
-        assert self._plan is not None
-        self._open(self.opener(), self._plan)
+        self._reopen()
 
     def close(self) -> None:
         super().close()

@@ -115,6 +115,7 @@ def use_wal(connection: sqlite3.Connection, busy_timeout: float) -> None:
             continue
         if str(mode).lower() != "wal":
             raise StoreError(f"the database could not switch to WAL journaling (it is {mode!r})")
+        return
 
 
 def _journal_mode(connection: sqlite3.Connection) -> str:
