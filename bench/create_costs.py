@@ -32,7 +32,6 @@ import sqlite3
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 
 import attrs
@@ -43,6 +42,7 @@ from bench.jobtrack_columns import POSTGRES_DEFAULT, POSTGRES_ENV, SqliteColumn
 from bench.plan import Column, Operation, Plan, make_plan, operations
 from bench.run import make_column
 from bench.timing import Skipped, measure_interleaved, required, seconds_of, settle, synced
+from jobtrack_core import uuid7_ids
 from jobtrack_sqlite import SqliteStore, repositories, totals
 from jobtrack_sqlite.rows import job_values
 
@@ -114,7 +114,7 @@ def _unsynced(baseline: BaselineSqlite, sqlite: SqliteColumn, op: Operation, pla
     made = sqlite._create(plan)  # the benchmark's create, through the public API
 
     def insert() -> None:
-        job = attrs.evolve(made, id=str(uuid.uuid4()))
+        job = attrs.evolve(made, id=uuid7_ids())  # the library's default ids
         values = [job.id, job.user_id, *job_values(job), job.user_id]
         raw.execute("BEGIN IMMEDIATE")
         raw.execute(repositories._JOB_INSERT_ONE, values)

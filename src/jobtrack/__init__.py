@@ -15,7 +15,7 @@ from typing import Any
 from jobtrack.stores import open_store
 from jobtrack_core import *  # noqa: F403 - the public API, re-exported
 from jobtrack_core import __all__ as _core_all
-from jobtrack_core.clock import Clock, IdFactory, system_clock, uuid4_ids
+from jobtrack_core.clock import Clock, IdFactory, system_clock, uuid7_ids
 from jobtrack_core.passwords import PasswordHasher
 from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.service import Jobtrack, SessionPolicy
@@ -25,7 +25,7 @@ def connect(
     url: str | os.PathLike[str] = "jobtrack.db",
     *,
     clock: Clock = system_clock,
-    ids: IdFactory = uuid4_ids,
+    ids: IdFactory = uuid7_ids,
     hasher: PasswordHasher | None = None,
     sessions: SessionPolicy | None = None,
     calendar: BusinessCalendar | None = None,

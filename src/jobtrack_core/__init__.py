@@ -3,7 +3,7 @@
 Start with :class:`Jobtrack`; see the README and ``docs/`` for a tour.
 """
 
-from jobtrack_core.clock import Clock, IdFactory, system_clock, uuid4_ids
+from jobtrack_core.clock import Clock, IdFactory, system_clock, uuid4_ids, uuid7_ids
 from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
 from jobtrack_core.errors import (
     AuthenticationError,
@@ -105,4 +105,5 @@ __all__ = [
     "system_clock",
     "to_minor",
     "uuid4_ids",
+    "uuid7_ids",
 ]

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from jobtrack_core.clock import Clock, IdFactory, as_utc, system_clock, uuid4_ids
+from jobtrack_core.clock import Clock, IdFactory, as_utc, system_clock, uuid7_ids
 from jobtrack_core.entities import LoginSession, User
 from jobtrack_core.errors import (
     AuthenticationError,
@@ -80,7 +80,7 @@ class Jobtrack:
         store: Store,
         *,
         clock: Clock = system_clock,
-        ids: IdFactory = uuid4_ids,
+        ids: IdFactory = uuid7_ids,
         hasher: PasswordHasher | None = None,
         sessions: SessionPolicy | None = None,
         calendar: BusinessCalendar | None = None,
