@@ -28,7 +28,8 @@ def uuid7_ids() -> str:
     Ids made one after another sort one after another, so a new record's id lands
     beside the last one's in a primary-key index, on a page the database has just
     written, instead of on a random page of an index that may no longer be cached.
-    The first 48 bits are the creation time in milliseconds, the rest random.
+    The first 48 bits are the creation time in milliseconds; the rest are random (on
+    Python 3.14 and later, partly a counter), and keep ids apart.
     """
     return str(uuid7())
 
