@@ -4,6 +4,18 @@ Start with :class:`Jobtrack`; see the README and ``docs/`` for a tour.
 """
 
 from jobtrack_core.clock import Clock, IdFactory, system_clock, uuid4_ids, uuid7_ids
+from jobtrack_core.commands import (
+    UNSET,
+    Credentials,
+    CustomerChanges,
+    JobChanges,
+    JobCompletion,
+    NewCustomer,
+    NewJob,
+    ProfileChanges,
+    Registration,
+    Unset,
+)
 from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
 from jobtrack_core.errors import (
     AuthenticationError,
@@ -12,6 +24,7 @@ from jobtrack_core.errors import (
     InvalidTransitionError,
     JobtrackError,
     NotFoundError,
+    RetryableError,
     SchemaVersionError,
     SessionError,
     StoreError,
@@ -24,7 +37,7 @@ from jobtrack_core.periods import BusinessCalendar, Period
 from jobtrack_core.ports import (
     CustomerRepository,
     JobRepository,
-    ReportRepository,
+    ReportQueries,
     SessionRepository,
     Store,
     UnitOfWork,
@@ -45,10 +58,13 @@ from jobtrack_core.reports import (
     StatusCounts,
     Tally,
 )
-from jobtrack_core.service import UNSET, Jobtrack, Login, SessionPolicy, Unset, Workspace
-from jobtrack_core.status import TRANSITIONS, JobStatus
+from jobtrack_core.retry import retrying
+from jobtrack_core.service import Jobtrack, Login, SessionPolicy
+from jobtrack_core.status import OPEN, TRANSITIONS, JobStatus
+from jobtrack_core.workspace import Workspace
 
 __all__ = [
+    "OPEN",
     "TRANSITIONS",
     "UNSET",
     "Accuracy",
@@ -58,8 +74,10 @@ __all__ = [
     "Clock",
     "Comparison",
     "ConflictError",
+    "Credentials",
     "Customer",
     "CustomerAccuracy",
+    "CustomerChanges",
     "CustomerRepository",
     "CustomerRevenue",
     "CustomerSummary",
@@ -70,6 +88,8 @@ __all__ = [
     "IdFactory",
     "InvalidTransitionError",
     "Job",
+    "JobChanges",
+    "JobCompletion",
     "JobFilter",
     "JobRepository",
     "JobSort",
@@ -78,14 +98,19 @@ __all__ = [
     "JobtrackError",
     "Login",
     "LoginSession",
+    "NewCustomer",
+    "NewJob",
     "NotFoundError",
     "OwnerTotals",
     "Page",
     "PasswordHasher",
     "Period",
     "PeriodRevenue",
+    "ProfileChanges",
+    "Registration",
     "Reminders",
-    "ReportRepository",
+    "ReportQueries",
+    "RetryableError",
     "SchemaVersionError",
     "SessionError",
     "SessionPolicy",
@@ -102,6 +127,7 @@ __all__ = [
     "Workspace",
     "from_minor",
     "parse_amount",
+    "retrying",
     "system_clock",
     "to_minor",
     "uuid4_ids",

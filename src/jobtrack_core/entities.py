@@ -1,83 +1,189 @@
 """The records jobtrack keeps. Immutable; change one with :func:`attrs.evolve`.
 
-Entities are built by the service layer after validation, and by stores when
-they read rows back. Their field names follow the original data model.
+A record cannot be built holding a value the rules forbid: every field follows
+its rule from :mod:`jobtrack_core.fields` in its kept form (trimmed text, money
+as a Decimal with two places, UTC datetimes, ids that are sane strings), and
+each record keeps its own invariants (a job has ``completed_at`` exactly when it
+is completed). Building or evolving a record that breaks them raises one
+:class:`~jobtrack_core.errors.ValidationError` naming every bad field, so no store
+is ever handed one, whoever calls it.
+
+>>> from datetime import UTC, datetime
+>>> now = datetime(2025, 7, 6, 9, 0, tzinfo=UTC)
+>>> Customer(id="c-1", user_id="u-1", name=" Ada", email=None, phone=None, address=None,
+...          business_name=None, notes=None, created_at=now, updated_at=now)
+Traceback (most recent call last):
+...
+jobtrack_core.errors.ValidationError: name: must be trimmed text (None rather than empty)
+
+Stores read back what they stored with :meth:`Record.from_store`, which skips the
+checks: the values passed them on the way in.
+
+Field names follow the original data model.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, ClassVar, Self
 
 import attrs
 
+from jobtrack_core import fields as f
+from jobtrack_core.errors import FieldError, ValidationError
+from jobtrack_core.fields import rule, rule_of
+from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.status import JobStatus
 
-
-@attrs.frozen
-class User:
-    """An account: one service business. ``email`` is stored trimmed and lower-cased."""
-
-    id: str
-    email: str
-    name: str
-    business_name: str | None
-    password_hash: str = attrs.field(repr=False)
-    created_at: datetime
-    updated_at: datetime
+_builders: dict[type, Callable[..., Any]] = {}
 
 
-@attrs.frozen
-class Customer:
-    id: str
-    user_id: str
-    name: str
-    email: str | None
-    phone: str | None
-    address: str | None
-    business_name: str | None
-    notes: str | None
-    created_at: datetime
-    updated_at: datetime
+class Record:
+    """What every record shares: its fields are checked when it is built."""
+
+    __slots__ = ()
+    #: The fields and rules of the class, worked out once.
+    _rules: ClassVar[tuple[tuple[str, f.Rule[Any]], ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        errors = [
+            FieldError(name, of.why_not(value))
+            for name, of in self._rules
+            if not of.holds(value := getattr(self, name))
+        ]
+        if not errors:
+            errors = list(self._invariants())
+        if errors:
+            raise ValidationError(errors)
+
+    def _invariants(self) -> list[FieldError]:
+        """Rules that join several fields; checked once every field is valid."""
+        return []
+
+    @classmethod
+    def from_store(cls, *values: Any) -> Self:
+        """Rebuild a record a store wrote earlier, from its field values in order,
+        without checking them again (they passed the checks on the way in, and the
+        store keeps them as they were). Stores only: anything else builds records
+        the normal way."""
+        built: Self = _builders[cls](*values)
+        return built
 
 
-@attrs.frozen
-class Job:
+def record(cls: type[Any]) -> Any:
+    """Make ``cls`` a frozen attrs record checked by the rules its fields name."""
+    made = attrs.frozen(cls)
+    made._rules = tuple((a.name, r) for a in attrs.fields(made) if (r := rule_of(a)) is not None)
+    names = [a.name for a in attrs.fields(made)]
+    source = (
+        f"def build({', '.join(names)}):\n    built = new(cls)\n"
+        + "".join(f"    put(built, {n!r}, {n})\n" for n in names)
+        + "    return built\n"
+    )
+    scope: dict[str, Any] = {"new": object.__new__, "put": object.__setattr__, "cls": made}
+    exec(source, scope)  # a plain constructor without checks, for Record.from_store
+    _builders[made] = scope["build"]
+    return made
+
+
+def _stamp(*, optional: bool = False, default: object = attrs.NOTHING) -> Any:
+    return rule(f.INSTANT.but(optional=optional), default=default)
+
+
+@record
+class User(Record):
+    """An account: one service business. ``email`` is kept trimmed and lower-cased.
+
+    ``timezone`` and ``week_start`` are the business's calendar, which every report
+    uses; ``None`` (accounts made before accounts had calendars) means the
+    application's calendar.
+    """
+
+    id: str = rule(f.ID)
+    email: str = rule(f.ACCOUNT_EMAIL)
+    name: str = rule(f.NAME)
+    business_name: str | None = rule(f.BUSINESS_NAME)
+    password_hash: str = rule(f.PASSWORD_HASH, repr=False)
+    created_at: datetime = _stamp()
+    updated_at: datetime = _stamp()
+    timezone: str | None = rule(f.TIMEZONE, default=None)
+    week_start: int | None = rule(f.WEEK_START, default=None)
+
+    def _invariants(self) -> list[FieldError]:
+        if (self.timezone is None) != (self.week_start is None):
+            return [FieldError("week_start", "is set exactly when timezone is")]
+        return []
+
+    def calendar(self, default: BusinessCalendar) -> BusinessCalendar:
+        """The account's calendar, or ``default`` if it has none of its own."""
+        if self.timezone is None or self.week_start is None:
+            return default
+        return BusinessCalendar(self.timezone, self.week_start)
+
+
+@record
+class Customer(Record):
+    id: str = rule(f.ID)
+    user_id: str = rule(f.ID)
+    name: str = rule(f.NAME)
+    email: str | None = rule(f.EMAIL)
+    phone: str | None = rule(f.PHONE)
+    address: str | None = rule(f.ADDRESS)
+    business_name: str | None = rule(f.BUSINESS_NAME)
+    notes: str | None = rule(f.NOTES)
+    created_at: datetime = _stamp()
+    updated_at: datetime = _stamp()
+
+
+@record
+class Job(Record):
     """A piece of work for a customer.
 
     Money fields are Decimal with two places, hours likewise; ``paid_at`` is
-    when the job was (last) marked paid, ``completed_at`` when it completed.
+    when the job was (last) marked paid, ``completed_at`` when it completed. A job
+    has ``completed_at`` exactly when it is completed, and ``paid_at`` only when it
+    is paid (a paid job may lack it: the original system never recorded it).
     """
 
-    id: str
-    user_id: str
-    customer_id: str
-    title: str
-    description: str | None
-    status: JobStatus
-    estimated_cost: Decimal | None
-    actual_cost: Decimal | None
-    estimated_hours: Decimal | None
-    actual_hours: Decimal | None
-    due_date: date | None
-    paid: bool
-    paid_at: datetime | None
-    completed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    id: str = rule(f.ID)
+    user_id: str = rule(f.ID)
+    customer_id: str = rule(f.ID)
+    title: str = rule(f.TITLE)
+    description: str | None = rule(f.DESCRIPTION)
+    status: JobStatus = rule(f.STATUS)
+    estimated_cost: Decimal | None = rule(f.MONEY)
+    actual_cost: Decimal | None = rule(f.MONEY)
+    estimated_hours: Decimal | None = rule(f.HOURS)
+    actual_hours: Decimal | None = rule(f.HOURS)
+    due_date: date | None = rule(f.DAY)
+    paid: bool = rule(f.FLAG)
+    paid_at: datetime | None = _stamp(optional=True)
+    completed_at: datetime | None = _stamp(optional=True)
+    created_at: datetime = _stamp()
+    updated_at: datetime = _stamp()
+
+    def _invariants(self) -> list[FieldError]:
+        errors = []
+        if (self.status is JobStatus.COMPLETED) != (self.completed_at is not None):
+            errors.append(FieldError("completed_at", "is set exactly when the job is completed"))
+        if self.paid_at is not None and not self.paid:
+            errors.append(FieldError("paid_at", "must be empty unless the job is paid"))
+        return errors
 
 
-@attrs.frozen
-class LoginSession:
+@record
+class LoginSession(Record):
     """A login. Only a hash of its token is kept; the token itself is shown once."""
 
-    id: str
-    user_id: str
-    token_hash: str = attrs.field(repr=False)
-    created_at: datetime
-    expires_at: datetime
-    last_used_at: datetime
-    revoked_at: datetime | None = None
+    id: str = rule(f.ID)
+    user_id: str = rule(f.ID)
+    token_hash: str = rule(f.TOKEN_HASH, repr=False)
+    created_at: datetime = _stamp()
+    expires_at: datetime = _stamp()
+    last_used_at: datetime = _stamp()
+    revoked_at: datetime | None = _stamp(optional=True, default=None)
 
 
 @attrs.frozen
@@ -96,3 +202,6 @@ class Deleted:
             self.jobs + other.jobs,
             self.sessions + other.sessions,
         )
+
+
+__all__ = ["Customer", "Deleted", "Job", "LoginSession", "Record", "User"]

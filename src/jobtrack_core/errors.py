@@ -17,6 +17,23 @@ class JobtrackError(Exception):
     """Base class of every error jobtrack raises on purpose."""
 
 
+#: The most characters of a caller's value an error message quotes.
+QUOTE_LIMIT = 60
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """``repr(value)``, cut to ``limit`` characters with an ellipsis: an error message
+    never repeats an unbounded amount of what it was sent.
+
+    >>> quoted("job-1")
+    "'job-1'"
+    >>> quoted("x" * 1_000_000, 12)
+    "'xxxxxxxxxx…"
+    """
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @attrs.frozen
 class FieldError:
     """One bad field: its name and what is wrong with it."""
@@ -53,7 +70,7 @@ class NotFoundError(JobtrackError, LookupError):
     def __init__(self, kind: str, id: str) -> None:
         self.kind = kind
         self.id = id
-        super().__init__(f"{kind} {id!r} not found")
+        super().__init__(f"{kind} {quoted(id)} not found")
 
 
 class ConflictError(JobtrackError):
@@ -98,7 +115,19 @@ class SessionError(AuthenticationError):
 
 
 class StoreError(JobtrackError):
-    """The store itself failed: unreachable, corrupt, busy beyond its timeout."""
+    """The store itself failed: unreachable, corrupt, refused by the database."""
+
+
+class RetryableError(StoreError):
+    """The store could not do it *now*, and trying the same thing again may succeed:
+    another writer held a lock past the timeout, or the database cancelled the unit of
+    work to keep concurrent ones serializable (PostgreSQL's serialization failures and
+    deadlocks, SQLite's "database is locked"). Nothing was written.
+
+    Retry the whole unit of work, not only its last statement: see
+    :func:`jobtrack_core.retry.retrying`. A :class:`ConflictError` (a duplicate email,
+    an id already taken) is final and never raised as this type.
+    """
 
 
 class SchemaVersionError(StoreError):

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from jobtrack_core.errors import quoted
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 #: The largest amount (and the largest number of hours) one field may hold.
 MAX_AMOUNT = Decimal("9999999999.99")
+#: The longest decimal text read as an amount.
+_MAX_TEXT = 100
 
 
 class MoneyError(ValueError):
@@ -25,7 +29,11 @@ def parse_amount(value: object) -> Decimal:
 
     Accepts Decimal, int and decimal strings such as ``"12.5"``. Refuses floats,
     booleans, NaN and infinities, negative values, more than two decimal places
-    (never silently rounded) and values above :data:`MAX_AMOUNT`.
+    (never silently rounded, however many zeros come first: ``1E-999`` is refused)
+    and values above :data:`MAX_AMOUNT`. Zero is always ``0.00``, never ``-0.00``.
+
+    >>> parse_amount("12.5"), parse_amount(7), parse_amount("-0")
+    (Decimal('12.50'), Decimal('7.00'), Decimal('0.00'))
     """
     if isinstance(value, (bool, float)):
         raise MoneyError(
@@ -37,20 +45,26 @@ def parse_amount(value: object) -> Decimal:
     elif isinstance(value, Decimal):
         amount = value
     elif isinstance(value, str):
+        if len(value) > _MAX_TEXT:
+            raise MoneyError(f"must be at most {_MAX_TEXT} characters of text")
         try:
             amount = Decimal(value.strip())
         except InvalidOperation:
-            raise MoneyError(f"{value!r} is not a decimal number") from None
+            raise MoneyError(f"{quoted(value)} is not a decimal number") from None
     else:
         raise MoneyError(f"must be a Decimal, int or decimal string, not {type(value).__name__}")
     if not amount.is_finite():
         raise MoneyError("must be a finite number")
+    if amount.is_zero():
+        return ZERO
     if amount < 0:
         raise MoneyError("must not be negative")
     if amount > MAX_AMOUNT:
         raise MoneyError(f"must be at most {MAX_AMOUNT}")
-    exponent = amount.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
+    _, digits, exponent = amount.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if exponent + trailing_zeros < -2:
         raise MoneyError("must have at most 2 decimal places")
     return amount.quantize(CENT)
 

@@ -1,11 +1,13 @@
-"""What a store must implement: repository protocols and the unit of work.
+"""What a store must implement: repository protocols, report questions and the unit of work.
 
 Stores persist and query; the service layer (:mod:`jobtrack_core.service`)
-validates and decides. A store still guards what a database can guard, with
-the same behaviour everywhere:
+validates and decides. Records reach a store already valid (see
+:mod:`jobtrack_core.entities`). A store still guards what a database can guard,
+with the same behaviour everywhere:
 
-- ids are unique per kind (:class:`ConflictError` on ``field="id"``), user
-  emails are unique (``field="email"``);
+- ids are unique per owner and kind (:class:`ConflictError` on ``field="id"``):
+  two owners may each have a customer ``"17"``; user ids and emails are unique
+  across the store (``field="email"``);
 - every customer and job method is scoped by ``owner_id``; another owner's
   record is ``None`` / :class:`NotFoundError`, exactly as if it did not exist;
 - a job must reference a customer of its own owner (:class:`NotFoundError`
@@ -14,17 +16,22 @@ the same behaviour everywhere:
   theirs, and both report what they removed;
 - a unit of work commits when its ``with`` block ends normally and rolls back
   completely when it raises; units of work nest (the inner one is a savepoint);
-- only :mod:`jobtrack_core.errors` types escape.
+- only :mod:`jobtrack_core.errors` types escape; a failure worth retrying (a lock
+  held too long, a serialization failure) is a :class:`RetryableError`.
 
-The contract suite in :mod:`jobtrack_core.testing` checks all of this.
+Reports are questions with their own methods (:class:`ReportQueries`); each
+says what it answers, and :class:`jobtrack_core.reference.ReferenceReports`
+answers all of them correctly from the repositories alone, for a store to
+start from and override for speed. The contract suite in
+:mod:`jobtrack_core.testing` checks all of this, at the port and through the
+service.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
-from decimal import Decimal
+from datetime import date, datetime
 from typing import Protocol
 
 from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
@@ -62,7 +69,8 @@ class JobRepository(Protocol):
     def add(self, job: Job) -> None: ...
     def add_many(self, jobs: Iterable[Job]) -> int:
         """Add many jobs with the same checks as :meth:`add` (the fast path for imports);
-        return how many. A failure part-way leaves the unit of work to be rolled back."""
+        return how many. A failure part-way leaves the unit of work to be rolled back.
+        ``jobtrack_core.kit.add_each`` is a correct default."""
         ...
 
     def get(self, owner_id: str, job_id: str) -> Job | None: ...
@@ -72,9 +80,6 @@ class JobRepository(Protocol):
 
     def update(self, job: Job) -> None: ...
     def delete(self, owner_id: str, job_id: str) -> Deleted: ...
-    def revenue(self, owner_id: str) -> Decimal:
-        """Sum of ``actual_cost`` over the owner's paid jobs (a missing cost counts as 0)."""
-        ...
 
 
 class SessionRepository(Protocol):
@@ -90,15 +95,16 @@ class SessionRepository(Protocol):
         ...
 
 
-class ReportRepository(Protocol):
-    """Figures, pages and searches over one owner's data, computed by the store.
+class ReportQueries(Protocol):
+    """The questions the service asks of one owner's data, each answered by the store.
 
-    Every method is scoped by ``owner_id`` and reads only. The service layer
-    turns local periods into UTC instants before it asks, so a store needs no
-    time zone logic; :mod:`jobtrack_core.reference` states what each answer
-    must be, and the contract suite checks it on random data. A store answers
-    from its own indexes and aggregates: the dashboard's figures should not
-    cost in proportion to the owner's number of jobs.
+    Every method is scoped by ``owner_id`` and reads only. Its docstring says what
+    it answers, with the notions of :mod:`jobtrack_core.rules`; the service turns
+    local periods into UTC instants and local dates before it asks, so a store
+    needs no time zone logic. :class:`jobtrack_core.reference.ReferenceReports`
+    answers every question plainly; a store answers from its own indexes and
+    aggregates, so that the dashboard's figures do not cost in proportion to the
+    owner's number of jobs.
     """
 
     def totals(self, owner_id: str) -> OwnerTotals:
@@ -118,19 +124,46 @@ class ReportRepository(Protocol):
         after: JobPosition | None,
         limit: int,
     ) -> Sequence[Job]:
-        """Up to ``limit`` jobs matching ``where``, in ``sort`` order, that come after
-        ``after`` (from the start if None); see :mod:`jobtrack_core.pagination`."""
+        """A listing someone asked for: up to ``limit`` jobs matching ``where``, in
+        ``sort`` order, that come after ``after`` (from the start if None); see
+        :mod:`jobtrack_core.pagination`."""
         ...
 
-    def count_jobs(self, owner_id: str, where: JobFilter) -> int:
-        """How many of the owner's jobs match ``where``."""
+    def customer_jobs(
+        self, owner_id: str, customer_id: str, after: JobPosition | None, limit: int
+    ) -> Sequence[Job]:
+        """A customer's history: up to ``limit`` of the customer's jobs, newest first
+        (:attr:`JobSort.NEWEST`), after ``after``."""
+        ...
+
+    def due_on(self, owner_id: str, day: date, limit: int) -> Sequence[Job]:
+        """Up to ``limit`` jobs due on ``day``, except cancelled ones
+        (:func:`jobtrack_core.rules.due_on`), by id."""
+        ...
+
+    def open_due(self, owner_id: str, first: date, last: date, limit: int) -> Sequence[Job]:
+        """Up to ``limit`` open jobs due from ``first`` to ``last``, both included
+        (:func:`jobtrack_core.rules.due_between`), by due date then id."""
+        ...
+
+    def overdue(self, owner_id: str, today: date, limit: int) -> Sequence[Job]:
+        """Up to ``limit`` open jobs due before ``today`` (:func:`jobtrack_core.rules.overdue`),
+        by due date then id."""
+        ...
+
+    def count_overdue(self, owner_id: str, today: date) -> int:
+        """How many open jobs are due before ``today``."""
+        ...
+
+    def recently_changed(self, owner_id: str, limit: int) -> Sequence[Job]:
+        """Up to ``limit`` jobs, most recently changed first (:attr:`JobSort.UPDATED`)."""
         ...
 
     def unpaid_completed(
         self, owner_id: str, completed_before: datetime, limit: int
     ) -> Sequence[Job]:
-        """Completed, unpaid jobs with ``completed_at`` before the given instant or
-        unknown, unknown first, then oldest completion first, then id; at most ``limit``."""
+        """Receivables (:func:`jobtrack_core.rules.is_receivable`) completed before the
+        given instant: oldest completion first, then id; at most ``limit``."""
         ...
 
     def customer_summaries(
@@ -170,7 +203,7 @@ class UnitOfWork(Protocol):
     @property
     def sessions(self) -> SessionRepository: ...
     @property
-    def reports(self) -> ReportRepository: ...
+    def reports(self) -> ReportQueries: ...
 
 
 class Store(Protocol):

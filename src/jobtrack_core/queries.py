@@ -2,43 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from datetime import date
 
-import attrs
-
+from jobtrack_core import fields as f
+from jobtrack_core.commands import Command, command
 from jobtrack_core.entities import Job
+from jobtrack_core.fields import Problem, rule
 from jobtrack_core.status import JobStatus
 
-
-def _statuses(value: object) -> frozenset[JobStatus] | None:
-    if value is None:
-        return None
-    if isinstance(value, str | JobStatus):
-        value = [value]
-    if not isinstance(value, list | tuple | set | frozenset):
-        raise TypeError("status must be a status or a collection of statuses")
-    return frozenset(JobStatus(s) for s in value)
+#: The longest text a job search looks for.
+MAX_SEARCH_LENGTH = 200
 
 
-@attrs.frozen
-class JobFilter:
+class Statuses(f.Rule[frozenset[JobStatus]]):
+    """A status (or its name) or a collection of them; kept as a frozenset."""
+
+    form = "a frozenset of JobStatus"
+
+    def _clean(self, value: object) -> frozenset[JobStatus]:
+        items = [value] if isinstance(value, str | JobStatus) else value
+        if not isinstance(items, list | tuple | AbstractSet):
+            raise Problem(f"must be a status or a list of statuses, not {f.json_type(value)}")
+        return frozenset(f.STATUS.clean(item) or JobStatus.PENDING for item in items)
+
+
+@command
+class JobFilter(Command):
     """Which jobs to list. Every condition given must hold (they combine with AND).
 
-    - ``statuses``: any of these statuses;
+    - ``statuses``: any of these statuses (a status or its name is one);
     - ``customer_id``: jobs of this customer;
     - ``paid``: only paid (True) or only unpaid (False) jobs;
     - ``due_from`` / ``due_to``: due date within this range, both ends included
       (jobs without a due date never match a range);
     - ``text``: appears in the title or the description, ignoring the case of
-      ASCII letters.
+      ASCII letters (empty text filters nothing).
+
+    Each condition is checked like any input: a bad one raises
+    :class:`~jobtrack_core.errors.ValidationError` naming it.
+
+    >>> JobFilter(statuses="pending", paid=False).statuses
+    frozenset({<JobStatus.PENDING: 'pending'>})
     """
 
-    statuses: frozenset[JobStatus] | None = attrs.field(default=None, converter=_statuses)
-    customer_id: str | None = None
-    paid: bool | None = None
-    due_from: date | None = None
-    due_to: date | None = None
-    text: str | None = None
+    statuses: frozenset[JobStatus] | None = rule(Statuses(optional=True), default=None)
+    customer_id: str | None = rule(f.ID.but(optional=True), default=None)
+    paid: bool | None = rule(f.FLAG.but(optional=True), default=None)
+    due_from: date | None = rule(f.DAY, default=None)
+    due_to: date | None = rule(f.DAY, default=None)
+    text: str | None = rule(f.Raw(MAX_SEARCH_LENGTH).but(optional=True), default=None)
 
     def matches(self, job: Job) -> bool:
         """The reference semantics, used by the memory store and the contract suite."""

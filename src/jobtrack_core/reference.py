@@ -11,13 +11,14 @@ instant arithmetic of :mod:`jobtrack_core.periods` independently.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from jobtrack_core import rules
 from jobtrack_core.entities import Customer, Job
 from jobtrack_core.money import ZERO
-from jobtrack_core.pagination import JobSort, sort_key
+from jobtrack_core.pagination import JobPosition, JobSort, reference_page, sort_key
 from jobtrack_core.periods import BusinessCalendar, Period
 from jobtrack_core.queries import JobFilter, ascii_lower
 from jobtrack_core.reports import (
@@ -35,13 +36,14 @@ from jobtrack_core.reports import (
 )
 from jobtrack_core.status import JobStatus
 
-OPEN = frozenset({JobStatus.PENDING, JobStatus.IN_PROGRESS})
-NOT_CANCELLED = frozenset(JobStatus) - {JobStatus.CANCELLED}
 
-
-def _tally(jobs: Iterable[Job], amount: str = "actual_cost") -> Tally:
+def tally(jobs: Iterable[Job], value: Callable[[Job], Decimal] = rules.revenue_value) -> Tally:
+    """The jobs' count and the sum of ``value`` over them (their revenue value by default)."""
     chosen = list(jobs)
-    return Tally(sum((getattr(j, amount) or ZERO for j in chosen), ZERO), len(chosen))
+    return Tally(sum((value(j) for j in chosen), ZERO), len(chosen))
+
+
+_tally = tally
 
 
 def totals(customers: Sequence[Customer], jobs: Sequence[Job]) -> OwnerTotals:
@@ -49,9 +51,9 @@ def totals(customers: Sequence[Customer], jobs: Sequence[Job]) -> OwnerTotals:
     return OwnerTotals(
         customers=len(customers),
         statuses=StatusCounts(**{s.value: n for s, n in counts.items()}),
-        revenue=_tally(j for j in jobs if j.paid),
-        receivables=_tally(j for j in jobs if j.status is JobStatus.COMPLETED and not j.paid),
-        pipeline=_tally((j for j in jobs if j.status in OPEN), "estimated_cost"),
+        revenue=_tally(j for j in jobs if rules.is_revenue(j)),
+        receivables=_tally(j for j in jobs if rules.is_receivable(j)),
+        pipeline=_tally((j for j in jobs if rules.in_pipeline(j)), rules.pipeline_value),
     )
 
 
@@ -62,7 +64,7 @@ def revenue_in(jobs: Iterable[Job], period: Period, calendar: BusinessCalendar) 
         _tally(
             j
             for j in jobs
-            if j.paid
+            if rules.is_revenue(j)
             and j.paid_at is not None
             and period.start <= calendar.local_date(j.paid_at) < period.end
         ),
@@ -95,7 +97,6 @@ def dashboard(
     month = today.replace(day=1)
     next_month = (month + timedelta(days=31)).replace(day=1)
     whole = totals(customers, jobs)
-    overdue = JobFilter(statuses=OPEN, due_to=today - timedelta(days=1))
     return Dashboard(
         today=today,
         timezone=calendar.timezone,
@@ -107,27 +108,18 @@ def dashboard(
         pipeline=whole.pipeline,
         this_week=revenue_in(jobs, calendar.period(week, week + timedelta(days=7)), calendar),
         this_month=revenue_in(jobs, calendar.period(month, next_month), calendar),
-        due_today=tuple(
-            listing(
-                jobs,
-                JobFilter(statuses=NOT_CANCELLED, due_from=today, due_to=today),
-                JobSort.DUE,
-                today_limit,
-            )
-        ),
+        due_today=tuple(listing(jobs, rules.due_on(today), JobSort.DUE, today_limit)),
         recent=tuple(listing(jobs, JobFilter(), JobSort.UPDATED, recent)),
         upcoming=tuple(
             listing(
                 jobs,
-                JobFilter(
-                    statuses=OPEN, due_from=today, due_to=today + timedelta(days=upcoming_days)
-                ),
+                rules.due_between(today, today + timedelta(days=upcoming_days)),
                 JobSort.DUE,
                 upcoming_limit,
             )
         ),
-        overdue=tuple(listing(jobs, overdue, JobSort.DUE, overdue_limit)),
-        overdue_count=len(listing(jobs, overdue, JobSort.DUE, None)),
+        overdue=tuple(listing(jobs, rules.overdue(today), JobSort.DUE, overdue_limit)),
+        overdue_count=len(listing(jobs, rules.overdue(today), JobSort.DUE, None)),
     )
 
 
@@ -147,16 +139,42 @@ def revenue_by_customer(
     year: int | None,
     calendar: BusinessCalendar,
 ) -> list[CustomerRevenue]:
+    """Revenue per customer, all time or of the paid jobs whose payment's local date
+    falls in ``year``."""
+
     def counted(job: Job) -> bool:
-        if not job.paid:
-            return False
         if year is None:
             return True
         return job.paid_at is not None and calendar.local_date(job.paid_at).year == year
 
+    return _per_customer(customers, [j for j in jobs if rules.is_revenue(j) and counted(j)])
+
+
+def paid_by_customer(
+    customers: Sequence[Customer],
+    jobs: Sequence[Job],
+    paid_from: datetime | None,
+    paid_to: datetime | None,
+) -> list[CustomerRevenue]:
+    """Revenue per customer of the paid jobs paid ``paid_from <= paid_at < paid_to``
+    (UTC instants; with no bound, every paid job, dated or not)."""
+
+    def counted(job: Job) -> bool:
+        if paid_from is None and paid_to is None:
+            return True
+        if job.paid_at is None:
+            return False
+        return (paid_from is None or paid_from <= job.paid_at) and (
+            paid_to is None or job.paid_at < paid_to
+        )
+
+    return _per_customer(customers, [j for j in jobs if rules.is_revenue(j) and counted(j)])
+
+
+def _per_customer(customers: Sequence[Customer], paid: Sequence[Job]) -> list[CustomerRevenue]:
     result = []
     for customer in customers:
-        mine = [j for j in jobs if j.customer_id == customer.id and counted(j)]
+        mine = [j for j in paid if j.customer_id == customer.id]
         if mine:
             result.append(CustomerRevenue(customer, _tally(mine)))
     result.sort(key=lambda r: (-r.revenue.amount, r.customer.name, r.customer.id))
@@ -170,8 +188,8 @@ def customer_summary(customer: Customer, jobs: Sequence[Job]) -> CustomerSummary
         customer=customer,
         jobs=len(mine),
         completed=len(completed),
-        earned=_tally(j for j in completed if j.paid).amount,
-        unpaid=_tally(j for j in mine if not j.paid).amount,
+        earned=_tally(j for j in completed if rules.is_revenue(j)).amount,
+        unpaid=_tally(j for j in mine if not rules.is_revenue(j)).amount,
         last_job_at=max((j.created_at for j in mine), default=None),
     )
 
@@ -200,6 +218,17 @@ def search_customers(customers: Sequence[Customer], text: str) -> list[Customer]
     return sorted(found, key=lambda c: (c.name, c.id))
 
 
+def unpaid_completed(jobs: Iterable[Job], completed_before: datetime, limit: int) -> list[Job]:
+    """Receivables completed before an instant, oldest completion first, then id."""
+    found = [
+        j
+        for j in jobs
+        if rules.is_receivable(j) and (j.completed_at is None or j.completed_at < completed_before)
+    ]
+    found.sort(key=lambda j: (j.completed_at is not None, j.completed_at or completed_before, j.id))
+    return found[:limit]
+
+
 def reminders(
     customers: Sequence[Customer],
     jobs: Sequence[Job],
@@ -212,15 +241,6 @@ def reminders(
     limit: int = 50,
 ) -> Reminders:
     today = calendar.local_date(now)
-    unpaid_cutoff = now - timedelta(days=unpaid_days)
-    unpaid = [
-        j
-        for j in jobs
-        if j.status is JobStatus.COMPLETED
-        and not j.paid
-        and (j.completed_at is None or j.completed_at < unpaid_cutoff)
-    ]
-    unpaid.sort(key=lambda j: (j.completed_at is not None, j.completed_at or now, j.id))
     summaries = customer_summaries(customers, jobs)
     owing = sorted(
         (s for s in summaries if s.unpaid > owing_over),
@@ -231,14 +251,22 @@ def reminders(
         (s for s in summaries if s.last_activity < idle_cutoff),
         key=lambda s: (s.last_activity, s.customer.name, s.customer.id),
     )
-    soon = JobFilter(statuses=OPEN, due_from=today, due_to=today + timedelta(days=1))
+    soon = rules.due_between(today, today + timedelta(days=1))
     return Reminders(
         today=today,
-        unpaid_jobs=tuple(unpaid[:limit]),
+        unpaid_jobs=tuple(unpaid_completed(jobs, now - timedelta(days=unpaid_days), limit)),
         owing_customers=tuple(owing[:limit]),
         idle_customers=tuple(idle[:limit]),
         due_soon=tuple(listing(jobs, soon, JobSort.DUE, limit)),
+        overdue=tuple(listing(jobs, rules.overdue(today), JobSort.DUE, limit)),
     )
+
+
+def page(
+    jobs: Iterable[Job], where: JobFilter, sort: JobSort, after: JobPosition | None, limit: int
+) -> list[Job]:
+    """One page of a listing: the jobs matching ``where`` after ``after`` in ``sort``."""
+    return reference_page((j for j in jobs if where.matches(j)), sort, after, max(limit, 0))
 
 
 __all__ = [
@@ -247,10 +275,14 @@ __all__ = [
     "dashboard",
     "estimate_report",
     "listing",
+    "page",
+    "paid_by_customer",
     "reminders",
     "revenue_by_customer",
     "revenue_by_month",
     "revenue_in",
     "search_customers",
+    "tally",
     "totals",
+    "unpaid_completed",
 ]

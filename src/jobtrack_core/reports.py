@@ -65,11 +65,11 @@ class StatusCounts:
 
 @attrs.frozen
 class OwnerTotals:
-    """The running totals a store keeps for one owner.
+    """The running totals a store keeps for one owner (the notions of :mod:`jobtrack_core.rules`).
 
     - ``revenue``: actual cost of paid jobs, in any status (a missing cost adds 0);
     - ``receivables``: actual cost of completed, unpaid jobs;
-    - ``pipeline``: estimated cost of pending and in-progress jobs.
+    - ``pipeline``: estimated cost of pending and in-progress (open) jobs.
 
     Each :class:`Tally` counts the jobs it covers, with or without a cost.
     """
@@ -259,7 +259,8 @@ class Reminders:
       largest first;
     - ``idle_customers``: customers whose last new job (or, without jobs, their
       own creation) is more than N days ago, longest idle first;
-    - ``due_soon``: pending and in-progress jobs due today or tomorrow, by due date.
+    - ``due_soon``: pending and in-progress jobs due today or tomorrow, by due date;
+    - ``overdue``: pending and in-progress jobs due before today, earliest first.
     """
 
     today: date
@@ -267,6 +268,7 @@ class Reminders:
     owing_customers: tuple[CustomerSummary, ...]
     idle_customers: tuple[CustomerSummary, ...]
     due_soon: tuple[Job, ...]
+    overdue: tuple[Job, ...] = ()
 
 
 __all__ = [

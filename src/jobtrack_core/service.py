@@ -17,7 +17,9 @@ from typing import Any
 
 import attrs
 
-from jobtrack_core.clock import Clock, IdFactory, as_utc, system_clock, uuid7_ids
+from jobtrack_core import fields as f
+from jobtrack_core.clock import Clock, IdFactory, system_clock, uuid7_ids
+from jobtrack_core.commands import UNSET, Registration, Unset
 from jobtrack_core.entities import LoginSession, User
 from jobtrack_core.errors import (
     AuthenticationError,
@@ -25,20 +27,19 @@ from jobtrack_core.errors import (
     SessionError,
     ValidationError,
 )
+from jobtrack_core.fields import Problems
 from jobtrack_core.passwords import (
     Argon2Hasher,
     PasswordHasher,
+    check_login,
+    dummy_hash,
     is_outdated,
-    verify_stored,
     wrap_legacy,
 )
 from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.ports import Store
-from jobtrack_core.validation import (
-    check_password,
-    clean_account,
-)
-from jobtrack_core.workspace import UNSET, Amount, Unset, Workspace, require_id
+from jobtrack_core.reporting import Amount
+from jobtrack_core.workspace import Workspace, request
 
 
 def token_digest(token: str) -> str:
@@ -90,13 +91,18 @@ class Jobtrack:
         self.ids = ids
         self.hasher: PasswordHasher = hasher or Argon2Hasher()
         self.sessions = sessions or SessionPolicy()
-        #: The business's time zone and first day of the week, for every report.
+        #: The calendar of new accounts, and of accounts that have none of their own.
         self.calendar = calendar or BusinessCalendar()
-        self._dummy_hash: str | None = None
+        #: What an unknown email's login is checked against: made now, so that the
+        #: first unknown login costs what every other login costs.
+        self._dummy_hash = dummy_hash(self.hasher)
 
     # -- plumbing --------------------------------------------------------------
     def now(self) -> datetime:
-        return as_utc(self.clock(), "clock()")
+        """The clock's time, in UTC. A clock that returns a naive datetime is refused."""
+        moment = f.check("clock", f.INSTANT, self.clock())
+        assert moment is not None
+        return moment
 
     def close(self) -> None:
         self.store.close()
@@ -113,23 +119,22 @@ class Jobtrack:
         self.close()
 
     # -- accounts --------------------------------------------------------------
-    def register(
-        self, *, email: str, password: str, name: str, business_name: str | None = None
-    ) -> User:
-        """Create an account. Email is trimmed, lower-cased and must be unused."""
-        try:
-            profile = clean_account({"email": email, "name": name, "business_name": business_name})
-        except ValidationError as exc:
-            errors = list(exc.errors)
-        else:
-            errors = []
-        try:
-            check_password("password", password)
-        except ValidationError as exc:
-            errors.extend(exc.errors)
-        if errors:
-            raise ValidationError(errors)
-        return self._add_user(profile, self.hasher.hash(password), None, None)
+    def register(self, registration: Registration | None = None, /, **fields: Any) -> User:
+        """Create an account: ``register(email=..., password=..., name=...)``, or a
+        :class:`Registration`. Email is trimmed, lower-cased and must be unused; the
+        account takes the application's calendar unless ``timezone`` (and
+        ``week_start``) are given."""
+        new = request(Registration, registration, fields)
+        profile = new.values()
+        del profile["password"]
+        if new.timezone is None and new.week_start is None:
+            profile |= {"timezone": self.calendar.timezone, "week_start": self.calendar.week_start}
+        elif new.timezone is None or new.week_start is None:
+            profile |= {
+                "timezone": new.timezone or self.calendar.timezone,
+                "week_start": self.calendar.week_start if new.week_start is None else new.week_start,
+            }
+        return self._add_user(profile, self.hasher.hash(new.password), None, None)
 
     def adopt_legacy_account(
         self,
@@ -145,14 +150,26 @@ class Jobtrack:
         """Bring in a MyJobTrack account with its unsalted SHA-256 hash, protected at once.
 
         The user logs in with the old password; that first login replaces the
-        protected legacy hash with a direct argon2id hash.
+        protected legacy hash with a direct argon2id hash. The account keeps the
+        application's calendar until it sets its own.
         """
-        profile = clean_account({"email": email, "name": name, "business_name": business_name})
+        problems = Problems()
+        profile = {
+            "email": problems.clean("email", f.ACCOUNT_EMAIL, email),
+            "name": problems.clean("name", f.NAME, name),
+            "business_name": problems.clean("business_name", f.BUSINESS_NAME, business_name),
+        }
+        chosen = problems.clean("id", f.ID.but(optional=True), id)
+        times = (
+            problems.clean("created_at", f.INSTANT.but(optional=True), created_at),
+            problems.clean("updated_at", f.INSTANT.but(optional=True), updated_at),
+        )
         try:
             stored = wrap_legacy(self.hasher, sha256_hex)
         except ValueError as exc:
-            raise ValidationError.single("password_hash", str(exc)) from None
-        return self._add_user(profile, stored, id, (created_at, updated_at))
+            problems.fail("sha256_hex", str(exc))
+        problems.done()
+        return self._add_user(profile, stored, chosen, times)
 
     def _add_user(
         self,
@@ -163,12 +180,12 @@ class Jobtrack:
     ) -> User:
         now = self.now()
         created, updated = times or (None, None)
-        created_at = as_utc(created, "created_at") if created else now
+        created_at = created or now
         user = User(
             id=id or self.ids(),
             password_hash=password_hash,
             created_at=created_at,
-            updated_at=as_utc(updated, "updated_at") if updated else created_at,
+            updated_at=updated or created_at,
             **profile,
         )
         with self.store.transaction() as uow:
@@ -177,8 +194,9 @@ class Jobtrack:
 
     def workspace(self, user_id: str) -> Workspace:
         """The workspace of ``user_id``, for trusted code that already knows who acts."""
+        checked = f.check("user_id", f.ID, user_id)
         with self.store.transaction(write=False) as uow:
-            if uow.users.get(require_id("user_id", user_id)) is None:
+            if checked is None or uow.users.get(checked) is None:
                 raise NotFoundError("user", user_id)
         return Workspace(self, user_id)
 
@@ -188,11 +206,12 @@ class Jobtrack:
         raise the same :class:`AuthenticationError` after the same amount of work."""
         key = email.strip().lower() if isinstance(email, str) else ""
         with self.store.transaction(write=False) as uow:
-            user = uow.users.get_by_email(key) if key else None
-        stored = user.password_hash if user else self._dummy()
-        good = isinstance(password, str) and verify_stored(self.hasher, stored, password)
-        if user is None or not good:
+            user = uow.users.get_by_email(key) if key and len(key) <= 254 else None
+        stored = user.password_hash if user else None
+        given = password if isinstance(password, str) else ""
+        if not check_login(self.hasher, stored, given, self._dummy_hash) or user is None:
             raise AuthenticationError()
+        assert stored is not None
         new_hash = self.hasher.hash(password) if is_outdated(self.hasher, stored) else None
         token = secrets.token_urlsafe(32)
         now = self.now()
@@ -214,11 +233,6 @@ class Jobtrack:
             )
             uow.sessions.add(session)
         return Login(token, session, current)
-
-    def _dummy(self) -> str:
-        if self._dummy_hash is None:
-            self._dummy_hash = self.hasher.hash(secrets.token_hex(16))
-        return self._dummy_hash
 
     def authenticate(self, token: str) -> Workspace:
         """The workspace of the token's user; :class:`SessionError` if unknown, expired, revoked."""

@@ -31,8 +31,8 @@ class JobStatus(enum.StrEnum):
 
     @property
     def is_open(self) -> bool:
-        """Pending or in progress: work still to do."""
-        return self in (JobStatus.PENDING, JobStatus.IN_PROGRESS)
+        """Pending or in progress: work still to do (see :data:`OPEN`)."""
+        return self in OPEN
 
 
 TRANSITIONS: dict[JobStatus, tuple[JobStatus, ...]] = {
@@ -41,6 +41,22 @@ TRANSITIONS: dict[JobStatus, tuple[JobStatus, ...]] = {
     JobStatus.COMPLETED: (),
     JobStatus.CANCELLED: (),
 }
+
+
+#: Work still to do: pending or in progress. The one definition of "open".
+OPEN: frozenset[JobStatus] = frozenset({JobStatus.PENDING, JobStatus.IN_PROGRESS})
+#: Every status but cancelled: jobs that are or were real work.
+NOT_CANCELLED: frozenset[JobStatus] = frozenset(JobStatus) - {JobStatus.CANCELLED}
+
+
+def sql_list(statuses: frozenset[JobStatus]) -> str:
+    """``statuses`` as an SQL list literal in workflow order, for stores that state a
+    rule in SQL (a partial index and the queries that use it must spell it alike).
+
+    >>> sql_list(OPEN)
+    "('pending', 'in_progress')"
+    """
+    return "(" + ", ".join(f"'{s.value}'" for s in JobStatus if s in statuses) + ")"
 
 
 def check_transition(job_id: str, current: JobStatus, requested: JobStatus) -> None:

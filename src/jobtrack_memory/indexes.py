@@ -25,15 +25,15 @@ from typing import Any, Generic, TypeVar
 
 from sortedcontainers import SortedDict, SortedList  # type: ignore[import-untyped]
 
+from jobtrack_core import rules
 from jobtrack_core.entities import Customer, Job
 from jobtrack_core.money import to_minor
 from jobtrack_core.pagination import JobPosition, JobSort
 from jobtrack_core.queries import ascii_lower
-from jobtrack_core.status import JobStatus
+from jobtrack_core.status import OPEN, JobStatus
 
 K = TypeVar("K", bound=tuple[Any, ...])
 
-OPEN = frozenset({JobStatus.PENDING, JobStatus.IN_PROGRESS})
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DAY = timedelta(days=1)
 _MICROSECOND = timedelta(microseconds=1)
@@ -254,7 +254,11 @@ class OwnerIndex:
     def _figures(self, job: Job, sign: int) -> None:
         self.statuses[job.status] += sign
         cost = cents(job.actual_cost)
-        if job.paid:
+        if rules.is_receivable(job):
+            _bump(self.receivables, sign * cost, sign)
+        if rules.in_pipeline(job):
+            _bump(self.pipeline, sign * cents(job.estimated_cost), sign)
+        if rules.is_revenue(job):
             _bump(self.revenue, sign * cost, sign)
             if job.paid_at is not None:
                 day = utc_day(job.paid_at)
@@ -262,10 +266,6 @@ class OwnerIndex:
                 _bump(bucket, sign * cost, sign)
                 if bucket[1] == 0:
                     del self.paid_days[day]
-        elif job.status is JobStatus.COMPLETED:
-            _bump(self.receivables, sign * cost, sign)
-        if job.status in OPEN:
-            _bump(self.pipeline, sign * cents(job.estimated_cost), sign)
         self.customer_totals[job.customer_id].apply(job, cost, sign)
 
     def change_customer(self, old: Customer | None, new: Customer | None) -> None:

@@ -7,8 +7,9 @@ the sorted index of their order from the cursor and stop after one page.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from jobtrack_core.entities import Customer, Job
@@ -25,10 +26,9 @@ from jobtrack_core.reports import (
     StatusCounts,
     Tally,
 )
-from jobtrack_core.status import JobStatus
+from jobtrack_core.status import NOT_CANCELLED, OPEN
 from jobtrack_memory.indexes import (
     LAST_ID,
-    OPEN,
     CustomerTotals,
     OwnerIndex,
     cents,
@@ -44,7 +44,7 @@ def _tally(pair: Sequence[int]) -> Tally:
 
 
 class MemoryReports:
-    """:class:`jobtrack_core.ports.ReportRepository` over the memory store's tables."""
+    """:class:`jobtrack_core.ports.ReportQueries` over the memory store's tables."""
 
     def __init__(
         self,
@@ -92,15 +92,47 @@ class MemoryReports:
                 break
         return found
 
-    def count_jobs(self, owner_id: str, where: JobFilter) -> int:
-        index = self._index(owner_id)
-        if where == JobFilter(statuses=where.statuses):
-            statuses = JobStatus if where.statuses is None else where.statuses
-            return sum(index.statuses[s] for s in statuses)
-        if where.due_to is not None and where == JobFilter(statuses=OPEN, due_to=where.due_to):
-            # Open jobs due on or before a date (overdue): a position in the open-due index.
-            return index.sorted["open_due"].count_below((False, where.due_to.toordinal(), LAST_ID))
-        return sum(1 for _ in self._walk(owner_id, where, JobSort.NEWEST, None))
+    def customer_jobs(
+        self, owner_id: str, customer_id: str, after: JobPosition | None, limit: int
+    ) -> Sequence[Job]:
+        totals = self._index(owner_id).customer_totals.get(customer_id)
+        if totals is None or limit <= 0:
+            return []
+        jobs = self._jobs.get(owner_id, {})
+        high = position_key(after) if after else None
+        ids = totals.history.ids(high=high, inclusive=(True, False), reverse=True)
+        return [jobs[i] for i in itertools.islice(ids, limit)]
+
+    def due_on(self, owner_id: str, day: date, limit: int) -> Sequence[Job]:
+        jobs = self._jobs.get(owner_id, {})
+        ordinal = day.toordinal()
+        keys = self._index(owner_id).sorted["due"]
+        ids = keys.ids(low=(False, ordinal, ""), high=(False, ordinal, LAST_ID))
+        chosen = (job for job in map(jobs.__getitem__, ids) if job.status in NOT_CANCELLED)
+        return list(itertools.islice(chosen, max(limit, 0)))
+
+    def open_due(self, owner_id: str, first: date, last: date, limit: int) -> Sequence[Job]:
+        return self._open_due(owner_id, (False, first.toordinal(), ""), last, limit)
+
+    def overdue(self, owner_id: str, today: date, limit: int) -> Sequence[Job]:
+        return self._open_due(owner_id, None, today - timedelta(days=1), limit)
+
+    def _open_due(
+        self, owner_id: str, low: tuple[Any, ...] | None, last: date, limit: int
+    ) -> Sequence[Job]:
+        jobs = self._jobs.get(owner_id, {})
+        keys = self._index(owner_id).sorted["open_due"]
+        ids = keys.ids(low=low, high=(False, last.toordinal(), LAST_ID))
+        return [jobs[i] for i in itertools.islice(ids, max(limit, 0))]
+
+    def count_overdue(self, owner_id: str, today: date) -> int:
+        keys = self._index(owner_id).sorted["open_due"]
+        return keys.count_below((False, today.toordinal(), ""))
+
+    def recently_changed(self, owner_id: str, limit: int) -> Sequence[Job]:
+        jobs = self._jobs.get(owner_id, {})
+        ids = self._index(owner_id).sorted["updated"].ids(reverse=True)
+        return [jobs[i] for i in itertools.islice(ids, max(limit, 0))]
 
     def _walk(
         self, owner_id: str, where: JobFilter, sort: JobSort, after: JobPosition | None

@@ -14,14 +14,12 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, MutableSet, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from decimal import Decimal
 from typing import TypeVar
 
 import attrs
 
 from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
-from jobtrack_core.errors import ConflictError, NotFoundError, StoreError
-from jobtrack_core.money import from_minor
+from jobtrack_core.errors import ConflictError, NotFoundError, StoreError, quoted
 from jobtrack_core.queries import JobFilter
 from jobtrack_memory.indexes import OwnerIndex
 from jobtrack_memory.reports import MemoryReports
@@ -37,9 +35,7 @@ class _Data:
         self.users: dict[str, User] = {}
         self.user_by_email: dict[str, str] = {}
         self.customers: dict[str, dict[str, Customer]] = {}  # owner -> id -> customer
-        self.customer_owner: dict[str, str] = {}
         self.jobs: dict[str, dict[str, Job]] = {}  # owner -> id -> job
-        self.job_owner: dict[str, str] = {}
         self.indexes: dict[str, OwnerIndex] = {}  # owner -> sorted keys and totals
         self.sessions: dict[str, LoginSession] = {}
         self.session_by_token: dict[str, str] = {}
@@ -92,7 +88,6 @@ class _Writer:
             for job in reversed(added):
                 index.change(job, None)
                 del data.jobs[job.user_id][job.id]
-                del data.job_owner[job.id]
 
         self.undo.append(undo)
 
@@ -119,7 +114,7 @@ class _Users:
 
     def add(self, user: User) -> None:
         if user.id in self.d.users:
-            raise ConflictError("id", f"a user with id {user.id!r} already exists")
+            raise ConflictError("id", f"a user with id {quoted(user.id)} already exists")
         self._claim_email(user)
         self.w.put(self.d.users, user.id, user)
 
@@ -168,10 +163,10 @@ class _Customers:
     def add(self, customer: Customer) -> None:
         if customer.user_id not in self.d.users:
             raise NotFoundError("user", customer.user_id)
-        if customer.id in self.d.customer_owner:
-            raise ConflictError("id", f"a customer with id {customer.id!r} already exists")
-        self.w.put(self.d.customer_owner, customer.id, customer.user_id)
-        self.w.put(self.d.customers.setdefault(customer.user_id, {}), customer.id, customer)
+        mine = self.d.customers.setdefault(customer.user_id, {})
+        if customer.id in mine:
+            raise ConflictError("id", f"a customer with id {quoted(customer.id)} already exists")
+        self.w.put(mine, customer.id, customer)
         self.w.customer(_index(self.d, customer.user_id), None, customer)
 
     def get(self, owner_id: str, customer_id: str) -> Customer | None:
@@ -199,7 +194,6 @@ class _Customers:
         for job_id in list(index.customer_totals[customer_id].history.ids()):
             removed += jobs.delete(owner_id, job_id)
         old = self.w.pop(mine, customer_id)
-        self.w.pop(self.d.customer_owner, customer_id)
         self.w.customer(index, old, None)
         return removed
 
@@ -214,10 +208,10 @@ class _Jobs:
 
     def add(self, job: Job) -> None:
         self._check_customer(job)
-        if job.id in self.d.job_owner:
-            raise ConflictError("id", f"a job with id {job.id!r} already exists")
-        self.w.put(self.d.job_owner, job.id, job.user_id)
-        self.w.put(self.d.jobs.setdefault(job.user_id, {}), job.id, job)
+        mine = self.d.jobs.setdefault(job.user_id, {})
+        if job.id in mine:
+            raise _taken(job)
+        self.w.put(mine, job.id, job)
         self.w.job(_index(self.d, job.user_id), None, job)
 
     def add_many(self, jobs: Iterable[Job]) -> int:
@@ -226,10 +220,10 @@ class _Jobs:
         try:
             for job in jobs:
                 self._check_customer(job)
-                if job.id in self.d.job_owner:
-                    raise ConflictError("id", f"a job with id {job.id!r} already exists")
-                self.d.job_owner[job.id] = job.user_id
-                self.d.jobs.setdefault(job.user_id, {})[job.id] = job
+                mine = self.d.jobs.setdefault(job.user_id, {})
+                if job.id in mine:
+                    raise _taken(job)
+                mine[job.id] = job
                 added.setdefault(job.user_id, []).append(job)
                 count += 1
         finally:
@@ -265,12 +259,12 @@ class _Jobs:
         if job is None:
             return Deleted()
         self.w.pop(mine, job_id)
-        self.w.pop(self.d.job_owner, job_id)
         self.w.job(_index(self.d, owner_id), job, None)
         return Deleted(jobs=1)
 
-    def revenue(self, owner_id: str) -> Decimal:
-        return from_minor(_index(self.d, owner_id).revenue[0])
+
+def _taken(job: Job) -> ConflictError:
+    return ConflictError("id", f"a job with id {quoted(job.id)} already exists")
 
 
 class _Sessions:

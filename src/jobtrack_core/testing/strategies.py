@@ -8,16 +8,28 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from jobtrack_core.money import MAX_AMOUNT, from_minor
-from jobtrack_core.validation import LIMITS
+import attrs
 
-# Printable text without control characters or surrogates: what validation keeps.
-_chars = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))
+from jobtrack_core.commands import NewCustomer, NewJob
+from jobtrack_core.fields import Text, rule_of
+from jobtrack_core.money import MAX_AMOUNT, from_minor
+
+#: The text rule of every text field of customers and jobs.
+TEXT_RULES: dict[str, Text] = {
+    a.name: r
+    for command in (NewCustomer, NewJob)
+    for a in attrs.fields(command)
+    if isinstance(r := rule_of(a), Text)
+}
+
+# Printable text without control characters, separators or surrogates: what the
+# text rules keep (bidirectional controls are Cf and left out too).
+_chars = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Cf", "Zl", "Zp"))
 
 
 def text_field(field: str, *, required: bool = False) -> st.SearchStrategy[str | None]:
     """Valid text for ``field`` (already trimmed), or None when optional."""
-    limit = min(LIMITS[field], 60)
+    limit = min(TEXT_RULES[field].limit, 60)
     value = st.text(_chars, min_size=1, max_size=limit).map(str.strip).filter(bool)
     return value if required else st.none() | value
 

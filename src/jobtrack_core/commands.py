@@ -1,0 +1,275 @@
+"""What callers ask for: each request is a small frozen value, checked once, here.
+
+A command cleans every field by the rule it names (:mod:`jobtrack_core.fields`)
+when it is built, and refuses bad input with one
+:class:`~jobtrack_core.errors.ValidationError` that lists every bad field. The
+same commands serve every way in: :class:`~jobtrack_core.workspace.Workspace`'s
+methods build them from their keyword arguments, the interchange structures JSON
+into them, the importers and the command line build them from what they read.
+
+>>> job = NewJob(customer_id="c-1", title="  Fix the sink ", estimated_cost=Decimal("120"))
+>>> job.title, job.estimated_cost
+('Fix the sink', Decimal('120.00'))
+>>> NewJob.parse({"customer_id": "c-1", "title": "", "estimated_cost": "1.999", "colour": 1})
+Traceback (most recent call last):
+...
+jobtrack_core.errors.ValidationError: title: must not be empty; estimated_cost: must have at most 2 decimal places; colour: is not a field that can be set
+
+A change request holds only the fields it changes; ``None`` clears an optional field:
+
+>>> JobChanges(title="Fix the tap", description=None).given()
+{'title': 'Fix the tap', 'description': None}
+
+To add a field to jobtrack's jobs, add it to :class:`~jobtrack_core.entities.Job` and to
+:class:`NewJob`; the change request, the interchange's JSON and the command line
+follow from here.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar, Self, TypeVar
+
+import attrs
+
+from jobtrack_core import fields as f
+from jobtrack_core.errors import ValidationError
+from jobtrack_core.fields import Problems, rule, rule_of
+
+C = TypeVar("C")
+T = TypeVar("T")
+
+
+class Unset(enum.Enum):
+    """Marks an argument that was not given, so that ``None`` can mean "clear this field"."""
+
+    UNSET = "UNSET"
+
+
+UNSET = Unset.UNSET
+
+
+def _unknown(problems: Problems, raw: Mapping[Any, object], names: Any) -> dict[str, object]:
+    """The entries of ``raw`` named in ``names``; every other key is a problem."""
+    known: dict[str, object] = {}
+    for key, value in raw.items():
+        if isinstance(key, str) and key in names:
+            known[key] = value
+        else:
+            problems.fail(str(key)[:60], "is not a field that can be set")
+    return known
+
+
+def _built(problems: Problems, build: Callable[[], T]) -> T:
+    """``build()``, reporting its field problems together with those already found."""
+    try:
+        made = build()
+    except ValidationError as exc:
+        raise ValidationError([*exc.errors, *problems.errors]) from None
+    problems.done()
+    return made
+
+
+class Command:
+    """What every command shares: its fields are cleaned, all at once, when it is built."""
+
+    __slots__ = ()
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        for field in attrs.fields(type(self)):
+            of = rule_of(field)
+            if of is not None:
+                cleaned = problems.clean(field.name, of, getattr(self, field.name))
+                object.__setattr__(self, field.name, cleaned)
+        problems.done()
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, object]) -> Self:
+        """Build the command from untrusted input (a JSON object, a form), reporting
+        unknown and missing fields together with bad values."""
+        problems = Problems()
+        fields = attrs.fields_dict(cls)
+        known = _unknown(problems, raw, fields)
+        for name, field in fields.items():
+            if name not in known and field.default is attrs.NOTHING:
+                known[name] = None  # the rule says "is required"
+        return _built(problems, lambda: cls(**known))
+
+    def values(self) -> dict[str, Any]:
+        """The command's fields and their cleaned values."""
+        return {a.name: getattr(self, a.name) for a in attrs.fields(type(self))}
+
+
+def command(cls: type[C]) -> type[C]:
+    """Make ``cls`` a frozen, keyword-only command whose fields follow their rules."""
+    return attrs.frozen(kw_only=True)(cls)
+
+
+class Changes:
+    """A change request: some of a command's fields, each cleaned by the same rule.
+
+    Subclass it naming the command whose fields may change::
+
+        class JobChanges(Changes, of=NewJob, exclude=("id",)): ...
+
+    Fields left out are not changed; ``None`` clears an optional field (a required
+    one refuses it).
+    """
+
+    __slots__ = ("_given",)
+    #: The fields that may change and the rule of each, taken from the command.
+    rules: ClassVar[Mapping[str, f.Rule[Any]]] = {}
+
+    def __init_subclass__(
+        cls,
+        *,
+        of: type[Command],
+        exclude: tuple[str, ...] = (),
+        only: tuple[str, ...] | None = None,
+    ) -> None:
+        super().__init_subclass__()
+        chosen = [a for a in attrs.fields(of) if a.name not in exclude]
+        if only is not None:
+            chosen = [a for a in chosen if a.name in only]
+        cls.rules = {a.name: r for a in chosen if (r := rule_of(a)) is not None}
+
+    def __init__(self, **values: object) -> None:
+        problems = Problems()
+        given: dict[str, object] = {}
+        for name, value in _unknown(problems, values, self.rules).items():
+            if value is not UNSET:
+                given[name] = problems.clean(name, self.rules[name], value)
+        problems.done()
+        object.__setattr__(self, "_given", given)
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, object]) -> Self:
+        """Build the change request from untrusted input."""
+        problems = Problems()
+        known = _unknown(problems, raw, cls.rules)
+        return _built(problems, lambda: cls(**known))
+
+    def given(self) -> dict[str, Any]:
+        """The fields to change and their new, cleaned values."""
+        return dict(self._given)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in type(self).rules:
+            return self._given.get(name, UNSET)
+        raise AttributeError(name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise attrs.exceptions.FrozenInstanceError()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._given)
+
+    def __bool__(self) -> bool:
+        return bool(self._given)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and getattr(other, "_given", None) == self._given
+
+    def __hash__(self) -> int:
+        return hash((type(self), tuple(self._given.items())))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v!r}" for k, v in self._given.items())
+        return f"{type(self).__name__}({shown})"
+
+
+# -- the commands ------------------------------------------------------------------------
+@command
+class NewCustomer(Command):
+    """Add a customer. ``id`` is optional: a client may choose it (offline use)."""
+
+    name: str = rule(f.NAME)
+    email: str | None = rule(f.EMAIL, default=None)
+    phone: str | None = rule(f.PHONE, default=None)
+    address: str | None = rule(f.ADDRESS, default=None)
+    business_name: str | None = rule(f.BUSINESS_NAME, default=None)
+    notes: str | None = rule(f.NOTES, default=None)
+    id: str | None = rule(f.ID.but(optional=True), default=None)
+
+
+class CustomerChanges(Changes, of=NewCustomer, exclude=("id",)):
+    """Change some of a customer's fields."""
+
+    __slots__ = ()
+
+
+@command
+class NewJob(Command):
+    """Create a job for a customer. Money and hours are exact: a Decimal, an int or a
+    decimal string such as ``"12.50"``, never a float."""
+
+    customer_id: str = rule(f.ID)
+    title: str = rule(f.TITLE)
+    description: str | None = rule(f.DESCRIPTION, default=None)
+    estimated_cost: Decimal | None = rule(f.MONEY, default=None)
+    estimated_hours: Decimal | None = rule(f.HOURS, default=None)
+    actual_cost: Decimal | None = rule(f.MONEY, default=None)
+    actual_hours: Decimal | None = rule(f.HOURS, default=None)
+    due_date: date | None = rule(f.DAY, default=None)
+    id: str | None = rule(f.ID.but(optional=True), default=None)
+
+
+class JobChanges(Changes, of=NewJob, exclude=("id",)):
+    """Change some of a job's fields. Status and payment have their own requests."""
+
+    __slots__ = ()
+
+
+class JobCompletion(Changes, of=NewJob, only=("actual_cost", "actual_hours")):
+    """Complete a job, optionally with what it really cost and took."""
+
+    __slots__ = ()
+
+
+@command
+class Registration(Command):
+    """Open an account. ``timezone`` and ``week_start`` (0 is Monday) are the business's
+    calendar; left out, the application's calendar is used."""
+
+    email: str = rule(f.ACCOUNT_EMAIL)
+    password: str = rule(f.PASSWORD, repr=False)
+    name: str = rule(f.NAME)
+    business_name: str | None = rule(f.BUSINESS_NAME, default=None)
+    timezone: str | None = rule(f.TIMEZONE, default=None)
+    week_start: int | None = rule(f.WEEK_START, default=None)
+
+
+class ProfileChanges(Changes, of=Registration, exclude=("password",)):
+    """Change an account's profile or calendar (``timezone=None`` goes back to the
+    application's calendar)."""
+
+    __slots__ = ()
+
+
+@command
+class Credentials(Command):
+    """Log in."""
+
+    email: str = rule(f.Text(254))
+    password: str = rule(f.Raw(f.MAX_PASSWORD_LENGTH), repr=False)
+
+
+__all__ = [
+    "UNSET",
+    "Changes",
+    "Command",
+    "Credentials",
+    "CustomerChanges",
+    "JobChanges",
+    "JobCompletion",
+    "NewCustomer",
+    "NewJob",
+    "ProfileChanges",
+    "Registration",
+    "Unset",
+    "command",
+]

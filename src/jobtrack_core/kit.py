@@ -1,0 +1,133 @@
+"""A store author's kit: correct defaults built on the required repository methods.
+
+A store must implement the repositories of :mod:`jobtrack_core.ports`. What can
+be built on them is built here, correct but slow (each report reads all of one
+owner's customers and jobs), so a new store works on its first day and is made
+fast one method at a time:
+
+- :class:`ReferenceReports` answers every report question with
+  :mod:`jobtrack_core.reference`, the executable specification; give it as your
+  unit of work's ``reports``, or subclass it and override the questions you can
+  answer faster from your own indexes;
+- :func:`add_each` is a correct ``JobRepository.add_many``.
+
+``docs/howto-store.md`` writes a store from scratch with these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from itertools import pairwise
+
+from jobtrack_core import reference, rules
+from jobtrack_core.entities import Customer, Job
+from jobtrack_core.pagination import JobPosition, JobSort
+from jobtrack_core.ports import CustomerRepository, JobRepository
+from jobtrack_core.queries import JobFilter
+from jobtrack_core.reports import (
+    CustomerAccuracy,
+    CustomerRevenue,
+    CustomerSummary,
+    OwnerTotals,
+    Tally,
+)
+
+
+def add_each(add: Callable[[Job], None], jobs: Iterable[Job]) -> int:
+    """Add ``jobs`` one by one with ``add``; return how many."""
+    count = 0
+    for job in jobs:
+        add(job)
+        count += 1
+    return count
+
+
+class ReferenceReports:
+    """Every :class:`~jobtrack_core.ports.ReportQueries` answer, computed by
+    :mod:`jobtrack_core.reference` from the owner's customers and jobs as the
+    repositories list them. Correct, and slow in proportion to the owner's data."""
+
+    def __init__(self, customers: CustomerRepository, jobs: JobRepository) -> None:
+        self._customers = customers
+        self._jobs = jobs
+
+    def _all(self, owner_id: str) -> tuple[Sequence[Customer], Sequence[Job]]:
+        return self._customers.list(owner_id), self._jobs.list(owner_id, JobFilter())
+
+    def _listed(self, owner_id: str, where: JobFilter, sort: JobSort, limit: int) -> list[Job]:
+        return reference.page(self._jobs.list(owner_id, JobFilter()), where, sort, None, limit)
+
+    def totals(self, owner_id: str) -> OwnerTotals:
+        return reference.totals(*self._all(owner_id))
+
+    def paid_between(self, owner_id: str, bounds: Sequence[datetime]) -> Sequence[Tally]:
+        paid = [
+            j
+            for j in self._jobs.list(owner_id, JobFilter(paid=True))
+            if rules.is_revenue(j) and j.paid_at is not None
+        ]
+        return [
+            reference.tally([j for j in paid if j.paid_at and low <= j.paid_at < high])
+            for low, high in pairwise(bounds)
+        ]
+
+    def jobs_page(
+        self,
+        owner_id: str,
+        where: JobFilter,
+        sort: JobSort,
+        after: JobPosition | None,
+        limit: int,
+    ) -> Sequence[Job]:
+        return reference.page(self._jobs.list(owner_id, where), where, sort, after, limit)
+
+    def customer_jobs(
+        self, owner_id: str, customer_id: str, after: JobPosition | None, limit: int
+    ) -> Sequence[Job]:
+        where = JobFilter(customer_id=customer_id)
+        return reference.page(self._jobs.list(owner_id, where), where, JobSort.NEWEST, after, limit)
+
+    def due_on(self, owner_id: str, day: date, limit: int) -> Sequence[Job]:
+        return self._listed(owner_id, rules.due_on(day), JobSort.DUE, limit)
+
+    def open_due(self, owner_id: str, first: date, last: date, limit: int) -> Sequence[Job]:
+        return self._listed(owner_id, rules.due_between(first, last), JobSort.DUE, limit)
+
+    def overdue(self, owner_id: str, today: date, limit: int) -> Sequence[Job]:
+        return self._listed(owner_id, rules.overdue(today), JobSort.DUE, limit)
+
+    def count_overdue(self, owner_id: str, today: date) -> int:
+        return len(self._jobs.list(owner_id, rules.overdue(today)))
+
+    def recently_changed(self, owner_id: str, limit: int) -> Sequence[Job]:
+        return self._listed(owner_id, JobFilter(), JobSort.UPDATED, limit)
+
+    def unpaid_completed(
+        self, owner_id: str, completed_before: datetime, limit: int
+    ) -> Sequence[Job]:
+        return reference.unpaid_completed(
+            self._jobs.list(owner_id, JobFilter()), completed_before, max(limit, 0)
+        )
+
+    def customer_summaries(
+        self, owner_id: str, customer_id: str | None = None
+    ) -> Sequence[CustomerSummary]:
+        customers, jobs = self._all(owner_id)
+        if customer_id is not None:
+            customers = [c for c in customers if c.id == customer_id]
+        return reference.customer_summaries(customers, jobs)
+
+    def revenue_by_customer(
+        self, owner_id: str, paid_from: datetime | None = None, paid_to: datetime | None = None
+    ) -> Sequence[CustomerRevenue]:
+        return reference.paid_by_customer(*self._all(owner_id), paid_from, paid_to)
+
+    def estimate_accuracy(self, owner_id: str) -> Sequence[CustomerAccuracy]:
+        return reference.estimate_report(*self._all(owner_id)).customers
+
+    def search_customers(self, owner_id: str, text: str) -> Sequence[Customer]:
+        return reference.search_customers(self._customers.list(owner_id), text)
+
+
+__all__ = ["ReferenceReports", "add_each"]
