@@ -1,6 +1,12 @@
-"""The shared contract suite, shipped so that any store can prove itself.
+"""Test helpers and the shared contract suite, shipped so that any store can prove itself.
 
-Run it against your store with a few lines in a test module::
+The fakes need nothing beyond jobtrack itself, so a program's own tests can use
+them on a plain install::
+
+    from jobtrack_core.testing import FakeClock, CountingIds
+
+The contract suite needs the ``test`` extra (hypothesis, pytest). Run it against
+your store with a few lines in a test module::
 
     from jobtrack_core.testing import StoreContract, differential_machine, reference_machine
     from jobtrack_memory import MemoryStore
@@ -15,17 +21,51 @@ Run it against your store with a few lines in a test module::
     TestMyStoreMachine = reference_machine(MyStore).TestCase
     TestMyStoreAgreesWithMemory = differential_machine(MemoryStore, MyStore).TestCase
 
-Requires the ``test`` extra (hypothesis, pytest).
+:class:`StoreContract` holds every tier; a store can also pass them one at a time:
+:class:`RecordsContract` (the repositories, called directly), then
+:class:`ReportsContract` (every report question at the port, against the
+reference), then :class:`ServiceContract` (everything through the service).
 """
 
-from jobtrack_core.testing.contract import StoreContract, snapshot
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
-from jobtrack_core.testing.machines import differential_machine, reference_machine
+
+if TYPE_CHECKING:
+    from jobtrack_core.testing.contract import ServiceContract, StoreContract, snapshot
+    from jobtrack_core.testing.machines import differential_machine, reference_machine
+    from jobtrack_core.testing.ports import RecordsContract, ReportsContract
+
+_LAZY = {
+    "RecordsContract": "jobtrack_core.testing.ports",
+    "ReportsContract": "jobtrack_core.testing.ports",
+    "ServiceContract": "jobtrack_core.testing.contract",
+    "StoreContract": "jobtrack_core.testing.contract",
+    "snapshot": "jobtrack_core.testing.contract",
+    "differential_machine": "jobtrack_core.testing.machines",
+    "reference_machine": "jobtrack_core.testing.machines",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The contract suite's names, imported on first use (they need Hypothesis)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "PASSWORD",
     "CountingIds",
     "FakeClock",
+    "RecordsContract",
+    "ReportsContract",
+    "ServiceContract",
     "StoreContract",
     "differential_machine",
     "reference_machine",

@@ -23,7 +23,6 @@ from decimal import Decimal
 from typing import Any, cast
 
 import attrs
-from hypothesis import given
 from hypothesis import strategies as st
 
 from jobtrack_core.entities import Job, LoginSession, User
@@ -43,7 +42,9 @@ from jobtrack_core.service import Jobtrack, SessionPolicy, Workspace
 from jobtrack_core.status import TRANSITIONS, JobStatus
 from jobtrack_core.testing import strategies as js
 from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
-from jobtrack_core.testing.reports_contract import ReportContract
+from jobtrack_core.testing.base import prop
+from jobtrack_core.testing.ports import RecordsContract, ReportsContract
+from jobtrack_core.testing.reports_contract import ServiceReportsContract
 
 
 def snapshot(workspaces: Sequence[Workspace]) -> list[Any]:
@@ -58,8 +59,8 @@ def snapshot(workspaces: Sequence[Workspace]) -> list[Any]:
     return seen
 
 
-class StoreContract(ReportContract):
-    """The shared contract suite. See the module docstring for how to use it."""
+class ServiceContract(ServiceReportsContract):
+    """Everything through the public service layer (the third tier of the contract)."""
 
     def make_store(self) -> Store:
         """A new, empty store. Override this."""
@@ -90,7 +91,7 @@ class StoreContract(ReportContract):
         return app, clock, self.owner(app, "a@example.com"), self.owner(app, "b@example.com")
 
     # -- customers ----------------------------------------------------------------
-    @given(fields=js.customer_fields())
+    @prop(fields=js.customer_fields())
     def test_customer_round_trip(self, fields: dict[str, Any]) -> None:
         app, _ = self.new_app()
         ws = self.owner(app)
@@ -100,7 +101,7 @@ class StoreContract(ReportContract):
         for field, value in fields.items():
             assert getattr(created, field) == value
 
-    @given(bad=js.bad_customer_fields())
+    @prop(bad=js.bad_customer_fields())
     def test_bad_customer_names_every_bad_field_and_writes_nothing(
         self, bad: tuple[dict[str, Any], set[str]]
     ) -> None:
@@ -115,7 +116,7 @@ class StoreContract(ReportContract):
             raise AssertionError(f"accepted bad customer {fields!r}")
         assert list(ws.list_customers()) == []
 
-    @given(first=js.customer_fields(), edit=js.customer_fields())
+    @prop(first=js.customer_fields(), edit=js.customer_fields())
     def test_customer_edit_is_validated_like_creation(
         self, first: dict[str, Any], edit: dict[str, Any]
     ) -> None:
@@ -137,7 +138,7 @@ class StoreContract(ReportContract):
         assert ws.list_customers() == before
 
     # -- jobs and money -------------------------------------------------------------
-    @given(fields=js.job_fields())
+    @prop(fields=js.job_fields())
     def test_job_round_trip(self, fields: dict[str, Any]) -> None:
         app, _ = self.new_app()
         ws = self.owner(app)
@@ -149,7 +150,7 @@ class StoreContract(ReportContract):
         for field, value in fields.items():
             assert getattr(job, field) == value
 
-    @given(bad=js.bad_amounts(), field=st.sampled_from(["estimated_cost", "estimated_hours"]))
+    @prop(bad=js.bad_amounts(), field=st.sampled_from(["estimated_cost", "estimated_hours"]))
     def test_bad_money_is_refused_by_name(self, bad: object, field: str) -> None:
         app, _ = self.new_app()
         ws = self.owner(app)
@@ -162,7 +163,7 @@ class StoreContract(ReportContract):
             raise AssertionError(f"accepted {bad!r} as {field}")
         assert list(ws.list_jobs()) == []
 
-    @given(
+    @prop(
         costs=st.lists(st.tuples(js.optional_amounts(), st.booleans()), min_size=1, max_size=12)
     )
     def test_revenue_is_the_exact_sum_of_paid_actual_costs(
@@ -182,7 +183,7 @@ class StoreContract(ReportContract):
         assert isinstance(revenue, Decimal)
         assert revenue == expected and revenue.as_tuple().exponent == -2
 
-    @given(moves=st.lists(st.sampled_from(list(JobStatus)), max_size=6))
+    @prop(moves=st.lists(st.sampled_from(list(JobStatus)), max_size=6))
     def test_status_moves_follow_the_state_machine(self, moves: list[JobStatus]) -> None:
         app, clock = self.new_app()
         ws = self.owner(app)
@@ -243,7 +244,7 @@ class StoreContract(ReportContract):
         unpaid = ws.mark_unpaid(job.id)
         assert not unpaid.paid and unpaid.paid_at is None and ws.revenue() == ZERO
 
-    @given(fields=js.job_fields(), edit=js.job_fields())
+    @prop(fields=js.job_fields(), edit=js.job_fields())
     def test_job_edit_is_validated_like_creation(
         self, fields: dict[str, Any], edit: dict[str, Any]
     ) -> None:
@@ -264,7 +265,7 @@ class StoreContract(ReportContract):
         assert ws.get_job(job.id) == edited
 
     # -- listing --------------------------------------------------------------------
-    @given(
+    @prop(
         jobs=st.lists(
             st.tuples(
                 st.integers(0, 2), js.job_fields(), st.sampled_from(list(JobStatus)), st.booleans()
@@ -311,7 +312,7 @@ class StoreContract(ReportContract):
         )
 
     # -- tenancy --------------------------------------------------------------------
-    @given(fields=js.job_fields(), customer_fields=js.customer_fields())
+    @prop(fields=js.job_fields(), customer_fields=js.customer_fields())
     def test_another_owners_records_do_not_exist(
         self, fields: dict[str, Any], customer_fields: dict[str, Any]
     ) -> None:
@@ -355,49 +356,8 @@ class StoreContract(ReportContract):
         assert [j.id for j in bob.list_jobs()] == [bob_job.id]
         assert bob.list_jobs(JobFilter(customer_id=customer.id)) == []
 
-    def test_the_store_itself_refuses_a_job_for_another_owners_customer(self) -> None:
-        app, _, alice, bob = self.two_owners()
-        customer = alice.add_customer("Ada")
-        job = alice.create_job(customer.id, "Fix")
-        stolen = attrs.evolve(job, id="other", user_id=bob.user_id)
-        for write in ("add", "update"):
-            try:
-                with app.store.transaction() as uow:
-                    if write == "add":
-                        uow.jobs.add(stolen)
-                    else:
-                        uow.jobs.update(attrs.evolve(job, customer_id="missing"))
-            except NotFoundError as exc:
-                assert exc.kind == "customer"
-            else:
-                raise AssertionError(f"the store let {write} reference a foreign customer")
-        assert bob.list_jobs() == [] and alice.list_jobs() == [job]
-
-    @given(count=st.integers(0, 30), foreign_at=st.none() | st.integers(0, 29))
-    def test_add_many_checks_every_job_like_add(self, count: int, foreign_at: int | None) -> None:
-        app, clock, alice, bob = self.two_owners()
-        mine = alice.add_customer("Ada")
-        theirs = bob.add_customer("Bob's")
-        template = alice.create_job(mine.id, "Template", estimated_cost="10")
-        jobs = []
-        for i in range(count):
-            clock.tick()
-            customer = theirs.id if i == foreign_at else mine.id
-            job = attrs.evolve(template, id=f"bulk-{i}", customer_id=customer, created_at=clock())
-            jobs.append(job)
-        before = snapshot([alice, bob])
-        try:
-            with app.store.transaction() as uow:
-                assert uow.jobs.add_many(iter(jobs)) == count
-        except NotFoundError as exc:
-            assert foreign_at is not None and foreign_at < count and exc.kind == "customer"
-            assert snapshot([alice, bob]) == before
-        else:
-            assert foreign_at is None or foreign_at >= count
-            assert list(alice.list_jobs()) == [*reversed(jobs), template]
-
     # -- cascades -------------------------------------------------------------------
-    @given(counts=st.lists(st.integers(0, 4), min_size=1, max_size=4))
+    @prop(counts=st.lists(st.integers(0, 4), min_size=1, max_size=4))
     def test_deleting_a_customer_deletes_its_jobs(self, counts: list[int]) -> None:
         _app, _, alice, bob = self.two_owners()
         bobs = bob.add_customer("Bob's")
@@ -476,23 +436,28 @@ class StoreContract(ReportContract):
         assert [c.name for c in ws.list_customers()] == ["Kept"]
         assert [j.id for j in ws.list_jobs()] == [job.id]
 
-    def test_duplicate_ids_conflict_even_across_owners(self) -> None:
+    def test_ids_are_chosen_per_owner_and_reveal_nothing(self) -> None:
         _app, _, alice, bob = self.two_owners()
-        customer = alice.add_customer("Ada", id="c-1")
-        alice.create_job(customer.id, "Fix", id="j-1")
-        bobs = bob.add_customer("Bob's", id="c-2")
+        mine = alice.add_customer("Ada", id="17")
+        alice.create_job(mine.id, "Fix", id="18")
+        theirs = bob.add_customer("Bob's", id="17")  # another owner's ids are not taken
+        their_job = bob.create_job(theirs.id, "Bob's job", id="18")
         for attempt in (
-            lambda: alice.add_customer("Again", id="c-1"),
-            lambda: bob.add_customer("Again", id="c-1"),
-            lambda: bob.create_job(bobs.id, "Again", id="j-1"),
+            lambda: alice.add_customer("Again", id="17"),
+            lambda: alice.create_job(mine.id, "Again", id="18"),
+            lambda: bob.add_customer("Again", id="17"),
         ):
             try:
                 attempt()
             except ConflictError as exc:
                 assert exc.field == "id"
+                assert alice.user_id not in str(exc) and bob.user_id not in str(exc)
             else:
                 raise AssertionError("a duplicate id was accepted")
-        assert [c.id for c in bob.list_customers()] == ["c-2"] and bob.list_jobs() == []
+        assert bob.get_customer("17") == theirs and bob.get_job("18") == their_job
+        assert alice.get_customer("17") == mine and alice.get_job("18").title == "Fix"
+        alice.delete_customer("17")
+        assert bob.list_customers() == [theirs] and bob.list_jobs() == [their_job]
 
     # -- accounts ---------------------------------------------------------------------
     def test_emails_are_unique_ignoring_case(self) -> None:
@@ -516,7 +481,7 @@ class StoreContract(ReportContract):
         assert app.workspace(other.id).update_profile(email="New@X.com").email == "new@x.com"
         assert app.login("NEW@x.com", PASSWORD).user.id == other.id
 
-    @given(password=st.text(min_size=0, max_size=7) | st.text(min_size=8, max_size=40))
+    @prop(password=st.text(min_size=0, max_size=7) | st.text(min_size=8, max_size=40))
     def test_password_policy_is_length_only(self, password: str) -> None:
         app, _ = self.new_app()
         acceptable = len(password) >= 8 and not any(0xD800 <= ord(c) <= 0xDFFF for c in password)
@@ -573,7 +538,7 @@ class StoreContract(ReportContract):
         assert all(len(t) >= 43 for t in tokens)  # 32 bytes, url-safe base64
         assert len({login.session.id for login in logins}) == 20
 
-    @given(lifetime_s=st.integers(1, 10**6))
+    @prop(lifetime_s=st.integers(1, 10**6))
     def test_a_token_works_until_expiry_and_not_one_tick_after(self, lifetime_s: int) -> None:
         app, clock = self.new_app(SessionPolicy(lifetime=timedelta(seconds=lifetime_s)))
         user = app.register(email="sam@x.com", password=PASSWORD, name="Sam")
@@ -681,4 +646,9 @@ def _drive_to(ws: Workspace, job_id: str, status: JobStatus) -> Job:
     return job
 
 
-__all__ = ["PASSWORD", "StoreContract", "snapshot"]
+class StoreContract(RecordsContract, ReportsContract, ServiceContract):
+    """The whole contract: the repositories and report questions at the port, and
+    everything through the service. See the module docstring for how to use it."""
+
+
+__all__ = ["PASSWORD", "ServiceContract", "StoreContract", "snapshot"]

@@ -2,7 +2,7 @@
 plain reference computation (:mod:`jobtrack_core.reference`) over the same
 entities, to the cent.
 
-:class:`ReportContract` is a base class of
+:class:`ServiceReportsContract` is a base class of
 :class:`~jobtrack_core.testing.contract.StoreContract`, so a store that runs the
 contract runs these tests too. Data is random: several owners, customers
 added over time, jobs created, completed, paid and deleted at random instants
@@ -22,7 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
-from hypothesis import assume, given
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from jobtrack_core import reference
@@ -37,6 +37,7 @@ from jobtrack_core.queries import JobFilter
 from jobtrack_core.reports import Accuracy, Tally
 from jobtrack_core.service import Jobtrack, Workspace
 from jobtrack_core.status import JobStatus
+from jobtrack_core.testing.base import Contract, prop
 from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
 
 #: Zones with the awkward cases: DST at 02:00 (New York, London), a half-hour DST shift
@@ -163,7 +164,7 @@ class Built:
         return list(ws.list_customers()), list(ws.list_jobs())
 
 
-class ReportContract:
+class ServiceReportsContract(Contract):
     """Reports, listings and search, checked against :mod:`jobtrack_core.reference`.
 
     Mixed into :class:`~jobtrack_core.testing.contract.StoreContract`; needs only
@@ -230,7 +231,7 @@ class ReportContract:
         return built
 
     # -- the dashboard and revenue -----------------------------------------------------
-    @given(plan=plans(), calendar=calendars, upcoming_days=st.integers(0, 12))
+    @prop(plan=plans(), calendar=calendars, upcoming_days=st.integers(0, 12))
     def test_dashboard_equals_the_reference(
         self, plan: Plan, calendar: BusinessCalendar, upcoming_days: int
     ) -> None:
@@ -253,7 +254,7 @@ class ReportContract:
                 customers, jobs, now=built.clock(), calendar=calendar
             )
 
-    @given(plan=plans(), calendar=calendars, pick=st.integers(0, 10))
+    @prop(plan=plans(), calendar=calendars, pick=st.integers(0, 10))
     def test_revenue_by_month_and_by_customer_equal_the_reference(
         self, plan: Plan, calendar: BusinessCalendar, pick: int
     ) -> None:
@@ -278,7 +279,7 @@ class ReportContract:
         assert whole.revenue == sum((m.revenue for m in months), type(whole.revenue)())
 
     # -- periods around midnights, month ends, year ends and DST changes ----------------
-    @given(
+    @prop(
         zone=st.sampled_from(ZONES),
         week_start=st.integers(0, 6),
         payments=st.lists(
@@ -329,7 +330,7 @@ class ReportContract:
             expected_board.this_month,
         )
 
-    @given(
+    @prop(
         plan=plans(),
         picks=st.lists(
             st.tuples(
@@ -373,7 +374,7 @@ class ReportContract:
         assert got == expected
 
     # -- customers ------------------------------------------------------------------------
-    @given(plan=plans(), text=search_texts)
+    @prop(plan=plans(), text=search_texts)
     def test_customer_reports_equal_the_reference(self, plan: Plan, text: str) -> None:
         built = self.build(plan)
         for who, ws in enumerate(built.owners):
@@ -391,7 +392,7 @@ class ReportContract:
             _missing(functools.partial(built.owners[0].customer_stats, customer.id), "customer")
             _missing(functools.partial(built.owners[0].customer_history, customer.id), "customer")
 
-    @given(plan=plans(), limit=st.integers(1, 4))
+    @prop(plan=plans(), limit=st.integers(1, 4))
     def test_customer_history_pages_newest_first(self, plan: Plan, limit: int) -> None:
         built = self.build(plan)
         ws = built.owners[0]
@@ -401,7 +402,7 @@ class ReportContract:
             walked = _walk(functools.partial(ws.customer_history, customer.id, limit=limit))
             assert walked == reference.listing(mine, JobFilter(), JobSort.NEWEST, None)
 
-    @given(plan=plans())
+    @prop(plan=plans())
     def test_estimate_accuracy_equals_the_reference(self, plan: Plan) -> None:
         built = self.build(plan)
         for who, ws in enumerate(built.owners):
@@ -411,7 +412,7 @@ class ReportContract:
             for job in jobs:
                 assert ws.job_accuracy(job.id) == Accuracy.of_job(job)
 
-    @given(
+    @prop(
         plan=plans(),
         unpaid_days=st.integers(0, 20),
         owing_over=st.integers(0, 1500).map(Decimal),
@@ -439,7 +440,7 @@ class ReportContract:
         )
 
     # -- job listings and pagination --------------------------------------------------------
-    @given(
+    @prop(
         plan=plans(),
         limit=st.integers(1, 4),
         statuses=st.none() | st.frozensets(st.sampled_from(list(JobStatus)), min_size=1),
@@ -476,7 +477,7 @@ class ReportContract:
             first = ws.list_jobs_page(where, sort=sort.value, limit=limit)
             assert first.items == tuple(walked[:limit])
 
-    @given(
+    @prop(
         plan=plans(max_jobs=8),
         sort=st.sampled_from(list(JobSort)),
         limit=st.integers(1, 3),
@@ -564,7 +565,7 @@ class ReportContract:
                 times = 1 if after_position and where.matches(job) else 0
                 assert seen.count(job_id) == times, (job_id, after_position)
 
-    @given(
+    @prop(
         plan=plans(max_jobs=4),
         bulk=st.lists(
             st.tuples(
@@ -650,7 +651,7 @@ class ReportContract:
             for mine, expected in zip(again[::2], again[1::2], strict=True):
                 assert mine == expected
 
-    @given(plan=plans(max_jobs=6), pick=st.integers(0, 100))
+    @prop(plan=plans(max_jobs=6), pick=st.integers(0, 100))
     def test_a_failed_unit_of_work_leaves_every_report_as_it_was(
         self, plan: Plan, pick: int
     ) -> None:
@@ -949,4 +950,4 @@ def _deleter(built: Built, number: int) -> Callable[[], None]:
     return delete
 
 
-__all__ = ["ZONES", "ReportContract", "boundary_instants"]
+__all__ = ["ZONES", "ServiceReportsContract", "boundary_instants"]

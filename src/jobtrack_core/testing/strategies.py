@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 import attrs
 
 from jobtrack_core.commands import NewCustomer, NewJob
+from jobtrack_core.entities import Customer, Job, User
+from jobtrack_core.status import JobStatus
 from jobtrack_core.fields import Text, rule_of
 from jobtrack_core.money import MAX_AMOUNT, from_minor
 
@@ -106,4 +108,86 @@ def bad_customer_fields() -> st.SearchStrategy[tuple[dict[str, Any], set[str]]]:
     )
     return st.tuples(customer_fields(), st.lists(bad, min_size=1, max_size=3)).map(
         lambda pair: (pair[0] | dict(pair[1]), {f for f, _ in pair[1]})
+    )
+
+
+# -- whole records, for the contract suite's tests at the port ---------------------------
+#: A fixed instant the generated records' times spread around.
+T0 = datetime(2025, 7, 6, 9, 0, tzinfo=UTC)
+#: Instants within about four months of T0, to the microsecond, with ties likely.
+instants = st.sampled_from([T0, T0 + timedelta(seconds=1)]) | st.integers(
+    -(10**13), 10**13
+).map(lambda us: T0 + timedelta(microseconds=us))
+#: A password hash in the format jobtrack stores (argon2id, the tests' profile).
+TEST_HASH = "$argon2id$v=19$m=8,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$Zmlyc3QgaGFzaCBieXRlcyBmb3IgdGVzdHM"
+record_ids = st.text("abcdef0123456789-", min_size=1, max_size=12)
+
+
+def users(number: int) -> st.SearchStrategy[User]:
+    """A valid user whose id and email are made from ``number`` (so several differ)."""
+    calendars = st.none() | st.tuples(st.sampled_from(["UTC", "Europe/Berlin"]), st.integers(0, 6))
+    return st.builds(
+        lambda created, name, business, calendar: User(
+            id=f"user-{number}",
+            email=f"user{number}@example.com",
+            name=name,
+            business_name=business,
+            password_hash=TEST_HASH,
+            created_at=created,
+            updated_at=created,
+            timezone=calendar[0] if calendar else None,
+            week_start=calendar[1] if calendar else None,
+        ),
+        instants,
+        text_field("name", required=True),
+        text_field("business_name"),
+        calendars,
+    )
+
+
+def customers(owner_id: str, ids: st.SearchStrategy[str] = record_ids) -> st.SearchStrategy[Customer]:
+    """A valid customer of ``owner_id``."""
+    return st.builds(
+        lambda id, fields, created, later: Customer(
+            id=id,
+            user_id=owner_id,
+            created_at=created,
+            updated_at=max(created, later),
+            **fields,
+        ),
+        ids,
+        customer_fields(),
+        instants,
+        instants,
+    )
+
+
+@st.composite
+def jobs(
+    draw: st.DrawFn,
+    owner_id: str,
+    customer_ids: list[str],
+    ids: st.SearchStrategy[str] = record_ids,
+    due: st.SearchStrategy[date | None] = due_dates,
+    titles: st.SearchStrategy[str] | None = None,
+) -> Job:
+    """A valid job of ``owner_id`` for one of ``customer_ids``, in any status, paid or not."""
+    status = draw(st.sampled_from(list(JobStatus)))
+    paid = draw(st.booleans())
+    created = draw(instants)
+    return Job(
+        id=draw(ids),
+        user_id=owner_id,
+        customer_id=draw(st.sampled_from(customer_ids)),
+        status=status,
+        paid=paid,
+        paid_at=draw(st.none() | instants) if paid else None,
+        completed_at=draw(instants) if status is JobStatus.COMPLETED else None,
+        created_at=created,
+        updated_at=max(created, draw(instants)),
+        actual_cost=draw(optional_amounts()),
+        actual_hours=draw(optional_amounts()),
+        **draw(job_fields())
+        | {"due_date": draw(due)}
+        | ({} if titles is None else {"title": draw(titles), "description": draw(st.none() | titles)}),
     )

@@ -1,0 +1,53 @@
+"""What the contract suite's test classes share: properties applied per store class.
+
+Hypothesis keeps state per decorated test function, and warns
+(``HealthCheck.differing_executors``) when one function runs on instances of
+several classes, as an inherited test does when several stores run the suite in
+one process. So the suite's tests are marked with :func:`prop` and every
+subclass of :class:`Contract` applies :func:`hypothesis.given` to its own copy,
+with the settings active when the subclass is made (a profile loaded in a
+``conftest.py`` applies). A store's test module needs nothing of this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+F = TypeVar("F", bound=Callable[..., Any])
+_STRATEGIES = "_contract_strategies"
+_ORIGINAL = "_contract_original"
+
+
+def prop(**strategies: st.SearchStrategy[Any]) -> Callable[[F], F]:
+    """Mark a contract test as a property over ``strategies`` (``given``'s keywords)."""
+
+    def mark(test: F) -> F:
+        setattr(test, _STRATEGIES, strategies)
+        return test
+
+    return mark
+
+
+class Contract:
+    """Base of the contract suite's classes; see the module docstring."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in dir(cls):
+            if not name.startswith("test_"):
+                continue
+            found = getattr(cls, name)
+            original = getattr(found, _ORIGINAL, found)
+            strategies = getattr(original, _STRATEGIES, None)
+            if strategies is None:
+                continue
+            wrapped = given(**strategies)(original)
+            setattr(wrapped, _ORIGINAL, original)
+            setattr(cls, name, wrapped)
+
+
+__all__ = ["Contract", "prop"]
