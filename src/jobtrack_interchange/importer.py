@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 import zipfile
@@ -40,7 +39,7 @@ from jobtrack_interchange._writing import (
     job_state_errors,
     password_hash_problem,
 )
-from jobtrack_interchange.converter import FORMAT, structure
+from jobtrack_interchange.converter import FORMAT, read_json, structure
 from jobtrack_interchange.document import (
     ACCOUNT_COLUMNS,
     ACCOUNT_CSV,
@@ -237,10 +236,7 @@ def import_json(
     everything and reports what would happen, writing nothing.
     """
     with _text_source(source) as handle:
-        try:
-            data = json.load(handle)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ValidationError.single("file", f"is not valid JSON ({exc})") from None
+        data = read_json(handle, "file")
     return import_document(
         app, data, on_conflict=on_conflict, dry_run=dry_run, progress=progress, source=FORMAT
     )
@@ -285,13 +281,12 @@ def _read_table(
 
 def _csv_document(archive: zipfile.ZipFile) -> dict[str, Any]:
     try:
-        manifest = json.loads(archive.read(MANIFEST))
+        raw_manifest = archive.read(MANIFEST)
     except KeyError:
         raise ValidationError.single(
             "file", f"has no {MANIFEST}; is it a jobtrack CSV export?"
         ) from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError.single(MANIFEST, f"is not valid JSON ({exc})") from None
+    manifest = read_json(raw_manifest, MANIFEST)
     if not isinstance(manifest, dict):
         raise ValidationError.single(MANIFEST, "must be a JSON object")
     try:

@@ -73,6 +73,20 @@ def test_a_bad_file_leaves_no_database_behind(cli: Cli) -> None:
     assert not (cli.home / "jobtrack.db").exists()
 
 
+def test_json_nested_too_deeply_is_refused_not_an_unexpected_error(demo_cli: Cli) -> None:
+    cli = demo_cli
+    deep = '{"customers": ' + "[" * 100_000 + "]" * 100_000 + ', "jobs": []}'
+    (cli.home / "deep.json").write_text(deep)
+    for args in (
+        ("import", "jobtrack", "deep.json"),
+        ("import", "myjobtrack-backup", "deep.json"),
+        ("--db", "new.db", "import", "jobtrack", "deep.json"),
+    ):
+        cli(*args).refused("invalid input: file is nested too deeply")
+    cli("import", "jobtrack", "-", stdin=deep).refused("file is nested too deeply")
+    assert not (cli.home / "new.db").exists()
+
+
 def test_moving_in_from_myjobtrack(cli: Cli) -> None:
     (cli.home / "d1.sql").write_text(DUMP, encoding="utf-8")
     legacy = sqlite3.connect(cli.home / "d1.sqlite")

@@ -192,6 +192,36 @@ def test_unparseable_or_foreign_files_are_refused(make_app: Any, text: str) -> N
         import_json(make_app(), io.StringIO(text))
 
 
+DEEP = '{"customers": ' + "[" * 100_000 + "]" * 100_000 + "}"
+
+
+@pytest.mark.parametrize("kind", ["path", "text stream", "binary stream"])
+def test_json_nested_too_deeply_is_refused_naming_the_file(
+    make_app: Any, tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text(DEEP, encoding="utf-8")
+    source: Any = {
+        "path": path,
+        "text stream": io.StringIO(DEEP),
+        "binary stream": io.BytesIO(DEEP.encode()),
+    }[kind]
+    with pytest.raises(ValidationError) as caught:
+        import_json(make_app(), source)
+    assert caught.value.fields == ("file",)
+    assert "nested too deeply" in caught.value.errors[0].message
+
+
+def test_a_csv_manifest_nested_too_deeply_is_refused(make_app: Any) -> None:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("manifest.json", DEEP)
+    with pytest.raises(ValidationError) as caught:
+        import_csv(make_app(), io.BytesIO(archive.getvalue()))
+    assert caught.value.fields == ("manifest.json",)
+    assert "nested too deeply" in caught.value.errors[0].message
+
+
 def test_a_failure_while_writing_rolls_everything_back(source: Any, make_app: Any) -> None:
     app, sam, _ = source
     text = export_text(app, sam)

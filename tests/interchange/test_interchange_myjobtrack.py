@@ -472,6 +472,22 @@ def test_a_backup_of_the_wrong_shape_is_refused_and_changes_nothing(
     assert state(app, user_id) == before
 
 
+@pytest.mark.parametrize("as_path", [True, False])
+def test_a_backup_nested_too_deeply_is_refused_naming_the_file(
+    account: Any, tmp_path: Path, as_path: bool
+) -> None:
+    app, user_id = account
+    text = '{"customers": ' + "[" * 100_000 + "]" * 100_000 + ', "jobs": []}'
+    path = tmp_path / "myjobtrack-backup-2025-07-01.json"
+    path.write_text(text, encoding="utf-8")
+    before = state(app, user_id)
+    with pytest.raises(ValidationError) as caught:
+        import_myjobtrack_backup(app, path if as_path else io.StringIO(text), user_id=user_id)
+    assert caught.value.fields == ("file",)
+    assert "nested too deeply" in caught.value.errors[0].message
+    assert state(app, user_id) == before
+
+
 # -- values ----------------------------------------------------------------------------------
 @given(st.floats(min_value=0, max_value=1e9, allow_nan=False))
 def test_real_amounts_round_half_up_to_the_cent_and_changes_are_reported(value: float) -> None:

@@ -16,7 +16,6 @@ estimated hours in its description. Each such move is reported. Derived values
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from collections.abc import Mapping
@@ -27,6 +26,7 @@ from typing import IO, Any
 from jobtrack_core.errors import FieldError, ValidationError
 from jobtrack_core.service import Jobtrack
 from jobtrack_interchange._writing import Progress
+from jobtrack_interchange.converter import read_json
 from jobtrack_interchange.myjobtrack.records import (
     LegacyData,
     map_customer,
@@ -180,15 +180,15 @@ def _job_row(raw: Mapping[str, Any], fix: RowFixer) -> dict[str, Any]:
 
 
 def _read(source: PathLike | IO[str] | IO[bytes]) -> dict[str, Any]:
-    try:
-        if isinstance(source, str | os.PathLike):
-            data = json.loads(Path(source).read_bytes(), parse_float=Decimal)
-        else:
-            data = json.load(source, parse_float=Decimal)
-    except OSError as exc:
-        raise ValidationError.single("file", f"cannot be read ({exc.strerror})") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError.single("file", f"is not valid JSON ({exc})") from None
+    text: bytes | IO[str] | IO[bytes]
+    if isinstance(source, str | os.PathLike):
+        try:
+            text = Path(source).read_bytes()
+        except OSError as exc:
+            raise ValidationError.single("file", f"cannot be read ({exc.strerror})") from None
+    else:
+        text = source
+    data = read_json(text, "file", parse_float=Decimal)
     if not isinstance(data, dict):
         raise ValidationError.single("file", "must be a JSON object with customers and jobs")
     errors: list[FieldError] = []
