@@ -87,6 +87,14 @@ def test_json_nested_too_deeply_is_refused_not_an_unexpected_error(demo_cli: Cli
     assert not (cli.home / "new.db").exists()
 
 
+def test_a_jobtrack_database_is_not_taken_for_a_myjobtrack_one(cli: Cli) -> None:
+    cli("--db", "theirs.db", "demo").ok()
+    files = sorted(cli.home.iterdir())
+    cli("import", "myjobtrack-db", "theirs.db").refused("not a MyJobTrack database")
+    cli("import", "myjobtrack-db", "theirs.db", "--dry-run").refused("not a MyJobTrack database")
+    assert sorted(cli.home.iterdir()) == files  # no jobtrack.db, nothing beside theirs.db
+
+
 def test_moving_in_from_myjobtrack(cli: Cli) -> None:
     (cli.home / "d1.sql").write_text(DUMP, encoding="utf-8")
     legacy = sqlite3.connect(cli.home / "d1.sqlite")

@@ -27,15 +27,17 @@ from interchange_legacy import (
 )
 
 from jobtrack_core import (
+    Argon2Hasher,
     AuthenticationError,
     ConflictError,
     JobStatus,
+    Jobtrack,
     NotFoundError,
     ValidationError,
 )
 from jobtrack_core.money import round_to_cent
 from jobtrack_core.passwords import LEGACY_PREFIX, sha256_hex
-from jobtrack_core.testing import FakeClock
+from jobtrack_core.testing import CountingIds, FakeClock
 from jobtrack_core.validation import Checker
 from jobtrack_interchange import (
     Counts,
@@ -323,14 +325,52 @@ def _sqlite(path: Path, script: str) -> Path:
     return path
 
 
+def _jobtrack_database(path: Path) -> Path:
+    """A jobtrack database file with an account, customers and jobs in it."""
+    sqlite = pytest.importorskip("jobtrack_sqlite")
+    store = sqlite.SqliteStore(str(path))
+    try:
+        clock = FakeClock()
+        app = Jobtrack(store, clock=clock, ids=CountingIds("jt"), hasher=Argon2Hasher.for_tests())
+        populate(app, clock)
+    finally:
+        store.close()
+    return path
+
+
+def _schema(old: str, new: str) -> str:
+    text = SCHEMA.read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new)
+
+
 BAD_DATABASES = {
     "not a database": lambda d: _write(d / "x.sqlite", "hello, I am text" * 100),
     "no tables": lambda d: _sqlite(d / "x.sqlite", "CREATE TABLE other(a);"),
     "missing column": lambda d: _sqlite(
-        d / "x.sqlite",
-        SCHEMA.read_text(encoding="utf-8").replace("password_hash TEXT NOT NULL,", ""),
+        d / "x.sqlite", _schema("password_hash TEXT NOT NULL,", "")
     ),
+    "missing cost column": lambda d: _sqlite(d / "x.sqlite", _schema("actual_cost REAL,", "")),
+    "generated column": lambda d: _sqlite(
+        d / "x.sqlite",
+        _schema(
+            "actual_cost REAL,",
+            "actual_cost REAL GENERATED ALWAYS AS (estimated_cost * 2) VIRTUAL,",
+        ),
+    ),
+    "extra column": lambda d: _sqlite(
+        d / "x.sqlite", _schema("paid BOOLEAN DEFAULT FALSE,", "paid BOOLEAN, paid_cents INTEGER,")
+    ),
+    "a jobtrack database": lambda d: _jobtrack_database(d / "jobtrack.db"),
     "directory": lambda d: d,
+}
+#: What the refusal names, per bad database.
+BAD_DATABASE_PROBLEMS = {
+    "missing column": ("users", "lacks the columns password_hash"),
+    "missing cost column": ("jobs", "lacks the columns actual_cost"),
+    "generated column": ("jobs", "computes the columns actual_cost"),
+    "extra column": ("jobs", "has columns the MyJobTrack schema v1.0 does not: paid_cents"),
+    "a jobtrack database": ("jobs", "computes the columns estimated_cost, actual_cost"),
 }
 
 
@@ -341,12 +381,35 @@ def test_a_bad_database_is_refused_and_the_store_unchanged(
     app = make_app()
     user_id = populate(app, FakeClock())
     before = state(app, user_id)
+    source = BAD_DATABASES[kind](tmp_path)
+    files = sorted(tmp_path.iterdir())
     with pytest.raises(ValidationError) as caught:
-        import_myjobtrack_database(app, BAD_DATABASES[kind](tmp_path))
+        import_myjobtrack_database(app, source)
+    assert sorted(tmp_path.iterdir()) == files  # nothing created beside it (-wal, -shm)
     assert caught.value.errors
-    if kind == "missing column":
-        assert caught.value.errors[0].message == "lacks the columns password_hash"
+    if kind in BAD_DATABASE_PROBLEMS:
+        table, problem = BAD_DATABASE_PROBLEMS[kind]
+        assert any(
+            e.field == table and e.message.startswith(problem) for e in caught.value.errors
+        ), caught.value
+        assert "not a MyJobTrack database" in str(caught.value)
     assert state(app, user_id) == before
+
+
+def test_a_dump_of_a_jobtrack_database_is_refused(make_app: Any, tmp_path: Path) -> None:
+    conn = sqlite3.connect(_jobtrack_database(tmp_path / "jobtrack.db"))
+    script = "\n".join(conn.iterdump())
+    conn.close()
+    app = make_app()
+    with pytest.raises(ValidationError, match="not a MyJobTrack database"):
+        import_myjobtrack_dump(app, io.StringIO(script))
+    assert state(app, "jt-1") == [None]
+
+
+def test_the_original_schema_and_a_d1_export_are_recognised(make_app: Any, tmp_path: Path) -> None:
+    empty = _sqlite(tmp_path / "empty.sqlite", SCHEMA.read_text(encoding="utf-8"))
+    assert import_myjobtrack_database(make_app(), empty).created == Counts()
+    assert import_myjobtrack_dump(make_app(), DUMP).created == Counts(users=3, customers=4, jobs=8)
 
 
 @pytest.mark.parametrize(
