@@ -156,6 +156,7 @@ def test_moving_in_from_myjobtrack(cli: Cli) -> None:
     assert report["created"]["customers"] == 1 and report["created"]["jobs"] == 1
     shown = cli("job", "show", "j9", "--json").json()
     assert shown["status"] == "in_progress" and shown["title"] == "Deep clean"
+    assert (shown["estimated_cost"], shown["actual_cost"]) == ("120.50", None)  # a quote
     cli("logout").ok()
     cli("import", "myjobtrack-backup", "myjobtrack-backup-2025-03-06.json").refused("not logged in")
 

@@ -453,12 +453,15 @@ def test_the_newer_backup_variant(account: Any) -> None:
     assert fix_leak.estimated_hours == Decimal("2.00")
     boiler = jobs["job-2"]
     assert boiler.status is JobStatus.PENDING and boiler.due_date == date(2025, 7, 20)
-    assert boiler.actual_cost == Decimal("90.00") and boiler.estimated_hours == Decimal("1.50")
+    assert (boiler.estimated_cost, boiler.actual_cost) == (Decimal("90.00"), None)  # a quote
+    assert boiler.estimated_hours == Decimal("1.50")
     door = jobs["job-3"]
     assert door.status is JobStatus.IN_PROGRESS and door.paid  # paymentStatus wins
-    assert door.actual_cost == Decimal("0.30") and "Price: 0.1" in (door.description or "")
+    assert (door.estimated_cost, door.actual_cost) == (Decimal("0.10"), Decimal("0.30"))
+    assert "Price" not in (door.description or "")
     assert jobs["job-5"].paid and jobs["job-5"].status is JobStatus.CANCELLED
-    assert ("job", "job-2", "actual_cost") in altered(report)
+    assert jobs["job-5"].estimated_cost == Decimal("40.00") and jobs["job-5"].actual_cost is None
+    assert ("job", "job-2", "estimated_cost") in altered(report)
     assert ("job", "job-3", "paid") in altered(report)
     assert not any(a.id == "job-4" for a in report.alterations)  # skipped: nothing of it kept
     assert any("rating" in n.message for n in report.notices)
@@ -480,6 +483,7 @@ def test_the_older_backup_variant(account: Any) -> None:
     assert clean.actual_cost == Decimal("45.50") and clean.description == "Notes: Key under the mat"
     windows = jobs["1731600000002"]
     assert windows.title == "Window clean" and windows.status is JobStatus.PENDING
+    assert (windows.estimated_cost, windows.actual_cost) == (Decimal("30.00"), None)
     assert windows.completed_at is None and windows.estimated_hours == Decimal("0.75")
     assert windows.due_date == date(2024, 12, 1)
     assert ("job", "1731600000002", "completed_at") in altered(report)
@@ -505,7 +509,58 @@ def test_a_backup_job_may_use_a_customer_already_in_the_account(account: Any) ->
     }
     report = import_myjobtrack_backup(app, io.StringIO(json.dumps(more)), user_id=user_id)
     assert report.created == Counts(jobs=1)
-    assert app.workspace(user_id).get_job("job-9").actual_cost == Decimal("15.00")
+    assert app.workspace(user_id).get_job("job-9").estimated_cost == Decimal("15.00")
+
+
+def _priced_job(id: str, status: str, price: object, **more: object) -> dict[str, object]:
+    return {
+        "id": id,
+        "customerId": "c1",
+        "title": f"Job {id}",
+        "price": price,
+        "status": status,
+        "paymentStatus": "unpaid",
+        "createdAt": "2025-06-01T09:00:00.000Z",
+        "updatedAt": "2025-06-02T09:00:00.000Z",
+        **more,
+    }
+
+
+def test_a_backup_price_is_a_quote_until_the_job_is_completed(account: Any) -> None:
+    app, user_id = account
+    backup = {
+        "customers": [{"id": "c1", "name": "Ola", "createdAt": "2025-06-01T08:00:00.000Z"}],
+        "jobs": [
+            _priced_job("open", "in-progress", 300),
+            _priced_job("planned", "scheduled", 120),
+            _priced_job("dropped", "cancelled", 50),
+            _priced_job("done", "completed", 80, completedAt="2025-06-02T09:00:00.000Z"),
+            _priced_job("quoted", "pending", 70, estimatedCost=60),
+            _priced_job(
+                "billed", "completed", 90, actualCost=95, completedAt="2025-06-02T09:00:00Z"
+            ),
+        ],
+    }
+    report = import_myjobtrack_backup(app, io.StringIO(json.dumps(backup)), user_id=user_id)
+    assert report.created == Counts(customers=1, jobs=6)
+    ws = app.workspace(user_id)
+    costs = {j.id: (j.estimated_cost, j.actual_cost) for j in ws.list_jobs()}
+    assert costs == {
+        "open": (Decimal("300.00"), None),
+        "planned": (Decimal("120.00"), None),
+        "dropped": (Decimal("50.00"), None),
+        "done": (None, Decimal("80.00")),
+        "quoted": (Decimal("60.00"), None),
+        "billed": (None, Decimal("95.00")),
+    }
+    # A price other than the cost it would stand for is kept in the description.
+    assert "Price: 70" in (ws.get_job("quoted").description or "")
+    assert "Price: 90" in (ws.get_job("billed").description or "")
+    dashboard = ws.dashboard()
+    assert dashboard.pipeline.amount == Decimal("480.00")  # the quotes of the open jobs
+    assert dashboard.receivables.amount == Decimal("175.00")  # what completed jobs cost
+    owing = ws.reminders(owing_over=0).owing_customers
+    assert [(c.customer.id, c.unpaid) for c in owing] == [("c1", Decimal("175.00"))]
 
 
 def test_a_backup_needs_an_existing_account(make_app: Any) -> None:

@@ -38,6 +38,11 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _MILLISECONDS_FROM = 100_000_000_000
 
 
+def known_status(value: object) -> JobStatus | None:
+    """The status a legacy value names (see :data:`STATUSES`), or None."""
+    return STATUSES.get(value.strip().lower()) if isinstance(value, str) else None
+
+
 def parse_moment(value: object) -> datetime:
     """A legacy timestamp as an aware UTC datetime, or ValueError saying why not.
 
@@ -225,9 +230,9 @@ class RowFixer:
 
     def status(self, value: object) -> JobStatus:
         """A job status; ``scheduled`` is pending, ``in-progress`` is in_progress."""
-        key = value.strip().lower() if isinstance(value, str) else None
-        if key is not None and key in STATUSES:
-            return STATUSES[key]
+        status = known_status(value)
+        if status is not None:
+            return status
         self.alter("status", value, "pending", "is not a known status; set to pending")
         return JobStatus.PENDING
 
