@@ -51,6 +51,7 @@ from jobtrack_interchange.document import (
     AccountRecord,
     ExportDocument,
 )
+from jobtrack_interchange.formulas import Formulas, unescape_formula
 from jobtrack_interchange.report import ImportReport, OnConflict, ReportBuilder
 
 PathLike = str | os.PathLike[str]
@@ -256,7 +257,7 @@ def _cell(column: str, value: str) -> Any:
 
 
 def _read_table(
-    archive: zipfile.ZipFile, name: str, columns: tuple[str, ...]
+    archive: zipfile.ZipFile, name: str, columns: tuple[str, ...], formulas: Formulas
 ) -> list[dict[str, Any]]:
     try:
         raw = archive.open(name)
@@ -275,6 +276,8 @@ def _read_table(
                 raise ValidationError.single(
                     f"{name} row {number}", f"has {len(row)} cells, not {len(columns)}"
                 )
+            if formulas is Formulas.ESCAPE:
+                row = [unescape_formula(v) for v in row]
             rows.append({c: _cell(c, v) for c, v in zip(columns, row, strict=True)})
         return rows
 
@@ -289,10 +292,13 @@ def _csv_document(archive: zipfile.ZipFile) -> dict[str, Any]:
     manifest = read_json(raw_manifest, MANIFEST)
     if not isinstance(manifest, dict):
         raise ValidationError.single(MANIFEST, "must be a JSON object")
+    # How cells that look like formulas were written; archives from before this entry
+    # wrote every cell as it is.
+    formulas = Formulas.of(manifest.pop("formulas", Formulas.KEEP), f"{MANIFEST}.formulas")
     try:
-        accounts = _read_table(archive, ACCOUNT_CSV, ACCOUNT_COLUMNS)
+        accounts = _read_table(archive, ACCOUNT_CSV, ACCOUNT_COLUMNS, formulas)
     except ValidationError:
-        accounts = _read_table(archive, ACCOUNT_CSV, ACCOUNT_COLUMNS[:-1])
+        accounts = _read_table(archive, ACCOUNT_CSV, ACCOUNT_COLUMNS[:-1], formulas)
     if len(accounts) != 1:
         raise ValidationError.single(
             ACCOUNT_CSV, f"must hold exactly one account, not {len(accounts)}"
@@ -300,8 +306,8 @@ def _csv_document(archive: zipfile.ZipFile) -> dict[str, Any]:
     return {
         **manifest,
         "account": accounts[0],
-        "customers": _read_table(archive, CUSTOMERS_CSV, CUSTOMER_COLUMNS),
-        "jobs": _read_table(archive, JOBS_CSV, JOB_COLUMNS),
+        "customers": _read_table(archive, CUSTOMERS_CSV, CUSTOMER_COLUMNS, formulas),
+        "jobs": _read_table(archive, JOBS_CSV, JOB_COLUMNS, formulas),
     }
 
 
@@ -322,6 +328,10 @@ def import_csv(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import a CSV export (the zip archive :func:`export_csv` writes); see :func:`import_json`.
+
+    Cells that the export escaped so that spreadsheets do not run them as
+    formulas (its manifest says ``"formulas": "escape"``) are read back as
+    they were before (:mod:`jobtrack_interchange.formulas`).
 
     Problems are named by file and row, counting rows after the header from 1
     (``customers.csv row 5.email``).

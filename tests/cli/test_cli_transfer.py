@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
 import sqlite3
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -62,6 +64,31 @@ def test_export_import_round_trip(demo_cli: Cli) -> None:
     from_csv = cli("--db", "csv.db", "import", "jobtrack", "a.zip", "--dry-run", "--json").json()
     assert from_csv["dry_run"] and from_csv["created"]["customers"] == len(streamed["customers"])
     assert not (cli.home / "csv.db").exists()
+
+
+def _customer_cells(archive: Path) -> list[list[str]]:
+    with zipfile.ZipFile(archive) as zipped:
+        text = zipped.read("customers.csv").decode()
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_csv_export_escapes_formulas_unless_asked_to_keep_them(demo_cli: Cli) -> None:
+    cli = demo_cli
+    formula = '=HYPERLINK("http://example.com","Click me")'
+    cli("customer", "add", formula, "--phone", "+1+1").ok()
+    cli("export", "csv", "-o", "escaped.zip").ok()
+    cells = [cell for row in _customer_cells(cli.home / "escaped.zip") for cell in row]
+    assert "'" + formula in cells and "'+1+1" in cells and formula not in cells
+    cli("export", "csv", "-o", "kept.zip", "--keep-formulas").ok()
+    cells = [cell for row in _customer_cells(cli.home / "kept.zip") for cell in row]
+    assert formula in cells and "+1+1" in cells
+    cli("export", "json", "--keep-formulas").refused("csv", code=2)
+
+    cli("--db", "copy.db", "import", "jobtrack", "escaped.zip").ok()
+    cli("--db", "copy.db", "login", "--email", DEMO_EMAIL, stdin=DEMO_PASSWORD + "\n").ok()
+    listed = cli("--db", "copy.db", "customer", "list", "--json").json()
+    names = [s["customer"]["name"] for s in listed]
+    assert formula in names
 
 
 def test_a_bad_file_leaves_no_database_behind(cli: Cli) -> None:
