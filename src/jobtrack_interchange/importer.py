@@ -81,15 +81,17 @@ class _Checked:
     jobs: list[Job]
 
 
-def _check(doc: ExportDocument) -> _Checked:
-    """Validate a structured document completely; every problem is listed at once."""
+def _check(doc: ExportDocument, report: ReportBuilder) -> _Checked:
+    """Validate a structured document completely; every problem is listed at once.
+    Values the input rules change on the way in (trimmed, empty text stored as null,
+    an email lower-cased) are reported."""
     errors: list[FieldError] = []
     account = doc.account
     profile: dict[str, Any] = {}
+    given = {"email": account.email, "name": account.name, "business_name": account.business_name}
     try:
-        profile = clean_account(
-            {"email": account.email, "name": account.name, "business_name": account.business_name}
-        )
+        profile = clean_account(given)
+        report.cleaned("user", account.id, given, profile)
     except ValidationError as exc:
         errors.extend(_prefixed("account", exc))
     if account.password_hash is not None:
@@ -106,11 +108,13 @@ def _check(doc: ExportDocument) -> _Checked:
         if customer.id in seen:
             errors.append(FieldError(f"{path}.id", f"{customer.id!r} appears twice"))
         seen.add(customer.id)
+        given = {f: getattr(customer, f) for f in CUSTOMER_FIELDS}
         try:
-            cleaned = clean_customer({f: getattr(customer, f) for f in CUSTOMER_FIELDS})
+            cleaned = clean_customer(given)
         except ValidationError as exc:
             errors.extend(_prefixed(path, exc))
             continue
+        report.cleaned("customer", customer.id, given, cleaned)
         customers.append(attrs.evolve(customer, **cleaned))
 
     jobs: list[Job] = []
@@ -123,11 +127,13 @@ def _check(doc: ExportDocument) -> _Checked:
             errors.append(FieldError(f"{path}.id", f"{job.id!r} appears twice"))
         seen.add(job.id)
         errors.extend(FieldError(f"{path}.{e.field}", e.message) for e in job_state_errors(job))
+        given = {f: getattr(job, f) for f in JOB_FIELDS}
         try:
-            cleaned = clean_job({f: getattr(job, f) for f in JOB_FIELDS})
+            cleaned = clean_job(given)
         except ValidationError as exc:
             errors.extend(_prefixed(path, exc))
             continue
+        report.cleaned("job", job.id, given, cleaned)
         jobs.append(attrs.evolve(job, **cleaned))
     refuse(errors)
     return _Checked(account, profile, customers, jobs)
@@ -157,8 +163,8 @@ def import_document(
 ) -> ImportReport:
     """Import an already parsed ``jobtrack/1`` document (see :func:`import_json`)."""
     policy = OnConflict.of(on_conflict)
-    checked = _check(read_document(data))
     report = ReportBuilder(source)
+    checked = _check(read_document(data), report)
     account = checked.account
     with import_transaction(app.store, dry_run=dry_run) as uow:
         password_hash = account.password_hash

@@ -188,6 +188,42 @@ def test_moving_in_from_myjobtrack(cli: Cli) -> None:
     cli("import", "myjobtrack-backup", "myjobtrack-backup-2025-03-06.json").refused("not logged in")
 
 
+def test_the_printed_report_groups_changes_by_reason_one_line_each(demo_cli: Cli) -> None:
+    cli = demo_cli
+    jobs = [
+        {
+            "id": f"b{number}",
+            "customerId": "c1",
+            "title": f"Job {number}",
+            "price": 10.125 + number,  # a JSON number with three decimals
+            "status": "completed",
+            "paymentStatus": "paid",
+            "createdAt": "2025-06-01T09:00:00.000Z",
+            "completedAt": "2025-06-02T09:00:00.000Z",
+        }
+        for number in range(6)
+    ]
+    customer = {
+        "id": "c1",
+        "name": "Ola\nBerg",
+        "address": "  1 Road\nTown  ",
+        "phone": "",
+        "createdAt": "2025-06-01T08:00:00.000Z",
+    }
+    backup = {"customers": [customer], "jobs": jobs, "demoUser": {"name": "Demo"}}
+    (cli.home / "backup.json").write_text(json.dumps(backup))
+    out = cli("import", "myjobtrack-backup", "backup.json").ok().out
+    lines = out.splitlines()
+    assert all(line.startswith("  ") for line in lines[1:]), out
+    rounded = [line for line in lines if "rounded half up to the cent" in line]
+    assert len(rounded) == 1 and rounded[0].startswith("  altered (6), ")
+    assert rounded[0].endswith("; and 3 more")
+    assert "'Ola\\nBerg' -> Ola Berg" in out
+    assert "'  1 Road\\nTown  ' -> '1 Road\\nTown'" in out
+    assert "phone '' -> (none)" in out
+    assert "demoUser" in out
+
+
 class _Terminal(io.StringIO):
     def __init__(self, tty: bool) -> None:
         super().__init__()

@@ -222,6 +222,28 @@ def test_a_csv_manifest_nested_too_deeply_is_refused(make_app: Any) -> None:
     assert "nested too deeply" in caught.value.errors[0].message
 
 
+def test_values_cleaned_on_the_way_in_are_reported(source: Any, make_app: Any) -> None:
+    app, sam, _ = source
+    document = json.loads(export_text(app, sam))
+    document["account"]["email"] = "Sam@Example.COM"
+    bob = next(c for c in document["customers"] if c["name"] == "Bob")
+    bob["name"], bob["phone"], bob["notes"] = " Bob  ", "", "  "
+    report = import_json(make_app(), io.StringIO(json.dumps(document)))
+    changes = {(a.kind, a.id, a.field): a for a in report.alterations}
+    assert set(changes) == {
+        ("user", sam, "email"),
+        ("customer", bob["id"], "name"),
+        ("customer", bob["id"], "phone"),
+        ("customer", bob["id"], "notes"),
+    }
+    email = changes[("user", sam, "email")]
+    assert (email.old, email.new) == ("Sam@Example.COM", "sam@example.com")
+    assert "lower-cased" in email.reason
+    assert "trimmed" in changes[("customer", bob["id"], "name")].reason
+    assert changes[("customer", bob["id"], "phone")].new is None
+    assert import_json(make_app(), io.StringIO(export_text(app, sam))).alterations == ()
+
+
 def test_a_failure_while_writing_rolls_everything_back(source: Any, make_app: Any) -> None:
     app, sam, _ = source
     text = export_text(app, sam)

@@ -38,7 +38,7 @@ from jobtrack_core import (
 from jobtrack_core.money import round_to_cent
 from jobtrack_core.passwords import LEGACY_PREFIX, sha256_hex
 from jobtrack_core.testing import CountingIds, FakeClock
-from jobtrack_core.validation import Checker
+from jobtrack_core.validation import Checker, clean_customer
 from jobtrack_interchange import (
     Counts,
     Merge,
@@ -94,7 +94,11 @@ def test_database_rows_are_mapped_repaired_and_every_change_reported(
         ("customer", "c5", "name"),
         ("user", "u-lock", "password_hash"),
         ("user", "u-lock", "updated_at"),
+        ("user", "u-sam", "email"),  # lower-cased
     } == altered(report)
+    lowered = next(a for a in report.alterations if (a.id, a.field) == ("u-sam", "email"))
+    assert (lowered.old, lowered.new) == ("Sam@Example.com", "sam@example.com")
+    assert "lower-cased" in lowered.reason
     assert [n.id for n in report.notices] == ["u-sam2", "j5"]
 
     sam = app.workspace("u-sam")
@@ -561,6 +565,63 @@ def test_a_backup_price_is_a_quote_until_the_job_is_completed(account: Any) -> N
     assert dashboard.receivables.amount == Decimal("175.00")  # what completed jobs cost
     owing = ws.reminders(owing_over=0).owing_customers
     assert [(c.customer.id, c.unpaid) for c in owing] == [("c1", Decimal("175.00"))]
+
+
+def test_a_backup_reports_every_change_and_every_entry_it_leaves_out(account: Any) -> None:
+    app, user_id = account
+    backup = {
+        "customers": [
+            {
+                "id": "c1",
+                "name": "  Ola Berg ",
+                "email": "ola@example.com",
+                "phone": "",
+                "address": "   ",
+                "businessName": "",
+                "createdAt": "2025-06-01T08:00:00.000Z",
+            }
+        ],
+        "jobs": [_priced_job("j1", "pending", 10, description="Paint\n")],
+        "demoUser": {"email": "demo@example.com", "name": "Demo"},
+        "notifications": [{"text": "Job due"}, {"text": "Unpaid"}],
+        "settings": {"theme": "dark"},
+    }
+    report = import_myjobtrack_backup(app, io.StringIO(json.dumps(backup)), user_id=user_id)
+    changes = {(a.id, a.field): (a.old, a.new, a.reason) for a in report.alterations}
+    assert changes[("c1", "name")][:2] == ("  Ola Berg ", "Ola Berg")
+    assert "trimmed" in changes[("c1", "name")][2]
+    for field, old in (("phone", ""), ("address", "   "), ("business_name", "")):
+        assert changes[("c1", field)][:2] == (old, None)
+        assert "empty" in changes[("c1", field)][2]
+    assert changes[("j1", "description")][:2] == ("Paint\n", "Paint")
+    extras = [n.message for n in report.notices if n.kind == "file"]
+    assert len(extras) == 1
+    assert all(key in extras[0] for key in ("demoUser", "notifications", "settings"))
+    assert app.workspace(user_id).get_customer("c1").name == "Ola Berg"
+
+
+def test_whatever_the_input_rules_change_is_reported(
+    account: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the input rules come to change a value the row repair let through (here:
+    lower-case a customer's email), the change is still reported."""
+    from jobtrack_interchange.myjobtrack import records
+
+    def lower_email(values: Any) -> dict[str, Any]:
+        cleaned = clean_customer(values)
+        return {**cleaned, "email": cleaned["email"] and cleaned["email"].lower()}
+
+    monkeypatch.setattr(records, "clean_customer", lower_email)
+    app, user_id = account
+    backup = {
+        "customers": [{"id": "c1", "name": "Ola", "email": "Ola@Example.com"}],
+        "jobs": [],
+    }
+    report = import_myjobtrack_backup(app, io.StringIO(json.dumps(backup)), user_id=user_id)
+    changes = {(a.id, a.field): a for a in report.alterations}
+    email = changes[("c1", "email")]
+    assert (email.old, email.new) == ("Ola@Example.com", "ola@example.com")
+    assert "lower-cased" in email.reason
 
 
 def test_a_backup_needs_an_existing_account(make_app: Any) -> None:

@@ -30,7 +30,7 @@ from jobtrack_core.errors import FieldError, ValidationError
 from jobtrack_core.service import Jobtrack
 from jobtrack_core.status import JobStatus
 from jobtrack_interchange._writing import Progress
-from jobtrack_interchange.converter import read_json
+from jobtrack_interchange.converter import json_type, read_json
 from jobtrack_interchange.myjobtrack.records import (
     LegacyData,
     map_customer,
@@ -296,6 +296,14 @@ def import_myjobtrack_backup(
     if unknown:
         names = ", ".join(f"{k} ({n} rows)" for k, n in sorted(unknown.items()))
         report.notice("file", "backup", f"fields not imported (unknown to jobtrack): {names}")
+    extras = {k: v for k, v in data.items() if k not in ("customers", "jobs")}
+    if extras:
+        names = ", ".join(f"{k} ({json_type(v)})" for k, v in sorted(extras.items()))
+        report.notice(
+            "file",
+            "backup",
+            f"entries not imported (jobtrack keeps only customers and jobs): {names}",
+        )
     return write_legacy(
         app,
         mapped,

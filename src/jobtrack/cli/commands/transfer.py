@@ -88,24 +88,11 @@ def export(ctx: Context, args: argparse.Namespace) -> None:
 
 # -- import ---------------------------------------------------------------------------
 def _print_report(ctx: Context, report: ImportReport) -> None:
+    """The report: in full with --json, else its details, one line per kind of change."""
     if ctx.json:
         write_json(to_data(report))
         return
-    lines = [report.summary()]
-    lines += [
-        f"  merged {', '.join(m.merged_ids)} into {m.kept_id} ({m.email})" for m in report.merges
-    ]
-    lines += [
-        f"  altered {a.kind} {a.id} {a.field}: {a.old} -> {a.new} ({a.reason})"
-        for a in report.alterations
-    ]
-    lines += [f"  skipped {s.kind} {s.id}: {s.reason}" for s in report.skips]
-    lines += [f"  note on {n.kind} {n.id}: {n.message}" for n in report.notices]
-    lines += [
-        f"  {c.resolution} {c.kind} {c.id} (differed in {', '.join(c.fields)})"
-        for c in report.conflicts
-    ]
-    write("\n".join(lines))
+    write(report.details())
 
 
 def _source(path: str) -> Path:
