@@ -3,7 +3,8 @@
 - :mod:`~jobtrack_interchange.converter`: the one converter (its ``converter``, and
   ``structure``, ``unstructure``, ``loads``, ``dumps``) and the ``jobtrack/1`` shape;
 - :mod:`~jobtrack_interchange.payloads`: what frontends send (``NewJob``...);
-- :func:`export_json`, :func:`export_csv`: one user's data, streamed;
+- :func:`export_json`, :func:`export_csv`: one user's data, streamed (CSV cells a
+  spreadsheet would run as formulas escaped: :mod:`~jobtrack_interchange.formulas`);
 - :func:`import_json`, :func:`import_csv`: jobtrack's own exports, into any store;
 - :func:`import_myjobtrack_database`, :func:`import_myjobtrack_dump`,
   :func:`import_myjobtrack_backup`: the three forms MyJobTrack leaves behind;

@@ -33,7 +33,7 @@ from collections.abc import Callable, Mapping, MutableSequence, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar, get_args, get_origin
+from typing import IO, Any, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
@@ -363,16 +363,34 @@ def unstructure(obj: object, unstructure_as: Any = None) -> Any:
     return converter.unstructure(obj, unstructure_as=unstructure_as)
 
 
+def read_json(
+    source: str | bytes | IO[str] | IO[bytes],
+    field: str,
+    *,
+    parse_float: Callable[[str], Any] | None = None,
+) -> Any:
+    """Parse JSON text (or all of a stream); every way it can fail is a ValidationError
+    on ``field``: not UTF-8, not JSON, or nested deeper than Python's parser can follow
+    (a RecursionError inside :mod:`json`)."""
+    try:
+        text = source if isinstance(source, str | bytes) else source.read()
+        return json.loads(text, parse_float=parse_float)
+    except RecursionError:
+        raise ValidationError.single(
+            field, "is nested too deeply (lists and objects within each other) to be read"
+        ) from None
+    except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise ValidationError.single(field, f"is not valid JSON ({exc})") from None
+
+
 def loads(text: str | bytes) -> Any:
     """Parse JSON reading every number with a fraction as an exact Decimal, never a float.
 
     Use it for bodies that may carry money as JSON numbers; :func:`structure`
-    then accepts them exactly as written. Malformed JSON raises ValidationError.
+    then accepts them exactly as written. Malformed JSON, or JSON nested too
+    deeply to read, raises ValidationError on ``body``.
     """
-    try:
-        return json.loads(text, parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError.single("body", f"is not valid JSON ({exc})") from None
+    return read_json(text, "body", parse_float=Decimal)
 
 
 def dumps(obj: object, **kwargs: Any) -> str:
@@ -390,6 +408,7 @@ __all__ = [
     "json_type",
     "loads",
     "make_converter",
+    "read_json",
     "register_check",
     "structure",
     "unstructure",

@@ -12,10 +12,12 @@ JSON: one object ::
 Customers and jobs have exactly the shape the converter gives any frontend.
 ``password_hash`` is left out of exports made without it.
 
-CSV: a zip archive holding ``manifest.json`` (``format`` and ``exported_at``)
-and one file per table, ``account.csv``, ``customers.csv`` and ``jobs.csv``,
-UTF-8 with a header row of the same field names. Values are written as in
-JSON; an empty cell is null; ``paid`` is ``true`` or ``false``.
+CSV: a zip archive holding ``manifest.json`` (``format``, ``exported_at`` and
+``formulas``) and one file per table, ``account.csv``, ``customers.csv`` and
+``jobs.csv``, UTF-8 with a header row of the same field names and CRLF line
+ends (RFC 4180). Values are written as in JSON; an empty cell is null; ``paid``
+is ``true`` or ``false``. With ``"formulas": "escape"`` a cell a spreadsheet
+would run as a formula has a quote in front (:mod:`jobtrack_interchange.formulas`).
 """
 
 from __future__ import annotations

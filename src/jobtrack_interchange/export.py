@@ -42,6 +42,7 @@ from jobtrack_interchange.document import (
     MANIFEST,
     AccountRecord,
 )
+from jobtrack_interchange.formulas import Formulas, escape_formula
 from jobtrack_interchange.report import Counts
 
 PathLike = str | os.PathLike[str]
@@ -193,16 +194,22 @@ def _write_table(
     columns: Sequence[str],
     rows: Iterable[dict[str, Any]],
     progress: Progress | None,
+    formulas: Formulas,
 ) -> int:
     info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
     info.compress_type = zipfile.ZIP_DEFLATED
+    escape = formulas is Formulas.ESCAPE
     count = 0
     with archive.open(info, "w", force_zip64=True) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        writer = csv.writer(text, lineterminator="\n")
+        # Lines end in CRLF (RFC 4180), so that the writer quotes every cell holding a
+        # CR or an LF: with LF alone, a cell holding a lone CR was written bare and
+        # read back as two rows.
+        writer = csv.writer(text, lineterminator="\r\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([csv_cell(row.get(column)) for column in columns])
+            cells = [csv_cell(row.get(column)) for column in columns]
+            writer.writerow([escape_formula(c) for c in cells] if escape else cells)
             count += 1
             if progress is not None and count % PROGRESS_EVERY == 0:
                 progress(name, count)
@@ -218,15 +225,17 @@ def write_csv(
     *,
     include_password_hash: bool = True,
     progress: Progress | None = None,
+    formulas: Formulas | str = Formulas.ESCAPE,
 ) -> Counts:
     """Write the CSV export of ``user_id`` as a zip archive to the binary stream ``out``."""
+    policy = Formulas.of(formulas)
     with _snapshot(app, user_id) as (uow, user, now), zipfile.ZipFile(out, "w") as archive:
-        manifest = {"format": FORMAT, "exported_at": unstructure(now)}
+        manifest = {"format": FORMAT, "exported_at": unstructure(now), "formulas": policy.value}
         info = zipfile.ZipInfo(MANIFEST, date_time=now.timetuple()[:6])
         archive.writestr(info, json.dumps(manifest, indent=1) + "\n")
         columns = ACCOUNT_COLUMNS if include_password_hash else ACCOUNT_COLUMNS[:-1]
         account = [_account(user, include_password_hash)]
-        _write_table(archive, ACCOUNT_CSV, now, columns, account, None)
+        _write_table(archive, ACCOUNT_CSV, now, columns, account, None, policy)
         customers = _write_table(
             archive,
             CUSTOMERS_CSV,
@@ -234,6 +243,7 @@ def write_csv(
             CUSTOMER_COLUMNS,
             (unstructure(c) for c in _customers(uow, user_id)),
             progress,
+            policy,
         )
         jobs = _write_table(
             archive,
@@ -242,6 +252,7 @@ def write_csv(
             JOB_COLUMNS,
             (unstructure(j) for j in _jobs(uow, user_id)),
             progress,
+            policy,
         )
     return Counts(users=1, customers=customers, jobs=jobs)
 
@@ -253,19 +264,26 @@ def export_csv(
     *,
     include_password_hash: bool = True,
     progress: Progress | None = None,
+    formulas: Formulas | str = Formulas.ESCAPE,
 ) -> Counts:
     """Export all of ``user_id``'s data as CSV tables in one zip archive.
 
     ``target`` is a path (conventionally ``*.zip``) or a binary stream.
+    A cell that a spreadsheet would run as a formula (it starts with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return) is written with a single
+    quote in front; ``formulas="keep"`` writes every cell as it is
+    (:mod:`jobtrack_interchange.formulas`). Either way :func:`import_csv`
+    reads back exactly what was exported.
     """
+    options: dict[str, Any] = {
+        "include_password_hash": include_password_hash,
+        "progress": progress,
+        "formulas": Formulas.of(formulas),
+    }
     if isinstance(target, str | os.PathLike):
         with _replacing(target, "wb") as out:
-            return write_csv(
-                app, user_id, out, include_password_hash=include_password_hash, progress=progress
-            )
-    return write_csv(
-        app, user_id, target, include_password_hash=include_password_hash, progress=progress
-    )
+            return write_csv(app, user_id, out, **options)
+    return write_csv(app, user_id, target, **options)
 
 
 __all__ = ["csv_cell", "export_csv", "export_json", "write_csv", "write_json"]

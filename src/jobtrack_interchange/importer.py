@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 import zipfile
@@ -40,7 +39,7 @@ from jobtrack_interchange._writing import (
     job_state_errors,
     password_hash_problem,
 )
-from jobtrack_interchange.converter import FORMAT, structure
+from jobtrack_interchange.converter import FORMAT, read_json, structure
 from jobtrack_interchange.document import (
     ACCOUNT_COLUMNS,
     ACCOUNT_CSV,
@@ -52,6 +51,7 @@ from jobtrack_interchange.document import (
     AccountRecord,
     ExportDocument,
 )
+from jobtrack_interchange.formulas import Formulas, unescape_formula
 from jobtrack_interchange.report import ImportReport, OnConflict, ReportBuilder
 
 PathLike = str | os.PathLike[str]
@@ -81,15 +81,17 @@ class _Checked:
     jobs: list[Job]
 
 
-def _check(doc: ExportDocument) -> _Checked:
-    """Validate a structured document completely; every problem is listed at once."""
+def _check(doc: ExportDocument, report: ReportBuilder) -> _Checked:
+    """Validate a structured document completely; every problem is listed at once.
+    Values the input rules change on the way in (trimmed, empty text stored as null,
+    an email lower-cased) are reported."""
     errors: list[FieldError] = []
     account = doc.account
     profile: dict[str, Any] = {}
+    given = {"email": account.email, "name": account.name, "business_name": account.business_name}
     try:
-        profile = clean_account(
-            {"email": account.email, "name": account.name, "business_name": account.business_name}
-        )
+        profile = clean_account(given)
+        report.cleaned("user", account.id, given, profile)
     except ValidationError as exc:
         errors.extend(_prefixed("account", exc))
     if account.password_hash is not None:
@@ -106,11 +108,13 @@ def _check(doc: ExportDocument) -> _Checked:
         if customer.id in seen:
             errors.append(FieldError(f"{path}.id", f"{customer.id!r} appears twice"))
         seen.add(customer.id)
+        given = {f: getattr(customer, f) for f in CUSTOMER_FIELDS}
         try:
-            cleaned = clean_customer({f: getattr(customer, f) for f in CUSTOMER_FIELDS})
+            cleaned = clean_customer(given)
         except ValidationError as exc:
             errors.extend(_prefixed(path, exc))
             continue
+        report.cleaned("customer", customer.id, given, cleaned)
         customers.append(attrs.evolve(customer, **cleaned))
 
     jobs: list[Job] = []
@@ -123,11 +127,13 @@ def _check(doc: ExportDocument) -> _Checked:
             errors.append(FieldError(f"{path}.id", f"{job.id!r} appears twice"))
         seen.add(job.id)
         errors.extend(FieldError(f"{path}.{e.field}", e.message) for e in job_state_errors(job))
+        given = {f: getattr(job, f) for f in JOB_FIELDS}
         try:
-            cleaned = clean_job({f: getattr(job, f) for f in JOB_FIELDS})
+            cleaned = clean_job(given)
         except ValidationError as exc:
             errors.extend(_prefixed(path, exc))
             continue
+        report.cleaned("job", job.id, given, cleaned)
         jobs.append(attrs.evolve(job, **cleaned))
     refuse(errors)
     return _Checked(account, profile, customers, jobs)
@@ -157,8 +163,8 @@ def import_document(
 ) -> ImportReport:
     """Import an already parsed ``jobtrack/1`` document (see :func:`import_json`)."""
     policy = OnConflict.of(on_conflict)
-    checked = _check(read_document(data))
     report = ReportBuilder(source)
+    checked = _check(read_document(data), report)
     account = checked.account
     with import_transaction(app.store, dry_run=dry_run) as uow:
         password_hash = account.password_hash
@@ -237,10 +243,7 @@ def import_json(
     everything and reports what would happen, writing nothing.
     """
     with _text_source(source) as handle:
-        try:
-            data = json.load(handle)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ValidationError.single("file", f"is not valid JSON ({exc})") from None
+        data = read_json(handle, "file")
     return import_document(
         app, data, on_conflict=on_conflict, dry_run=dry_run, progress=progress, source=FORMAT
     )
@@ -260,7 +263,7 @@ def _cell(column: str, value: str) -> Any:
 
 
 def _read_table(
-    archive: zipfile.ZipFile, name: str, columns: tuple[str, ...]
+    archive: zipfile.ZipFile, name: str, columns: tuple[str, ...], formulas: Formulas
 ) -> list[dict[str, Any]]:
     try:
         raw = archive.open(name)
@@ -279,25 +282,29 @@ def _read_table(
                 raise ValidationError.single(
                     f"{name} row {number}", f"has {len(row)} cells, not {len(columns)}"
                 )
+            if formulas is Formulas.ESCAPE:
+                row = [unescape_formula(v) for v in row]
             rows.append({c: _cell(c, v) for c, v in zip(columns, row, strict=True)})
         return rows
 
 
 def _csv_document(archive: zipfile.ZipFile) -> dict[str, Any]:
     try:
-        manifest = json.loads(archive.read(MANIFEST))
+        raw_manifest = archive.read(MANIFEST)
     except KeyError:
         raise ValidationError.single(
             "file", f"has no {MANIFEST}; is it a jobtrack CSV export?"
         ) from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError.single(MANIFEST, f"is not valid JSON ({exc})") from None
+    manifest = read_json(raw_manifest, MANIFEST)
     if not isinstance(manifest, dict):
         raise ValidationError.single(MANIFEST, "must be a JSON object")
+    # How cells that look like formulas were written; archives from before this entry
+    # wrote every cell as it is.
+    formulas = Formulas.of(manifest.pop("formulas", Formulas.KEEP), f"{MANIFEST}.formulas")
     try:
-        accounts = _read_table(archive, ACCOUNT_CSV, ACCOUNT_COLUMNS)
+        accounts = _read_table(archive, ACCOUNT_CSV, ACCOUNT_COLUMNS, formulas)
     except ValidationError:
-        accounts = _read_table(archive, ACCOUNT_CSV, ACCOUNT_COLUMNS[:-1])
+        accounts = _read_table(archive, ACCOUNT_CSV, ACCOUNT_COLUMNS[:-1], formulas)
     if len(accounts) != 1:
         raise ValidationError.single(
             ACCOUNT_CSV, f"must hold exactly one account, not {len(accounts)}"
@@ -305,8 +312,8 @@ def _csv_document(archive: zipfile.ZipFile) -> dict[str, Any]:
     return {
         **manifest,
         "account": accounts[0],
-        "customers": _read_table(archive, CUSTOMERS_CSV, CUSTOMER_COLUMNS),
-        "jobs": _read_table(archive, JOBS_CSV, JOB_COLUMNS),
+        "customers": _read_table(archive, CUSTOMERS_CSV, CUSTOMER_COLUMNS, formulas),
+        "jobs": _read_table(archive, JOBS_CSV, JOB_COLUMNS, formulas),
     }
 
 
@@ -327,6 +334,10 @@ def import_csv(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import a CSV export (the zip archive :func:`export_csv` writes); see :func:`import_json`.
+
+    Cells that the export escaped so that spreadsheets do not run them as
+    formulas (its manifest says ``"formulas": "escape"``) are read back as
+    they were before (:mod:`jobtrack_interchange.formulas`).
 
     Problems are named by file and row, counting rows after the header from 1
     (``customers.csv row 5.email``).

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 import attrs
 
@@ -17,6 +18,13 @@ from jobtrack_core.errors import ValidationError
 #: The kinds of record an import writes.
 RecordKind = Literal["user", "customer", "job"]
 _PLURAL = {"user": "users", "customer": "customers", "job": "jobs"}
+#: How many alterations :meth:`ImportReport.details` shows per reason.
+EXAMPLES = 3
+#: Values longer than this are cut short in :meth:`ImportReport.details`.
+SHOWN_WIDTH = 40
+EMPTY_TO_NULL = "empty text stored as null"
+TRIMMED = "white space around it trimmed"
+LOWER_CASED = "lower-cased (jobtrack compares emails without regard to case)"
 
 
 class OnConflict(enum.StrEnum):
@@ -149,6 +157,66 @@ class ImportReport:
             lines.append(f"  {len(self.notices)} notices")
         return "\n".join(lines)
 
+    def details(self, *, examples: int = EXAMPLES) -> str:
+        """:meth:`summary`, then one line per merge, per reason values were altered
+        for (how many, the first ``examples`` of them, and how many more), per skip,
+        notice and conflict. Every line stays one line: a value or id holding a line
+        break or another control character is shown quoted with escapes, and long
+        values are cut short (the report's lists hold them whole)."""
+        lines = [self.summary()]
+        lines += [
+            f"  merged {', '.join(map(_plain, m.merged_ids))} into {_plain(m.kept_id)} "
+            f"({_plain(m.email)})"
+            for m in self.merges
+        ]
+        by_reason: dict[str, list[Alteration]] = {}
+        for alteration in self.alterations:
+            by_reason.setdefault(alteration.reason, []).append(alteration)
+        for reason, group in by_reason.items():
+            shown = "; ".join(
+                f"{a.kind} {_plain(a.id)} {a.field} {_value(a.old)} -> {_value(a.new)}"
+                for a in group[:examples]
+            )
+            more = f"; and {len(group) - examples} more" if len(group) > examples else ""
+            lines.append(f"  altered ({len(group)}), {_plain(reason)}: {shown}{more}")
+        lines += [f"  skipped {s.kind} {_plain(s.id)}: {_plain(s.reason)}" for s in self.skips]
+        lines += [f"  note on {n.kind} {_plain(n.id)}: {_plain(n.message)}" for n in self.notices]
+        lines += [
+            f"  {c.resolution} {c.kind} {_plain(c.id)} (differed in {', '.join(c.fields)})"
+            for c in self.conflicts
+        ]
+        return "\n".join(lines)
+
+
+def _plain(text: str) -> str:
+    """``text`` as it is if it prints on one line, else quoted with escapes."""
+    return text if text.isprintable() else repr(text)
+
+
+def _value(value: str | None) -> str:
+    """A value for one line: cut short, and quoted when it is empty, has white space
+    around it or does not print on one line as it is."""
+    if value is None:
+        return "(none)"
+    if len(value) > SHOWN_WIDTH:
+        value = value[: SHOWN_WIDTH - 3] + "..."
+    if value and value.isprintable() and value == value.strip():
+        return value
+    return repr(value)
+
+
+def cleaning_reason(old: object, new: object) -> str:
+    """Why jobtrack's input rules turned ``old`` into ``new`` (text trimmed, empty text
+    stored as null, an email lower-cased)."""
+    if isinstance(old, str):
+        if new is None and not old.strip():
+            return EMPTY_TO_NULL
+        if new == old.strip():
+            return TRIMMED
+        if new == old.strip().lower():
+            return LOWER_CASED if old == old.strip() else f"{TRIMMED}; {LOWER_CASED}"
+    return "changed by jobtrack's input rules"
+
 
 class ReportBuilder:
     """Collects a report while an import runs; :meth:`build` freezes it."""
@@ -172,6 +240,16 @@ class ReportBuilder:
         self, kind: str, id: str, field: str, old: object, new: object, reason: str
     ) -> None:
         self.alterations.append(Alteration(kind, id, field, _text(old), _text(new), reason))
+
+    def cleaned(
+        self, kind: str, id: str, given: Mapping[str, Any], cleaned: Mapping[str, Any]
+    ) -> None:
+        """Report every value jobtrack's input rules changed (``given`` went into a
+        ``clean_*`` function, ``cleaned`` came out), so that none changes unseen."""
+        for field, new in cleaned.items():
+            old = given.get(field)
+            if new != old:
+                self.altered(kind, id, field, old, new, cleaning_reason(old, new))
 
     def skipped(self, kind: str, id: str, reason: str) -> None:
         self.count("skipped", kind)
@@ -229,4 +307,5 @@ __all__ = [
     "RecordKind",
     "ReportBuilder",
     "Skip",
+    "cleaning_reason",
 ]

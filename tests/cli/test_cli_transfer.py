@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
 import sqlite3
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -64,6 +66,31 @@ def test_export_import_round_trip(demo_cli: Cli) -> None:
     assert not (cli.home / "csv.db").exists()
 
 
+def _customer_cells(archive: Path) -> list[list[str]]:
+    with zipfile.ZipFile(archive) as zipped:
+        text = zipped.read("customers.csv").decode()
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_csv_export_escapes_formulas_unless_asked_to_keep_them(demo_cli: Cli) -> None:
+    cli = demo_cli
+    formula = '=HYPERLINK("http://example.com","Click me")'
+    cli("customer", "add", formula, "--phone", "+1+1").ok()
+    cli("export", "csv", "-o", "escaped.zip").ok()
+    cells = [cell for row in _customer_cells(cli.home / "escaped.zip") for cell in row]
+    assert "'" + formula in cells and "'+1+1" in cells and formula not in cells
+    cli("export", "csv", "-o", "kept.zip", "--keep-formulas").ok()
+    cells = [cell for row in _customer_cells(cli.home / "kept.zip") for cell in row]
+    assert formula in cells and "+1+1" in cells
+    cli("export", "json", "--keep-formulas").refused("csv", code=2)
+
+    cli("--db", "copy.db", "import", "jobtrack", "escaped.zip").ok()
+    cli("--db", "copy.db", "login", "--email", DEMO_EMAIL, stdin=DEMO_PASSWORD + "\n").ok()
+    listed = cli("--db", "copy.db", "customer", "list", "--json").json()
+    names = [s["customer"]["name"] for s in listed]
+    assert formula in names
+
+
 def test_a_bad_file_leaves_no_database_behind(cli: Cli) -> None:
     cli("import", "jobtrack", "missing.json").refused("no file missing.json")
     (cli.home / "bad.json").write_text('{"format": "jobtrack/1", "customers": 3}')
@@ -71,6 +98,28 @@ def test_a_bad_file_leaves_no_database_behind(cli: Cli) -> None:
     (cli.home / "backup.json").write_text('{"customers": [], "jobs": []}')
     cli("import", "jobtrack", "backup.json").refused("looks like a MyJobTrack backup")
     assert not (cli.home / "jobtrack.db").exists()
+
+
+def test_json_nested_too_deeply_is_refused_not_an_unexpected_error(demo_cli: Cli) -> None:
+    cli = demo_cli
+    deep = '{"customers": ' + "[" * 100_000 + "]" * 100_000 + ', "jobs": []}'
+    (cli.home / "deep.json").write_text(deep)
+    for args in (
+        ("import", "jobtrack", "deep.json"),
+        ("import", "myjobtrack-backup", "deep.json"),
+        ("--db", "new.db", "import", "jobtrack", "deep.json"),
+    ):
+        cli(*args).refused("invalid input: file is nested too deeply")
+    cli("import", "jobtrack", "-", stdin=deep).refused("file is nested too deeply")
+    assert not (cli.home / "new.db").exists()
+
+
+def test_a_jobtrack_database_is_not_taken_for_a_myjobtrack_one(cli: Cli) -> None:
+    cli("--db", "theirs.db", "demo").ok()
+    files = sorted(cli.home.iterdir())
+    cli("import", "myjobtrack-db", "theirs.db").refused("not a MyJobTrack database")
+    cli("import", "myjobtrack-db", "theirs.db", "--dry-run").refused("not a MyJobTrack database")
+    assert sorted(cli.home.iterdir()) == files  # no jobtrack.db, nothing beside theirs.db
 
 
 def test_moving_in_from_myjobtrack(cli: Cli) -> None:
@@ -134,8 +183,45 @@ def test_moving_in_from_myjobtrack(cli: Cli) -> None:
     assert report["created"]["customers"] == 1 and report["created"]["jobs"] == 1
     shown = cli("job", "show", "j9", "--json").json()
     assert shown["status"] == "in_progress" and shown["title"] == "Deep clean"
+    assert (shown["estimated_cost"], shown["actual_cost"]) == ("120.50", None)  # a quote
     cli("logout").ok()
     cli("import", "myjobtrack-backup", "myjobtrack-backup-2025-03-06.json").refused("not logged in")
+
+
+def test_the_printed_report_groups_changes_by_reason_one_line_each(demo_cli: Cli) -> None:
+    cli = demo_cli
+    jobs = [
+        {
+            "id": f"b{number}",
+            "customerId": "c1",
+            "title": f"Job {number}",
+            "price": 10.125 + number,  # a JSON number with three decimals
+            "status": "completed",
+            "paymentStatus": "paid",
+            "createdAt": "2025-06-01T09:00:00.000Z",
+            "completedAt": "2025-06-02T09:00:00.000Z",
+        }
+        for number in range(6)
+    ]
+    customer = {
+        "id": "c1",
+        "name": "Ola\nBerg",
+        "address": "  1 Road\nTown  ",
+        "phone": "",
+        "createdAt": "2025-06-01T08:00:00.000Z",
+    }
+    backup = {"customers": [customer], "jobs": jobs, "demoUser": {"name": "Demo"}}
+    (cli.home / "backup.json").write_text(json.dumps(backup))
+    out = cli("import", "myjobtrack-backup", "backup.json").ok().out
+    lines = out.splitlines()
+    assert all(line.startswith("  ") for line in lines[1:]), out
+    rounded = [line for line in lines if "rounded half up to the cent" in line]
+    assert len(rounded) == 1 and rounded[0].startswith("  altered (6), ")
+    assert rounded[0].endswith("; and 3 more")
+    assert "'Ola\\nBerg' -> Ola Berg" in out
+    assert "'  1 Road\\nTown  ' -> '1 Road\\nTown'" in out
+    assert "phone '' -> (none)" in out
+    assert "demoUser" in out
 
 
 class _Terminal(io.StringIO):

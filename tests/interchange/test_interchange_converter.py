@@ -370,3 +370,15 @@ def test_the_service_reports_convert_and_come_back(make_app: Any) -> None:
     for value, as_type in samples:
         text = json.dumps(unstructure(value))
         assert structure(json.loads(text), as_type or type(value)) == value
+
+
+#: JSON nested far deeper than Python's parser can follow.
+DEEP = '{"customers": ' + "[" * 100_000 + "]" * 100_000 + "}"
+
+
+@pytest.mark.parametrize("text", [DEEP, DEEP.encode()])
+def test_loads_refuses_json_nested_too_deeply(text: str | bytes) -> None:
+    with pytest.raises(ValidationError) as caught:
+        loads(text)
+    assert caught.value.fields == ("body",)
+    assert "nested too deeply" in caught.value.errors[0].message

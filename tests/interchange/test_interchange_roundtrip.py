@@ -118,3 +118,13 @@ def test_round_trip_is_identical(source: str, target: str, request: pytest.Fixtu
             assert _json(third, user_id) == exported
 
     round_trip()
+
+
+@given(st.text())
+def test_escaping_a_csv_cell_is_undone_exactly_and_leaves_no_formula(text: str) -> None:
+    from jobtrack_interchange.formulas import escape_formula, unescape_formula
+
+    escaped = escape_formula(text)
+    assert unescape_formula(escaped) == text
+    assert not escaped.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert escaped == text or escaped == "'" + text

@@ -9,14 +9,16 @@ job's name in ``serviceType``.
 Where a value has no field of its own in jobtrack it is kept as a line of text:
 a customer's ``serviceType`` in its notes; a job's ``notes``, a ``serviceType``
 other than its title, a ``scheduledDate`` other than its due date, a ``price``
-other than its actual cost and an ``estimatedDuration`` other than its
+other than the cost it stands for and an ``estimatedDuration`` other than its
 estimated hours in its description. Each such move is reported. Derived values
 (``totalUnpaid``, ``customerName``, ``qrCode``, ``qrCodeUrl``) are not kept.
+
+A job's ``price`` is what it costs the customer: the actual cost of a completed
+job, and a quote (the estimated cost) of any other.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from collections.abc import Mapping
@@ -26,7 +28,9 @@ from typing import IO, Any
 
 from jobtrack_core.errors import FieldError, ValidationError
 from jobtrack_core.service import Jobtrack
+from jobtrack_core.status import JobStatus
 from jobtrack_interchange._writing import Progress
+from jobtrack_interchange.converter import json_type, read_json
 from jobtrack_interchange.myjobtrack.records import (
     LegacyData,
     map_customer,
@@ -34,7 +38,7 @@ from jobtrack_interchange.myjobtrack.records import (
     row_id,
     write_legacy,
 )
-from jobtrack_interchange.myjobtrack.values import RowFixer
+from jobtrack_interchange.myjobtrack.values import RowFixer, known_status
 from jobtrack_interchange.report import ImportReport, OnConflict, ReportBuilder
 
 PathLike = str | os.PathLike[str]
@@ -141,11 +145,19 @@ def _job_row(raw: Mapping[str, Any], fix: RowFixer) -> dict[str, Any]:
         due = scheduled
     elif _given(scheduled) and _shown(scheduled) != _shown(due):
         lines.append(("Scheduled", _shown(scheduled)))
-    price, actual = raw.get("price"), raw.get("actualCost")
-    if actual is None:
-        actual = price
-    elif price is not None and price != actual:
-        lines.append(("Price", _shown(price)))
+    # The web app's price is what the job costs the customer: a quote until the job is
+    # completed (its estimated cost), then what was charged (its actual cost).
+    price, estimated, actual = raw.get("price"), raw.get("estimatedCost"), raw.get("actualCost")
+    if price is not None:
+        if known_status(raw.get("status")) is JobStatus.COMPLETED:
+            if actual is None:
+                actual = price
+            elif price != actual:
+                lines.append(("Price", _shown(price)))
+        elif estimated is None:
+            estimated = price
+        elif price != estimated:
+            lines.append(("Price", _shown(price)))
     hours, minutes = raw.get("estimatedHours"), raw.get("estimatedDuration")
     if hours is None and minutes is not None:
         hours = fix.minutes_as_hours("estimated_hours", minutes)
@@ -167,7 +179,7 @@ def _job_row(raw: Mapping[str, Any], fix: RowFixer) -> dict[str, Any]:
         "title": title,
         "description": _with_lines(fix, "description", raw.get("description"), lines),
         "status": raw.get("status"),
-        "estimated_cost": raw.get("estimatedCost"),
+        "estimated_cost": estimated,
         "actual_cost": actual,
         "estimated_hours": hours,
         "actual_hours": raw.get("actualHours"),
@@ -180,15 +192,15 @@ def _job_row(raw: Mapping[str, Any], fix: RowFixer) -> dict[str, Any]:
 
 
 def _read(source: PathLike | IO[str] | IO[bytes]) -> dict[str, Any]:
-    try:
-        if isinstance(source, str | os.PathLike):
-            data = json.loads(Path(source).read_bytes(), parse_float=Decimal)
-        else:
-            data = json.load(source, parse_float=Decimal)
-    except OSError as exc:
-        raise ValidationError.single("file", f"cannot be read ({exc.strerror})") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError.single("file", f"is not valid JSON ({exc})") from None
+    text: bytes | IO[str] | IO[bytes]
+    if isinstance(source, str | os.PathLike):
+        try:
+            text = Path(source).read_bytes()
+        except OSError as exc:
+            raise ValidationError.single("file", f"cannot be read ({exc.strerror})") from None
+    else:
+        text = source
+    data = read_json(text, "file", parse_float=Decimal)
     if not isinstance(data, dict):
         raise ValidationError.single("file", "must be a JSON object with customers and jobs")
     errors: list[FieldError] = []
@@ -284,6 +296,14 @@ def import_myjobtrack_backup(
     if unknown:
         names = ", ".join(f"{k} ({n} rows)" for k, n in sorted(unknown.items()))
         report.notice("file", "backup", f"fields not imported (unknown to jobtrack): {names}")
+    extras = {k: v for k, v in data.items() if k not in ("customers", "jobs")}
+    if extras:
+        names = ", ".join(f"{k} ({json_type(v)})" for k, v in sorted(extras.items()))
+        report.notice(
+            "file",
+            "backup",
+            f"entries not imported (jobtrack keeps only customers and jobs): {names}",
+        )
     return write_legacy(
         app,
         mapped,

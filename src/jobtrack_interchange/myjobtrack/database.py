@@ -1,10 +1,11 @@
 """Moving in from MyJobTrack's database: the D1/SQLite file, or a SQL dump of it.
 
-The database is opened read-only and never changed. A dump (``wrangler d1
-export`` output) is loaded into a private in-memory database first: only its
-``CREATE TABLE`` and ``INSERT`` statements run, so a hostile dump cannot
-attach files or write anywhere; other statements (indexes, triggers, pragmas)
-are not needed to read the data and are passed over.
+The database is opened read-only and never changed; its schema must be exactly
+MyJobTrack's v1.0 (:data:`TABLES`), or it is refused before a row is read. A
+dump (``wrangler d1 export`` output) is loaded into a private in-memory
+database first: only its ``CREATE TABLE`` and ``INSERT`` statements run, so a
+hostile dump cannot attach files or write anywhere; other statements (indexes,
+triggers, pragmas) are not needed to read the data and are passed over.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Collection, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,33 +35,44 @@ from jobtrack_interchange.report import ImportReport, OnConflict, ReportBuilder
 
 PathLike = str | os.PathLike[str]
 
-#: Per table of the v1.0 schema: the columns a source must have, and those read when present.
-TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "users": (
-        ("id", "email", "name", "password_hash"),
-        ("business_name", "created_at", "updated_at"),
-    ),
+#: The columns of MyJobTrack's schema v1.0, per table read. A source is taken for a
+#: MyJobTrack database only if these tables have exactly these columns, each stored (not
+#: generated): a database of another shape, jobtrack's own for one (whose cost and time
+#: columns are generated from others), would otherwise come in with its costs empty and
+#: its times replaced.
+TABLES: dict[str, tuple[str, ...]] = {
+    "users": ("id", "email", "name", "business_name", "password_hash", "created_at", "updated_at"),
     "customers": (
-        ("id", "user_id", "name"),
-        ("email", "phone", "address", "business_name", "notes", "created_at", "updated_at"),
+        "id",
+        "user_id",
+        "name",
+        "email",
+        "phone",
+        "address",
+        "business_name",
+        "notes",
+        "created_at",
+        "updated_at",
     ),
     "jobs": (
-        ("id", "user_id", "customer_id", "title"),
-        (
-            "description",
-            "status",
-            "estimated_cost",
-            "actual_cost",
-            "estimated_hours",
-            "actual_hours",
-            "due_date",
-            "paid",
-            "completed_at",
-            "created_at",
-            "updated_at",
-        ),
+        "id",
+        "user_id",
+        "customer_id",
+        "title",
+        "description",
+        "status",
+        "estimated_cost",
+        "actual_cost",
+        "estimated_hours",
+        "actual_hours",
+        "due_date",
+        "paid",
+        "completed_at",
+        "created_at",
+        "updated_at",
     ),
 }
+NOT_MYJOBTRACK = "is not a MyJobTrack database (schema v1.0); nothing was imported"
 
 
 def _decode(raw: bytes) -> str:
@@ -67,32 +80,57 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def read_tables(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
-    """Every row of the users, customers and jobs tables, as dicts keyed by column.
+def _schema_problem(conn: sqlite3.Connection, table: str, expected: tuple[str, ...]) -> str | None:
+    """How ``table`` differs from MyJobTrack's, or None. ``PRAGMA table_xinfo`` (unlike
+    ``table_info``) lists generated columns too, with ``hidden`` 2 or 3."""
+    stored: list[str] = []
+    computed: list[str] = []
+    for row in conn.execute(f'PRAGMA table_xinfo("{table}")'):
+        (computed if row[6] else stored).append(row[1])
+    problems: list[str] = []
+    missing = [c for c in expected if c not in stored and c not in computed]
+    if missing:
+        problems.append(f"lacks the columns {', '.join(missing)}")
+    generated = [c for c in expected if c in computed]
+    if generated:
+        problems.append(
+            f"computes the columns {', '.join(generated)} from others (MyJobTrack stores them)"
+        )
+    extra = [c for c in (*stored, *computed) if c not in expected]
+    if extra:
+        problems.append(f"has columns the MyJobTrack schema v1.0 does not: {', '.join(extra)}")
+    return ", and ".join(problems) or None
 
-    Raises ValidationError naming every missing table and column.
-    """
+
+def check_schema(conn: sqlite3.Connection) -> None:
+    """Raise ValidationError unless the database has MyJobTrack's schema v1.0, naming
+    every missing table and every column that differs (missing, generated, or unknown
+    to it)."""
     conn.text_factory = _decode
     try:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         errors: list[FieldError] = []
-        queries: dict[str, str] = {}
-        for table, (required, optional) in TABLES.items():
+        for table, columns in TABLES.items():
             if table not in names:
-                errors.append(FieldError(table, "table is missing; is this a MyJobTrack database?"))
+                errors.append(FieldError(table, "table is missing"))
                 continue
-            present = {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')}
-            missing = [c for c in required if c not in present]
-            if missing:
-                errors.append(FieldError(table, f"lacks the columns {', '.join(missing)}"))
-            columns = [c if c in present else f"NULL AS {c}" for c in (*required, *optional)]
-            queries[table] = f'SELECT {", ".join(columns)} FROM "{table}"'
-        if errors:
-            raise ValidationError(errors)
+            problem = _schema_problem(conn, table, columns)
+            if problem:
+                errors.append(FieldError(table, problem))
+    except sqlite3.Error as exc:
+        raise ValidationError.single("database", f"cannot be read ({exc})") from None
+    if errors:
+        raise ValidationError([FieldError("database", NOT_MYJOBTRACK), *errors])
+
+
+def read_tables(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+    """Every row of the users, customers and jobs tables, as dicts keyed by column,
+    once :func:`check_schema` has found the database to be MyJobTrack's."""
+    check_schema(conn)
+    try:
         tables: dict[str, list[dict[str, Any]]] = {}
-        for table, query in queries.items():
-            cursor = conn.execute(query)
-            columns = [d[0] for d in cursor.description]
+        for table, columns in TABLES.items():
+            cursor = conn.execute(f'SELECT {", ".join(columns)} FROM "{table}"')
             tables[table] = [dict(zip(columns, row, strict=True)) for row in cursor]
         return tables
     except sqlite3.Error as exc:
@@ -189,6 +227,13 @@ def _import_tables(
     )
 
 
+def _open(uri: str) -> sqlite3.Connection:
+    try:
+        return sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        raise ValidationError.single("database", f"cannot be opened ({exc})") from None
+
+
 def import_myjobtrack_database(
     app: Jobtrack,
     path: PathLike,
@@ -211,14 +256,15 @@ def import_myjobtrack_database(
     if not file.is_file():
         raise ValidationError.single("database", f"{file.name!r} is not a file")
     uri = file.resolve().as_uri() + "?mode=ro"
-    try:
-        conn = sqlite3.connect(uri, uri=True)
-    except sqlite3.Error as exc:
-        raise ValidationError.single("database", f"cannot be opened ({exc})") from None
-    try:
+    if not Path(f"{file}-wal").exists():
+        # Without a -wal file beside it, the file holds the whole database: its schema
+        # is checked with the file taken as immutable, which creates nothing beside it
+        # (a read-only connection to a database in WAL mode, such as jobtrack's own,
+        # would leave -wal and -shm files behind).
+        with closing(_open(uri + "&immutable=1")) as conn:
+            check_schema(conn)
+    with closing(_open(uri)) as conn:
         tables = read_tables(conn)
-    finally:
-        conn.close()
     report = ReportBuilder("MyJobTrack database")
     return _import_tables(
         app,

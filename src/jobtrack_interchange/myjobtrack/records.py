@@ -24,7 +24,13 @@ from jobtrack_core.status import JobStatus
 from jobtrack_core.validation import Checker, clean_customer, clean_job
 from jobtrack_interchange._writing import Progress, Writer, differences, import_transaction
 from jobtrack_interchange.myjobtrack.values import RowFixer, parse_moment
-from jobtrack_interchange.report import ImportReport, Merge, OnConflict, ReportBuilder
+from jobtrack_interchange.report import (
+    ImportReport,
+    Merge,
+    OnConflict,
+    ReportBuilder,
+    cleaning_reason,
+)
 
 Row = Mapping[str, Any]
 UNNAMED = "(no name)"
@@ -101,6 +107,9 @@ def map_accounts(
             reason = check.errors[0].message if check.errors else "is missing"
             report.skipped("user", user_id, f"email {row.get('email')!r} {reason}")
             continue
+        email = email.lower()
+        if email != row.get("email"):
+            fix.alter("email", row.get("email"), email, cleaning_reason(row.get("email"), email))
         name = fix.text("name", row.get("name"), required=True, placeholder=UNNAMED)
         business_name = fix.text("business_name", row.get("business_name"))
         created, updated = _times(fix, row, ("the time of the import", now))
@@ -121,7 +130,7 @@ def map_accounts(
             digest = None
         user = User(
             id=user_id,
-            email=email.lower(),
+            email=email,
             name=name or UNNAMED,
             business_name=business_name,
             password_hash=stored,
@@ -191,6 +200,7 @@ def map_customer(
     except ValidationError as exc:
         report.skipped_after_all("customer", customer_id, f"cannot be repaired: {exc}")
         return None
+    report.cleaned("customer", customer_id, values, cleaned)
     return Customer(
         id=customer_id,
         user_id=owner_id,
@@ -263,6 +273,7 @@ def map_job(
     except ValidationError as exc:
         report.skipped_after_all("job", job_id, f"cannot be repaired: {exc}")
         return None
+    report.cleaned("job", job_id, values, cleaned)
     return Job(
         id=job_id,
         user_id=owner_id,

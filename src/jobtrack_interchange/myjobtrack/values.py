@@ -3,9 +3,9 @@
 MyJobTrack's server validated nothing beyond NOT NULL and UNIQUE, so a row may
 hold anything. Each converter here returns a value jobtrack accepts and, when
 that value is not what the source said, records an alteration with the old
-value and the reason. Documented mappings (``scheduled`` -> ``pending``, an
-empty optional text -> null, a naive timestamp read as UTC) are not reported
-row by row.
+value and the reason (text trimmed and empty text stored as null included).
+Documented mappings of the same value (``scheduled`` -> ``pending``, a naive
+timestamp read as UTC) are not reported row by row.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from jobtrack_core.money import MAX_AMOUNT, round_to_cent
 from jobtrack_core.status import JobStatus
 from jobtrack_core.validation import LIMITS, MULTILINE, Checker
-from jobtrack_interchange.report import ReportBuilder
+from jobtrack_interchange.report import EMPTY_TO_NULL, TRIMMED, ReportBuilder
 
 STATUSES: dict[str, JobStatus] = {
     "pending": JobStatus.PENDING,
@@ -36,6 +36,11 @@ _MULTILINE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 #: Epoch numbers larger than this are read as milliseconds (JavaScript's Date.now()).
 _MILLISECONDS_FROM = 100_000_000_000
+
+
+def known_status(value: object) -> JobStatus | None:
+    """The status a legacy value names (see :data:`STATUSES`), or None."""
+    return STATUSES.get(value.strip().lower()) if isinstance(value, str) else None
 
 
 def parse_moment(value: object) -> datetime:
@@ -97,6 +102,8 @@ class RowFixer:
                     field, value, placeholder, "is required but empty; a placeholder was set"
                 )
                 return placeholder
+            if value is not None:
+                self.alter(field, value, None, EMPTY_TO_NULL)
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
             if required:
@@ -110,7 +117,7 @@ class RowFixer:
         else:
             text = value.strip()
         repaired = text
-        reasons: list[str] = []
+        reasons: list[str] = [TRIMMED] if text != value else []
         if field in MULTILINE:
             repaired = _MULTILINE_CONTROL.sub("", repaired)
         else:
@@ -225,9 +232,9 @@ class RowFixer:
 
     def status(self, value: object) -> JobStatus:
         """A job status; ``scheduled`` is pending, ``in-progress`` is in_progress."""
-        key = value.strip().lower() if isinstance(value, str) else None
-        if key is not None and key in STATUSES:
-            return STATUSES[key]
+        status = known_status(value)
+        if status is not None:
+            return status
         self.alter("status", value, "pending", "is not a known status; set to pending")
         return JobStatus.PENDING
 

@@ -57,6 +57,8 @@ def _target(args: argparse.Namespace, suffix: str) -> Path | None:
 def export(ctx: Context, args: argparse.Namespace) -> None:
     from jobtrack_interchange.export import export_csv, export_json
 
+    if args.keep_formulas and args.form != "csv":
+        raise UsageError("--keep-formulas is for csv exports only")
     workspace = ctx.workspace()
     app = ctx.app()
     target = _target(args, ".json" if args.form == "json" else ".zip")
@@ -71,6 +73,7 @@ def export(ctx: Context, args: argparse.Namespace) -> None:
         else:
             if target is None and sys.stdout.isatty():
                 raise UsageError("a zip archive cannot go to a terminal; use --output FILE")
+            options["formulas"] = "keep" if args.keep_formulas else "escape"
             counts = export_csv(app, workspace.user_id, target or sys.stdout.buffer, **options)
     finally:
         progress.finish()
@@ -85,24 +88,11 @@ def export(ctx: Context, args: argparse.Namespace) -> None:
 
 # -- import ---------------------------------------------------------------------------
 def _print_report(ctx: Context, report: ImportReport) -> None:
+    """The report: in full with --json, else its details, one line per kind of change."""
     if ctx.json:
         write_json(to_data(report))
         return
-    lines = [report.summary()]
-    lines += [
-        f"  merged {', '.join(m.merged_ids)} into {m.kept_id} ({m.email})" for m in report.merges
-    ]
-    lines += [
-        f"  altered {a.kind} {a.id} {a.field}: {a.old} -> {a.new} ({a.reason})"
-        for a in report.alterations
-    ]
-    lines += [f"  skipped {s.kind} {s.id}: {s.reason}" for s in report.skips]
-    lines += [f"  note on {n.kind} {n.id}: {n.message}" for n in report.notices]
-    lines += [
-        f"  {c.resolution} {c.kind} {c.id} (differed in {', '.join(c.fields)})"
-        for c in report.conflicts
-    ]
-    write("\n".join(lines))
+    write(report.details())
 
 
 def _source(path: str) -> Path:
@@ -253,6 +243,12 @@ def register(subparsers: Subparsers) -> None:
         action="store_true",
         help="leave out the password hash (the file then imports only where the account "
         "already exists)",
+    )
+    parser.add_argument(
+        "--keep-formulas",
+        action="store_true",
+        help="csv: write cells that start with = + - @ (or a tab or CR) as they are; by "
+        "default they get a ' in front, so that a spreadsheet does not run them as formulas",
     )
 
     imports = group(
