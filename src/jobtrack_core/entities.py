@@ -24,33 +24,31 @@ Field names follow the original data model.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, ClassVar, Self
+from typing import Any, Self
 
 import attrs
 
 from jobtrack_core import fields as f
 from jobtrack_core.errors import FieldError, ValidationError
-from jobtrack_core.fields import rule, rule_of
+from jobtrack_core.fields import Problems, clean_fields, rule
 from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.status import JobStatus
 
-_builders: dict[type, Callable[..., Any]] = {}
-
 
 class Record:
-    """What every record shares: its fields are checked when it is built."""
+    """What every record shares: its fields are checked when it is built. Subclasses
+    are frozen attrs classes whose fields name their rules (:func:`~jobtrack_core.fields.rule`).
+    """
 
     __slots__ = ()
-    #: The fields and rules of the class, worked out once.
-    _rules: ClassVar[tuple[tuple[str, f.Rule[Any]], ...]] = ()
 
     def __attrs_post_init__(self) -> None:
         errors = [
             FieldError(name, of.why_not(value))
-            for name, of in self._rules
+            for name, of in _rules(type(self))
             if not of.holds(value := getattr(self, name))
         ]
         if not errors:
@@ -63,36 +61,57 @@ class Record:
         return []
 
     @classmethod
+    def parse(cls, raw: Mapping[str, object]) -> Self:
+        """Build the record from untrusted data (an import, a JSON document): every
+        field is cleaned by its rule (text trimmed, money made exact), then checked.
+        Unknown, missing and bad fields are reported together."""
+        problems = Problems()
+        cleaned = clean_fields(cls, raw, problems)
+        problems.done()
+        return cls(**cleaned)
+
+    @classmethod
     def from_store(cls, *values: Any) -> Self:
         """Rebuild a record a store wrote earlier, from its field values in order,
         without checking them again (they passed the checks on the way in, and the
         store keeps them as they were). Stores only: anything else builds records
         the normal way."""
-        built: Self = _builders[cls](*values)
+        build = _builders.get(cls) or _builder(cls)
+        built: Self = build(*values)
         return built
 
 
-def record(cls: type[Any]) -> Any:
-    """Make ``cls`` a frozen attrs record checked by the rules its fields name."""
-    made = attrs.frozen(cls)
-    made._rules = tuple((a.name, r) for a in attrs.fields(made) if (r := rule_of(a)) is not None)
-    names = [a.name for a in attrs.fields(made)]
+_rule_cache: dict[type, tuple[tuple[str, f.Rule[Any]], ...]] = {}
+_builders: dict[type, Callable[..., Any]] = {}
+
+
+def _rules(cls: type) -> tuple[tuple[str, f.Rule[Any]], ...]:
+    found = _rule_cache.get(cls)
+    if found is None:
+        found = _rule_cache[cls] = tuple(f.rules_of(cls).items())
+    return found
+
+
+def _builder(cls: type) -> Callable[..., Any]:
+    """A plain constructor of ``cls`` from its field values, without checks."""
+    names = [a.name for a in attrs.fields(cls)]
     source = (
         f"def build({', '.join(names)}):\n    built = new(cls)\n"
         + "".join(f"    put(built, {n!r}, {n})\n" for n in names)
         + "    return built\n"
     )
-    scope: dict[str, Any] = {"new": object.__new__, "put": object.__setattr__, "cls": made}
-    exec(source, scope)  # a plain constructor without checks, for Record.from_store
-    _builders[made] = scope["build"]
-    return made
+    scope: dict[str, Any] = {"new": object.__new__, "put": object.__setattr__, "cls": cls}
+    exec(source, scope)
+    built: Callable[..., Any] = scope["build"]
+    _builders[cls] = built
+    return built
 
 
 def _stamp(*, optional: bool = False, default: object = attrs.NOTHING) -> Any:
     return rule(f.INSTANT.but(optional=optional), default=default)
 
 
-@record
+@attrs.frozen
 class User(Record):
     """An account: one service business. ``email`` is kept trimmed and lower-cased.
 
@@ -123,7 +142,7 @@ class User(Record):
         return BusinessCalendar(self.timezone, self.week_start)
 
 
-@record
+@attrs.frozen
 class Customer(Record):
     id: str = rule(f.ID)
     user_id: str = rule(f.ID)
@@ -137,7 +156,7 @@ class Customer(Record):
     updated_at: datetime = _stamp()
 
 
-@record
+@attrs.frozen
 class Job(Record):
     """A piece of work for a customer.
 
@@ -173,7 +192,7 @@ class Job(Record):
         return errors
 
 
-@record
+@attrs.frozen
 class LoginSession(Record):
     """A login. Only a hash of its token is kept; the token itself is shown once."""
 

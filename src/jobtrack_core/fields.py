@@ -55,6 +55,7 @@ _MULTI_LINE_BAD = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}{_SURR
 _ONE_LINE_BAD = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}{_SURROGATES}]")
 _ID_BAD = re.compile(f"[\\s\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}{_SURROGATES}]")
 _LONE_SURROGATE = re.compile(f"[{_SURROGATES}]")
+_BREAKS = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
@@ -165,6 +166,29 @@ class Text(Rule[str]):
         if problem:
             raise Problem(problem)
         return text
+
+
+    def repair(self, value: str) -> tuple[str | None, list[str]]:
+        """Make text that breaks this rule keep it, for importers of loosely typed data:
+        trimmed, refused characters dropped (a one-line field's line breaks become
+        spaces), lone surrogates replaced, cut to the limit. Returns the repaired text
+        (None if nothing usable is left) and what was done, in words."""
+        done: list[str] = []
+        text = value.strip()
+        if text != value:
+            done.append("trimmed")
+        pattern = _MULTI_LINE_BAD if self.multiline else _ONE_LINE_BAD
+        cleaned = _LONE_SURROGATE.sub("\ufffd", text)
+        if cleaned != text:
+            done.append("unencodable characters replaced")
+        spaced = _BREAKS.sub(" ", cleaned) if not self.multiline else cleaned
+        kept = pattern.sub("", spaced).strip()
+        if kept != cleaned:
+            done.append("control characters removed")
+        if len(kept) > self.limit:
+            kept = kept[: self.limit].rstrip()
+            done.append(f"cut to {self.limit} characters")
+        return kept or None, done
 
 
 class Email(Text):
@@ -429,6 +453,42 @@ def rule_of(field: attrs.Attribute[Any]) -> Rule[Any] | None:
     return found if isinstance(found, Rule) else None
 
 
+def rules_of(cls: type) -> dict[str, Rule[Any]]:
+    """The rule of each field of an attrs class, by field name.
+
+    >>> from jobtrack_core.commands import NewJob
+    >>> rules_of(NewJob)["title"].limit
+    200
+    """
+    return {a.name: r for a in attrs.fields(cls) if (r := rule_of(a)) is not None}
+
+
+def known_fields(cls: type, raw: Mapping[Any, object], problems: Problems) -> dict[str, object]:
+    """``raw``'s values for the fields of ``cls``, as they are; unknown keys are noted in
+    ``problems``, and a missing field without a default is given as None (its rule then
+    says "is required")."""
+    fields = attrs.fields_dict(cls)
+    known: dict[str, object] = {}
+    for key, value in raw.items():
+        if isinstance(key, str) and key in fields:
+            known[key] = value
+        else:
+            problems.fail(str(key)[:60], "is not a field that can be set")
+    for name, field in fields.items():
+        if name not in known and field.default is attrs.NOTHING and field.init:
+            known[name] = None
+    return known
+
+
+def clean_fields(cls: type, raw: Mapping[Any, object], problems: Problems) -> dict[str, object]:
+    """:func:`known_fields`, each value cleaned by its field's rule (problems noted)."""
+    rules = rules_of(cls)
+    return {
+        name: problems.clean(name, rules[name], value) if name in rules else value
+        for name, value in known_fields(cls, raw, problems).items()
+    }
+
+
 class Problems:
     """Collects the problems of one record or request, to report every bad field at once."""
 
@@ -481,7 +541,10 @@ __all__ = [
     "TimeZone",
     "Whole",
     "check",
+    "clean_fields",
     "json_type",
+    "known_fields",
     "rule",
     "rule_of",
+    "rules_of",
 ]

@@ -28,7 +28,9 @@ from argon2.low_level import Type, hash_secret_raw
 LEGACY_PREFIX = "legacy-sha256:"
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
-_PHC = re.compile(r"^\$argon2(id|i|d)\$v=19\$m=\d{1,9},t=\d{1,9},p=\d{1,9}\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$")
+_PHC = re.compile(
+    r"^\$argon2(id|i|d)\$v=19\$m=\d{1,9},t=\d{1,9},p=\d{1,9}\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$"
+)
 
 
 @attrs.frozen

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from datetime import date
 
+import attrs
+
 from jobtrack_core import fields as f
-from jobtrack_core.commands import Command, command
+from jobtrack_core.commands import Command
 from jobtrack_core.entities import Job
 from jobtrack_core.fields import Problem, rule
 from jobtrack_core.status import JobStatus
@@ -27,7 +29,7 @@ class Statuses(f.Rule[frozenset[JobStatus]]):
         return frozenset(f.STATUS.clean(item) or JobStatus.PENDING for item in items)
 
 
-@command
+@attrs.frozen(kw_only=True)
 class JobFilter(Command):
     """Which jobs to list. Every condition given must hold (they combine with AND).
 

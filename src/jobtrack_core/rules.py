@@ -8,8 +8,8 @@ built from the same values (:data:`~jobtrack_core.status.OPEN` through
 every store agrees with them.
 
 >>> from datetime import date
->>> overdue(date(2025, 7, 6))
-JobFilter(statuses=frozenset({...}), customer_id=None, paid=None, due_from=None, due_to=datetime.date(2025, 7, 5), text=None)
+>>> overdue(date(2025, 7, 6)).due_to, overdue(date(2025, 7, 6)).statuses == OPEN
+(datetime.date(2025, 7, 5), True)
 """
 
 from __future__ import annotations

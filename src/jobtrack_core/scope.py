@@ -34,6 +34,11 @@ class Scope:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(user_id={self.user_id!r})"
 
+    @property
+    def app(self) -> Jobtrack:
+        """The service this workspace belongs to (its store, clock and settings)."""
+        return self._app
+
     @contextmanager
     def atomic(self) -> Iterator[Self]:
         """Make every call inside the block one unit of work: all of it or none of it."""

@@ -25,7 +25,6 @@ from jobtrack_core.errors import (
     AuthenticationError,
     NotFoundError,
     SessionError,
-    ValidationError,
 )
 from jobtrack_core.fields import Problems
 from jobtrack_core.passwords import (
@@ -132,7 +131,9 @@ class Jobtrack:
         elif new.timezone is None or new.week_start is None:
             profile |= {
                 "timezone": new.timezone or self.calendar.timezone,
-                "week_start": self.calendar.week_start if new.week_start is None else new.week_start,
+                "week_start": self.calendar.week_start
+                if new.week_start is None
+                else new.week_start,
             }
         return self._add_user(profile, self.hasher.hash(new.password), None, None)
 

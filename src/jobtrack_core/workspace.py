@@ -14,7 +14,7 @@ command itself, or builds it from its keyword arguments::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 
@@ -44,7 +44,7 @@ R = TypeVar("R", bound=Command | Changes)
 def request(kind: type[R], given: object, fields: Mapping[str, Any]) -> R:
     """The request ``given`` if it is a ``kind``, else one built from ``fields``."""
     if given is None:
-        return kind.parse(fields)
+        return cast(R, kind.parse(fields))
     if not isinstance(given, kind):
         raise ValidationError.single("request", f"must be a {kind.__name__}")
     if fields:

@@ -31,7 +31,7 @@ import enum
 import json
 from collections.abc import Callable, Mapping, MutableSequence, Sequence
 from collections.abc import Set as AbstractSet
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any, TypeVar, get_args, get_origin
 
@@ -46,35 +46,20 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from jobtrack_core.entities import LoginSession, User
+from jobtrack_core import fields as f
+from jobtrack_core.commands import Changes, Command
+from jobtrack_core.entities import LoginSession, Record, User
 from jobtrack_core.errors import FieldError, ValidationError
-from jobtrack_core.service import UNSET, Unset
+from jobtrack_interchange.document import FORMAT
 
 T = TypeVar("T")
-
-#: The name and version of the JSON shape described in ``docs/interchange.md``.
-FORMAT = "jobtrack/1"
 
 
 class InvalidValue(ValueError):
     """A value a structure hook refused; its message is shown to the caller as it is."""
 
 
-def json_type(value: object) -> str:
-    """The JSON name of a value's type, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float | Decimal):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__
+json_type = f.json_type
 
 
 # -- scalar hooks ---------------------------------------------------------------
@@ -122,27 +107,16 @@ def _unstructure_decimal(value: Decimal) -> str:
     return format(value, "f")
 
 
-def _structure_datetime(value: object, _: object) -> datetime:
-    if not isinstance(value, str):
-        raise InvalidValue(
-            f"must be an ISO 8601 date and time with an offset, not {json_type(value)}"
-        )
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidValue(f"{value!r} is not an ISO 8601 date and time") from None
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InvalidValue(f"{value!r} has no UTC offset; add one, e.g. +00:00 or Z")
-    return moment.astimezone(UTC)
+def _by_rule(of: f.Rule[Any]) -> Callable[[object, object], Any]:
+    """A structure hook that cleans a value by a field rule of the core."""
 
+    def structure_by_rule(value: object, _: object) -> Any:
+        try:
+            return of.clean(value)
+        except f.Problem as problem:
+            raise InvalidValue(str(problem)) from None
 
-def _structure_date(value: object, _: object) -> date:
-    if not isinstance(value, str):
-        raise InvalidValue(f"must be an ISO date (YYYY-MM-DD), not {json_type(value)}")
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidValue(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+    return structure_by_rule
 
 
 def _structure_enum(value: object, type_: type[enum.Enum]) -> enum.Enum:
@@ -205,30 +179,15 @@ def _attrs_structure_factory(type_: Any, conv: cattrs.Converter) -> Callable[[An
     return structure_record
 
 
-def _has_unset(type_: Any) -> bool:
-    args = getattr(type_, "__args__", ())
-    return Unset in args and len(args) > 1
+def _is_checked(type_: Any) -> bool:
+    """Records, commands and change requests: classes whose fields name their rules."""
+    return isinstance(type_, type) and issubclass(type_, Record | Command | Changes)
 
 
-def _unset_union_factory(type_: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
-    rest = [a for a in type_.__args__ if a is not Unset]
-    inner: Any = rest[0]
-    for member in rest[1:]:
-        inner = inner | member
-
-    def structure_given(value: Any, _: Any) -> Any:
-        # Only called for keys that are present: absent keys keep their UNSET default.
-        return conv.structure(value, inner)
-
-    return structure_given
-
-
-def _has_unset_default(type_: Any) -> bool:
-    return attrs.has(type_) and any(a.default is UNSET for a in attrs.fields(type_))
-
-
-def _omit_unset_factory(type_: Any, conv: cattrs.Converter) -> Callable[[Any], Any]:
-    return make_dict_unstructure_fn(type_, conv, _cattrs_omit_if_default=True)
+def _parse(value: Any, cls: Any) -> Any:
+    if not isinstance(value, Mapping):
+        raise InvalidValue(f"must be an object, not {json_type(value)}")
+    return cls.parse(value)
 
 
 def make_converter() -> cattrs.Converter:
@@ -244,9 +203,9 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_unstructure_hook(Decimal, _unstructure_decimal)
-    conv.register_structure_hook(datetime, _structure_datetime)
+    conv.register_structure_hook(datetime, _by_rule(f.INSTANT))
     conv.register_unstructure_hook(datetime, datetime.isoformat)
-    conv.register_structure_hook(date, _structure_date)
+    conv.register_structure_hook(date, _by_rule(f.DAY.but(optional=False)))
     conv.register_unstructure_hook(date, date.isoformat)
     # Enums are registered by class (not by predicate) so that they win over the
     # str and int hooks, which a StrEnum or IntEnum would otherwise inherit.
@@ -255,8 +214,8 @@ def make_converter() -> cattrs.Converter:
         conv.register_unstructure_hook(base, _unstructure_enum)
     conv.register_structure_hook_factory(_is_strict_sequence, _strict_sequence_factory)
     conv.register_structure_hook_factory(attrs.has, _attrs_structure_factory)
-    conv.register_structure_hook_factory(_has_unset, _unset_union_factory)
-    conv.register_unstructure_hook_factory(_has_unset_default, _omit_unset_factory)
+    conv.register_structure_hook_func(_is_checked, _parse)
+    conv.register_unstructure_hook(Changes, lambda changes: conv.unstructure(changes.given()))
     conv.register_unstructure_hook(
         User, make_dict_unstructure_fn(User, conv, password_hash=override(omit=True))
     )
@@ -318,44 +277,17 @@ def field_errors(exc: BaseException, path: str = "") -> list[FieldError]:
     return out
 
 
-#: Checks run after structuring particular classes (the input payloads register
-#: theirs), given the raw mapping; they raise ValidationError.
-_domain_checks: dict[type[Any], Callable[[Mapping[str, Any]], None]] = {}
-
-
-def register_check(cls: type[Any], check: Callable[[Mapping[str, Any]], None]) -> None:
-    """Run ``check(raw_mapping)`` whenever :func:`structure` builds ``cls``, so that
-    the domain's rules (required text, email shape, two decimal places...) are
-    reported together with the type errors."""
-    _domain_checks[cls] = check
-
-
 def structure(data: object, cls: type[T], *, path: str = "") -> T:
     """Build ``cls`` from JSON-ready ``data``, or raise ValidationError listing every bad field.
 
-    ``path`` prefixes the field names in errors (``"customers[0]"``).
+    Records and commands are built by their own ``parse``, so every field is
+    checked by its rule (:mod:`jobtrack_core.fields`). ``path`` prefixes the field
+    names in errors (``"customers[0]"``).
     """
-    errors: list[FieldError] = []
-    result: T | None = None
     try:
-        result = converter.structure(data, cls)
+        return converter.structure(data, cls)
     except Exception as exc:  # every structuring problem becomes a FieldError
-        errors = field_errors(exc, path)
-    check = _domain_checks.get(cls)
-    if check is not None and isinstance(data, Mapping):
-        try:
-            check(data)
-        except ValidationError as exc:
-            seen = set(e.field for e in errors)
-            errors.extend(
-                FieldError(_join(path, e.field), e.message)
-                for e in exc.errors
-                if _join(path, e.field) not in seen
-            )
-    if errors:
-        raise ValidationError(errors)
-    assert result is not None
-    return result
+        raise ValidationError(field_errors(exc, path)) from None
 
 
 def unstructure(obj: object, unstructure_as: Any = None) -> Any:
@@ -409,7 +341,6 @@ __all__ = [
     "loads",
     "make_converter",
     "read_json",
-    "register_check",
     "structure",
     "unstructure",
 ]

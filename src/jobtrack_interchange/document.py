@@ -1,16 +1,19 @@
-"""The shape of a jobtrack export, format ``jobtrack/1``.
+"""The shape of a jobtrack export, format ``jobtrack/2``.
 
 JSON: one object ::
 
-    {"format": "jobtrack/1",
+    {"format": "jobtrack/2",
      "exported_at": "2025-07-06T09:00:00+00:00",
      "account": {"id": ..., "email": ..., "name": ..., "business_name": ...,
-                 "created_at": ..., "updated_at": ..., "password_hash": "$argon2id$..."},
+                 "created_at": ..., "updated_at": ..., "timezone": "Europe/Berlin",
+                 "week_start": 0, "password_hash": "$argon2id$..."},
      "customers": [{...}, ...],
      "jobs": [{...}, ...]}
 
 Customers and jobs have exactly the shape the converter gives any frontend.
-``password_hash`` is left out of exports made without it.
+``password_hash`` is left out of exports made without it. ``timezone`` and
+``week_start`` are the business's calendar (null: the application's); documents
+of format ``jobtrack/1``, which have neither, are read too.
 
 CSV: a zip archive holding ``manifest.json`` (``format``, ``exported_at`` and
 ``formulas``) and one file per table, ``account.csv``, ``customers.csv`` and
@@ -26,7 +29,13 @@ from datetime import datetime
 
 import attrs
 
-from jobtrack_core.entities import Customer, Job, User
+from jobtrack_core import fields as f
+from jobtrack_core.entities import Customer, Job, Record, User
+from jobtrack_core.fields import rule
+
+#: The name and version of the export format; the formats the importers read.
+FORMAT = "jobtrack/2"
+READABLE = ("jobtrack/1", FORMAT)
 
 MANIFEST = "manifest.json"
 ACCOUNT_CSV = "account.csv"
@@ -35,28 +44,32 @@ JOBS_CSV = "jobs.csv"
 
 
 @attrs.frozen
-class AccountRecord:
-    """The account as exported: the public profile, and the password hash if included."""
+class AccountRecord(Record):
+    """The account as exported: its profile and calendar, and the password hash if
+    included (always last, so that a CSV export without it drops the last column)."""
 
-    id: str
-    email: str
-    name: str
-    business_name: str | None
-    created_at: datetime
-    updated_at: datetime
-    password_hash: str | None = None
+    id: str = rule(f.ID)
+    email: str = rule(f.ACCOUNT_EMAIL)
+    name: str = rule(f.NAME)
+    business_name: str | None = rule(f.BUSINESS_NAME)
+    created_at: datetime = rule(f.INSTANT)
+    updated_at: datetime = rule(f.INSTANT)
+    timezone: str | None = rule(f.TIMEZONE, default=None)
+    week_start: int | None = rule(f.WEEK_START, default=None)
+    password_hash: str | None = rule(f.PASSWORD_HASH.but(optional=True), default=None, repr=False)
 
     @classmethod
     def of(cls, user: User, *, include_password_hash: bool) -> AccountRecord:
-        return cls(
-            id=user.id,
-            email=user.email,
-            name=user.name,
-            business_name=user.business_name,
-            created_at=user.created_at,
-            updated_at=user.updated_at,
-            password_hash=user.password_hash if include_password_hash else None,
-        )
+        values = attrs.asdict(user, recurse=False)
+        if not include_password_hash:
+            values["password_hash"] = None
+        return cls(**values)
+
+    def user(self, password_hash: str) -> User:
+        """The account as a user with ``password_hash``."""
+        values = attrs.asdict(self, recurse=False)
+        values["password_hash"] = password_hash
+        return User(**values)
 
 
 @attrs.frozen

@@ -1,12 +1,25 @@
 """Import jobtrack's own exports (JSON or CSV zip) into any store.
 
+There are two ways in, and neither can change another account:
+
+- **into my account** (:func:`import_json`, :func:`import_csv`): the file's
+  customers and jobs go into the account of the workspace given, whoever the
+  file's account was; that account's profile, calendar and password are never
+  touched. Ids are per account, so two businesses can import files with the same
+  ids;
+- **restoring an account** (:func:`restore_json`, :func:`restore_csv`): the file's
+  account is created in the store with its id, email and password hash, then its
+  records. An account that already exists is never changed: restoring over it is
+  refused, unless it is the very same account (same id, email and password hash:
+  a restore run again), whose records are then imported as into my account.
+
 An import keeps every id, time, status and payment exactly as exported, so a
-round trip between stores is lossless. It is all-or-nothing: the whole file
-is checked first, then written in one unit of work, and any problem leaves
-the store as it was. It is idempotent: a record already stored with the same
-content is counted as unchanged, never duplicated. A record whose id exists
-with different content is handled by ``on_conflict`` (:class:`OnConflict`);
-records in the store that the file does not mention are left alone.
+round trip between stores is lossless. It is all-or-nothing: the whole file is
+checked first, then written in one unit of work, and any problem leaves the store
+as it was. It is idempotent: a record already stored with the same content is
+counted as unchanged, never duplicated. A record whose id exists with different
+content is handled by ``on_conflict`` (:class:`OnConflict`); records in the store
+that the file does not mention are left alone.
 """
 
 from __future__ import annotations
@@ -16,38 +29,31 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import IO, Any
 
 import attrs
 
 from jobtrack_core.entities import Customer, Job, User
-from jobtrack_core.errors import FieldError, ValidationError
+from jobtrack_core.errors import ConflictError, FieldError, ValidationError
+from jobtrack_core.fields import Text, rules_of
+from jobtrack_core.passwords import hash_problem
+from jobtrack_core.ports import UnitOfWork
 from jobtrack_core.service import Jobtrack
-from jobtrack_core.validation import (
-    CUSTOMER_FIELDS,
-    JOB_FIELDS,
-    clean_account,
-    clean_customer,
-    clean_job,
-)
-from jobtrack_interchange._writing import (
-    Progress,
-    Writer,
-    import_transaction,
-    job_state_errors,
-    password_hash_problem,
-)
-from jobtrack_interchange.converter import FORMAT, read_json, structure
+from jobtrack_core.workspace import Workspace
+from jobtrack_interchange._writing import Progress, Writer, import_transaction
+from jobtrack_interchange.converter import read_json, structure
 from jobtrack_interchange.document import (
     ACCOUNT_COLUMNS,
     ACCOUNT_CSV,
     CUSTOMER_COLUMNS,
     CUSTOMERS_CSV,
+    FORMAT,
     JOB_COLUMNS,
     JOBS_CSV,
     MANIFEST,
+    READABLE,
     AccountRecord,
     ExportDocument,
 )
@@ -69,90 +75,113 @@ def refuse(errors: list[FieldError]) -> None:
     raise ValidationError(errors)
 
 
-def _prefixed(path: str, exc: ValidationError) -> list[FieldError]:
-    return [FieldError(f"{path}.{e.field}", e.message) for e in exc.errors]
+def read_document(data: object) -> ExportDocument:
+    """Structure parsed JSON as a jobtrack export, or raise ValidationError. Every
+    record is cleaned and checked by the rules of its fields."""
+    if not isinstance(data, Mapping):
+        raise ValidationError.single("file", "must be a JSON object (a jobtrack export)")
+    found = data.get("format")
+    if found not in READABLE:
+        hint = ""
+        if found is None and "customers" in data and "account" not in data:
+            hint = "; this looks like a MyJobTrack backup: use import_myjobtrack_backup"
+        readable = " or ".join(repr(r) for r in READABLE)
+        raise ValidationError.single("format", f"must be {readable}, not {found!r}{hint}")
+    return structure(data, ExportDocument)
 
 
 @attrs.frozen
-class _Checked:
-    account: AccountRecord
-    profile: dict[str, Any]
+class _Records:
     customers: list[Customer]
     jobs: list[Job]
 
 
-def _check(doc: ExportDocument, report: ReportBuilder) -> _Checked:
-    """Validate a structured document completely; every problem is listed at once.
-    Values the input rules change on the way in (trimmed, empty text stored as null,
-    an email lower-cased) are reported."""
+def _checked(data: Mapping[str, Any], doc: ExportDocument, report: ReportBuilder) -> _Records:
+    """The document's records, checked as a whole (each belongs to the file's account,
+    each id appears once); every value the rules changed on the way in is reported."""
     errors: list[FieldError] = []
     account = doc.account
-    profile: dict[str, Any] = {}
-    given = {"email": account.email, "name": account.name, "business_name": account.business_name}
-    try:
-        profile = clean_account(given)
-        report.cleaned("user", account.id, given, profile)
-    except ValidationError as exc:
-        errors.extend(_prefixed("account", exc))
-    if account.password_hash is not None:
-        problem = password_hash_problem(account.password_hash)
-        if problem:
-            errors.append(FieldError("account.password_hash", problem))
-
-    customers: list[Customer] = []
-    seen: set[str] = set()
-    for i, customer in enumerate(doc.customers):
-        path = f"customers[{i}]"
-        if customer.user_id != account.id:
-            errors.append(FieldError(f"{path}.user_id", f"must be the account's id {account.id!r}"))
-        if customer.id in seen:
-            errors.append(FieldError(f"{path}.id", f"{customer.id!r} appears twice"))
-        seen.add(customer.id)
-        given = {f: getattr(customer, f) for f in CUSTOMER_FIELDS}
-        try:
-            cleaned = clean_customer(given)
-        except ValidationError as exc:
-            errors.extend(_prefixed(path, exc))
-            continue
-        report.cleaned("customer", customer.id, given, cleaned)
-        customers.append(attrs.evolve(customer, **cleaned))
-
-    jobs: list[Job] = []
-    seen = set()
-    for i, job in enumerate(doc.jobs):
-        path = f"jobs[{i}]"
-        if job.user_id != account.id:
-            errors.append(FieldError(f"{path}.user_id", f"must be the account's id {account.id!r}"))
-        if job.id in seen:
-            errors.append(FieldError(f"{path}.id", f"{job.id!r} appears twice"))
-        seen.add(job.id)
-        errors.extend(FieldError(f"{path}.{e.field}", e.message) for e in job_state_errors(job))
-        given = {f: getattr(job, f) for f in JOB_FIELDS}
-        try:
-            cleaned = clean_job(given)
-        except ValidationError as exc:
-            errors.extend(_prefixed(path, exc))
-            continue
-        report.cleaned("job", job.id, given, cleaned)
-        jobs.append(attrs.evolve(job, **cleaned))
+    _report_cleaning(report, "user", account.id, data["account"], account)
+    kinds: tuple[tuple[str, str, Sequence[Any]], ...] = (
+        ("customer", "customers", doc.customers),
+        ("job", "jobs", doc.jobs),
+    )
+    for kind, table, records in kinds:
+        seen: set[str] = set()
+        for i, found in enumerate(records):
+            path = f"{table}[{i}]"
+            if found.user_id != account.id:
+                errors.append(
+                    FieldError(f"{path}.user_id", f"must be the account's id {account.id!r}")
+                )
+            if found.id in seen:
+                errors.append(FieldError(f"{path}.id", f"{found.id!r} appears twice"))
+            seen.add(found.id)
+            _report_cleaning(report, kind, found.id, data[table][i], found)
     refuse(errors)
-    return _Checked(account, profile, customers, jobs)
+    return _Records(list(doc.customers), list(doc.jobs))
 
 
-def read_document(data: object) -> ExportDocument:
-    """Structure parsed JSON as a ``jobtrack/1`` document, or raise ValidationError."""
-    if not isinstance(data, Mapping):
-        raise ValidationError.single("file", "must be a JSON object (a jobtrack export)")
-    found = data.get("format")
-    if found != FORMAT:
-        hint = ""
-        if found is None and "customers" in data and "account" not in data:
-            hint = "; this looks like a MyJobTrack backup: use import_myjobtrack_backup"
-        raise ValidationError.single("format", f"must be {FORMAT!r}, not {found!r}{hint}")
-    return structure(data, ExportDocument)
+def _report_cleaning(report: ReportBuilder, kind: str, id: str, raw: object, made: Any) -> None:
+    """Report the text the rules changed on the way in (trimmed, empty text kept as
+    null, an email lower-cased): what ``raw`` said and ``made`` holds."""
+    if not isinstance(raw, Mapping):
+        return
+    texts = [name for name, of in rules_of(type(made)).items() if isinstance(of, Text)]
+    given = {name: raw[name] for name in texts if name in raw}
+    report.cleaned(kind, id, given, {name: getattr(made, name) for name in given})
+
+
+def _write_records(writer: Writer, uow: UnitOfWork, owner_id: str, records: _Records) -> None:
+    for customer in records.customers:
+        writer.customer(attrs.evolve(customer, user_id=owner_id))
+    in_file = {c.id for c in records.customers}
+    missing: list[FieldError] = []
+    for i, job in enumerate(records.jobs):
+        if job.customer_id not in in_file and uow.customers.get(owner_id, job.customer_id) is None:
+            missing.append(
+                FieldError(
+                    f"jobs[{i}].customer_id",
+                    f"no customer {job.customer_id!r} in the file or in the account",
+                )
+            )
+            continue
+        writer.job(attrs.evolve(job, user_id=owner_id))
+    refuse(missing)
+    writer.finish()
 
 
 def import_document(
+    workspace: Workspace,
+    data: object,
+    *,
+    on_conflict: OnConflict | str = OnConflict.FAIL,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    source: str = FORMAT,
+) -> ImportReport:
+    """Import an already parsed export into ``workspace``'s account (see :func:`import_json`)."""
+    _workspace(workspace, "import_document", "restore_document")
+    policy = OnConflict.of(on_conflict)
+    report = ReportBuilder(source)
+    doc = read_document(data)
+    assert isinstance(data, Mapping)
+    records = _checked(data, doc, report)
+    owner = workspace.user_id
+    if doc.account.id != owner:
+        report.notice(
+            "user",
+            owner,
+            f"the records of the file's account ({doc.account.email}) were imported into "
+            "this account; its profile, calendar and password were left as they are",
+        )
+    with import_transaction(workspace.app.store, dry_run=dry_run) as uow:
+        report.user_ids.append(owner)
+        _write_records(Writer(uow, report, policy, progress=progress), uow, owner, records)
+    return report.build(dry_run=dry_run)
+
+
+def restore_document(
     app: Jobtrack,
     data: object,
     *,
@@ -161,57 +190,57 @@ def import_document(
     progress: Progress | None = None,
     source: str = FORMAT,
 ) -> ImportReport:
-    """Import an already parsed ``jobtrack/1`` document (see :func:`import_json`)."""
+    """Restore an already parsed export's account into ``app``'s store (see
+    :func:`restore_json`)."""
     policy = OnConflict.of(on_conflict)
     report = ReportBuilder(source)
-    checked = _check(read_document(data), report)
-    account = checked.account
+    doc = read_document(data)
+    assert isinstance(data, Mapping)
+    records = _checked(data, doc, report)
+    user = _restored_user(doc.account)
     with import_transaction(app.store, dry_run=dry_run) as uow:
-        password_hash = account.password_hash
-        if password_hash is None:
-            stored = uow.users.get(account.id)
-            if stored is None:
-                raise ValidationError.single(
-                    "account.password_hash",
-                    "is required to create the account: this export was made without "
-                    "password hashes and its account does not exist in this store",
-                )
-            password_hash = stored.password_hash
-        user = User(
-            id=account.id,
-            password_hash=password_hash,
-            created_at=account.created_at,
-            updated_at=account.updated_at,
-            **checked.profile,
-        )
-        writer = Writer(
-            uow,
-            report,
-            policy,
-            compare_password=account.password_hash is not None,
-            progress=progress,
-        )
-        writer.user(user)
-        for customer in checked.customers:
-            writer.customer(customer)
-        in_file = {c.id for c in checked.customers}
-        missing: list[FieldError] = []
-        for i, job in enumerate(checked.jobs):
-            if (
-                job.customer_id not in in_file
-                and uow.customers.get(user.id, job.customer_id) is None
-            ):
-                missing.append(
-                    FieldError(
-                        f"jobs[{i}].customer_id",
-                        f"no customer {job.customer_id!r} in the file or in the account",
-                    )
-                )
-                continue
-            writer.job(job)
-        refuse(missing)
-        writer.finish()
+        _restore_account(uow, user, report)
+        _write_records(Writer(uow, report, policy, progress=progress), uow, user.id, records)
     return report.build(dry_run=dry_run)
+
+
+def _restored_user(account: AccountRecord) -> User:
+    if account.password_hash is None:
+        raise ValidationError.single(
+            "account.password_hash",
+            "is required to restore an account: this export was made without password "
+            "hashes; log in to an account and import the file into it instead",
+        )
+    problem = hash_problem(account.password_hash)
+    if problem:
+        raise ValidationError.single("account.password_hash", problem)
+    return account.user(account.password_hash)
+
+
+def _restore_account(uow: UnitOfWork, user: User, report: ReportBuilder) -> None:
+    """Create the account, or find it already restored; never change an existing one."""
+    report.user_ids.append(user.id)
+    stored = uow.users.get(user.id) or uow.users.get_by_email(user.email)
+    if stored is None:
+        uow.users.add(user)
+        report.count("created", "user")
+        return
+    if (stored.id, stored.email, stored.password_hash) != (user.id, user.email, user.password_hash):
+        raise ConflictError(
+            "account",
+            f"an account with the id or email of the file's account ({user.email}) already "
+            "exists; a restore never changes an existing account. To add the file's records "
+            "to an account, log in to it and import the file into it",
+        )
+    report.count("unchanged", "user")
+
+
+def _workspace(target: object, name: str, instead: str) -> None:
+    if not isinstance(target, Workspace):
+        raise TypeError(
+            f"{name}() imports into one account: pass its Workspace (app.authenticate(token) "
+            f"or app.workspace(user_id)); to create an account from a file use {instead}()"
+        )
 
 
 @contextmanager
@@ -227,7 +256,37 @@ def _text_source(source: PathLike | IO[str] | IO[bytes]) -> Iterator[IO[Any]]:
         yield source
 
 
+def _read_json_file(source: PathLike | IO[str] | IO[bytes]) -> Any:
+    with _text_source(source) as handle:
+        return read_json(handle, "file")
+
+
 def import_json(
+    workspace: Workspace,
+    source: PathLike | IO[str] | IO[bytes],
+    *,
+    on_conflict: OnConflict | str = OnConflict.FAIL,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a JSON export (a path or a stream) into ``workspace``'s account.
+
+    Raises ValidationError naming every problem of a bad file, and ConflictError
+    when records differ and ``on_conflict`` is ``fail``; in every such case
+    nothing is written. ``dry_run`` checks everything and reports what would
+    happen, writing nothing.
+    """
+    _workspace(workspace, "import_json", "restore_json")
+    return import_document(
+        workspace,
+        _read_json_file(source),
+        on_conflict=on_conflict,
+        dry_run=dry_run,
+        progress=progress,
+    )
+
+
+def restore_json(
     app: Jobtrack,
     source: PathLike | IO[str] | IO[bytes],
     *,
@@ -235,17 +294,14 @@ def import_json(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import a JSON export (a path or a stream) into ``app``'s store.
+    """Create the account of a JSON export (made with password hashes) and its records.
 
-    Raises ValidationError naming every problem of a bad file, ConflictError
-    when records differ and ``on_conflict`` is ``fail`` or an email belongs to
-    another account; in every such case nothing is written. ``dry_run`` checks
-    everything and reports what would happen, writing nothing.
+    An account with the file's id or email that already exists is never changed:
+    ConflictError, unless it is the same account restored before. Otherwise as
+    :func:`import_json`.
     """
-    with _text_source(source) as handle:
-        data = read_json(handle, "file")
-    return import_document(
-        app, data, on_conflict=on_conflict, dry_run=dry_run, progress=progress, source=FORMAT
+    return restore_document(
+        app, _read_json_file(source), on_conflict=on_conflict, dry_run=dry_run, progress=progress
     )
 
 
@@ -259,12 +315,16 @@ def _cell(column: str, value: str) -> Any:
         return None
     if column == "paid":
         return {"true": True, "false": False}.get(value, value)
+    if column == "week_start" and value.isdigit():
+        return int(value)
     return value
 
 
 def _read_table(
     archive: zipfile.ZipFile, name: str, columns: tuple[str, ...], formulas: Formulas
 ) -> list[dict[str, Any]]:
+    """The rows of one CSV file as JSON-like objects. Its header names its columns, in
+    any order; each must be one of ``columns`` (an older export may lack newer ones)."""
     try:
         raw = archive.open(name)
     except KeyError:
@@ -272,19 +332,24 @@ def _read_table(
     with raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
         reader = csv.reader(text)
         header = next(reader, None)
-        if header is None or tuple(header) != columns:
+        if (
+            header is None
+            or not header
+            or not set(header) <= set(columns)
+            or (len(set(header)) != len(header))
+        ):
             raise ValidationError.single(
-                name, f"must start with the header {','.join(columns)}, not {header!r}"
+                name, f"must start with a header of the columns {','.join(columns)}, not {header!r}"
             )
         rows: list[dict[str, Any]] = []
         for number, row in enumerate(reader, start=1):
-            if len(row) != len(columns):
+            if len(row) != len(header):
                 raise ValidationError.single(
-                    f"{name} row {number}", f"has {len(row)} cells, not {len(columns)}"
+                    f"{name} row {number}", f"has {len(row)} cells, not {len(header)}"
                 )
             if formulas is Formulas.ESCAPE:
                 row = [unescape_formula(v) for v in row]
-            rows.append({c: _cell(c, v) for c, v in zip(columns, row, strict=True)})
+            rows.append({c: _cell(c, v) for c, v in zip(header, row, strict=True)})
         return rows
 
 
@@ -301,10 +366,7 @@ def _csv_document(archive: zipfile.ZipFile) -> dict[str, Any]:
     # How cells that look like formulas were written; archives from before this entry
     # wrote every cell as it is.
     formulas = Formulas.of(manifest.pop("formulas", Formulas.KEEP), f"{MANIFEST}.formulas")
-    try:
-        accounts = _read_table(archive, ACCOUNT_CSV, ACCOUNT_COLUMNS, formulas)
-    except ValidationError:
-        accounts = _read_table(archive, ACCOUNT_CSV, ACCOUNT_COLUMNS[:-1], formulas)
+    accounts = _read_table(archive, ACCOUNT_CSV, ACCOUNT_COLUMNS, formulas)
     if len(accounts) != 1:
         raise ValidationError.single(
             ACCOUNT_CSV, f"must hold exactly one account, not {len(accounts)}"
@@ -325,23 +387,7 @@ def _csv_location(field: str) -> str:
     return f"{_CSV_NAMES[table]} row {index + 1}" + field[match.end() :]
 
 
-def import_csv(
-    app: Jobtrack,
-    source: PathLike | IO[bytes],
-    *,
-    on_conflict: OnConflict | str = OnConflict.FAIL,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Import a CSV export (the zip archive :func:`export_csv` writes); see :func:`import_json`.
-
-    Cells that the export escaped so that spreadsheets do not run them as
-    formulas (its manifest says ``"formulas": "escape"``) are read back as
-    they were before (:mod:`jobtrack_interchange.formulas`).
-
-    Problems are named by file and row, counting rows after the header from 1
-    (``customers.csv row 5.email``).
-    """
+def _read_csv(source: PathLike | IO[bytes]) -> dict[str, Any]:
     try:
         if isinstance(source, str | os.PathLike):
             archive = zipfile.ZipFile(source)
@@ -352,22 +398,80 @@ def import_csv(
         raise ValidationError.single("file", f"is not a zip archive ({exc})") from None
     with archive:
         try:
-            data = _csv_document(archive)
+            return _csv_document(archive)
         except (zipfile.BadZipFile, UnicodeDecodeError, csv.Error, OSError) as exc:
             raise ValidationError.single("file", f"cannot be read ({exc})") from None
+
+
+@contextmanager
+def _named_by_row() -> Iterator[None]:
+    """Name problems by CSV file and row rather than by JSON path."""
     try:
-        return import_document(
-            app,
-            data,
-            on_conflict=on_conflict,
-            dry_run=dry_run,
-            progress=progress,
-            source="jobtrack/1 CSV",
-        )
+        yield
     except ValidationError as exc:
         raise ValidationError(
             FieldError(_csv_location(e.field), e.message) for e in exc.errors
         ) from None
 
 
-__all__ = ["import_csv", "import_document", "import_json", "read_document", "refuse"]
+def import_csv(
+    workspace: Workspace,
+    source: PathLike | IO[bytes],
+    *,
+    on_conflict: OnConflict | str = OnConflict.FAIL,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a CSV export (the zip archive :func:`export_csv` writes) into
+    ``workspace``'s account; see :func:`import_json`.
+
+    Cells that the export escaped so that spreadsheets do not run them as
+    formulas (its manifest says ``"formulas": "escape"``) are read back as
+    they were before (:mod:`jobtrack_interchange.formulas`).
+
+    Problems are named by file and row, counting rows after the header from 1
+    (``customers.csv row 5.email``).
+    """
+    _workspace(workspace, "import_csv", "restore_csv")
+    with _named_by_row():
+        return import_document(
+            workspace,
+            _read_csv(source),
+            on_conflict=on_conflict,
+            dry_run=dry_run,
+            progress=progress,
+            source=f"{FORMAT} CSV",
+        )
+
+
+def restore_csv(
+    app: Jobtrack,
+    source: PathLike | IO[bytes],
+    *,
+    on_conflict: OnConflict | str = OnConflict.FAIL,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Create the account of a CSV export (made with password hashes) and its records;
+    see :func:`restore_json` and :func:`import_csv`."""
+    with _named_by_row():
+        return restore_document(
+            app,
+            _read_csv(source),
+            on_conflict=on_conflict,
+            dry_run=dry_run,
+            progress=progress,
+            source=f"{FORMAT} CSV",
+        )
+
+
+__all__ = [
+    "import_csv",
+    "import_document",
+    "import_json",
+    "read_document",
+    "refuse",
+    "restore_csv",
+    "restore_document",
+    "restore_json",
+]

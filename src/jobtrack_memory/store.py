@@ -220,15 +220,15 @@ class _Jobs:
         try:
             for job in jobs:
                 self._check_customer(job)
-                mine = self.d.jobs.setdefault(job.user_id, {})
-                if job.id in mine:
+                owned = self.d.jobs.setdefault(job.user_id, {})
+                if job.id in owned:
                     raise _taken(job)
-                mine[job.id] = job
+                owned[job.id] = job
                 added.setdefault(job.user_id, []).append(job)
                 count += 1
         finally:
-            for owner_id, mine in added.items():
-                self.w.new_jobs(self.d, _index(self.d, owner_id), mine)
+            for owner_id, new in added.items():
+                self.w.new_jobs(self.d, _index(self.d, owner_id), new)
         return count
 
     def get(self, owner_id: str, job_id: str) -> Job | None:

@@ -41,8 +41,8 @@ from jobtrack_core.queries import JobFilter
 from jobtrack_core.service import Jobtrack, SessionPolicy, Workspace
 from jobtrack_core.status import TRANSITIONS, JobStatus
 from jobtrack_core.testing import strategies as js
-from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
 from jobtrack_core.testing.base import prop
+from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
 from jobtrack_core.testing.ports import RecordsContract, ReportsContract
 from jobtrack_core.testing.reports_contract import ServiceReportsContract
 
@@ -188,7 +188,7 @@ class ServiceContract(ServiceReportsContract):
         app, clock = self.new_app()
         ws = self.owner(app)
         job = ws.create_job(ws.add_customer("Ada").id, "Mow")
-        do = {
+        do: dict[JobStatus, Callable[[str], Job]] = {
             JobStatus.IN_PROGRESS: ws.start_job,
             JobStatus.COMPLETED: ws.complete_job,
             JobStatus.CANCELLED: ws.cancel_job,
@@ -634,12 +634,13 @@ def _refused(attempt: Callable[[], object], reason: str | None) -> None:
 
 def _drive_to(ws: Workspace, job_id: str, status: JobStatus) -> Job:
     """Move a pending job along the workflow to ``status``."""
-    path = {
+    paths: dict[JobStatus, list[Callable[[str], Job]]] = {
         JobStatus.PENDING: [],
         JobStatus.IN_PROGRESS: [ws.start_job],
         JobStatus.COMPLETED: [ws.start_job, ws.complete_job],
         JobStatus.CANCELLED: [ws.cancel_job],
-    }[status]
+    }
+    path = paths[status]
     job = ws.get_job(job_id)
     for step in path:
         job = step(job_id)

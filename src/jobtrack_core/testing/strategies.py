@@ -6,15 +6,14 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import strategies as st
-
 import attrs
+from hypothesis import strategies as st
 
 from jobtrack_core.commands import NewCustomer, NewJob
 from jobtrack_core.entities import Customer, Job, User
-from jobtrack_core.status import JobStatus
 from jobtrack_core.fields import Text, rule_of
 from jobtrack_core.money import MAX_AMOUNT, from_minor
+from jobtrack_core.status import JobStatus
 
 #: The text rule of every text field of customers and jobs.
 TEXT_RULES: dict[str, Text] = {
@@ -115,9 +114,9 @@ def bad_customer_fields() -> st.SearchStrategy[tuple[dict[str, Any], set[str]]]:
 #: A fixed instant the generated records' times spread around.
 T0 = datetime(2025, 7, 6, 9, 0, tzinfo=UTC)
 #: Instants within about four months of T0, to the microsecond, with ties likely.
-instants = st.sampled_from([T0, T0 + timedelta(seconds=1)]) | st.integers(
-    -(10**13), 10**13
-).map(lambda us: T0 + timedelta(microseconds=us))
+instants = st.sampled_from([T0, T0 + timedelta(seconds=1)]) | st.integers(-(10**13), 10**13).map(
+    lambda us: T0 + timedelta(microseconds=us)
+)
 #: A password hash in the format jobtrack stores (argon2id, the tests' profile).
 TEST_HASH = "$argon2id$v=19$m=8,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$Zmlyc3QgaGFzaCBieXRlcyBmb3IgdGVzdHM"
 record_ids = st.text("abcdef0123456789-", min_size=1, max_size=12)
@@ -145,7 +144,9 @@ def users(number: int) -> st.SearchStrategy[User]:
     )
 
 
-def customers(owner_id: str, ids: st.SearchStrategy[str] = record_ids) -> st.SearchStrategy[Customer]:
+def customers(
+    owner_id: str, ids: st.SearchStrategy[str] = record_ids
+) -> st.SearchStrategy[Customer]:
     """A valid customer of ``owner_id``."""
     return st.builds(
         lambda id, fields, created, later: Customer(
@@ -189,5 +190,9 @@ def jobs(
         actual_hours=draw(optional_amounts()),
         **draw(job_fields())
         | {"due_date": draw(due)}
-        | ({} if titles is None else {"title": draw(titles), "description": draw(st.none() | titles)}),
+        | (
+            {}
+            if titles is None
+            else {"title": draw(titles), "description": draw(st.none() | titles)}
+        ),
     )

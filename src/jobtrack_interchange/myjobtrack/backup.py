@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from jobtrack_core.errors import FieldError, ValidationError
-from jobtrack_core.service import Jobtrack
 from jobtrack_core.status import JobStatus
+from jobtrack_core.workspace import Workspace
 from jobtrack_interchange._writing import Progress
 from jobtrack_interchange.converter import json_type, read_json
 from jobtrack_interchange.myjobtrack.records import (
@@ -222,26 +222,30 @@ def _read(source: PathLike | IO[str] | IO[bytes]) -> dict[str, Any]:
 
 
 def import_myjobtrack_backup(
-    app: Jobtrack,
+    workspace: Workspace,
     source: PathLike | IO[str] | IO[bytes],
     *,
-    user_id: str,
     on_conflict: OnConflict | str = OnConflict.FAIL,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import a MyJobTrack web app backup (both variants) into the account ``user_id``.
+    """Import a MyJobTrack web app backup (both variants) into ``workspace``'s account.
 
     Ids and times are kept; statuses mapped (``scheduled`` -> pending,
     ``in-progress`` -> in_progress); money read exactly and rounded half up to
     the cent where needed, every change reported. A job's customer must be in
     the file or already in the account. A file of the wrong shape raises
-    ValidationError, a missing account NotFoundError; nothing is written unless
-    everything is.
+    ValidationError; nothing is written unless everything is.
     """
+    if not isinstance(workspace, Workspace):
+        raise TypeError(
+            "import_myjobtrack_backup() imports into one account: pass its Workspace "
+            "(app.authenticate(token) or app.workspace(user_id))"
+        )
     data = _read(source)
     report = ReportBuilder("MyJobTrack backup")
-    owner_created = app.workspace(user_id).user.created_at  # NotFoundError if there is none
+    app, user_id = workspace.app, workspace.user_id
+    owner_created = workspace.user.created_at
     account_time = ("its account's creation time", owner_created)
     mapped = LegacyData()
     unknown: Counter[str] = Counter()

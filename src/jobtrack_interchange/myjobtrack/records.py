@@ -15,14 +15,15 @@ from typing import Any
 
 import attrs
 
+from jobtrack_core import fields as f
 from jobtrack_core.entities import Customer, Job, User
-from jobtrack_core.errors import NotFoundError, ValidationError
+from jobtrack_core.errors import ConflictError, NotFoundError, ValidationError, quoted
+from jobtrack_core.fields import Problem
 from jobtrack_core.money import ZERO
 from jobtrack_core.passwords import LEGACY_PREFIX, PasswordHasher, wrap_legacy
 from jobtrack_core.service import Jobtrack
 from jobtrack_core.status import JobStatus
-from jobtrack_core.validation import Checker, clean_customer, clean_job
-from jobtrack_interchange._writing import Progress, Writer, differences, import_transaction
+from jobtrack_interchange._writing import Progress, Writer, import_transaction
 from jobtrack_interchange.myjobtrack.values import RowFixer, parse_moment
 from jobtrack_interchange.report import (
     ImportReport,
@@ -101,13 +102,12 @@ def map_accounts(
             report.skipped("user", f"users row {number + 1}", "has no id")
             continue
         fix = RowFixer(report, "user", user_id)
-        check = Checker()
-        email = check.email("email", row.get("email"), required=True)
-        if email is None:
-            reason = check.errors[0].message if check.errors else "is missing"
-            report.skipped("user", user_id, f"email {row.get('email')!r} {reason}")
+        try:
+            email = f.ACCOUNT_EMAIL.clean(row.get("email"))
+        except Problem as problem:
+            report.skipped("user", user_id, f"email {quoted(row.get('email'))} {problem}")
             continue
-        email = email.lower()
+        assert email is not None
         if email != row.get("email"):
             fix.alter("email", row.get("email"), email, cleaning_reason(row.get("email"), email))
         name = fix.text("name", row.get("name"), required=True, placeholder=UNNAMED)
@@ -128,15 +128,19 @@ def map_accounts(
             )
             stored = hasher.hash(secrets.token_urlsafe(32))
             digest = None
-        user = User(
-            id=user_id,
-            email=email,
-            name=name or UNNAMED,
-            business_name=business_name,
-            password_hash=stored,
-            created_at=created,
-            updated_at=updated,
-        )
+        try:
+            user = User(
+                id=user_id,
+                email=email,
+                name=name or UNNAMED,
+                business_name=business_name,
+                password_hash=stored,
+                created_at=created,
+                updated_at=updated,
+            )
+        except ValidationError as exc:
+            report.skipped_after_all("user", user_id, f"cannot be repaired: {exc}")
+            continue
         candidates.append((user_id, user, digest.strip().lower() if digest else None))
 
     groups: dict[str, list[tuple[str, User, str | None]]] = {}
@@ -196,18 +200,16 @@ def map_customer(
     }
     created, updated = _times(fix, row, fallback)
     try:
-        cleaned = clean_customer(values)
+        customer = Customer.parse(
+            values
+            | {"id": customer_id, "user_id": owner_id}
+            | {"created_at": created, "updated_at": updated}
+        )
     except ValidationError as exc:
         report.skipped_after_all("customer", customer_id, f"cannot be repaired: {exc}")
         return None
-    report.cleaned("customer", customer_id, values, cleaned)
-    return Customer(
-        id=customer_id,
-        user_id=owner_id,
-        created_at=created,
-        updated_at=updated,
-        **cleaned,
-    )
+    report.cleaned("customer", customer_id, values, {k: getattr(customer, k) for k in values})
+    return customer
 
 
 def map_job(
@@ -269,30 +271,25 @@ def map_job(
     if paid and status is JobStatus.CANCELLED:
         fix.notice("is cancelled but marked paid; kept as paid (payment is recorded in any status)")
     try:
-        cleaned = clean_job(values)
+        job = Job.parse(
+            values
+            | {"id": job_id, "user_id": owner_id, "status": status, "paid": paid}
+            | {"paid_at": None, "completed_at": completed_at}
+            | {"created_at": created, "updated_at": updated}
+        )
     except ValidationError as exc:
         report.skipped_after_all("job", job_id, f"cannot be repaired: {exc}")
         return None
-    report.cleaned("job", job_id, values, cleaned)
-    return Job(
-        id=job_id,
-        user_id=owner_id,
-        status=status,
-        paid=paid,
-        paid_at=None,
-        completed_at=completed_at,
-        created_at=created,
-        updated_at=updated,
-        **cleaned,
-    )
+    report.cleaned("job", job_id, values, {k: getattr(job, k) for k in values})
+    return job
 
 
-def _keeps_stored_password(hasher: PasswordHasher, stored: User, account: Account) -> bool:
-    """Whether the stored hash already stands for this account's password: it was
-    upgraded at a login since (never downgrade it), or protects the same digest."""
-    if not stored.password_hash.startswith(LEGACY_PREFIX):
-        return True
-    if account.legacy_digest is None:
+def _same_legacy_account(hasher: PasswordHasher, stored: User, account: Account) -> bool:
+    """Whether ``stored`` is this very MyJobTrack account imported before: the same id
+    and email, its hash still the protected MyJobTrack digest of the same password."""
+    if (stored.id, stored.email) != (account.user.id, account.user.email):
+        return False
+    if not stored.password_hash.startswith(LEGACY_PREFIX) or account.legacy_digest is None:
         return False
     return hasher.verify(stored.password_hash[len(LEGACY_PREFIX) :], account.legacy_digest)
 
@@ -307,7 +304,11 @@ def write_legacy(
     dry_run: bool,
     progress: Progress | None,
 ) -> ImportReport:
-    """Write mapped legacy data in one unit of work; see the importers for the rules."""
+    """Write mapped legacy data in one unit of work; see the importers for the rules.
+
+    Accounts are created, never changed: an account that exists already is left as it
+    is if it is this one imported before (same id and email, its hash still protecting
+    the same MyJobTrack password), and the import is refused otherwise."""
     policy = OnConflict.of(on_conflict)
     with import_transaction(app.store, dry_run=dry_run) as uow:
         writer = Writer(uow, report, policy, progress=progress)
@@ -317,15 +318,22 @@ def write_legacy(
             report.user_ids.append(into_user)
         for account in data.accounts:
             user = account.user
-            stored = uow.users.get(user.id)
-            if stored is not None and _keeps_stored_password(app.hasher, stored, account):
-                user = attrs.evolve(user, password_hash=stored.password_hash)
-                if (
-                    differences(stored, user) == ("updated_at",)
-                    and stored.updated_at > user.updated_at
-                ):
-                    user = stored  # only used since (a login upgraded the hash): unchanged
-            writer.user(user)
+            report.user_ids.append(user.id)
+            stored = uow.users.get(user.id) or uow.users.get_by_email(user.email)
+            if stored is None:
+                uow.users.add(user)
+                report.count("created", "user")
+            elif _same_legacy_account(app.hasher, stored, account):
+                report.count("unchanged", "user")
+            else:
+                raise ConflictError(
+                    "account",
+                    f"an account with the id or email of the MyJobTrack account {user.id!r} "
+                    f"({user.email}) already exists, and it is not this account as imported "
+                    "before (another password, or logged in since); an import never changes "
+                    "an existing account. Nothing was imported; choose the accounts to import "
+                    "with users=",
+                )
         for customer in data.customers:
             writer.customer(customer)
         in_source = {c.id for c in data.customers}

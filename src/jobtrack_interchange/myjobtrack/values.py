@@ -10,14 +10,23 @@ timestamp read as UTC) are not reported row by row.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 
+from jobtrack_core import fields as f
+from jobtrack_core.commands import NewCustomer, NewJob
+from jobtrack_core.fields import Problem, Text, rules_of
 from jobtrack_core.money import MAX_AMOUNT, round_to_cent
 from jobtrack_core.status import JobStatus
-from jobtrack_core.validation import LIMITS, MULTILINE, Checker
 from jobtrack_interchange.report import EMPTY_TO_NULL, TRIMMED, ReportBuilder
+
+#: The rule of each text field of customers and jobs (accounts share name and
+#: business_name with customers).
+TEXT_RULES: dict[str, Text] = {
+    name: of
+    for name, of in (rules_of(NewCustomer) | rules_of(NewJob)).items()
+    if isinstance(of, Text)
+}
 
 STATUSES: dict[str, JobStatus] = {
     "pending": JobStatus.PENDING,
@@ -31,9 +40,6 @@ STATUSES: dict[str, JobStatus] = {
 }
 _TRUE = {"1", "true", "yes", "paid", "t", "y"}
 _FALSE = {"0", "false", "no", "unpaid", "f", "n", ""}
-_ONE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
-_MULTILINE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 #: Epoch numbers larger than this are read as milliseconds (JavaScript's Date.now()).
 _MILLISECONDS_FROM = 100_000_000_000
 
@@ -114,32 +120,16 @@ class RowFixer:
         if not isinstance(value, str):
             text = str(value)
             self.alter(field, value, text, "was a number; kept as text")
-        else:
-            text = value.strip()
-        repaired = text
-        reasons: list[str] = [TRIMMED] if text != value else []
-        if field in MULTILINE:
-            repaired = _MULTILINE_CONTROL.sub("", repaired)
-        else:
-            repaired = _ONE_LINE_CONTROL.sub(" ", repaired)
-        if repaired != text:
-            reasons.append("control characters removed")
-        unpaired = _SURROGATE.sub("\ufffd", repaired)
-        if unpaired != repaired:
-            reasons.append("unencodable characters replaced")
-            repaired = unpaired
-        repaired = repaired.strip()
-        limit = LIMITS[field]
-        if len(repaired) > limit:
-            repaired = repaired[:limit].rstrip()
-            reasons.append(f"cut to {limit} characters")
-        if not repaired:
+            value = text
+        repaired, done = TEXT_RULES[field].repair(value)
+        if repaired is None:
             if required:
                 self.alter(field, value, placeholder, "holds no usable text; a placeholder was set")
                 return placeholder
             self.alter(field, value, None, "holds no usable text; dropped")
             return None
-        if reasons:
+        if done:
+            reasons = [TRIMMED if d == "trimmed" else d for d in done]
             self.alter(field, value, repaired, "; ".join(reasons))
         return repaired
 
@@ -148,12 +138,11 @@ class RowFixer:
         text = self.text(field, value)
         if text is None:
             return None
-        check = Checker()
-        check.email(field, text, required=False)
-        if check.errors:
+        try:
+            return f.EMAIL.clean(text)
+        except Problem:
             self.alter(field, value, None, "is not a valid email address; dropped")
             return None
-        return text
 
     # -- numbers --------------------------------------------------------------------
     def amount(self, field: str, value: object) -> Decimal | None:
