@@ -82,7 +82,11 @@ class Cli:
         )
 
     def __call__(
-        self, *args: str, stdin: str | None = None, env: Mapping[str, str] | None = None
+        self,
+        *args: str,
+        stdin: str | None = None,
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
     ) -> Result:
         done = subprocess.run(
             [sys.executable, "-m", "jobtrack", *args],
@@ -90,7 +94,7 @@ class Cli:
             capture_output=True,
             text=True,
             encoding="utf-8",
-            cwd=self.home,
+            cwd=cwd or self.home,
             env={**self.env, **(env or {})},
             timeout=60,
         )

@@ -4,6 +4,7 @@ MyJobTrack."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import zipfile
 from collections.abc import Callable
@@ -13,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from jobtrack.cli.context import CliError, Context, UsageError
 from jobtrack.cli.jsonable import to_data
-from jobtrack.cli.output import write, write_json
+from jobtrack.cli.output import plural, write, write_json
 from jobtrack.cli.parser import command, group
+from jobtrack_core.errors import ConflictError
 
 if TYPE_CHECKING:
     from jobtrack.cli.parser import Subparsers
     from jobtrack_core.service import Jobtrack
-    from jobtrack_interchange.report import ImportReport
+    from jobtrack_interchange.report import Counts, ImportReport
 
 
 class Progress:
@@ -74,7 +76,7 @@ def export(ctx: Context, args: argparse.Namespace) -> None:
             counts = export_csv(app, workspace.user_id, target or sys.stdout.buffer, **options)
     finally:
         progress.finish()
-    message = f"Exported {counts.customers} customers and {counts.jobs} jobs"
+    message = f"Exported {plural(counts.customers, 'customer')} and {plural(counts.jobs, 'job')}"
     if target is None:
         print(message + ".", file=sys.stderr)
     elif ctx.json:
@@ -84,25 +86,65 @@ def export(ctx: Context, args: argparse.Namespace) -> None:
 
 
 # -- import ---------------------------------------------------------------------------
+def _counted(counts: Counts) -> str:
+    return ", ".join(
+        plural(n, word)
+        for n, word in (
+            (counts.users, "user"),
+            (counts.customers, "customer"),
+            (counts.jobs, "job"),
+        )
+    )
+
+
 def _print_report(ctx: Context, report: ImportReport) -> None:
     if ctx.json:
         write_json(to_data(report))
         return
-    lines = [report.summary()]
+    # A dry run says what the import would do; a real one what it did.
+    dry = report.dry_run
+
+    def did(done: str, would: str) -> str:
+        return would if dry else done
+
+    totals = [
+        (did("created", "would create"), report.created),
+        (did("updated", "would update"), report.updated),
+        ("unchanged", report.unchanged),
+    ]
+    width = max(len(label) for label, _ in totals) + 1
+    lines = [f"{did('imported', 'checked (nothing written)')} from {report.source}"]
+    lines += [f"  {label + ':':<{width}} {_counted(counts)}" for label, counts in totals]
+    if report.kept.total:
+        keep = did("kept the stored version", "would keep the stored version")
+        lines.append(f"  {keep}: {_counted(report.kept)}")
+    if report.skipped.total:
+        lines.append(f"  {did('skipped', 'would skip')}: {_counted(report.skipped)}")
     lines += [
-        f"  merged {', '.join(m.merged_ids)} into {m.kept_id} ({m.email})" for m in report.merges
+        f"  {did('merged', 'would merge')} {', '.join(m.merged_ids)} into {m.kept_id} ({m.email})"
+        for m in report.merges
     ]
     lines += [
-        f"  altered {a.kind} {a.id} {a.field}: {a.old} -> {a.new} ({a.reason})"
+        f"  {did('altered', 'would alter')} {a.kind} {a.id} {a.field}: {a.old} -> {a.new} "
+        f"({a.reason})"
         for a in report.alterations
     ]
-    lines += [f"  skipped {s.kind} {s.id}: {s.reason}" for s in report.skips]
+    lines += [f"  {did('skipped', 'would skip')} {s.kind} {s.id}: {s.reason}" for s in report.skips]
     lines += [f"  note on {n.kind} {n.id}: {n.message}" for n in report.notices]
+    resolution = {"replaced": did("replaced", "would replace"), "kept": did("kept", "would keep")}
     lines += [
-        f"  {c.resolution} {c.kind} {c.id} (differed in {', '.join(c.fields)})"
+        f"  {resolution.get(c.resolution, c.resolution)} {c.kind} {c.id} "
+        f"(differed in {', '.join(c.fields)})"
         for c in report.conflicts
     ]
     write("\n".join(lines))
+
+
+def _in_options(error: ConflictError) -> CliError:
+    """The import's refusal, naming the command's option where the library names its
+    argument (``on_conflict='replace'`` reads ``--on-conflict replace``)."""
+    said = re.sub(r"on_conflict='(\w+)'", r"--on-conflict \1", error.message)
+    return CliError(re.sub(r" or '(\w+)'", r" or --on-conflict \1", said))
 
 
 def _source(path: str) -> Path:
@@ -136,9 +178,11 @@ def _run_import(
     progress = Progress()
     try:
         report = run(app, progress)
-    except BaseException:
+    except BaseException as exc:
         if created:
             _discard(ctx)
+        if isinstance(exc, ConflictError):
+            raise _in_options(exc) from None
         raise
     finally:
         progress.finish()
@@ -210,7 +254,7 @@ def _login_hint(ctx: Context, report: ImportReport) -> None:
     if not ctx.json and not report.dry_run and report.created.users:
         write(
             "The MyJobTrack accounts log in with their old passwords: "
-            "jobtrack login --email THEIR@EMAIL"
+            f"{ctx.command('login', '--email', 'THEIR@EMAIL')}"
         )
 
 
