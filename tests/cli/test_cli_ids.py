@@ -90,6 +90,9 @@ def test_jobs_added_one_after_the_other_are_told_apart(cli: Cli) -> None:
     assert len(set(shown.values())) == 2
     for title, ref in shown.items():
         assert cli("job", "show", ref, "--json").json()["title"] == title
+    # The help says how ids are shown, not that the first 8 characters are enough.
+    for group in ("job", "customer"):
+        assert "shortest start" in " ".join(cli(group, "--help").ok().out.split())
 
 
 IMPORTED_JOBS = ("demo-job-1", "demo-job-2", "demo-job-10", "17", "18", "170")

@@ -59,9 +59,11 @@ def test_export_import_round_trip(demo_cli: Cli) -> None:
     cli("--db", "copy.db", "export", "json", "-o", "b.json").ok()
     assert _without_time(cli.home / "a.json") == _without_time(cli.home / "b.json")
 
-    from_csv = cli("--db", "csv.db", "import", "jobtrack", "a.zip", "--dry-run", "--json").json()
+    from_csv = cli(
+        "--db", "new/csv.db", "import", "jobtrack", "a.zip", "--dry-run", "--json"
+    ).json()
     assert from_csv["dry_run"] and from_csv["created"]["customers"] == len(streamed["customers"])
-    assert not (cli.home / "csv.db").exists()
+    assert not (cli.home / "new").exists(), "neither the database nor a folder made for it"
 
 
 def test_a_conflict_names_the_option_that_resolves_it(demo_cli: Cli) -> None:

@@ -247,14 +247,18 @@ class Context:
 
     def close(self, *, failed: bool = False) -> None:
         """Close the database; if the run ``failed``, remove the database file it created
-        (with SQLite's files beside it) and the folders it made for it."""
+        (with SQLite's files beside it). The folders made for a file that is gone (removed
+        here, or by an import's dry run) are removed too."""
         if self._app is not None:
             self._app.close()
             self._app = None
-        if failed and self._created:
-            file, *folders = self._created
+        if not self._created:
+            return
+        file, *folders = self._created
+        if failed:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{file}{suffix}").unlink(missing_ok=True)
+        if not file.exists():
             for folder in folders:
                 with contextlib.suppress(OSError):  # something else was put there meanwhile
                     folder.rmdir()

@@ -193,9 +193,11 @@ def register(subparsers: Subparsers) -> None:
         "customer",
         help="add, list, show, edit, delete and search customers",
         description=(
-            "Your customers. Refer to one by its id as tables and messages show it (or any\n"
-            "start of the id that no other customer's has), by its name in any case, or by\n"
-            "the start of its name."
+            "Your customers. Refer to one by its id as tables and messages show it: the\n"
+            "shortest start of the id that no other customer's id has (at least 8\n"
+            "characters, or the whole id if shorter). Any start of the id that only this\n"
+            "customer's id has works too, and so do its name in any case and the start of\n"
+            "its name."
         ),
     )
     parser = command(customers, "add", add, help="add a customer", json=True)
