@@ -65,7 +65,10 @@ class Counts:
         return self.users + self.customers + self.jobs
 
     def __str__(self) -> str:
-        return f"{self.users} users, {self.customers} customers, {self.jobs} jobs"
+        return ", ".join(
+            f"{n} {word if n == 1 else word + 's'}"
+            for n, word in ((self.users, "user"), (self.customers, "customer"), (self.jobs, "job"))
+        )
 
 
 @attrs.frozen
@@ -137,24 +140,41 @@ class ImportReport:
     merges: tuple[Merge, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
 
+    def _did(self, done: str, would: str) -> str:
+        """What a real import did, or what a dry run would do."""
+        return would if self.dry_run else done
+
     def summary(self) -> str:
-        """A few lines for people."""
-        lines = [
-            f"{'checked (nothing written)' if self.dry_run else 'imported'} from {self.source}",
-            f"  created:   {self.created}",
-            f"  updated:   {self.updated}",
-            f"  unchanged: {self.unchanged}",
+        """A few lines for people; a dry run says what the import would do."""
+        did = self._did
+        totals = [
+            (did("created", "would create"), self.created),
+            (did("updated", "would update"), self.updated),
+            ("unchanged", self.unchanged),
         ]
         if self.kept.total:
-            lines.append(f"  kept the stored version: {self.kept}")
+            totals.append(
+                (did("kept the stored version", "would keep the stored version"), self.kept)
+            )
         if self.skipped.total:
-            lines.append(f"  skipped:   {self.skipped}")
-        if self.alterations:
-            lines.append(f"  {len(self.alterations)} values altered")
-        if self.merges:
-            lines.append(f"  {len(self.merges)} accounts merged (emails differing only in case)")
-        if self.notices:
-            lines.append(f"  {len(self.notices)} notices")
+            totals.append((did("skipped", "would skip"), self.skipped))
+        width = max(len(label) for label, _ in totals) + 1
+        lines = [f"{did('imported', 'checked (nothing written)')} from {self.source}"]
+        lines += [f"  {label + ':':<{width}} {counts}" for label, counts in totals]
+        counted = (
+            (len(self.alterations), "value", did("altered", "would be altered")),
+            (
+                len(self.merges),
+                "account",
+                did("merged", "would be merged") + " (emails differing only in case)",
+            ),
+            (len(self.notices), "notice", ""),
+        )
+        lines += [
+            f"  {n} {word if n == 1 else word + 's'}{' ' + what if what else ''}"
+            for n, word, what in counted
+            if n
+        ]
         return "\n".join(lines)
 
     def details(self, *, examples: int = EXAMPLES) -> str:
@@ -164,9 +184,10 @@ class ImportReport:
         break or another control character is shown quoted with escapes, and long
         values are cut short (the report's lists hold them whole)."""
         lines = [self.summary()]
+        did = self._did
         lines += [
-            f"  merged {', '.join(map(_plain, m.merged_ids))} into {_plain(m.kept_id)} "
-            f"({_plain(m.email)})"
+            f"  {did('merged', 'would merge')} {', '.join(map(_plain, m.merged_ids))} into "
+            f"{_plain(m.kept_id)} ({_plain(m.email)})"
             for m in self.merges
         ]
         by_reason: dict[str, list[Alteration]] = {}
@@ -178,11 +199,15 @@ class ImportReport:
                 for a in group[:examples]
             )
             more = f"; and {len(group) - examples} more" if len(group) > examples else ""
-            lines.append(f"  altered ({len(group)}), {_plain(reason)}: {shown}{more}")
-        lines += [f"  skipped {s.kind} {_plain(s.id)}: {_plain(s.reason)}" for s in self.skips]
+            altered = did("altered", "would alter")
+            lines.append(f"  {altered} ({len(group)}), {_plain(reason)}: {shown}{more}")
+        skip = did("skipped", "would skip")
+        lines += [f"  {skip} {s.kind} {_plain(s.id)}: {_plain(s.reason)}" for s in self.skips]
         lines += [f"  note on {n.kind} {_plain(n.id)}: {_plain(n.message)}" for n in self.notices]
+        resolved = {"replaced": did("replaced", "would replace"), "kept": did("kept", "would keep")}
         lines += [
-            f"  {c.resolution} {c.kind} {_plain(c.id)} (differed in {', '.join(c.fields)})"
+            f"  {resolved.get(c.resolution, c.resolution)} {c.kind} {_plain(c.id)} "
+            f"(differed in {', '.join(c.fields)})"
             for c in self.conflicts
         ]
         return "\n".join(lines)

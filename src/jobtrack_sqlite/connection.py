@@ -61,10 +61,10 @@ class Settings:
     cache_mib: int = attrs.field(default=64, converter=_cache_mib)
 
 
-def connect(target: str, settings: Settings) -> sqlite3.Connection:
-    """Open and configure one connection: foreign keys on (and verified), busy
-    timeout, synchronous level, page cache size. Raises StoreError if SQLite will
-    not comply."""
+def connect(target: str, settings: Settings, *, uri: bool = False) -> sqlite3.Connection:
+    """Open and configure one connection to ``target`` (an SQLite URI if ``uri``):
+    foreign keys on (and verified), busy timeout, synchronous level, page cache size.
+    Raises StoreError if SQLite will not comply."""
     try:
         connection = sqlite3.connect(
             target,
@@ -72,6 +72,7 @@ def connect(target: str, settings: Settings) -> sqlite3.Connection:
             isolation_level=None,
             check_same_thread=False,
             cached_statements=256,
+            uri=uri,
         )
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the database {target!r}: {exc}") from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import weakref
 from collections.abc import Callable, Iterator
@@ -13,11 +14,11 @@ from typing import Any, TypeVar
 
 from jobtrack_core.errors import StoreError, ValidationError
 from jobtrack_core.ports import Store
-from jobtrack_sqlite import urls
+from jobtrack_sqlite import readonly, urls
 from jobtrack_sqlite.backup import restore_backup, write_backup
 from jobtrack_sqlite.connection import Link, Settings, Synchronous, close_quietly, connect, use_wal
 from jobtrack_sqlite.errors import translate
-from jobtrack_sqlite.migrations import check_openable, upgrade
+from jobtrack_sqlite.migrations import SCHEMA_VERSION, check_openable, upgrade
 from jobtrack_sqlite.repositories import SqliteUnitOfWork
 
 T = TypeVar("T")
@@ -63,6 +64,11 @@ class SqliteStore:
     (an in-memory store has one connection, and its units of work take turns).
     Several processes may open the same file.
 
+    A file this process may read but not write (the file or its folder is
+    read-only) is opened read-only, without creating anything beside it: it
+    can be read, and a write unit of work raises StoreError saying why. It
+    must be at the current schema version (an upgrade writes).
+
     >>> with SqliteStore(":memory:") as store:
     ...     with store.transaction(write=False) as uow:
     ...         print(uow.users.get("nobody"))
@@ -81,6 +87,14 @@ class SqliteStore:
         self._settings = Settings(
             synchronous=synchronous, busy_timeout=busy_timeout, cache_mib=cache_mib
         )
+        #: The URI that reads the file, when this process may not write it.
+        self._read_only: str | None = None
+        if (
+            self._target != urls.MEMORY
+            and os.path.exists(self._target)
+            and not readonly.writable(self._target)
+        ):
+            self._read_only = readonly.read_only_uri(self._target)
         self._closed = False
         self._registry = threading.Lock()
         self._finalizers: list[weakref.finalize[Any, Link]] = []
@@ -116,11 +130,29 @@ class SqliteStore:
         return cls(target, **options)
 
     # -- connections -------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        if self._read_only is not None:
+            return connect(self._read_only, self._settings, uri=True)
+        return connect(self._target, self._settings)
+
     def _open(self) -> Link:
         """The first connection: check the file, switch to WAL, apply migrations."""
-        connection = connect(self._target, self._settings)
+        connection = self._connect()
         try:
-            check_openable(connection)  # before anything could write
+            version = check_openable(connection)  # before anything could write
+            if self._read_only is not None:
+                if version == 0:
+                    raise StoreError(
+                        f"{self._target} holds no jobtrack database yet, and this process "
+                        "may not write to it to create one"
+                    )
+                if version != SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{self._target} holds a jobtrack database of schema version "
+                        f"{version}, which must be upgraded to {SCHEMA_VERSION} before it "
+                        "is read; this process may not write to it"
+                    )
+                return Link(connection)
             if self._target != urls.MEMORY:
                 use_wal(connection, self._settings.busy_timeout)
             upgrade(connection)
@@ -150,7 +182,7 @@ class SqliteStore:
         if link is None or (link.broken and link.depth == 0):
             if link is not None:
                 link.close()
-            link = Link(connect(self._target, self._settings))
+            link = Link(self._connect())
             self._adopt(link)
         return link
 
@@ -174,6 +206,8 @@ class SqliteStore:
         Writing inside a ``write=False`` unit works, but may fail with
         StoreError if another connection wrote since it began.
         """
+        if write and self._read_only is not None:
+            raise readonly.refusal(self._target)
         with self._turns, self._link().transaction(write=write) as unit:
             yield unit
 
@@ -216,7 +250,7 @@ class SqliteStore:
             return
         if self._closed:
             raise StoreError("the store is closed")
-        source = connect(self._target, self._settings)
+        source = self._connect()
         try:
             write_backup(source, path)
         finally:

@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,10 +58,12 @@ BYTECODE_CACHE = (
 
 
 class Cli:
-    """``cli("job", "list")`` runs ``python -m jobtrack job list`` in ``home``."""
+    """``cli("job", "list")`` runs ``python -m jobtrack job list`` in ``home``, after the
+    words of ``prefix`` if any (e.g. a command that runs it as another user)."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, prefix: Sequence[str] = ()) -> None:
         self.home = home
+        self.prefix = list(prefix)
         self.env = {
             key: value
             for key, value in os.environ.items()
@@ -82,15 +84,19 @@ class Cli:
         )
 
     def __call__(
-        self, *args: str, stdin: str | None = None, env: Mapping[str, str] | None = None
+        self,
+        *args: str,
+        stdin: str | None = None,
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
     ) -> Result:
         done = subprocess.run(
-            [sys.executable, "-m", "jobtrack", *args],
+            [*self.prefix, sys.executable, "-m", "jobtrack", *args],
             input=stdin if stdin is not None else "",
             capture_output=True,
             text=True,
             encoding="utf-8",
-            cwd=self.home,
+            cwd=cwd or self.home,
             env={**self.env, **(env or {})},
             timeout=60,
         )

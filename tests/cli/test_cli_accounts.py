@@ -34,6 +34,46 @@ def test_register_creates_the_database_and_asks_to_log_in(cli: Cli) -> None:
     )
 
 
+def test_a_refused_registration_leaves_no_database_behind(cli: Cli) -> None:
+    cli("account", "register", "--email", "x@example.com", "--name", "X", stdin="short\n").refused(
+        "password must be at least 8 characters"
+    )
+    cli(
+        "--db",
+        "new/folder/shop.db",
+        "account",
+        "register",
+        "--email",
+        "not an email",
+        "--name",
+        "X",
+        stdin=PASSWORD + "\n",
+    ).refused("email is not a valid email address")
+    assert not list(cli.home.iterdir()), "no database file, no folder made for it"
+    # A database that was there before stays, with what it held.
+    cli.register(EMAIL)
+    cli("account", "register", "--email", "x@example.com", "--name", "X", stdin="short\n").refused(
+        "password must be at least 8 characters"
+    )
+    cli.login(EMAIL, PASSWORD)
+
+
+def test_registering_twice_says_how_to_log_in(cli: Cli) -> None:
+    done = cli.register(EMAIL, db="data/shop.db")
+    assert f"jobtrack --db data/shop.db login --email {EMAIL}" in done.out
+    cli(
+        "account",
+        "register",
+        "--email",
+        EMAIL.upper(),
+        "--name",
+        "Sam",
+        "--db",
+        "data/shop.db",
+        stdin=PASSWORD + "\n",
+    ).refused("already registered", f"jobtrack --db data/shop.db login --email {EMAIL}`")
+
+
 def test_login_keeps_the_token_in_a_private_file(sam: Cli) -> None:
     session = sam.home / "session.json"
     assert not session.exists()

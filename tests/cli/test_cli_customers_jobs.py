@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -91,16 +92,36 @@ def test_job_lifecycle_edit_unpay_cancel_delete(sam: Cli) -> None:
     sam("job", "start", ref).ok()
     done = sam("job", "complete", ref, "--cost", "310.5", "--json").json()
     assert done["actual_cost"] == "310.50" and done["actual_hours"] is None
-    assert sam("job", "pay", ref, "--json").json()["paid_at"] is not None
+    paid_at = sam("job", "pay", ref, "--json").json()["paid_at"]
+    assert paid_at is not None
+    again = sam("job", "pay", ref).ok().out
+    assert "was already paid on" in again and "nothing changed" in again
+    assert sam("job", "show", ref, "--json").json()["paid_at"] == paid_at
     unpaid = sam("job", "unpay", ref, "--json").json()
     assert unpaid["paid"] is False and unpaid["paid_at"] is None
+    assert "was not paid; nothing changed" in sam("job", "unpay", ref).ok().out
     shown = sam("job", "show", ref).ok().out
     assert "completed (final)" in shown and "310.50" in shown and "Tom Becker" in shown
     sam("job", "cancel", ref).refused("cannot move from 'completed' to 'cancelled'")
 
+    # Completing without a cost says so, and how to add it.
+    costless = sam("job", "add", "--customer", "priya", "Gutters", "--json").json()
+    sam("job", "start", costless["id"]).ok()
+    done = sam("job", "complete", costless["id"]).ok()
+    assert "is completed" in done.out
+    hint = re.search(
+        r"No cost was recorded; add it with: .*?(job edit \S+ --actual-cost) AMOUNT", done.err
+    )
+    assert hint is not None
+    sam(*hint.group(1).split(), "95").ok()
+    assert sam("job", "show", costless["id"], "--json").json()["actual_cost"] == "95.00"
+
     other = sam("job", "add", "--customer", "priya", "Fix tap", "--json").json()
     assert "is cancelled" in sam("job", "cancel", other["id"]).ok().out
-    assert "Deleted job" in sam("job", "delete", other["id"]).ok().out
+    # Deleting a job asks first, as deleting a customer does; a script confirms with --yes.
+    sam("job", "delete", other["id"]).refused("Delete job", "--yes", code=2)
+    sam("job", "show", other["id"]).ok()
+    assert "Deleted job" in sam("job", "delete", other["id"], "--yes").ok().out
     sam("job", "show", other["id"]).refused("not found")
 
 

@@ -1,11 +1,15 @@
-"""A newcomer's first five minutes, exactly as README and docs/cli.md tell them."""
+"""A newcomer's first five minutes, exactly as README and docs/cli.md tell them, and
+again: every example is safe to run twice."""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
 from clirun import Cli
+from test_docs import PAGES, python_blocks
 
 from jobtrack.demo import DEMO_EMAIL, DEMO_PASSWORD
 
@@ -74,3 +78,37 @@ def test_demo_refreshes_only_the_demo_account(cli: Cli) -> None:
     # The other account and its data are untouched, and its login still works.
     names = [c["customer"]["name"] for c in cli("customer", "list", "--json").json()]
     assert names == ["Keep Me"]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_every_python_example_runs_again_in_the_same_folder(
+    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A newcomer runs an example twice, in one folder: files of the first run are there."""
+    monkeypatch.chdir(tmp_path)
+    blocks = python_blocks(page)
+    for run in (1, 2):
+        namespace: dict[str, object] = {"__name__": f"docs_{page.stem}_run_{run}"}
+        for number, block in enumerate(blocks, start=1):
+            exec(compile(block, f"{page.name} (block {number}, run {run})", "exec"), namespace)
+
+
+def test_registering_again_is_refused_saying_how_to_log_in(cli: Cli) -> None:
+    """docs/cli.md's `account register` run twice: the second says what to do instead."""
+    cli.register("sam@example.com")
+    cli(
+        "account", "register", "--email", "sam@example.com", "--name", "Sam", stdin="a passphrase\n"
+    ).refused("this email is already registered", "jobtrack login --email sam@example.com`")
+
+
+def test_the_first_five_minutes_again_after_a_fresh_demo(cli: Cli) -> None:
+    """docs/cli.md: a second time through, after `jobtrack demo` puts the demo back."""
+    for _ in (1, 2):
+        cli("demo").ok()
+        cli.login()
+        cli("customer", "add", "Ada Lovelace").ok()
+        added = cli("job", "add", "--customer", "ada", "Fix the garden gate").ok().out
+        found = re.match(r'Added job (\S+) "', added)
+        assert found is not None
+        cli("job", "start", found.group(1)).ok()
+        assert len(cli("job", "list", "--customer", "ada", "--json").json()["jobs"]) == 1

@@ -63,3 +63,15 @@ def test_accuracy_and_reminders(demo_cli: Cli) -> None:
     demo_cli("report", "reminders", "--owing-over", "12.345").refused(
         "owing over must have at most 2 decimal places"
     )
+
+
+def test_accuracy_shows_no_figure_where_there_is_none(cli: Cli) -> None:
+    cli.register("sam@example.com")
+    cli.login("sam@example.com", "correct horse battery")
+    cli("customer", "add", "Priya Shah").ok()
+    job = cli("job", "add", "--customer", "priya", "Tap", "--estimated-cost", "100", "--json")
+    cli("job", "start", job.json()["id"]).ok()
+    cli("job", "complete", job.json()["id"], "--cost", "110").ok()  # no hours, estimated or actual
+    rows = cli("report", "accuracy").ok().out.splitlines()
+    priya = next(row for row in rows if row.startswith("Priya Shah"))
+    assert priya.split()[2:] == ["1", "100.00", "110.00", "+10.00", "110.0%", "-", "-", "-"]

@@ -61,9 +61,30 @@ def test_export_import_round_trip(demo_cli: Cli) -> None:
     cli("--db", "copy.db", "export", "json", "-o", "b.json").ok()
     assert _without_time(cli.home / "a.json") == _without_time(cli.home / "b.json")
 
-    from_csv = cli("--db", "csv.db", "import", "jobtrack", "a.zip", "--dry-run", "--json").json()
+    from_csv = cli(
+        "--db", "new/csv.db", "import", "jobtrack", "a.zip", "--dry-run", "--json"
+    ).json()
     assert from_csv["dry_run"] and from_csv["created"]["customers"] == len(streamed["customers"])
-    assert not (cli.home / "csv.db").exists()
+    assert not (cli.home / "new").exists(), "neither the database nor a folder made for it"
+
+
+def test_a_conflict_names_the_option_that_resolves_it(demo_cli: Cli) -> None:
+    cli = demo_cli
+    cli("export", "json", "--output", "a.json").ok()
+    customer = cli("customer", "list", "--json").json()[0]["customer"]
+    cli("customer", "edit", customer["id"], "--notes", "changed since the export").ok()
+    refused = cli("import", "jobtrack", "a.json").refused(
+        "already exist with different content", "--on-conflict replace or --on-conflict keep"
+    )
+    assert "on_conflict" not in refused.err and not refused.err.startswith("jobtrack: id:")
+    # What a dry run would do is said as such, and counts read as English.
+    checked = cli("import", "jobtrack", "a.json", "--on-conflict", "replace", "--dry-run").ok()
+    assert "would update: 0 users, 1 customer, 0 jobs" in checked.out
+    assert f"would replace customer {customer['id']}" in checked.out
+    assert "created" not in checked.out and "updated:" not in checked.out
+    done = cli("import", "jobtrack", "a.json", "--on-conflict", "replace").ok()
+    assert "updated:   0 users, 1 customer, 0 jobs" in done.out
+    assert f"replaced customer {customer['id']}" in done.out
 
 
 def _customer_cells(archive: Path) -> list[list[str]]:
@@ -131,10 +152,16 @@ def test_moving_in_from_myjobtrack(cli: Cli) -> None:
     checked = cli("import", "myjobtrack-db", "d1.sqlite", "--dry-run", "--json").json()
     assert checked["dry_run"] and checked["created"] == {"users": 1, "customers": 1, "jobs": 2}
     assert not (cli.home / "jobtrack.db").exists()
+    said = cli("import", "myjobtrack-db", "d1.sqlite", "--dry-run").ok().out
+    assert "would create: 1 user, 1 customer, 2 jobs" in said
+    assert "would alter job j1 actual_cost: 84.995" in said and "created" not in said
+    cli("import", "myjobtrack-db", "d1.sqlite", "--user", "nobody@example.com").refused(
+        "invalid input: users: no account with these ids or emails in the source"
+    )
 
     done = cli("import", "myjobtrack-sql", "d1.sql").ok().out
-    assert "created:   1 users, 1 customers, 2 jobs" in done
-    assert "84.995" in done  # every value changed on the way in is listed
+    assert "created:   1 user, 1 customer, 2 jobs" in done
+    assert "altered job j1 actual_cost: 84.995" in done  # every value changed is listed
     assert "log in with their old passwords" in done
     again = cli("import", "myjobtrack-db", "d1.sqlite", "--json").json()
     assert again["created"] == {"users": 0, "customers": 0, "jobs": 0}

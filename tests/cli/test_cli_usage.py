@@ -55,6 +55,8 @@ def test_the_database_comes_from_option_then_environment(cli: Cli) -> None:
         env={"JOBTRACK_DB": "env.db"},
     ).ok()
     assert (cli.home / "data" / "opt.db").exists()
+    # The hints name the database the command was given.
+    cli("whoami", "--db", "data/opt.db").refused("jobtrack --db data/opt.db login --email")
     # Sessions are kept per database: logged in to one is not logged in to the other.
     cli(
         "login",
@@ -66,6 +68,33 @@ def test_the_database_comes_from_option_then_environment(cli: Cli) -> None:
     cli("whoami", env={"JOBTRACK_DB": "env.db", "JOBTRACK_SESSION_FILE": ""}).ok()
     cli("whoami", "--db", "data/opt.db", env={"JOBTRACK_SESSION_FILE": ""}).refused("not logged in")
     assert list((cli.home / ".local" / "state" / "jobtrack" / "sessions").glob("*.json"))
+
+
+def test_a_saved_login_does_not_depend_on_how_the_path_is_spelled(cli: Cli) -> None:
+    per_database = {"JOBTRACK_SESSION_FILE": ""}  # the saved login is found by database
+    cli.register("sam@example.com", db="data/shop.db")
+    cli(
+        "--db",
+        "data/shop.db",
+        "login",
+        "--email",
+        "sam@example.com",
+        stdin="correct horse battery\n",
+        env=per_database,
+    ).ok()
+    (cli.home / "link").symlink_to(cli.home / "data", target_is_directory=True)
+    for spelling, where in [
+        ("./data/../data/shop.db", cli.home),
+        (str(cli.home / "data" / "shop.db"), cli.home),
+        ("sqlite:///data/shop.db", cli.home),
+        ("link/shop.db", cli.home),
+        ("shop.db", cli.home / "data"),
+        ("../data/shop.db", cli.home / "data"),
+    ]:
+        assert cli("whoami", "--db", spelling, env=per_database, cwd=where).ok().out
+    cli("whoami", env={**per_database, "JOBTRACK_DB": "data//shop.db"}).ok()
+    cli.register("kim@example.com", db="other.db")
+    cli("whoami", "--db", "other.db", env=per_database).refused("not logged in")
 
 
 def test_refusals_are_one_line_naming_the_problem(cli: Cli) -> None:

@@ -5,10 +5,12 @@ was asked, 1 when it was refused (invalid input, not found, a transition that
 is not allowed, a wrong password, not logged in), 2 when it was called wrongly.
 Refusals print one line on stderr and never a traceback; so do unexpected
 errors (exit status 1), unless ``JOBTRACK_DEBUG=1`` asks for the traceback.
+A run that fails removes the database file it created, if it created one.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import sys
@@ -22,9 +24,18 @@ from jobtrack_core.errors import JobtrackError, ValidationError
 ENV_DEBUG = "JOBTRACK_DEBUG"
 
 
-def _field(name: str) -> str:
+#: The first words of a message that says something of its field ("name must not be
+#: empty"); any other message follows its field after a colon ("users: no account ...").
+_PREDICATES = frozenset(
+    ("must", "is", "are", "has", "have", "cannot", "contains", "lacks", "takes", "needs")
+)
+
+
+def _problem(field: str, message: str) -> str:
     """``estimated_cost`` reads as "estimated cost"; paths (``jobs[3].due_date``) stay as is."""
-    return name.replace("_", " ") if re.fullmatch(r"[a-z_]+", name) else name
+    name = field.replace("_", " ") if re.fullmatch(r"[a-z_]+", field) else field
+    first = message.split(" ", 1)[0]
+    return f"{name} {message}" if first in _PREDICATES else f"{name}: {message}"
 
 
 def describe(error: JobtrackError) -> str:
@@ -32,16 +43,18 @@ def describe(error: JobtrackError) -> str:
 
     >>> describe(ValidationError.single("estimated_cost", "must not be negative"))
     'invalid input: estimated cost must not be negative'
+    >>> describe(ValidationError.single("users", "no account with these emails: x@example.com"))
+    'invalid input: users: no account with these emails: x@example.com'
     """
     if isinstance(error, ValidationError):
-        problems = "; ".join(f"{_field(e.field)} {e.message}" for e in error.errors)
+        problems = "; ".join(_problem(e.field, e.message) for e in error.errors)
         return f"invalid input: {problems}"
     return " ".join(str(error).split()) or type(error).__name__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``jobtrack`` with ``argv`` (default: the process arguments); return the exit status."""
-    from jobtrack.cli.parser import PROG, build_parser
+    from jobtrack.cli.parser import build_parser
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -49,6 +62,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.help_of.print_help(sys.stderr)
         return 2
     context = Context(args)
+    status = 1
+    try:
+        status = _run(context, args)
+    finally:
+        # A run that failed leaves no database file behind that it created.
+        context.close(failed=status != 0)
+    return status
+
+
+def _run(context: Context, args: argparse.Namespace) -> int:
+    """Run the command; turn every refusal into one line on stderr and an exit status."""
+    from jobtrack.cli.parser import PROG
+
     try:
         output.use_zone(context.calendar.zone)
         status = args.handler(context, args)
@@ -80,9 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    finally:
-        context.close()
-    return status or 0
+    return int(status or 0)
 
 
 __all__ = ["main"]

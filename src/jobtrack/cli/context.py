@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import shutil
 import sys
 from collections.abc import Callable
@@ -74,6 +75,8 @@ class Database:
         True
         >>> Database.locate("sqlite:///data/x.db").file.name
         'x.db'
+        >>> Database.locate("data/../x.db").key == Database.locate("./x.db").key
+        True
         """
         url = option or os.environ.get(ENV_DB) or DEFAULT_DATABASE
         if url.startswith("sqlite://"):
@@ -85,7 +88,9 @@ class Database:
             return cls(url, None, url)
         else:
             file = Path(url)
-        file = file.expanduser().absolute()
+        # One file, one name: however the path is spelled (``..``, ``./``, a symbolic
+        # link), it names the same saved login.
+        file = file.expanduser().resolve()
         return cls(str(file) if "://" not in url else url, file, str(file))
 
     @property
@@ -152,10 +157,6 @@ def invoked_as() -> str:
     return first
 
 
-def _login_hint(email: str | None = None) -> str:
-    return f"run `{invoked_as()} login --email {email or 'YOU@example.com'}`"
-
-
 class Context:
     """Opens what a command needs, once, and closes it at the end of the run."""
 
@@ -166,6 +167,18 @@ class Context:
         self._app: Jobtrack | None = None
         self._workspace: Workspace | None = None
         self._calendar: BusinessCalendar | None = None
+        #: The database file and the folders this run created, to remove if it fails.
+        self._created: list[Path] = []
+
+    def command(self, *words: str) -> str:
+        """A command to suggest, as the person would type it here: how they started
+        ``jobtrack``, with the ``--db`` they gave (``jobtrack --db shop.db login``)."""
+        given = getattr(self.args, "db", None)
+        where = ["--db", shlex.quote(given)] if given else []
+        return " ".join([invoked_as(), *where, *words])
+
+    def login_hint(self, email: str | None = None) -> str:
+        return f"run `{self.command('login', '--email', email or 'YOU@example.com')}`"
 
     @property
     def calendar(self) -> BusinessCalendar:
@@ -190,7 +203,7 @@ class Context:
                         "`jobtrack account register`, or choose one with --db or "
                         f"{ENV_DB}"
                     )
-                file.parent.mkdir(parents=True, exist_ok=True)
+                self._created = _new_file(file)
             from jobtrack import open_store
 
             self._app = Jobtrack(
@@ -216,7 +229,7 @@ class Context:
         app = self.app()
         found = self.token()
         if found is None:
-            raise CliError(f"not logged in to {self.database.shown}; {_login_hint()}")
+            raise CliError(f"not logged in to {self.database.shown}; {self.login_hint()}")
         token, source = found
         try:
             self._workspace = app.authenticate(token)
@@ -229,13 +242,42 @@ class Context:
                 "expired": f"{whose} has expired",
                 "revoked": f"{whose} was logged out",
             }.get(exc.reason, f"{whose} is not known to {self.database.shown}")
-            raise CliError(f"{why}; {_login_hint(saved.email if saved else None)}") from None
+            raise CliError(f"{why}; {self.login_hint(saved.email if saved else None)}") from None
         return self._workspace
 
-    def close(self) -> None:
+    def close(self, *, failed: bool = False) -> None:
+        """Close the database; if the run ``failed``, remove the database file it created
+        (with SQLite's files beside it). The folders made for a file that is gone (removed
+        here, or by an import's dry run) are removed too."""
         if self._app is not None:
             self._app.close()
             self._app = None
+        if not self._created:
+            return
+        file, *folders = self._created
+        if failed:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{file}{suffix}").unlink(missing_ok=True)
+        if not file.exists():
+            for folder in folders:
+                with contextlib.suppress(OSError):  # something else was put there meanwhile
+                    folder.rmdir()
+            self._created = []
+
+
+def _new_file(file: Path) -> list[Path]:
+    """Create the empty file ``file`` and the folders it needs; return the file, then
+    the folders made, innermost first (none if another process created the file first)."""
+    made: list[Path] = []
+    for folder in reversed([p for p in (file.parent, *file.parent.parents) if not p.exists()]):
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir()
+            made.insert(0, folder)
+    try:
+        os.close(os.open(file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    except FileExistsError:
+        return []
+    return [file, *made]
 
 
 #: What every command handler looks like.

@@ -26,8 +26,6 @@ from jobtrack_core.money import CENT
 
 #: What an empty value is shown as in tables and field lists.
 EMPTY = "-"
-#: How many characters of an id tables show; commands accept any unique prefix.
-SHORT_ID = 8
 
 
 @attrs.frozen
@@ -70,8 +68,13 @@ def moment(value: datetime | None) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
-def short_id(value: str) -> str:
-    return value[:SHORT_ID]
+def plural(count: int, word: str) -> str:
+    """``1 job``, ``2 jobs``: a count and what it counts (a word made plural with "s").
+
+    >>> plural(1, "user"), plural(0, "paid job")
+    ('1 user', '0 paid jobs')
+    """
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def text(value: object) -> str:

@@ -1,16 +1,97 @@
-"""Finding the customer or job a person means: a full id, a unique id prefix
-(tables show the first 8 characters), or for customers their name (any case) or
-the unique start of it."""
+"""Finding the customer or job a person means, and showing ids so that they can.
+
+Ids are shown abbreviated, the way git abbreviates commit hashes: the shortest
+start of the id that no other record of the same kind (the owner's customers, or
+the owner's jobs) begins with at the moment it is shown, at least
+:data:`MIN_SHOWN` characters long and never ending at a hyphen. An id that short
+or shorter is shown whole. Time-ordered ids made within the same minute share
+their first eight characters, so theirs are shown longer, as far as they differ.
+
+A reference is a whole id, else a start of an id that only one record has, else
+(customers only) a name in any case, else the unique start of a name. A whole
+id always finds its record, even when it is also the start of a longer id.
+
+>>> shown = Abbreviations(["demo-job-1", "demo-job-10", "0199e0a2-4c1a-7b3e-9f00-aa"])
+>>> shown("demo-job-1"), shown("demo-job-10"), shown("0199e0a2-4c1a-7b3e-9f00-aa")
+('demo-job-1', 'demo-job-10', '0199e0a2')
+>>> Abbreviations(["0199e0a2-4c1a-7b3e", "0199e0a2-4c1b-0000"])("0199e0a2-4c1a-7b3e")
+'0199e0a2-4c1a'
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
 
 from jobtrack.cli.context import CliError, UsageError
-from jobtrack.cli.output import short_id
 from jobtrack_core.entities import Customer, Job
 from jobtrack_core.errors import NotFoundError
 from jobtrack_core.service import Workspace
+
+#: The fewest characters of an id that tables and messages show.
+MIN_SHOWN = 8
+
+
+class Abbreviations:
+    """The shortest unique start of each of ``ids`` (see the module's description)."""
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        self._ids = sorted(set(ids))
+
+    def __call__(self, id: str) -> str:
+        ids = self._ids
+        at = bisect_left(ids, id)
+        after = at + 1 if at < len(ids) and ids[at] == id else at
+        neighbours = ([ids[at - 1]] if at else []) + ([ids[after]] if after < len(ids) else [])
+        shared = max((_common_start(id, other) for other in neighbours), default=0)
+        length = max(MIN_SHOWN, shared + 1)
+        while length < len(id) and id[length - 1] == "-":
+            length += 1
+        return id[:length]
+
+
+def _common_start(one: str, other: str) -> int:
+    """How many characters ``one`` and ``other`` share from the start."""
+    shared = 0
+    for a, b in zip(one, other, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return shared
+
+
+class Shown:
+    """How one run names the owner's records: customers' names and the abbreviations of
+    every id, each looked up once, when first needed (after the command's changes)."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self._workspace = workspace
+
+    @cached_property
+    def _customers(self) -> Sequence[Customer]:
+        return self._workspace.list_customers()
+
+    @cached_property
+    def names(self) -> Mapping[str, str]:
+        """Customer names by id."""
+        return {c.id: c.name for c in self._customers}
+
+    @cached_property
+    def _customer_ids(self) -> Abbreviations:
+        return Abbreviations(c.id for c in self._customers)
+
+    @cached_property
+    def _job_ids(self) -> Abbreviations:
+        return Abbreviations(j.id for j in self._workspace.list_jobs())
+
+    def customer(self, id: str) -> str:
+        """A customer's id, abbreviated."""
+        return self._customer_ids(id)
+
+    def job(self, id: str) -> str:
+        """A job's id, abbreviated."""
+        return self._job_ids(id)
 
 
 def _given(kind: str, ref: str) -> str:
@@ -20,12 +101,16 @@ def _given(kind: str, ref: str) -> str:
     return ref
 
 
-def _one(kind: str, ref: str, matches: Sequence[Customer] | Sequence[Job]) -> None:
+def _one(
+    kind: str, ref: str, matches: Sequence[Customer] | Sequence[Job], everyone: Abbreviations
+) -> None:
     if len(matches) > 1:
-        shown = ", ".join(short_id(m.id) for m in matches[:5])
+        shown = ", ".join(
+            f'{everyone(m.id)} "{m.title if isinstance(m, Job) else m.name}"' for m in matches[:5]
+        )
         more = ", ..." if len(matches) > 5 else ""
         raise CliError(
-            f"{ref!r} matches {len(matches)} {kind}s ({shown}{more}); give more of the id"
+            f"{ref!r} matches {len(matches)} {kind}s: {shown}{more}; give more of the id"
         )
     if not matches:
         raise NotFoundError(kind, ref)
@@ -46,7 +131,7 @@ def customer(workspace: Workspace, ref: str) -> Customer:
         matches = [c for c in customers if c.name.casefold() == folded]
     if not matches:
         matches = [c for c in customers if c.name.casefold().startswith(folded)]
-    _one("customer", ref, matches)
+    _one("customer", ref, matches, Abbreviations(c.id for c in customers))
     return matches[0]
 
 
@@ -57,6 +142,7 @@ def job(workspace: Workspace, ref: str) -> Job:
         return workspace.get_job(ref)
     except NotFoundError:
         pass
-    matches = [j for j in workspace.list_jobs() if j.id.startswith(ref)]
-    _one("job", ref, matches)
+    jobs = workspace.list_jobs()
+    matches = [j for j in jobs if j.id.startswith(ref)]
+    _one("job", ref, matches, Abbreviations(j.id for j in jobs))
     return matches[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 from jobtrack.cli.output import (
@@ -14,8 +14,8 @@ from jobtrack.cli.output import (
     money,
     render_fields,
     render_table,
-    short_id,
 )
+from jobtrack.cli.refs import Shown
 from jobtrack_core.entities import Customer, Job, User
 
 JOB_COLUMNS = (
@@ -35,9 +35,7 @@ def is_overdue(job: Job, today: date) -> bool:
     return job.due_date is not None and job.due_date < today and job.status.is_open
 
 
-def job_rows(
-    jobs: Sequence[Job], names: Mapping[str, str], today: date | None = None
-) -> list[list[object]]:
+def job_rows(jobs: Sequence[Job], shown: Shown, today: date | None = None) -> list[list[object]]:
     rows: list[list[object]] = []
     for job in jobs:
         due = day(job.due_date)
@@ -45,10 +43,10 @@ def job_rows(
             due += " !"
         rows.append(
             [
-                short_id(job.id),
+                shown.job(job.id),
                 due,
                 job.title,
-                names.get(job.customer_id, short_id(job.customer_id)),
+                shown.names.get(job.customer_id, shown.customer(job.customer_id)),
                 job.status.value,
                 money(job.estimated_cost),
                 money(job.actual_cost),
@@ -58,19 +56,22 @@ def job_rows(
     return rows
 
 
-def job_table(jobs: Sequence[Job], names: Mapping[str, str], today: date | None = None) -> str:
+def job_table(jobs: Sequence[Job], shown: Shown, today: date | None = None) -> str:
     """A table of jobs; ``!`` after a due date marks it overdue as of ``today``."""
-    return render_table(JOB_COLUMNS, job_rows(jobs, names, today))
+    return render_table(JOB_COLUMNS, job_rows(jobs, shown, today))
 
 
-def job_fields(job: Job, customer_name: str | None) -> str:
+def job_fields(job: Job, shown: Shown) -> str:
     nexts = ", ".join(s.value for s in job.status.allowed_next)
     status = f"{job.status.value} (next: {nexts})" if nexts else f"{job.status.value} (final)"
     return render_fields(
         [
             ("Job", job.id),
             ("Title", job.title),
-            ("Customer", f"{customer_name or EMPTY} ({short_id(job.customer_id)})"),
+            (
+                "Customer",
+                f"{shown.names.get(job.customer_id, EMPTY)} ({shown.customer(job.customer_id)})",
+            ),
             ("Status", status),
             ("Due", day(job.due_date)),
             ("Estimated cost", money(job.estimated_cost)),
@@ -116,6 +117,6 @@ def user_fields(user: User, extra: Sequence[tuple[str, object]] = ()) -> str:
     )
 
 
-def job_line(job: Job) -> str:
-    """``1a2b3c4d "Fix tap"``: how one job is named in messages."""
-    return f'{short_id(job.id)} "{job.title}"'
+def job_line(job: Job, shown: Shown) -> str:
+    """``0199e0a2 "Fix tap"``: how one job is named in messages."""
+    return f'{shown.job(job.id)} "{job.title}"'

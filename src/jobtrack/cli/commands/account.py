@@ -6,11 +6,12 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from jobtrack.cli import prompts, session_file
-from jobtrack.cli.context import ENV_SESSION_HOURS, ENV_TOKEN, Context, UsageError, invoked_as
+from jobtrack.cli.context import ENV_SESSION_HOURS, ENV_TOKEN, CliError, Context, UsageError
 from jobtrack.cli.jsonable import to_data
-from jobtrack.cli.output import moment, write, write_json
+from jobtrack.cli.output import moment, plural, write, write_json
 from jobtrack.cli.parser import command, group
 from jobtrack.cli.render import user_fields
+from jobtrack_core.errors import ConflictError
 from jobtrack_core.service import UNSET
 
 if TYPE_CHECKING:
@@ -38,14 +39,24 @@ def register_account(ctx: Context, args: argparse.Namespace) -> None:
     )
     created = ctx.database.file is not None and not ctx.database.file.exists()
     app = ctx.app(create=True)
-    user = app.register(email=email, password=password, name=name, business_name=args.business_name)
+    try:
+        user = app.register(
+            email=email, password=password, name=name, business_name=args.business_name
+        )
+    except ConflictError as exc:
+        if exc.field != "email":
+            raise
+        raise CliError(
+            f"{exc.message} in {ctx.database.shown}; log in with "
+            f"`{ctx.command('login', '--email', email.strip().lower())}`"
+        ) from None
     if ctx.json:
         write_json(to_data(user))
         return
     if created:
         write(f"Created the database {ctx.database.shown}.")
     write(f"Registered {user.name} <{user.email}>.")
-    write(f"Log in with: {invoked_as()} login --email {user.email}")
+    write(f"Log in with: {ctx.command('login', '--email', user.email)}")
 
 
 # -- login / logout / whoami ----------------------------------------------------
@@ -89,7 +100,7 @@ def logout(ctx: Context, args: argparse.Namespace) -> None:
         workspace = ctx.workspace()
         count = workspace.logout_everywhere()
         session_file.remove(path)
-        write(f"Logged out everywhere ({count} session{'s' if count != 1 else ''} ended).")
+        write(f"Logged out everywhere ({plural(count, 'session')} ended).")
         return
     if found is None:
         write("Not logged in.")
@@ -156,8 +167,8 @@ def delete(ctx: Context, args: argparse.Namespace) -> None:
     customers = len(workspace.list_customers())
     jobs = len(workspace.list_jobs())
     prompts.confirm(
-        f"Delete the account {user.email} with its {customers} customers and {jobs} jobs, "
-        "for good?",
+        f"Delete the account {user.email} with its {plural(customers, 'customer')} and "
+        f"{plural(jobs, 'job')}, for good?",
         assume_yes=args.yes,
     )
     (password,) = prompts.passwords(["Password: "], from_stdin=args.password_stdin)
@@ -167,7 +178,8 @@ def delete(ctx: Context, args: argparse.Namespace) -> None:
         write_json(to_data(deleted))
         return
     write(
-        f"Deleted the account {user.email}, {deleted.customers} customers and {deleted.jobs} jobs."
+        f"Deleted the account {user.email}, {plural(deleted.customers, 'customer')} and "
+        f"{plural(deleted.jobs, 'job')}."
     )
 
 

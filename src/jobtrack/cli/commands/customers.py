@@ -15,12 +15,13 @@ from jobtrack.cli.output import (
     moment,
     money,
     note,
+    plural,
     render_table,
-    short_id,
     write,
     write_json,
 )
 from jobtrack.cli.parser import command, group, positive_int
+from jobtrack.cli.refs import Shown
 from jobtrack.cli.render import customer_fields, job_table
 from jobtrack_core.reports import CustomerSummary
 from jobtrack_core.service import UNSET
@@ -44,13 +45,13 @@ def add(ctx: Context, args: argparse.Namespace) -> None:
     if ctx.json:
         write_json(to_data(customer))
     else:
-        write(f"Added customer {short_id(customer.id)} {customer.name}.")
+        write(f"Added customer {Shown(workspace).customer(customer.id)} {customer.name}.")
 
 
-def _summary_rows(summaries: Sequence[CustomerSummary]) -> list[list[object]]:
+def _summary_rows(summaries: Sequence[CustomerSummary], shown: Shown) -> list[list[object]]:
     return [
         [
-            short_id(s.customer.id),
+            shown.customer(s.customer.id),
             s.customer.name,
             s.customer.phone,
             s.customer.email,
@@ -80,9 +81,9 @@ def list_(ctx: Context, args: argparse.Namespace) -> None:
         write_json(to_data(list(summaries)))
         return
     if not summaries:
-        write("No customers yet. Add one with: jobtrack customer add NAME")
+        write(f"No customers yet. Add one with: {ctx.command('customer', 'add', 'NAME')}")
         return
-    write(render_table(_SUMMARY_COLUMNS, _summary_rows(summaries)))
+    write(render_table(_SUMMARY_COLUMNS, _summary_rows(summaries, Shown(workspace))))
 
 
 def search(ctx: Context, args: argparse.Namespace) -> None:
@@ -101,7 +102,8 @@ def search(ctx: Context, args: argparse.Namespace) -> None:
         Column("Email", max_width=32),
         Column("Address", max_width=40),
     ]
-    rows = [[short_id(c.id), c.name, c.phone, c.email, c.address] for c in found]
+    shown = Shown(workspace)
+    rows = [[shown.customer(c.id), c.name, c.phone, c.email, c.address] for c in found]
     write(render_table(columns, rows))
 
 
@@ -128,14 +130,15 @@ def show(ctx: Context, args: argparse.Namespace) -> None:
         ("Last job", moment(stats.last_job_at)),
     ]
     write(customer_fields(customer, figures))
+    shown = Shown(workspace)
     if history.items:
         write()
-        write(job_table(history.items, {customer.id: customer.name}, workspace.today()))
+        write(job_table(history.items, shown, workspace.today()))
     if history.next:
-        note(
-            f"Older jobs: jobtrack job list --customer {short_id(customer.id)} --after "
-            f"{history.next}"
+        older = ctx.command(
+            "job", "list", "--customer", shown.customer(customer.id), "--after", history.next
         )
+        note(f"Older jobs: {older}")
 
 
 def edit(ctx: Context, args: argparse.Namespace) -> None:
@@ -160,17 +163,14 @@ def delete(ctx: Context, args: argparse.Namespace) -> None:
     jobs = len(workspace.list_jobs(customer_id=customer.id))
     if jobs:
         prompts.confirm(
-            f"Delete {customer.name} and their {jobs} job{'s' if jobs != 1 else ''}?",
+            f"Delete {customer.name} and their {plural(jobs, 'job')}?",
             assume_yes=args.yes,
         )
     deleted = workspace.delete_customer(customer.id)
     if ctx.json:
         write_json(to_data(deleted))
         return
-    write(
-        f"Deleted customer {customer.name} and {deleted.jobs} job"
-        f"{'s' if deleted.jobs != 1 else ''}."
-    )
+    write(f"Deleted customer {customer.name} and {plural(deleted.jobs, 'job')}.")
 
 
 def _fields(parser: argparse.ArgumentParser, *, name: bool) -> None:
@@ -193,8 +193,11 @@ def register(subparsers: Subparsers) -> None:
         "customer",
         help="add, list, show, edit, delete and search customers",
         description=(
-            "Your customers. Refer to one by its id (the first characters shown in\n"
-            "tables are enough) or by its exact name."
+            "Your customers. Refer to one by its id as tables and messages show it: the\n"
+            "shortest start of the id that no other customer's id has (at least 8\n"
+            "characters, or the whole id if shorter). Any start of the id that only this\n"
+            "customer's id has works too, and so do its name in any case and the start of\n"
+            "its name."
         ),
     )
     parser = command(customers, "add", add, help="add a customer", json=True)

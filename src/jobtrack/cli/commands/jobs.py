@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from jobtrack.cli import refs
+from jobtrack.cli import prompts, refs
 from jobtrack.cli.context import Context, UsageError
 from jobtrack.cli.jsonable import to_data
-from jobtrack.cli.output import note, write, write_json
+from jobtrack.cli.output import moment, note, write, write_json
 from jobtrack.cli.parser import command, group, iso_date, optional_date, positive_int
+from jobtrack.cli.refs import Shown
 from jobtrack.cli.render import job_fields, job_line, job_table
 from jobtrack_core.entities import Job
 from jobtrack_core.pagination import MAX_PAGE_SIZE, JobSort
@@ -38,10 +39,6 @@ def status_name(text: str) -> JobStatus:
         raise argparse.ArgumentTypeError(f"{text!r} is not a status ({names})") from None
 
 
-def _names(workspace: Workspace) -> dict[str, str]:
-    return {c.id: c.name for c in workspace.list_customers()}
-
-
 def _blank_to_none(value: Any) -> Any:
     return None if value == "" else value
 
@@ -60,7 +57,8 @@ def add(ctx: Context, args: argparse.Namespace) -> None:
     if ctx.json:
         write_json(to_data(job))
     else:
-        write(f"Added job {job_line(job)} for {customer.name} ({job.status.value}).")
+        line = job_line(job, Shown(workspace))
+        write(f"Added job {line} for {customer.name} ({job.status.value}).")
 
 
 def list_(ctx: Context, args: argparse.Namespace) -> None:
@@ -79,13 +77,11 @@ def list_(ctx: Context, args: argparse.Namespace) -> None:
         write_json({"jobs": to_data(list(page.items)), "next": page.next})
         return
     if not page.items:
-        write(
-            "No jobs match."
-            if args.after or _filtered(args)
-            else "No jobs yet. Add one with: jobtrack job add --customer NAME TITLE"
-        )
+        add = ctx.command("job", "add", "--customer", "NAME", "TITLE")
+        empty = "No jobs match." if args.after or _filtered(args) else None
+        write(empty or f"No jobs yet. Add one with: {add}")
         return
-    write(job_table(page.items, _names(workspace), workspace.today()))
+    write(job_table(page.items, Shown(workspace), workspace.today()))
     if page.next:
         note(f"More jobs follow: add --after {page.next}")
 
@@ -102,7 +98,7 @@ def show(ctx: Context, args: argparse.Namespace) -> None:
     if ctx.json:
         write_json(to_data(job))
         return
-    write(job_fields(job, workspace.get_customer(job.customer_id).name))
+    write(job_fields(job, Shown(workspace)))
 
 
 _EDITABLE = (
@@ -137,19 +133,20 @@ def _print_job(ctx: Context, workspace: Workspace, job: Job) -> None:
     if ctx.json:
         write_json(to_data(job))
     else:
-        write(job_fields(job, workspace.get_customer(job.customer_id).name))
+        write(job_fields(job, Shown(workspace)))
 
 
-def _step(ctx: Context, job: Job, what: str) -> None:
+def _step(ctx: Context, workspace: Workspace, job: Job, what: str) -> None:
     if ctx.json:
         write_json(to_data(job))
     else:
-        write(f"Job {job_line(job)} {what}.")
+        write(f"Job {job_line(job, Shown(workspace))} {what}.")
 
 
 def start(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
-    _step(ctx, workspace.start_job(refs.job(workspace, args.job).id), "is now in progress")
+    job = workspace.start_job(refs.job(workspace, args.job).id)
+    _step(ctx, workspace, job, "is now in progress")
 
 
 def complete(ctx: Context, args: argparse.Namespace) -> None:
@@ -160,36 +157,51 @@ def complete(ctx: Context, args: argparse.Namespace) -> None:
         given["actual_cost"] = _blank_to_none(args.cost)
     if args.hours is not None:
         given["actual_hours"] = _blank_to_none(args.hours)
-    _step(ctx, workspace.complete_job(job.id, **given), "is completed")
+    done = workspace.complete_job(job.id, **given)
+    _step(ctx, workspace, done, "is completed")
+    if done.actual_cost is None and not ctx.json:
+        edit = ctx.command("job", "edit", Shown(workspace).job(done.id), "--actual-cost", "AMOUNT")
+        note(f"No cost was recorded; add it with: {edit}")
 
 
 def cancel(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
-    _step(ctx, workspace.cancel_job(refs.job(workspace, args.job).id), "is cancelled")
+    _step(ctx, workspace, workspace.cancel_job(refs.job(workspace, args.job).id), "is cancelled")
 
 
 def pay(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
-    _step(ctx, workspace.mark_paid(refs.job(workspace, args.job).id), "is paid")
+    job = refs.job(workspace, args.job)
+    if job.paid:
+        when = f" on {moment(job.paid_at)}" if job.paid_at else ""
+        _step(ctx, workspace, job, f"was already paid{when}; nothing changed")
+        return
+    _step(ctx, workspace, workspace.mark_paid(job.id), "is paid")
 
 
 def unpay(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
-    _step(ctx, workspace.mark_unpaid(refs.job(workspace, args.job).id), "is unpaid again")
+    job = refs.job(workspace, args.job)
+    if not job.paid:
+        _step(ctx, workspace, job, "was not paid; nothing changed")
+        return
+    _step(ctx, workspace, workspace.mark_unpaid(job.id), "is unpaid again")
 
 
 def delete(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
     job = refs.job(workspace, args.job)
+    line = job_line(job, Shown(workspace))
+    prompts.confirm(f"Delete job {line}?", assume_yes=args.yes)
     deleted = workspace.delete_job(job.id)
     if ctx.json:
         write_json(to_data(deleted))
     else:
-        write(f"Deleted job {job_line(job)}.")
+        write(f"Deleted job {line}.")
 
 
 # -- the parser -------------------------------------------------------------------
-_REF_HELP = "the job: its id or the start of it (tables show 8 characters)"
+_REF_HELP = "the job: its id as tables show it, or any start of it no other job's id has"
 _CUSTOMER_HELP = "the customer: its id or name, or the start of either"
 _AMOUNT = "AMOUNT"
 
@@ -222,7 +234,9 @@ def register(subparsers: Subparsers) -> None:
         description=(
             "Your jobs. A job goes pending -> in_progress -> completed, or is cancelled\n"
             "on the way; payment is recorded separately, in any status. Refer to a job\n"
-            "by its id; the first characters shown in tables are enough."
+            "by its id as tables and messages show it: the shortest start of the id that\n"
+            "no other job's id has (at least 8 characters, or the whole id if shorter).\n"
+            "Any start of the id that only this job's id has works too."
         ),
     )
     parser = command(
@@ -323,10 +337,20 @@ def register(subparsers: Subparsers) -> None:
         ("cancel", cancel, "cancel a pending or in-progress job"),
         ("pay", pay, "record that a job is paid (any status)"),
         ("unpay", unpay, "undo a payment record"),
-        ("delete", delete, "delete a job"),
     ):
         parser = command(jobs, name, handler, help=text, json=True)
         parser.add_argument("job", metavar="JOB", help=_REF_HELP)
+
+    parser = command(
+        jobs,
+        "delete",
+        delete,
+        help="delete a job",
+        description="Delete a job, for good. Asks first; scripts pass --yes.",
+        json=True,
+    )
+    parser.add_argument("job", metavar="JOB", help=_REF_HELP)
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     parser = command(
         jobs,
@@ -337,7 +361,7 @@ def register(subparsers: Subparsers) -> None:
             "Complete an in-progress job (in_progress -> completed), optionally\n"
             "recording what it really cost and how long it took."
         ),
-        epilog="Example:\n  jobtrack job complete 1a2b3c4d --cost 135.50 --hours 2.75",
+        epilog="Example:\n  jobtrack job complete 0199e0a2 --cost 135.50 --hours 2.75",
         json=True,
     )
     parser.add_argument("job", metavar="JOB", help=_REF_HELP)

@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from jobtrack.cli import session_file
-from jobtrack.cli.context import Context, invoked_as
+from jobtrack.cli.context import Context
 from jobtrack.cli.jsonable import to_data
 from jobtrack.cli.output import (
+    EMPTY,
     Column,
     day,
     hours,
     moment,
     money,
+    plural,
     render_fields,
     render_table,
-    short_id,
     write,
     write_json,
 )
 from jobtrack.cli.parser import command, group, iso_date, non_negative_int, positive_int
+from jobtrack.cli.refs import Shown
 from jobtrack.cli.render import job_table
 from jobtrack.demo import DEFAULT_SEED, DEMO_EMAIL, DEMO_PASSWORD, create_demo
 from jobtrack_core.reports import Comparison, Dashboard, Tally
@@ -33,16 +35,8 @@ if TYPE_CHECKING:
     from jobtrack.cli.parser import Subparsers
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def _names(workspace: Workspace) -> dict[str, str]:
-    return {c.id: c.name for c in workspace.list_customers()}
-
-
 # -- dashboard --------------------------------------------------------------------
-def render_dashboard(board: Dashboard, names: dict[str, str], business: str, days: int) -> str:
+def render_dashboard(board: Dashboard, shown: Shown, business: str, days: int) -> str:
     """The dashboard as text: the figures, then the lists that need attention."""
     counts = board.statuses
     amounts = [
@@ -71,27 +65,27 @@ def render_dashboard(board: Dashboard, names: dict[str, str], business: str, day
                 ),
                 (
                     "Revenue",
-                    f"{amount(board.revenue.amount)}  {_plural(board.revenue.jobs, 'paid job')}",
+                    f"{amount(board.revenue.amount)}  {plural(board.revenue.jobs, 'paid job')}",
                 ),
                 (
                     "Owed to you",
                     f"{amount(board.receivables.amount)}  "
-                    f"{_plural(board.receivables.jobs, 'completed job')} not paid yet",
+                    f"{plural(board.receivables.jobs, 'completed job')} not paid yet",
                 ),
                 (
                     "Pipeline",
                     f"{amount(board.pipeline.amount)}  estimated, "
-                    f"{_plural(board.pipeline.jobs, 'open job')}",
+                    f"{plural(board.pipeline.jobs, 'open job')}",
                 ),
                 (
                     "This week",
                     f"{amount(board.this_week.amount)}  paid since {week.start:%a %d %b}"
-                    f" ({_plural(board.this_week.revenue.jobs, 'job')})",
+                    f" ({plural(board.this_week.revenue.jobs, 'job')})",
                 ),
                 (
                     "This month",
                     f"{amount(board.this_month.amount)}  paid since {month.start:%a %d %b}"
-                    f" ({_plural(board.this_month.revenue.jobs, 'job')})",
+                    f" ({plural(board.this_month.revenue.jobs, 'job')})",
                 ),
             ]
         ),
@@ -101,12 +95,12 @@ def render_dashboard(board: Dashboard, names: dict[str, str], business: str, day
     sections = (
         (f"Overdue ({board.overdue_count})", board.overdue),
         (f"Due today ({len(board.due_today)})", board.due_today),
-        (f"Coming up (next {_plural(days, 'day')})", upcoming),
+        (f"Coming up (next {plural(days, 'day')})", upcoming),
         ("Recently changed", board.recent),
     )
     for title, jobs in sections:
         if jobs:
-            lines += ["", title, job_table(jobs, names, board.today)]
+            lines += ["", title, job_table(jobs, shown, board.today)]
     return "\n".join(lines)
 
 
@@ -121,7 +115,7 @@ def _print_dashboard(ctx: Context, workspace: Workspace, days: int, recent: int)
         write_json(to_data(board))
         return
     user = workspace.user
-    write(render_dashboard(board, _names(workspace), user.business_name or user.name, days))
+    write(render_dashboard(board, Shown(workspace), user.business_name or user.name, days))
 
 
 # -- demo ---------------------------------------------------------------------------
@@ -156,7 +150,7 @@ def demo(ctx: Context, args: argparse.Namespace) -> None:
     verb = "Created" if created else ("Refreshed" if data.replaced else "Added")
     write(
         f"{verb} the demo account in {ctx.database.shown}: "
-        f"{_plural(len(data.customers), 'customer')}, {_plural(len(data.jobs), 'job')}."
+        f"{plural(len(data.customers), 'customer')}, {plural(len(data.jobs), 'job')}."
     )
     write()
     _print_dashboard(ctx, workspace, 7, args.recent)
@@ -169,7 +163,7 @@ def demo(ctx: Context, args: argparse.Namespace) -> None:
             ]
         )
     )
-    prog = invoked_as() + _db_option(ctx, args)
+    prog = ctx.command()
     write(
         f"\nLog in to explore:  {prog} login --email {DEMO_EMAIL}\n"
         f"Then try:           {prog} dashboard\n"
@@ -177,10 +171,6 @@ def demo(ctx: Context, args: argparse.Namespace) -> None:
         f"                    {prog} report reminders\n"
         f"                    {prog} --help"
     )
-
-
-def _db_option(ctx: Context, args: argparse.Namespace) -> str:
-    return f" --db {args.db}" if getattr(args, "db", None) else ""
 
 
 # -- reports ------------------------------------------------------------------------
@@ -209,8 +199,9 @@ def revenue_by_customer(ctx: Context, args: argparse.Namespace) -> None:
         write("No paid jobs" + (f" in {args.year}." if args.year else " yet."))
         return
     total = sum((c.revenue for c in found), Tally())
+    shown = Shown(workspace)
     rows: list[Sequence[object]] = [
-        [short_id(c.customer.id), c.customer.name, money(c.revenue.amount), c.revenue.jobs]
+        [shown.customer(c.customer.id), c.customer.name, money(c.revenue.amount), c.revenue.jobs]
         for c in found
     ]
     rows.append(["", "Total", money(total.amount), total.jobs])
@@ -256,21 +247,31 @@ def accuracy(ctx: Context, args: argparse.Namespace) -> None:
         [
             name,
             acc.cost.jobs,
-            money(acc.cost.estimated),
-            money(acc.cost.actual),
-            _signed(acc.cost.difference),
-            _ratio(acc.cost),
-            hours(acc.hours.estimated),
-            hours(acc.hours.actual),
-            _ratio(acc.hours),
+            *_figures(acc.cost, money, with_difference=True),
+            *_figures(acc.hours, hours),
         ]
         for name, acc in entries
     ]
     write(render_table(columns, rows))
     write(
-        "\nCompleted jobs that have both figures; a ratio is actual / estimated, so over 100% "
-        "means it came out above the estimate."
+        f"\nCompleted jobs that have both figures ({EMPTY}: none has); a ratio is actual / "
+        "estimated, so over 100% means it came out above the estimate."
     )
+
+
+def _figures(
+    comparison: Comparison, shown: Callable[[Decimal], str], *, with_difference: bool = False
+) -> list[str]:
+    """Estimated, actual, (difference,) ratio; all :data:`EMPTY` when no job has both."""
+    if comparison.jobs == 0:
+        return [EMPTY] * (4 if with_difference else 3)
+    difference = [_signed(comparison.difference)] if with_difference else []
+    return [
+        shown(comparison.estimated),
+        shown(comparison.actual),
+        *difference,
+        _ratio(comparison),
+    ]
 
 
 def _signed(value: Decimal) -> str:
@@ -285,10 +286,10 @@ def reminders(ctx: Context, args: argparse.Namespace) -> None:
     if ctx.json:
         write_json(to_data(found))
         return
-    names = _names(workspace)
+    shown = Shown(workspace)
     parts: list[str] = []
     if found.due_soon:
-        parts += ["Due today or tomorrow", job_table(found.due_soon, names, found.today)]
+        parts += ["Due today or tomorrow", job_table(found.due_soon, shown, found.today)]
     if found.unpaid_jobs:
         columns = [
             Column("ID"),
@@ -299,21 +300,21 @@ def reminders(ctx: Context, args: argparse.Namespace) -> None:
         ]
         rows = [
             [
-                short_id(j.id),
+                shown.job(j.id),
                 j.title,
-                names.get(j.customer_id, ""),
+                shown.names.get(j.customer_id, ""),
                 day(j.completed_at.date()) if j.completed_at else None,
                 money(j.actual_cost),
             ]
             for j in found.unpaid_jobs
         ]
         parts += [
-            f"Completed more than {_plural(args.unpaid_days, 'day')} ago and not paid",
+            f"Completed more than {plural(args.unpaid_days, 'day')} ago and not paid",
             render_table(columns, rows),
         ]
     if found.owing_customers:
         rows = [
-            [short_id(s.customer.id), s.customer.name, s.customer.phone, money(s.unpaid)]
+            [shown.customer(s.customer.id), s.customer.name, s.customer.phone, money(s.unpaid)]
             for s in found.owing_customers
         ]
         columns = [Column("ID"), Column("Customer"), Column("Phone"), Column("Owes", right=True)]
@@ -324,7 +325,7 @@ def reminders(ctx: Context, args: argparse.Namespace) -> None:
     if found.idle_customers:
         rows = [
             [
-                short_id(s.customer.id),
+                shown.customer(s.customer.id),
                 s.customer.name,
                 s.customer.phone,
                 moment(s.last_job_at) if s.last_job_at else "never",
@@ -333,7 +334,7 @@ def reminders(ctx: Context, args: argparse.Namespace) -> None:
         ]
         columns = [Column("ID"), Column("Customer"), Column("Phone"), Column("Last job")]
         parts += [
-            f"No new job for more than {_plural(args.idle_days, 'day')}",
+            f"No new job for more than {plural(args.idle_days, 'day')}",
             render_table(columns, rows),
         ]
     if not parts:

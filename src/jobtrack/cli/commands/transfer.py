@@ -4,6 +4,7 @@ MyJobTrack."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import zipfile
 from collections.abc import Callable
@@ -13,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from jobtrack.cli.context import CliError, Context, UsageError
 from jobtrack.cli.jsonable import to_data
-from jobtrack.cli.output import write, write_json
+from jobtrack.cli.output import plural, write, write_json
 from jobtrack.cli.parser import command, group
+from jobtrack_core.errors import ConflictError
 
 if TYPE_CHECKING:
     from jobtrack.cli.parser import Subparsers
     from jobtrack_core.service import Jobtrack
-    from jobtrack_interchange.report import ImportReport
+    from jobtrack_interchange.report import Counts, ImportReport
 
 
 class Progress:
@@ -77,7 +79,7 @@ def export(ctx: Context, args: argparse.Namespace) -> None:
             counts = export_csv(app, workspace.user_id, target or sys.stdout.buffer, **options)
     finally:
         progress.finish()
-    message = f"Exported {counts.customers} customers and {counts.jobs} jobs"
+    message = f"Exported {plural(counts.customers, 'customer')} and {plural(counts.jobs, 'job')}"
     if target is None:
         print(message + ".", file=sys.stderr)
     elif ctx.json:
@@ -93,6 +95,13 @@ def _print_report(ctx: Context, report: ImportReport) -> None:
         write_json(to_data(report))
         return
     write(report.details())
+
+
+def _in_options(error: ConflictError) -> CliError:
+    """The import's refusal, naming the command's option where the library names its
+    argument (``on_conflict='replace'`` reads ``--on-conflict replace``)."""
+    said = re.sub(r"on_conflict='(\w+)'", r"--on-conflict \1", error.message)
+    return CliError(re.sub(r" or '(\w+)'", r" or --on-conflict \1", said))
 
 
 def _source(path: str) -> Path:
@@ -126,9 +135,11 @@ def _run_import(
     progress = Progress()
     try:
         report = run(app, progress)
-    except BaseException:
+    except BaseException as exc:
         if created:
             _discard(ctx)
+        if isinstance(exc, ConflictError):
+            raise _in_options(exc) from None
         raise
     finally:
         progress.finish()
@@ -200,7 +211,7 @@ def _login_hint(ctx: Context, report: ImportReport) -> None:
     if not ctx.json and not report.dry_run and report.created.users:
         write(
             "The MyJobTrack accounts log in with their old passwords: "
-            "jobtrack login --email THEIR@EMAIL"
+            f"{ctx.command('login', '--email', 'THEIR@EMAIL')}"
         )
 
 
