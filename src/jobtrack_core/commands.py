@@ -178,13 +178,13 @@ class Changes:
 class NewCustomer(Command):
     """Add a customer. ``id`` is optional: a client may choose it (offline use)."""
 
-    name: str = rule(f.NAME)
-    email: str | None = rule(f.EMAIL, default=None)
-    phone: str | None = rule(f.PHONE, default=None)
-    address: str | None = rule(f.ADDRESS, default=None)
-    business_name: str | None = rule(f.BUSINESS_NAME, default=None)
-    notes: str | None = rule(f.NOTES, default=None)
-    id: str | None = rule(f.ID.but(optional=True), default=None)
+    name: str = rule(f.NAME, help="the customer's name")
+    email: str | None = rule(f.EMAIL, default=None, help="email address")
+    phone: str | None = rule(f.PHONE, default=None, help="phone number")
+    address: str | None = rule(f.ADDRESS, default=None, help="postal address (may span lines)")
+    business_name: str | None = rule(f.BUSINESS_NAME, default=None, help="the customer's business")
+    notes: str | None = rule(f.NOTES, default=None, help="anything worth remembering")
+    id: str | None = rule(f.ID.but(optional=True), default=None, help="an id chosen by the client")
 
 
 class CustomerChanges(Changes, of=NewCustomer, exclude=("id",)):
@@ -198,15 +198,19 @@ class NewJob(Command):
     """Create a job for a customer. Money and hours are exact: a Decimal, an int or a
     decimal string such as ``"12.50"``, never a float."""
 
-    customer_id: str = rule(f.ID)
-    title: str = rule(f.TITLE)
-    description: str | None = rule(f.DESCRIPTION, default=None)
-    estimated_cost: Decimal | None = rule(f.MONEY, default=None)
-    estimated_hours: Decimal | None = rule(f.HOURS, default=None)
-    actual_cost: Decimal | None = rule(f.MONEY, default=None)
-    actual_hours: Decimal | None = rule(f.HOURS, default=None)
-    due_date: date | None = rule(f.DAY, default=None)
-    id: str | None = rule(f.ID.but(optional=True), default=None)
+    customer_id: str = rule(f.ID, help="the customer the job is for")
+    title: str = rule(f.TITLE, help="what the job is called")
+    description: str | None = rule(f.DESCRIPTION, default=None, help="what is to be done")
+    estimated_cost: Decimal | None = rule(
+        f.MONEY, default=None, help="the quoted price, e.g. 180.00"
+    )
+    estimated_hours: Decimal | None = rule(
+        f.HOURS, default=None, help="the expected hours, e.g. 3.5"
+    )
+    actual_cost: Decimal | None = rule(f.MONEY, default=None, help="what it cost, e.g. 135.50")
+    actual_hours: Decimal | None = rule(f.HOURS, default=None, help="hours spent, e.g. 2.75")
+    due_date: date | None = rule(f.DAY, default=None, help="when it is due (YYYY-MM-DD)")
+    id: str | None = rule(f.ID.but(optional=True), default=None, help="an id chosen by the client")
 
 
 class JobChanges(Changes, of=NewJob, exclude=("id",)):
@@ -226,12 +230,16 @@ class Registration(Command):
     """Open an account. ``timezone`` and ``week_start`` (0 is Monday) are the business's
     calendar; left out, the application's calendar is used."""
 
-    email: str = rule(f.ACCOUNT_EMAIL)
-    password: str = rule(f.PASSWORD, repr=False)
-    name: str = rule(f.NAME)
-    business_name: str | None = rule(f.BUSINESS_NAME, default=None)
-    timezone: str | None = rule(f.TIMEZONE, default=None)
-    week_start: int | None = rule(f.WEEK_START, default=None)
+    email: str = rule(f.ACCOUNT_EMAIL, help="the email to log in with (it must be unused)")
+    password: str = rule(f.PASSWORD, repr=False, help="8 characters or more")
+    name: str = rule(f.NAME, help="your name")
+    business_name: str | None = rule(f.BUSINESS_NAME, default=None, help="your business's name")
+    timezone: str | None = rule(
+        f.TIMEZONE, default=None, help="your business's IANA time zone, e.g. Europe/Berlin"
+    )
+    week_start: int | None = rule(
+        f.WEEK_START, default=None, help="the first day of your week: 0 (Monday) to 6 (Sunday)"
+    )
 
 
 class ProfileChanges(Changes, of=Registration, exclude=("password",)):

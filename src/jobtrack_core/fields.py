@@ -441,10 +441,11 @@ TOKEN_HASH = Secret(64, r"^[0-9a-f]{64}$")
 
 
 def rule(
-    of: Rule[Any], *, default: object = attrs.NOTHING, repr: bool = True
+    of: Rule[Any], *, default: object = attrs.NOTHING, repr: bool = True, help: str = ""
 ) -> Any:
-    """An :func:`attrs.field` that follows ``of`` (kept in the field's metadata)."""
-    return attrs.field(default=default, repr=repr, metadata={"rule": of})
+    """An :func:`attrs.field` that follows ``of``; ``help`` says what the field holds, in
+    a few words (the command line shows it). Both are kept in the field's metadata."""
+    return attrs.field(default=default, repr=repr, metadata={"rule": of, "help": help})
 
 
 def rule_of(field: attrs.Attribute[Any]) -> Rule[Any] | None:

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 from jobtrack.cli import prompts, session_file
 from jobtrack.cli.context import ENV_SESSION_HOURS, ENV_TOKEN, CliError, Context, UsageError
 from jobtrack.cli.jsonable import to_data
+from jobtrack.cli.options import field_options, given, options_of
 from jobtrack.cli.output import moment, plural, write, write_json
 from jobtrack.cli.parser import command, group
 from jobtrack.cli.render import user_fields
+from jobtrack_core.commands import ProfileChanges, Registration
 from jobtrack_core.errors import ConflictError
-from jobtrack_core.service import UNSET
 
 if TYPE_CHECKING:
     from jobtrack.cli.parser import Subparsers
@@ -126,19 +127,12 @@ def whoami(ctx: Context, args: argparse.Namespace) -> None:
 
 # -- profile, password, delete -------------------------------------------------
 def edit(ctx: Context, args: argparse.Namespace) -> None:
-    changes = {
-        key: getattr(args, key)
-        for key in ("name", "email", "business_name")
-        if getattr(args, key) is not None
-    }
+    changes = given(args, Registration)
+    changes.pop("password", None)
     if not changes:
-        raise UsageError("nothing to change: give --name, --email or --business-name")
+        raise UsageError(f"nothing to change: give at least one of {options_of(ProfileChanges)}")
     workspace = ctx.workspace()
-    user = workspace.update_profile(
-        name=changes.get("name", UNSET),
-        email=changes.get("email", UNSET),
-        business_name=changes.get("business_name", UNSET),
-    )
+    user = workspace.update_profile(ProfileChanges.parse(changes))
     saved = session_file.load(ctx.session_path)
     if saved is not None and saved.email != user.email:
         session_file.save(
@@ -264,13 +258,16 @@ def register(subparsers: Subparsers) -> None:
         account,
         "edit",
         edit,
-        help="change your name, email or business name",
-        description="Change your profile. An empty value clears the business name.",
+        help="change your name, email, business name or calendar",
+        description=(
+            "Change your profile, or your business's calendar (the time zone and first day\n"
+            "of the week every report uses). An empty value clears the business name, or\n"
+            "the time zone (then the application's calendar applies)."
+        ),
+        epilog="Example:\n  jobtrack account edit --timezone Europe/Berlin --week-start 0",
         json=True,
     )
-    parser.add_argument("--name", help="your new name")
-    parser.add_argument("--email", help="your new email (it must be unused)")
-    parser.add_argument("--business-name", metavar="NAME", help="your business's new name")
+    field_options(parser, Registration, skip=("password",), clearable=True)
 
     parser = command(
         account,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from jobtrack.cli import prompts, refs
 from jobtrack.cli.context import Context, UsageError
 from jobtrack.cli.jsonable import to_data
+from jobtrack.cli.options import field_options, given, options_of
 from jobtrack.cli.output import (
     Column,
     day,
@@ -23,25 +24,16 @@ from jobtrack.cli.output import (
 from jobtrack.cli.parser import command, group, positive_int
 from jobtrack.cli.refs import Shown
 from jobtrack.cli.render import customer_fields, job_table
+from jobtrack_core.commands import CustomerChanges, NewCustomer
 from jobtrack_core.reports import CustomerSummary
-from jobtrack_core.service import UNSET
 
 if TYPE_CHECKING:
     from jobtrack.cli.parser import Subparsers
 
-FIELDS = ("name", "email", "phone", "address", "business_name", "notes")
-
 
 def add(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
-    customer = workspace.add_customer(
-        args.name,
-        email=args.email,
-        phone=args.phone,
-        address=args.address,
-        business_name=args.business_name,
-        notes=args.notes,
-    )
+    customer = workspace.add_customer(NewCustomer.parse(given(args, NewCustomer)))
     if ctx.json:
         write_json(to_data(customer))
     else:
@@ -142,15 +134,12 @@ def show(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def edit(ctx: Context, args: argparse.Namespace) -> None:
-    changes = {f: getattr(args, f) for f in FIELDS if getattr(args, f) is not None}
+    changes = given(args, NewCustomer)
     if not changes:
-        raise UsageError(
-            "nothing to change: give at least one of --name, --email, --phone, --address, "
-            "--business-name, --notes"
-        )
+        raise UsageError(f"nothing to change: give at least one of {options_of(CustomerChanges)}")
     workspace = ctx.workspace()
     customer = refs.customer(workspace, args.customer)
-    updated = workspace.update_customer(customer.id, **{f: changes.get(f, UNSET) for f in FIELDS})
+    updated = workspace.update_customer(customer.id, CustomerChanges.parse(changes))
     if ctx.json:
         write_json(to_data(updated))
     else:
@@ -173,16 +162,6 @@ def delete(ctx: Context, args: argparse.Namespace) -> None:
     write(f"Deleted customer {customer.name} and {plural(deleted.jobs, 'job')}.")
 
 
-def _fields(parser: argparse.ArgumentParser, *, name: bool) -> None:
-    if name:
-        parser.add_argument("--name", help="the customer's name")
-    parser.add_argument("--email", help="email address")
-    parser.add_argument("--phone", help="phone number")
-    parser.add_argument("--address", help="postal address (may span lines)")
-    parser.add_argument("--business-name", metavar="NAME", help="the customer's business")
-    parser.add_argument("--notes", help="anything worth remembering")
-
-
 _REF_HELP = "the customer: its id or name, or the start of either"
 
 
@@ -202,7 +181,7 @@ def register(subparsers: Subparsers) -> None:
     )
     parser = command(customers, "add", add, help="add a customer", json=True)
     parser.add_argument("name", metavar="NAME", help="the customer's name")
-    _fields(parser, name=False)
+    field_options(parser, NewCustomer, skip=("name", "id"))
 
     command(
         customers,
@@ -247,7 +226,7 @@ def register(subparsers: Subparsers) -> None:
         json=True,
     )
     parser.add_argument("customer", metavar="CUSTOMER", help=_REF_HELP)
-    _fields(parser, name=True)
+    field_options(parser, NewCustomer, skip=("id",), clearable=True)
 
     parser = command(
         customers,

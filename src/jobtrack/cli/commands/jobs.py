@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jobtrack.cli import prompts, refs
 from jobtrack.cli.context import Context, UsageError
 from jobtrack.cli.jsonable import to_data
+from jobtrack.cli.options import field_options, given, options_of
 from jobtrack.cli.output import moment, note, write, write_json
-from jobtrack.cli.parser import command, group, iso_date, optional_date, positive_int
+from jobtrack.cli.parser import command, group, iso_date, positive_int
 from jobtrack.cli.refs import Shown
 from jobtrack.cli.render import job_fields, job_line, job_table
+from jobtrack_core.commands import JobChanges, JobCompletion, NewJob
 from jobtrack_core.entities import Job
 from jobtrack_core.pagination import MAX_PAGE_SIZE, JobSort
 from jobtrack_core.queries import JobFilter
-from jobtrack_core.service import Workspace
 from jobtrack_core.status import JobStatus
+from jobtrack_core.workspace import Workspace
 
 if TYPE_CHECKING:
     from jobtrack.cli.parser import Subparsers
@@ -39,21 +41,11 @@ def status_name(text: str) -> JobStatus:
         raise argparse.ArgumentTypeError(f"{text!r} is not a status ({names})") from None
 
 
-def _blank_to_none(value: Any) -> Any:
-    return None if value == "" else value
-
-
 def add(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
     customer = refs.customer(workspace, args.customer)
-    job = workspace.create_job(
-        customer.id,
-        args.title,
-        description=args.description,
-        estimated_cost=args.estimated_cost,
-        estimated_hours=args.estimated_hours,
-        due_date=_blank_to_none(args.due_date),
-    )
+    fields = given(args, NewJob) | {"customer_id": customer.id, "title": args.title}
+    job = workspace.create_job(NewJob.parse(fields))
     if ctx.json:
         write_json(to_data(job))
     else:
@@ -101,31 +93,16 @@ def show(ctx: Context, args: argparse.Namespace) -> None:
     write(job_fields(job, Shown(workspace)))
 
 
-_EDITABLE = (
-    "title",
-    "description",
-    "estimated_cost",
-    "estimated_hours",
-    "actual_cost",
-    "actual_hours",
-    "due_date",
-)
-
-
 def edit(ctx: Context, args: argparse.Namespace) -> None:
-    changes: dict[str, Any] = {
-        f: _blank_to_none(getattr(args, f)) for f in _EDITABLE if getattr(args, f) is not None
-    }
+    changes = given(args, NewJob)
+    changes.pop("customer_id", None)
     if not changes and args.customer is None:
-        raise UsageError(
-            "nothing to change: give at least one of --title, --description, --customer, "
-            "--estimated-cost, --estimated-hours, --actual-cost, --actual-hours, --due-date"
-        )
+        raise UsageError(f"nothing to change: give at least one of {options_of(JobChanges)}")
     workspace = ctx.workspace()
     job = refs.job(workspace, args.job)
     if args.customer is not None:
         changes["customer_id"] = refs.customer(workspace, args.customer).id
-    updated = workspace.update_job(job.id, **changes)
+    updated = workspace.update_job(job.id, JobChanges.parse(changes))
     _print_job(ctx, workspace, updated)
 
 
@@ -152,12 +129,8 @@ def start(ctx: Context, args: argparse.Namespace) -> None:
 def complete(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
     job = refs.job(workspace, args.job)
-    given: dict[str, Any] = {}
-    if args.cost is not None:
-        given["actual_cost"] = _blank_to_none(args.cost)
-    if args.hours is not None:
-        given["actual_hours"] = _blank_to_none(args.hours)
-    done = workspace.complete_job(job.id, **given)
+    completion = {k: v for k, v in given(args, NewJob).items() if k in JobCompletion.rules}
+    done = workspace.complete_job(job.id, JobCompletion.parse(completion))
     _step(ctx, workspace, done, "is completed")
     if done.actual_cost is None and not ctx.json:
         edit = ctx.command("job", "edit", Shown(workspace).job(done.id), "--actual-cost", "AMOUNT")
@@ -203,26 +176,10 @@ def delete(ctx: Context, args: argparse.Namespace) -> None:
 # -- the parser -------------------------------------------------------------------
 _REF_HELP = "the job: its id as tables show it, or any start of it no other job's id has"
 _CUSTOMER_HELP = "the customer: its id or name, or the start of either"
-_AMOUNT = "AMOUNT"
-
-
-def _job_fields(parser: argparse.ArgumentParser, *, edit: bool) -> None:
-    clear = " (empty: clear it)" if edit else ""
-    parser.add_argument("--description", metavar="TEXT", help=f"what is to be done{clear}")
-    parser.add_argument(
-        "--estimated-cost", metavar=_AMOUNT, help=f"the quoted price, e.g. 180.00{clear}"
-    )
-    parser.add_argument(
-        "--estimated-hours", metavar="HOURS", help=f"the expected hours, e.g. 3.5{clear}"
-    )
-    parser.add_argument(
-        "--due-date",
-        "--due",
-        dest="due_date",
-        metavar="DATE",
-        type=optional_date,
-        help=f"when it is due: YYYY-MM-DD, today or tomorrow{clear}",
-    )
+#: Fields of NewJob that are not options of their own: the customer is --customer (an
+#: id or a name), the title is an argument of ``job add``, ids are made by jobtrack.
+_NOT_OPTIONS = ("customer_id", "id")
+_ALIASES = {"due_date": ("--due",)}
 
 
 def register(subparsers: Subparsers) -> None:
@@ -251,7 +208,7 @@ def register(subparsers: Subparsers) -> None:
     )
     parser.add_argument("title", metavar="TITLE", help="what the job is called")
     parser.add_argument("--customer", required=True, metavar="CUSTOMER", help=_CUSTOMER_HELP)
-    _job_fields(parser, edit=False)
+    field_options(parser, NewJob, skip=(*_NOT_OPTIONS, "title"), aliases=_ALIASES)
 
     parser = command(
         jobs,
@@ -324,13 +281,10 @@ def register(subparsers: Subparsers) -> None:
         json=True,
     )
     parser.add_argument("job", metavar="JOB", help=_REF_HELP)
-    parser.add_argument("--title", help="a new title")
     parser.add_argument(
         "--customer", metavar="CUSTOMER", help="move the job to this customer (id or name)"
     )
-    _job_fields(parser, edit=True)
-    parser.add_argument("--actual-cost", metavar=_AMOUNT, help="what it cost (empty: clear it)")
-    parser.add_argument("--actual-hours", metavar="HOURS", help="hours spent (empty: clear it)")
+    field_options(parser, NewJob, skip=_NOT_OPTIONS, clearable=True, aliases=_ALIASES)
 
     for name, handler, text in (
         ("start", start, "start a pending job (pending -> in_progress)"),
@@ -365,9 +319,9 @@ def register(subparsers: Subparsers) -> None:
         json=True,
     )
     parser.add_argument("job", metavar="JOB", help=_REF_HELP)
-    parser.add_argument(
-        "--cost", "--actual-cost", dest="cost", metavar=_AMOUNT, help="what it cost, e.g. 135.50"
-    )
-    parser.add_argument(
-        "--hours", "--actual-hours", dest="hours", metavar="HOURS", help="hours spent, e.g. 2.75"
+    field_options(
+        parser,
+        NewJob,
+        only=JobCompletion.rules,
+        aliases={"actual_cost": ("--cost",), "actual_hours": ("--hours",)},
     )

@@ -288,6 +288,11 @@ def reminders(ctx: Context, args: argparse.Namespace) -> None:
         return
     shown = Shown(workspace)
     parts: list[str] = []
+    if found.overdue:
+        parts += [
+            "Overdue (due before today, not done)",
+            job_table(found.overdue, shown, found.today),
+        ]
     if found.due_soon:
         parts += ["Due today or tomorrow", job_table(found.due_soon, shown, found.today)]
     if found.unpaid_jobs:

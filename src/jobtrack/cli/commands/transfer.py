@@ -10,7 +10,7 @@ import zipfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from jobtrack.cli.context import CliError, Context, UsageError
 from jobtrack.cli.jsonable import to_data
@@ -21,7 +21,7 @@ from jobtrack_core.errors import ConflictError
 if TYPE_CHECKING:
     from jobtrack.cli.parser import Subparsers
     from jobtrack_core.service import Jobtrack
-    from jobtrack_interchange.report import Counts, ImportReport
+    from jobtrack_interchange.report import ImportReport
 
 
 class Progress:
@@ -150,16 +150,28 @@ def _run_import(
 
 
 def import_export(ctx: Context, args: argparse.Namespace) -> None:
+    """Into the account you are logged in to."""
     from jobtrack_interchange.importer import import_csv, import_json
 
-    if args.file == "-":
-        _run_import(
-            ctx, args, lambda app, p: import_json(app, sys.stdin.buffer, **_options(args, p))
-        )
-        return
-    source = _source(args.file)
-    reader = import_csv if zipfile.is_zipfile(source) else import_json
-    _run_import(ctx, args, lambda app, p: reader(app, source, **_options(args, p)))
+    workspace = ctx.workspace()
+    source: Path | IO[bytes] = sys.stdin.buffer if args.file == "-" else _source(args.file)
+    reader = import_csv if isinstance(source, Path) and zipfile.is_zipfile(source) else import_json
+    _run_import(
+        ctx, args, lambda _, p: reader(workspace, source, **_options(args, p)), create=False
+    )
+
+
+def restore(ctx: Context, args: argparse.Namespace) -> None:
+    """A whole account, into the database (made if there is none)."""
+    from jobtrack_interchange.importer import restore_csv, restore_json
+
+    source: Path | IO[bytes] = sys.stdin.buffer if args.file == "-" else _source(args.file)
+    reader = (
+        restore_csv if isinstance(source, Path) and zipfile.is_zipfile(source) else restore_json
+    )
+    report = _run_import(ctx, args, lambda app, p: reader(app, source, **_options(args, p)))
+    if not ctx.json and not report.dry_run and report.created.users:
+        write(f"The account logs in with its password: {ctx.command('login', '--email', 'EMAIL')}")
 
 
 def _options(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
@@ -198,11 +210,11 @@ def import_backup(ctx: Context, args: argparse.Namespace) -> None:
     from jobtrack_interchange.myjobtrack import import_myjobtrack_backup
 
     source = sys.stdin.buffer if args.file == "-" else _source(args.file)
-    user_id = ctx.workspace().user_id
+    workspace = ctx.workspace()
     _run_import(
         ctx,
         args,
-        lambda app, p: import_myjobtrack_backup(app, source, user_id=user_id, **_options(args, p)),
+        lambda _, p: import_myjobtrack_backup(workspace, source, **_options(args, p)),
         create=False,
     )
 
@@ -225,8 +237,9 @@ def register(subparsers: Subparsers) -> None:
         help="save all your data as JSON or CSV",
         description=(
             "Save your account, customers and jobs: one JSON document (json), or CSV\n"
-            "tables in a zip archive (csv). Either can be imported again, here or into\n"
-            "another jobtrack database, with `jobtrack import jobtrack FILE`."
+            "tables in a zip archive (csv). Import the records into an account you are\n"
+            "logged in to with `jobtrack import jobtrack FILE`, or make the whole account\n"
+            "again, in a database that does not have it, with `jobtrack restore FILE`."
         ),
         epilog=(
             "Examples:\n"
@@ -252,8 +265,8 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument(
         "--without-password-hash",
         action="store_true",
-        help="leave out the password hash (the file then imports only where the account "
-        "already exists)",
+        help="leave out the password hash (the file then imports into an account, but cannot "
+        "restore one)",
     )
     parser.add_argument(
         "--keep-formulas",
@@ -267,19 +280,24 @@ def register(subparsers: Subparsers) -> None:
         "import",
         help="load a jobtrack export or MyJobTrack data",
         description=(
-            "Load data into the database (created if there is none). Every import is\n"
-            "all-or-nothing and can be repeated: records already there are not duplicated.\n"
-            "Every value that had to be changed and every row skipped is listed."
+            "Load data into the database. A jobtrack export or a MyJobTrack backup goes\n"
+            "into the account you are logged in to; a MyJobTrack database creates its\n"
+            "accounts (in a database created if there is none). No import ever changes an\n"
+            "account that exists. Every import is all-or-nothing and can be repeated:\n"
+            "records already there are not duplicated. Every value that had to be changed\n"
+            "and every row skipped is listed."
         ),
     )
     parser = command(
         imports,
         "jobtrack",
         import_export,
-        help="a file made by `jobtrack export` (JSON or CSV zip)",
+        help="a file made by `jobtrack export` (JSON or CSV zip), into your account",
         description=(
-            "Import a file made by `jobtrack export`: the account, its customers and\n"
-            "jobs, with their ids, times, statuses and payments exactly as exported."
+            "Import the customers and jobs of a file made by `jobtrack export` into the\n"
+            "account you are logged in to, with their ids, times, statuses and payments\n"
+            "exactly as exported. Your profile and password are not changed. To make the\n"
+            "file's whole account again, use `jobtrack restore FILE`."
         ),
         json=True,
     )
@@ -333,6 +351,26 @@ def register(subparsers: Subparsers) -> None:
         json=True,
     )
     parser.add_argument("file", metavar="FILE", help="the backup .json file ('-': standard input)")
+    _import_options(parser)
+
+    parser = command(
+        subparsers,
+        "restore",
+        restore,
+        help="make an exported account again, in a database without it",
+        description=(
+            "Make the account of a file made by `jobtrack export` (with its password hash)\n"
+            "again: the account, its customers and jobs, exactly as exported, in the\n"
+            "database (created if there is none). An account with the file's id or email\n"
+            "that exists already is never changed: the restore is refused, unless it is the\n"
+            "same account restored before. No login is needed: whoever can write the\n"
+            "database file can restore into it."
+        ),
+        json=True,
+    )
+    parser.add_argument(
+        "file", metavar="FILE", help="the export file ('-': JSON from standard input)"
+    )
     _import_options(parser)
 
 
