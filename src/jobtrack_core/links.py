@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal, cast
 
 import attrs
 
+from jobtrack_core import fields as f
 from jobtrack_core.entities import Customer, Job
 from jobtrack_core.errors import FieldError, ValidationError
 
@@ -30,8 +31,8 @@ LinkType = Literal["customer", "job"]
 LINK_TYPES: tuple[LinkType, ...] = ("customer", "job")
 #: The longest payload accepted, in characters: more than a QR code holds.
 MAX_LINK_LENGTH = 4096
-#: The longest id accepted in a link.
-MAX_ID_LENGTH = 200
+#: The longest id accepted in a link: the longest id (see :mod:`jobtrack_core.fields`).
+MAX_ID_LENGTH = f.MAX_ID_LENGTH
 
 
 @attrs.frozen
@@ -75,7 +76,7 @@ def parse_link(text: str | bytes) -> Link:
         raise ValidationError.single("link", f"must be at most {MAX_LINK_LENGTH} characters")
     try:
         payload = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ValidationError.single("link", "is not a JSON object") from None
     if not isinstance(payload, dict):
         raise ValidationError.single("link", "is not a JSON object")
@@ -84,15 +85,15 @@ def parse_link(text: str | bytes) -> Link:
     if kind not in LINK_TYPES:
         errors.append(FieldError("type", f"must be one of {', '.join(LINK_TYPES)}, not {kind!r}"))
     raw_id = payload.get("id")
-    link_id: str | None = None
     if isinstance(raw_id, int) and not isinstance(raw_id, bool):
-        link_id = str(raw_id)
-    elif isinstance(raw_id, str) and raw_id.strip():
-        link_id = raw_id.strip()
-    else:
-        errors.append(FieldError("id", "must be a non-empty text or integer id"))
-    if link_id is not None and len(link_id) > MAX_ID_LENGTH:
-        errors.append(FieldError("id", f"must be at most {MAX_ID_LENGTH} characters"))
+        raw_id = str(raw_id)  # the original's web app wrote some ids as numbers
+    elif isinstance(raw_id, str):
+        raw_id = raw_id.strip()
+    link_id = None
+    try:
+        link_id = f.ID.clean(raw_id)
+    except f.Problem as problem:
+        errors.append(FieldError("id", str(problem)))
     if errors:
         raise ValidationError(errors)
     assert link_id is not None

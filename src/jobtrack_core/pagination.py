@@ -151,7 +151,7 @@ class JobPosition:
                 raise ValueError("unknown cursor")
             found = JobSort(sort_name)
             position = cls._from_value(found, job_id, value)
-        except (ValueError, TypeError, UnicodeError, binascii.Error):
+        except (ValueError, TypeError, UnicodeError, binascii.Error, RecursionError):
             raise ValidationError.single(
                 field, "is not a cursor returned by a job listing"
             ) from None

@@ -18,7 +18,7 @@ store gives the same observable behaviour.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -163,9 +163,7 @@ class ServiceContract(ServiceReportsContract):
             raise AssertionError(f"accepted {bad!r} as {field}")
         assert list(ws.list_jobs()) == []
 
-    @prop(
-        costs=st.lists(st.tuples(js.optional_amounts(), st.booleans()), min_size=1, max_size=12)
-    )
+    @prop(costs=st.lists(st.tuples(js.optional_amounts(), st.booleans()), min_size=1, max_size=12))
     def test_revenue_is_the_exact_sum_of_paid_actual_costs(
         self, costs: list[tuple[Decimal | None, bool]]
     ) -> None:
@@ -458,6 +456,105 @@ class ServiceContract(ServiceReportsContract):
         assert alice.get_customer("17") == mine and alice.get_job("18").title == "Fix"
         alice.delete_customer("17")
         assert bob.list_customers() == [theirs] and bob.list_jobs() == [their_job]
+
+    def test_bad_ids_are_refused_by_name_and_nothing_is_written(self) -> None:
+        app, _ = self.new_app()
+        ws = self.owner(app)
+        customer = ws.add_customer("Ada")
+        for bad in (7, "a\x00b", "x" * 10_000, "with space", ""):
+            attempts: list[tuple[Callable[[Any], object], str]] = [
+                (lambda id: ws.add_customer("Bob", id=id), "id"),
+                (lambda id: ws.create_job(customer.id, "Fix", id=id), "id"),
+                (ws.get_job, "job_id"),
+                (ws.get_customer, "customer_id"),
+                (lambda id: ws.create_job(id, "Fix"), "customer_id"),
+            ]
+            for attempt, field in attempts:
+                try:
+                    attempt(bad)
+                except ValidationError as exc:
+                    assert exc.fields == (field,) and len(str(exc)) < 300, exc
+                else:
+                    raise AssertionError(f"accepted the id {bad!r:.40}")
+        assert ws.list_customers() == [customer] and ws.list_jobs() == []
+        long_but_valid = "x" * 128
+        try:
+            ws.get_job(long_but_valid)
+        except NotFoundError as exc:
+            assert len(str(exc)) < 100  # a message never repeats all that was sent
+        else:
+            raise AssertionError("found a job that does not exist")
+
+    def test_values_are_stored_in_their_kept_form(self) -> None:
+        app, _ = self.new_app()
+        ws = self.owner(app)
+        customer = ws.add_customer("  Ada  ", address="1 Main St\nSpringfield\n", phone="")
+        job = ws.create_job(
+            customer.id, "Fix", estimated_cost="-0", estimated_hours="1.5", description="a\tb\nc"
+        )
+        stored, kept = ws.get_job(job.id), ws.get_customer(customer.id)
+        assert stored.estimated_cost is not None and stored.estimated_hours is not None
+        assert stored.estimated_cost.as_tuple() == Decimal("0.00").as_tuple()
+        assert stored.estimated_hours.as_tuple() == Decimal("1.50").as_tuple()
+        assert stored.description == "a\tb\nc"
+        assert (kept.name, kept.address, kept.phone) == ("Ada", "1 Main St\nSpringfield", None)
+        for bad in (
+            {"title": "Ann\u202eelif"},
+            {"title": "two\u2028lines"},
+            {"due_date": "20250101"},
+            {"due_date": "2025-W01-1"},
+            {"estimated_cost": "1E-999999999999"},
+        ):
+            try:
+                ws.update_job(job.id, **bad)
+            except ValidationError as exc:
+                assert exc.fields == tuple(bad)
+            else:
+                raise AssertionError(f"accepted {bad!r}")
+        assert ws.get_job(job.id) == stored
+
+    def test_each_account_keeps_its_own_calendar(self) -> None:
+        from jobtrack_core.periods import BusinessCalendar
+
+        clock = FakeClock(
+            datetime(2025, 7, 31, 13, 0, tzinfo=UTC)
+        )  # Berlin: July; Auckland: August
+        app = Jobtrack(
+            self.make_store(),
+            clock=clock,
+            ids=CountingIds(),
+            hasher=Argon2Hasher.for_tests(),
+            calendar=BusinessCalendar("America/New_York"),
+        )
+        made = {}
+        for email, zone in (
+            ("berlin@x.com", "Europe/Berlin"),
+            ("auckland@x.com", "Pacific/Auckland"),
+        ):
+            user = app.register(email=email, password=PASSWORD, name=zone, timezone=zone)
+            assert (user.timezone, user.week_start) == (zone, 0)
+            ws = app.workspace(user.id)
+            job = ws.create_job(ws.add_customer("Ada").id, "Paid today", actual_cost="10")
+            ws.mark_paid(job.id)
+            made[zone] = ws
+        berlin, auckland = made["Europe/Berlin"], made["Pacific/Auckland"]
+        assert berlin.dashboard().this_month.period.start == date(2025, 7, 1)
+        assert auckland.dashboard().this_month.period.start == date(2025, 8, 1)
+        assert berlin.revenue_by_month(2025)[6].amount == Decimal("10.00")
+        assert auckland.revenue_by_month(2025)[7].amount == Decimal("10.00")
+        default = app.workspace(app.register(email="d@x.com", password=PASSWORD, name="D").id)
+        assert default.user.timezone == "America/New_York" and default.calendar.week_start == 0
+        assert auckland.update_profile(week_start=6).week_start == 6
+        assert auckland.calendar == BusinessCalendar("Pacific/Auckland", 6)
+        cleared = auckland.update_profile(timezone=None)
+        assert (cleared.timezone, cleared.week_start) == (None, None)
+        assert auckland.calendar == app.calendar  # the application's, again
+        try:
+            berlin.update_profile(timezone="Mars/Olympus_Mons")
+        except ValidationError as exc:
+            assert exc.fields == ("timezone",)
+        else:
+            raise AssertionError("accepted an unknown time zone")
 
     # -- accounts ---------------------------------------------------------------------
     def test_emails_are_unique_ignoring_case(self) -> None:
