@@ -1,0 +1,212 @@
+"""A jobtrack store in plain dictionaries, written from scratch with the store kit.
+
+Every obligation of :mod:`jobtrack_core.ports` is met here in a few lines each:
+records keyed per owner, owner-scoped reads, a job only for its owner's
+customer, cascading deletes that say what went, unique emails and session
+tokens, units of work that roll back and nest; the reports come from the kit's
+:class:`~jobtrack_core.kit.ReferenceReports`, correct and slow.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
+from jobtrack_core.errors import ConflictError, NotFoundError, StoreError
+from jobtrack_core.kit import ReferenceReports, add_each
+from jobtrack_core.queries import JobFilter
+
+Tables = dict[str, dict[Any, Any]]
+
+
+class Users:
+    def __init__(self, tables: Tables) -> None:
+        self.t = tables
+
+    def add(self, user: User) -> None:
+        if user.id in self.t["users"]:
+            raise ConflictError("id", "a user with this id already exists")
+        self._email_free(user)
+        self.t["users"][user.id] = user
+
+    def _email_free(self, user: User) -> None:
+        if any(u.email == user.email and u.id != user.id for u in self.t["users"].values()):
+            raise ConflictError("email", "this email is already registered")
+
+    def get(self, user_id: str) -> User | None:
+        found: User | None = self.t["users"].get(user_id)
+        return found
+
+    def get_by_email(self, email: str) -> User | None:
+        return next((u for u in self.t["users"].values() if u.email == email), None)
+
+    def update(self, user: User) -> None:
+        if user.id not in self.t["users"]:
+            raise NotFoundError("user", user.id)
+        self._email_free(user)
+        self.t["users"][user.id] = user
+
+    def delete(self, user_id: str) -> Deleted:
+        if self.t["users"].pop(user_id, None) is None:
+            return Deleted()
+        gone = Deleted(users=1)
+        for owner, customer_id in [k for k in self.t["customers"] if k[0] == user_id]:
+            gone += Customers(self.t).delete(owner, customer_id)
+        sessions = [k for k, s in self.t["sessions"].items() if s.user_id == user_id]
+        for session_id in sessions:
+            del self.t["sessions"][session_id]
+        return gone + Deleted(sessions=len(sessions))
+
+
+class Customers:
+    def __init__(self, tables: Tables) -> None:
+        self.t = tables
+
+    def add(self, customer: Customer) -> None:
+        if customer.user_id not in self.t["users"]:
+            raise NotFoundError("user", customer.user_id)
+        key = (customer.user_id, customer.id)
+        if key in self.t["customers"]:
+            raise ConflictError("id", "a customer with this id already exists")
+        self.t["customers"][key] = customer
+
+    def get(self, owner_id: str, customer_id: str) -> Customer | None:
+        found: Customer | None = self.t["customers"].get((owner_id, customer_id))
+        return found
+
+    def list(self, owner_id: str) -> Sequence[Customer]:
+        mine = [c for (owner, _), c in self.t["customers"].items() if owner == owner_id]
+        return sorted(mine, key=lambda c: (c.name, c.id))
+
+    def update(self, customer: Customer) -> None:
+        key = (customer.user_id, customer.id)
+        if key not in self.t["customers"]:
+            raise NotFoundError("customer", customer.id)
+        self.t["customers"][key] = customer
+
+    def delete(self, owner_id: str, customer_id: str) -> Deleted:
+        if self.t["customers"].pop((owner_id, customer_id), None) is None:
+            return Deleted()
+        jobs = [k for k, j in self.t["jobs"].items() if k[0] == owner_id and j.customer_id == customer_id]
+        for key in jobs:
+            del self.t["jobs"][key]
+        return Deleted(customers=1, jobs=len(jobs))
+
+
+class Jobs:
+    def __init__(self, tables: Tables) -> None:
+        self.t = tables
+
+    def _customer_is_mine(self, job: Job) -> None:
+        if (job.user_id, job.customer_id) not in self.t["customers"]:
+            raise NotFoundError("customer", job.customer_id)
+
+    def add(self, job: Job) -> None:
+        self._customer_is_mine(job)
+        if (job.user_id, job.id) in self.t["jobs"]:
+            raise ConflictError("id", "a job with this id already exists")
+        self.t["jobs"][(job.user_id, job.id)] = job
+
+    def add_many(self, jobs: Iterable[Job]) -> int:
+        return add_each(self.add, jobs)
+
+    def get(self, owner_id: str, job_id: str) -> Job | None:
+        found: Job | None = self.t["jobs"].get((owner_id, job_id))
+        return found
+
+    def list(self, owner_id: str, where: JobFilter) -> Sequence[Job]:
+        mine = [j for (owner, _), j in self.t["jobs"].items() if owner == owner_id]
+        chosen = [j for j in mine if where.matches(j)]
+        return sorted(chosen, key=lambda j: (j.created_at, j.id), reverse=True)
+
+    def update(self, job: Job) -> None:
+        if (job.user_id, job.id) not in self.t["jobs"]:
+            raise NotFoundError("job", job.id)
+        self._customer_is_mine(job)
+        self.t["jobs"][(job.user_id, job.id)] = job
+
+    def delete(self, owner_id: str, job_id: str) -> Deleted:
+        return Deleted(jobs=1) if self.t["jobs"].pop((owner_id, job_id), None) else Deleted()
+
+
+class Sessions:
+    def __init__(self, tables: Tables) -> None:
+        self.t = tables
+
+    def add(self, session: LoginSession) -> None:
+        if session.user_id not in self.t["users"]:
+            raise NotFoundError("user", session.user_id)
+        taken = session.id in self.t["sessions"] or self.get_by_token_hash(session.token_hash)
+        if taken:
+            raise ConflictError("id", "this session already exists")
+        self.t["sessions"][session.id] = session
+
+    def get_by_token_hash(self, token_hash: str) -> LoginSession | None:
+        found = (s for s in self.t["sessions"].values() if s.token_hash == token_hash)
+        return next(found, None)
+
+    def update(self, session: LoginSession) -> None:
+        if session.id not in self.t["sessions"]:
+            raise NotFoundError("session", session.id)
+        self.t["sessions"][session.id] = session
+
+    def revoke_all(self, user_id: str, at: datetime, keep: str | None = None) -> int:
+        live = [
+            s
+            for s in self.t["sessions"].values()
+            if s.user_id == user_id and s.id != keep and s.revoked_at is None
+        ]
+        for session in live:
+            self.t["sessions"][session.id] = attrs.evolve(session, revoked_at=at)
+        return len(live)
+
+    def purge_expired(self, now: datetime) -> int:
+        expired = [k for k, s in self.t["sessions"].items() if s.expires_at <= now]
+        for session_id in expired:
+            del self.t["sessions"][session_id]
+        return len(expired)
+
+
+class UnitOfWork:
+    def __init__(self, tables: Tables) -> None:
+        self.users = Users(tables)
+        self.customers = Customers(tables)
+        self.jobs = Jobs(tables)
+        self.sessions = Sessions(tables)
+        self.reports = ReferenceReports(self.customers, self.jobs)
+
+
+class DictStore:
+    """Every record in dictionaries; a unit of work keeps a copy of each table (records
+    are immutable, so a shallow copy is a snapshot) and puts it back if it fails."""
+
+    def __init__(self) -> None:
+        self._tables: Tables = {"users": {}, "customers": {}, "jobs": {}, "sessions": {}}
+        self._lock = threading.RLock()
+        self._closed = False
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[UnitOfWork]:
+        with self._lock:
+            if self._closed:
+                raise StoreError("the store is closed")
+            saved = {name: dict(table) for name, table in self._tables.items()}
+            try:
+                yield UnitOfWork(self._tables)
+            except BaseException:
+                for name, table in saved.items():
+                    self._tables[name].clear()
+                    self._tables[name].update(table)
+                raise
+
+    def close(self) -> None:
+        self._closed = True
+
+
+__all__ = ["DictStore"]

@@ -1,0 +1,25 @@
+"""jobtrack's whole contract suite, run against the dictionary store."""
+
+from collections.abc import Iterable
+
+import attrs
+
+from jobtrack_core.ports import Store
+from jobtrack_core.testing import StoreContract, differential_machine, reference_machine
+from jobtrack_dictstore import DictStore
+from jobtrack_memory import MemoryStore
+
+
+class TestDictStoreContract(StoreContract):
+    def make_store(self) -> Store:
+        return DictStore()
+
+    def raw_values(self, store: Store) -> Iterable[object]:
+        assert isinstance(store, DictStore)
+        for table in store._tables.values():
+            for record in table.values():
+                yield from attrs.astuple(record)
+
+
+TestDictStoreMachine = reference_machine(DictStore).TestCase
+TestDictStoreAgreesWithMemory = differential_machine(MemoryStore, DictStore).TestCase
