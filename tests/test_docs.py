@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -26,10 +27,16 @@ def python_blocks(page: Path) -> list[str]:
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
 def test_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+    # The store how-to imports the package it shows, and loads its Hypothesis profile.
+    monkeypatch.syspath_prepend(str(ROOT / "tests" / "thirdparty" / "dictstore" / "src"))
+    profile = settings.get_current_profile_name()
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
-    for number, block in enumerate(python_blocks(page), start=1):
-        code = compile(block, f"{page.name} (block {number})", "exec")
-        exec(code, namespace)
+    try:
+        for number, block in enumerate(python_blocks(page), start=1):
+            code = compile(block, f"{page.name} (block {number})", "exec")
+            exec(code, namespace)
+    finally:
+        settings.load_profile(profile)
 
 
 def test_every_page_is_reachable_from_the_index() -> None:
@@ -77,3 +84,16 @@ def test_reference_names_every_public_name(package: str) -> None:
         if not re.search(rf"\b{re.escape(name)}\b", reference)
     ]
     assert not missing, f"docs/reference.md does not mention {missing}"
+
+
+def test_the_store_how_to_shows_the_tested_package_exactly() -> None:
+    """docs/howto-store.md shows the third-party store package's code; the package is what
+    tests/test_thirdparty_store.py installs and runs, so the page cannot drift from it."""
+    blocks = python_blocks(ROOT / "docs" / "howto-store.md")
+    package = ROOT / "tests" / "thirdparty" / "dictstore"
+    for path in (
+        "src/jobtrack_dictstore/__init__.py",
+        "tests/test_contract.py",
+        "tests/conftest.py",
+    ):
+        assert (package / path).read_text(encoding="utf-8") in blocks, path
