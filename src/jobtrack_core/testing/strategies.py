@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from jobtrack_core.commands import NewCustomer, NewJob
 from jobtrack_core.entities import Customer, Job, User
-from jobtrack_core.fields import Text, rule_of
+from jobtrack_core.fields import Day, Email, Money, Rule, Text, rule_of, rules_of
 from jobtrack_core.money import MAX_AMOUNT, from_minor
 from jobtrack_core.status import JobStatus
 
@@ -70,31 +70,36 @@ emails = st.builds(
 due_dates = st.none() | st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
 
 
+def values_of(of: Rule[Any], name: str) -> st.SearchStrategy[Any]:
+    """Valid values for a field that follows ``of``: made from the rule's kind, so that a
+    field added to a command is exercised by every test that uses these strategies."""
+    if isinstance(of, Email):
+        return st.none() | emails if of.optional else emails
+    if isinstance(of, Text):
+        return text_field(name, required=not of.optional)
+    if isinstance(of, Money):
+        return optional_amounts() if of.optional else amounts()
+    if isinstance(of, Day):
+        return due_dates
+    raise NotImplementedError(f"no strategy for the field {name!r} ({of!r})")
+
+
+def fields_of(command: type, skip: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    """Keyword arguments for a command's fields, but ``skip``."""
+    return st.fixed_dictionaries(
+        {name: values_of(of, name) for name, of in rules_of(command).items() if name not in skip}
+    )
+
+
 def customer_fields() -> st.SearchStrategy[dict[str, Any]]:
     """Keyword arguments for :meth:`Workspace.add_customer` (``name`` included)."""
-    return st.fixed_dictionaries(
-        {
-            "name": text_field("name", required=True),
-            "email": st.none() | emails,
-            "phone": text_field("phone"),
-            "address": text_field("address"),
-            "business_name": text_field("business_name"),
-            "notes": text_field("notes"),
-        }
-    )
+    return fields_of(NewCustomer, skip=("id",))
 
 
 def job_fields() -> st.SearchStrategy[dict[str, Any]]:
-    """Keyword arguments for :meth:`Workspace.create_job`, without ``customer_id``."""
-    return st.fixed_dictionaries(
-        {
-            "title": text_field("title", required=True),
-            "description": text_field("description"),
-            "estimated_cost": optional_amounts(),
-            "estimated_hours": optional_amounts(),
-            "due_date": due_dates,
-        }
-    )
+    """Keyword arguments for :meth:`Workspace.create_job`, without ``customer_id`` and
+    without what a job gets when it is completed (``actual_cost``, ``actual_hours``)."""
+    return fields_of(NewJob, skip=("customer_id", "id", "actual_cost", "actual_hours"))
 
 
 def bad_customer_fields() -> st.SearchStrategy[tuple[dict[str, Any], set[str]]]:
