@@ -69,7 +69,12 @@ def run(sizes: list[int], rounds: int, columns: list[str], workdir: str) -> None
         flush=True,
     )
     with _apps(columns, workdir) as apps:
-        tasks = {(key, n): _task(app, n) for key, app in apps.items() if app for n in sizes}
+        tasks = {
+            (key, n): _task(app, n)
+            for key, app in apps.items()
+            if isinstance(app, Jobtrack)
+            for n in sizes
+        }
         outcomes = measure_interleaved(
             {f"{key} {n}": task for (key, n), task in tasks.items()},
             repeat=rounds,
