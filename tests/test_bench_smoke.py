@@ -125,6 +125,22 @@ def test_the_create_cost_diagnostic_runs() -> None:
     assert len(pages) == 4 and all(p >= 1 for p in pages), lines
 
 
+def test_the_unit_of_work_cost_diagnostic_runs() -> None:
+    """Writes inside one unit of work at two tiny sizes: for every store a cost per write
+    at each size and their ratio, or the reason it was skipped (no PostgreSQL server)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.atomic_costs", "--sizes", "4,9", "--rounds", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = {line.split(maxsplit=2)[1]: line for line in done.stdout.splitlines()[1:]}
+    assert list(lines) == ["memory", "sqlite", "postgres"], lines
+    figures = r" 4: +\d+\.\d us +9: +\d+\.\d us +x\d+\.\d\d$"
+    for title, line in lines.items():
+        if title != "postgres" or "skipped:" not in line:
+            assert re.search(figures, line), line
+
+
 def test_a_synced_sample_starts_after_its_set_up_reaches_the_disk(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -54,6 +54,9 @@ _ORDER: dict[JobSort, tuple[str, str]] = {
 _OPEN = "status IN ('pending', 'in_progress')"
 _CUSTOMER_COLUMNS = ", ".join(f"c.{c.strip()}" for c in CUSTOMER_COLUMNS.split(","))
 _WIDTH = len(CUSTOMER_COLUMNS.split(","))
+#: A customer's running totals: by owner too, so that the owner (and the customer, when
+#: one is asked for) reaches inside the ``customer_totals`` view, which sums per key.
+_CUSTOMER_JOIN = " ON t.user_id = c.user_id AND t.customer_id = c.id"
 
 
 _OPEN_STATUSES = frozenset({JobStatus.PENDING, JobStatus.IN_PROGRESS})
@@ -104,7 +107,8 @@ class PostgresReports(Repository):
         if unstorable(owner_id):
             owner_id = ""
         row = self._one(
-            f"SELECT customers, {', '.join(totals.OWNER)} FROM owner_totals WHERE user_id = %s",
+            f"SELECT customers, {', '.join(totals.OWNER)} FROM {self._totals('owner_totals')} "
+            "WHERE user_id = %s",
             (owner_id,),
         ) or (0,) * (1 + len(totals.OWNER))
         return OwnerTotals(
@@ -147,7 +151,8 @@ class PostgresReports(Repository):
             thresholds = sorted({d for span in spans for d in span})
             bucket = {a: bisect_left(thresholds, a) + 1 for a, b in spans if a < b}
             rows = self._all(
-                "SELECT width_bucket(day, %s::date[]), sum(cents), sum(jobs) FROM paid_days "
+                "SELECT width_bucket(day, %s::date[]), sum(cents), sum(jobs) "
+                f"FROM {self._totals('paid_days')} "
                 "WHERE user_id = %s AND day >= %s AND day < %s GROUP BY 1",
                 (thresholds, owner_id, thresholds[0], thresholds[-1]),
             )
@@ -212,8 +217,8 @@ class PostgresReports(Repository):
             if not statuses:
                 return 0
             found = self._one(
-                f"SELECT {' + '.join(s.value for s in statuses)} FROM owner_totals "
-                "WHERE user_id = %s",
+                f"SELECT {' + '.join(s.value for s in statuses)} "
+                f"FROM {self._totals('owner_totals')} WHERE user_id = %s",
                 (owner_id,),
             )
             return 0 if found is None else int(found[0])
@@ -221,7 +226,8 @@ class PostgresReports(Repository):
             statuses=where.statuses, due_from=where.due_from, due_to=where.due_to
         ):  # open jobs due in a range (overdue): a row per due date in open_due_days
             due = self._one(
-                "SELECT coalesce(sum(jobs), 0) FROM open_due_days WHERE user_id = %s "
+                f"SELECT coalesce(sum(jobs), 0) FROM {self._totals('open_due_days')} "
+                "WHERE user_id = %s "
                 "AND due_date >= %s AND due_date <= %s",
                 (owner_id, where.due_from or date.min, where.due_to or date.max),
             )
@@ -247,14 +253,17 @@ class PostgresReports(Repository):
     def customer_summaries(
         self, owner_id: str, customer_id: str | None = None
     ) -> Sequence[CustomerSummary]:
-        """Each customer with its row of ``customer_totals`` (kept by triggers)."""
+        """Each customer with its row of ``customer_totals`` (kept by triggers) and the
+        time of its newest job (the first entry of ``jobs_owner_customer_idx``)."""
         if unstorable(owner_id, customer_id):
             return []
         only = "" if customer_id is None else " AND c.id = %(customer)s"
         rows = self._all(
             f"SELECT {_CUSTOMER_COLUMNS}, coalesce(t.jobs, 0), coalesce(t.completed, 0), "
-            "coalesce(t.earned_cents, 0), coalesce(t.unpaid_cents, 0), t.last_job_at "
-            "FROM customers c LEFT JOIN customer_totals t ON t.customer_id = c.id "
+            "coalesce(t.earned_cents, 0), coalesce(t.unpaid_cents, 0), "
+            "(SELECT max(j.created_at) FROM jobs j "
+            "WHERE j.user_id = c.user_id AND j.customer_id = c.id) "
+            f"FROM customers c LEFT JOIN {self._totals('customer_totals')} t{_CUSTOMER_JOIN} "
             f"WHERE c.user_id = %(owner)s{only} ORDER BY c.name, c.id",
             {"owner": owner_id, "customer": customer_id},
         )
@@ -278,8 +287,8 @@ class PostgresReports(Repository):
             return []
         if paid_from is None and paid_to is None:
             rows = self._all(
-                f"SELECT {_CUSTOMER_COLUMNS}, t.paid_cents, t.paid_jobs "
-                "FROM customers c JOIN customer_totals t ON t.customer_id = c.id "
+                f"SELECT {_CUSTOMER_COLUMNS}, t.paid_cents, t.paid_jobs FROM customers c "
+                f"JOIN {self._totals('customer_totals')} t{_CUSTOMER_JOIN} "
                 "WHERE c.user_id = %s AND t.paid_jobs > 0 "
                 "ORDER BY t.paid_cents DESC, c.name, c.id",
                 (owner_id,),
@@ -316,7 +325,7 @@ class PostgresReports(Repository):
         rows = self._all(
             f"SELECT {_CUSTOMER_COLUMNS}, t.cost_jobs, t.estimated_cost_cents, "
             "t.actual_cost_cents, t.hours_jobs, t.estimated_hours, t.actual_hours "
-            "FROM customers c JOIN customer_totals t ON t.customer_id = c.id "
+            f"FROM customers c JOIN {self._totals('customer_totals')} t{_CUSTOMER_JOIN} "
             "WHERE c.user_id = %s AND (t.cost_jobs > 0 OR t.hours_jobs > 0) "
             "ORDER BY c.name, c.id",
             (owner_id,),

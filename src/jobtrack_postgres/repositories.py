@@ -49,11 +49,24 @@ from jobtrack_postgres.schema import ASCII_LOWER_SQL
 
 
 class Repository:
-    """Statements on the unit of work's connection, with every psycopg error translated."""
+    """Statements on the unit of work's connection, with every psycopg error translated.
 
-    def __init__(self, conn: psycopg.Connection[Any], *, lock_rows: bool) -> None:
+    ``writes`` (by default ``lock_rows``) says whether the unit of work may write: only
+    then may it have running totals of its own not yet added in (:mod:`.deltas`).
+    """
+
+    def __init__(
+        self, conn: psycopg.Connection[Any], *, lock_rows: bool, writes: bool | None = None
+    ) -> None:
         self._conn = conn
         self._lock = " FOR NO KEY UPDATE" if lock_rows else ""
+        self._writes = lock_rows if writes is None else writes
+
+    def _totals(self, table: str) -> str:
+        """Where to read the running totals ``table`` from: the view that adds this unit
+        of work's own changes, or, in a unit of work that cannot have any (read-only),
+        the committed figures themselves, which are cheaper to plan and read."""
+        return table if self._writes else f"{table}_base"
 
     def _run(
         self, query: str, params: Any = None, *, missing: NotFoundError | None = None
@@ -375,7 +388,10 @@ class PostgresJobs(Repository):
     def revenue(self, owner_id: str) -> Decimal:
         if unstorable(owner_id):
             return from_minor(0)
-        row = self._one("SELECT paid_cents FROM owner_totals WHERE user_id = %s", (owner_id,))
+        row = self._one(
+            f"SELECT paid_cents FROM {self._totals('owner_totals')} WHERE user_id = %s",
+            (owner_id,),
+        )
         return from_minor(int(row[0]) if row else 0)
 
 

@@ -21,7 +21,7 @@ column names. What differs from the seed, and why:
 
 from __future__ import annotations
 
-from jobtrack_postgres import totals
+from jobtrack_postgres import deltas, totals
 
 #: SQL that lower-cases the ASCII letters of ``{}`` and nothing else, like ``ascii_lower``.
 ASCII_LOWER_SQL = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
@@ -144,4 +144,5 @@ V1: tuple[str, ...] = (
 VERSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("users, customers, jobs and sessions", V1),
     ("running totals for the dashboard and reports", totals.V2),
+    ("running totals changed by deltas, added in at commit", deltas.V3),
 )

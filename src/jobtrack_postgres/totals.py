@@ -70,16 +70,16 @@ CUSTOMER = {
     "estimated_hours": _money(_HOURS_KNOWN, "estimated_hours"),
     "actual_hours": _money(_HOURS_KNOWN, "actual_hours"),
 }
-_NUMERIC = {"estimated_hours", "actual_hours"}
-_PAID = "r.paid AND r.paid_at IS NOT NULL"
-_DAY = "(r.paid_at AT TIME ZONE 'UTC')::date"
-_OPEN_DUE = f"r.status IN {_OPEN} AND r.due_date IS NOT NULL"
-_TEXT = 'text COLLATE "C"'
+NUMERIC = {"estimated_hours", "actual_hours"}
+PAID = "r.paid AND r.paid_at IS NOT NULL"
+DAY = "(r.paid_at AT TIME ZONE 'UTC')::date"
+OPEN_DUE = f"r.status IN {_OPEN} AND r.due_date IS NOT NULL"
+TEXT = 'text COLLATE "C"'
 
 
 def _columns(expressions: dict[str, str]) -> str:
     return ",\n        ".join(
-        f"{c} {'numeric(16, 2)' if c in _NUMERIC else 'bigint'} NOT NULL DEFAULT 0"
+        f"{c} {'numeric(16, 2)' if c in NUMERIC else 'bigint'} NOT NULL DEFAULT 0"
         for c in expressions
     )
 
@@ -99,14 +99,14 @@ def _minus(expressions: dict[str, str], table: str = "t", source: str = "d") -> 
 TABLES = (
     f"""
     CREATE TABLE owner_totals (
-        user_id {_TEXT} NOT NULL PRIMARY KEY,
+        user_id {TEXT} NOT NULL PRIMARY KEY,
         customers bigint NOT NULL DEFAULT 0,
         {_columns(OWNER)}
     ) WITH (fillfactor = 50)
     """,
     f"""
     CREATE TABLE paid_days (
-        user_id {_TEXT} NOT NULL,
+        user_id {TEXT} NOT NULL,
         day date NOT NULL,
         cents bigint NOT NULL,
         jobs bigint NOT NULL,
@@ -115,15 +115,15 @@ TABLES = (
     """,
     f"""
     CREATE TABLE customer_totals (
-        customer_id {_TEXT} NOT NULL PRIMARY KEY,
-        user_id {_TEXT} NOT NULL,
+        customer_id {TEXT} NOT NULL PRIMARY KEY,
+        user_id {TEXT} NOT NULL,
         {_columns(CUSTOMER)},
         last_job_at timestamptz
     ) WITH (fillfactor = 50)
     """,
     f"""
     CREATE TABLE open_due_days (
-        user_id {_TEXT} NOT NULL,
+        user_id {TEXT} NOT NULL,
         due_date date NOT NULL,
         jobs bigint NOT NULL,
         PRIMARY KEY (user_id, due_date)
@@ -150,13 +150,13 @@ def add_rows(source: str) -> str:
     ON CONFLICT (customer_id) DO UPDATE SET {_plus(CUSTOMER)},
         last_job_at = greatest(t.last_job_at, excluded.last_job_at);
     INSERT INTO paid_days AS t (user_id, day, cents, jobs)
-    SELECT r.user_id, {_DAY}, sum(coalesce(r.actual_cost_cents, 0)), count(*)
-    FROM {source} r WHERE {_PAID} GROUP BY r.user_id, {_DAY} ORDER BY 1, 2
+    SELECT r.user_id, {DAY}, sum(coalesce(r.actual_cost_cents, 0)), count(*)
+    FROM {source} r WHERE {PAID} GROUP BY r.user_id, {DAY} ORDER BY 1, 2
     ON CONFLICT (user_id, day) DO UPDATE SET
         cents = t.cents + excluded.cents, jobs = t.jobs + excluded.jobs;
     INSERT INTO open_due_days AS t (user_id, due_date, jobs)
     SELECT r.user_id, r.due_date, count(*)
-    FROM {source} r WHERE {_OPEN_DUE} GROUP BY r.user_id, r.due_date ORDER BY 1, 2
+    FROM {source} r WHERE {OPEN_DUE} GROUP BY r.user_id, r.due_date ORDER BY 1, 2
     ON CONFLICT (user_id, due_date) DO UPDATE SET jobs = t.jobs + excluded.jobs;"""
 
 
@@ -174,9 +174,9 @@ def _remove_rows(source: str) -> str:
     WHERE t.customer_id = d.customer_id;
     UPDATE paid_days t SET cents = t.cents - d.cents, jobs = t.jobs - d.jobs
     FROM (
-        SELECT r.user_id, {_DAY} AS day, sum(coalesce(r.actual_cost_cents, 0)) AS cents,
+        SELECT r.user_id, {DAY} AS day, sum(coalesce(r.actual_cost_cents, 0)) AS cents,
             count(*) AS jobs
-        FROM {source} r WHERE {_PAID} GROUP BY r.user_id, {_DAY}
+        FROM {source} r WHERE {PAID} GROUP BY r.user_id, {DAY}
     ) d
     WHERE t.user_id = d.user_id AND t.day = d.day;
     DELETE FROM paid_days t USING (SELECT DISTINCT r.user_id FROM {source} r) d
@@ -184,7 +184,7 @@ def _remove_rows(source: str) -> str:
     UPDATE open_due_days t SET jobs = t.jobs - d.jobs
     FROM (
         SELECT r.user_id, r.due_date, count(*) AS jobs
-        FROM {source} r WHERE {_OPEN_DUE} GROUP BY r.user_id, r.due_date
+        FROM {source} r WHERE {OPEN_DUE} GROUP BY r.user_id, r.due_date
     ) d
     WHERE t.user_id = d.user_id AND t.due_date = d.due_date;
     DELETE FROM open_due_days t USING (SELECT DISTINCT r.user_id FROM {source} r) d
@@ -261,4 +261,14 @@ BACKFILL = (
 
 V2: tuple[str, ...] = (*TABLES, *FUNCTIONS, *TRIGGERS, *BACKFILL)
 
-__all__ = ["CUSTOMER", "OWNER", "V2", "add_rows"]
+__all__ = [
+    "CUSTOMER",
+    "DAY",
+    "NUMERIC",
+    "OPEN_DUE",
+    "OWNER",
+    "PAID",
+    "TEXT",
+    "V2",
+    "add_rows",
+]

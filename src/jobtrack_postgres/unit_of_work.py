@@ -24,7 +24,7 @@ class PostgresUnitOfWork:
         self.customers = PostgresCustomers(conn, lock_rows=lock_rows)
         self.jobs = PostgresJobs(conn, lock_rows=lock_rows)
         self.sessions = PostgresSessions(conn, lock_rows=lock_rows)
-        self.reports = PostgresReports(conn, lock_rows=False)
+        self.reports = PostgresReports(conn, lock_rows=False, writes=lock_rows)
 
 
 __all__ = ["PostgresUnitOfWork"]

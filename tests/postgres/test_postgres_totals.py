@@ -1,20 +1,31 @@
-"""Schema version 2's running totals: kept by statement triggers, they always equal a
-recomputation from the tables, after the store's own writes and after hand edits."""
+"""The running totals (schema versions 2 and 3): kept by statement triggers, they always
+equal a recomputation from the tables, after the store's own writes and after hand edits,
+inside a long unit of work as after it, and its writes cost the same from first to last."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
+import psycopg
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from psycopg_pool import ConnectionPool
 
+from jobtrack_core import Argon2Hasher, ConflictError, Jobtrack, Workspace
 from jobtrack_core.ports import Store
+from jobtrack_core.testing import PASSWORD, FakeClock
 from jobtrack_core.testing.reports_contract import Plan, ReportContract, plans
-from jobtrack_postgres import PostgresStore
-from jobtrack_postgres.totals import BACKFILL
+from jobtrack_postgres import Isolation, PostgresStore
+from jobtrack_postgres.deltas import KEYS, REBUILD
+from jobtrack_postgres.migrations import migrate
+from jobtrack_postgres.schema import VERSIONS
+
+HASHER = Argon2Hasher.for_tests()
 
 TABLES = ("owner_totals", "paid_days", "customer_totals", "open_due_days")
 
@@ -47,9 +58,7 @@ def snapshot(conn: Any) -> dict[str, set[tuple[Any, ...]]]:
 
 def recomputed(conn: Any) -> dict[str, set[tuple[Any, ...]]]:
     """The totals computed afresh from the tables (inside a transaction rolled back after)."""
-    for table in TABLES:
-        conn.execute(f"DELETE FROM {table}")
-    for statement in BACKFILL:
+    for statement in REBUILD:
         conn.execute(statement)
     return snapshot(conn)
 
@@ -86,3 +95,189 @@ def test_hand_edits_inserts_and_deletes_keep_the_totals(
         conn.execute("DELETE FROM customers WHERE hashtext(id) % 4 = 0")
         kept = snapshot(conn)
         assert recomputed(conn) == kept
+
+
+# -- a long unit of work ----------------------------------------------------------------
+
+
+def rewritten(conn: Any) -> int:
+    """How many row updates this transaction has made so far, in every table: PostgreSQL's
+    own count (``pg_stat_xact_user_tables``), which only grows inside a transaction."""
+    row = conn.execute("SELECT coalesce(sum(n_tup_upd), 0) FROM pg_stat_xact_user_tables")
+    return int(row.fetchone()[0])
+
+
+def leftovers(conn: Any) -> list[tuple[str, int]]:
+    """Tables of deltas or pending transactions that still hold rows."""
+    tables = [*(f"{table}_delta" for table in KEYS), "totals_pending"]
+    counts = [(t, int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])) for t in tables]
+    return [(table, count) for table, count in counts if count]
+
+
+def owner(store: PostgresStore, email: str = "long@example.com") -> Workspace:
+    app = Jobtrack(store, clock=FakeClock(), hasher=HASHER)
+    return app.workspace(app.register(email=email, password=PASSWORD, name="Long").id)
+
+
+def one_job(ws: Workspace, customer_id: str, title: str) -> None:
+    """Four writes: a job created, started, completed at 12.50 and paid."""
+    job = ws.create_job(customer_id, title, estimated_cost="10.00", due_date=date(2030, 1, 1))
+    ws.start_job(job.id)
+    ws.complete_job(job.id, actual_cost="12.50")
+    ws.mark_paid(job.id)
+
+
+def test_the_writes_of_a_unit_of_work_rewrite_no_row_but_the_jobs_they_move(
+    store: PostgresStore,
+) -> None:
+    """Every update of a row leaves a version that nobody can prune while its transaction
+    is open, and every later read or update of the row walks them all. When each write
+    updated the owner's totals row in place, a unit of work's writes cost ever more, the
+    unit of work the square of its writes (docs/performance.md). After the first write
+    of a unit of work, its writes update no row but the jobs they move: however many
+    writes came before, the next one finds no longer chain of versions."""
+    ws = owner(store)
+    customer = ws.add_customer("Ada")
+    with ws.atomic(), store.transaction() as uow:
+        conn = uow.jobs._conn
+        one_job(ws, customer.id, "the first write changes the totals in place")
+        before = rewritten(conn)
+        for n in range(15):
+            one_job(ws, customer.id, f"job {n}")
+        assert rewritten(conn) - before == 15 * 3  # start, complete, pay: one job row each
+        assert ws.revenue() == Decimal("200.00")  # exact before the commit
+    assert ws.revenue() == Decimal("200.00")
+    with _pool[0].connection() as conn:
+        assert leftovers(conn) == []
+        kept = snapshot(conn)
+        with conn.transaction(force_rollback=True):
+            assert recomputed(conn) == kept
+
+
+class _OnStore(ReportContract):
+    """Builds a plan on a store given beforehand (so that a unit of work can hold it)."""
+
+    def __init__(self, store: PostgresStore) -> None:
+        self.store = store
+
+    def make_store(self) -> Store:
+        return self.store
+
+
+@settings(max_examples=30)
+@given(plan=plans(max_jobs=10))
+def test_inside_one_unit_of_work_the_totals_are_exact_and_stay_so_after_it(plan: Plan) -> None:
+    """The whole plan (owners, customers, jobs created, moved, paid, unpaid, deleted) in
+    one unit of work: the totals read inside it, its own changes added in, equal a
+    recomputation; once it commits, so do the committed totals, and no delta is left."""
+    store = _factory[0]()
+    with store.transaction() as uow:
+        _OnStore(store).build(plan)
+        conn = uow.jobs._conn
+        kept = snapshot(conn)
+        with conn.transaction(force_rollback=True):
+            assert recomputed(conn) == kept
+    with _pool[0].connection() as conn:
+        assert leftovers(conn) == []
+        assert snapshot(conn) == kept
+        with conn.transaction(force_rollback=True):
+            assert recomputed(conn) == kept
+
+
+def test_a_rolled_back_nested_unit_of_work_takes_its_totals_changes_with_it(
+    store: PostgresStore,
+) -> None:
+    ws = owner(store)
+    customer = ws.add_customer("Ada")
+    with ws.atomic():
+        one_job(ws, customer.id, "kept")
+        with pytest.raises(RuntimeError), ws.atomic():
+            one_job(ws, customer.id, "undone")
+            ws.delete_customer(ws.add_customer("Gone").id)
+            assert ws.revenue() == Decimal("25.00")
+            raise RuntimeError
+        assert ws.revenue() == Decimal("12.50")
+        assert ws.dashboard().statuses.completed == 1
+        one_job(ws, customer.id, "kept too")
+    assert ws.revenue() == Decimal("25.00")
+    assert [s.jobs for s in ws.customer_summaries()] == [2]
+    with _pool[0].connection() as conn:
+        assert leftovers(conn) == []
+        kept = snapshot(conn)
+        with conn.transaction(force_rollback=True):
+            assert recomputed(conn) == kept
+
+
+@pytest.mark.parametrize("isolation", ["read committed", "serializable"])
+def test_units_of_work_of_one_owner_committing_at_once(
+    fresh_store: Callable[[], PostgresStore],
+    postgres_pool: ConnectionPool[Any],
+    isolation: Isolation,
+) -> None:
+    """Two long units of work hold changes of one owner's totals at the same time (each
+    first changes its own owner's, in place), then commit. At ``READ COMMITTED`` each
+    adds its own changes to the committed rows, the second waiting for the first; at
+    ``SERIALIZABLE`` one may fail at its commit, with the retryable ``ConflictError``.
+    Either way the committed totals are exact."""
+    fresh_store().close()  # empties the tables
+    store = PostgresStore(pool=postgres_pool, isolation=isolation)
+    shared = owner(store, "shared@example.com")
+    customer = shared.add_customer("Ada")
+    both_written = threading.Barrier(2, timeout=30)
+    outcomes: list[BaseException | None] = []
+
+    def writer(n: int) -> None:
+        try:
+            own = owner(store, f"writer{n}@example.com")
+            with own.atomic():
+                one_job(own, own.add_customer("Own").id, "in place")
+                for k in range(3):
+                    one_job(shared, customer.id, f"writer {n} job {k}")
+                both_written.wait()
+        except BaseException as exc:  # judged below
+            outcomes.append(exc)
+        else:
+            outcomes.append(None)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    failed = [exc for exc in outcomes if exc is not None]
+    if isolation == "read committed":
+        assert failed == []
+    for exc in failed:
+        assert isinstance(exc, ConflictError) and exc.field == "transaction", exc
+    assert len(failed) < 2
+    assert shared.revenue() == Decimal("37.50") * (2 - len(failed))
+    with _pool[0].connection() as conn:
+        assert leftovers(conn) == []
+        kept = snapshot(conn)
+        with conn.transaction(force_rollback=True):
+            assert recomputed(conn) == kept
+    store.close()
+
+
+def test_version_2_totals_carry_over_to_version_3(schema_url: str) -> None:
+    with psycopg.connect(schema_url, autocommit=True) as conn:
+        migrate(conn, VERSIONS[:2])
+        conn.execute(
+            "INSERT INTO users VALUES ('u', 'u@example.com', 'U', NULL, 'h', now(), now())"
+        )
+        conn.execute(
+            "INSERT INTO customers (id, user_id, name, created_at, updated_at) "
+            "VALUES ('a', 'u', 'A', now(), now()), ('b', 'u', 'B', now(), now())"
+        )
+        conn.execute(
+            "INSERT INTO jobs (id, user_id, customer_id, title, status, actual_cost_cents, "
+            "estimated_cost_cents, paid, paid_at, due_date, created_at, updated_at) VALUES "
+            "('1', 'u', 'a', 'T', 'completed', 1250, 1000, true, now(), NULL, now(), now()), "
+            "('2', 'u', 'a', 'T', 'pending', NULL, 500, false, NULL, '2030-01-01', now(), now()),"
+            "('3', 'u', 'b', 'T', 'in_progress', NULL, NULL, false, NULL, NULL, now(), now())"
+        )
+        before = snapshot(conn)
+        migrate(conn)
+        assert snapshot(conn) == before  # the views show what the tables held
+        with conn.transaction(force_rollback=True):
+            assert recomputed(conn) == before
