@@ -141,21 +141,31 @@ def wrap_legacy(hasher: PasswordHasher, legacy_hex: object) -> str:
 
 
 def hash_problem(stored: str, limits: Limits = LIMITS) -> str | None:
-    """Why a stored password hash is not usable, or None.
+    """Why a stored password hash is not usable, or None: :func:`format_problem`, or
+    :func:`cost_problem`."""
+    return format_problem(stored) or cost_problem(stored, limits)
 
-    jobtrack stores argon2 hashes in PHC format (``$argon2id$v=19$...``), possibly
+
+def format_problem(stored: str) -> str | None:
+    """Why ``stored`` is not a password hash jobtrack keeps, or None.
+
+    jobtrack keeps argon2 hashes in PHC format (``$argon2id$v=19$...``), possibly
     marked as a protected MyJobTrack hash (``legacy-sha256:$argon2id$...``); never a
-    bare SHA-256 digest or a plain password, and never parameters beyond ``limits``.
+    bare SHA-256 digest or a plain password.
     """
     if _HEX64.match(stored):
         return (
             "is a bare SHA-256 digest; MyJobTrack accounts come in through the MyJobTrack "
             "importers, which protect such digests"
         )
-    bare = stored.removeprefix(LEGACY_PREFIX)
-    if len(stored) > 1024 or not _PHC.match(bare):
+    if len(stored) > 1024 or not _PHC.match(stored.removeprefix(LEGACY_PREFIX)):
         return "is not an argon2 password hash in PHC format ($argon2id$...)"
-    found = argon2.extract_parameters(bare)
+    return None
+
+
+def cost_problem(stored: str, limits: Limits = LIMITS) -> str | None:
+    """Why an argon2 hash in PHC format asks for more work than a login may take, or None."""
+    found = argon2.extract_parameters(stored.removeprefix(LEGACY_PREFIX))
     if (
         found.memory_cost > limits.memory_kib
         or found.time_cost > limits.time_cost

@@ -38,7 +38,7 @@ import attrs
 from jobtrack_core.entities import Customer, Job, User
 from jobtrack_core.errors import ConflictError, FieldError, ValidationError
 from jobtrack_core.fields import Text, rules_of
-from jobtrack_core.passwords import hash_problem
+from jobtrack_core.passwords import cost_problem, format_problem
 from jobtrack_core.ports import UnitOfWork
 from jobtrack_core.service import Jobtrack
 from jobtrack_core.workspace import Workspace
@@ -197,23 +197,29 @@ def restore_document(
     doc = read_document(data)
     assert isinstance(data, Mapping)
     records = _checked(data, doc, report)
-    user = _restored_user(doc.account)
+    user = _restored_user(doc.account, report)
     with import_transaction(app.store, dry_run=dry_run) as uow:
         _restore_account(uow, user, report)
         _write_records(Writer(uow, report, policy, progress=progress), uow, user.id, records)
     return report.build(dry_run=dry_run)
 
 
-def _restored_user(account: AccountRecord) -> User:
+def _restored_user(account: AccountRecord, report: ReportBuilder) -> User:
+    """The account to restore. A password hash that is not one jobtrack keeps is refused;
+    one that asks for more work than a login may take is kept but can never log in, and
+    the report says so."""
     if account.password_hash is None:
         raise ValidationError.single(
             "account.password_hash",
             "is required to restore an account: this export was made without password "
             "hashes; log in to an account and import the file into it instead",
         )
-    problem = hash_problem(account.password_hash)
+    problem = format_problem(account.password_hash)
     if problem:
         raise ValidationError.single("account.password_hash", problem)
+    costly = cost_problem(account.password_hash)
+    if costly:
+        report.notice("user", account.id, f"the password hash {costly}")
     return account.user(account.password_hash)
 
 
