@@ -62,7 +62,7 @@ def export_text(app: Jobtrack, user_id: str, **options: Any) -> str:
     return out.getvalue()
 
 
-def account(app: Jobtrack, email: str = "me@example.com", name: str = "Me") -> Workspace:
+def new_account(app: Jobtrack, email: str = "me@example.com", name: str = "Me") -> Workspace:
     """The workspace of a new, empty account."""
     return app.workspace(app.register(email=email, password=PASSWORD, name=name).id)
 

@@ -14,9 +14,9 @@ import attrs
 import pytest
 from interchange_helpers import (
     PASSWORD,
-    account,
     bring_in,
     export_text,
+    new_account,
     populate,
     state,
     without_time,
@@ -220,7 +220,7 @@ def test_a_bad_file_is_refused_naming_the_problem_and_changes_nothing(
 @pytest.mark.parametrize("text", ["", "{", "[]", '{"customers": [], "jobs": []}', "\ud800"])
 def test_unparseable_or_foreign_files_are_refused(make_app: Any, how: str, text: str) -> None:
     app = make_app()
-    me = account(app)
+    me = new_account(app)
     with pytest.raises(ValidationError):
         bring_in(how, app, me.user_id, text)
 
@@ -245,7 +245,7 @@ def test_json_nested_too_deeply_is_refused_naming_the_file(
         if how == "restore":
             restore_json(app, source)
         else:
-            import_json(account(app), source)
+            import_json(new_account(app), source)
     assert caught.value.fields == ("file",)
     assert "nested too deeply" in caught.value.errors[0].message
 
@@ -255,7 +255,7 @@ def test_a_csv_manifest_nested_too_deeply_is_refused(make_app: Any) -> None:
     with zipfile.ZipFile(archive, "w") as out:
         out.writestr("manifest.json", DEEP)
     app = make_app()
-    for bring in (lambda a: restore_csv(app, a), lambda a: import_csv(account(app), a)):
+    for bring in (lambda a: restore_csv(app, a), lambda a: import_csv(new_account(app), a)):
         with pytest.raises(ValidationError) as caught:
             bring(io.BytesIO(archive.getvalue()))
         assert caught.value.fields == ("manifest.json",)
@@ -291,7 +291,7 @@ def test_a_failure_while_writing_rolls_everything_back(
     app, sam, _ = source
     text = export_text(app, sam)
     target = make_app()
-    me = account(target)
+    me = new_account(target)
     before = state(target, me.user_id, sam)
     # The store refuses the file's last job: the account (on a restore) and every
     # customer and earlier job are written by then.
@@ -315,7 +315,7 @@ def test_restoring_over_an_account_with_the_same_email_is_a_conflict(
 ) -> None:
     app, sam, _ = source
     target = make_app()
-    other = account(target, email="sam@example.com", name="Another Sam")
+    other = new_account(target, email="sam@example.com", name="Another Sam")
     before = state(target, other.user_id, sam)
     with pytest.raises(ConflictError) as caught:
         restore_json(target, io.StringIO(export_text(app, sam)))
@@ -330,7 +330,7 @@ def test_dry_run_reports_and_writes_nothing(source: Any, make_app: Any) -> None:
     assert report.dry_run and report.created == Counts(users=1, customers=2, jobs=7)
     assert state(target, sam) == [None]
     assert "nothing written" in report.summary()
-    me = account(target)
+    me = new_account(target)
     before = state(target, me.user_id)
     report = import_json(me, io.StringIO(export_text(app, sam)), dry_run=True)
     assert report.dry_run and report.created == Counts(customers=2, jobs=7)
@@ -374,7 +374,7 @@ def test_csv_export_holds_one_table_per_file_and_imports_back(
     assert report.created == Counts(users=1, customers=2, jobs=7)
     assert state(target, sam) == state(app, sam)
     assert restore_csv(target, archive.open("rb")).unchanged == Counts(users=1, customers=2, jobs=7)
-    me = account(target)
+    me = new_account(target)
     assert import_csv(me, archive).created == Counts(customers=2, jobs=7)
     assert import_csv(me, archive.open("rb")).unchanged == Counts(customers=2, jobs=7)
 
@@ -399,7 +399,7 @@ def test_csv_problems_are_named_by_file_and_line(source: Any, make_app: Any) -> 
     with zipfile.ZipFile(empty, "w") as out:
         out.writestr("manifest.json", '{"format": "jobtrack/2"}')
     target = make_app()
-    me = account(target)
+    me = new_account(target)
     for bring in (lambda a: restore_csv(target, a), lambda a: import_csv(me, a)):
         with pytest.raises(ValidationError) as caught:
             bring(io.BytesIO(broken.getvalue()))
