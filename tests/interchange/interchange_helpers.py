@@ -62,9 +62,11 @@ def export_text(app: Jobtrack, user_id: str, **options: Any) -> str:
     return out.getvalue()
 
 
-def new_account(app: Jobtrack, email: str = "me@example.com", name: str = "Me") -> Workspace:
+def new_account(
+    app: Jobtrack, email: str = "me@example.com", name: str = "Me", password: str = PASSWORD
+) -> Workspace:
     """The workspace of a new, empty account."""
-    return app.workspace(app.register(email=email, password=PASSWORD, name=name).id)
+    return app.workspace(app.register(email=email, password=password, name=name).id)
 
 
 def bring_in(how: str, app: Jobtrack, owner_id: str, text: str, **options: Any) -> ImportReport:
