@@ -95,10 +95,12 @@ def test_a_file_of_another_account_imported_into_mine_changes_nothing_of_it(two:
     before_b = state(app, b)
     mine = a.user
     text = json.dumps(_forged(two))
-    for _ in range(2):
-        report = import_json(a, io.StringIO(text), on_conflict="replace")
-        assert state(app, b) == before_b
-    assert report.unchanged == Counts(customers=2, jobs=7) and report.user_ids == (a.user_id,)
+    first = import_json(a, io.StringIO(text), on_conflict="replace")
+    assert first.created == Counts(customers=2, jobs=7) and first.user_ids == (a.user_id,)
+    assert state(app, b) == before_b
+    again = import_json(a, io.StringIO(text), on_conflict="replace")
+    assert again.unchanged == Counts(customers=2, jobs=7) and again.user_ids == (a.user_id,)
+    assert state(app, b) == before_b
     assert a.user == mine  # profile, calendar and password hash
     _logs_in_only_with_its_own_password(app, B_EMAIL, PASSWORD, b)
     _logs_in_only_with_its_own_password(app, A_EMAIL, A_PASSWORD, a.user_id)
@@ -213,9 +215,6 @@ def _backup(name: str) -> str:
             ],
         }
     )
-
-
-Bring = Callable[[Workspace, OnConflict], ImportReport]
 
 
 def _two_businesses(make_app: Any) -> tuple[Jobtrack, Workspace, Workspace]:
