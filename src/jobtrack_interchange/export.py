@@ -8,7 +8,7 @@ Password hashes: by default the account's password hash is exported (an
 argon2id PHC string, or a protected MyJobTrack hash; never a password), so
 that an import elsewhere lets the user log in as before. Pass
 ``include_password_hash=False`` for an export meant for other eyes; such a
-file can only be imported where the account already exists.
+file cannot restore the account, but can be imported into an account.
 """
 
 from __future__ import annotations
@@ -151,7 +151,7 @@ def export_json(
     include_password_hash: bool = True,
     progress: Progress | None = None,
 ) -> Counts:
-    """Export all of ``user_id``'s data as a ``jobtrack/1`` JSON document.
+    """Export all of ``user_id``'s data as a ``jobtrack/2`` JSON document.
 
     ``target`` is a path (written to a ``.partial`` file first and moved into
     place when complete) or a text stream. Returns what was written.
@@ -166,7 +166,7 @@ def export_json(
     >>> export_json(app, user.id, out, include_password_hash=False)
     Counts(users=1, customers=0, jobs=0)
     >>> json.loads(out.getvalue())["format"]
-    'jobtrack/1'
+    'jobtrack/2'
     """
     if isinstance(target, str | os.PathLike):
         with _replacing(target, "w", encoding="utf-8", newline="\n") as out:

@@ -50,7 +50,7 @@ def test_export_import_round_trip(demo_cli: Cli) -> None:
     cli("export", "json", "--output", "a.json").refused("exists", "--force")
     cli("export", "csv", "-o", "a.zip").ok()
     streamed = json.loads(cli("export", "json", "--output", "-").ok().out)
-    assert streamed["format"] == "jobtrack/1" and streamed["account"]["email"] == DEMO_EMAIL
+    assert streamed["format"] == "jobtrack/2" and streamed["account"]["email"] == DEMO_EMAIL
 
     first = cli("--db", "copy.db", "import", "jobtrack", "a.json", "--json").json()
     assert first["created"]["users"] == 1 and first["created"]["jobs"] == len(streamed["jobs"])

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from jobtrack_core import Jobtrack, NotFoundError
+from jobtrack_core import Jobtrack, NotFoundError, Workspace
 from jobtrack_core.ports import Store
 from jobtrack_core.testing import FakeClock
-from jobtrack_interchange import export_json
+from jobtrack_interchange import ImportReport, export_json, import_json, restore_json
 from jobtrack_memory import MemoryStore
 
 PASSWORD = "correct horse battery"
@@ -60,6 +60,21 @@ def export_text(app: Jobtrack, user_id: str, **options: Any) -> str:
     out = io.StringIO()
     export_json(app, user_id, out, **options)
     return out.getvalue()
+
+
+def new_account(
+    app: Jobtrack, email: str = "me@example.com", name: str = "Me", password: str = PASSWORD
+) -> Workspace:
+    """The workspace of a new, empty account."""
+    return app.workspace(app.register(email=email, password=password, name=name).id)
+
+
+def bring_in(how: str, app: Jobtrack, owner_id: str, text: str, **options: Any) -> ImportReport:
+    """Bring an exported JSON document into ``app``: ``restore`` it (creating its
+    account), or ``import`` it into the account ``owner_id``."""
+    if how == "restore":
+        return restore_json(app, io.StringIO(text), **options)
+    return import_json(app.workspace(owner_id), io.StringIO(text), **options)
 
 
 def without_time(text: str) -> dict[str, Any]:

@@ -1,14 +1,22 @@
-"""A MyJobTrack database for the tests: the v1.0 schema, and rows holding every kind
-of inconsistency the original let in: emails differing only in case, an invalid
+"""Old documents the importers still read.
+
+A MyJobTrack database: the v1.0 schema, and rows holding every kind of
+inconsistency the original let in: emails differing only in case, an invalid
 email, an unusable password hash, floating point money, completed jobs without a
 completion time, a cost of 0 stored as NULL, a job pointing at another user's
 customer, a paid cancelled job, unknown statuses, timestamps in D1's and
-JavaScript's formats."""
+JavaScript's formats.
+
+A jobtrack export of format ``jobtrack/1`` (before accounts had a calendar), as
+JSON and as the files of a CSV archive, exactly as jobtrack wrote them.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from jobtrack_core.passwords import sha256_hex
 
@@ -320,15 +328,21 @@ JOBS = [
 ]
 
 
-def build_legacy_database(path: Path) -> Path:
-    """A MyJobTrack D1 database file with the schema v1.0 and the rows above."""
+Rows = Sequence[tuple[Any, ...]]
+
+
+def build_legacy_database(
+    path: Path, users: Rows = USERS, customers: Rows = CUSTOMERS, jobs: Rows = JOBS
+) -> Path:
+    """A MyJobTrack D1 database file with the schema v1.0 and these rows (by default
+    the rows above)."""
     conn = sqlite3.connect(path)
     try:
         conn.executescript(SCHEMA.read_text(encoding="utf-8"))
-        conn.executemany("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?)", USERS)
-        conn.executemany("INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", CUSTOMERS)
+        conn.executemany("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?)", users)
+        conn.executemany("INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", customers)
         conn.executemany(
-            "INSERT INTO jobs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", JOBS
+            "INSERT INTO jobs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", jobs
         )
         conn.execute(
             "INSERT INTO sessions VALUES ('s1', 'u-sam', ?, '2025-01-11 09:00:00', "
@@ -339,3 +353,65 @@ def build_legacy_database(path: Path) -> Path:
     finally:
         conn.close()
     return path
+
+
+def legacy_dump(database: Path) -> str:
+    """The SQL dump of a database file (sqlite3's own, which the dump importer reads)."""
+    conn = sqlite3.connect(database)
+    try:
+        return "\n".join(conn.iterdump())
+    finally:
+        conn.close()
+
+
+# -- a jobtrack export of format jobtrack/1 ---------------------------------------------------
+#: The password of the account in the jobtrack/1 export (its hash made by the tests' hasher).
+OLD_EXPORT_PASSWORD = "old export password"
+OLD_EXPORT_HASH = (
+    "$argon2id$v=19$m=8,t=1,p=1$w1xyGViL7xxu+I6Ri+rNRA$oCb4s+Loi1U57xR7yj7Fk1Y1IDkkRvvSdYN2/1/pGEY"
+)
+#: The JSON export, as written: no calendar in the account, the password hash last.
+OLD_EXPORT_JSON = """{"format": "jobtrack/1",
+ "exported_at": "2025-07-06T09:00:00+00:00",
+ "account": {"id": "u-old", "email": "ola@example.com", "name": "Ola Berg", \
+"business_name": "Berg Windows", "created_at": "2025-06-01T08:00:00+00:00", \
+"updated_at": "2025-06-01T08:00:00+00:00", "password_hash": "HASH"},
+ "customers": [
+  {"id": "c-1", "user_id": "u-old", "name": "Ann Smith", "email": "ann@example.com", \
+"phone": null, "address": "1 Main St\\nSpringfield", "business_name": null, "notes": null, \
+"created_at": "2025-06-02T09:00:00+00:00", "updated_at": "2025-06-02T09:00:00+00:00"}
+ ],
+ "jobs": [
+  {"id": "j-2", "user_id": "u-old", "customer_id": "c-1", "title": "Gutters", \
+"description": null, "status": "pending", "estimated_cost": "45.00", "actual_cost": null, \
+"estimated_hours": null, "actual_hours": null, "due_date": "2025-07-20", "paid": false, \
+"paid_at": null, "completed_at": null, "created_at": "2025-06-04T09:00:00+00:00", \
+"updated_at": "2025-06-04T09:00:00+00:00"},
+  {"id": "j-1", "user_id": "u-old", "customer_id": "c-1", "title": "Windows, front and back", \
+"description": "Ladder needed", "status": "completed", "estimated_cost": "80.00", \
+"actual_cost": "84.50", "estimated_hours": "2.00", "actual_hours": "2.25", \
+"due_date": "2025-06-10", "paid": true, "paid_at": "2025-06-11T12:00:00+00:00", \
+"completed_at": "2025-06-10T15:00:00+00:00", "created_at": "2025-06-03T09:00:00+00:00", \
+"updated_at": "2025-06-11T12:00:00+00:00"}
+ ]
+}
+""".replace("HASH", OLD_EXPORT_HASH)
+#: The files of the CSV export, as written.
+OLD_EXPORT_CSV = {
+    "manifest.json": '{\n "format": "jobtrack/1",\n "exported_at": "2025-07-06T09:00:00+00:00",'
+    '\n "formulas": "escape"\n}\n',
+    "account.csv": "id,email,name,business_name,created_at,updated_at,password_hash\r\n"
+    "u-old,ola@example.com,Ola Berg,Berg Windows,2025-06-01T08:00:00+00:00,"
+    f'2025-06-01T08:00:00+00:00,"{OLD_EXPORT_HASH}"\r\n',
+    "customers.csv": "id,user_id,name,email,phone,address,business_name,notes,created_at,"
+    "updated_at\r\n"
+    'c-1,u-old,Ann Smith,ann@example.com,,"1 Main St\nSpringfield",,,'
+    "2025-06-02T09:00:00+00:00,2025-06-02T09:00:00+00:00\r\n",
+    "jobs.csv": "id,user_id,customer_id,title,description,status,estimated_cost,actual_cost,"
+    "estimated_hours,actual_hours,due_date,paid,paid_at,completed_at,created_at,updated_at\r\n"
+    "j-2,u-old,c-1,Gutters,,pending,45.00,,,,2025-07-20,false,,,2025-06-04T09:00:00+00:00,"
+    "2025-06-04T09:00:00+00:00\r\n"
+    'j-1,u-old,c-1,"Windows, front and back",Ladder needed,completed,80.00,84.50,2.00,2.25,'
+    "2025-06-10,true,2025-06-11T12:00:00+00:00,2025-06-10T15:00:00+00:00,"
+    "2025-06-03T09:00:00+00:00,2025-06-11T12:00:00+00:00\r\n",
+}

@@ -10,10 +10,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from interchange_helpers import PASSWORD, populate, state, store_factory
+from interchange_helpers import PASSWORD, new_account, populate, state, store_factory
 from interchange_legacy import (
     CUSTOMERS,
     DATA,
@@ -30,15 +31,16 @@ from jobtrack_core import (
     Argon2Hasher,
     AuthenticationError,
     ConflictError,
+    Customer,
     JobStatus,
     Jobtrack,
     NotFoundError,
     ValidationError,
 )
+from jobtrack_core.fields import rules_of
 from jobtrack_core.money import round_to_cent
 from jobtrack_core.passwords import LEGACY_PREFIX, sha256_hex
 from jobtrack_core.testing import CountingIds, FakeClock
-from jobtrack_core.validation import Checker, clean_customer
 from jobtrack_interchange import (
     Counts,
     Merge,
@@ -145,8 +147,8 @@ def test_every_store_takes_the_legacy_data_alike(
                 ref.list_customers(),
                 ref.list_jobs(),
             )
-        assert app.login("sam@example.com", SAM_PASSWORD).user.id == "u-sam"
         assert import_myjobtrack_database(app, legacy_db).unchanged == expected.created
+        assert app.login("sam@example.com", SAM_PASSWORD).user.id == "u-sam"
     finally:
         store.close()
 
@@ -196,15 +198,32 @@ def test_legacy_users_log_in_with_their_old_password_which_is_then_upgraded(
         app.login("lock@example.net", "plain text password")
 
 
-def test_importing_again_changes_nothing_even_after_logins(make_app: Any, legacy_db: Path) -> None:
+def test_importing_again_changes_nothing(make_app: Any, legacy_db: Path) -> None:
     app = make_app()
     import_myjobtrack_database(app, legacy_db)
-    app.login("sam@example.com", SAM_PASSWORD)
     before = everything(app)
     again = import_myjobtrack_database(app, legacy_db)
     assert again.created == Counts() and again.unchanged == Counts(users=3, customers=4, jobs=8)
     assert everything(app) == before
     assert app.login("sam@example.com", SAM_PASSWORD).user.id == "u-sam"
+
+
+def test_after_a_login_the_account_is_not_imported_again(make_app: Any, legacy_db: Path) -> None:
+    """A login replaces the protected MyJobTrack hash, after which nothing shows that the
+    source's account is this one: importing it again is refused; the others can be
+    chosen with users=."""
+    app = make_app()
+    import_myjobtrack_database(app, legacy_db)
+    app.login("sam@example.com", SAM_PASSWORD)
+    before = everything(app)
+    with pytest.raises(ConflictError) as caught:
+        import_myjobtrack_database(app, legacy_db)
+    assert caught.value.field == "account" and "u-sam" in str(caught.value)
+    assert everything(app) == before
+    assert app.login("sam@example.com", SAM_PASSWORD).user.id == "u-sam"
+    others = import_myjobtrack_database(app, legacy_db, users=["u-lee", "u-lock"])
+    assert others.created == Counts() and others.unchanged == Counts(users=2, customers=2, jobs=4)
+    assert everything(app) == before
 
 
 def test_only_the_chosen_accounts_come_in(make_app: Any, legacy_db: Path) -> None:
@@ -226,7 +245,7 @@ def test_an_email_already_registered_fails_the_import_and_writes_nothing(
     before = everything(app)
     with pytest.raises(ConflictError) as caught:
         import_myjobtrack_database(app, legacy_db)
-    assert caught.value.field == "email" and "lee@example.org" in str(caught.value)
+    assert caught.value.field == "account" and "lee@example.org" in str(caught.value)
     assert everything(app) == before
 
 
@@ -234,12 +253,16 @@ def test_a_clash_late_in_the_import_rolls_back_the_accounts_too(
     make_app: Any, legacy_db: Path
 ) -> None:
     app = make_app()
-    other = app.register(email="other@example.com", password=PASSWORD, name="Other")
-    app.workspace(other.id).add_customer("Taken", id="c5")
-    before = state(app, other.id)
+    other = new_account(app, email="other@example.com")
+    other.add_customer("Another c5", id="c5")  # ids are per account: no clash
+    import_myjobtrack_database(app, legacy_db, users=["u-lee"])
+    app.workspace("u-lee").update_customer("c5", name="Renamed here")
+    before = state(app, other.user_id, "u-lee")
+    # u-sam and its records are written first; u-lee's changed customer then fails it.
     with pytest.raises(ConflictError, match="c5"):
         import_myjobtrack_database(app, legacy_db)
-    assert state(app, other.id) == before and everything(app) == [None] * len(USERS)
+    assert state(app, other.user_id, "u-lee") == before
+    assert state(app, "u-sam", "u-lock") == [None, None]
 
 
 def test_dry_run_writes_nothing(make_app: Any, legacy_db: Path) -> None:
@@ -265,10 +288,10 @@ def test_a_wrangler_dump_gives_what_the_database_gives(make_app: Any, legacy_db:
         assert (
             ws_a.list_jobs() == ws_b.list_jobs() and ws_a.list_customers() == ws_b.list_customers()
         )
-    assert from_dump.login("sam@example.com", SAM_PASSWORD).user.id == "u-sam"
     text = DUMP.read_text(encoding="utf-8")
     again = import_myjobtrack_dump(from_dump, io.StringIO(text))
     assert again.unchanged == Counts(users=3, customers=4, jobs=8)
+    assert from_dump.login("sam@example.com", SAM_PASSWORD).user.id == "u-sam"
 
 
 def test_sqlite3_own_dump_reads_too(make_app: Any, legacy_db: Path) -> None:
@@ -435,7 +458,7 @@ def account(make_app: Any) -> tuple[Any, str]:
 
 def test_the_newer_backup_variant(account: Any) -> None:
     app, user_id = account
-    report = import_myjobtrack_backup(app, NEW_BACKUP, user_id=user_id)
+    report = import_myjobtrack_backup(app.workspace(user_id), NEW_BACKUP)
     assert report.created == Counts(customers=3, jobs=4)
     assert report.skipped == Counts(jobs=2)
     assert {s.id: s.reason for s in report.skips} == {
@@ -469,13 +492,13 @@ def test_the_newer_backup_variant(account: Any) -> None:
     assert ("job", "job-3", "paid") in altered(report)
     assert not any(a.id == "job-4" for a in report.alterations)  # skipped: nothing of it kept
     assert any("rating" in n.message for n in report.notices)
-    again = import_myjobtrack_backup(app, NEW_BACKUP, user_id=user_id)
+    again = import_myjobtrack_backup(app.workspace(user_id), NEW_BACKUP)
     assert again.created == Counts() and again.unchanged == Counts(customers=3, jobs=4)
 
 
 def test_the_older_backup_variant(account: Any) -> None:
     app, user_id = account
-    report = import_myjobtrack_backup(app, io.BytesIO(OLD_BACKUP.read_bytes()), user_id=user_id)
+    report = import_myjobtrack_backup(app.workspace(user_id), io.BytesIO(OLD_BACKUP.read_bytes()))
     assert report.created == Counts(customers=1, jobs=2)
     ws = app.workspace(user_id)
     dana = ws.get_customer("1731600000000")
@@ -495,7 +518,7 @@ def test_the_older_backup_variant(account: Any) -> None:
 
 def test_a_backup_job_may_use_a_customer_already_in_the_account(account: Any) -> None:
     app, user_id = account
-    import_myjobtrack_backup(app, NEW_BACKUP, user_id=user_id)
+    import_myjobtrack_backup(app.workspace(user_id), NEW_BACKUP)
     more = {
         "customers": [],
         "jobs": [
@@ -511,7 +534,7 @@ def test_a_backup_job_may_use_a_customer_already_in_the_account(account: Any) ->
             }
         ],
     }
-    report = import_myjobtrack_backup(app, io.StringIO(json.dumps(more)), user_id=user_id)
+    report = import_myjobtrack_backup(app.workspace(user_id), io.StringIO(json.dumps(more)))
     assert report.created == Counts(jobs=1)
     assert app.workspace(user_id).get_job("job-9").estimated_cost == Decimal("15.00")
 
@@ -545,7 +568,7 @@ def test_a_backup_price_is_a_quote_until_the_job_is_completed(account: Any) -> N
             ),
         ],
     }
-    report = import_myjobtrack_backup(app, io.StringIO(json.dumps(backup)), user_id=user_id)
+    report = import_myjobtrack_backup(app.workspace(user_id), io.StringIO(json.dumps(backup)))
     assert report.created == Counts(customers=1, jobs=6)
     ws = app.workspace(user_id)
     costs = {j.id: (j.estimated_cost, j.actual_cost) for j in ws.list_jobs()}
@@ -586,7 +609,7 @@ def test_a_backup_reports_every_change_and_every_entry_it_leaves_out(account: An
         "notifications": [{"text": "Job due"}, {"text": "Unpaid"}],
         "settings": {"theme": "dark"},
     }
-    report = import_myjobtrack_backup(app, io.StringIO(json.dumps(backup)), user_id=user_id)
+    report = import_myjobtrack_backup(app.workspace(user_id), io.StringIO(json.dumps(backup)))
     changes = {(a.id, a.field): (a.old, a.new, a.reason) for a in report.alterations}
     assert changes[("c1", "name")][:2] == ("  Ola Berg ", "Ola Berg")
     assert "trimmed" in changes[("c1", "name")][2]
@@ -607,26 +630,33 @@ def test_whatever_the_input_rules_change_is_reported(
     lower-case a customer's email), the change is still reported."""
     from jobtrack_interchange.myjobtrack import records
 
-    def lower_email(values: Any) -> dict[str, Any]:
-        cleaned = clean_customer(values)
-        return {**cleaned, "email": cleaned["email"] and cleaned["email"].lower()}
+    class LowerEmail:
+        @staticmethod
+        def parse(values: Any) -> Customer:
+            customer = Customer.parse(values)
+            return attrs.evolve(customer, email=customer.email and customer.email.lower())
 
-    monkeypatch.setattr(records, "clean_customer", lower_email)
+    monkeypatch.setattr(records, "Customer", LowerEmail)
     app, user_id = account
     backup = {
         "customers": [{"id": "c1", "name": "Ola", "email": "Ola@Example.com"}],
         "jobs": [],
     }
-    report = import_myjobtrack_backup(app, io.StringIO(json.dumps(backup)), user_id=user_id)
+    report = import_myjobtrack_backup(app.workspace(user_id), io.StringIO(json.dumps(backup)))
     changes = {(a.id, a.field): a for a in report.alterations}
     email = changes[("c1", "email")]
     assert (email.old, email.new) == ("Ola@Example.com", "ola@example.com")
     assert "lower-cased" in email.reason
 
 
-def test_a_backup_needs_an_existing_account(make_app: Any) -> None:
+def test_a_backup_needs_the_workspace_of_an_existing_account(make_app: Any) -> None:
+    app = make_app()
+    with pytest.raises(TypeError, match="Workspace"):
+        import_myjobtrack_backup(app, NEW_BACKUP)  # type: ignore[arg-type]
+    gone = new_account(app)
+    gone.delete_account(PASSWORD)
     with pytest.raises(NotFoundError):
-        import_myjobtrack_backup(make_app(), NEW_BACKUP, user_id="nobody")
+        import_myjobtrack_backup(gone, NEW_BACKUP)
 
 
 @pytest.mark.parametrize(
@@ -646,7 +676,7 @@ def test_a_backup_of_the_wrong_shape_is_refused_and_changes_nothing(
     app, user_id = account
     before = state(app, user_id)
     with pytest.raises(ValidationError) as caught:
-        import_myjobtrack_backup(app, io.StringIO(text), user_id=user_id)
+        import_myjobtrack_backup(app.workspace(user_id), io.StringIO(text))
     assert field in caught.value.fields
     assert state(app, user_id) == before
 
@@ -661,7 +691,7 @@ def test_a_backup_nested_too_deeply_is_refused_naming_the_file(
     path.write_text(text, encoding="utf-8")
     before = state(app, user_id)
     with pytest.raises(ValidationError) as caught:
-        import_myjobtrack_backup(app, path if as_path else io.StringIO(text), user_id=user_id)
+        import_myjobtrack_backup(app.workspace(user_id), path if as_path else io.StringIO(text))
     assert caught.value.fields == ("file",)
     assert "nested too deeply" in caught.value.errors[0].message
     assert state(app, user_id) == before
@@ -689,8 +719,7 @@ def test_unusable_amounts_are_dropped_and_reported(value: object) -> None:
 def test_repaired_text_is_always_valid_and_a_change_is_always_reported(value: str) -> None:
     report = ReportBuilder("test")
     text = RowFixer(report, "customer", "c").text("name", value, required=True, placeholder="?")
-    check = Checker()
-    assert check.text("name", text, required=True) == text and not check.errors
+    assert text is not None and rules_of(Customer)["name"].holds(text)
     if text != value.strip():
         assert report.alterations
 

@@ -1,5 +1,5 @@
-"""Round trips between every pair of stores: export from one, import into a fresh
-other, export again: identical, through JSON and through CSV; a second import
+"""Round trips between every pair of stores: export from one, restore into a fresh
+other, export again: identical, through JSON and through CSV; a second restore
 changes nothing.
 
 PostgreSQL takes part when a server is reachable (the fixtures of
@@ -23,7 +23,7 @@ from jobtrack_core import Argon2Hasher, Jobtrack
 from jobtrack_core.ports import Store
 from jobtrack_core.testing import CountingIds, FakeClock
 from jobtrack_core.testing import strategies as js
-from jobtrack_interchange import Counts, export_csv, export_json, import_csv, import_json
+from jobtrack_interchange import Counts, export_csv, export_json, restore_csv, restore_json
 
 PAIRS = [
     ("memory", "memory"),
@@ -108,13 +108,13 @@ def test_round_trip_is_identical(source: str, target: str, request: pytest.Fixtu
             export_csv(first, user_id, archive)
         counts = Counts(users=1, customers=len(history[0]), jobs=len(history[1]))
         with _opened(make_target, clock, "b") as second:
-            assert import_json(second, io.StringIO(exported)).created == counts
+            assert restore_json(second, io.StringIO(exported)).created == counts
             assert _json(second, user_id) == exported
-            assert import_json(second, io.StringIO(exported)).unchanged == counts
+            assert restore_json(second, io.StringIO(exported)).unchanged == counts
             assert second.login("owner@example.com", PASSWORD).user.id == user_id
         with _opened(make_target, clock, "c") as third:
             archive.seek(0)
-            assert import_csv(third, archive).created == counts
+            assert restore_csv(third, archive).created == counts
             assert _json(third, user_id) == exported
 
     round_trip()

@@ -8,7 +8,6 @@ customer belongs to the job's owner, and writing in one unit of work.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -20,7 +19,7 @@ from jobtrack_core.entities import Customer, Job, User
 from jobtrack_core.errors import ConflictError, NotFoundError, ValidationError, quoted
 from jobtrack_core.fields import Problem
 from jobtrack_core.money import ZERO
-from jobtrack_core.passwords import LEGACY_PREFIX, PasswordHasher, wrap_legacy
+from jobtrack_core.passwords import LEGACY_PREFIX, PasswordHasher, sha256_hex, wrap_legacy
 from jobtrack_core.service import Jobtrack
 from jobtrack_core.status import JobStatus
 from jobtrack_interchange._writing import Progress, Writer, import_transaction
@@ -56,12 +55,19 @@ def _moment_or_none(value: object) -> datetime | None:
         return None
 
 
+#: What a locked account's hash protects in place of a digest (followed by the SHA-256 of
+#: the source's unusable value): no password's digest equals it, so nobody logs in, and
+#: importing the same source again finds the same value and recognises the account.
+UNUSABLE = "unusable:"
+
+
 @attrs.frozen
 class Account:
-    """A legacy account ready to write, and the SHA-256 digest its hash protects."""
+    """A legacy account ready to write, and the SHA-256 digest its hash protects (for a
+    locked account, an :data:`UNUSABLE` value)."""
 
     user: User
-    legacy_digest: str | None  # None: the source hash was unusable; the account is locked
+    legacy_digest: str
 
 
 @attrs.frozen
@@ -95,7 +101,7 @@ def map_accounts(
 ) -> tuple[list[Account], dict[str, str]]:
     """Map the users table. Returns the accounts to write and, for every legacy user id
     that is imported, the id of the account its data goes to (merges included)."""
-    candidates: list[tuple[str, User, str | None]] = []
+    candidates: list[tuple[str, User, str]] = []
     for number, row in enumerate(rows):
         user_id = row_id(row.get("id"))
         if user_id is None:
@@ -113,12 +119,11 @@ def map_accounts(
         name = fix.text("name", row.get("name"), required=True, placeholder=UNNAMED)
         business_name = fix.text("business_name", row.get("business_name"))
         created, updated = _times(fix, row, ("the time of the import", now))
-        digest = row.get("password_hash")
+        source_hash = row.get("password_hash")
         try:
-            stored = wrap_legacy(hasher, digest) if isinstance(digest, str) else None
+            stored = wrap_legacy(hasher, source_hash)
+            digest = str(source_hash).strip().lower()
         except ValueError:
-            stored = None
-        if stored is None:
             fix.alter(
                 "password_hash",
                 "(hidden)",
@@ -126,8 +131,8 @@ def map_accounts(
                 "is not a SHA-256 hex digest; the account was imported with a password "
                 "nobody knows",
             )
-            stored = hasher.hash(secrets.token_urlsafe(32))
-            digest = None
+            digest = UNUSABLE + sha256_hex(repr(source_hash))
+            stored = LEGACY_PREFIX + hasher.hash(digest)
         try:
             user = User(
                 id=user_id,
@@ -141,9 +146,9 @@ def map_accounts(
         except ValidationError as exc:
             report.skipped_after_all("user", user_id, f"cannot be repaired: {exc}")
             continue
-        candidates.append((user_id, user, digest.strip().lower() if digest else None))
+        candidates.append((user_id, user, digest))
 
-    groups: dict[str, list[tuple[str, User, str | None]]] = {}
+    groups: dict[str, list[tuple[str, User, str]]] = {}
     for candidate in candidates:
         groups.setdefault(candidate[1].email, []).append(candidate)
     wanted = {s.strip().lower() for s in only} if only is not None else None
@@ -289,7 +294,7 @@ def _same_legacy_account(hasher: PasswordHasher, stored: User, account: Account)
     and email, its hash still the protected MyJobTrack digest of the same password."""
     if (stored.id, stored.email) != (account.user.id, account.user.email):
         return False
-    if not stored.password_hash.startswith(LEGACY_PREFIX) or account.legacy_digest is None:
+    if not stored.password_hash.startswith(LEGACY_PREFIX):
         return False
     return hasher.verify(stored.password_hash[len(LEGACY_PREFIX) :], account.legacy_digest)
 
