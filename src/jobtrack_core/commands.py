@@ -13,7 +13,8 @@ into them, the importers and the command line build them from what they read.
 >>> try:
 ...     NewJob.parse({"customer_id": "c-1", "title": "", "estimated_cost": "1.999", "x": 1})
 ... except ValidationError as exc:
-...     print(*exc.errors, sep="\n")
+...     for error in exc.errors:
+...         print(error)
 title: must not be empty
 estimated_cost: must have at most 2 decimal places
 x: is not a field that can be set

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jobtrack_core import NotFoundError, ValidationError
+from jobtrack_core import fields as f
 from jobtrack_core.links import Link, encode_link, link_to, parse_link, resolve_link
 
 
@@ -69,7 +70,7 @@ def test_malformed_payloads_are_refused_naming_the_field(
 
 @given(
     st.sampled_from(["customer", "job"]),
-    st.text(min_size=1, max_size=50).map(str.strip).filter(bool),
+    st.text(min_size=1, max_size=50).filter(f.ID.holds),
 )
 def test_encode_then_parse_is_the_identity(kind: Any, link_id: str) -> None:
     link = Link(kind, link_id)
