@@ -122,14 +122,11 @@ def _set_aside_version_2(connection: sqlite3.Connection) -> None:
 #: then their indexes, triggers and totals (built once over all the rows).
 VERSION_3: tuple[Step, ...] = (
     _set_aside_version_2,
-    *schema.TABLES,
-    *totals.TABLES,
+    *history.TABLES_V3,
     *_COPY_V2_ROWS,
     *(f"DROP TABLE old_{table}" for table in ("sessions", "jobs", "customers", "users")),
-    *schema.INDEXES,
-    *schema.TRIGGERS,
-    *totals.TRIGGERS,
-    totals.rebuild,
+    *history.INDEXES_AND_TRIGGERS_V3,
+    *history.REBUILD_V3,
 )
 
 MIGRATIONS: tuple[Migration, ...] = (

@@ -20,6 +20,7 @@ from jobtrack_sqlite.migrations import read_version, upgrade
 
 STAMP = "2025-07-06T09:00:00.000000Z"  # as versions 1 and 2 wrote timestamps
 STAMP_US = 1751792400000000  # the same moment, as version 3 writes it
+TOKEN_HASH = "ab" * 32
 
 
 def raw(path: Path) -> sqlite3.Connection:
@@ -51,7 +52,8 @@ def write_v1_data(connection: sqlite3.Connection) -> None:
     )
     connection.execute(
         "INSERT INTO jobs (id, user_id, customer_id, title, status, actual_cost_cents, paid,"
-        " created_at, updated_at) VALUES ('j1', 'u1', 'c1', 'Fix', 'completed', 1999, 1, ?1, ?1)",
+        " completed_at, created_at, updated_at)"
+        " VALUES ('j1', 'u1', 'c1', 'Fix', 'completed', 1999, 1, ?1, ?1, ?1)",
         (STAMP,),
     )
 
@@ -101,8 +103,8 @@ def write_v3_data(connection: sqlite3.Connection) -> None:
     )
     connection.execute(
         "INSERT INTO jobs (owner, id, user_id, customer_id, title, status, actual_cost_cents,"
-        " paid, paid_at_us, created_at_us, updated_at_us)"
-        " VALUES (1, 'j1', 'u1', 'c1', 'Fix', 'completed', 1999, 1, ?1, ?1, ?1)",
+        " paid, paid_at_us, completed_at_us, created_at_us, updated_at_us)"
+        " VALUES (1, 'j1', 'u1', 'c1', 'Fix', 'completed', 1999, 1, ?1, ?1, ?1, ?1)",
         (STAMP_US,),
     )
     totals.rebuild(connection)  # jobs inserted by hand count once the totals are rebuilt
@@ -301,14 +303,14 @@ def test_timestamps_survive_the_upgrade_to_version_3_to_the_microsecond(
         )
         connection.execute(
             "INSERT INTO sessions (id, user_id, token_hash, expires_at, created_at, last_used_at)"
-            " VALUES ('s1', 'u1', 'hash', ?, ?, ?)",
-            text[5:8],
+            " VALUES ('s1', 'u1', ?, ?, ?, ?)",
+            [TOKEN_HASH, *text[5:8]],
         )
         connection.close()
         with SqliteStore(path) as store, store.transaction(write=False) as uow:
             user = uow.users.get("u1")
             job = uow.jobs.get("u1", "j1")
-            session = uow.sessions.get_by_token_hash("hash")
+            session = uow.sessions.get_by_token_hash(TOKEN_HASH)
             assert user is not None and job is not None and session is not None
             assert (user.created_at, user.updated_at) == (stamps[0], stamps[1])
             assert (job.completed_at, job.paid_at, job.created_at, job.updated_at) == tuple(
