@@ -15,11 +15,9 @@ import operator
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from decimal import Decimal
 
 from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
 from jobtrack_core.errors import ConflictError, JobtrackError, NotFoundError
-from jobtrack_core.money import from_minor
 from jobtrack_core.queries import JobFilter
 from jobtrack_sqlite import columns as col
 from jobtrack_sqlite import totals
@@ -409,13 +407,6 @@ class SqliteJobs(_Repository):
             "DELETE FROM jobs WHERE user_id = ? AND id = ?", (owner_id, job_id)
         ).rowcount
         return Deleted(jobs=1) if deleted else Deleted()
-
-    @translated
-    def revenue(self, owner_id: str) -> Decimal:
-        found = self._db.execute(
-            f"SELECT paid_cents FROM owner_totals WHERE owner = {OWNER}", (owner_id,)
-        ).fetchone()
-        return from_minor(0 if found is None else found[0])
 
 
 class SqliteSessions(_Repository):

@@ -8,27 +8,27 @@ from typing import Any
 
 from jobtrack_core.entities import Customer, Job, LoginSession, User
 from jobtrack_core.money import from_minor
-from jobtrack_core.queries import JobFilter, ascii_lower
+from jobtrack_core.queries import JobFilter
 from jobtrack_core.status import JobStatus
 from jobtrack_sqlite import columns as col
 from jobtrack_sqlite.schema import OWNER
-
-#: SQLite refuses LIKE patterns longer than this many bytes (SQLITE_MAX_LIKE_PATTERN_LENGTH).
-LIKE_PATTERN_LIMIT = 50_000
-
 
 USER_COLUMNS = "id, email, name, business_name, password_hash, created_at_us, updated_at_us"
 
 
 def user_from_row(row: Any) -> User:
-    return User(
-        id=row[0],
-        email=row[1],
-        name=row[2],
-        business_name=row[3],
-        password_hash=row[4],
-        created_at=col.read_timestamp(row[5]),
-        updated_at=col.read_timestamp(row[6]),
+    id_, email, name, business_name, password_hash, created_at, updated_at = row
+    timestamp = col.read_timestamp
+    return User.from_store(
+        id_,
+        email,
+        name,
+        business_name,
+        password_hash,
+        timestamp(created_at),
+        timestamp(updated_at),
+        None,
+        None,
     )
 
 
@@ -38,18 +38,9 @@ CUSTOMER_COLUMNS = (
 
 
 def customer_from_row(row: Any) -> Customer:
-    return Customer(
-        id=row[0],
-        user_id=row[1],
-        name=row[2],
-        email=row[3],
-        phone=row[4],
-        address=row[5],
-        business_name=row[6],
-        notes=row[7],
-        created_at=col.read_timestamp(row[8]),
-        updated_at=col.read_timestamp(row[9]),
-    )
+    *fields, created_at, updated_at = row
+    timestamp = col.read_timestamp
+    return Customer.from_store(*fields, timestamp(created_at), timestamp(updated_at))
 
 
 JOB_COLUMNS = (
@@ -90,7 +81,7 @@ def job_from_row(row: Any) -> Job:
         updated_at,
     ) = row  # fmt: skip
     timestamp = col.read_timestamp
-    return Job(  # positionally, in the order of the fields (faster than by keyword)
+    return Job.from_store(
         id_,
         user_id,
         customer_id,
@@ -171,14 +162,10 @@ def text_condition(text: str) -> tuple[str, str]:
     """Title or description contains ``text``, ignoring the case of ASCII letters only.
 
     SQLite's LIKE folds exactly the ASCII letters; ``\\``, ``%`` and ``_`` in the
-    text are escaped so that they match only themselves. A pattern too long for
-    LIKE falls back to ``instr`` over SQLite's (equally ASCII-only) ``lower``.
+    text are escaped so that they match only themselves.
     """
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    if len(pattern.encode("utf-8", "surrogatepass")) <= LIKE_PATTERN_LIMIT:
-        return "(title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')", pattern
-    return "(instr(lower(title), ?) > 0 OR instr(lower(description), ?) > 0)", ascii_lower(text)
+    return "(title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')", f"%{escaped}%"
 
 
 SESSION_COLUMNS = (
@@ -187,14 +174,16 @@ SESSION_COLUMNS = (
 
 
 def session_from_row(row: Any) -> LoginSession:
-    return LoginSession(
-        id=row[0],
-        user_id=row[1],
-        token_hash=row[2],
-        created_at=col.read_timestamp(row[3]),
-        expires_at=col.read_timestamp(row[4]),
-        last_used_at=col.read_timestamp(row[5]),
-        revoked_at=col.read_optional_timestamp(row[6]),
+    id_, user_id, token_hash, created_at, expires_at, last_used_at, revoked_at = row
+    timestamp = col.read_timestamp
+    return LoginSession.from_store(
+        id_,
+        user_id,
+        token_hash,
+        timestamp(created_at),
+        timestamp(expires_at),
+        timestamp(last_used_at),
+        None if revoked_at is None else timestamp(revoked_at),
     )
 
 
