@@ -23,7 +23,7 @@ def jobs(draw: st.DrawFn) -> Job:
         id=draw(st.text("abc-19", min_size=1, max_size=4)),
         user_id="u",
         customer_id="c",
-        title=draw(st.text("aAbBé _%", min_size=1, max_size=4)),
+        title=draw(st.text("aAbBé _%", min_size=1, max_size=4).map(str.strip).filter(bool)),
         description=None,
         status=JobStatus.PENDING,
         estimated_cost=None,

@@ -44,6 +44,8 @@ from jobtrack_sqlite.schema import OWNER
 _OWNER_NAMED = OWNER.replace("?", ":owner")
 _C_COLUMNS = ", ".join(f"c.{name.strip()}" for name in CUSTOMER_COLUMNS.split(","))
 _WIDTH = len(CUSTOMER_COLUMNS.split(","))
+#: The row of ``customer_totals`` of the customer ``c``.
+_TOTALS_OF_C = "t.owner = c.owner AND t.customer_id = c.id"
 
 
 def _tally(cents: int, count: int) -> Tally:
@@ -289,7 +291,7 @@ class SqliteReports:
         rows = self._db.execute(
             f"SELECT {_C_COLUMNS}, coalesce(t.jobs, 0), coalesce(t.completed, 0),"
             " coalesce(t.earned_cents, 0), coalesce(t.unpaid_cents, 0), t.last_job_at_us"
-            " FROM customers c LEFT JOIN customer_totals t ON t.customer_id = c.id"
+            f" FROM customers c LEFT JOIN customer_totals t ON {_TOTALS_OF_C}"
             f" WHERE c.owner = {_OWNER_NAMED}{only} ORDER BY c.name, c.id",
             {"owner": owner_id, "customer": customer_id},
         )
@@ -312,7 +314,7 @@ class SqliteReports:
         if paid_from is None and paid_to is None:
             rows = self._db.execute(
                 f"SELECT {_C_COLUMNS}, t.paid_cents, t.paid_jobs"
-                " FROM customers c JOIN customer_totals t ON t.customer_id = c.id"
+                f" FROM customers c JOIN customer_totals t ON {_TOTALS_OF_C}"
                 f" WHERE c.owner = {OWNER} AND t.paid_jobs > 0"
                 " ORDER BY t.paid_cents DESC, c.name, c.id",
                 (owner_id,),
@@ -351,7 +353,7 @@ class SqliteReports:
         rows = self._db.execute(
             f"SELECT {_C_COLUMNS}, t.cost_jobs, t.estimated_cost_cents, t.actual_cost_cents,"
             " t.hours_jobs, t.estimated_hours, t.actual_hours"
-            " FROM customers c JOIN customer_totals t ON t.customer_id = c.id"
+            f" FROM customers c JOIN customer_totals t ON {_TOTALS_OF_C}"
             f" WHERE c.owner = {OWNER} AND (t.cost_jobs > 0 OR t.hours_jobs > 0)"
             " ORDER BY c.name, c.id",
             (owner_id,),

@@ -13,23 +13,32 @@ from jobtrack_core.status import JobStatus
 from jobtrack_sqlite import columns as col
 from jobtrack_sqlite.schema import OWNER
 
-USER_COLUMNS = "id, email, name, business_name, password_hash, created_at_us, updated_at_us"
+USER_COLUMNS = (
+    "id, email, name, business_name, password_hash, created_at_us, updated_at_us,"
+    " timezone, week_start"
+)
 
 
 def user_from_row(row: Any) -> User:
-    id_, email, name, business_name, password_hash, created_at, updated_at = row
+    *fields, created_at, updated_at, timezone, week_start = row
     timestamp = col.read_timestamp
     return User.from_store(
-        id_,
-        email,
-        name,
-        business_name,
-        password_hash,
-        timestamp(created_at),
-        timestamp(updated_at),
-        None,
-        None,
+        *fields, timestamp(created_at), timestamp(updated_at), timezone, week_start
     )
+
+
+def user_values(user: User) -> list[object]:
+    """The user's column values, in the order of ``USER_COLUMNS`` after ``id``."""
+    return [
+        user.email,
+        user.name,
+        user.business_name,
+        user.password_hash,
+        col.timestamp(user.created_at, "created_at"),
+        col.timestamp(user.updated_at, "updated_at"),
+        user.timezone,
+        user.week_start,
+    ]
 
 
 CUSTOMER_COLUMNS = (
@@ -41,6 +50,21 @@ def customer_from_row(row: Any) -> Customer:
     *fields, created_at, updated_at = row
     timestamp = col.read_timestamp
     return Customer.from_store(*fields, timestamp(created_at), timestamp(updated_at))
+
+
+def customer_values(customer: Customer) -> list[object]:
+    """The customer's column values, in the order of ``CUSTOMER_COLUMNS`` after ``user_id``."""
+    c = customer
+    return [
+        c.name,
+        c.email,
+        c.phone,
+        c.address,
+        c.business_name,
+        c.notes,
+        col.timestamp(c.created_at, "created_at"),
+        col.timestamp(c.updated_at, "updated_at"),
+    ]
 
 
 JOB_COLUMNS = (

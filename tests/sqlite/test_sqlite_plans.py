@@ -218,9 +218,9 @@ def skewed(path: Path) -> tuple[Jobtrack, FakeClock, Workspace, Workspace]:
     big, small = register(app, "big@x.co"), register(app, "small@x.co")
     start = datetime(2024, 1, 1, tzinfo=UTC)
     template = Job(
-        id="",
-        user_id="",
-        customer_id="",
+        id="template",
+        user_id="template",
+        customer_id="template",
         title="Routine visit",
         description=None,
         status=JobStatus.COMPLETED,
@@ -255,6 +255,7 @@ def skewed(path: Path) -> tuple[Jobtrack, FakeClock, Workspace, Workspace]:
                     user_id=user_id,
                     customer_id=customer_ids[0 if i % 10 else i % n_customers],
                     status=JobStatus.PENDING if i % 50 == 0 else JobStatus.COMPLETED,
+                    completed_at=None if i % 50 == 0 else start,
                     due_date=date(2024, 1, 1) + timedelta(days=i),
                     created_at=start + timedelta(minutes=i),
                 )
