@@ -405,6 +405,69 @@ def test_values_no_column_can_hold_are_validation_errors(
     assert refused.value.fields == (field,)
 
 
+# -- tracing ------------------------------------------------------------------------------
+
+
+def test_a_tracer_is_told_every_statement_the_store_runs(tmp_path: Path) -> None:
+    told: list[tuple[str, Any]] = []
+    with SqliteStore(tmp_path / "traced.db", tracer=lambda *call: told.append(call)) as store:
+        opening = [sql for sql, _ in told]
+        assert opening[0] == "PRAGMA foreign_keys = ON"  # the first statement on a connection
+        assert any(sql.startswith("CREATE TABLE customers") for sql in opening)  # the schema
+        assert any(sql.startswith("CREATE TEMP TRIGGER") for sql in opening)
+        told.clear()
+        ran: list[str] = []  # what SQLite itself says it ran, bound values filled in
+        store._link().connection.set_trace_callback(ran.append)
+        with store.transaction() as uow:
+            uow.users.add(user(1))
+            uow.customers.add(customer(1))
+            found = uow.customers.get("u1", "c1")
+            uow.jobs.add_many([])
+        assert found is not None
+    # SQLite reports a statement again for each trigger it fires: once is enough here.
+    statements = [sql for n, sql in enumerate(ran) if n == 0 or sql != ran[n - 1]]
+    assert [sql.split()[0] for sql, _ in told] == [sql.split()[0] for sql in statements]
+    assert (told[0], told[-1]) == (("BEGIN IMMEDIATE", ()), ("COMMIT", ()))
+    lookup = [(sql, params) for sql, params in told if sql.startswith("SELECT id, user_id")]
+    assert lookup == [
+        (
+            lookup[0][0],
+            ("u1", "c1"),  # by owner (from the user's id) and id
+        )
+    ]
+    assert (
+        "FROM customers WHERE owner = (SELECT owner FROM users WHERE id = ?) AND id = ?"
+        in (lookup[0][0])
+    )
+
+
+def test_only_a_traced_store_runs_traced_connections(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "plain.db") as plain:
+        assert type(plain._link().connection) is sqlite3.Connection
+    with SqliteStore(tmp_path / "traced.db", tracer=lambda sql, params: None) as traced:
+        assert isinstance(traced._link().connection, connection.TracedConnection)
+    with pytest.raises(ValidationError) as refused:
+        SqliteStore(tmp_path / "bad.db", tracer="print")  # type: ignore[arg-type]
+    assert refused.value.fields == ("tracer",)
+
+
+def test_a_tracer_that_raises_stops_its_statement(tmp_path: Path) -> None:
+    class Refused(Exception):
+        pass
+
+    def refuse_deletes(sql: str, parameters: Any) -> None:
+        if sql.startswith("DELETE"):
+            raise Refused(sql)
+
+    with SqliteStore(tmp_path / "guarded.db", tracer=refuse_deletes) as store:
+        with store.transaction() as uow:
+            uow.users.add(user(1))
+        with pytest.raises(Refused), store.transaction() as uow:
+            uow.users.delete("u1")
+        with store.transaction(write=False) as uow:
+            assert uow.users.get("u1") is not None
+
+
 # -- threads ------------------------------------------------------------------------------
 
 
