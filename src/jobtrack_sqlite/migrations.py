@@ -13,7 +13,9 @@ procedure for table changes requires, and is committed only if
 ``PRAGMA foreign_key_check`` then finds nothing. Re-opening a
 database that is up to date changes nothing. A database whose version is newer
 than this code knows raises :class:`~jobtrack_core.errors.SchemaVersionError`
-before anything is written.
+before anything is written. A migration that could not take the write lock within the
+busy timeout raises :class:`~jobtrack_core.errors.RetryableError`, and opening the
+store again later applies it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
-from jobtrack_core.errors import SchemaVersionError, StoreError
+from jobtrack_core.errors import RetryableError, SchemaVersionError, StoreError
 from jobtrack_sqlite import history, schema, totals
 from jobtrack_sqlite.errors import translate
 
@@ -281,7 +283,8 @@ def _apply(connection: sqlite3.Connection, migration: Migration) -> bool:
                 connection.execute(f"PRAGMA foreign_keys = {enforced:d}")
     except Exception as exc:
         error = translate(exc)
-        raise StoreError(
+        failed = RetryableError if isinstance(error, RetryableError) else StoreError
+        raise failed(
             f"migrating the database to schema version {migration.version} "
             f"({migration.description}) failed; it was left at version "
             f"{migration.version - 1}: {error}"

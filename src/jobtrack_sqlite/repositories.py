@@ -130,9 +130,10 @@ class SqliteUsers(_Repository):
 
     @translated
     def update(self, user: User) -> None:
-        values = user_values(user)
+        updated_at = col.timestamp(user.updated_at, "updated_at")
+        key = ("id = ?", [user.id])
         try:
-            changed = self._update("users", _USER_UPDATE, values, ("id = ?", [user.id]), values[5])
+            changed = self._update("users", _USER_UPDATE, user_values(user), key, updated_at)
         except sqlite3.IntegrityError as exc:
             if is_unique_violation(exc):
                 raise ConflictError("email", "this email is already registered") from exc
@@ -201,7 +202,7 @@ class SqliteCustomers(_Repository):
     @translated
     def update(self, customer: Customer) -> None:
         c = customer
-        values = customer_values(c)
+        values = customer_values(c)  # updated_at last
         key = (BY_KEY, [c.user_id, c.id])
         if not self._update("customers", _CUSTOMER_UPDATE, values, key, values[-1]):
             raise NotFoundError("customer", c.id)
@@ -367,7 +368,7 @@ class SqliteJobs(_Repository):
 
     @translated
     def update(self, job: Job) -> None:
-        values = job_values(job)
+        values = job_values(job)  # updated_at last
         key = (BY_KEY, [job.user_id, job.id])
         try:
             changed = self._update("jobs", _JOB_UPDATE, values, key, values[-1])

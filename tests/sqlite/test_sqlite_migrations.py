@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobtrack_core import JobStatus, SchemaVersionError, StoreError
+from jobtrack_core import JobStatus, RetryableError, SchemaVersionError, StoreError
 from jobtrack_core.entities import Customer, Job, LoginSession, User
 from jobtrack_core.kit import ReferenceReports
 from jobtrack_core.queries import JobFilter
@@ -587,3 +587,21 @@ def test_a_version_3_database_of_two_owners_reaches_version_4_with_every_record_
         assert read_version(connection) == SCHEMA_VERSION
         assert figures(connection) == before
         connection.close()
+
+
+def test_an_upgrade_that_waits_too_long_for_the_lock_is_retryable(tmp_path: Path) -> None:
+    """Another program writes while an older file is opened: the migration cannot take the
+    write lock within the busy timeout, leaves the file as it was, and says to try again."""
+    path = tmp_path / "v3.db"
+    at_version(path, 3)
+    blocker = raw(path)
+    write_v3_data(blocker)
+    blocker.execute("PRAGMA journal_mode = WAL")
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(RetryableError, match="left at version 3"):
+            SqliteStore(path, busy_timeout=0.05)
+    finally:
+        blocker.close()
+    with SqliteStore(path) as store:  # later, the upgrade goes through
+        check_v2_data(store)
