@@ -154,9 +154,7 @@ class BaselineSqlalchemy:
                 "revenue": s.scalar(select(func.sum(JobRow.actual_cost)).where(mine, paid)),
                 "unpaid": s.execute(
                     select(func.sum(JobRow.actual_cost), func.count()).where(
-                        mine,
-                        JobRow.status == "completed",
-                        JobRow.paid == False,  # noqa: E712
+                        mine, JobRow.status == "completed", JobRow.paid == False  # noqa: E712
                     )
                 ).one(),
                 "week": s.scalar(
