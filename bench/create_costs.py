@@ -18,7 +18,9 @@ Builds the baseline's file and jobtrack's SQLite file at the given size (and, wi
 2. times, without the ``fsync`` (``synchronous=NORMAL``, same files, afterwards), the
    baseline's ``INSERT`` and ``COMMIT``, jobtrack's own ``INSERT`` and ``COMMIT`` with and
    without the running totals' insert trigger, and ``create_job`` through the public
-   API; each with the write-ahead log frames (pages) one commit appends.
+   API; each with the write-ahead log frames (pages) one commit appends. jobtrack's
+   ``INSERT`` and trigger are the statements its store ran for the benchmark's create,
+   recorded by the store's tracer and run again, with new ids, by plain ``sqlite3``.
 
 A diagnostic for docs/performance.md; the targets are judged by ``bench.run``.
 """
@@ -34,17 +36,15 @@ import tempfile
 import time
 from collections.abc import Callable
 
-import attrs
-
 from bench.baseline_sqlite import BaselineSqlite
 from bench.dataset import SIZES, Dataset
 from bench.jobtrack_columns import POSTGRES_DEFAULT, POSTGRES_ENV, SqliteColumn
 from bench.plan import Column, Operation, Plan, make_plan, operations
 from bench.run import make_column
 from bench.timing import Skipped, measure_interleaved, required, seconds_of, settle, synced
+from bench.tracing import Recorder, the_one
 from jobtrack_core import uuid7_ids
-from jobtrack_sqlite import SqliteStore, repositories, totals
-from jobtrack_sqlite.rows import job_values
+from jobtrack_sqlite import SqliteStore
 
 #: How long the process waits before a sample in the second condition.
 IDLE_S = 0.010
@@ -107,25 +107,35 @@ def _unsynced(baseline: BaselineSqlite, sqlite: SqliteColumn, op: Operation, pla
     baseline._conn().execute("PRAGMA synchronous = NORMAL")
     _report("baseline: INSERT and COMMIT", baseline.path, required(baseline.task(op, plan)).run)
 
+    # The statements of the benchmark's create, and the connection's totals trigger, as the
+    # store runs them (recorded by its tracer), to run again by plain sqlite3 below.
+    recorder = Recorder()
+    sqlite.close()
+    with recorder.recording() as opening:
+        sqlite._open(SqliteStore(sqlite.path, synchronous="NORMAL", tracer=recorder), plan)
+    with recorder.recording() as creating:
+        made = sqlite._create(plan)  # the benchmark's create, through the public API
+    sqlite.close()
+    count_inserts = the_one(opening, "CREATE TEMP TRIGGER")
+    insert = the_one(creating, "INSERT INTO jobs")
+    new_id = list(insert.parameters).index(made.id)
+
     raw = sqlite3.connect(sqlite.path, isolation_level=None)
     raw.execute("PRAGMA synchronous = NORMAL")
     raw.execute("PRAGMA foreign_keys = ON")
 
-    made = sqlite._create(plan)  # the benchmark's create, through the public API
-
-    def insert() -> None:
-        job = attrs.evolve(made, id=uuid7_ids())  # the library's default ids
-        values = [job.id, job.user_id, *job_values(job), job.user_id]
+    def insert_one() -> None:
+        values = list(insert.parameters)
+        values[new_id] = uuid7_ids()  # the library's default ids
         raw.execute("BEGIN IMMEDIATE")
-        raw.execute(repositories._JOB_INSERT_ONE, values)
+        raw.execute(insert.sql, values)
         raw.execute("COMMIT")
 
-    _report("jobtrack: INSERT and COMMIT, no totals trigger", sqlite.path, insert)
-    totals.count_inserts(raw)
-    _report("jobtrack: INSERT and COMMIT", sqlite.path, insert)
+    _report("jobtrack: INSERT and COMMIT, no totals trigger", sqlite.path, insert_one)
+    raw.execute(count_inserts.sql)
+    _report("jobtrack: INSERT and COMMIT", sqlite.path, insert_one)
     raw.close()
 
-    sqlite.close()
     sqlite._open(SqliteStore(sqlite.path, synchronous="NORMAL"), plan)
     api = required(sqlite.task(op, plan))
     _report("jobtrack: create_job (the public API)", sqlite.path, api.run)

@@ -5,8 +5,9 @@ query plan and its time: the evidence behind docs/performance.md.
 
     python -m bench.explain --size full --workdir DIR   # DIR kept by bench.run --workdir
 
-It opens ``DIR/jobtrack.db``, runs each read once to warm the cache and once
-traced (``sqlite3``'s trace callback), then times and explains every statement.
+It opens ``DIR/jobtrack.db`` with a tracer (``SqliteStore(tracer=...)``), runs each read
+once to warm the cache and once recorded, then times and explains every statement it ran,
+with the parameters it ran with.
 """
 
 from __future__ import annotations
@@ -15,19 +16,11 @@ import argparse
 import sqlite3
 import time
 from collections.abc import Callable
-from typing import Any
 
 from bench.dataset import SIZES, Dataset
+from bench.jobtrack_columns import SqliteColumn
 from bench.plan import Plan, make_plan, operations
-
-_connect = sqlite3.connect
-_traced: list[str] = []
-
-
-def _tracing_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
-    conn = _connect(*args, **kwargs)
-    conn.set_trace_callback(_traced.append)
-    return conn
+from bench.tracing import Recorder
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,14 +28,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
     parser.add_argument("--workdir", required=True)
     args = parser.parse_args(argv)
-    sqlite3.connect = _tracing_connect  # type: ignore[assignment]
-    from bench.jobtrack_columns import SqliteColumn
 
     plan: Plan = make_plan(Dataset(SIZES[args.size]))
-    column = SqliteColumn(args.workdir)
+    recorder = Recorder()
+    column = SqliteColumn(args.workdir, tracer=recorder)
     column._plan = plan
     column._open(column.opener(), plan)
-    plain = _connect(column.path)
+    plain = sqlite3.connect(column.path)
     try:
         for op in operations(plan):
             kind = op.kind
@@ -53,19 +45,21 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             run: Callable[[], object] = task.run  # type: ignore[union-attr]
             run()  # warm
-            _traced.clear()
-            started = time.perf_counter()
-            run()
-            elapsed = time.perf_counter() - started
+            with recorder.recording() as statements:
+                started = time.perf_counter()
+                run()
+                elapsed = time.perf_counter() - started
             print(f"\n## {op.title}: {elapsed * 1e3:.2f} ms")
-            for sql in _traced:
+            for statement in statements:
+                sql, parameters = statement.sql, statement.parameters
                 if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
                     continue
                 t0 = time.perf_counter()
-                plain.execute(sql).fetchall()
+                plain.execute(sql, parameters).fetchall()
                 took = (time.perf_counter() - t0) * 1e3
-                rows = plain.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
+                rows = plain.execute("EXPLAIN QUERY PLAN " + sql, parameters).fetchall()
                 print(f"- {took:.2f} ms: {' '.join(sql.split())[:300]}")
+                print(f"    parameters: {str(parameters)[:200]}")
                 for row in rows:
                     print(f"    {row[3]}")
     finally:

@@ -10,14 +10,19 @@ each), imports the benchmark's bulk-import jobs:
 
 - ``baseline``: ``executemany`` into the seed's schema and ``COMMIT``, as in
   ``bench.run``;
-- ``jobtrack add_many``: the public bulk path, its time split into converting the
-  ``Job`` entities to rows, inserting them, the running totals' catch-up and the
-  commit (measured by wrapping the store's own steps);
-- ``raw: ...``: the same rows, already converted, inserted with ``executemany`` by
-  plain ``sqlite3`` into copies of jobtrack's file with parts of its schema taken
-  away (indexes, foreign keys, the seed's generated columns, CHECK constraints), to
-  show what each part costs. The copies are for measuring only; the store keeps
-  all of it.
+- ``jobtrack add_many``: the public bulk path, its time split by the statements the
+  store runs, as its tracer sees them (``SqliteStore(tracer=...)``, which notes when
+  each statement starts): converting the ``Job`` entities to rows and sorting them
+  (before each batch's first ``INSERT``), inserting them, the running totals'
+  catch-up, and the rest (``BEGIN``, ``COMMIT``, setting the insert trigger aside and
+  back). A later batch is converted just after the previous batch's last ``INSERT``
+  ran: that ``INSERT`` is counted at the median time per row of the others;
+- ``raw: ...``: the very rows ``add_many`` inserts, in its order (taken from its
+  ``INSERT`` statements, recorded by the tracer on a copy of the file), inserted with
+  ``executemany`` of a one-row ``INSERT``, as the baseline inserts, by plain
+  ``sqlite3`` into copies of jobtrack's file with parts of its schema taken away
+  (indexes, foreign keys, the seed's generated columns, CHECK constraints), to show
+  what each part costs. The copies are for measuring only; the store keeps all of it.
 
 A diagnostic for docs/performance.md; the targets are judged by ``bench.run``.
 """
@@ -25,26 +30,27 @@ A diagnostic for docs/performance.md; the targets are judged by ``bench.run``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import shutil
 import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Sequence
 
 import attrs
 
 from bench.baseline_sqlite import BaselineSqlite
 from bench.dataset import SIZES, Dataset
 from bench.jobtrack_columns import SqliteColumn, to_job
-from bench.plan import make_plan, operations
+from bench.plan import Plan, make_plan, operations
 from bench.timing import Task, measure_interleaved, required, seconds_of, synced
-from jobtrack_sqlite import repositories, totals
-from jobtrack_sqlite.rows import job_values
+from bench.tracing import Recorder, Statement
+from jobtrack_sqlite import SqliteStore
+from jobtrack_sqlite.repositories import BATCH
 
-#: Secondary indexes of the jobs table (schema version 3).
+#: Secondary indexes of the jobs table (schema version 4).
 SECONDARY = (
     "idx_jobs_owner_created", "idx_jobs_owner_customer", "idx_jobs_owner_updated",
     "idx_jobs_owner_due", "idx_jobs_owner_paid", "idx_jobs_owner_open_due",
@@ -85,31 +91,30 @@ def run(size: str, rounds: int, workdir: str) -> None:
     plan = make_plan(Dataset(SIZES[size]))
     op = next(o for o in operations(plan) if o.key == "import")
     print(f"size {size}: {op.title}; {rounds} interleaved rounds", flush=True)
-    baseline, column = BaselineSqlite(workdir), SqliteColumn(workdir)
+    recorder = Recorder()
+    baseline, column = BaselineSqlite(workdir), SqliteColumn(workdir, tracer=recorder)
     baseline.build(plan)
     column.build(plan)
 
-    # The raw contenders insert the rows add_many would insert, into copies of the file.
+    # The raw contenders run add_many's own INSERTs, into copies of the file.
     column._add_importer(plan)
     column.close()
     with sqlite3.connect(column.path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         owner = conn.execute("SELECT owner FROM users WHERE id = ?", (plan.importer.id,))
         number = owner.fetchone()[0]
-    rows = sorted(
-        ([number, job.id, job.user_id, *job_values(job)] for job in map(to_job, plan.import_jobs)),
-        key=repositories._INDEX_ORDER,
-    )
+    inserts = _inserts(_copy(column.path, "record", VARIANTS["raw: jobtrack's schema"]), plan)
     tasks: dict[str, Task] = {}
     for name, variant in VARIANTS.items():
-        tasks[name] = _raw_task(_copy(column.path, len(tasks), variant), number, rows, variant)
+        path = _copy(column.path, str(len(tasks)), variant)
+        tasks[name] = _raw_task(path, number, inserts, variant)
     column._reopen()
     column._drop_importer(plan)
 
     spent: dict[str, list[float]] = {}
     tasks = {
         "baseline": required(baseline.task(op, plan)),
-        "jobtrack add_many": _split(required(column.task(op, plan)), spent),
+        "jobtrack add_many": _split(required(column.task(op, plan)), recorder, spent),
         **tasks,
     }
     tasks = {name: synced(task) for name, task in tasks.items()}
@@ -125,16 +130,29 @@ def run(size: str, rounds: int, workdir: str) -> None:
     baseline.close()
 
 
+def _inserts(path: str, plan: Plan) -> list[Statement]:
+    """The ``INSERT INTO jobs`` statements ``add_many`` runs to import the benchmark's jobs
+    into the file ``path`` (a copy, removed afterwards), with their parameters."""
+    recorder = Recorder()
+    with SqliteStore(path, synchronous="NORMAL", tracer=recorder) as store:
+        jobs = list(map(to_job, plan.import_jobs))
+        with recorder.recording() as statements, store.transaction() as uow:
+            uow.jobs.add_many(jobs)
+    for leftover in (path, f"{path}-wal", f"{path}-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(leftover)
+    return [s for s in statements if s.sql.startswith("INSERT INTO jobs")]
+
+
 def _figure(seconds: Sequence[float]) -> str:
     return f"{statistics.median(seconds):7.3f} s [{min(seconds):.3f} .. {max(seconds):.3f}]"
 
 
-def _copy(path: str, n: int, variant: Variant) -> str:
+def _copy(path: str, name: str, variant: Variant) -> str:
     drop, no_generated, _, _ = variant
-    copy = f"{path}.variant{n}"
+    copy = f"{path}.variant-{name}"
     shutil.copy(path, copy)
     with sqlite3.connect(copy) as conn:
-        conn.execute("DROP TRIGGER IF EXISTS jobs_totals_insert")
         for index in drop:
             conn.execute(f"DROP INDEX {index}")
         for column in GENERATED if no_generated else ():
@@ -142,14 +160,25 @@ def _copy(path: str, n: int, variant: Variant) -> str:
     return copy
 
 
-def _raw_task(path: str, owner: int, rows: list[list[object]], variant: Variant) -> Task:
+def _one_row_insert(inserts: list[Statement]) -> tuple[str, list[Sequence[object]]]:
+    """``add_many``'s INSERTs (of many rows each) as one INSERT of one row, and the rows."""
+    rows: list[Sequence[object]] = []
+    for insert in inserts:
+        count = insert.sql.count("), (") + 1
+        width = len(insert.parameters) // count
+        rows += [insert.parameters[n * width : (n + 1) * width] for n in range(count)]
+    head = inserts[0].sql.split(" VALUES ", 1)[0]
+    return f"{head} VALUES ({', '.join('?' * len(rows[0]))})", rows
+
+
+def _raw_task(path: str, owner: int, inserts: list[Statement], variant: Variant) -> Task:
     _, _, no_checks, foreign_keys = variant
     conn = sqlite3.connect(path, isolation_level=None)
     for pragma in ("journal_mode = WAL", "synchronous = FULL", "cache_size = -65536"):
         conn.execute(f"PRAGMA {pragma}")
     conn.execute(f"PRAGMA foreign_keys = {int(foreign_keys)}")
     conn.execute(f"PRAGMA ignore_check_constraints = {int(no_checks)}")
-    insert = repositories._job_insert(1)
+    insert, rows = _one_row_insert(inserts)
 
     def run() -> None:
         conn.execute("BEGIN IMMEDIATE")
@@ -162,48 +191,62 @@ def _raw_task(path: str, owner: int, rows: list[list[object]], variant: Variant)
     return Task(run, after=after, warmup=0)
 
 
-def _split(task: Task, spent: dict[str, list[float]]) -> Task:
-    """The import task, its time split into the store's steps."""
+CONVERT = "convert Job entities to rows, and sort them"
+INSERT = "insert"
+CATCH_UP = "running totals catch-up"
+REST = "begin, commit and the rest"
+#: The running totals a bulk import catches up on, after its INSERTs.
+TOTALS = ("owner_totals", "customer_totals", "paid_days", "open_due_days")
+
+
+def _split(task: Task, recorder: Recorder, spent: dict[str, list[float]]) -> Task:
+    """The import task, its time split by the statements the store runs (see above)."""
     run = task.run
 
     def split() -> None:
-        parts: dict[str, float] = {}
-        with (
-            _timing(repositories.SqliteJobs, "add_many", parts),
-            _timing(repositories.SqliteJobs, "_rows", parts),
-            _timing(totals, "catch_up", parts),
-        ):
+        with recorder.recording() as statements:
             started = time.perf_counter()
             run()
-            whole = time.perf_counter() - started
-        split = {
-            "convert Job entities to rows": parts["_rows"],
-            "insert": parts["add_many"] - parts["_rows"] - parts["catch_up"],
-            "running totals catch-up": parts["catch_up"],
-            "begin and commit": whole - parts["add_many"],
-        }
-        for name, seconds in split.items():
+            ended = time.perf_counter()
+        for name, seconds in _parts(statements, started, ended).items():
             spent.setdefault(name, []).append(seconds)
 
     return attrs.evolve(task, run=split)
 
 
-@contextmanager
-def _timing(owner: Any, name: str, spent: dict[str, float]) -> Iterator[None]:
-    original: Callable[..., Any] = getattr(owner, name)
-
-    def timed(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            spent[name] = spent.get(name, 0.0) + time.perf_counter() - started
-
-    setattr(owner, name, timed)
-    try:
-        yield
-    finally:
-        setattr(owner, name, original)
+def _parts(statements: list[Statement], started: float, ended: float) -> dict[str, float]:
+    """Each statement's time, until the next one starts (what Python does in between
+    included), by part of the import."""
+    parts = dict.fromkeys((CONVERT, INSERT, CATCH_UP, REST), 0.0)
+    parts[REST] += statements[0].at - started
+    ends = [s.at for s in statements[1:]] + [ended]
+    inserts = [
+        (end - s.at, s.sql.count("), (") + 1, n)
+        for n, (s, end) in enumerate(zip(statements, ends, strict=True))
+        if s.sql.startswith("INSERT INTO jobs")
+    ]
+    # The INSERT that ends a batch is followed by the next batch's conversion.
+    done, batch_ends = 0, set()
+    for _, rows, n in inserts[:-1]:
+        done += rows
+        if done % BATCH == 0:
+            batch_ends.add(n)
+    per_row = statistics.median(took / rows for took, rows, n in inserts if n not in batch_ends)
+    for n, (statement, end) in enumerate(zip(statements, ends, strict=True)):
+        took, sql = end - statement.at, statement.sql
+        if n in batch_ends:
+            rows = sql.count("), (") + 1
+            parts[INSERT] += rows * per_row
+            parts[CONVERT] += took - rows * per_row
+        elif sql.startswith("INSERT INTO jobs"):
+            parts[INSERT] += took
+        elif sql.startswith(tuple(f"INSERT INTO {table}" for table in TOTALS)):
+            parts[CATCH_UP] += took
+        elif sql.startswith(("DROP TRIGGER", "SELECT owner FROM users")):
+            parts[CONVERT] += took  # the first batch's conversion follows these
+        else:
+            parts[REST] += took
+    return parts
 
 
 if __name__ == "__main__":

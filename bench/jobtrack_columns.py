@@ -11,6 +11,7 @@ import tracemalloc
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from bench.dataset import (
     NOW,
@@ -36,6 +37,8 @@ POSTGRES_ENV = "JOBTRACK_POSTGRES_URL"
 POSTGRES_DEFAULT = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 _STATUSES = {s.value: s for s in JobStatus}
+#: What jobtrack's SQLite store calls with each statement it runs: its SQL, its parameters.
+Tracer = Callable[[str, Any], object]
 _HASH = Argon2Hasher.for_tests().hash("benchmark password")
 
 
@@ -114,10 +117,12 @@ def _cursor_of_page(ws: Workspace, where: JobFilter, page: int) -> str | None:
     return cursor
 
 
-def open_sqlite(path: str) -> Store:
+def open_sqlite(path: str, tracer: Tracer | None = None) -> Store:
+    """jobtrack's SQLite store on ``path``, ``synchronous=FULL`` (its default); ``tracer``
+    is told every statement it runs (``SqliteStore(tracer=...)``)."""
     from jobtrack_sqlite import SqliteStore
 
-    store: Store = SqliteStore(path, synchronous="FULL")
+    store: Store = SqliteStore(path, synchronous="FULL", tracer=tracer)
     return store
 
 
@@ -279,11 +284,13 @@ class JobtrackColumn:
 
 
 class SqliteColumn(JobtrackColumn):
-    """jobtrack's SQLite store on a file, synchronous=FULL (its default)."""
+    """jobtrack's SQLite store on a file, synchronous=FULL (its default). The diagnostics
+    give it a ``tracer``, which every store it opens from then on calls."""
 
-    def __init__(self, workdir: str) -> None:
+    def __init__(self, workdir: str, tracer: Tracer | None = None) -> None:
         self.path = os.path.join(workdir, "jobtrack.db")
-        super().__init__("jobtrack sqlite", lambda: open_sqlite(self.path), workdir)
+        self.tracer = tracer
+        super().__init__("jobtrack sqlite", lambda: open_sqlite(self.path, self.tracer), workdir)
 
     def analyze(self) -> None:
         conn = sqlite3.connect(self.path)

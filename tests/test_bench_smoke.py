@@ -141,6 +141,27 @@ def test_the_unit_of_work_cost_diagnostic_runs() -> None:
             assert re.search(figures, line), line
 
 
+def test_the_explain_diagnostic_shows_the_statements_the_store_ran(tmp_path: Path) -> None:
+    """bench.explain records, with the store's tracer, what each read ran, and explains it
+    with the parameters it ran with."""
+    kept = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--size", "small", "--repeat", "1",
+         "--columns", "baseline,sqlite", "--workdir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert kept.returncode == 0, kept.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.explain", "--size", "small", "--workdir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("## dashboard"))
+    dashboard = lines[start : lines.index("", start + 1)]
+    assert any("SEARCH jobs USING INDEX idx_jobs_owner_open_due" in line for line in dashboard)
+    assert any(line.strip().startswith("parameters: (") for line in dashboard)
+
+
 def test_a_synced_sample_starts_after_its_set_up_reaches_the_disk(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -4,7 +4,8 @@
 >>> store = SqliteStore(":memory:")
 >>> store.close()
 
-See ``docs/sqlite.md`` for opening, durability, concurrency, backups and the schema.
+See ``docs/sqlite.md`` for opening, durability, concurrency, errors, tracing, backups and
+the schema.
 """
 
 from jobtrack_sqlite.migrations import MIGRATIONS, SCHEMA_VERSION, Migration

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from jobtrack_core.errors import ValidationError
-from jobtrack_core.money import MAX_AMOUNT, from_minor
+from jobtrack_core.money import MAX_AMOUNT
 from jobtrack_core.status import JobStatus
 
 #: The largest number of hundredths a money or hours column holds.
@@ -69,10 +69,6 @@ def day(value: object, field: str) -> str | None:
     return value.isoformat()
 
 
-def read_day(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
-
-
 def hundredths(value: object, field: str) -> int | None:
     """An exact amount (money or hours) as an integer of hundredths, or None."""
     if value is None:
@@ -98,10 +94,6 @@ def hundredths(value: object, field: str) -> int | None:
     if not 0 <= minor <= MAX_HUNDREDTHS:
         raise ValidationError.single(field, f"must be between 0 and {MAX_AMOUNT}")
     return minor
-
-
-def read_hundredths(minor: int | None) -> Decimal | None:
-    return None if minor is None else from_minor(minor)
 
 
 def flag(value: object, field: str) -> int:

@@ -2,7 +2,9 @@
 
 Every connection is in autocommit mode (``isolation_level=None``): jobtrack
 issues ``BEGIN IMMEDIATE`` (write) or ``BEGIN`` (read) itself, and nested units
-of work become savepoints.
+of work become savepoints. Every statement goes through the connection's
+``execute``: a store given a tracer opens :class:`TracedConnection` objects,
+which call it first; other stores open plain connections, untouched.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -49,31 +51,72 @@ def _busy_timeout(value: object) -> float:
     return float(value)
 
 
+#: Called with each statement a store runs, before it runs: its SQL and its parameters
+#: (a sequence or a mapping, ``()`` when it has none; for ``executemany``, the list of
+#: each row's parameters).
+Tracer = Callable[[str, Any], object]
+
+
+def _tracer(value: object) -> Tracer | None:
+    if value is not None and not callable(value):
+        raise ValidationError.single(
+            "tracer", f"must be a function of (sql, parameters) or None, not {value!r}"
+        )
+    return value
+
+
+class TracedConnection(sqlite3.Connection):
+    """A connection that gives its :attr:`tracer` every statement before running it."""
+
+    tracer: Tracer
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        self.tracer(sql, parameters)
+        return super().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
+        rows = list(parameters)
+        self.tracer(sql, rows)
+        return super().executemany(sql, rows)
+
+    def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
+        self.tracer(sql_script, ())
+        return super().executescript(sql_script)
+
+
 @attrs.frozen
 class Settings:
-    """How connections are configured: durability, how long to wait for a lock, and
-    how much of the database each connection may keep in memory."""
+    """How connections are configured: durability, how long to wait for a lock, how
+    much of the database each connection may keep in memory, and who is told of each
+    statement."""
 
     synchronous: Synchronous = attrs.field(default="FULL", converter=_synchronous)
     busy_timeout: float = attrs.field(default=30.0, converter=_busy_timeout)
     #: The most each connection's page cache holds (SQLite's own default is 2 MiB).
     #: Memory is taken only as pages are read, so a small database uses little.
     cache_mib: int = attrs.field(default=64, converter=_cache_mib)
+    tracer: Tracer | None = attrs.field(default=None, converter=_tracer)
 
 
 def connect(target: str, settings: Settings, *, uri: bool = False) -> sqlite3.Connection:
     """Open and configure one connection to ``target`` (an SQLite URI if ``uri``):
     foreign keys on (and verified), busy timeout, synchronous level, page cache size.
     Raises StoreError if SQLite will not comply."""
+    options: dict[str, Any] = {
+        "timeout": settings.busy_timeout,
+        "isolation_level": None,
+        "check_same_thread": False,
+        "cached_statements": 256,
+        "uri": uri,
+    }
+    connection: sqlite3.Connection
     try:
-        connection = sqlite3.connect(
-            target,
-            timeout=settings.busy_timeout,
-            isolation_level=None,
-            check_same_thread=False,
-            cached_statements=256,
-            uri=uri,
-        )
+        if settings.tracer is None:
+            connection = sqlite3.connect(target, **options)
+        else:
+            traced = sqlite3.connect(target, factory=TracedConnection, **options)
+            traced.tracer = settings.tracer  # before the first statement
+            connection = traced
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the database {target!r}: {exc}") from exc
     try:

@@ -2,7 +2,10 @@
 
 Repositories handle the failures they can explain precisely (a duplicate id,
 a missing customer); :func:`translate` gives every other failure a jobtrack
-type, so that no sqlite3 exception leaves the public API.
+type, so that no sqlite3 exception leaves the public API. A lock held past the
+busy timeout, and every other ``SQLITE_BUSY`` failure, is a
+:class:`~jobtrack_core.errors.RetryableError`: nothing was written, and the same
+unit of work may go through when run again.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from jobtrack_core.errors import (
     ConflictError,
     JobtrackError,
     NotFoundError,
+    RetryableError,
     StoreError,
     ValidationError,
 )
@@ -60,10 +64,15 @@ def translate(exc: BaseException) -> JobtrackError:
         return _integrity(exc, message)
     if isinstance(exc, sqlite3.Error):
         name = error_name(exc)
-        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-            return StoreError(
-                f"the database is busy ({message}); another connection held its lock "
-                "longer than the busy timeout"
+        if name == "SQLITE_BUSY_SNAPSHOT":
+            return RetryableError(
+                f"the database is busy ({message}): another connection wrote since this unit"
+                " of work began reading, so it cannot write; nothing was written, run it again"
+            )
+        if name.startswith("SQLITE_BUSY") or name == "SQLITE_LOCKED_SHAREDCACHE":
+            return RetryableError(
+                f"the database is busy ({message}): another connection held its lock longer"
+                " than the busy timeout; nothing was written, run it again"
             )
         if name.startswith("SQLITE_READONLY"):
             return StoreError(f"the database cannot be written: {message}")

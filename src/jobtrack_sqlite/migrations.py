@@ -13,7 +13,9 @@ procedure for table changes requires, and is committed only if
 ``PRAGMA foreign_key_check`` then finds nothing. Re-opening a
 database that is up to date changes nothing. A database whose version is newer
 than this code knows raises :class:`~jobtrack_core.errors.SchemaVersionError`
-before anything is written.
+before anything is written. A migration that could not take the write lock within the
+busy timeout raises :class:`~jobtrack_core.errors.RetryableError`, and opening the
+store again later applies it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
-from jobtrack_core.errors import SchemaVersionError, StoreError
+from jobtrack_core.errors import RetryableError, SchemaVersionError, StoreError
 from jobtrack_sqlite import history, schema, totals
 from jobtrack_sqlite.errors import translate
 
@@ -104,8 +106,9 @@ _COPY_V2_ROWS = (
 )
 
 
-def _set_aside_version_2(connection: sqlite3.Connection) -> None:
-    """Drop version 2's triggers, indexes and totals; rename its tables ``old_*``."""
+def _set_aside(connection: sqlite3.Connection) -> None:
+    """Drop the triggers, indexes and totals of a version 2 or 3 database (their names are
+    the same); rename its four tables ``old_*``."""
     for kind in ("trigger", "index"):
         names = connection.execute(
             "SELECT name FROM sqlite_schema WHERE type = ? AND sql IS NOT NULL", (kind,)
@@ -121,10 +124,37 @@ def _set_aside_version_2(connection: sqlite3.Connection) -> None:
 #: Version 3, step by step: version 2's tables set aside, the new ones made and filled,
 #: then their indexes, triggers and totals (built once over all the rows).
 VERSION_3: tuple[Step, ...] = (
-    _set_aside_version_2,
+    _set_aside,
+    *history.TABLES_V3,
+    *_COPY_V2_ROWS,
+    *(f"DROP TABLE old_{table}" for table in ("sessions", "jobs", "customers", "users")),
+    *history.INDEXES_AND_TRIGGERS_V3,
+    *history.REBUILD_V3,
+)
+
+#: The stored columns of version 3's tables, which version 4 keeps as they are.
+_V3_COLUMNS = {
+    "users": "id, email, name, business_name, password_hash, owner, created_at_us, updated_at_us",
+    "customers": "id, user_id, name, email, phone, address, business_name, notes, owner,"
+    " created_at_us, updated_at_us",
+    "jobs": "id, user_id, customer_id, title, description, status, due_date, paid,"
+    " estimated_cost_cents, actual_cost_cents, estimated_hours_hundredths,"
+    " actual_hours_hundredths, owner, completed_at_us, created_at_us, updated_at_us, paid_at_us",
+    "sessions": "id, user_id, token_hash, expires_at_us, created_at_us, last_used_at_us,"
+    " revoked_at_us",
+}
+
+#: Version 4, step by step: version 3's tables set aside, the new ones (keyed by owner and
+#: id; users with a calendar, NULL for every existing account) made and filled row for
+#: row, then their indexes, triggers and totals (built once over all the rows).
+VERSION_4: tuple[Step, ...] = (
+    _set_aside,
     *schema.TABLES,
     *totals.TABLES,
-    *_COPY_V2_ROWS,
+    *(
+        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM old_{table} ORDER BY rowid"
+        for table, columns in _V3_COLUMNS.items()
+    ),
     *(f"DROP TABLE old_{table}" for table in ("sessions", "jobs", "customers", "users")),
     *schema.INDEXES,
     *schema.TRIGGERS,
@@ -139,6 +169,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         3,
         "integer owner numbers and timestamps; compact indexes",
         VERSION_3,
+        rebuilds_tables=True,
+    ),
+    Migration(
+        4,
+        "customer and job ids unique per owner; each account's calendar",
+        VERSION_4,
         rebuilds_tables=True,
     ),
 )
@@ -247,7 +283,8 @@ def _apply(connection: sqlite3.Connection, migration: Migration) -> bool:
                 connection.execute(f"PRAGMA foreign_keys = {enforced:d}")
     except Exception as exc:
         error = translate(exc)
-        raise StoreError(
+        failed = RetryableError if isinstance(error, RetryableError) else StoreError
+        raise failed(
             f"migrating the database to schema version {migration.version} "
             f"({migration.description}) failed; it was left at version "
             f"{migration.version - 1}: {error}"

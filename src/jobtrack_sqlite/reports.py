@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from itertools import pairwise
-
-import attrs
 
 from jobtrack_core.entities import Customer, Job
 from jobtrack_core.money import from_minor
@@ -29,9 +27,8 @@ from jobtrack_core.reports import (
     StatusCounts,
     Tally,
 )
-from jobtrack_core.status import JobStatus
 from jobtrack_sqlite import columns as col
-from jobtrack_sqlite import totals
+from jobtrack_sqlite import rules, totals
 from jobtrack_sqlite.errors import translated
 from jobtrack_sqlite.rows import (
     CUSTOMER_COLUMNS,
@@ -44,53 +41,34 @@ from jobtrack_sqlite.rows import (
 )
 from jobtrack_sqlite.schema import OWNER
 
-_OPEN = "status IN ('pending', 'in_progress')"
 _OWNER_NAMED = OWNER.replace("?", ":owner")
 _C_COLUMNS = ", ".join(f"c.{name.strip()}" for name in CUSTOMER_COLUMNS.split(","))
 _WIDTH = len(CUSTOMER_COLUMNS.split(","))
+#: The row of ``customer_totals`` of the customer ``c``.
+_TOTALS_OF_C = "t.owner = c.owner AND t.customer_id = c.id"
 
 
 def _tally(cents: int, count: int) -> Tally:
     return Tally(from_minor(cents), count)
 
 
-def _storable(*texts: str | None) -> bool:
-    """Whether SQLite can be asked about these strings (lone surrogates cannot be
-    encoded; no stored value contains one, so nothing would match)."""
-    try:
-        for text in texts:
-            if text is not None:
-                text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 _PAID_IN_RANGE = (
     "SELECT coalesce(sum(actual_cost_cents), 0), count(*) FROM jobs"
-    f" WHERE owner = {OWNER} AND paid = 1 AND paid_at_us IS NOT NULL"
+    f" WHERE owner = {OWNER} AND {rules.is_revenue()} AND paid_at_us IS NOT NULL"
     " AND paid_at_us >= ? AND paid_at_us < ?"
 )
-_OPEN_STATUSES = frozenset({JobStatus.PENDING, JobStatus.IN_PROGRESS})
-
-
-def _conditions(
-    owner_id: str, where: JobFilter, *, walk: bool = False
-) -> tuple[str, list[object]] | None:
-    """The filter's WHERE clause (``walk``: see :func:`~jobtrack_sqlite.rows.job_conditions`).
-    For pending and in-progress jobs it carries the literal condition of the partial
-    index ``idx_jobs_owner_open_due``, so that SQLite may use it; for exactly those two
-    statuses that condition replaces the filter's own, so that a count reads the index
-    alone."""
-    if where.statuses is not None and where.statuses == _OPEN_STATUSES:
-        evolved = attrs.evolve(where, statuses=None)
-        sql, params = job_conditions(owner_id, evolved, walk=walk) or ("", [])
-        return f"{sql} AND {_OPEN}", params
-    conditions = job_conditions(owner_id, where, walk=walk)
-    if conditions is not None and where.statuses is not None and where.statuses <= _OPEN_STATUSES:
-        sql, params = conditions
-        return f"{sql} AND {_OPEN}", params
-    return conditions
+#: A customer's history, newest first, walked in the customer's index from the cursor.
+_CUSTOMER_JOBS = (
+    f"SELECT {JOB_COLUMNS} FROM jobs INDEXED BY idx_jobs_owner_customer"
+    f" WHERE owner = {OWNER} AND customer_id = ?"
+)
+#: Open jobs by due date then id, in the partial index of open jobs by due date
+#: (the query spells the index's condition, so that SQLite may use it).
+_OPEN_DUE = (
+    f"SELECT {JOB_COLUMNS} FROM jobs INDEXED BY idx_jobs_owner_open_due"
+    f" WHERE owner = {OWNER} AND {rules.is_open()}"
+)
+_ORDER_DUE = " ORDER BY due_date, id LIMIT ?"
 
 
 def _order(sort: JobSort, where: JobFilter) -> str:
@@ -128,7 +106,7 @@ def _after(position: JobPosition, where: JobFilter) -> tuple[str, list[object]]:
 
 
 class SqliteReports:
-    """:class:`jobtrack_core.ports.ReportRepository` in SQL."""
+    """:class:`jobtrack_core.ports.ReportQueries` in SQL."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
@@ -137,8 +115,6 @@ class SqliteReports:
     @translated
     def totals(self, owner_id: str) -> OwnerTotals:
         """One row of ``owner_totals`` (kept by triggers): the same cost at any size."""
-        if not _storable(owner_id):
-            owner_id = ""
         row = self._db.execute(
             f"SELECT customers, {', '.join(totals.OWNER)} FROM owner_totals WHERE owner = {OWNER}",
             (owner_id,),
@@ -156,9 +132,7 @@ class SqliteReports:
     @translated
     def paid_between(self, owner_id: str, bounds: Sequence[datetime]) -> Sequence[Tally]:
         """Whole UTC days from ``paid_days``; the partial days at either end of each range
-        from the ``idx_jobs_user_paid`` index."""
-        if not _storable(owner_id):
-            return [Tally() for _ in pairwise(bounds)]
+        from the ``idx_jobs_owner_paid`` index."""
         tallies = []
         for low, high in pairwise(bounds):
             cents = count = 0
@@ -200,17 +174,17 @@ class SqliteReports:
         after: JobPosition | None,
         limit: int,
     ) -> Sequence[Job]:
-        if limit <= 0 or not _storable(owner_id, where.customer_id, where.text):
+        """A listing someone asked for: any filter, in any order. Newest or latest first,
+        it walks the index of that order, checking the filter on the way; in other
+        orders SQLite plans the filter."""
+        if limit <= 0:
             return []
-        # Newest or latest first: walk the index of that order, filtering on the way.
         walk = sort in (JobSort.NEWEST, JobSort.UPDATED)
-        conditions = _conditions(owner_id, where, walk=walk)
+        conditions = job_conditions(owner_id, where, walk=walk)
         if conditions is None:
             return []
         sql, params = conditions
         if after is not None:
-            if not _storable(after.id, after.title):
-                return []
             keyset, values = _after(after, where)
             sql = f"{sql} AND {keyset}"
             params = [*params, *values]
@@ -222,47 +196,85 @@ class SqliteReports:
         return [job_from_row(row) for row in rows]
 
     @translated
-    def count_jobs(self, owner_id: str, where: JobFilter) -> int:
-        if not _storable(owner_id, where.customer_id, where.text):
-            return 0
-        if where == JobFilter(statuses=where.statuses):  # by status alone: owner_totals
-            statuses = list(JobStatus if where.statuses is None else where.statuses)
-            if not statuses:
-                return 0
-            found = self._db.execute(
-                f"SELECT {' + '.join(s.value for s in statuses)} FROM owner_totals"
-                f" WHERE owner = {OWNER}",
-                (owner_id,),
-            ).fetchone()
-            return 0 if found is None else int(found[0])
-        if where.statuses == _OPEN_STATUSES and where == JobFilter(
-            statuses=where.statuses, due_from=where.due_from, due_to=where.due_to
-        ):  # open jobs due in a range (overdue): a row per due date in open_due_days
-            low = col.day(where.due_from, "due_from") or ""
-            high = col.day(where.due_to, "due_to") or "9999-99-99"
-            due: int = self._db.execute(
-                "SELECT coalesce(sum(jobs), 0) FROM open_due_days"
-                f" WHERE owner = {OWNER} AND due_date >= ? AND due_date <= ?",
-                (owner_id, low, high),
-            ).fetchone()[0]
-            return due
-        conditions = _conditions(owner_id, where)
-        if conditions is None:
-            return 0
-        sql, params = conditions
-        count: int = self._db.execute(f"SELECT count(*) FROM jobs WHERE {sql}", params).fetchone()[
-            0
-        ]
+    def customer_jobs(
+        self, owner_id: str, customer_id: str, after: JobPosition | None, limit: int
+    ) -> Sequence[Job]:
+        """From the cursor down the customer's index (owner, customer, created, id): reads
+        the page's rows and no others, however many jobs the owner has."""
+        if limit <= 0:
+            return []
+        sql = _CUSTOMER_JOBS
+        params: list[object] = [owner_id, customer_id]
+        if after is not None:
+            sql = f"{sql} AND (created_at_us, id) < (?, ?)"
+            params += [col.timestamp(after.moment, "after"), after.id]
+        rows = self._db.execute(
+            f"{sql} ORDER BY created_at_us DESC, id DESC LIMIT ?", [*params, limit]
+        )
+        return [job_from_row(row) for row in rows]
+
+    @translated
+    def due_on(self, owner_id: str, day: date, limit: int) -> Sequence[Job]:
+        """The day's stretch of the due-date index (owner, due date, id), in id order."""
+        if limit <= 0:
+            return []
+        rows = self._db.execute(
+            f"SELECT {JOB_COLUMNS} FROM jobs INDEXED BY idx_jobs_owner_due"
+            f" WHERE owner = {OWNER} AND due_date = ? AND {rules.not_cancelled()}"
+            " ORDER BY id LIMIT ?",
+            (owner_id, col.day(day, "day"), limit),
+        )
+        return [job_from_row(row) for row in rows]
+
+    @translated
+    def open_due(self, owner_id: str, first: date, last: date, limit: int) -> Sequence[Job]:
+        if limit <= 0:
+            return []
+        rows = self._db.execute(
+            f"{_OPEN_DUE} AND due_date >= ? AND due_date <= ?{_ORDER_DUE}",
+            (owner_id, col.day(first, "first"), col.day(last, "last"), limit),
+        )
+        return [job_from_row(row) for row in rows]
+
+    @translated
+    def overdue(self, owner_id: str, today: date, limit: int) -> Sequence[Job]:
+        if limit <= 0:
+            return []
+        rows = self._db.execute(
+            f"{_OPEN_DUE} AND due_date < ?{_ORDER_DUE}", (owner_id, col.day(today, "today"), limit)
+        )
+        return [job_from_row(row) for row in rows]
+
+    @translated
+    def count_overdue(self, owner_id: str, today: date) -> int:
+        """One row per past due date in ``open_due_days`` (kept by triggers)."""
+        count: int = self._db.execute(
+            "SELECT coalesce(sum(jobs), 0) FROM open_due_days"
+            f" WHERE owner = {OWNER} AND due_date < ?",
+            (owner_id, col.day(today, "today")),
+        ).fetchone()[0]
         return count
+
+    @translated
+    def recently_changed(self, owner_id: str, limit: int) -> Sequence[Job]:
+        if limit <= 0:
+            return []
+        rows = self._db.execute(
+            f"SELECT {JOB_COLUMNS} FROM jobs INDEXED BY idx_jobs_owner_updated"
+            f" WHERE owner = {OWNER} ORDER BY updated_at_us DESC, id DESC LIMIT ?",
+            (owner_id, limit),
+        )
+        return [job_from_row(row) for row in rows]
 
     @translated
     def unpaid_completed(
         self, owner_id: str, completed_before: datetime, limit: int
     ) -> Sequence[Job]:
-        if limit <= 0 or not _storable(owner_id):
+        """The partial index of receivables, oldest completion first (unknown first)."""
+        if limit <= 0:
             return []
         rows = self._db.execute(
-            f"{JOB_SELECT} WHERE owner = {OWNER} AND status = 'completed' AND paid = 0"
+            f"{JOB_SELECT} WHERE owner = {OWNER} AND {rules.is_receivable()}"
             " AND (completed_at_us IS NOT NULL, completed_at_us) < (1, ?)"  # unknown, or before
             " ORDER BY completed_at_us IS NOT NULL, completed_at_us, id LIMIT ?",
             (owner_id, col.timestamp(completed_before, "completed_before"), limit),
@@ -275,13 +287,11 @@ class SqliteReports:
         self, owner_id: str, customer_id: str | None = None
     ) -> Sequence[CustomerSummary]:
         """Each customer with its row of ``customer_totals`` (kept by triggers)."""
-        if not _storable(owner_id, customer_id):
-            return []
         only = "" if customer_id is None else " AND c.id = :customer"
         rows = self._db.execute(
             f"SELECT {_C_COLUMNS}, coalesce(t.jobs, 0), coalesce(t.completed, 0),"
             " coalesce(t.earned_cents, 0), coalesce(t.unpaid_cents, 0), t.last_job_at_us"
-            " FROM customers c LEFT JOIN customer_totals t ON t.customer_id = c.id"
+            f" FROM customers c LEFT JOIN customer_totals t ON {_TOTALS_OF_C}"
             f" WHERE c.owner = {_OWNER_NAMED}{only} ORDER BY c.name, c.id",
             {"owner": owner_id, "customer": customer_id},
         )
@@ -301,12 +311,10 @@ class SqliteReports:
     def revenue_by_customer(
         self, owner_id: str, paid_from: datetime | None = None, paid_to: datetime | None = None
     ) -> Sequence[CustomerRevenue]:
-        if not _storable(owner_id):
-            return []
         if paid_from is None and paid_to is None:
             rows = self._db.execute(
                 f"SELECT {_C_COLUMNS}, t.paid_cents, t.paid_jobs"
-                " FROM customers c JOIN customer_totals t ON t.customer_id = c.id"
+                f" FROM customers c JOIN customer_totals t ON {_TOTALS_OF_C}"
                 f" WHERE c.owner = {OWNER} AND t.paid_jobs > 0"
                 " ORDER BY t.paid_cents DESC, c.name, c.id",
                 (owner_id,),
@@ -326,7 +334,7 @@ class SqliteReports:
         rows = self._db.execute(
             f"SELECT {_C_COLUMNS}, coalesce(sum(j.actual_cost_cents), 0) AS cents, count(*)"
             " FROM customers c JOIN jobs j ON j.owner = c.owner AND j.customer_id = c.id"
-            f" AND j.paid = 1{bounds}"
+            f" AND {rules.is_revenue('j')}{bounds}"
             f" WHERE c.owner = {_OWNER_NAMED} GROUP BY c.id ORDER BY cents DESC, c.name, c.id",
             {
                 "owner": owner_id,
@@ -342,12 +350,10 @@ class SqliteReports:
     @translated
     def estimate_accuracy(self, owner_id: str) -> Sequence[CustomerAccuracy]:
         """From ``customer_totals`` (kept by triggers), customers with a comparable job."""
-        if not _storable(owner_id):
-            return []
         rows = self._db.execute(
             f"SELECT {_C_COLUMNS}, t.cost_jobs, t.estimated_cost_cents, t.actual_cost_cents,"
             " t.hours_jobs, t.estimated_hours, t.actual_hours"
-            " FROM customers c JOIN customer_totals t ON t.customer_id = c.id"
+            f" FROM customers c JOIN customer_totals t ON {_TOTALS_OF_C}"
             f" WHERE c.owner = {OWNER} AND (t.cost_jobs > 0 OR t.hours_jobs > 0)"
             " ORDER BY c.name, c.id",
             (owner_id,),
@@ -365,8 +371,6 @@ class SqliteReports:
     @translated
     def search_customers(self, owner_id: str, text: str) -> Sequence[Customer]:
         """SQLite's ``lower`` folds ASCII letters only, exactly as :func:`ascii_lower`."""
-        if not _storable(owner_id, text):
-            return []
         fields = " OR ".join(
             f"instr(lower({name}), :needle) > 0" for name in ("name", "email", "phone", "address")
         )

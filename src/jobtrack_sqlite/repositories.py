@@ -1,7 +1,8 @@
 """The repositories of :mod:`jobtrack_core.ports`, in SQL.
 
-Every customer and job statement filters by the owner: one row by its id and
-``user_id``, many rows by the owner's number (``owner``, which leads every
+Customers and jobs are keyed by their owner's number and their id: every
+statement addresses one by both (:data:`BY_KEY`, the owner's number read from
+the user's id), and many by the owner's number (``owner``, which leads every
 index); another owner's rows are never read or written. Constraint failures are
 reported with the same errors, in the same order of precedence, as the memory
 store reports them.
@@ -15,11 +16,9 @@ import operator
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from decimal import Decimal
 
 from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
 from jobtrack_core.errors import ConflictError, JobtrackError, NotFoundError
-from jobtrack_core.money import from_minor
 from jobtrack_core.queries import JobFilter
 from jobtrack_sqlite import columns as col
 from jobtrack_sqlite import totals
@@ -38,15 +37,20 @@ from jobtrack_sqlite.rows import (
     SESSION_COLUMNS,
     USER_COLUMNS,
     customer_from_row,
+    customer_values,
     job_conditions,
     job_from_row,
     job_values,
     session_from_row,
     session_values,
     user_from_row,
+    user_values,
     walked,
 )
 from jobtrack_sqlite.schema import OWNER
+
+#: One customer or job: its owner's number (given the user's id), and its id.
+BY_KEY = f"owner = {OWNER} AND id = ?"
 
 
 class _Repository:
@@ -61,40 +65,49 @@ class _Repository:
         found = self._db.execute("SELECT owner FROM users WHERE id = ?", (user_id,)).fetchone()
         return None if found is None else int(found[0])
 
-    def _update(self, table: str, sql: str, params: Sequence[object], updated_at: int) -> int:
-        """Run an UPDATE that sets ``updated_at``; return how many rows it changed.
+    def _update(
+        self,
+        table: str,
+        assignments: str,
+        values: Sequence[object],
+        key: tuple[str, Sequence[object]],
+        updated_at: object,
+    ) -> int:
+        """``UPDATE table SET assignments`` of the row ``key`` (its condition and parameters),
+        which sets ``updated_at``; return how many rows it changed.
 
         The table's trigger stamps the wall-clock time on an UPDATE that leaves
         ``updated_at`` unchanged (meant for hand edits); when the value given
         equals the stored one, put it back so the caller's clock is kept.
         """
+        where, key_values = key
         before = self._db.total_changes
-        changed = self._db.execute(sql, params).rowcount
+        changed: int = self._db.execute(
+            f"UPDATE {table} SET {assignments} WHERE {where}", [*values, *key_values]
+        ).rowcount
         if changed and self._db.total_changes - before > changed:
             self._db.execute(
-                f"UPDATE {table} SET updated_at_us = ? WHERE id = ? AND updated_at_us IS NOT ?",
-                (updated_at, params[-1], updated_at),
+                f"UPDATE {table} SET updated_at_us = ? WHERE {where} AND updated_at_us IS NOT ?",
+                [updated_at, *key_values, updated_at],
             )
         return changed
+
+
+_USER_UPDATE = (
+    "email = ?, name = ?, business_name = ?, password_hash = ?, created_at_us = ?,"
+    " updated_at_us = ?, timezone = ?, week_start = ?"
+)
 
 
 class SqliteUsers(_Repository):
     @translated
     def add(self, user: User) -> None:
-        params = (
-            user.id,
-            user.email,
-            user.name,
-            user.business_name,
-            user.password_hash,
-            col.timestamp(user.created_at, "created_at"),
-            col.timestamp(user.updated_at, "updated_at"),
-        )
         try:
             self._db.execute(
                 f"INSERT INTO users (owner, {USER_COLUMNS})"
-                " VALUES ((SELECT coalesce(max(owner), 0) + 1 FROM users), ?, ?, ?, ?, ?, ?, ?)",
-                params,
+                " VALUES ((SELECT coalesce(max(owner), 0) + 1 FROM users),"
+                " ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [user.id, *user_values(user)],
             )
         except sqlite3.IntegrityError as exc:
             if not is_unique_violation(exc):
@@ -118,21 +131,9 @@ class SqliteUsers(_Repository):
     @translated
     def update(self, user: User) -> None:
         updated_at = col.timestamp(user.updated_at, "updated_at")
-        params = (
-            user.email,
-            user.name,
-            user.business_name,
-            user.password_hash,
-            col.timestamp(user.created_at, "created_at"),
-            updated_at,
-            user.id,
-        )
-        sql = (
-            "UPDATE users SET email = ?, name = ?, business_name = ?, password_hash = ?, "
-            "created_at_us = ?, updated_at_us = ? WHERE id = ?"
-        )
+        key = ("id = ?", [user.id])
         try:
-            changed = self._update("users", sql, params, updated_at)
+            changed = self._update("users", _USER_UPDATE, user_values(user), key, updated_at)
         except sqlite3.IntegrityError as exc:
             if is_unique_violation(exc):
                 raise ConflictError("email", "this email is already registered") from exc
@@ -153,30 +154,26 @@ class SqliteUsers(_Repository):
         return Deleted(users=1, customers=counts[0], jobs=counts[1], sessions=counts[2])
 
 
+_CUSTOMER_FIELDS = CUSTOMER_COLUMNS.count(",") + 1
+#: One customer, with its owner's number read from ``users`` (no row when there is no
+#: such user).
+_CUSTOMER_INSERT = (
+    f"INSERT INTO customers (owner, {CUSTOMER_COLUMNS})"
+    f" SELECT owner, {', '.join('?' * _CUSTOMER_FIELDS)} FROM users WHERE id = ?"
+)
+_CUSTOMER_UPDATE = (
+    "name = ?, email = ?, phone = ?, address = ?, business_name = ?, notes = ?,"
+    " created_at_us = ?, updated_at_us = ?"
+)
+
+
 class SqliteCustomers(_Repository):
     @translated
     def add(self, customer: Customer) -> None:
         c = customer
-        params = (
-            c.id,
-            c.user_id,
-            c.name,
-            c.email,
-            c.phone,
-            c.address,
-            c.business_name,
-            c.notes,
-            col.timestamp(c.created_at, "created_at"),
-            col.timestamp(c.updated_at, "updated_at"),
-        )
-        owner = self._owner(c.user_id)
-        if owner is None:
-            raise NotFoundError("user", c.user_id)
         try:
-            self._db.execute(
-                f"INSERT INTO customers (owner, {CUSTOMER_COLUMNS})"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (owner, *params),
+            inserted = self._db.execute(
+                _CUSTOMER_INSERT, [c.id, c.user_id, *customer_values(c), c.user_id]
             )
         except sqlite3.IntegrityError as exc:
             if is_foreign_key_violation(exc):
@@ -184,12 +181,13 @@ class SqliteCustomers(_Repository):
             if is_unique_violation(exc):
                 raise ConflictError("id", f"a customer with id {c.id!r} already exists") from exc
             raise translate(exc) from exc
+        if inserted.rowcount == 0:
+            raise NotFoundError("user", c.user_id)
 
     @translated
     def get(self, owner_id: str, customer_id: str) -> Customer | None:
         found = self._db.execute(
-            f"SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ? AND user_id = ?",
-            (customer_id, owner_id),
+            f"SELECT {CUSTOMER_COLUMNS} FROM customers WHERE {BY_KEY}", (owner_id, customer_id)
         ).fetchone()
         return None if found is None else customer_from_row(found)
 
@@ -204,25 +202,9 @@ class SqliteCustomers(_Repository):
     @translated
     def update(self, customer: Customer) -> None:
         c = customer
-        updated_at = col.timestamp(c.updated_at, "updated_at")
-        params = (
-            c.name,
-            c.email,
-            c.phone,
-            c.address,
-            c.business_name,
-            c.notes,
-            col.timestamp(c.created_at, "created_at"),
-            updated_at,
-            c.user_id,
-            c.id,
-        )
-        sql = (
-            "UPDATE customers SET name = ?, email = ?, phone = ?, address = ?, "
-            "business_name = ?, notes = ?, created_at_us = ?, updated_at_us = ? "
-            "WHERE user_id = ? AND id = ?"
-        )
-        if not self._update("customers", sql, params, updated_at):
+        values = customer_values(c)  # updated_at last
+        key = (BY_KEY, [c.user_id, c.id])
+        if not self._update("customers", _CUSTOMER_UPDATE, values, key, values[-1]):
             raise NotFoundError("customer", c.id)
 
     @translated
@@ -232,7 +214,7 @@ class SqliteCustomers(_Repository):
             (owner_id, customer_id),
         ).fetchone()[0]
         deleted = self._db.execute(
-            "DELETE FROM customers WHERE user_id = ? AND id = ?", (owner_id, customer_id)
+            f"DELETE FROM customers WHERE {BY_KEY}", (owner_id, customer_id)
         ).rowcount
         return Deleted(customers=1, jobs=jobs) if deleted else Deleted()
 
@@ -255,6 +237,12 @@ def _job_insert(rows: int) -> str:
 _JOB_INSERT_ONE = (
     f"INSERT INTO jobs (owner, {JOB_COLUMNS}) SELECT owner, {', '.join('?' * len(_JOB_FIELDS))}"
     " FROM users WHERE id = ?"
+)
+_JOB_UPDATE = (
+    "customer_id = ?, title = ?, description = ?, status = ?, estimated_cost_cents = ?,"
+    " actual_cost_cents = ?, estimated_hours_hundredths = ?, actual_hours_hundredths = ?,"
+    " due_date = ?, paid = ?, paid_at_us = ?, completed_at_us = ?, created_at_us = ?,"
+    " updated_at_us = ?"
 )
 #: How many jobs :meth:`SqliteJobs.add_many` converts, orders and inserts at a time.
 BATCH = 10_000
@@ -335,17 +323,18 @@ class SqliteJobs(_Repository):
         """What :meth:`add` would raise for the first of ``jobs`` (in order) that it
         refuses, given the jobs stored before them (rowid up to ``before``)."""
         known: dict[tuple[str, str], bool] = {}
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for job in jobs:
             pair = (job.user_id, job.customer_id)
             if pair not in known:
                 known[pair] = self._has_customer(job)
             if not known[pair]:
                 return NotFoundError("customer", job.customer_id)
-            taken = "SELECT 1 FROM jobs WHERE id = ? AND rowid <= ?"
-            if job.id in seen or self._exists(taken, job.id, before):
+            key = (job.user_id, job.id)
+            taken = f"SELECT 1 FROM jobs WHERE {BY_KEY} AND rowid <= ?"
+            if key in seen or self._exists(taken, *key, before):
                 return ConflictError("id", f"a job with id {job.id!r} already exists")
-            seen.add(job.id)
+            seen.add(key)
         return None
 
     def _refused(self, job: Job, exc: sqlite3.IntegrityError) -> Exception:
@@ -359,15 +348,11 @@ class SqliteJobs(_Repository):
         return translate(exc)
 
     def _has_customer(self, job: Job) -> bool:
-        return self._exists(
-            "SELECT 1 FROM customers WHERE id = ? AND user_id = ?", job.customer_id, job.user_id
-        )
+        return self._exists(f"SELECT 1 FROM customers WHERE {BY_KEY}", job.user_id, job.customer_id)
 
     @translated
     def get(self, owner_id: str, job_id: str) -> Job | None:
-        found = self._db.execute(
-            f"{JOB_SELECT} WHERE id = ? AND user_id = ?", (job_id, owner_id)
-        ).fetchone()
+        found = self._db.execute(f"{JOB_SELECT} WHERE {BY_KEY}", (owner_id, job_id)).fetchone()
         return None if found is None else job_from_row(found)
 
     @translated
@@ -383,19 +368,10 @@ class SqliteJobs(_Repository):
 
     @translated
     def update(self, job: Job) -> None:
-        values = job_values(job)
-        params = [*values, job.user_id, job.id]
-        sql = (
-            "UPDATE jobs SET customer_id = ?, title = ?, description = ?, status = ?,"
-            " estimated_cost_cents = ?, actual_cost_cents = ?, estimated_hours_hundredths = ?,"
-            " actual_hours_hundredths = ?, due_date = ?, paid = ?, paid_at_us = ?,"
-            " completed_at_us = ?, created_at_us = ?, updated_at_us = ?"
-            " WHERE user_id = ? AND id = ?"
-        )
-        updated_at = values[-1]
-        assert isinstance(updated_at, int)
+        values = job_values(job)  # updated_at last
+        key = (BY_KEY, [job.user_id, job.id])
         try:
-            changed = self._update("jobs", sql, params, updated_at)
+            changed = self._update("jobs", _JOB_UPDATE, values, key, values[-1])
         except sqlite3.IntegrityError as exc:
             if is_foreign_key_violation(exc):
                 raise NotFoundError("customer", job.customer_id) from exc
@@ -405,17 +381,8 @@ class SqliteJobs(_Repository):
 
     @translated
     def delete(self, owner_id: str, job_id: str) -> Deleted:
-        deleted = self._db.execute(
-            "DELETE FROM jobs WHERE user_id = ? AND id = ?", (owner_id, job_id)
-        ).rowcount
+        deleted = self._db.execute(f"DELETE FROM jobs WHERE {BY_KEY}", (owner_id, job_id)).rowcount
         return Deleted(jobs=1) if deleted else Deleted()
-
-    @translated
-    def revenue(self, owner_id: str) -> Decimal:
-        found = self._db.execute(
-            f"SELECT paid_cents FROM owner_totals WHERE owner = {OWNER}", (owner_id,)
-        ).fetchone()
-        return from_minor(0 if found is None else found[0])
 
 
 class SqliteSessions(_Repository):

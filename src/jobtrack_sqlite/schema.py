@@ -1,4 +1,4 @@
-"""The SQL schema, version 3: the seed's four tables, made strict, exact and compact.
+"""The SQL schema, version 4: the seed's four tables, made strict, exact and compact.
 
 Table and column names follow the original data model wherever the meaning is
 kept. What changed, and why:
@@ -14,6 +14,11 @@ kept. What changed, and why:
   the size of the text id, and indexes are most of a database's size and of an
   insert's work). Composite foreign keys keep the number and the text id in
   agreement, so a job can never point at another owner's customer;
+- customers and jobs are keyed by ``(owner, id)``: ids are unique per owner, so
+  two owners may each have a customer ``"17"`` (user and session ids stay unique
+  across the database);
+- ``users.timezone`` and ``users.week_start`` hold the business's calendar, both
+  set or both NULL (the application's calendar);
 - ``jobs.paid_at`` records when a job was marked paid;
 - ``sessions.token`` became ``token_hash`` (only a hash of a token is kept),
   with ``last_used_at`` and ``revoked_at``;
@@ -25,6 +30,8 @@ kept. What changed, and why:
 
 from __future__ import annotations
 
+from jobtrack_core.status import JobStatus
+from jobtrack_sqlite import rules
 from jobtrack_sqlite.columns import MAX_HUNDREDTHS, MAX_US, MIN_US
 
 #: ``PRAGMA application_id`` of a jobtrack database ("JBTR").
@@ -87,6 +94,14 @@ def _generated(field: str, column: str) -> str:
     return f"{field} REAL GENERATED ALWAYS AS ({column} / 100.0) VIRTUAL"
 
 
+#: How the ``updated_at`` trigger finds the row it fires for, per table.
+_ROW_KEY = {
+    "users": "id = NEW.id",
+    "customers": "owner = NEW.owner AND id = NEW.id",
+    "jobs": "owner = NEW.owner AND id = NEW.id",
+}
+
+
 def _updated_at_trigger(table: str) -> str:
     """Keep ``updated_at`` current when an UPDATE leaves it unchanged (a hand edit).
 
@@ -98,7 +113,7 @@ def _updated_at_trigger(table: str) -> str:
 AFTER UPDATE ON {table} FOR EACH ROW
 WHEN NEW.updated_at_us IS OLD.updated_at_us AND NEW.updated_at_us IS NOT {NOW_US}
 BEGIN
-    UPDATE {table} SET updated_at_us = {NOW_US} WHERE id = NEW.id;
+    UPDATE {table} SET updated_at_us = {NOW_US} WHERE {_ROW_KEY[table]};
 END"""
 
 
@@ -113,11 +128,17 @@ USERS = f"""CREATE TABLE users (
     owner INTEGER NOT NULL UNIQUE,
     {_stored("created_at")},
     {_stored("updated_at")},
-    UNIQUE (owner, id)
+    timezone TEXT,
+    week_start INTEGER,
+    UNIQUE (owner, id),
+    CONSTRAINT valid_week_start CHECK (
+        CASE WHEN week_start IS NULL THEN timezone IS NULL
+        ELSE timezone IS NOT NULL AND week_start BETWEEN 0 AND 6 END
+    )
 ) STRICT"""
 
 CUSTOMERS = f"""CREATE TABLE customers (
-    id TEXT NOT NULL PRIMARY KEY,
+    id TEXT NOT NULL,
     user_id TEXT NOT NULL,
     name TEXT NOT NULL,
     email TEXT,
@@ -130,18 +151,18 @@ CUSTOMERS = f"""CREATE TABLE customers (
     owner INTEGER NOT NULL,
     {_stored("created_at")},
     {_stored("updated_at")},
-    UNIQUE (owner, id),
+    PRIMARY KEY (owner, id),
     FOREIGN KEY (owner, user_id) REFERENCES users (owner, id) ON DELETE CASCADE
 ) STRICT"""
 
 JOBS = f"""CREATE TABLE jobs (
-    id TEXT NOT NULL PRIMARY KEY,
+    id TEXT NOT NULL,
     user_id TEXT NOT NULL,
     customer_id TEXT NOT NULL,
     title TEXT NOT NULL,
     description TEXT,
-    status TEXT NOT NULL DEFAULT 'pending' CONSTRAINT valid_status
-        CHECK (status IN ('pending', 'in_progress', 'completed', 'cancelled')),
+    status TEXT NOT NULL DEFAULT '{JobStatus.PENDING.value}' CONSTRAINT valid_status
+        CHECK ({rules.is_known_status()}),
     {_generated("estimated_cost", "estimated_cost_cents")},
     {_generated("actual_cost", "actual_cost_cents")},
     {_generated("estimated_hours", "estimated_hours_hundredths")},
@@ -161,6 +182,7 @@ JOBS = f"""CREATE TABLE jobs (
     {_stored("created_at")},
     {_stored("updated_at")},
     {_stored("paid_at", required=False)},
+    PRIMARY KEY (owner, id),
     FOREIGN KEY (owner, user_id) REFERENCES users (owner, id) ON DELETE CASCADE,
     FOREIGN KEY (owner, customer_id) REFERENCES customers (owner, id) ON DELETE CASCADE
 ) STRICT"""
@@ -178,8 +200,6 @@ SESSIONS = f"""CREATE TABLE sessions (
     {_stored("last_used_at")},
     {_stored("revoked_at", required=False)}
 ) STRICT"""
-
-_OPEN = "status IN ('pending', 'in_progress')"
 
 #: Every index on customers and jobs leads with the owner's number; each serves a
 #: query the store runs, or the child side of a foreign key. A listing's order ends
@@ -199,15 +219,17 @@ INDEXES = (
     "CREATE INDEX idx_jobs_owner_updated ON jobs (owner, updated_at_us, id)",
     # due-date ranges in due order (due today, a week's calendar).
     "CREATE INDEX idx_jobs_owner_due ON jobs (owner, due_date, id)",
-    # the partial days at the ends of a revenue period, from the index alone.
-    "CREATE INDEX idx_jobs_owner_paid ON jobs (owner, paid_at_us, actual_cost_cents)"
-    " WHERE paid = 1 AND paid_at_us IS NOT NULL",
+    # the partial days at the ends of a revenue period, from the index alone (it holds
+    # ``paid``, always 1 here and stored in no bytes, because the queries must name it
+    # for SQLite to use the index, and SQLite reads every column a query names).
+    "CREATE INDEX idx_jobs_owner_paid ON jobs (owner, paid_at_us, actual_cost_cents, paid)"
+    f" WHERE {rules.is_revenue()} AND paid_at_us IS NOT NULL",
     # pending and in-progress jobs by due date: upcoming, overdue.
-    f"CREATE INDEX idx_jobs_owner_open_due ON jobs (owner, due_date, id) WHERE {_OPEN}",
-    # completed, unpaid jobs, oldest completion first (unknown first): payment reminders.
+    f"CREATE INDEX idx_jobs_owner_open_due ON jobs (owner, due_date, id) WHERE {rules.is_open()}",
+    # completed, unpaid jobs, oldest completion first (unknown first), then id: reminders.
     "CREATE INDEX idx_jobs_owner_unpaid_done"
-    " ON jobs (owner, completed_at_us IS NOT NULL, completed_at_us)"
-    " WHERE status = 'completed' AND paid = 0",
+    " ON jobs (owner, completed_at_us IS NOT NULL, completed_at_us, id)"
+    f" WHERE {rules.is_receivable()}",
     # logins of a user (revoke_all, cascades from users).
     "CREATE INDEX idx_sessions_user_id ON sessions (user_id)",
     # purge_expired.

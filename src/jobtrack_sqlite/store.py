@@ -13,10 +13,17 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from jobtrack_core.errors import StoreError, ValidationError
-from jobtrack_core.ports import Store
 from jobtrack_sqlite import readonly, urls
 from jobtrack_sqlite.backup import restore_backup, write_backup
-from jobtrack_sqlite.connection import Link, Settings, Synchronous, close_quietly, connect, use_wal
+from jobtrack_sqlite.connection import (
+    Link,
+    Settings,
+    Synchronous,
+    Tracer,
+    close_quietly,
+    connect,
+    use_wal,
+)
 from jobtrack_sqlite.errors import translate
 from jobtrack_sqlite.migrations import SCHEMA_VERSION, check_openable, upgrade
 from jobtrack_sqlite.repositories import SqliteUnitOfWork
@@ -55,10 +62,16 @@ class SqliteStore:
       power loss; ``"NORMAL"`` is faster and still never corrupts the file, but
       the last commits before a power loss (not a process crash) may be lost.
     - ``busy_timeout``: seconds a transaction waits for another writer's lock
-      before it fails with :class:`~jobtrack_core.errors.StoreError`.
+      before it fails with :class:`~jobtrack_core.errors.RetryableError` (nothing
+      was written; run the unit of work again, see :mod:`jobtrack_core.retry`).
     - ``cache_mib``: the most each connection keeps of the database in memory
       (64 MiB by default; SQLite's own default of 2 MiB makes bulk imports into
       a large database several times slower).
+    - ``tracer``: a function called with each statement the store runs, before it
+      runs, as ``tracer(sql, parameters)`` (the parameters as given to SQLite,
+      ``()`` when there are none): ``tracer=print`` shows them all. A store
+      without a tracer runs plain connections, at no cost. An exception the tracer
+      raises propagates, and the statement does not run.
 
     Threads may share a store: each thread gets its own connection to a file
     (an in-memory store has one connection, and its units of work take turns).
@@ -82,10 +95,11 @@ class SqliteStore:
         synchronous: Synchronous = "FULL",
         busy_timeout: float = 30.0,
         cache_mib: int = 64,
+        tracer: Tracer | None = None,
     ) -> None:
         self._target = _target(path)
         self._settings = Settings(
-            synchronous=synchronous, busy_timeout=busy_timeout, cache_mib=cache_mib
+            synchronous=synchronous, busy_timeout=busy_timeout, cache_mib=cache_mib, tracer=tracer
         )
         #: The URI that reads the file, when this process may not write it.
         self._read_only: str | None = None
@@ -203,8 +217,8 @@ class SqliteStore:
 
         The outermost unit on a thread is a transaction (``BEGIN IMMEDIATE`` to
         write, ``BEGIN`` to read only); a unit opened inside it is a savepoint.
-        Writing inside a ``write=False`` unit works, but may fail with
-        StoreError if another connection wrote since it began.
+        Writing inside a ``write=False`` unit works, but fails with RetryableError
+        if another connection wrote since it began reading.
         """
         if write and self._read_only is not None:
             raise readonly.refusal(self._target)
@@ -283,8 +297,3 @@ class SqliteStore:
             _file(target, "target"),
             Settings(busy_timeout=busy_timeout),
         )
-
-
-def _conforms(store: SqliteStore) -> Store:
-    """Never called: mypy checks here that SqliteStore implements the Store protocol."""
-    return store

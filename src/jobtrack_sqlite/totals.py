@@ -9,9 +9,9 @@ SQLite keeps, next to the seed's tables:
 - ``paid_days``: per owner and UTC day of ``paid_at``, the paid jobs' actual
   cost and count (a year's revenue by month reads at most 366 rows, and the
   partial days at a period's ends come from the ``idx_jobs_owner_paid`` index);
-- ``customer_totals``: per customer, the figures of the customer list, the
-  customer statistics and estimate accuracy, and the newest job's
-  ``created_at_us``;
+- ``customer_totals``: per customer (by owner number and customer id), the figures
+  of the customer list, the customer statistics and estimate accuracy, and the
+  newest job's ``created_at_us``;
 - ``open_due_days``: per owner and due date, how many pending and in-progress
   jobs are due then (the dashboard's overdue count reads one row per day).
 
@@ -35,46 +35,47 @@ from __future__ import annotations
 
 import sqlite3
 
+from jobtrack_core.status import JobStatus
+from jobtrack_sqlite import rules
 from jobtrack_sqlite.schema import utc_day
 
-_OPEN = "('pending', 'in_progress')"
+#: The row a contribution reads, filled in later (``NEW``, ``OLD`` or a table alias).
+_R = "{r}"
 
 
 def _money(condition: str, column: str) -> str:
-    return f"CASE WHEN {condition} THEN coalesce({{r}}.{column}, 0) ELSE 0 END"
+    return f"CASE WHEN {condition} THEN coalesce({_R}.{column}, 0) ELSE 0 END"
 
 
+_COMPLETED = rules.is_status(JobStatus.COMPLETED, _R)
+_PAID = rules.is_revenue(_R)
 _COST_KNOWN = (
-    "{r}.status = 'completed' AND {r}.estimated_cost_cents IS NOT NULL"
-    " AND {r}.actual_cost_cents IS NOT NULL"
+    f"{_COMPLETED} AND {_R}.estimated_cost_cents IS NOT NULL AND {_R}.actual_cost_cents IS NOT NULL"
 )
 _HOURS_KNOWN = (
-    "{r}.status = 'completed' AND {r}.estimated_hours_hundredths IS NOT NULL"
-    " AND {r}.actual_hours_hundredths IS NOT NULL"
+    f"{_COMPLETED} AND {_R}.estimated_hours_hundredths IS NOT NULL"
+    f" AND {_R}.actual_hours_hundredths IS NOT NULL"
 )
 
 #: owner_totals column -> one job row's contribution (``{r}`` is NEW, OLD or a table alias).
 OWNER = {
-    "pending": "{r}.status = 'pending'",
-    "in_progress": "{r}.status = 'in_progress'",
-    "completed": "{r}.status = 'completed'",
-    "cancelled": "{r}.status = 'cancelled'",
-    "paid_cents": _money("{r}.paid", "actual_cost_cents"),
-    "paid_jobs": "{r}.paid",
-    "receivable_cents": _money("{r}.status = 'completed' AND NOT {r}.paid", "actual_cost_cents"),
-    "receivable_jobs": "{r}.status = 'completed' AND NOT {r}.paid",
-    "pipeline_cents": _money(f"{{r}}.status IN {_OPEN}", "estimated_cost_cents"),
-    "pipeline_jobs": f"{{r}}.status IN {_OPEN}",
+    **{status.value: rules.is_status(status, _R) for status in JobStatus},
+    "paid_cents": _money(_PAID, "actual_cost_cents"),
+    "paid_jobs": _PAID,
+    "receivable_cents": _money(rules.is_receivable(_R), "actual_cost_cents"),
+    "receivable_jobs": rules.is_receivable(_R),
+    "pipeline_cents": _money(rules.is_open(_R), "estimated_cost_cents"),
+    "pipeline_jobs": rules.is_open(_R),
 }
 
 #: customer_totals column -> one job row's contribution.
 CUSTOMER = {
     "jobs": "1",
-    "completed": "{r}.status = 'completed'",
-    "earned_cents": _money("{r}.status = 'completed' AND {r}.paid", "actual_cost_cents"),
-    "unpaid_cents": _money("NOT {r}.paid", "actual_cost_cents"),
-    "paid_cents": _money("{r}.paid", "actual_cost_cents"),
-    "paid_jobs": "{r}.paid",
+    "completed": _COMPLETED,
+    "earned_cents": _money(f"{_COMPLETED} AND {_PAID}", "actual_cost_cents"),
+    "unpaid_cents": _money(f"NOT ({_PAID})", "actual_cost_cents"),
+    "paid_cents": _money(_PAID, "actual_cost_cents"),
+    "paid_jobs": _PAID,
     "cost_jobs": _COST_KNOWN,
     "estimated_cost_cents": _money(_COST_KNOWN, "estimated_cost_cents"),
     "actual_cost_cents": _money(_COST_KNOWN, "actual_cost_cents"),
@@ -98,8 +99,8 @@ WATCHED = (
     "created_at_us",
     "due_date",
 )
-_PAID = "{r}.paid AND {r}.paid_at_us IS NOT NULL"
-_OPEN_DUE = f"{{r}}.status IN {_OPEN} AND {{r}}.due_date IS NOT NULL"
+_PAID_DATED = f"{_PAID} AND {_R}.paid_at_us IS NOT NULL"
+_OPEN_DUE = f"{rules.is_open(_R)} AND {_R}.due_date IS NOT NULL"
 
 
 def _of(row: str, expressions: dict[str, str]) -> dict[str, str]:
@@ -124,10 +125,11 @@ TABLES = (
     PRIMARY KEY (owner, day)
 ) STRICT, WITHOUT ROWID""",
     f"""CREATE TABLE customer_totals (
-    customer_id TEXT NOT NULL PRIMARY KEY,
     owner INTEGER NOT NULL,
+    customer_id TEXT NOT NULL,
     {_integers(CUSTOMER)},
-    last_job_at_us INTEGER
+    last_job_at_us INTEGER,
+    PRIMARY KEY (owner, customer_id)
 ) STRICT, WITHOUT ROWID""",
     """CREATE TABLE open_due_days (
     owner INTEGER NOT NULL,
@@ -141,14 +143,14 @@ TABLES = (
 def _add(row: str) -> str:
     """Statements adding one job row's contributions."""
     owner, customer = _of(row, OWNER), _of(row, CUSTOMER)
-    paid = _PAID.format(r=row)
+    paid = _PAID_DATED.format(r=row)
     return f"""
     INSERT INTO owner_totals (owner, {", ".join(owner)})
     VALUES ({row}.owner, {", ".join(owner.values())})
     ON CONFLICT (owner) DO UPDATE SET {", ".join(f"{c} = {c} + excluded.{c}" for c in owner)};
-    INSERT INTO customer_totals (customer_id, owner, {", ".join(customer)}, last_job_at_us)
-    VALUES ({row}.customer_id, {row}.owner, {", ".join(customer.values())}, {row}.created_at_us)
-    ON CONFLICT (customer_id) DO UPDATE SET
+    INSERT INTO customer_totals (owner, customer_id, {", ".join(customer)}, last_job_at_us)
+    VALUES ({row}.owner, {row}.customer_id, {", ".join(customer.values())}, {row}.created_at_us)
+    ON CONFLICT (owner, customer_id) DO UPDATE SET
         {", ".join(f"{c} = {c} + excluded.{c}" for c in customer)},
         last_job_at_us = max(coalesce(last_job_at_us, excluded.last_job_at_us),
                              excluded.last_job_at_us);
@@ -164,7 +166,7 @@ def _add(row: str) -> str:
 def _remove(row: str) -> str:
     """Statements taking one job row's contributions away."""
     owner, customer = _of(row, OWNER), _of(row, CUSTOMER)
-    paid = _PAID.format(r=row)
+    paid = _PAID_DATED.format(r=row)
     open_due = _OPEN_DUE.format(r=row)
     day = f"owner = {row}.owner AND day = {utc_day(f'{row}.paid_at_us')}"
     return f"""
@@ -176,7 +178,7 @@ def _remove(row: str) -> str:
             SELECT max(created_at_us) FROM jobs
             WHERE owner = {row}.owner AND customer_id = {row}.customer_id
         )
-    WHERE customer_id = {row}.customer_id;
+    WHERE owner = {row}.owner AND customer_id = {row}.customer_id;
     UPDATE paid_days SET cents = cents - coalesce({row}.actual_cost_cents, 0), jobs = jobs - 1
     WHERE {paid} AND {day};
     DELETE FROM paid_days WHERE {paid} AND {day} AND jobs = 0;
@@ -204,7 +206,7 @@ END""",
     """CREATE TRIGGER customers_totals_delete AFTER DELETE ON customers
 BEGIN
     UPDATE owner_totals SET customers = customers - 1 WHERE owner = OLD.owner;
-    DELETE FROM customer_totals WHERE customer_id = OLD.id;
+    DELETE FROM customer_totals WHERE owner = OLD.owner AND customer_id = OLD.id;
 END""",
     """CREATE TRIGGER users_totals_delete AFTER DELETE ON users
 BEGIN
@@ -245,16 +247,16 @@ CATCH_UP = (
     SELECT j.owner, {_sums(OWNER)} FROM jobs AS j NOT INDEXED WHERE j.rowid > ?1
     GROUP BY j.owner
     ON CONFLICT (owner) DO UPDATE SET {", ".join(f"{c} = {c} + excluded.{c}" for c in OWNER)}""",
-    f"""INSERT INTO customer_totals (customer_id, owner, {", ".join(CUSTOMER)}, last_job_at_us)
-    SELECT j.customer_id, j.owner, {_sums(CUSTOMER)}, max(j.created_at_us)
-    FROM jobs AS j NOT INDEXED WHERE j.rowid > ?1 GROUP BY j.customer_id
-    ON CONFLICT (customer_id) DO UPDATE SET
+    f"""INSERT INTO customer_totals (owner, customer_id, {", ".join(CUSTOMER)}, last_job_at_us)
+    SELECT j.owner, j.customer_id, {_sums(CUSTOMER)}, max(j.created_at_us)
+    FROM jobs AS j NOT INDEXED WHERE j.rowid > ?1 GROUP BY j.owner, j.customer_id
+    ON CONFLICT (owner, customer_id) DO UPDATE SET
         {", ".join(f"{c} = {c} + excluded.{c}" for c in CUSTOMER)},
         last_job_at_us = max(coalesce(last_job_at_us, excluded.last_job_at_us),
                              excluded.last_job_at_us)""",
     f"""INSERT INTO paid_days (owner, day, cents, jobs)
     SELECT j.owner, {_PAID_DAY}, sum(coalesce(j.actual_cost_cents, 0)), count(*)
-    FROM jobs AS j NOT INDEXED WHERE j.rowid > ?1 AND {_PAID.format(r="j")}
+    FROM jobs AS j NOT INDEXED WHERE j.rowid > ?1 AND {_PAID_DATED.format(r="j")}
     GROUP BY j.owner, {_PAID_DAY}
     ON CONFLICT (owner, day) DO UPDATE SET
         cents = cents + excluded.cents, jobs = jobs + excluded.jobs""",

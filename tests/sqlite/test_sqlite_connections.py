@@ -16,11 +16,13 @@ import pytest
 from jobtrack_core import (
     Jobtrack,
     JobtrackError,
+    RetryableError,
     StoreError,
     ValidationError,
 )
 from jobtrack_core.entities import Customer, User
 from jobtrack_core.passwords import Argon2Hasher
+from jobtrack_core.retry import retrying
 from jobtrack_core.testing import PASSWORD
 from jobtrack_sqlite import SqliteStore, connection
 from jobtrack_sqlite.urls import parse
@@ -276,32 +278,79 @@ def test_opening_a_new_file_waits_for_a_lock_instead_of_failing(tmp_path: Path) 
     blocker.close()
 
 
-def test_a_lock_held_past_the_busy_timeout_while_opening_is_a_store_error(
+def test_a_lock_held_past_the_busy_timeout_while_opening_is_retryable(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "held.db"
     blocker = sqlite3.connect(path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
-        with pytest.raises(StoreError, match="busy"):
+        with pytest.raises(RetryableError, match="busy"):
             SqliteStore(path, busy_timeout=0.1)
     finally:
         blocker.close()
 
 
-def test_a_lock_held_past_the_busy_timeout_is_a_store_error(tmp_path: Path) -> None:
+def test_a_lock_held_past_the_busy_timeout_is_retryable(tmp_path: Path) -> None:
+    """Another connection holds the write lock: a unit of work that waited the busy
+    timeout for it raises RetryableError (a StoreError), having written nothing."""
     path = tmp_path / "busy.db"
     SqliteStore(path).close()
     blocker = sqlite3.connect(path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
         with SqliteStore(path, busy_timeout=0.05) as store:
-            with pytest.raises(StoreError, match="busy"), store.transaction() as uow:
+            with pytest.raises(RetryableError, match="busy"), store.transaction() as uow:
                 uow.users.add(user(1))
             with store.transaction(write=False) as uow:  # readers are never blocked (WAL)
                 assert uow.users.get("u1") is None
     finally:
         blocker.close()
+
+
+def test_a_read_unit_that_writes_after_another_writer_is_retryable(tmp_path: Path) -> None:
+    """A ``write=False`` unit reads a snapshot; once another connection has written, it
+    cannot write on that snapshot (SQLITE_BUSY_SNAPSHOT): retryable, nothing written."""
+    path = tmp_path / "snapshot.db"
+    with SqliteStore(path, busy_timeout=0.05) as store:
+        with store.transaction() as uow:
+            uow.users.add(user(1))
+        other = sqlite3.connect(path, isolation_level=None)
+        try:
+            with pytest.raises(RetryableError), store.transaction(write=False) as uow:
+                assert uow.users.get("u1") is not None  # the snapshot begins here
+                other.execute("UPDATE users SET name = 'Elsewhere'")
+                uow.customers.add(customer(1))
+        finally:
+            other.close()
+        with store.transaction(write=False) as uow:
+            assert uow.customers.list("u1") == []
+            assert uow.customers.get("u1", "c1") is None
+
+
+def test_a_retried_unit_of_work_goes_through_once_the_lock_is_released(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "retried.db"
+    SqliteStore(path).close()
+    blocker = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    blocker.execute("BEGIN IMMEDIATE")
+    attempts: list[int] = []
+    with SqliteStore(path, busy_timeout=0.02) as store:
+
+        @retrying(attempts=200, timeout=20, wait_initial=0.01, wait_max=0.05)
+        def add() -> None:
+            attempts.append(1)
+            if len(attempts) == 2:
+                blocker.rollback()  # the other writer finishes, between two attempts
+            with store.transaction() as uow:
+                uow.users.add(user(1))
+
+        add()
+        with store.transaction(write=False) as uow:
+            assert uow.users.get("u1") is not None
+    blocker.close()
+    assert len(attempts) >= 2
 
 
 def test_a_closed_store_refuses_work(tmp_path: Path) -> None:
@@ -330,7 +379,7 @@ def test_no_sqlite3_exception_escapes(tmp_path: Path) -> None:
     for attempt in (
         lambda uow: uow.users.get("u1"),
         lambda uow: uow.customers.list("u1"),
-        lambda uow: uow.jobs.revenue("u1"),
+        lambda uow: uow.reports.totals("u1"),
     ):
         with pytest.raises(JobtrackError) as caught:
             attempt(store._link().unit)
@@ -354,6 +403,69 @@ def test_values_no_column_can_hold_are_validation_errors(
     with pytest.raises(ValidationError) as refused, store.transaction() as uow:
         uow.users.add(attrs.evolve(user(1), **change))
     assert refused.value.fields == (field,)
+
+
+# -- tracing ------------------------------------------------------------------------------
+
+
+def test_a_tracer_is_told_every_statement_the_store_runs(tmp_path: Path) -> None:
+    told: list[tuple[str, Any]] = []
+    with SqliteStore(tmp_path / "traced.db", tracer=lambda *call: told.append(call)) as store:
+        opening = [sql for sql, _ in told]
+        assert opening[0] == "PRAGMA foreign_keys = ON"  # the first statement on a connection
+        assert any(sql.startswith("CREATE TABLE customers") for sql in opening)  # the schema
+        assert any(sql.startswith("CREATE TEMP TRIGGER") for sql in opening)
+        told.clear()
+        ran: list[str] = []  # what SQLite itself says it ran, bound values filled in
+        store._link().connection.set_trace_callback(ran.append)
+        with store.transaction() as uow:
+            uow.users.add(user(1))
+            uow.customers.add(customer(1))
+            found = uow.customers.get("u1", "c1")
+            uow.jobs.add_many([])
+        assert found is not None
+    # SQLite reports a statement again for each trigger it fires: once is enough here.
+    statements = [sql for n, sql in enumerate(ran) if n == 0 or sql != ran[n - 1]]
+    assert [sql.split()[0] for sql, _ in told] == [sql.split()[0] for sql in statements]
+    assert (told[0], told[-1]) == (("BEGIN IMMEDIATE", ()), ("COMMIT", ()))
+    lookup = [(sql, params) for sql, params in told if sql.startswith("SELECT id, user_id")]
+    assert lookup == [
+        (
+            lookup[0][0],
+            ("u1", "c1"),  # by owner (from the user's id) and id
+        )
+    ]
+    assert (
+        "FROM customers WHERE owner = (SELECT owner FROM users WHERE id = ?) AND id = ?"
+        in (lookup[0][0])
+    )
+
+
+def test_only_a_traced_store_runs_traced_connections(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "plain.db") as plain:
+        assert type(plain._link().connection) is sqlite3.Connection
+    with SqliteStore(tmp_path / "traced.db", tracer=lambda sql, params: None) as traced:
+        assert isinstance(traced._link().connection, connection.TracedConnection)
+    with pytest.raises(ValidationError) as refused:
+        SqliteStore(tmp_path / "bad.db", tracer="print")  # type: ignore[arg-type]
+    assert refused.value.fields == ("tracer",)
+
+
+def test_a_tracer_that_raises_stops_its_statement(tmp_path: Path) -> None:
+    class Refused(Exception):
+        pass
+
+    def refuse_deletes(sql: str, parameters: Any) -> None:
+        if sql.startswith("DELETE"):
+            raise Refused(sql)
+
+    with SqliteStore(tmp_path / "guarded.db", tracer=refuse_deletes) as store:
+        with store.transaction() as uow:
+            uow.users.add(user(1))
+        with pytest.raises(Refused), store.transaction() as uow:
+            uow.users.delete("u1")
+        with store.transaction(write=False) as uow:
+            assert uow.users.get("u1") is not None
 
 
 # -- threads ------------------------------------------------------------------------------

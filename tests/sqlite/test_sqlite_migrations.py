@@ -6,20 +6,35 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import tempfile
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobtrack_core import JobStatus, SchemaVersionError, StoreError
-from jobtrack_sqlite import MIGRATIONS, SCHEMA_VERSION, Migration, SqliteStore, history, totals
+from jobtrack_core import JobStatus, RetryableError, SchemaVersionError, StoreError
+from jobtrack_core.entities import Customer, Job, LoginSession, User
+from jobtrack_core.kit import ReferenceReports
+from jobtrack_core.queries import JobFilter
+from jobtrack_core.testing import strategies as js
+from jobtrack_sqlite import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Migration,
+    SqliteStore,
+    columns,
+    history,
+    totals,
+)
 from jobtrack_sqlite.migrations import read_version, upgrade
 
 STAMP = "2025-07-06T09:00:00.000000Z"  # as versions 1 and 2 wrote timestamps
 STAMP_US = 1751792400000000  # the same moment, as version 3 writes it
+TOKEN_HASH = "ab" * 32
 
 
 def raw(path: Path) -> sqlite3.Connection:
@@ -51,7 +66,8 @@ def write_v1_data(connection: sqlite3.Connection) -> None:
     )
     connection.execute(
         "INSERT INTO jobs (id, user_id, customer_id, title, status, actual_cost_cents, paid,"
-        " created_at, updated_at) VALUES ('j1', 'u1', 'c1', 'Fix', 'completed', 1999, 1, ?1, ?1)",
+        " completed_at, created_at, updated_at)"
+        " VALUES ('j1', 'u1', 'c1', 'Fix', 'completed', 1999, 1, ?1, ?1, ?1)",
         (STAMP,),
     )
 
@@ -63,7 +79,7 @@ def check_v1_data(store: SqliteStore) -> None:
         assert [c.name for c in uow.customers.list("u1")] == ["Ada"]
         job = uow.jobs.get("u1", "j1")
         assert job is not None and job.status is JobStatus.COMPLETED and job.paid
-        assert str(uow.jobs.revenue("u1")) == "19.99"
+        assert str(uow.reports.totals("u1").revenue.amount) == "19.99"
 
 
 def write_v2_data(connection: sqlite3.Connection) -> None:
@@ -89,6 +105,13 @@ def check_v2_data(store: SqliteStore) -> None:
 
 def write_v3_data(connection: sqlite3.Connection) -> None:
     """Version 3 numbers the owners and keeps timestamps as microseconds."""
+    write_v3_rows(connection)
+    for statement in history.REBUILD_V3:  # jobs inserted by hand count once rebuilt
+        connection.execute(statement)
+
+
+def write_v3_rows(connection: sqlite3.Connection) -> None:
+    """Rows as version 3 writes them (version 4 writes them alike)."""
     connection.executemany(
         "INSERT INTO users (owner, id, email, name, password_hash, created_at_us, updated_at_us)"
         " VALUES (?, ?, ?, 'Name', 'hash', ?4, ?4)",
@@ -101,11 +124,39 @@ def write_v3_data(connection: sqlite3.Connection) -> None:
     )
     connection.execute(
         "INSERT INTO jobs (owner, id, user_id, customer_id, title, status, actual_cost_cents,"
-        " paid, paid_at_us, created_at_us, updated_at_us)"
-        " VALUES (1, 'j1', 'u1', 'c1', 'Fix', 'completed', 1999, 1, ?1, ?1, ?1)",
+        " paid, paid_at_us, completed_at_us, created_at_us, updated_at_us)"
+        " VALUES (1, 'j1', 'u1', 'c1', 'Fix', 'completed', 1999, 1, ?1, ?1, ?1, ?1)",
         (STAMP_US,),
     )
-    totals.rebuild(connection)  # jobs inserted by hand count once the totals are rebuilt
+
+
+def write_v4_data(connection: sqlite3.Connection) -> None:
+    """Version 4 keys customers and jobs by owner and id, and keeps each account's
+    calendar: the second owner has a customer and a job of the same ids."""
+    write_v3_rows(connection)
+    connection.execute("UPDATE users SET timezone = 'Europe/Berlin', week_start = 6")
+    connection.execute(
+        "INSERT INTO customers (owner, id, user_id, name, created_at_us, updated_at_us)"
+        " VALUES (2, 'c1', 'u2', 'Bob', ?1, ?1)",
+        (STAMP_US,),
+    )
+    connection.execute(
+        "INSERT INTO jobs (owner, id, user_id, customer_id, title, status,"
+        " estimated_cost_cents, created_at_us, updated_at_us)"
+        " VALUES (2, 'j1', 'u2', 'c1', 'Plan', 'pending', 700, ?1, ?1)",
+        (STAMP_US,),
+    )
+    totals.rebuild(connection)
+
+
+def check_v4_data(store: SqliteStore) -> None:
+    check_v2_data(store)
+    with store.transaction(write=False) as uow:
+        user = uow.users.get("u2")
+        assert user is not None and (user.timezone, user.week_start) == ("Europe/Berlin", 6)
+        job = uow.jobs.get("u2", "j1")
+        assert job is not None and job.title == "Plan"
+        assert str(uow.reports.totals("u2").pipeline.amount) == "7.00"
 
 
 #: For each version, how to put sample data into a database at that version and
@@ -114,6 +165,7 @@ DATA: dict[int, tuple[Callable[[sqlite3.Connection], None], Callable[[SqliteStor
     1: (write_v1_data, check_v1_data),
     2: (write_v2_data, check_v2_data),
     3: (write_v3_data, check_v2_data),
+    4: (write_v4_data, check_v4_data),
 }
 
 
@@ -170,12 +222,12 @@ def test_reopening_a_current_database_changes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "again.db"
     SqliteStore(path).close()
     connection = raw(path)
-    write_v3_data(connection)
+    write_v4_data(connection)
     connection.close()
     before = (digest(path), schema_of(path))
     for _ in range(3):
         with SqliteStore(path) as store:
-            check_v1_data(store)
+            check_v4_data(store)
     assert (digest(path), schema_of(path)) == before
     connection = raw(path)
     assert upgrade(connection) == []
@@ -189,7 +241,7 @@ def test_a_database_from_a_newer_jobtrack_is_refused_and_left_byte_identical(
     path = tmp_path / "newer.db"
     SqliteStore(path).close()
     connection = raw(path)
-    write_v3_data(connection)
+    write_v4_data(connection)
     connection.execute(f"PRAGMA journal_mode = {journal}")
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     connection.close()
@@ -301,14 +353,14 @@ def test_timestamps_survive_the_upgrade_to_version_3_to_the_microsecond(
         )
         connection.execute(
             "INSERT INTO sessions (id, user_id, token_hash, expires_at, created_at, last_used_at)"
-            " VALUES ('s1', 'u1', 'hash', ?, ?, ?)",
-            text[5:8],
+            " VALUES ('s1', 'u1', ?, ?, ?, ?)",
+            [TOKEN_HASH, *text[5:8]],
         )
         connection.close()
         with SqliteStore(path) as store, store.transaction(write=False) as uow:
             user = uow.users.get("u1")
             job = uow.jobs.get("u1", "j1")
-            session = uow.sessions.get_by_token_hash("hash")
+            session = uow.sessions.get_by_token_hash(TOKEN_HASH)
             assert user is not None and job is not None and session is not None
             assert (user.created_at, user.updated_at) == (stamps[0], stamps[1])
             assert (job.completed_at, job.paid_at, job.created_at, job.updated_at) == tuple(
@@ -362,3 +414,194 @@ def test_an_upgrade_that_would_lose_a_row_is_refused_and_rolled_back(tmp_path: P
     assert connection.execute("PRAGMA foreign_keys").fetchone() == (1,)  # restored
     connection.close()
     assert schema_of(path) == before[1]
+
+
+# -- version 4: ids unique per owner, each account's calendar ------------------------------
+
+#: Every figure the running totals hold, by table, each row keyed by its key columns.
+FIGURES = {
+    "owner_totals": ("owner", "customers", *totals.OWNER),
+    "customer_totals": ("owner", "customer_id", *totals.CUSTOMER, "last_job_at_us"),
+    "paid_days": ("owner", "day", "cents", "jobs"),
+    "open_due_days": ("owner", "due_date", "jobs"),
+}
+
+
+def figures(connection: sqlite3.Connection) -> dict[str, set[tuple[object, ...]]]:
+    return {
+        table: set(connection.execute(f"SELECT {', '.join(names)} FROM {table}"))
+        for table, names in FIGURES.items()
+    }
+
+
+def write_v3_records(
+    connection: sqlite3.Connection,
+    users: list[User],
+    customers: list[Customer],
+    jobs: list[Job],
+    sessions: list[LoginSession],
+) -> None:
+    """Records written as version 3 kept them (owner numbers in the order of ``users``),
+    then version 3's own totals."""
+    stamp = columns.timestamp
+    owner = {user.id: number for number, user in enumerate(users, start=1)}
+    connection.executemany(
+        "INSERT INTO users (owner, id, email, name, business_name, password_hash,"
+        " created_at_us, updated_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (owner[u.id], u.id, u.email, u.name, u.business_name, u.password_hash,
+             stamp(u.created_at, "created_at"), stamp(u.updated_at, "updated_at"))
+            for u in users
+        ],
+    )  # fmt: skip
+    connection.executemany(
+        "INSERT INTO customers (owner, id, user_id, name, email, phone, address, business_name,"
+        " notes, created_at_us, updated_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (owner[c.user_id], c.id, c.user_id, c.name, c.email, c.phone, c.address,
+             c.business_name, c.notes, stamp(c.created_at, "created_at"),
+             stamp(c.updated_at, "updated_at"))
+            for c in customers
+        ],
+    )  # fmt: skip
+    connection.executemany(
+        "INSERT INTO jobs (owner, id, user_id, customer_id, title, description, status,"
+        " estimated_cost_cents, actual_cost_cents, estimated_hours_hundredths,"
+        " actual_hours_hundredths, due_date, paid, paid_at_us, completed_at_us, created_at_us,"
+        " updated_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (owner[j.user_id], j.id, j.user_id, j.customer_id, j.title, j.description,
+             j.status.value, *(columns.hundredths(v, "amount") for v in (
+                 j.estimated_cost, j.actual_cost, j.estimated_hours, j.actual_hours)),
+             columns.day(j.due_date, "due_date"), int(j.paid),
+             columns.optional_timestamp(j.paid_at, "paid_at"),
+             columns.optional_timestamp(j.completed_at, "completed_at"),
+             stamp(j.created_at, "created_at"), stamp(j.updated_at, "updated_at"))
+            for j in jobs
+        ],
+    )  # fmt: skip
+    connection.executemany(
+        "INSERT INTO sessions (id, user_id, token_hash, created_at_us, expires_at_us,"
+        " last_used_at_us, revoked_at_us) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (s.id, s.user_id, s.token_hash, stamp(s.created_at, "created_at"),
+             stamp(s.expires_at, "expires_at"), stamp(s.last_used_at, "last_used_at"),
+             columns.optional_timestamp(s.revoked_at, "revoked_at"))
+            for s in sessions
+        ],
+    )  # fmt: skip
+    for statement in history.REBUILD_V3:
+        connection.execute(statement)
+
+
+@st.composite
+def two_owners(
+    draw: st.DrawFn,
+) -> tuple[list[User], list[Customer], list[Job], list[LoginSession]]:
+    """Two accounts with customers, jobs and sessions, as version 3 could hold them
+    (every customer and job id different, across owners too)."""
+    users = [attrs.evolve(draw(js.users(n)), timezone=None, week_start=None) for n in range(2)]
+    customers: list[Customer] = []
+    jobs: list[Job] = []
+    for n, user in enumerate(users):
+        mine = draw(
+            st.lists(js.customers(user.id), min_size=1, max_size=3, unique_by=lambda c: c.id)
+        )
+        mine = [attrs.evolve(c, id=f"{n}-{c.id}") for c in mine]
+        theirs = draw(
+            st.lists(js.jobs(user.id, [c.id for c in mine]), max_size=8, unique_by=lambda j: j.id)
+        )
+        customers += mine
+        jobs += [attrs.evolve(j, id=f"{n}-{j.id}") for j in theirs]
+    sessions = [
+        LoginSession(
+            id=f"s{n}", user_id=user.id, token_hash=f"{n:064x}", created_at=js.T0,
+            expires_at=js.T0 + timedelta(days=1), last_used_at=js.T0,
+            revoked_at=draw(st.none() | st.just(js.T0)),
+        )
+        for n, user in enumerate(users)
+    ]  # fmt: skip
+    return users, customers, jobs, sessions
+
+
+def plain(answer: object) -> object:
+    """A report's answer, with a sequence of any kind as a list."""
+    return list(answer) if isinstance(answer, Sequence) else answer
+
+
+class _Listed:
+    """Records as the repositories list them: what the reference reports read."""
+
+    def __init__(self, customers: list[Customer], jobs: list[Job]) -> None:
+        self.customers, self.jobs = customers, jobs
+
+    def list(self, owner_id: str, where: JobFilter | None = None) -> list[Any]:
+        if where is None:
+            return sorted((c for c in self.customers if c.user_id == owner_id),
+                          key=lambda c: (c.name, c.id))  # fmt: skip
+        chosen = (j for j in self.jobs if j.user_id == owner_id and where.matches(j))
+        return sorted(chosen, key=lambda j: (j.created_at, j.id), reverse=True)
+
+
+@given(records=two_owners(), bounds=st.lists(js.instants, min_size=2, max_size=4))
+def test_a_version_3_database_of_two_owners_reaches_version_4_with_every_record_and_figure(
+    records: tuple[list[User], list[Customer], list[Job], list[LoginSession]],
+    bounds: list[datetime],
+) -> None:
+    users, customers, jobs, sessions = records
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "v3.db"
+        at_version(path, 3)
+        connection = raw(path)
+        write_v3_records(connection, users, customers, jobs, sessions)
+        before = figures(connection)
+        connection.close()
+        with SqliteStore(path) as store, store.transaction(write=False) as uow:
+            for user in users:
+                assert uow.users.get(user.id) == user
+            for customer in customers:
+                assert uow.customers.get(customer.user_id, customer.id) == customer
+            for job in jobs:
+                assert uow.jobs.get(job.user_id, job.id) == job
+            for session in sessions:
+                assert uow.sessions.get_by_token_hash(session.token_hash) == session
+            listed = _Listed(customers, jobs)
+            expected = ReferenceReports(listed, listed)  # type: ignore[arg-type]
+            for user in users:
+                owner = user.id
+                assert list(uow.customers.list(owner)) == listed.list(owner)
+                assert list(uow.jobs.list(owner, JobFilter())) == listed.list(owner, JobFilter())
+                for question, args in (
+                    ("totals", ()),
+                    ("paid_between", (sorted(bounds),)),
+                    ("customer_summaries", ()),
+                    ("revenue_by_customer", ()),
+                    ("revenue_by_customer", tuple(sorted(bounds)[:2])),
+                    ("estimate_accuracy", ()),
+                    ("count_overdue", (js.T0.date(),)),
+                ):
+                    got = getattr(uow.reports, question)(owner, *args)
+                    want = getattr(expected, question)(owner, *args)
+                    assert plain(got) == plain(want), question
+        connection = raw(path)
+        assert read_version(connection) == SCHEMA_VERSION
+        assert figures(connection) == before
+        connection.close()
+
+
+def test_an_upgrade_that_waits_too_long_for_the_lock_is_retryable(tmp_path: Path) -> None:
+    """Another program writes while an older file is opened: the migration cannot take the
+    write lock within the busy timeout, leaves the file as it was, and says to try again."""
+    path = tmp_path / "v3.db"
+    at_version(path, 3)
+    blocker = raw(path)
+    write_v3_data(blocker)
+    blocker.execute("PRAGMA journal_mode = WAL")
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(RetryableError, match="left at version 3"):
+            SqliteStore(path, busy_timeout=0.05)
+    finally:
+        blocker.close()
+    with SqliteStore(path) as store:  # later, the upgrade goes through
+        check_v2_data(store)

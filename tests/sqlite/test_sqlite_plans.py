@@ -13,18 +13,20 @@ from __future__ import annotations
 import itertools
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 
 from jobtrack_core import JobFilter, JobStatus, Jobtrack, NotFoundError, SessionPolicy, Workspace
 from jobtrack_core.entities import Customer, Job, User
-from jobtrack_core.pagination import JobSort
+from jobtrack_core.pagination import JobPosition, JobSort
 from jobtrack_core.passwords import Argon2Hasher
+from jobtrack_core.ports import ReportQueries
 from jobtrack_core.testing import PASSWORD, CountingIds, FakeClock
 from jobtrack_sqlite import SqliteStore
 
@@ -41,7 +43,7 @@ UNIQUE_LOOKUPS = {
 }
 
 
-def plan(db: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) -> list[str]:
+def plan(db: sqlite3.Connection, sql: str, params: Any = ()) -> list[str]:
     return [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
 
 
@@ -49,7 +51,7 @@ def index_columns(db: sqlite3.Connection, index: str) -> list[str]:
     return [row[2] for row in db.execute(f"PRAGMA index_info({index})")]
 
 
-def problems(db: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) -> list[str]:
+def problems(db: sqlite3.Connection, sql: str, params: Any = ()) -> list[str]:
     """Why a statement's plan is not owner-scoped (empty when it is)."""
     found = []
     for detail in plan(db, sql, params):
@@ -70,15 +72,19 @@ def problems(db: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) 
 
 
 class Recorder:
-    """Every data statement a store's connection runs on this thread."""
+    """A store's tracer: the data statements it runs, with their parameters, while on."""
 
-    def __init__(self, store: SqliteStore) -> None:
-        self.statements: list[str] = []
-        store._link().connection.set_trace_callback(self._record)
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, Any]] = []
+        self.on = False
 
-    def _record(self, sql: str) -> None:
-        if sql.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE", "WITH")):
-            self.statements.append(sql)
+    def __call__(self, sql: str, parameters: Any) -> None:
+        if self.on and sql.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE", "WITH")):
+            self.statements.append((sql, parameters))
+
+    def start(self) -> list[tuple[str, Any]]:
+        self.statements, self.on = [], True
+        return self.statements
 
 
 def filters(customer_id: str) -> Iterator[JobFilter]:
@@ -156,10 +162,10 @@ def reports(ws: Workspace, customer_id: str) -> None:
             page = ws.list_jobs_page(where, sort=sort, limit=1, after=page.next)
 
 
-def new_app(path: Path) -> tuple[Jobtrack, FakeClock]:
+def new_app(path: Path, recorder: Recorder | None = None) -> tuple[Jobtrack, FakeClock]:
     clock = FakeClock()
     app = Jobtrack(
-        SqliteStore(path, synchronous="NORMAL"),
+        SqliteStore(path, synchronous="NORMAL", tracer=recorder),
         clock=clock,
         ids=CountingIds(),
         hasher=Argon2Hasher.for_tests(),
@@ -177,25 +183,31 @@ def register(app: Jobtrack, email: str) -> Workspace:
 ONE_ROW = {"SELECT coalesce(max(rowid), 0) FROM jobs"}
 
 
-def assert_every_statement_is_owner_scoped(app: Jobtrack, statements: list[str]) -> None:
+def assert_every_statement_is_owner_scoped(
+    app: Jobtrack, statements: list[tuple[str, Any]]
+) -> None:
     assert isinstance(app.store, SqliteStore)
     db = app.store._link().connection
-    tables_seen = {t for sql in statements for t in TABLES if f" {t} " in f"{sql} "}
+    unique: dict[str, Any] = {}
+    for sql, params in statements:
+        unique.setdefault(sql, params)
+    tables_seen = {t for sql in unique for t in TABLES if f" {t} " in f"{sql} "}
     assert tables_seen == set(TABLES), "the workload must reach every table"
     found = [
-        p for sql in dict.fromkeys(statements) if sql not in ONE_ROW for p in problems(db, sql)
+        p for sql, params in unique.items() if sql not in ONE_ROW for p in problems(db, sql, params)
     ]
     assert found == []
 
 
 def test_every_statement_the_store_runs_uses_an_owner_scoped_index(tmp_path: Path) -> None:
-    app, clock = new_app(tmp_path / "plans.db")
+    recorder = Recorder()
+    app, clock = new_app(tmp_path / "plans.db", recorder)
     assert isinstance(app.store, SqliteStore)
     ws, other = register(app, "a@x.co"), register(app, "b@x.co")
-    recorder = Recorder(app.store)
+    statements = recorder.start()
     workload(app, clock, ws, other)
-    assert len(recorder.statements) > 150
-    assert_every_statement_is_owner_scoped(app, recorder.statements)
+    assert len(statements) > 150
+    assert_every_statement_is_owner_scoped(app, statements)
 
 
 def test_the_check_sees_a_table_scan() -> None:
@@ -211,16 +223,20 @@ def test_the_check_sees_a_table_scan() -> None:
 OWNERS = 8
 
 
-def skewed(path: Path) -> tuple[Jobtrack, FakeClock, Workspace, Workspace]:
+Skewed = tuple[Jobtrack, FakeClock, Workspace, Workspace, Recorder]
+
+
+def skewed(path: Path) -> Skewed:
     """One large owner (one customer holds most jobs, most are completed and paid)
     beside many small ones; then ANALYZE."""
-    app, clock = new_app(path)
+    recorder = Recorder()
+    app, clock = new_app(path, recorder)
     big, small = register(app, "big@x.co"), register(app, "small@x.co")
     start = datetime(2024, 1, 1, tzinfo=UTC)
     template = Job(
-        id="",
-        user_id="",
-        customer_id="",
+        id="template",
+        user_id="template",
+        customer_id="template",
         title="Routine visit",
         description=None,
         status=JobStatus.COMPLETED,
@@ -255,6 +271,7 @@ def skewed(path: Path) -> tuple[Jobtrack, FakeClock, Workspace, Workspace]:
                     user_id=user_id,
                     customer_id=customer_ids[0 if i % 10 else i % n_customers],
                     status=JobStatus.PENDING if i % 50 == 0 else JobStatus.COMPLETED,
+                    completed_at=None if i % 50 == 0 else start,
                     due_date=date(2024, 1, 1) + timedelta(days=i),
                     created_at=start + timedelta(minutes=i),
                 )
@@ -262,24 +279,20 @@ def skewed(path: Path) -> tuple[Jobtrack, FakeClock, Workspace, Workspace]:
             )
     assert isinstance(app.store, SqliteStore)
     app.store._link().connection.execute("ANALYZE")
-    return app, clock, big, small
+    return app, clock, big, small, recorder
 
 
 @pytest.fixture(scope="module")
-def analyzed(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[Jobtrack, FakeClock, Workspace, Workspace]:
+def analyzed(tmp_path_factory: pytest.TempPathFactory) -> Skewed:
     return skewed(tmp_path_factory.mktemp("analyzed") / "skewed.db")
 
 
-def test_after_analyze_on_skewed_data_plans_stay_owner_scoped(
-    analyzed: tuple[Jobtrack, FakeClock, Workspace, Workspace],
-) -> None:
-    app, clock, big, small = analyzed
+def test_after_analyze_on_skewed_data_plans_stay_owner_scoped(analyzed: Skewed) -> None:
+    app, clock, big, small, recorder = analyzed
     assert isinstance(app.store, SqliteStore)
     db = app.store._link().connection
     assert db.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] > 0
-    recorder = Recorder(app.store)
+    statements = recorder.start()
     for ws in (big, small):
         customers = ws.list_customers()
         ws.revenue()
@@ -288,7 +301,8 @@ def test_after_analyze_on_skewed_data_plans_stay_owner_scoped(
         reports(ws, customers[0].id)
     fresh, other = register(app, "fresh@x.co"), register(app, "other@x.co")
     workload(app, clock, fresh, other)
-    assert_every_statement_is_owner_scoped(app, recorder.statements)
+    recorder.on = False
+    assert_every_statement_is_owner_scoped(app, statements)
 
 
 #: The owner's number, given the user's id (how every owner-scoped query names its owner).
@@ -332,11 +346,11 @@ NEEDS_OWNER_INDEX = {
 def test_each_pattern_the_seed_indexes_served_uses_an_owner_index(
     name: str,
     analyze: bool,
-    analyzed: tuple[Jobtrack, FakeClock, Workspace, Workspace],
+    analyzed: Skewed,
     tmp_path: Path,
 ) -> None:
     if analyze:
-        app, _, big, _ = analyzed
+        app, _, big, _, _ = analyzed
         db = app.store._link().connection  # type: ignore[attr-defined]
         owner = big.user_id
     else:
@@ -373,3 +387,95 @@ def test_indexes_lead_with_the_owner_and_serve_every_foreign_key(tmp_path: Path)
                 lookup = " AND ".join(f"{column} = ?" for column in child_columns)
                 sql = f"SELECT 1 FROM {table} WHERE {lookup}"
                 assert problems(db, sql, (1,) * len(child_columns)) == [], sql
+
+
+# -- the report questions ---------------------------------------------------------------------
+
+DAY = date(2024, 6, 1)
+MOMENT = datetime(2024, 6, 1, 5, tzinfo=UTC)
+Ask = Callable[[ReportQueries, str, str], object]
+
+
+def _job_index(name: str, *, covering: bool = False) -> str:
+    return f"SEARCH jobs USING {'COVERING ' if covering else ''}INDEX {name} (owner=?"
+
+
+#: Each report question, and the search each of its statements starts with: the index that
+#: holds the answer in the order asked for (no sort), or the running totals by key.
+QUESTIONS: dict[str, tuple[Ask, list[str]]] = {
+    "customer_jobs": (
+        lambda r, owner, customer: r.customer_jobs(owner, customer, None, 50),
+        [_job_index("idx_jobs_owner_customer")],
+    ),
+    "customer_jobs, a later page": (
+        lambda r, owner, customer: r.customer_jobs(
+            owner, customer, JobPosition(JobSort.NEWEST, "x", moment=MOMENT), 50
+        ),
+        [_job_index("idx_jobs_owner_customer")],
+    ),
+    "due_on": (lambda r, owner, _: r.due_on(owner, DAY, 10), [_job_index("idx_jobs_owner_due")]),
+    "open_due": (
+        lambda r, owner, _: r.open_due(owner, DAY, DAY + timedelta(days=7), 20),
+        [_job_index("idx_jobs_owner_open_due")],
+    ),
+    "overdue": (
+        lambda r, owner, _: r.overdue(owner, DAY, 20),
+        [_job_index("idx_jobs_owner_open_due")],
+    ),
+    "count_overdue": (
+        lambda r, owner, _: r.count_overdue(owner, DAY),
+        ["SEARCH open_due_days USING PRIMARY KEY (owner=? AND due_date<?)"],
+    ),
+    "recently_changed": (
+        lambda r, owner, _: r.recently_changed(owner, 10),
+        [_job_index("idx_jobs_owner_updated")],
+    ),
+    "unpaid_completed": (
+        lambda r, owner, _: r.unpaid_completed(owner, MOMENT, 50),
+        [_job_index("idx_jobs_owner_unpaid_done")],
+    ),
+    "totals": (
+        lambda r, owner, _: r.totals(owner),
+        ["SEARCH owner_totals USING INTEGER PRIMARY KEY (rowid=?)"],
+    ),
+    "paid_between": (
+        lambda r, owner, _: r.paid_between(owner, [MOMENT, MOMENT + timedelta(days=40)]),
+        [
+            "SEARCH paid_days USING PRIMARY KEY (owner=? AND day>? AND day<?)",
+            _job_index("idx_jobs_owner_paid", covering=True),
+            _job_index("idx_jobs_owner_paid", covering=True),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("question", list(QUESTIONS))
+@pytest.mark.parametrize("analyze", [False, True], ids=["fresh", "analyzed"])
+def test_each_report_question_reads_its_index_in_the_order_asked_for(
+    question: str, analyze: bool, analyzed: Skewed, tmp_path: Path
+) -> None:
+    ask, expected = QUESTIONS[question]
+    if analyze:
+        app, _, big, _, recorder = analyzed
+        owner, customer = big.user_id, f"{big.user_id}-c0"
+    else:
+        recorder = Recorder()
+        app, _ = new_app(tmp_path / "fresh.db", recorder)
+        owner, customer = "u", "c"
+    assert isinstance(app.store, SqliteStore)
+    statements = recorder.start()
+    with app.store.transaction(write=False) as uow:
+        ask(uow.reports, owner, customer)
+    recorder.on = False
+    db = app.store._link().connection
+    plans = [plan(db, sql, params) for sql, params in statements]
+    assert [p[0][: len(e)] for p, e in zip(plans, expected, strict=True)] == expected, plans
+    assert not [d for p in plans for d in p if d.startswith("SCAN")], plans
+    if not (analyze and question in SORTS_ONE_DAY):
+        assert not [d for p in plans for d in p if "TEMP B-TREE" in d], plans
+
+
+#: After ANALYZE, SQLite expects about one job a day per owner, and sorts the jobs due on
+#: the day asked for (found by the index, that day's only) rather than walk them in id
+#: order: a sort of a day's jobs, whatever the owner's number of jobs.
+SORTS_ONE_DAY = {"due_on"}

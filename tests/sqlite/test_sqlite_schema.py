@@ -117,7 +117,18 @@ def test_every_seed_column_is_there_in_the_seed_order(db: sqlite3.Connection, ta
             # A generated column is as NOT NULL as the stored column it is made from.
             source = found[f"{seed_name}_us"] if column["generated"] else column
             assert source["notnull"] or source["pk"], (table, seed_name)
-    assert found["id"]["pk"] == 1
+    key = sorted((info["pk"], name) for name, info in found.items() if info["pk"])
+    assert [name for _, name in key] == PRIMARY_KEYS[table]
+
+
+#: Customers and jobs are keyed by their owner's number and their id: ids are unique
+#: per owner. User and session ids are unique across the database.
+PRIMARY_KEYS = {
+    "users": ["id"],
+    "customers": ["owner", "id"],
+    "jobs": ["owner", "id"],
+    "sessions": ["id"],
+}
 
 
 def test_money_and_hours_are_stored_as_integers_and_shown_in_seed_units(
@@ -288,6 +299,55 @@ def test_the_database_itself_refuses_bad_values(db: sqlite3.Connection, bad: str
     seeded(db)
     with pytest.raises(sqlite3.IntegrityError):
         db.execute(f"UPDATE jobs SET {bad}")
+
+
+@pytest.mark.parametrize(
+    ("timezone", "week_start", "accepted"),
+    [
+        (None, None, True),  # the application's calendar
+        ("Europe/Berlin", 0, True),
+        ("Pacific/Kiritimati", 6, True),
+        ("Europe/Berlin", None, False),
+        (None, 3, False),
+        ("Europe/Berlin", 7, False),
+        ("Europe/Berlin", -1, False),
+    ],
+)
+def test_an_accounts_calendar_is_both_columns_or_neither(
+    db: sqlite3.Connection, timezone: str | None, week_start: int | None, accepted: bool
+) -> None:
+    seeded(db)
+    edit = "UPDATE users SET timezone = ?, week_start = ?"
+    if accepted:
+        db.execute(edit, (timezone, week_start))
+        assert db.execute("SELECT timezone, week_start FROM users").fetchone() == (
+            timezone,
+            week_start,
+        )
+    else:
+        with pytest.raises(sqlite3.IntegrityError, match="valid_week_start"):
+            db.execute(edit, (timezone, week_start))
+
+
+def test_two_owners_may_use_the_same_ids_but_one_owner_only_once(db: sqlite3.Connection) -> None:
+    seeded(db)
+    db.execute(
+        "INSERT INTO users (owner, id, email, name, password_hash)"
+        " VALUES (2, 'v', 'v@x.co', 'V', 'h')"
+    )
+    db.execute("INSERT INTO customers (owner, id, user_id, name) VALUES (2, 'c', 'v', 'C')")
+    db.execute(
+        "INSERT INTO jobs (owner, id, user_id, customer_id, title) VALUES (2, 'j', 'v', 'c', 'T')"
+    )
+    for insert in (
+        "INSERT INTO customers (owner, id, user_id, name) VALUES (2, 'c', 'v', 'Again')",
+        "INSERT INTO jobs (owner, id, user_id, customer_id, title) VALUES (2, 'j', 'v', 'c', 'T')",
+    ):
+        with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+            db.execute(insert)
+    db.execute("DELETE FROM customers WHERE owner = 1 AND id = 'c'")  # cascades to owner 1's job
+    assert db.execute("SELECT owner, id FROM jobs").fetchall() == [(2, "j")]
+    assert db.execute("SELECT owner, id FROM customers").fetchall() == [(2, "c")]
 
 
 def test_a_job_cannot_point_at_another_owners_customer_even_by_hand(

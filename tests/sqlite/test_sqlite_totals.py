@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from jobtrack_core.ports import Store
 from jobtrack_core.queries import JobFilter
-from jobtrack_core.testing.reports_contract import Plan, ReportContract, plans
+from jobtrack_core.testing.reports_contract import Plan, ServiceReportsContract, plans
 from jobtrack_sqlite import SqliteStore, totals
 
 _FILES = tempfile.TemporaryDirectory(prefix="jobtrack-sqlite-totals-")
@@ -36,7 +36,7 @@ def says(row: tuple[Any, ...], keys: int) -> bool:
     return any(isinstance(v, int) and v for v in row[keys:])
 
 
-class _Builder(ReportContract):
+class _Builder(ServiceReportsContract):
     def make_store(self) -> Store:
         return SqliteStore(Path(_FILES.name) / f"{uuid.uuid4().hex}.db", synchronous="NORMAL")
 
@@ -95,16 +95,16 @@ def test_jobs_inserted_by_hand_count_once_the_totals_are_rebuilt() -> None:
         )
         db.execute(
             "INSERT INTO jobs (owner, id, user_id, customer_id, title, status,"
-            " actual_cost_cents, paid, paid_at_us, created_at_us, updated_at_us)"
-            " VALUES (1, 'j', 'u', 'c', 'T', 'completed', 500, 1, ?1, ?1, ?1)",
+            " actual_cost_cents, paid, paid_at_us, completed_at_us, created_at_us, updated_at_us)"
+            " VALUES (1, 'j', 'u', 'c', 'T', 'completed', 500, 1, ?1, ?1, ?1, ?1)",
             (stamp,),
         )
         with store.transaction(write=False) as uow:
-            assert uow.jobs.revenue("u") == 0  # not counted yet
+            assert uow.reports.totals("u").revenue.amount == 0  # not counted yet
         totals.rebuild(db)
         db.close()
         with store.transaction(write=False) as uow:
-            assert str(uow.jobs.revenue("u")) == "5.00"
+            assert str(uow.reports.totals("u").revenue.amount) == "5.00"
             assert uow.reports.totals("u").statuses.completed == 1
 
 
