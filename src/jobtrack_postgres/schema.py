@@ -21,7 +21,9 @@ column names. What differs from the seed, and why:
 
 from __future__ import annotations
 
+from jobtrack_core.status import JobStatus, sql_list
 from jobtrack_postgres import deltas, totals
+from jobtrack_postgres.notions import receivable, revenue
 
 #: SQL that lower-cases the ASCII letters of ``{}`` and nothing else, like ``ascii_lower``.
 ASCII_LOWER_SQL = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
@@ -73,7 +75,7 @@ V1: tuple[str, ...] = (
         customer_id          {_TEXT} NOT NULL,
         title                {_TEXT} NOT NULL,
         description          {_TEXT},
-        status               {_TEXT} NOT NULL DEFAULT 'pending',
+        status               {_TEXT} NOT NULL DEFAULT '{JobStatus.PENDING.value}',
         estimated_cost_cents bigint,
         actual_cost_cents    bigint,
         estimated_hours      numeric(12, 2),
@@ -90,7 +92,7 @@ V1: tuple[str, ...] = (
             GENERATED ALWAYS AS (actual_cost_cents / 100.0) STORED,
         CONSTRAINT jobs_pkey PRIMARY KEY (id),
         CONSTRAINT jobs_status_check
-            CHECK (status IN ('pending', 'in_progress', 'completed', 'cancelled')),
+            CHECK (status IN {sql_list(frozenset(JobStatus))}),
         CONSTRAINT jobs_estimated_cost_check
             CHECK (estimated_cost_cents BETWEEN 0 AND {MAX_CENTS}),
         CONSTRAINT jobs_actual_cost_check
@@ -114,11 +116,11 @@ V1: tuple[str, ...] = (
     CREATE INDEX jobs_owner_title_idx
         ON jobs (user_id, {ASCII_LOWER_SQL.format("title")}, title, id)
     """,
-    "CREATE INDEX jobs_owner_paid_idx ON jobs (user_id, paid_at) WHERE paid",
-    """
+    f"CREATE INDEX jobs_owner_paid_idx ON jobs (user_id, paid_at) WHERE {revenue()}",
+    f"""
     CREATE INDEX jobs_owner_unpaid_done_idx
         ON jobs (user_id, (completed_at IS NOT NULL), completed_at, id)
-        WHERE status = 'completed' AND NOT paid
+        WHERE {receivable()}
     """,
     f"""
     CREATE TABLE sessions (
