@@ -24,7 +24,7 @@ from jobtrack_core.errors import (
 )
 
 #: The unique constraints whose violation means "this email is taken".
-EMAIL_CONSTRAINTS = frozenset({"users_email_key"})
+EMAIL_CONSTRAINTS = frozenset({"user_emails_pkey"})
 #: What a concurrent change is reported as.
 CONCURRENT_FIELD = "transaction"
 CONCURRENT_MESSAGE = "changed by another connection at the same time; try again"

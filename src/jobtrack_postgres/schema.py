@@ -15,14 +15,16 @@ column names. What differs from the seed, and why:
 - sessions keep a hash of the token (``token_hash``), never the token, and the
   times a session was last used and revoked;
 - CHECK constraints guard status values and non-negative money and hours;
-- every table carries the owner id (``users.id`` is the owner), and every index
-  that serves the library's queries leads with it.
+- every table carries the owner id (``users.id`` is the owner), every key of a
+  business's rows includes it (since version 4: ids are unique per owner), and every
+  index that serves the library's queries leads with it; logins find an account
+  through ``user_emails`` and requests their session by ``sessions.token_hash``.
 """
 
 from __future__ import annotations
 
 from jobtrack_core.status import JobStatus, sql_list
-from jobtrack_postgres import deltas, totals
+from jobtrack_postgres import deltas, owner_keys, totals
 from jobtrack_postgres.notions import receivable, revenue
 
 #: SQL that lower-cases the ASCII letters of ``{}`` and nothing else, like ``ascii_lower``.
@@ -31,7 +33,8 @@ ASCII_LOWER_SQL = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnop
 #: Largest amount in cents, the same bound as :data:`jobtrack_core.money.MAX_AMOUNT`.
 MAX_CENTS = 999_999_999_999
 
-TABLES = ("users", "customers", "jobs", "sessions")
+#: The tables of records, each after the tables it references.
+TABLES = ("users", "user_emails", "customers", "jobs", "sessions")
 
 _TEXT = 'text COLLATE "C"'
 
@@ -147,4 +150,5 @@ VERSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("users, customers, jobs and sessions", V1),
     ("running totals for the dashboard and reports", totals.V2),
     ("running totals changed by deltas, added in at commit", deltas.V3),
+    ("keys by owner, emails and sessions looked up by their own keys, calendars", owner_keys.V4),
 )

@@ -29,7 +29,6 @@ _ISOLATION: dict[str, IsolationLevel] = {
     "serializable": IsolationLevel.SERIALIZABLE,
 }
 _URL_SCHEMES = ("postgresql://", "postgres://")
-_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal"})
 
 Conn = psycopg.Connection[Any]
 
@@ -288,8 +287,10 @@ def _open_pool(
 
 
 def _use_utc(conn: Conn) -> None:
-    """Make the session time zone UTC, so timestamps load exactly at any date."""
-    if conn.info.parameter_status("TimeZone") in _UTC_NAMES:
+    """Make the session time zone ``UTC``, so that timestamps load exactly at any date, as
+    :data:`datetime.UTC` (psycopg gives that for ``UTC`` itself, a ``ZoneInfo`` for its
+    other names, such as a server's default ``Etc/UTC``)."""
+    if conn.info.parameter_status("TimeZone") == "UTC":
         return
     conn.execute("SET TimeZone TO 'UTC'")
     if not conn.autocommit:

@@ -19,7 +19,6 @@ from jobtrack_postgres import SCHEMA_VERSION, PostgresStore
 from jobtrack_postgres.migrations import LOCK_KEY, current_version, migrate
 from jobtrack_postgres.schema import VERSIONS
 
-
 #: The SHA-256 of each released version's statements (joined by NUL characters). A version
 #: is applied once and recorded; its statements must never change afterwards, since a
 #: database that has it would not get the change (a change is a new version).
