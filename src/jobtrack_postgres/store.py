@@ -60,7 +60,7 @@ class PostgresStore:
     work run at ``READ COMMITTED`` and lock each record they read by id until
     they end; pass ``isolation="serializable"`` to run them at ``SERIALIZABLE``,
     where a conflict with a concurrent unit of work raises
-    :class:`~jobtrack_core.errors.ConflictError` (field ``"transaction"``).
+    :class:`~jobtrack_core.errors.RetryableError` (run the unit of work again).
     """
 
     def __init__(

@@ -13,6 +13,7 @@ from jobtrack_core import (
     ConflictError,
     JobtrackError,
     NotFoundError,
+    RetryableError,
     StoreError,
     ValidationError,
 )
@@ -57,11 +58,14 @@ def test_real_constraint_errors(conn: psycopg.Connection[Any]) -> None:
 @pytest.mark.parametrize(
     ("error", "expected"),
     [
-        (pg.SerializationFailure("x"), ConflictError),
-        (pg.DeadlockDetected("x"), ConflictError),
-        (pg.LockNotAvailable("x"), ConflictError),
+        (pg.SerializationFailure("x"), RetryableError),
+        (pg.DeadlockDetected("x"), RetryableError),
+        (pg.TransactionRollback("x"), RetryableError),
+        (pg.LockNotAvailable("x"), RetryableError),
+        (pg.CannotConnectNow("x"), RetryableError),
+        (PoolTimeout("couldn't get a connection after 30.00 sec"), RetryableError),
         (psycopg.OperationalError("server closed the connection"), StoreError),
-        (PoolTimeout("couldn't get a connection after 30.00 sec"), StoreError),
+        (pg.QueryCanceled("x"), StoreError),
         (psycopg.InterfaceError("the connection is closed"), StoreError),
         (pg.ReadOnlySqlTransaction("x"), StoreError),
         (pg.InFailedSqlTransaction("x"), StoreError),
