@@ -10,5 +10,6 @@ jobtrack_core.errors.ValidationError: url: must start with postgresql:// or post
 
 from jobtrack_postgres.migrations import SCHEMA_VERSION
 from jobtrack_postgres.store import Isolation, PostgresStore
+from jobtrack_postgres.tracing import Tracer
 
-__all__ = ["SCHEMA_VERSION", "Isolation", "PostgresStore"]
+__all__ = ["SCHEMA_VERSION", "Isolation", "PostgresStore", "Tracer"]

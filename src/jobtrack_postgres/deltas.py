@@ -20,8 +20,9 @@ one) *inserts* its net change per owner, customer, day or due date into
 ``<name>_delta`` instead, and records its transaction in ``totals_pending``. A row that
 is only ever inserted grows no chain of versions, so a write costs the same at the
 twenty-thousandth statement of a unit of work as at the second. A deferred constraint
-trigger on ``totals_pending`` runs :data:`FOLD` as the transaction commits: it moves
-the transaction's deltas into the ``_base`` rows, one update per row, in key order.
+trigger on ``totals_pending`` runs ``jobtrack_fold_totals()`` (:func:`fold`) as the
+transaction commits: it moves the transaction's deltas into the ``_base`` rows, one
+update per row, in key order.
 
 Reads see exact totals after every statement, as before: ``owner_totals``,
 ``customer_totals``, ``paid_days`` and ``open_due_days`` are now views adding the
@@ -54,8 +55,9 @@ SUMS = {
     "paid_days": ("cents", "jobs"),
     "open_due_days": ("jobs",),
 }
-#: The unique key each table's rows are upserted on.
-_CONFLICT = {"customer_totals": "customer_id"}
+#: The unique key each table's rows were upserted on in version 3 (the key columns
+#: where not named); since version 4 every ``_base`` table's key is all its key columns.
+V3_CONFLICT = {"customer_totals": "customer_id"}
 #: Tables whose rows are deleted when this count falls to zero (the overdue count reads
 #: one row per due date that has open jobs, not one per date ever used).
 _COUNT = {"paid_days": "jobs", "open_due_days": "jobs"}
@@ -114,16 +116,20 @@ def _net(table: str) -> str:
     )
 
 
-def _upsert(table: str, ctes: str, rows: str) -> str:
+Conflict = dict[str, str]
+
+
+def _upsert(table: str, ctes: str, rows: str, conflict: Conflict) -> str:
     """Statements adding ``rows`` (key and sums, one row per key) to ``table``'s
     ``_base`` rows in key order, then deleting the rows whose count fell to zero. The
-    calling function declares ``owners text[]`` and ``keys date[]``."""
+    calling function declares ``owners text[]`` and ``keys date[]``. ``conflict`` gives
+    the unique key of a table whose key is not all its key columns."""
     keys, sums = KEYS[table], SUMS[table]
     order = ", ".join(str(n + 1) for n in range(len(keys)))
     upsert = (
         f"INSERT INTO {table}_base AS t ({', '.join((*keys, *sums))})\n"
         f"        {rows} ORDER BY {order}\n"
-        f"        ON CONFLICT ({_CONFLICT.get(table, ', '.join(keys))}) DO UPDATE SET "
+        f"        ON CONFLICT ({conflict.get(table, ', '.join(keys))}) DO UPDATE SET "
         + ", ".join(f"{c} = t.{c} + excluded.{c}" for c in sums)
     )
     if table not in _COUNT:
@@ -146,7 +152,7 @@ _NOTE = "INSERT INTO totals_pending (txid) SELECT txid_current() {} ON CONFLICT 
 
 def _to_deltas(source: str) -> str:
     """One statement adding the net change of the job rows of ``source`` (job rows with a
-    ``sign``) to the deltas, and noting the transaction for :data:`FOLD`."""
+    ``sign``) to the deltas, and noting the transaction for :func:`fold`."""
     ctes = [f"r AS ({source})"]
     for name, table in zip("ocpd", KEYS, strict=True):
         columns = ", ".join((*KEYS[table], *SUMS[table]))
@@ -161,11 +167,11 @@ def _to_deltas(source: str) -> str:
         {_NOTE.format(f"WHERE {changed}")};"""
 
 
-def _in_place(source: str) -> str:
+def _in_place(source: str, conflict: Conflict) -> str:
     """Statements adding the net change of the job rows of ``source`` to the ``_base``
     rows, table by table in a fixed order (so that concurrent writers lock rows in one
     order)."""
-    return "".join(_upsert(table, f"r AS ({source})", _net(table)) for table in KEYS)
+    return "".join(_upsert(table, f"r AS ({source})", _net(table), conflict) for table in KEYS)
 
 
 def _either(in_place: str, to_deltas: str) -> str:
@@ -178,8 +184,8 @@ def _either(in_place: str, to_deltas: str) -> str:
     END IF;"""
 
 
-def _jobs(source: str) -> str:
-    return _either(_in_place(source), _to_deltas(source))
+def _jobs(source: str, conflict: Conflict) -> str:
+    return _either(_in_place(source, conflict), _to_deltas(source))
 
 
 def _rows(transition: str, sign: int) -> str:
@@ -221,27 +227,41 @@ def _function(name: str, body: str) -> str:
     """
 
 
-def _folded(table: str) -> str:
+def _folded(table: str, conflict: Conflict) -> str:
     keys, sums = ", ".join(KEYS[table]), SUMS[table]
     totalled = ", ".join(f"sum({c})" for c in sums)
     return _upsert(
         table,
         f"d AS (DELETE FROM {table}_delta RETURNING *)",
         f"SELECT {keys}, {totalled} FROM d GROUP BY {keys}",
+        conflict,
     )
 
 
-#: The function that moves the calling transaction's deltas into the ``_base`` rows.
-FOLD = f"""
-    CREATE FUNCTION jobtrack_fold_totals() RETURNS void LANGUAGE plpgsql AS $$
+def fold(conflict: Conflict, create: str = "CREATE") -> str:
+    """The function that moves the calling transaction's deltas into the ``_base`` rows."""
+    return f"""
+    {create} FUNCTION jobtrack_fold_totals() RETURNS void LANGUAGE plpgsql AS $$
     DECLARE
         owners text[];
         keys date[];
-    BEGIN{"".join(_folded(table) for table in KEYS)}
+    BEGIN{"".join(_folded(table, conflict) for table in KEYS)}
         DELETE FROM totals_pending WHERE txid = txid_current();
     END
     $$
     """
+
+
+def job_functions(conflict: Conflict) -> tuple[str, ...]:
+    """The trigger functions of ``jobs``, which change every table of totals."""
+    return (
+        _function("jobtrack_jobs_inserted", _jobs(_rows("new_rows", 1), conflict)),
+        _function("jobtrack_jobs_deleted", _jobs(_rows("old_rows", -1), conflict)),
+        _function(
+            "jobtrack_jobs_updated",
+            _jobs(f"{_rows('old_rows', -1)} UNION ALL {_rows('new_rows', 1)}", conflict),
+        ),
+    )
 
 
 def _delta_table(table: str) -> tuple[str, str]:
@@ -285,14 +305,9 @@ TABLES = (
 )
 
 FUNCTIONS = (
-    FOLD,
+    fold(V3_CONFLICT),
     _function("jobtrack_totals_commit", "\n    PERFORM jobtrack_fold_totals();"),
-    _function("jobtrack_jobs_inserted", _jobs(_rows("new_rows", 1))),
-    _function("jobtrack_jobs_deleted", _jobs(_rows("old_rows", -1))),
-    _function(
-        "jobtrack_jobs_updated",
-        _jobs(f"{_rows('old_rows', -1)} UNION ALL {_rows('new_rows', 1)}"),
-    ),
+    *job_functions(V3_CONFLICT),
     _function("jobtrack_customers_inserted", _customers("new_rows", "")),
     _function(
         "jobtrack_customers_deleted",
@@ -325,4 +340,4 @@ REBUILD: tuple[str, ...] = (
     "SELECT jobtrack_fold_totals()",
 )
 
-__all__ = ["FLAG", "FOLD", "KEYS", "REBUILD", "SUMS", "V3"]
+__all__ = ["FLAG", "KEYS", "REBUILD", "SUMS", "V3", "V3_CONFLICT", "fold", "job_functions"]

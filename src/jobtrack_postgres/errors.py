@@ -14,20 +14,31 @@ from contextlib import contextmanager
 
 import psycopg
 from psycopg import errors as pg
+from psycopg_pool import PoolTimeout
 
 from jobtrack_core.errors import (
     ConflictError,
     JobtrackError,
     NotFoundError,
+    RetryableError,
     StoreError,
     ValidationError,
 )
 
 #: The unique constraints whose violation means "this email is taken".
-EMAIL_CONSTRAINTS = frozenset({"users_email_key"})
-#: What a concurrent change is reported as.
-CONCURRENT_FIELD = "transaction"
-CONCURRENT_MESSAGE = "changed by another connection at the same time; try again"
+EMAIL_CONSTRAINTS = frozenset({"user_emails_pkey"})
+#: The SQLSTATEs (or their two-character classes) of failures after which nothing was
+#: written and the same unit of work may succeed when run again: PostgreSQL rolled the
+#: transaction back (class 40: 40001 serialization failure, 40P01 deadlock), a lock was
+#: not granted in time (55P03: ``lock_timeout``, ``NOWAIT``), the server is starting up
+#: (57P03). A pool that gives no connection in time (``PoolTimeout``) is one too.
+RETRYABLE_STATES = frozenset({"40", "55P03", "57P03"})
+
+
+def retryable(exc: psycopg.Error) -> bool:
+    """Whether ``exc`` means "nothing was written; try the unit of work again"."""
+    state = exc.sqlstate or ""
+    return isinstance(exc, PoolTimeout) or bool(RETRYABLE_STATES & {state, state[:2]})
 
 
 def translate(exc: psycopg.Error, *, missing: NotFoundError | None = None) -> JobtrackError:
@@ -36,6 +47,8 @@ def translate(exc: psycopg.Error, *, missing: NotFoundError | None = None) -> Jo
     ``missing`` is what a foreign key violation means where the caller knows
     which referenced record is absent (e.g. ``NotFoundError("customer", id)``).
     """
+    if retryable(exc):
+        return RetryableError(f"{_first_line(exc)}; nothing was written, try again")
     diag = exc.diag
     if isinstance(exc, pg.UniqueViolation):
         if diag.constraint_name in EMAIL_CONSTRAINTS:
@@ -45,8 +58,6 @@ def translate(exc: psycopg.Error, *, missing: NotFoundError | None = None) -> Jo
         if missing is not None:
             return missing
         return NotFoundError(diag.table_name or "record", "referenced record")
-    if isinstance(exc, pg.SerializationFailure | pg.DeadlockDetected | pg.LockNotAvailable):
-        return ConflictError(CONCURRENT_FIELD, CONCURRENT_MESSAGE)
     if isinstance(exc, pg.IntegrityError | psycopg.DataError):
         field = diag.column_name or diag.constraint_name or "value"
         return ValidationError.single(field, f"refused by the database: {_first_line(exc)}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
@@ -28,21 +28,25 @@ from jobtrack_core.reports import (
     StatusCounts,
     Tally,
 )
-from jobtrack_core.status import JobStatus
+from jobtrack_core.status import OPEN
 from jobtrack_postgres import totals
+from jobtrack_postgres.notions import not_cancelled, open_work, receivable, revenue
 from jobtrack_postgres.repositories import Repository, job_filter
 from jobtrack_postgres.rows import (
     CUSTOMER_COLUMNS,
-    JOB_COLUMNS,
+    JOB_FIELDS,
+    Row,
     customer_from_row,
     job_from_row,
-    unstorable,
+    prefixed,
 )
 from jobtrack_postgres.schema import ASCII_LOWER_SQL
 
+_NEWEST = "created_at DESC, id DESC"
+_BEFORE_NEWEST = "(created_at, id) < (%s, %s)"
 #: ORDER BY and the key a cursor compares with, per listing order.
 _ORDER: dict[JobSort, tuple[str, str]] = {
-    JobSort.NEWEST: ("created_at DESC, id DESC", "(created_at, id) < (%s, %s)"),
+    JobSort.NEWEST: (_NEWEST, _BEFORE_NEWEST),
     JobSort.UPDATED: ("updated_at DESC, id DESC", "(updated_at, id) < (%s, %s)"),
     # Nulls last, as jobs_owner_due_idx holds them; the keyset is chosen per cursor (_due_after).
     JobSort.DUE: ("due_date NULLS LAST, id", ""),
@@ -51,29 +55,31 @@ _ORDER: dict[JobSort, tuple[str, str]] = {
         f"({ASCII_LOWER_SQL.format('title')}, title, id) > (%s, %s, %s)",
     ),
 }
-_OPEN = "status IN ('pending', 'in_progress')"
-_CUSTOMER_COLUMNS = ", ".join(f"c.{c.strip()}" for c in CUSTOMER_COLUMNS.split(","))
+#: Open jobs by due date, in the words of the partial index jobs_owner_open_due_idx.
+_OPEN_DUE = f"SELECT {JOB_FIELDS} FROM jobs WHERE user_id = %s AND {open_work()}"
+_BY_DUE = "ORDER BY due_date, id LIMIT %s"
+_CUSTOMER_COLUMNS = prefixed(CUSTOMER_COLUMNS, "c")
 _WIDTH = len(CUSTOMER_COLUMNS.split(","))
 #: A customer's running totals: by owner too, so that the owner (and the customer, when
 #: one is asked for) reaches inside the ``customer_totals`` view, which sums per key.
 _CUSTOMER_JOIN = " ON t.user_id = c.user_id AND t.customer_id = c.id"
 
 
-_OPEN_STATUSES = frozenset({JobStatus.PENDING, JobStatus.IN_PROGRESS})
-
-
-def _filter(owner_id: str, where: JobFilter) -> tuple[str, list[Any]] | None:
-    """The filter's WHERE clause; for pending and in-progress jobs only, with the literal
-    condition of the partial index ``jobs_owner_open_due_idx``, so that it may be used."""
-    condition = job_filter(owner_id, where)
-    if condition is not None and where.statuses is not None and where.statuses <= _OPEN_STATUSES:
-        clause, params = condition
-        return f"{clause} AND {_OPEN}", params
-    return condition
+def _filter(owner_id: str, where: JobFilter) -> tuple[str, list[Any]]:
+    """The filter's WHERE clause; for open jobs only, with the condition of the partial
+    index ``jobs_owner_open_due_idx`` as well, so that it may be used."""
+    clause, params = job_filter(owner_id, where)
+    if where.statuses is not None and where.statuses <= OPEN:
+        clause = f"{clause} AND {open_work()}"
+    return clause, params
 
 
 def _tally(cents: Any, count: Any) -> Tally:
     return Tally(from_minor(int(cents)), int(count))
+
+
+def _jobs(rows: list[Row]) -> list[Job]:
+    return [job_from_row(row) for row in rows]
 
 
 def _due_after(position: JobPosition, where: JobFilter) -> tuple[str, list[Any]]:
@@ -91,21 +97,17 @@ def _after(position: JobPosition) -> tuple[Any, ...]:
     """The cursor's values, in the order the keyset condition names them."""
     if position.sort in (JobSort.NEWEST, JobSort.UPDATED):
         return (position.moment, position.id)
-    if position.sort is JobSort.DUE:
-        due = position.due_date
-        return (due is None, date.min if due is None else due, position.id)
     title = position.title or ""
     return (ascii_lower(title), title, position.id)
 
 
 class PostgresReports(Repository):
-    """:class:`jobtrack_core.ports.ReportRepository` on PostgreSQL."""
+    """:class:`jobtrack_core.ports.ReportQueries` on PostgreSQL: figures from the running
+    totals, listings from an owner-leading index in their order."""
 
     # -- figures -----------------------------------------------------------------------
     def totals(self, owner_id: str) -> OwnerTotals:
         """One row of ``owner_totals`` (kept by triggers): the same cost at any size."""
-        if unstorable(owner_id):
-            owner_id = ""
         row = self._one(
             f"SELECT customers, {', '.join(totals.OWNER)} FROM {self._totals('owner_totals')} "
             "WHERE user_id = %s",
@@ -131,8 +133,6 @@ class PostgresReports(Repository):
         pairs = [(low, max(low, high)) for low, high in pairwise(bounds)]
         if not pairs:
             return []
-        if unstorable(owner_id):
-            return [Tally() for _ in pairs]
         spans: list[tuple[date, date]] = []  # whole days of each range
         edges: list[tuple[int, datetime, datetime]] = []  # (range, start, end) partial days
         for n, (low, high) in enumerate(pairs):
@@ -165,7 +165,7 @@ class PostgresReports(Repository):
             rows = self._all(
                 "SELECT b.n, coalesce(sum(j.actual_cost_cents), 0), count(j.id) "
                 "FROM unnest(%s::int[], %s::timestamptz[], %s::timestamptz[]) AS b(n, low, high) "
-                "LEFT JOIN jobs j ON j.user_id = %s AND j.paid "
+                f"LEFT JOIN jobs j ON j.user_id = %s AND {revenue('j')} "
                 "AND j.paid_at >= b.low AND j.paid_at < b.high GROUP BY b.n",
                 (
                     [n for n, _, _ in edges],
@@ -179,6 +179,15 @@ class PostgresReports(Repository):
                 sums[n][1] += int(jobs)
         return [_tally(cents, jobs) for cents, jobs in sums]
 
+    def count_overdue(self, owner_id: str, today: date) -> int:
+        """From ``open_due_days`` (kept by triggers): one row per due date before today."""
+        row = self._one(
+            f"SELECT coalesce(sum(jobs), 0) FROM {self._totals('open_due_days')} "
+            "WHERE user_id = %s AND due_date < %s",
+            (owner_id, today),
+        )
+        return int(row[0]) if row else 0
+
     # -- listings ------------------------------------------------------------------------
     def jobs_page(
         self,
@@ -188,66 +197,96 @@ class PostgresReports(Repository):
         after: JobPosition | None,
         limit: int,
     ) -> Sequence[Job]:
-        condition = None if unstorable(owner_id) else _filter(owner_id, where)
-        if condition is None or limit <= 0:
+        if limit <= 0:
             return []
-        clause, params = condition
+        clause, params = _filter(owner_id, where)
         order, keyset = _ORDER[sort]
         if after is not None:
-            if unstorable(after.id, after.title):
-                return []
             if sort is JobSort.DUE:
                 keyset, values = _due_after(after, where)
             else:
                 values = list(_after(after))
             clause = f"{clause} AND {keyset}"
             params = [*params, *values]
-        rows = self._all(
-            f"SELECT {JOB_COLUMNS} FROM jobs WHERE {clause} ORDER BY {order} LIMIT %s",
-            [*params, limit],
+        return _jobs(
+            self._all(
+                f"SELECT {JOB_FIELDS} FROM jobs WHERE {clause} ORDER BY {order} LIMIT %s",
+                [*params, limit],
+            )
         )
-        return [job_from_row(row) for row in rows]
 
-    def count_jobs(self, owner_id: str, where: JobFilter) -> int:
-        condition = None if unstorable(owner_id) else _filter(owner_id, where)
-        if condition is None:
-            return 0
-        if where == JobFilter(statuses=where.statuses):  # by status alone: owner_totals
-            statuses = list(JobStatus if where.statuses is None else where.statuses)
-            if not statuses:
-                return 0
-            found = self._one(
-                f"SELECT {' + '.join(s.value for s in statuses)} "
-                f"FROM {self._totals('owner_totals')} WHERE user_id = %s",
-                (owner_id,),
+    def customer_jobs(
+        self, owner_id: str, customer_id: str, after: JobPosition | None, limit: int
+    ) -> Sequence[Job]:
+        """From ``jobs_owner_customer_idx``, from the cursor on."""
+        if limit <= 0:
+            return []
+        keyset = ""
+        params: list[Any] = [owner_id, customer_id]
+        if after is not None:
+            keyset = f" AND {_BEFORE_NEWEST}"
+            params += [after.moment, after.id]
+        return _jobs(
+            self._all(
+                f"SELECT {JOB_FIELDS} FROM jobs WHERE user_id = %s AND customer_id = %s"
+                f"{keyset} ORDER BY {_NEWEST} LIMIT %s",
+                [*params, limit],
             )
-            return 0 if found is None else int(found[0])
-        if where.statuses == _OPEN_STATUSES and where == JobFilter(
-            statuses=where.statuses, due_from=where.due_from, due_to=where.due_to
-        ):  # open jobs due in a range (overdue): a row per due date in open_due_days
-            due = self._one(
-                f"SELECT coalesce(sum(jobs), 0) FROM {self._totals('open_due_days')} "
-                "WHERE user_id = %s "
-                "AND due_date >= %s AND due_date <= %s",
-                (owner_id, where.due_from or date.min, where.due_to or date.max),
+        )
+
+    def due_on(self, owner_id: str, day: date, limit: int) -> Sequence[Job]:
+        if limit <= 0:
+            return []
+        return _jobs(
+            self._all(
+                f"SELECT {JOB_FIELDS} FROM jobs WHERE user_id = %s AND due_date = %s "
+                f"AND {not_cancelled()} ORDER BY id LIMIT %s",
+                (owner_id, day, limit),
             )
-            return int(due[0]) if due else 0
-        clause, params = condition
-        row = self._one(f"SELECT count(*) FROM jobs WHERE {clause}", params)
-        return int(row[0]) if row else 0
+        )
+
+    def open_due(self, owner_id: str, first: date, last: date, limit: int) -> Sequence[Job]:
+        if limit <= 0:
+            return []
+        return _jobs(
+            self._all(
+                f"{_OPEN_DUE} AND due_date >= %s AND due_date <= %s {_BY_DUE}",
+                (owner_id, first, last, limit),
+            )
+        )
+
+    def overdue(self, owner_id: str, today: date, limit: int) -> Sequence[Job]:
+        if limit <= 0:
+            return []
+        return _jobs(
+            self._all(f"{_OPEN_DUE} AND due_date < %s {_BY_DUE}", (owner_id, today, limit))
+        )
+
+    def recently_changed(self, owner_id: str, limit: int) -> Sequence[Job]:
+        if limit <= 0:
+            return []
+        return _jobs(
+            self._all(
+                f"SELECT {JOB_FIELDS} FROM jobs WHERE user_id = %s "
+                f"ORDER BY {_ORDER[JobSort.UPDATED][0]} LIMIT %s",
+                (owner_id, limit),
+            )
+        )
 
     def unpaid_completed(
         self, owner_id: str, completed_before: datetime, limit: int
     ) -> Sequence[Job]:
-        if unstorable(owner_id) or limit <= 0:
+        """From the partial index ``jobs_owner_unpaid_done_idx`` of receivables."""
+        if limit <= 0:
             return []
-        rows = self._all(
-            f"SELECT {JOB_COLUMNS} FROM jobs WHERE user_id = %s AND status = 'completed' "
-            "AND NOT paid AND (completed_at IS NULL OR completed_at < %s) "
-            "ORDER BY (completed_at IS NOT NULL), completed_at, id LIMIT %s",
-            (owner_id, completed_before, limit),
+        return _jobs(
+            self._all(
+                f"SELECT {JOB_FIELDS} FROM jobs WHERE user_id = %s AND {receivable()} "
+                "AND (completed_at IS NULL OR completed_at < %s) "
+                "ORDER BY (completed_at IS NOT NULL), completed_at, id LIMIT %s",
+                (owner_id, completed_before, limit),
+            )
         )
-        return [job_from_row(row) for row in rows]
 
     # -- customers -------------------------------------------------------------------------
     def customer_summaries(
@@ -255,8 +294,6 @@ class PostgresReports(Repository):
     ) -> Sequence[CustomerSummary]:
         """Each customer with its row of ``customer_totals`` (kept by triggers) and the
         time of its newest job (the first entry of ``jobs_owner_customer_idx``)."""
-        if unstorable(owner_id, customer_id):
-            return []
         only = "" if customer_id is None else " AND c.id = %(customer)s"
         rows = self._all(
             f"SELECT {_CUSTOMER_COLUMNS}, coalesce(t.jobs, 0), coalesce(t.completed, 0), "
@@ -275,7 +312,7 @@ class PostgresReports(Repository):
                 completed=int(row[width + 1]),
                 earned=from_minor(int(row[width + 2])),
                 unpaid=from_minor(int(row[width + 3])),
-                last_job_at=_job_time(row[width + 4]),
+                last_job_at=row[width + 4],
             )
             for row in rows
         ]
@@ -283,8 +320,6 @@ class PostgresReports(Repository):
     def revenue_by_customer(
         self, owner_id: str, paid_from: datetime | None = None, paid_to: datetime | None = None
     ) -> Sequence[CustomerRevenue]:
-        if unstorable(owner_id):
-            return []
         if paid_from is None and paid_to is None:
             rows = self._all(
                 f"SELECT {_CUSTOMER_COLUMNS}, t.paid_cents, t.paid_jobs FROM customers c "
@@ -308,8 +343,9 @@ class PostgresReports(Repository):
         rows = self._all(
             f"SELECT {_CUSTOMER_COLUMNS}, coalesce(sum(j.actual_cost_cents), 0) AS cents, "
             "count(*) FROM customers c JOIN jobs j ON j.user_id = c.user_id "
-            f"AND j.customer_id = c.id AND j.paid{bounds} "
-            "WHERE c.user_id = %(owner)s GROUP BY c.id ORDER BY cents DESC, c.name, c.id",
+            f"AND j.customer_id = c.id AND {revenue('j')}{bounds} "
+            "WHERE c.user_id = %(owner)s GROUP BY c.user_id, c.id "
+            "ORDER BY cents DESC, c.name, c.id",
             {"owner": owner_id, "low": paid_from, "high": paid_to},
         )
         width = _WIDTH
@@ -320,8 +356,6 @@ class PostgresReports(Repository):
 
     def estimate_accuracy(self, owner_id: str) -> Sequence[CustomerAccuracy]:
         """From ``customer_totals`` (kept by triggers), customers with a comparable job."""
-        if unstorable(owner_id):
-            return []
         rows = self._all(
             f"SELECT {_CUSTOMER_COLUMNS}, t.cost_jobs, t.estimated_cost_cents, "
             "t.actual_cost_cents, t.hours_jobs, t.estimated_hours, t.actual_hours "
@@ -342,8 +376,6 @@ class PostgresReports(Repository):
         return result
 
     def search_customers(self, owner_id: str, text: str) -> Sequence[Customer]:
-        if unstorable(owner_id, text):
-            return []
         needle = ascii_lower(text)
         fields = " OR ".join(
             f"strpos({ASCII_LOWER_SQL.format(name)}, %(needle)s) > 0"
@@ -359,10 +391,6 @@ class PostgresReports(Repository):
 
 def _hours(value: Any) -> Decimal:
     return Decimal(value).quantize(CENT)
-
-
-def _job_time(value: datetime | None) -> datetime | None:
-    return None if value is None else value.astimezone(UTC)
 
 
 __all__ = ["PostgresReports"]

@@ -18,19 +18,18 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any, cast
 
 import psycopg
 
 from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
-from jobtrack_core.errors import ConflictError, NotFoundError
-from jobtrack_core.money import from_minor
+from jobtrack_core.errors import ConflictError, NotFoundError, quoted
 from jobtrack_core.queries import JobFilter, ascii_lower
 from jobtrack_postgres.errors import translated
 from jobtrack_postgres.rows import (
     CUSTOMER_COLUMNS,
     JOB_COLUMNS,
+    JOB_FIELDS,
     JOB_VALUES,
     SESSION_COLUMNS,
     USER_COLUMNS,
@@ -39,9 +38,9 @@ from jobtrack_postgres.rows import (
     customer_params,
     job_from_row,
     job_params,
+    job_row,
     session_from_row,
     session_params,
-    unstorable,
     user_from_row,
     user_params,
 )
@@ -86,53 +85,76 @@ class Repository:
 
 # -- users ---------------------------------------------------------------------
 
+_TAKEN_EMAIL = "this email is already registered"
+_USER_VALUES = ", ".join(f"%({c.strip()})s" for c in USER_COLUMNS.split(","))
+_USER_CHANGES = ", ".join(
+    f"{c} = %({c})s" for c in (c.strip() for c in USER_COLUMNS.split(",")) if c != "id"
+)
+
 
 class PostgresUsers(Repository):
-    """Accounts. The email is unique across the whole database."""
+    """Accounts. An email is unique across the database: ``user_emails`` holds each
+    account's email as its key (the lookup of a login), written with the account.
+
+    Writes check for taken ids and emails by inserting (``ON CONFLICT DO NOTHING``), not
+    by reading first: at ``SERIALIZABLE`` a read would lock the index pages it looked
+    at, and two registrations of different emails would then fail each other.
+    """
 
     def add(self, user: User) -> None:
         cursor = self._run(
-            f"INSERT INTO users ({USER_COLUMNS}) VALUES (%(id)s, %(email)s, %(name)s, "
-            "%(business_name)s, %(password_hash)s, %(created_at)s, %(updated_at)s) "
-            "ON CONFLICT DO NOTHING",
+            f"INSERT INTO users ({USER_COLUMNS}) VALUES ({_USER_VALUES}) ON CONFLICT DO NOTHING",
             user_params(user),
         )
         if cursor.rowcount == 0:
-            if self._exists("SELECT 1 FROM users WHERE id = %s", (user.id,)):
-                raise ConflictError("id", f"a user with id {user.id!r} already exists")
-            raise ConflictError("email", "this email is already registered")
+            raise ConflictError("id", f"a user with id {quoted(user.id)} already exists")
+        if not self._claim(user):
+            self._run("DELETE FROM users WHERE id = %s", (user.id,))
+            raise ConflictError("email", _TAKEN_EMAIL)
+
+    def _claim(self, user: User) -> bool:
+        """Make ``user.email`` the (existing) user's in ``user_emails``; False if taken."""
+        cursor = self._run(
+            "INSERT INTO user_emails (email, user_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            (user.email, user.id),
+        )
+        return cursor.rowcount == 1
 
     def get(self, user_id: str) -> User | None:
-        if unstorable(user_id):
-            return None
         row = self._one(f"SELECT {USER_COLUMNS} FROM users WHERE id = %s{self._lock}", (user_id,))
         return None if row is None else user_from_row(row)
 
     def get_by_email(self, email: str) -> User | None:
-        if unstorable(email):
+        """Two lookups by key: the email's account in ``user_emails``, then the account
+        (locked in a writing unit of work, and only if it still has that email)."""
+        found = self._one("SELECT user_id FROM user_emails WHERE email = %s", (email,))
+        if found is None:
             return None
-        row = self._one(f"SELECT {USER_COLUMNS} FROM users WHERE email = %s{self._lock}", (email,))
+        row = self._one(
+            f"SELECT {USER_COLUMNS} FROM users WHERE id = %s AND email = %s{self._lock}",
+            (found[0], email),
+        )
         return None if row is None else user_from_row(row)
 
     def update(self, user: User) -> None:
-        cursor = self._run(
-            "UPDATE users SET email = %(email)s, name = %(name)s, "
-            "business_name = %(business_name)s, password_hash = %(password_hash)s, "
-            "created_at = %(created_at)s, updated_at = %(updated_at)s "
-            "WHERE id = %(id)s AND NOT EXISTS "
-            "(SELECT 1 FROM users other WHERE other.email = %(email)s AND other.id <> %(id)s)",
-            user_params(user),
-        )
-        if cursor.rowcount == 0:
-            if self._exists("SELECT 1 FROM users WHERE id = %s", (user.id,)):
-                raise ConflictError("email", "this email is already registered")
+        params = user_params(user)
+        changes = f"UPDATE users SET {_USER_CHANGES} WHERE id = %(id)s"
+        if self._run(f"{changes} AND email = %(email)s", params).rowcount:
+            return  # the email is unchanged: one statement
+        if not self._exists("SELECT FROM users WHERE id = %s", (user.id,)):
             raise NotFoundError("user", user.id)
+        if not self._claim(user):
+            raise ConflictError("email", _TAKEN_EMAIL)
+        self._run(
+            "WITH old AS (DELETE FROM user_emails WHERE user_id = %(id)s AND email = "
+            f"(SELECT email FROM users WHERE id = %(id)s)) {changes}",
+            params,
+        )
 
     def delete(self, user_id: str) -> Deleted:
-        if unstorable(user_id):
-            return Deleted()
         row = self._one(
             "WITH s AS (DELETE FROM sessions WHERE user_id = %(id)s RETURNING 1), "
+            "e AS (DELETE FROM user_emails WHERE user_id = %(id)s), "
             "j AS (DELETE FROM jobs WHERE user_id = %(id)s RETURNING 1), "
             "c AS (DELETE FROM customers WHERE user_id = %(id)s RETURNING 1) "
             "DELETE FROM users WHERE id = %(id)s RETURNING "
@@ -148,7 +170,7 @@ class PostgresUsers(Repository):
 
 
 class PostgresCustomers(Repository):
-    """An owner's customers; another owner's customers behave as absent."""
+    """An owner's customers, by owner and id; another owner's customers behave as absent."""
 
     def add(self, customer: Customer) -> None:
         cursor = self._run(
@@ -156,19 +178,17 @@ class PostgresCustomers(Repository):
             "SELECT %(id)s::text, %(user_id)s::text, %(name)s::text, %(email)s::text, "
             "%(phone)s::text, %(address)s::text, %(business_name)s::text, %(notes)s::text, "
             "%(created_at)s::timestamptz, %(updated_at)s::timestamptz "
-            "WHERE EXISTS (SELECT 1 FROM users WHERE id = %(user_id)s) "
+            "WHERE EXISTS (SELECT FROM users WHERE id = %(user_id)s) "
             "ON CONFLICT DO NOTHING",
             customer_params(customer),
             missing=NotFoundError("user", customer.user_id),
         )
         if cursor.rowcount == 0:
-            if not self._exists("SELECT 1 FROM users WHERE id = %s", (customer.user_id,)):
+            if not self._exists("SELECT FROM users WHERE id = %s", (customer.user_id,)):
                 raise NotFoundError("user", customer.user_id)
-            raise ConflictError("id", f"a customer with id {customer.id!r} already exists")
+            raise ConflictError("id", f"a customer with id {quoted(customer.id)} already exists")
 
     def get(self, owner_id: str, customer_id: str) -> Customer | None:
-        if unstorable(owner_id, customer_id):
-            return None
         row = self._one(
             f"SELECT {CUSTOMER_COLUMNS} FROM customers WHERE user_id = %s AND id = %s{self._lock}",
             (owner_id, customer_id),
@@ -176,8 +196,6 @@ class PostgresCustomers(Repository):
         return None if row is None else customer_from_row(row)
 
     def list(self, owner_id: str) -> Sequence[Customer]:
-        if unstorable(owner_id):
-            return []
         rows = self._all(
             f"SELECT {CUSTOMER_COLUMNS} FROM customers WHERE user_id = %s ORDER BY name, id",
             (owner_id,),
@@ -196,8 +214,6 @@ class PostgresCustomers(Repository):
             raise NotFoundError("customer", customer.id)
 
     def delete(self, owner_id: str, customer_id: str) -> Deleted:
-        if unstorable(owner_id, customer_id):
-            return Deleted()
         row = self._one(
             "WITH j AS (DELETE FROM jobs WHERE user_id = %(owner)s AND customer_id = %(id)s "
             "RETURNING 1) "
@@ -213,16 +229,14 @@ class PostgresCustomers(Repository):
 # -- jobs ----------------------------------------------------------------------
 
 
-def job_filter(owner_id: str, where: JobFilter) -> tuple[str, list[Any]] | None:
-    """The WHERE clause and parameters for ``where``; None if nothing can match."""
+def job_filter(owner_id: str, where: JobFilter) -> tuple[str, list[Any]]:
+    """The WHERE clause and parameters for ``where``."""
     clauses = ["user_id = %s"]
     params: list[Any] = [owner_id]
     if where.statuses is not None:
         clauses.append("status = ANY(%s::text[])")
         params.append(sorted(s.value for s in where.statuses))
     if where.customer_id is not None:
-        if unstorable(where.customer_id):
-            return None
         clauses.append("customer_id = %s")
         params.append(where.customer_id)
     if where.paid is not None:
@@ -235,8 +249,6 @@ def job_filter(owner_id: str, where: JobFilter) -> tuple[str, list[Any]] | None:
         clauses.append("due_date <= %s")
         params.append(where.due_to)
     if where.text:
-        if unstorable(where.text):
-            return None
         needle = ascii_lower(where.text)
         title, description = ASCII_LOWER_SQL.format("title"), ASCII_LOWER_SQL.format("description")
         clauses.append(f"(strpos({title}, %s) > 0 OR strpos({description}, %s) > 0)")
@@ -252,20 +264,20 @@ BATCH = 1000
 #: statistics last counted (autovacuum's own rule for an automatic ANALYZE).
 ANALYZE_MIN_ROWS = 1000
 ANALYZE_SHARE = 0.1
-
-
-def _job_row(job: Job) -> tuple[Any, ...]:
-    params = job_params(job)
-    return tuple(params[column.strip()] for column in JOB_COLUMNS.split(","))
+#: The owner and id pairs of a batch that exist in a table (``{table}``).
+_FOUND = (
+    "SELECT t.user_id, t.id FROM {table} t JOIN unnest(%s::text[], %s::text[]) "
+    "AS k(user_id, id) ON t.user_id = k.user_id AND t.id = k.id"
+)
 
 
 class PostgresJobs(Repository):
-    """An owner's jobs; each references a customer of the same owner."""
+    """An owner's jobs, by owner and id; each references a customer of the same owner."""
 
     def add(self, job: Job) -> None:
         cursor = self._run(
             f"INSERT INTO jobs ({JOB_COLUMNS}) SELECT {JOB_VALUES} "
-            "WHERE EXISTS (SELECT 1 FROM customers "
+            "WHERE EXISTS (SELECT FROM customers "
             "WHERE user_id = %(user_id)s AND id = %(customer_id)s) "
             "ON CONFLICT DO NOTHING",
             job_params(job),
@@ -274,7 +286,7 @@ class PostgresJobs(Repository):
         if cursor.rowcount == 0:
             if not self._customer_exists(job):
                 raise NotFoundError("customer", job.customer_id)
-            raise ConflictError("id", f"a job with id {job.id!r} already exists")
+            raise _taken(job)
 
     def add_many(self, jobs: Iterable[Job]) -> int:
         """Add jobs in batches: each batch is checked in two queries, then sent with COPY.
@@ -296,7 +308,7 @@ class PostgresJobs(Repository):
                 cursor.copy(_COPY_JOBS) as copy,
             ):
                 for job in batch:
-                    copy.write_row(_job_row(job))
+                    copy.write_row(job_row(job))
             count += len(batch)
         if count >= ANALYZE_MIN_ROWS:
             (counted,) = self._one(
@@ -308,51 +320,39 @@ class PostgresJobs(Repository):
 
     def _check_batch(self, batch: list[Job]) -> None:
         """Raise what :meth:`add` would raise for the first job of ``batch`` that fails."""
-        pairs = {
-            (job.user_id, job.customer_id)
-            for job in batch
-            if not unstorable(job.user_id, job.customer_id)
-        }
-        owners, ids = [p[0] for p in pairs], [p[1] for p in pairs]
-        known = {
-            (row[0], row[1])
-            for row in self._all(
-                "SELECT c.user_id, c.id FROM customers c JOIN unnest(%s::text[], %s::text[]) "
-                "AS k(user_id, id) ON c.user_id = k.user_id AND c.id = k.id",
-                (owners, ids),
-            )
-        }
-        wanted = [job.id for job in batch if not unstorable(job.id)]
-        taken = {row[0] for row in self._all("SELECT id FROM jobs WHERE id = ANY(%s)", (wanted,))}
+        customers = {(job.user_id, job.customer_id) for job in batch}
+        known = set(self._pairs("customers", customers))
+        taken = set(self._pairs("jobs", {(job.user_id, job.id) for job in batch}))
         for job in batch:
             if (job.user_id, job.customer_id) not in known:
                 raise NotFoundError("customer", job.customer_id)
-            if job.id in taken:
-                raise ConflictError("id", f"a job with id {job.id!r} already exists")
-            taken.add(job.id)
+            key = (job.user_id, job.id)
+            if key in taken:
+                raise _taken(job)
+            taken.add(key)
+
+    def _pairs(self, table: str, pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The (owner, id) ``pairs`` that exist in ``table``."""
+        owners, ids = [p[0] for p in pairs], [p[1] for p in pairs]
+        return [(row[0], row[1]) for row in self._all(_FOUND.format(table=table), (owners, ids))]
 
     def _customer_exists(self, job: Job) -> bool:
         return self._exists(
-            "SELECT 1 FROM customers WHERE user_id = %s AND id = %s",
+            "SELECT FROM customers WHERE user_id = %s AND id = %s",
             (job.user_id, job.customer_id),
         )
 
     def get(self, owner_id: str, job_id: str) -> Job | None:
-        if unstorable(owner_id, job_id):
-            return None
         row = self._one(
-            f"SELECT {JOB_COLUMNS} FROM jobs WHERE user_id = %s AND id = %s{self._lock}",
+            f"SELECT {JOB_FIELDS} FROM jobs WHERE user_id = %s AND id = %s{self._lock}",
             (owner_id, job_id),
         )
         return None if row is None else job_from_row(row)
 
     def list(self, owner_id: str, where: JobFilter) -> Sequence[Job]:
-        condition = None if unstorable(owner_id) else job_filter(owner_id, where)
-        if condition is None:
-            return []
-        clause, params = condition
+        clause, params = job_filter(owner_id, where)
         rows = self._all(
-            f"SELECT {JOB_COLUMNS} FROM jobs WHERE {clause} ORDER BY created_at DESC, id DESC",
+            f"SELECT {JOB_FIELDS} FROM jobs WHERE {clause} ORDER BY created_at DESC, id DESC",
             params,
         )
         return [job_from_row(row) for row in rows]
@@ -367,39 +367,33 @@ class PostgresJobs(Repository):
             "due_date = %(due_date)s, paid = %(paid)s, paid_at = %(paid_at)s, "
             "completed_at = %(completed_at)s, created_at = %(created_at)s, "
             "updated_at = %(updated_at)s "
-            "WHERE user_id = %(user_id)s AND id = %(id)s AND EXISTS (SELECT 1 FROM customers "
+            "WHERE user_id = %(user_id)s AND id = %(id)s AND EXISTS (SELECT FROM customers "
             "WHERE user_id = %(user_id)s AND id = %(customer_id)s)",
             job_params(job),
             missing=NotFoundError("customer", job.customer_id),
         )
         if cursor.rowcount == 0:
             if self._exists(
-                "SELECT 1 FROM jobs WHERE user_id = %s AND id = %s", (job.user_id, job.id)
+                "SELECT FROM jobs WHERE user_id = %s AND id = %s", (job.user_id, job.id)
             ):
                 raise NotFoundError("customer", job.customer_id)
             raise NotFoundError("job", job.id)
 
     def delete(self, owner_id: str, job_id: str) -> Deleted:
-        if unstorable(owner_id, job_id):
-            return Deleted()
         cursor = self._run("DELETE FROM jobs WHERE user_id = %s AND id = %s", (owner_id, job_id))
         return Deleted(jobs=cursor.rowcount)
 
-    def revenue(self, owner_id: str) -> Decimal:
-        if unstorable(owner_id):
-            return from_minor(0)
-        row = self._one(
-            f"SELECT paid_cents FROM {self._totals('owner_totals')} WHERE user_id = %s",
-            (owner_id,),
-        )
-        return from_minor(int(row[0]) if row else 0)
+
+def _taken(job: Job) -> ConflictError:
+    return ConflictError("id", f"a job with id {quoted(job.id)} already exists")
 
 
 # -- sessions ------------------------------------------------------------------
 
 
 class PostgresSessions(Repository):
-    """Login sessions, found by the hash of their token."""
+    """Login sessions, found by the hash of their token (their key); a session's id is
+    unique per account."""
 
     def add(self, session: LoginSession) -> None:
         cursor = self._run(
@@ -407,19 +401,17 @@ class PostgresSessions(Repository):
             "SELECT %(id)s::text, %(user_id)s::text, %(token_hash)s::text, "
             "%(created_at)s::timestamptz, %(expires_at)s::timestamptz, "
             "%(last_used_at)s::timestamptz, %(revoked_at)s::timestamptz "
-            "WHERE EXISTS (SELECT 1 FROM users WHERE id = %(user_id)s) "
+            "WHERE EXISTS (SELECT FROM users WHERE id = %(user_id)s) "
             "ON CONFLICT DO NOTHING",
             session_params(session),
             missing=NotFoundError("user", session.user_id),
         )
         if cursor.rowcount == 0:
-            if not self._exists("SELECT 1 FROM users WHERE id = %s", (session.user_id,)):
+            if not self._exists("SELECT FROM users WHERE id = %s", (session.user_id,)):
                 raise NotFoundError("user", session.user_id)
             raise ConflictError("id", "this session already exists")
 
     def get_by_token_hash(self, token_hash: str) -> LoginSession | None:
-        if unstorable(token_hash):
-            return None
         row = self._one(
             f"SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = %s{self._lock}",
             (token_hash,),
@@ -427,23 +419,22 @@ class PostgresSessions(Repository):
         return None if row is None else session_from_row(row)
 
     def update(self, session: LoginSession) -> None:
+        """Change the times of the session with this token hash, account and id (a
+        session keeps the token hash it was added with)."""
         cursor = self._run(
-            "UPDATE sessions SET user_id = %(user_id)s, token_hash = %(token_hash)s, "
-            "created_at = %(created_at)s, expires_at = %(expires_at)s, "
-            "last_used_at = %(last_used_at)s, revoked_at = %(revoked_at)s WHERE id = %(id)s",
+            "UPDATE sessions SET created_at = %(created_at)s, expires_at = %(expires_at)s, "
+            "last_used_at = %(last_used_at)s, revoked_at = %(revoked_at)s "
+            "WHERE token_hash = %(token_hash)s AND user_id = %(user_id)s AND id = %(id)s",
             session_params(session),
-            missing=NotFoundError("user", session.user_id),
         )
         if cursor.rowcount == 0:
             raise NotFoundError("session", session.id)
 
     def revoke_all(self, user_id: str, at: datetime, keep: str | None = None) -> int:
-        if unstorable(user_id):
-            return 0
         cursor = self._run(
             "UPDATE sessions SET revoked_at = %(at)s WHERE user_id = %(user_id)s "
             "AND revoked_at IS NULL AND (%(keep)s::text IS NULL OR id <> %(keep)s::text)",
-            {"at": at, "user_id": user_id, "keep": None if unstorable(keep) else keep},
+            {"at": at, "user_id": user_id, "keep": keep},
         )
         return cursor.rowcount
 

@@ -1,65 +1,41 @@
-"""Rows and entities: the column lists of each table, and conversions both ways.
+"""Rows and records: the column lists of each table, and conversions both ways.
 
-Money goes to integer cents and comes back as Decimal; times come back as UTC
-datetimes, whatever the session's time zone.
+Records are read back with :meth:`~jobtrack_core.entities.Record.from_store`, from
+columns selected in the order of the record's fields and already in kept form: times
+are UTC datetimes (the store's sessions use the time zone ``UTC``, for which psycopg
+gives :data:`datetime.UTC`), money is read from the generated ``numeric(12,2)``
+columns (two places), hours are ``numeric(12,2)``. Only a job's status is converted.
+Money is written as integer cents.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from jobtrack_core.entities import Customer, Job, LoginSession, User
-from jobtrack_core.money import from_minor, to_minor
+from jobtrack_core.money import to_minor
 from jobtrack_core.status import JobStatus
 
 Row = tuple[Any, ...]
-
-
-def unstorable(*keys: str | None) -> bool:
-    """True if a key cannot occur in the database (NUL or a lone surrogate in it)."""
-    for key in keys:
-        if key is None:
-            continue
-        if "\x00" in key:
-            return True
-        try:
-            key.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-    return False
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
-
-
-def _utc_or_none(moment: datetime | None) -> datetime | None:
-    return None if moment is None else moment.astimezone(UTC)
 
 
 def _cents(amount: Decimal | None) -> int | None:
     return None if amount is None else to_minor(amount)
 
 
-def _amount(cents: int | None) -> Decimal | None:
-    return None if cents is None else from_minor(cents)
+def prefixed(columns: str, alias: str) -> str:
+    """``columns`` (a comma-separated list) each prefixed with ``alias``."""
+    return ", ".join(f"{alias}.{c.strip()}" for c in columns.split(","))
 
 
-USER_COLUMNS = "id, email, name, business_name, password_hash, created_at, updated_at"
+USER_COLUMNS = (
+    "id, email, name, business_name, password_hash, created_at, updated_at, timezone, week_start"
+)
 
 
 def user_from_row(row: Row) -> User:
-    return User(
-        id=row[0],
-        email=row[1],
-        name=row[2],
-        business_name=row[3],
-        password_hash=row[4],
-        created_at=_utc(row[5]),
-        updated_at=_utc(row[6]),
-    )
+    return User.from_store(*row)
 
 
 def user_params(user: User) -> dict[str, Any]:
@@ -71,6 +47,8 @@ def user_params(user: User) -> dict[str, Any]:
         "password_hash": user.password_hash,
         "created_at": user.created_at,
         "updated_at": user.updated_at,
+        "timezone": user.timezone,
+        "week_start": user.week_start,
     }
 
 
@@ -80,18 +58,7 @@ CUSTOMER_COLUMNS = (
 
 
 def customer_from_row(row: Row) -> Customer:
-    return Customer(
-        id=row[0],
-        user_id=row[1],
-        name=row[2],
-        email=row[3],
-        phone=row[4],
-        address=row[5],
-        business_name=row[6],
-        notes=row[7],
-        created_at=_utc(row[8]),
-        updated_at=_utc(row[9]),
-    )
+    return Customer.from_store(*row)
 
 
 def customer_params(customer: Customer) -> dict[str, Any]:
@@ -109,32 +76,21 @@ def customer_params(customer: Customer) -> dict[str, Any]:
     }
 
 
+#: The columns a job is written to (money in cents).
 JOB_COLUMNS = (
     "id, user_id, customer_id, title, description, status, estimated_cost_cents, "
     "actual_cost_cents, estimated_hours, actual_hours, due_date, paid, paid_at, "
     "completed_at, created_at, updated_at"
 )
+#: The columns a job is read from, in the order of its fields (money in currency units).
+JOB_FIELDS = JOB_COLUMNS.replace("_cost_cents", "_cost")
+
+_STATUS = {s.value: s for s in JobStatus}
 
 
 def job_from_row(row: Row) -> Job:
-    return Job(
-        id=row[0],
-        user_id=row[1],
-        customer_id=row[2],
-        title=row[3],
-        description=row[4],
-        status=JobStatus(row[5]),
-        estimated_cost=_amount(row[6]),
-        actual_cost=_amount(row[7]),
-        estimated_hours=row[8],
-        actual_hours=row[9],
-        due_date=row[10],
-        paid=row[11],
-        paid_at=_utc_or_none(row[12]),
-        completed_at=_utc_or_none(row[13]),
-        created_at=_utc(row[14]),
-        updated_at=_utc(row[15]),
-    )
+    """A job from the columns :data:`JOB_FIELDS`."""
+    return Job.from_store(*row[:5], _STATUS[row[5]], *row[6:])
 
 
 def job_params(job: Job) -> dict[str, Any]:
@@ -158,6 +114,28 @@ def job_params(job: Job) -> dict[str, Any]:
     }
 
 
+def job_row(job: Job) -> tuple[Any, ...]:
+    """A job's values in the order of :data:`JOB_COLUMNS` (for COPY)."""
+    return (
+        job.id,
+        job.user_id,
+        job.customer_id,
+        job.title,
+        job.description,
+        job.status.value,
+        _cents(job.estimated_cost),
+        _cents(job.actual_cost),
+        job.estimated_hours,
+        job.actual_hours,
+        job.due_date,
+        job.paid,
+        job.paid_at,
+        job.completed_at,
+        job.created_at,
+        job.updated_at,
+    )
+
+
 JOB_VALUES = (
     "%(id)s::text, %(user_id)s::text, %(customer_id)s::text, %(title)s::text, "
     "%(description)s::text, %(status)s::text, %(estimated_cost_cents)s::bigint, "
@@ -171,15 +149,7 @@ SESSION_COLUMNS = "id, user_id, token_hash, created_at, expires_at, last_used_at
 
 
 def session_from_row(row: Row) -> LoginSession:
-    return LoginSession(
-        id=row[0],
-        user_id=row[1],
-        token_hash=row[2],
-        created_at=_utc(row[3]),
-        expires_at=_utc(row[4]),
-        last_used_at=_utc(row[5]),
-        revoked_at=_utc_or_none(row[6]),
-    )
+    return LoginSession.from_store(*row)
 
 
 def session_params(session: LoginSession) -> dict[str, Any]:
@@ -197,6 +167,7 @@ def session_params(session: LoginSession) -> dict[str, Any]:
 __all__ = [
     "CUSTOMER_COLUMNS",
     "JOB_COLUMNS",
+    "JOB_FIELDS",
     "JOB_VALUES",
     "SESSION_COLUMNS",
     "USER_COLUMNS",
@@ -205,9 +176,10 @@ __all__ = [
     "customer_params",
     "job_from_row",
     "job_params",
+    "job_row",
+    "prefixed",
     "session_from_row",
     "session_params",
-    "unstorable",
     "user_from_row",
     "user_params",
 ]

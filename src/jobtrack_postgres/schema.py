@@ -15,13 +15,17 @@ column names. What differs from the seed, and why:
 - sessions keep a hash of the token (``token_hash``), never the token, and the
   times a session was last used and revoked;
 - CHECK constraints guard status values and non-negative money and hours;
-- every table carries the owner id (``users.id`` is the owner), and every index
-  that serves the library's queries leads with it.
+- every table carries the owner id (``users.id`` is the owner), every key of a
+  business's rows includes it (since version 4: ids are unique per owner), and every
+  index that serves the library's queries leads with it; logins find an account
+  through ``user_emails`` and requests their session by ``sessions.token_hash``.
 """
 
 from __future__ import annotations
 
-from jobtrack_postgres import deltas, totals
+from jobtrack_core.status import JobStatus, sql_list
+from jobtrack_postgres import deltas, owner_keys, totals
+from jobtrack_postgres.notions import receivable, revenue
 
 #: SQL that lower-cases the ASCII letters of ``{}`` and nothing else, like ``ascii_lower``.
 ASCII_LOWER_SQL = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
@@ -29,7 +33,8 @@ ASCII_LOWER_SQL = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnop
 #: Largest amount in cents, the same bound as :data:`jobtrack_core.money.MAX_AMOUNT`.
 MAX_CENTS = 999_999_999_999
 
-TABLES = ("users", "customers", "jobs", "sessions")
+#: The tables of records, each after the tables it references.
+TABLES = ("users", "user_emails", "customers", "jobs", "sessions")
 
 _TEXT = 'text COLLATE "C"'
 
@@ -73,7 +78,7 @@ V1: tuple[str, ...] = (
         customer_id          {_TEXT} NOT NULL,
         title                {_TEXT} NOT NULL,
         description          {_TEXT},
-        status               {_TEXT} NOT NULL DEFAULT 'pending',
+        status               {_TEXT} NOT NULL DEFAULT '{JobStatus.PENDING.value}',
         estimated_cost_cents bigint,
         actual_cost_cents    bigint,
         estimated_hours      numeric(12, 2),
@@ -90,7 +95,7 @@ V1: tuple[str, ...] = (
             GENERATED ALWAYS AS (actual_cost_cents / 100.0) STORED,
         CONSTRAINT jobs_pkey PRIMARY KEY (id),
         CONSTRAINT jobs_status_check
-            CHECK (status IN ('pending', 'in_progress', 'completed', 'cancelled')),
+            CHECK (status IN {sql_list(frozenset(JobStatus))}),
         CONSTRAINT jobs_estimated_cost_check
             CHECK (estimated_cost_cents BETWEEN 0 AND {MAX_CENTS}),
         CONSTRAINT jobs_actual_cost_check
@@ -114,11 +119,11 @@ V1: tuple[str, ...] = (
     CREATE INDEX jobs_owner_title_idx
         ON jobs (user_id, {ASCII_LOWER_SQL.format("title")}, title, id)
     """,
-    "CREATE INDEX jobs_owner_paid_idx ON jobs (user_id, paid_at) WHERE paid",
-    """
+    f"CREATE INDEX jobs_owner_paid_idx ON jobs (user_id, paid_at) WHERE {revenue()}",
+    f"""
     CREATE INDEX jobs_owner_unpaid_done_idx
         ON jobs (user_id, (completed_at IS NOT NULL), completed_at, id)
-        WHERE status = 'completed' AND NOT paid
+        WHERE {receivable()}
     """,
     f"""
     CREATE TABLE sessions (
@@ -145,4 +150,5 @@ VERSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("users, customers, jobs and sessions", V1),
     ("running totals for the dashboard and reports", totals.V2),
     ("running totals changed by deltas, added in at commit", deltas.V3),
+    ("keys by owner, emails and sessions looked up by their own keys, calendars", owner_keys.V4),
 )

@@ -19,6 +19,7 @@ from psycopg_pool import ConnectionPool
 from jobtrack_core.errors import StoreError, ValidationError
 from jobtrack_postgres.errors import translated
 from jobtrack_postgres.migrations import migrate
+from jobtrack_postgres.tracing import Tracer, traced_cursor
 from jobtrack_postgres.unit_of_work import PostgresUnitOfWork
 
 #: How units of work opened with ``write=True`` are isolated.
@@ -29,7 +30,6 @@ _ISOLATION: dict[str, IsolationLevel] = {
     "serializable": IsolationLevel.SERIALIZABLE,
 }
 _URL_SCHEMES = ("postgresql://", "postgres://")
-_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal"})
 
 Conn = psycopg.Connection[Any]
 
@@ -42,6 +42,7 @@ class _Active:
     write: bool
     uow: PostgresUnitOfWork
     restore: tuple[bool | None, IsolationLevel | None, int | None]
+    cursor_factory: type[psycopg.Cursor[Any]] | None = None  # the connection's own, if traced
 
 
 class PostgresStore:
@@ -61,7 +62,10 @@ class PostgresStore:
     work run at ``READ COMMITTED`` and lock each record they read by id until
     they end; pass ``isolation="serializable"`` to run them at ``SERIALIZABLE``,
     where a conflict with a concurrent unit of work raises
-    :class:`~jobtrack_core.errors.ConflictError` (field ``"transaction"``).
+    :class:`~jobtrack_core.errors.RetryableError` (run the unit of work again).
+
+    ``tracer(sql, params)``, if given, is called before each statement the store
+    runs (see :mod:`jobtrack_postgres.tracing`).
     """
 
     def __init__(
@@ -73,6 +77,7 @@ class PostgresStore:
         max_size: int = 10,
         timeout: float = 30.0,
         isolation: Isolation = "read committed",
+        tracer: Tracer | None = None,
     ) -> None:
         if (conninfo is None) == (pool is None):
             raise ValidationError.single(
@@ -82,6 +87,7 @@ class PostgresStore:
             raise ValidationError.single("isolation", f"must be one of {sorted(_ISOLATION)}")
         self._write_isolation = _ISOLATION[isolation]
         self._timeout = timeout
+        self._cursor_factory = None if tracer is None else traced_cursor(tracer)
         self._local = threading.local()
         self._closed = False
         if pool is not None:
@@ -115,6 +121,8 @@ class PostgresStore:
     def _migrate_direct(self, conninfo: str, connect: dict[str, Any]) -> None:
         with translated():
             conn = psycopg.connect(conninfo, **connect)
+        if self._cursor_factory is not None:
+            conn.cursor_factory = self._cursor_factory
         try:
             with translated():
                 migrate(conn)
@@ -124,14 +132,26 @@ class PostgresStore:
     def _migrate_on_pool(self) -> None:
         with translated():
             conn = self._pool.getconn(timeout=self._timeout)
+        own = self._trace(conn)
         try:
             with translated():
                 if not conn.autocommit and conn.info.transaction_status != TransactionStatus.IDLE:
                     conn.rollback()
                 migrate(conn)
         finally:
+            if own is not None:
+                conn.cursor_factory = own
             with translated():
                 self._pool.putconn(conn)
+
+    def _trace(self, conn: Conn) -> type[psycopg.Cursor[Any]] | None:
+        """Give ``conn`` the tracing cursor class, if there is a tracer; return the class
+        it had, to be given back."""
+        if self._cursor_factory is None:
+            return None
+        own = conn.cursor_factory
+        conn.cursor_factory = self._cursor_factory
+        return own
 
     # -- units of work -------------------------------------------------------------
     @contextmanager
@@ -175,6 +195,7 @@ class PostgresStore:
     def _checkout(self, write: bool) -> _Active:
         with translated():
             conn = self._pool.getconn(timeout=self._timeout)
+        own = self._trace(conn)
         try:
             with translated():
                 _use_utc(conn)
@@ -189,14 +210,18 @@ class PostgresStore:
                     self._write_isolation if write else IsolationLevel.REPEATABLE_READ
                 )
         except BaseException:
+            if own is not None:
+                conn.cursor_factory = own
             with translated():
                 self._pool.putconn(conn)
             raise
         uow = PostgresUnitOfWork(conn, lock_rows=write)
-        return _Active(conn, write, uow, restore)
+        return _Active(conn, write, uow, restore, own)
 
     def _checkin(self, active: _Active) -> None:
         conn = active.conn
+        if active.cursor_factory is not None:
+            conn.cursor_factory = active.cursor_factory
         with translated():
             read_only, isolation_level, conn.prepare_threshold = active.restore
             try:
@@ -288,8 +313,10 @@ def _open_pool(
 
 
 def _use_utc(conn: Conn) -> None:
-    """Make the session time zone UTC, so timestamps load exactly at any date."""
-    if conn.info.parameter_status("TimeZone") in _UTC_NAMES:
+    """Make the session time zone ``UTC``, so that timestamps load exactly at any date, as
+    :data:`datetime.UTC` (psycopg gives that for ``UTC`` itself, a ``ZoneInfo`` for its
+    other names, such as a server's default ``Etc/UTC``)."""
+    if conn.info.parameter_status("TimeZone") == "UTC":
         return
     conn.execute("SET TimeZone TO 'UTC'")
     if not conn.autocommit:

@@ -26,43 +26,38 @@ version 1 database gets cannot drift apart.
 
 from __future__ import annotations
 
-_OPEN = "('pending', 'in_progress')"
+from jobtrack_core.status import JobStatus
+from jobtrack_postgres.notions import in_status, open_work, receivable, revenue
 
 
 def _money(condition: str, column: str) -> str:
     return f"CASE WHEN {condition} THEN coalesce(r.{column}, 0) ELSE 0 END"
 
 
-_COST_KNOWN = (
-    "r.status = 'completed' AND r.estimated_cost_cents IS NOT NULL"
-    " AND r.actual_cost_cents IS NOT NULL"
-)
-_HOURS_KNOWN = (
-    "r.status = 'completed' AND r.estimated_hours IS NOT NULL AND r.actual_hours IS NOT NULL"
-)
+_DONE = in_status(JobStatus.COMPLETED, "r")
+_PAID = revenue("r")
+_COST_KNOWN = f"{_DONE} AND r.estimated_cost_cents IS NOT NULL AND r.actual_cost_cents IS NOT NULL"
+_HOURS_KNOWN = f"{_DONE} AND r.estimated_hours IS NOT NULL AND r.actual_hours IS NOT NULL"
 
 #: owner_totals column -> one job row's contribution (the row is ``r``).
 OWNER = {
-    "pending": "(r.status = 'pending')::int",
-    "in_progress": "(r.status = 'in_progress')::int",
-    "completed": "(r.status = 'completed')::int",
-    "cancelled": "(r.status = 'cancelled')::int",
-    "paid_cents": _money("r.paid", "actual_cost_cents"),
-    "paid_jobs": "r.paid::int",
-    "receivable_cents": _money("r.status = 'completed' AND NOT r.paid", "actual_cost_cents"),
-    "receivable_jobs": "(r.status = 'completed' AND NOT r.paid)::int",
-    "pipeline_cents": _money(f"r.status IN {_OPEN}", "estimated_cost_cents"),
-    "pipeline_jobs": f"(r.status IN {_OPEN})::int",
+    **{s.value: f"({in_status(s, 'r')})::int" for s in JobStatus},
+    "paid_cents": _money(_PAID, "actual_cost_cents"),
+    "paid_jobs": f"{_PAID}::int",
+    "receivable_cents": _money(receivable("r"), "actual_cost_cents"),
+    "receivable_jobs": f"({receivable('r')})::int",
+    "pipeline_cents": _money(open_work("r"), "estimated_cost_cents"),
+    "pipeline_jobs": f"({open_work('r')})::int",
 }
 
 #: customer_totals column -> one job row's contribution.
 CUSTOMER = {
     "jobs": "1",
-    "completed": "(r.status = 'completed')::int",
-    "earned_cents": _money("r.status = 'completed' AND r.paid", "actual_cost_cents"),
-    "unpaid_cents": _money("NOT r.paid", "actual_cost_cents"),
-    "paid_cents": _money("r.paid", "actual_cost_cents"),
-    "paid_jobs": "r.paid::int",
+    "completed": f"({_DONE})::int",
+    "earned_cents": _money(f"{_DONE} AND {_PAID}", "actual_cost_cents"),
+    "unpaid_cents": _money(f"NOT {_PAID}", "actual_cost_cents"),
+    "paid_cents": _money(_PAID, "actual_cost_cents"),
+    "paid_jobs": f"{_PAID}::int",
     "cost_jobs": f"({_COST_KNOWN})::int",
     "estimated_cost_cents": _money(_COST_KNOWN, "estimated_cost_cents"),
     "actual_cost_cents": _money(_COST_KNOWN, "actual_cost_cents"),
@@ -71,9 +66,9 @@ CUSTOMER = {
     "actual_hours": _money(_HOURS_KNOWN, "actual_hours"),
 }
 NUMERIC = {"estimated_hours", "actual_hours"}
-PAID = "r.paid AND r.paid_at IS NOT NULL"
+PAID = f"{_PAID} AND r.paid_at IS NOT NULL"
 DAY = "(r.paid_at AT TIME ZONE 'UTC')::date"
-OPEN_DUE = f"r.status IN {_OPEN} AND r.due_date IS NOT NULL"
+OPEN_DUE = f"{open_work('r')} AND r.due_date IS NOT NULL"
 TEXT = 'text COLLATE "C"'
 
 
@@ -134,7 +129,7 @@ TABLES = (
     "DROP INDEX jobs_owner_due_idx",
     "CREATE INDEX jobs_owner_due_idx ON jobs (user_id, due_date NULLS LAST, id)",
     # Pending and in-progress jobs by due date: upcoming and overdue lists.
-    f"CREATE INDEX jobs_owner_open_due_idx ON jobs (user_id, due_date, id) WHERE status IN {_OPEN}",
+    f"CREATE INDEX jobs_owner_open_due_idx ON jobs (user_id, due_date, id) WHERE {open_work()}",
 )
 
 

@@ -23,9 +23,11 @@ from jobtrack_core import (
     InvalidTransitionError,
     JobStatus,
     Jobtrack,
+    RetryableError,
     User,
     Workspace,
 )
+from jobtrack_core.retry import retrying
 from jobtrack_core.testing import PASSWORD, FakeClock
 from jobtrack_postgres import Isolation, PostgresStore
 
@@ -169,8 +171,9 @@ def test_complete_and_cancel_at_once_exactly_one_wins(
         assert isinstance(lost.error, InvalidTransitionError), lost.error
         assert (lost.error.current, lost.error.requested) == (first.value, second.value)
     else:
-        assert isinstance(lost.error, ConflictError), lost.error
-        assert lost.error.field == "transaction"
+        # The loser's snapshot predates the winner's commit: PostgreSQL cancels it.
+        assert isinstance(lost.error, RetryableError), lost.error
+        assert isinstance(lost.error.__cause__, psycopg.errors.SerializationFailure)
     final = loser_ws.get_job(job_id)
     assert final == won.value
 
@@ -201,7 +204,7 @@ def test_many_threads_moving_the_same_jobs_follow_the_state_machine(
         wins = [t for t, (_, r) in zip(targets, started, strict=True) if r.error is None]
         for _, result in started:
             assert result.error is None or isinstance(
-                result.error, InvalidTransitionError | ConflictError
+                result.error, InvalidTransitionError | RetryableError
             ), result.error
         finals = [t for t in wins if t is not JobStatus.IN_PROGRESS]
         assert wins.count(JobStatus.IN_PROGRESS) <= 1 and len(finals) <= 1
@@ -228,9 +231,11 @@ def test_registrations_with_one_email_while_the_first_is_uncommitted(
     for thread, _ in started:
         thread.join()
     for _, result in started:
-        assert isinstance(result.error, ConflictError), result.error
         if isolation == "read committed":
+            assert isinstance(result.error, ConflictError), result.error
             assert result.error.field == "email"
+        else:  # the email was taken after their snapshot: try again (and be told it is taken)
+            assert isinstance(result.error, RetryableError), result.error
     with racing_store.transaction(write=False) as uow:
         assert uow.users.get_by_email("same@example.com") == first
 
@@ -251,6 +256,51 @@ def test_concurrent_registrations_with_one_email_make_one_account(
         thread.join()
     made = [r.value for _, r in started if r.error is None]
     assert len(made) == 1
-    assert all(isinstance(r.error, ConflictError) for _, r in started if r.error is not None)
+    for _, result in started:
+        assert result.error is None or isinstance(result.error, ConflictError | RetryableError)
+        assert not isinstance(result.error, ConflictError) or result.error.field == "email"
     with racing_store.transaction(write=False) as uow:
         assert uow.users.get_by_email("same@example.com") == made[0]
+
+
+def test_a_unit_of_work_cancelled_at_serializable_is_retryable_and_runs_again(
+    fresh_store: Callable[[], PostgresStore], postgres_pool: ConnectionPool[Any]
+) -> None:
+    """Two units of work of one owner at SERIALIZABLE both read, then both write the
+    owner's figures: PostgreSQL cancels the second (SQLSTATE 40001), which is a
+    RetryableError, not a ConflictError; run again by ``retrying``, it goes through."""
+    fresh_store().close()  # empties the tables
+    store = PostgresStore(pool=postgres_pool, isolation="serializable")
+    app = Jobtrack(store, hasher=HASHER)
+    ws = app.workspace(app.register(email="both@example.com", password=PASSWORD, name="B").id)
+    customer = ws.add_customer("Ada")
+    both_read = threading.Barrier(2, timeout=30)
+    attempts: list[int] = []
+    refused: list[BaseException] = []
+
+    @retrying(attempts=3, wait_initial=0.01)
+    def add_job(n: int) -> None:
+        first = n not in attempts
+        attempts.append(n)
+        try:
+            with ws.atomic():
+                ws.revenue()  # the unit of work's snapshot is taken here
+                if first:
+                    both_read.wait()
+                ws.create_job(customer.id, f"job {n}", estimated_cost="10.00")
+        except RetryableError as exc:
+            refused.append(exc)
+            raise
+
+    started = [in_thread(lambda n=n: add_job(n)) for n in range(2)]
+    for thread, result in started:
+        thread.join()
+        assert result.error is None, result.error
+    assert len(refused) == 1
+    assert sorted(attempts.count(n) for n in (0, 1)) == [1, 2]  # one ran again, once
+    cause = refused[0].__cause__
+    assert isinstance(cause, psycopg.errors.SerializationFailure), cause
+    assert cause.sqlstate == "40001"
+    assert not isinstance(refused[0], ConflictError)
+    assert ws.dashboard().pipeline.amount == 20
+    store.close()

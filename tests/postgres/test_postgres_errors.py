@@ -13,6 +13,7 @@ from jobtrack_core import (
     ConflictError,
     JobtrackError,
     NotFoundError,
+    RetryableError,
     StoreError,
     ValidationError,
 )
@@ -30,13 +31,12 @@ def raised_by(conn: psycopg.Connection[Any], statement: str) -> psycopg.Error:
 def conn(store: PostgresStore, postgres_url: str) -> Any:
     with psycopg.connect(postgres_url, autocommit=True) as raw:
         raw.execute("INSERT INTO users VALUES ('u1', 'a@x.com', 'A', NULL, 'h', now(), now())")
+        raw.execute("INSERT INTO user_emails VALUES ('a@x.com', 'u1')")
         yield raw
 
 
 def test_real_constraint_errors(conn: psycopg.Connection[Any]) -> None:
-    email = translate(
-        raised_by(conn, "INSERT INTO users VALUES ('u2', 'a@x.com', 'B', NULL, 'h', now(), now())")
-    )
+    email = translate(raised_by(conn, "INSERT INTO user_emails VALUES ('a@x.com', 'u1')"))
     assert isinstance(email, ConflictError) and email.field == "email"
     same_id = translate(
         raised_by(conn, "INSERT INTO users VALUES ('u1', 'b@x.com', 'B', NULL, 'h', now(), now())")
@@ -58,11 +58,14 @@ def test_real_constraint_errors(conn: psycopg.Connection[Any]) -> None:
 @pytest.mark.parametrize(
     ("error", "expected"),
     [
-        (pg.SerializationFailure("x"), ConflictError),
-        (pg.DeadlockDetected("x"), ConflictError),
-        (pg.LockNotAvailable("x"), ConflictError),
+        (pg.SerializationFailure("x"), RetryableError),
+        (pg.DeadlockDetected("x"), RetryableError),
+        (pg.TransactionRollback("x"), RetryableError),
+        (pg.LockNotAvailable("x"), RetryableError),
+        (pg.CannotConnectNow("x"), RetryableError),
+        (PoolTimeout("couldn't get a connection after 30.00 sec"), RetryableError),
         (psycopg.OperationalError("server closed the connection"), StoreError),
-        (PoolTimeout("couldn't get a connection after 30.00 sec"), StoreError),
+        (pg.QueryCanceled("x"), StoreError),
         (psycopg.InterfaceError("the connection is closed"), StoreError),
         (pg.ReadOnlySqlTransaction("x"), StoreError),
         (pg.InFailedSqlTransaction("x"), StoreError),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import threading
 import time
@@ -17,6 +18,23 @@ from jobtrack_core import SchemaVersionError, StoreError
 from jobtrack_postgres import SCHEMA_VERSION, PostgresStore
 from jobtrack_postgres.migrations import LOCK_KEY, current_version, migrate
 from jobtrack_postgres.schema import VERSIONS
+
+#: The SHA-256 of each released version's statements (joined by NUL characters). A version
+#: is applied once and recorded; its statements must never change afterwards, since a
+#: database that has it would not get the change (a change is a new version).
+RELEASED = {
+    1: "69a64c9116a220988fdd9cdaab48606851e7a98a15304cb195cdc4198b94666a",
+    2: "310dcd9767cd45f0976dc22c149fffa976d4fcec4fdbfbfa356c7df397fbf8dd",
+    3: "a1c9c77ea0142f43530cc489fa7bce2a82ff32cacd9064f6ebeb0fd93cd36090",
+    4: "670e7b2143d8f22d0dd8232b5a611b39d2cbb6769bfa25b138fa555388678e83",
+}
+
+
+@pytest.mark.parametrize("version", sorted(RELEASED))
+def test_a_released_version_never_changes(version: int) -> None:
+    _, statements = VERSIONS[version - 1]
+    digest = hashlib.sha256("\x00".join(statements).encode()).hexdigest()
+    assert digest == RELEASED[version]
 
 
 def catalog(conn: psycopg.Connection[Any]) -> list[tuple[Any, ...]]:

@@ -16,6 +16,7 @@ from jobtrack_core import Argon2Hasher, JobStatus, Jobtrack
 from jobtrack_core.testing import PASSWORD, FakeClock
 from jobtrack_core.testing import strategies as js
 from jobtrack_postgres import PostgresStore
+from jobtrack_postgres.owner_keys import LOOKUPS
 
 
 @pytest.fixture
@@ -26,6 +27,7 @@ def conn(store: PostgresStore, postgres_url: str) -> Iterator[psycopg.Connection
             "INSERT INTO users VALUES ('u1', 'a@x.com', 'A', NULL, 'h', now(), now()), "
             "('u2', 'b@x.com', 'B', NULL, 'h', now(), now())"
         )
+        raw.execute("INSERT INTO user_emails VALUES ('a@x.com', 'u1'), ('b@x.com', 'u2')")
         raw.execute(
             "INSERT INTO customers (id, user_id, name, created_at, updated_at) "
             "VALUES ('c1', 'u1', 'Ada', now(), now()), ('c2', 'u2', 'Bo', now(), now())"
@@ -62,14 +64,95 @@ def test_the_database_refuses_what_the_library_never_writes(
         insert_job(conn, **values)
 
 
-def test_emails_are_unique_and_ids_are_unique_across_owners(conn: psycopg.Connection[Any]) -> None:
+def test_emails_are_unique_and_ids_are_unique_per_owner(conn: psycopg.Connection[Any]) -> None:
     with pytest.raises(pg.UniqueViolation):
-        conn.execute("INSERT INTO users VALUES ('u3', 'a@x.com', 'A', NULL, 'h', now(), now())")
+        conn.execute("INSERT INTO user_emails VALUES ('a@x.com', 'u2')")
+    conn.execute(
+        "INSERT INTO customers (id, user_id, name, created_at, updated_at) "
+        "VALUES ('c1', 'u2', 'Again', now(), now())"
+    )
     with pytest.raises(pg.UniqueViolation):
         conn.execute(
             "INSERT INTO customers (id, user_id, name, created_at, updated_at) "
-            "VALUES ('c1', 'u2', 'Again', now(), now())"
+            "VALUES ('c1', 'u1', 'Again', now(), now())"
         )
+    insert_job(conn)
+    insert_job(conn, user_id="u2")  # the same job id, another owner
+    with pytest.raises(pg.UniqueViolation):
+        insert_job(conn)
+
+
+@pytest.mark.parametrize(
+    ("values", "error"),
+    [
+        ({"timezone": "Europe/Paris", "week_start": 7}, pg.CheckViolation),
+        ({"timezone": "Europe/Paris", "week_start": None}, pg.CheckViolation),
+        ({"timezone": None, "week_start": 0}, pg.CheckViolation),
+    ],
+)
+def test_an_accounts_calendar_is_whole_or_absent(
+    conn: psycopg.Connection[Any], values: dict[str, Any], error: type[Exception]
+) -> None:
+    conn.execute(
+        "UPDATE users SET timezone = 'Europe/Paris', week_start = 6 WHERE id = 'u1'"
+    )  # a whole calendar is accepted
+    with pytest.raises(error):
+        conn.execute(
+            "UPDATE users SET timezone = %(timezone)s, week_start = %(week_start)s WHERE id = 'u1'",
+            values,
+        )
+
+
+def _keys(conn: psycopg.Connection[Any]) -> list[tuple[str, str, list[str]]]:
+    """Every primary key, unique constraint and foreign key of the schema, and every
+    unique index: (table, kind, columns in key order)."""
+    constraints = conn.execute(
+        "SELECT c.conrelid::regclass::text, c.contype::text, "
+        "array_agg(a.attname::text ORDER BY k.n) "
+        "FROM pg_constraint c CROSS JOIN unnest(c.conkey) WITH ORDINALITY AS k(attnum, n) "
+        "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum "
+        "WHERE c.connamespace = current_schema()::regnamespace AND c.contype IN ('p', 'u', 'f') "
+        "GROUP BY c.oid, c.conrelid, c.contype"
+    ).fetchall()
+    indexes = conn.execute(
+        "SELECT i.indrelid::regclass::text, 'i', "
+        "array_agg(coalesce(a.attname::text, '(expression)') ORDER BY k.n) "
+        "FROM pg_index i CROSS JOIN unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) "
+        "LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+        "JOIN pg_class t ON t.oid = i.indrelid "
+        "WHERE t.relnamespace = current_schema()::regnamespace AND i.indisunique "
+        "GROUP BY i.indexrelid, i.indrelid"
+    ).fetchall()
+    return [(table, kind, list(columns)) for table, kind, columns in [*constraints, *indexes]]
+
+
+#: Tables that belong to no business: the schema's versions, and the transactions whose
+#: running totals are still to be added in (one row per open transaction).
+_NO_OWNER = {"schema_migrations", "totals_pending"}
+
+
+def test_every_key_of_a_business_includes_its_owner(conn: psycopg.Connection[Any]) -> None:
+    """What a sharded PostgreSQL (Citus) requires of tables distributed by owner: every
+    primary key, unique constraint and foreign key includes the owner's id, and leads
+    with it; ``users`` is keyed by its id; the lookups that start from something else
+    are kept in tables keyed by that (an email, a token hash)."""
+    keys = _keys(conn)
+    tables = {table for table, _, _ in keys}
+    assert {"users", "customers", "jobs", "sessions", "owner_totals_base"} <= tables
+    users = sorted((kind, columns) for table, kind, columns in keys if table == "users")
+    assert users == [("i", ["id"]), ("p", ["id"])]  # no unique email
+    for table, key in LOOKUPS.items():
+        primary = [columns for t, kind, columns in keys if t == table and kind == "p"]
+        assert primary == [[key]], table
+    for table, kind, columns in keys:
+        if table in _NO_OWNER or table == "users":
+            continue
+        if table in LOOKUPS and kind in ("p", "i") and columns == [LOOKUPS[table]]:
+            continue  # the lookup's own key
+        if kind == "f":
+            assert "user_id" in columns, (table, columns)
+        else:
+            assert columns[0] == "user_id", (table, kind, columns)
 
 
 def test_cascades_follow_the_seed(conn: psycopg.Connection[Any]) -> None:
@@ -88,7 +171,7 @@ def test_text_columns_sort_by_code_point(conn: psycopg.Connection[Any]) -> None:
     rows = conn.execute(
         "SELECT table_name, column_name, collation_name FROM information_schema.columns "
         "WHERE table_schema = current_schema() AND data_type = 'text' "
-        "AND table_name IN ('users', 'customers', 'jobs', 'sessions')"
+        "AND table_name IN ('users', 'user_emails', 'customers', 'jobs', 'sessions')"
     ).fetchall()
     assert rows and {r[2] for r in rows} == {"C"}, rows
 
@@ -101,19 +184,17 @@ def test_every_index_that_serves_a_query_leads_with_the_owner(
         "JOIN pg_class c ON c.oid = i.indexrelid "
         "JOIN pg_class t ON t.oid = i.indrelid "
         "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] "
-        "WHERE t.relname IN ('users', 'customers', 'jobs', 'sessions') "
-        "AND t.relnamespace = current_schema()::regnamespace"
+        "WHERE t.relnamespace = current_schema()::regnamespace "
+        "AND t.relname <> ALL(%s::text[])",
+        (sorted(_NO_OWNER),),
     ).fetchall()
     leading = dict(rows)
-    # Uniqueness of ids, emails and token hashes, and the purge of expired sessions
-    # (the one query that is about no owner) are the only other indexes.
+    # The keys of accounts, of the lookups by email and by token hash, and the purge of
+    # expired sessions (the one query that is about no owner) are the only other indexes.
     others = {
         "users_pkey": "id",
-        "users_email_key": "email",
-        "customers_pkey": "id",
-        "jobs_pkey": "id",
-        "sessions_pkey": "id",
-        "sessions_token_hash_key": "token_hash",
+        "user_emails_pkey": "email",
+        "sessions_pkey": "token_hash",
         "sessions_expires_idx": "expires_at",
     }
     assert {k: v for k, v in leading.items() if k in others} == others

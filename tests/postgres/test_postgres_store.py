@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +30,7 @@ from jobtrack_core import (
     ValidationError,
 )
 from jobtrack_core.testing import PASSWORD, FakeClock
+from jobtrack_core.testing import strategies as js
 from jobtrack_postgres import PostgresStore
 
 HASHER = Argon2Hasher.for_tests()
@@ -295,7 +296,7 @@ def test_the_exact_errors_of_refused_changes(store: PostgresStore) -> None:
         (lambda u: u.users.add(user(3, email="u2@example.com")), ConflictError, ("email", "")),
         (lambda u: u.users.update(user(2, email="u1@example.com")), ConflictError, ("email", "")),
         (lambda u: u.users.update(user(7)), NotFoundError, ("user", "u7")),
-        (lambda u: u.customers.add(customer("u2", 1)), ConflictError, ("id", "")),
+        (lambda u: u.customers.add(customer("u1", 1)), ConflictError, ("id", "")),
         (lambda u: u.customers.add(customer("u9", 5)), NotFoundError, ("user", "u9")),
         (lambda u: u.customers.update(customer("u2", 1)), NotFoundError, ("customer", "c1")),
         (lambda u: u.jobs.add(job("u2", "c1", 5)), NotFoundError, ("customer", "c1")),
@@ -388,12 +389,6 @@ def test_threads_have_their_own_units_of_work(store: PostgresStore) -> None:
 
 moments = st.datetimes(
     min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)
-) | st.datetimes(
-    min_value=datetime(1900, 1, 1),
-    max_value=datetime(2200, 1, 1),
-    timezones=st.sampled_from(
-        [timezone(timedelta(hours=5, minutes=30)), timezone(-timedelta(hours=8))]
-    ),
 )
 
 
@@ -413,9 +408,11 @@ def test_timestamps_round_trip_to_the_microsecond_as_utc(
 
 
 text_values = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=8)
+names = js.text_field("name", required=True).map(str)
+titles = js.text_field("title", required=True).map(str)
 
 
-@given(names=st.lists(text_values.filter(bool), min_size=1, max_size=8))
+@given(names=st.lists(names, min_size=1, max_size=8))
 def test_customers_sort_by_code_point_like_python(
     fresh_store: Callable[[], PostgresStore], names: list[str]
 ) -> None:
@@ -430,7 +427,7 @@ def test_customers_sort_by_code_point_like_python(
 
 
 @given(
-    titles=st.lists(text_values.filter(bool), min_size=1, max_size=5),
+    titles=st.lists(titles, min_size=1, max_size=5),
     needle=text_values.filter(bool) | st.sampled_from(["É", "é", "ß", "SS", "İ", "K", "k"]),
 )
 def test_text_filter_folds_ascii_letters_only(
@@ -470,19 +467,25 @@ def test_non_ascii_case_is_not_folded(store: PostgresStore) -> None:
     }
 
 
-def test_keys_that_cannot_be_stored_are_simply_absent(store: PostgresStore) -> None:
+def test_a_key_postgresql_cannot_hold_is_refused_before_it_is_sent(store: PostgresStore) -> None:
+    """Every value reaching a store has passed the core's rules, which refuse NUL and lone
+    surrogates; should one come anyway (at the port), psycopg refuses to send it: a
+    ValidationError, and the unit of work carries on."""
     with store.transaction() as uow:
         uow.users.add(user(1))
         uow.customers.add(customer("u1"))
+        lookups: list[Callable[[str], object]] = [
+            uow.users.get,
+            uow.users.get_by_email,
+            lambda key: uow.customers.get("u1", key),
+            lambda key: uow.jobs.get("u1", key),
+            uow.sessions.get_by_token_hash,
+            lambda key: uow.customers.delete("u1", key),
+        ]
         for key in ("a\x00b", "\ud800"):
-            assert uow.users.get(key) is None and uow.users.get_by_email(key) is None
-            assert uow.customers.get("u1", key) is None and uow.jobs.get(key, key) is None
-            assert uow.jobs.list("u1", JobFilter(customer_id=key)) == []
-            assert uow.jobs.list("u1", JobFilter(text=key)) == []
-            assert uow.sessions.get_by_token_hash(key) is None
-            assert uow.customers.delete("u1", key).customers == 0
-            with pytest.raises(ValidationError):
-                uow.customers.add(customer("u1", 2, id=f"c{key}"))
+            for lookup in lookups:
+                with pytest.raises(ValidationError):
+                    lookup(key)
         assert [c.id for c in uow.customers.list("u1")] == ["c1"]
 
 
@@ -507,7 +510,8 @@ def test_money_is_exact_cents_and_hours_exact_hundredths(store: PostgresStore) -
                 )
             )
         back = {j.id: j for j in uow.jobs.list("u1", JobFilter())}
-        assert uow.jobs.revenue("u1") == sum(amounts) and uow.jobs.revenue("u2") == Decimal("0.00")
+        revenue = uow.reports.totals("u1").revenue.amount
+        assert revenue == sum(amounts) and uow.reports.totals("u2").revenue.amount == 0
     for i, amount in enumerate(amounts):
         got = back[f"j{i}"]
         assert (
