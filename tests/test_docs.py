@@ -24,19 +24,23 @@ def python_blocks(page: Path) -> list[str]:
     return BLOCK.findall(page.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
-def test_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
+def run_examples(page: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run a page's python blocks in order, in one namespace called ``name``."""
     # The store how-to imports the package it shows, and loads its Hypothesis profile.
     monkeypatch.syspath_prepend(str(ROOT / "tests" / "thirdparty" / "dictstore" / "src"))
     profile = settings.get_current_profile_name()
-    namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
+    namespace: dict[str, object] = {"__name__": name}
     try:
         for number, block in enumerate(python_blocks(page), start=1):
-            code = compile(block, f"{page.name} (block {number})", "exec")
-            exec(code, namespace)
+            exec(compile(block, f"{page.name} (block {number}, {name})", "exec"), namespace)
     finally:
         settings.load_profile(profile)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    run_examples(page, f"docs_{page.stem}", monkeypatch)
 
 
 def test_every_page_is_reachable_from_the_index() -> None:

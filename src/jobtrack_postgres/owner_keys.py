@@ -66,15 +66,14 @@ V4: tuple[str, ...] = (
         ADD CONSTRAINT jobs_customer_fkey FOREIGN KEY (user_id, customer_id)
             REFERENCES customers (user_id, id) ON DELETE CASCADE
     """,
-    # -- sessions: found by token hash; ids per account
+    # -- sessions: found by token hash; a session's id unique in the store, as in every store
     """
     ALTER TABLE sessions
         DROP CONSTRAINT sessions_pkey,
         DROP CONSTRAINT sessions_token_hash_key,
         ADD CONSTRAINT sessions_pkey PRIMARY KEY (token_hash),
-        ADD CONSTRAINT sessions_owner_id_key UNIQUE (user_id, id)
+        ADD CONSTRAINT sessions_id_key UNIQUE (id)
     """,
-    "DROP INDEX sessions_owner_idx",  # the unique (user_id, id) leads with the owner
     # -- running totals: a customer's totals keyed by owner and customer
     """
     ALTER TABLE customer_totals_base

@@ -393,7 +393,7 @@ def _taken(job: Job) -> ConflictError:
 
 class PostgresSessions(Repository):
     """Login sessions, found by the hash of their token (their key); a session's id is
-    unique per account."""
+    unique in the store."""
 
     def add(self, session: LoginSession) -> None:
         cursor = self._run(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from clirun import Cli
-from test_docs import PAGES, python_blocks
+from test_docs import PAGES, run_examples
 
 from jobtrack.demo import DEMO_EMAIL, DEMO_PASSWORD
 
@@ -86,11 +86,8 @@ def test_every_python_example_runs_again_in_the_same_folder(
 ) -> None:
     """A newcomer runs an example twice, in one folder: files of the first run are there."""
     monkeypatch.chdir(tmp_path)
-    blocks = python_blocks(page)
     for run in (1, 2):
-        namespace: dict[str, object] = {"__name__": f"docs_{page.stem}_run_{run}"}
-        for number, block in enumerate(blocks, start=1):
-            exec(compile(block, f"{page.name} (block {number}, run {run})", "exec"), namespace)
+        run_examples(page, f"docs_{page.stem}_run_{run}", monkeypatch)
 
 
 def test_registering_again_is_refused_saying_how_to_log_in(cli: Cli) -> None:

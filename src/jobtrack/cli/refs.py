@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 
 from jobtrack.cli.context import CliError, UsageError
+from jobtrack_core import fields as f
 from jobtrack_core.entities import Customer, Job
 from jobtrack_core.errors import NotFoundError
 from jobtrack_core.service import Workspace
@@ -120,10 +121,11 @@ def customer(workspace: Workspace, ref: str) -> Customer:
     """The customer with id ``ref``, else id prefix ``ref``, else name ``ref`` (any case),
     else the one customer whose name starts with ``ref``."""
     ref = _given("customer", ref)
-    try:
-        return workspace.get_customer(ref)
-    except NotFoundError:
-        pass
+    if f.ID.holds(ref):
+        try:
+            return workspace.get_customer(ref)
+        except NotFoundError:
+            pass
     customers = workspace.list_customers()
     folded = ref.casefold()
     matches = [c for c in customers if c.id.startswith(ref)]
@@ -138,10 +140,11 @@ def customer(workspace: Workspace, ref: str) -> Customer:
 def job(workspace: Workspace, ref: str) -> Job:
     """The job with id ``ref`` or a unique id prefix ``ref``."""
     ref = _given("job", ref)
-    try:
-        return workspace.get_job(ref)
-    except NotFoundError:
-        pass
+    if f.ID.holds(ref):
+        try:
+            return workspace.get_job(ref)
+        except NotFoundError:
+            pass
     jobs = workspace.list_jobs()
     matches = [j for j in jobs if j.id.startswith(ref)]
     _one("job", ref, matches, Abbreviations(j.id for j in jobs))

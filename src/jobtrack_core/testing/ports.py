@@ -284,6 +284,7 @@ class RecordsContract(Contract):
         for clash in (
             attrs.evolve(first, token_hash=f"{1000:064x}"),
             attrs.evolve(first, id="another-session"),
+            attrs.evolve(first, user_id=bob.id, token_hash=f"{3000:064x}"),  # ids: store-wide
         ):
             add = functools.partial(self._in_unit, store, _adding(clash))
             assert isinstance(_expect(ConflictError, add), ConflictError)
