@@ -96,11 +96,15 @@ def _builder(cls: type) -> Callable[..., Any]:
     """A plain constructor of ``cls`` from its field values, without checks."""
     names = [a.name for a in attrs.fields(cls)]
     source = (
-        f"def build({', '.join(names)}):\n    built = new(cls)\n"
-        + "".join(f"    put(built, {n!r}, {n})\n" for n in names)
+        f"def build({', '.join(names)}):\n    built = new(cls)\n    put = setter(built)\n"
+        + "".join(f"    put({n!r}, {n})\n" for n in names)
         + "    return built\n"
     )
-    scope: dict[str, Any] = {"new": object.__new__, "put": object.__setattr__, "cls": cls}
+    scope: dict[str, Any] = {
+        "new": object.__new__,
+        "setter": object.__setattr__.__get__,  # put(name, value): bound once per record
+        "cls": cls,
+    }
     exec(source, scope)
     built: Callable[..., Any] = scope["build"]
     _builders[cls] = built

@@ -130,11 +130,15 @@ class SqliteStore:
         synchronous: Synchronous | None = None,
         busy_timeout: float | None = None,
         cache_mib: int | None = None,
+        tracer: Tracer | None = None,
     ) -> SqliteStore:
         """Open the store a URL names: ``sqlite:///relative.db``, ``sqlite:////abs/x.db``,
         ``memory://``; options as parameters, e.g. ``?synchronous=NORMAL&busy_timeout=5``.
-        Options given as arguments take precedence over the URL's."""
+        Options given as arguments take precedence over the URL's; a ``tracer`` can only
+        be given as an argument."""
         target, options = urls.parse(url)
+        if tracer is not None:
+            options["tracer"] = tracer
         if synchronous is not None:
             options["synchronous"] = synchronous
         if busy_timeout is not None:

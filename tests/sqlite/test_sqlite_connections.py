@@ -558,3 +558,15 @@ def test_dates_round_trip_at_the_edges(store: SqliteStore) -> None:
             uow.users.add(attrs.evolve(user(1), created_at=moment, updated_at=moment))
             stored = uow.users.get("u1")
         assert stored is not None and stored.created_at == moment
+
+
+def test_connect_passes_a_tracer_to_the_sqlite_store(tmp_path: Path) -> None:
+    import jobtrack
+
+    told: list[str] = []
+    app = jobtrack.connect(
+        f"sqlite:///{tmp_path / 'traced.db'}", tracer=lambda sql, _: told.append(sql)
+    )
+    with app:
+        app.register(email="sam@example.com", password="long enough", name="Sam")
+    assert any(sql.startswith("INSERT INTO users") for sql in told), told
