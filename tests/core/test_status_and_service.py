@@ -8,24 +8,24 @@ from datetime import timedelta
 
 import pytest
 
-from jobtrack_core import Jobtrack, JobStatus, Login, SessionPolicy
+from jobtrack_core import JobStatus, Jobtrack, Login, SessionPolicy
 from jobtrack_core.errors import ConflictError, RetryableError, StoreError
 from jobtrack_core.passwords import Argon2Hasher
 from jobtrack_core.retry import retrying
 from jobtrack_core.status import NOT_CANCELLED, OPEN, TRANSITIONS, sql_list
 from jobtrack_memory import MemoryStore
 
-P, I, C, X = JobStatus.PENDING, JobStatus.IN_PROGRESS, JobStatus.COMPLETED, JobStatus.CANCELLED
+P, G, C, X = JobStatus.PENDING, JobStatus.IN_PROGRESS, JobStatus.COMPLETED, JobStatus.CANCELLED
 
 
 def test_the_workflow_as_the_seed_draws_it() -> None:
     # pending -> in_progress -> completed; pending and in_progress may be cancelled.
-    expected = {P: (I, X), I: (C, X), C: (), X: ()}
+    expected = {P: (G, X), G: (C, X), C: (), X: ()}
     assert {s: s.allowed_next for s in JobStatus} == expected
     assert [s for s in JobStatus if s.is_final] == [C, X]
-    assert [s for s in JobStatus if s.is_open] == [P, I]
-    assert OPEN == {P, I} and NOT_CANCELLED == {P, I, C}
-    assert TRANSITIONS == expected
+    assert [s for s in JobStatus if s.is_open] == [P, G]
+    assert {P, G} == OPEN and {P, G, C} == NOT_CANCELLED
+    assert expected == TRANSITIONS
     assert sql_list(OPEN) == "('pending', 'in_progress')"
 
 

@@ -3,10 +3,10 @@
 from collections.abc import Iterable
 
 import attrs
+from jobtrack_dictstore import DictStore
 
 from jobtrack_core.ports import Store
 from jobtrack_core.testing import StoreContract, differential_machine, reference_machine
-from jobtrack_dictstore import DictStore
 from jobtrack_memory import MemoryStore
 
 

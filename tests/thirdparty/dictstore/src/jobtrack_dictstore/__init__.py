@@ -93,7 +93,11 @@ class Customers:
     def delete(self, owner_id: str, customer_id: str) -> Deleted:
         if self.t["customers"].pop((owner_id, customer_id), None) is None:
             return Deleted()
-        jobs = [k for k, j in self.t["jobs"].items() if k[0] == owner_id and j.customer_id == customer_id]
+        jobs = [
+            key
+            for key, job in self.t["jobs"].items()
+            if key[0] == owner_id and job.customer_id == customer_id
+        ]
         for key in jobs:
             del self.t["jobs"][key]
         return Deleted(customers=1, jobs=len(jobs))
