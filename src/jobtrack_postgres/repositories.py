@@ -30,6 +30,7 @@ from jobtrack_postgres.rows import (
     CUSTOMER_COLUMNS,
     JOB_COLUMNS,
     JOB_FIELDS,
+    JOB_SET,
     JOB_VALUES,
     SESSION_COLUMNS,
     USER_COLUMNS,
@@ -359,14 +360,7 @@ class PostgresJobs(Repository):
 
     def update(self, job: Job) -> None:
         cursor = self._run(
-            "UPDATE jobs SET customer_id = %(customer_id)s, title = %(title)s, "
-            "description = %(description)s, status = %(status)s, "
-            "estimated_cost_cents = %(estimated_cost_cents)s, "
-            "actual_cost_cents = %(actual_cost_cents)s, "
-            "estimated_hours = %(estimated_hours)s, actual_hours = %(actual_hours)s, "
-            "due_date = %(due_date)s, paid = %(paid)s, paid_at = %(paid_at)s, "
-            "completed_at = %(completed_at)s, created_at = %(created_at)s, "
-            "updated_at = %(updated_at)s "
+            f"UPDATE jobs SET {JOB_SET} "
             "WHERE user_id = %(user_id)s AND id = %(id)s AND EXISTS (SELECT FROM customers "
             "WHERE user_id = %(user_id)s AND id = %(customer_id)s)",
             job_params(job),

@@ -10,6 +10,7 @@ Money is written as integer cents.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -76,14 +77,44 @@ def customer_params(customer: Customer) -> dict[str, Any]:
     }
 
 
-#: The columns a job is written to (money in cents).
-JOB_COLUMNS = (
-    "id, user_id, customer_id, title, description, status, estimated_cost_cents, "
-    "actual_cost_cents, estimated_hours, actual_hours, due_date, paid, paid_at, "
-    "completed_at, created_at, updated_at"
+def _same(value: Any) -> Any:
+    return value
+
+
+def _status(value: JobStatus) -> str:
+    return value.value
+
+
+#: Each field of a job, in order: its column, how its value is written there, and the
+#: column's type (for the casts of an ``INSERT ... SELECT``). Every statement that writes
+#: a job is made from this table; money is written in cents.
+_JOB: tuple[tuple[str, str, Callable[[Any], Any], str], ...] = (
+    ("id", "id", _same, "text"),
+    ("user_id", "user_id", _same, "text"),
+    ("customer_id", "customer_id", _same, "text"),
+    ("title", "title", _same, "text"),
+    ("description", "description", _same, "text"),
+    ("status", "status", _status, "text"),
+    ("estimated_cost", "estimated_cost_cents", _cents, "bigint"),
+    ("actual_cost", "actual_cost_cents", _cents, "bigint"),
+    ("estimated_hours", "estimated_hours", _same, "numeric"),
+    ("actual_hours", "actual_hours", _same, "numeric"),
+    ("due_date", "due_date", _same, "date"),
+    ("paid", "paid", _same, "boolean"),
+    ("paid_at", "paid_at", _same, "timestamptz"),
+    ("completed_at", "completed_at", _same, "timestamptz"),
+    ("created_at", "created_at", _same, "timestamptz"),
+    ("updated_at", "updated_at", _same, "timestamptz"),
 )
-#: The columns a job is read from, in the order of its fields (money in currency units).
+#: The columns a job is written to (money in cents).
+JOB_COLUMNS = ", ".join(column for _, column, _, _ in _JOB)
+#: The columns a job is read from, in the order of its fields (money in currency units,
+#: from the generated columns).
 JOB_FIELDS = JOB_COLUMNS.replace("_cost_cents", "_cost")
+#: The values of an ``INSERT ... SELECT`` of one job, from :func:`job_params`.
+JOB_VALUES = ", ".join(f"%({column})s::{kind}" for _, column, _, kind in _JOB)
+#: The ``SET`` of an ``UPDATE`` of a job (every column but its key).
+JOB_SET = ", ".join(f"{column} = %({column})s" for _, column, _, _ in _JOB[2:])
 
 _STATUS = {s.value: s for s in JobStatus}
 
@@ -94,55 +125,13 @@ def job_from_row(row: Row) -> Job:
 
 
 def job_params(job: Job) -> dict[str, Any]:
-    return {
-        "id": job.id,
-        "user_id": job.user_id,
-        "customer_id": job.customer_id,
-        "title": job.title,
-        "description": job.description,
-        "status": job.status.value,
-        "estimated_cost_cents": _cents(job.estimated_cost),
-        "actual_cost_cents": _cents(job.actual_cost),
-        "estimated_hours": job.estimated_hours,
-        "actual_hours": job.actual_hours,
-        "due_date": job.due_date,
-        "paid": job.paid,
-        "paid_at": job.paid_at,
-        "completed_at": job.completed_at,
-        "created_at": job.created_at,
-        "updated_at": job.updated_at,
-    }
+    """A job's values by column."""
+    return {column: write(getattr(job, field)) for field, column, write, _ in _JOB}
 
 
 def job_row(job: Job) -> tuple[Any, ...]:
     """A job's values in the order of :data:`JOB_COLUMNS` (for COPY)."""
-    return (
-        job.id,
-        job.user_id,
-        job.customer_id,
-        job.title,
-        job.description,
-        job.status.value,
-        _cents(job.estimated_cost),
-        _cents(job.actual_cost),
-        job.estimated_hours,
-        job.actual_hours,
-        job.due_date,
-        job.paid,
-        job.paid_at,
-        job.completed_at,
-        job.created_at,
-        job.updated_at,
-    )
-
-
-JOB_VALUES = (
-    "%(id)s::text, %(user_id)s::text, %(customer_id)s::text, %(title)s::text, "
-    "%(description)s::text, %(status)s::text, %(estimated_cost_cents)s::bigint, "
-    "%(actual_cost_cents)s::bigint, %(estimated_hours)s::numeric, %(actual_hours)s::numeric, "
-    "%(due_date)s::date, %(paid)s::boolean, %(paid_at)s::timestamptz, "
-    "%(completed_at)s::timestamptz, %(created_at)s::timestamptz, %(updated_at)s::timestamptz"
-)
+    return tuple(write(getattr(job, field)) for field, _, write, _ in _JOB)
 
 
 SESSION_COLUMNS = "id, user_id, token_hash, created_at, expires_at, last_used_at, revoked_at"
@@ -168,6 +157,7 @@ __all__ = [
     "CUSTOMER_COLUMNS",
     "JOB_COLUMNS",
     "JOB_FIELDS",
+    "JOB_SET",
     "JOB_VALUES",
     "SESSION_COLUMNS",
     "USER_COLUMNS",

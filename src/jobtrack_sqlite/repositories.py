@@ -238,12 +238,8 @@ _JOB_INSERT_ONE = (
     f"INSERT INTO jobs (owner, {JOB_COLUMNS}) SELECT owner, {', '.join('?' * len(_JOB_FIELDS))}"
     " FROM users WHERE id = ?"
 )
-_JOB_UPDATE = (
-    "customer_id = ?, title = ?, description = ?, status = ?, estimated_cost_cents = ?,"
-    " actual_cost_cents = ?, estimated_hours_hundredths = ?, actual_hours_hundredths = ?,"
-    " due_date = ?, paid = ?, paid_at_us = ?, completed_at_us = ?, created_at_us = ?,"
-    " updated_at_us = ?"
-)
+#: Every column of a job but its key, as ``job_values`` gives them.
+_JOB_UPDATE = ", ".join(f"{column} = ?" for column in _JOB_FIELDS[2:])
 #: How many jobs :meth:`SqliteJobs.add_many` converts, orders and inserts at a time.
 BATCH = 10_000
 #: The order a batch is inserted in: owner (the first value), then ``created_at_us``.
