@@ -12,7 +12,6 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from interchange_helpers import populate
 
 from jobtrack_core import (
     Customer,
@@ -42,6 +41,8 @@ from jobtrack_interchange import (
     unstructure,
 )
 from jobtrack_interchange.converter import converter
+
+from .interchange_helpers import populate
 
 MOMENT = datetime(2025, 7, 6, 9, 0, 0, 123456, tzinfo=UTC)
 moments = st.datetimes(

@@ -12,15 +12,6 @@ from typing import Any
 
 import attrs
 import pytest
-from interchange_helpers import (
-    PASSWORD,
-    bring_in,
-    export_text,
-    new_account,
-    populate,
-    state,
-    without_time,
-)
 
 from jobtrack_core import ConflictError, NotFoundError, ValidationError
 from jobtrack_core.passwords import sha256_hex
@@ -36,6 +27,16 @@ from jobtrack_interchange import (
     restore_json,
 )
 from jobtrack_interchange._writing import Writer
+
+from .interchange_helpers import (
+    PASSWORD,
+    bring_in,
+    export_text,
+    new_account,
+    populate,
+    state,
+    without_time,
+)
 
 #: The two ways a file comes in: restoring its account, or importing it into an account.
 HOW = ["restore", "import"]

@@ -14,18 +14,6 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from interchange_helpers import PASSWORD, new_account, populate, state, store_factory
-from interchange_legacy import (
-    CUSTOMERS,
-    DATA,
-    JOBS,
-    LEE_PASSWORD,
-    SAM2_PASSWORD,
-    SAM_PASSWORD,
-    SCHEMA,
-    USERS,
-    build_legacy_database,
-)
 
 from jobtrack_core import (
     Argon2Hasher,
@@ -52,6 +40,19 @@ from jobtrack_interchange import (
 from jobtrack_interchange.myjobtrack.database import split_statements
 from jobtrack_interchange.myjobtrack.values import RowFixer, parse_moment
 from jobtrack_interchange.report import ReportBuilder
+
+from .interchange_helpers import PASSWORD, new_account, populate, state, store_factory
+from .interchange_legacy import (
+    CUSTOMERS,
+    DATA,
+    JOBS,
+    LEE_PASSWORD,
+    SAM2_PASSWORD,
+    SAM_PASSWORD,
+    SCHEMA,
+    USERS,
+    build_legacy_database,
+)
 
 DUMP = DATA / "myjobtrack-d1-export.sql"
 NEW_BACKUP = DATA / "myjobtrack-backup-2025-07-01.json"
