@@ -181,7 +181,7 @@ def test_statements_are_planned_for_their_own_values(
         app = Jobtrack(PostgresStore(pool=pool), hasher=HASHER)
         ws = app.workspace(app.register(email="a@example.com", password=PASSWORD, name="A").id)
         ws.create_job(ws.add_customer("C").id, "Job", due_date=date(2025, 7, 1))
-        where = JobFilter(statuses=[JobStatus.PENDING], due_from=date(2025, 6, 1))
+        where = JobFilter(statuses=frozenset({JobStatus.PENDING}), due_from=date(2025, 6, 1))
         for _ in range(12):  # psycopg prepares a statement on its 5th execution by default
             assert len(ws.list_jobs(where)) == 1
         with pool.connection() as conn:

@@ -317,9 +317,9 @@ def test_filters_combine_with_dates_and_payment() -> None:
         JobFilter(due_from=day, due_to=day),
         JobFilter(due_from=day + timedelta(days=2), due_to=day),
         JobFilter(paid=True),
-        JobFilter(paid=False, statuses={JobStatus.PENDING}),
+        JobFilter(paid=False, statuses=frozenset({JobStatus.PENDING})),
         JobFilter(statuses=frozenset()),
-        JobFilter(statuses={JobStatus.CANCELLED, JobStatus.COMPLETED}, due_to=day),
+        JobFilter(statuses=frozenset({JobStatus.CANCELLED, JobStatus.COMPLETED}), due_to=day),
         JobFilter(customer_id="c2"),
     ]
     steps: list[Step] = [base, lambda uow: uow.jobs.add_many(jobs)]
