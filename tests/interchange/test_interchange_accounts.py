@@ -319,7 +319,7 @@ def test_a_file_of_another_account_lands_in_mine_and_a_notice_says_so(
 def test_importing_into_an_app_rather_than_an_account_points_at_the_restore(
     make_app: Any, tmp_path: Path
 ) -> None:
-    app = make_app()
+    app: Jobtrack = make_app()
     archive = tmp_path / "old.zip"
     with zipfile.ZipFile(archive, "w") as out:
         for name, text in OLD_EXPORT_CSV.items():

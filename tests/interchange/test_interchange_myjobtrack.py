@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -372,7 +373,7 @@ def _schema(old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-BAD_DATABASES = {
+BAD_DATABASES: dict[str, Callable[[Path], Path]] = {
     "not a database": lambda d: _write(d / "x.sqlite", "hello, I am text" * 100),
     "no tables": lambda d: _sqlite(d / "x.sqlite", "CREATE TABLE other(a);"),
     "missing column": lambda d: _sqlite(
@@ -651,7 +652,7 @@ def test_whatever_the_input_rules_change_is_reported(
 
 
 def test_a_backup_needs_the_workspace_of_an_existing_account(make_app: Any) -> None:
-    app = make_app()
+    app: Jobtrack = make_app()
     with pytest.raises(TypeError, match="Workspace"):
         import_myjobtrack_backup(app, NEW_BACKUP)  # type: ignore[arg-type]
     gone = new_account(app)
