@@ -98,6 +98,11 @@ def base(uow: UnitOfWork) -> None:
     uow.jobs.add(job(1))
 
 
+def add_named(uow: UnitOfWork) -> None:
+    for n, name in ((4, "b"), (5, "B"), (6, "é"), (7, "Z"), (8, "a"), (9, "a")):
+        uow.customers.add(customer(n, name=name))
+
+
 SCENARIOS: dict[str, list[Step]] = {
     "users": [
         base,
@@ -122,10 +127,7 @@ SCENARIOS: dict[str, list[Step]] = {
         lambda uow: uow.customers.update(customer(9)),
         lambda uow: uow.customers.get("u2", "c1"),
         lambda uow: uow.customers.delete("u2", "c1"),
-        lambda uow: [
-            uow.customers.add(customer(n, name=name))
-            for n, name in ((4, "b"), (5, "B"), (6, "é"), (7, "Z"), (8, "a"), (9, "a"))
-        ],
+        add_named,
         lambda uow: [c.id for c in uow.customers.list("u1")],
         lambda uow: uow.customers.delete("u1", "c1"),
         lambda uow: uow.jobs.get("u1", "j1"),
