@@ -20,6 +20,7 @@ from collections.abc import Callable
 from bench.dataset import SIZES, Dataset
 from bench.jobtrack_columns import SqliteColumn
 from bench.plan import Plan, make_plan, operations
+from bench.timing import Skipped
 from bench.tracing import Recorder
 
 
@@ -41,9 +42,9 @@ def main(argv: list[str] | None = None) -> int:
             if kind in ("import", "import_convert", "create", "export"):
                 continue
             task = column.task(op, plan)
-            if not hasattr(task, "run"):
+            if isinstance(task, Skipped):
                 continue
-            run: Callable[[], object] = task.run  # type: ignore[union-attr]
+            run: Callable[[], object] = task.run
             run()  # warm
             with recorder.recording() as statements:
                 started = time.perf_counter()

@@ -228,10 +228,13 @@ class JobtrackColumn:
     ) -> Callable[[], object] | Skipped:
         lst = plan.listing
         listing = JobFilter(
-            statuses=list(lst.statuses), paid=lst.paid, due_from=lst.due_from, due_to=lst.due_to
+            statuses=frozenset(map(JobStatus, lst.statuses)),
+            paid=lst.paid,
+            due_from=lst.due_from,
+            due_to=lst.due_to,
         )
         upcoming = JobFilter(
-            statuses=[JobStatus.PENDING, JobStatus.IN_PROGRESS],
+            statuses=frozenset({JobStatus.PENDING, JobStatus.IN_PROGRESS}),
             due_from=TODAY,
             due_to=TODAY + timedelta(days=UPCOMING_DAYS),
         )

@@ -4,6 +4,7 @@ operation. Only that it runs is checked here, never how fast."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import subprocess
 import sys
@@ -168,7 +169,7 @@ def test_a_synced_sample_starts_after_its_set_up_reaches_the_disk(
     from bench import timing
 
     calls: list[str] = []
-    monkeypatch.setattr(timing.os, "sync", lambda: calls.append("sync"))
+    monkeypatch.setattr(os, "sync", lambda: calls.append("sync"))
     task = timing.synced(
         timing.Task(lambda: calls.append("run"), before=lambda: calls.append("set-up"), warmup=0),
         lambda: calls.append("checkpoint"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from clirun import Cli
+
+from .clirun import Cli
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import os
 import stat
 
 import pytest
-from clirun import Cli
+
+from .clirun import Cli
 
 EMAIL = "sam@example.com"
 PASSWORD = "correct horse battery"

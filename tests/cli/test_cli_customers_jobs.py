@@ -6,7 +6,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from clirun import Cli
+
+from .clirun import Cli
 
 PASSWORD = "correct horse battery"
 

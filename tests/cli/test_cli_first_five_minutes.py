@@ -8,10 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from clirun import Cli
 from test_docs import PAGES, run_examples
 
 from jobtrack.demo import DEMO_EMAIL, DEMO_PASSWORD
+
+from .clirun import Cli
 
 
 def test_demo_login_dashboard_add_work_get_paid(cli: Cli) -> None:

@@ -7,11 +7,12 @@ import re
 import sqlite3
 
 import pytest
-from clirun import Cli
-from test_cli_transfer import LEGACY_HASH, OLD_PASSWORD, SCHEMA
 
 import jobtrack
 from jobtrack import Argon2Hasher
+
+from .clirun import Cli
+from .test_cli_transfer import LEGACY_HASH, OLD_PASSWORD, SCHEMA
 
 PASSWORD = "correct horse battery"
 

@@ -19,9 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from clirun import Cli
 
 from jobtrack.demo import DEMO_EMAIL, DEMO_PASSWORD
+
+from .clirun import Cli
 
 NOBODY = 65534
 

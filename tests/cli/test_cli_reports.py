@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from clirun import Cli
+from .clirun import Cli
 
 
 def test_reports_agree_with_the_dashboard(demo_cli: Cli) -> None:

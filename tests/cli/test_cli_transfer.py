@@ -12,10 +12,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from clirun import Cli
 
 from jobtrack.cli.commands.transfer import Progress
 from jobtrack.demo import DEMO_EMAIL, DEMO_PASSWORD
+
+from .clirun import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = (ROOT / "tests" / "interchange" / "data" / "myjobtrack-schema-v1.sql").read_text()

@@ -6,9 +6,10 @@ import argparse
 from collections.abc import Iterator
 
 import pytest
-from clirun import Cli
 
 from jobtrack.cli.parser import build_parser
+
+from .clirun import Cli
 
 
 def test_usage_errors_exit_2(cli: Cli) -> None:

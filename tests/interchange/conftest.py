@@ -10,12 +10,13 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from interchange_legacy import build_legacy_database
 
 from jobtrack_core import Argon2Hasher, Jobtrack
 from jobtrack_core.ports import Store
 from jobtrack_core.testing import CountingIds, FakeClock
 from jobtrack_memory import MemoryStore
+
+from .interchange_legacy import build_legacy_database
 
 AppFactory = Callable[..., Jobtrack]
 

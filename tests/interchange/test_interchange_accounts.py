@@ -19,16 +19,6 @@ from typing import Any
 
 import attrs
 import pytest
-from interchange_helpers import PASSWORD, export_text, new_account, populate, state
-from interchange_legacy import (
-    CUSTOMERS,
-    JOBS,
-    OLD_EXPORT_CSV,
-    OLD_EXPORT_JSON,
-    USERS,
-    build_legacy_database,
-    legacy_dump,
-)
 
 from jobtrack_core import AuthenticationError, ConflictError, Jobtrack, Workspace
 from jobtrack_core.passwords import sha256_hex
@@ -45,6 +35,17 @@ from jobtrack_interchange import (
     import_myjobtrack_dump,
     restore_json,
     unstructure,
+)
+
+from .interchange_helpers import PASSWORD, export_text, new_account, populate, state
+from .interchange_legacy import (
+    CUSTOMERS,
+    JOBS,
+    OLD_EXPORT_CSV,
+    OLD_EXPORT_JSON,
+    USERS,
+    build_legacy_database,
+    legacy_dump,
 )
 
 A_EMAIL, A_PASSWORD = "al@example.com", "al's own passphrase"
@@ -318,7 +319,7 @@ def test_a_file_of_another_account_lands_in_mine_and_a_notice_says_so(
 def test_importing_into_an_app_rather_than_an_account_points_at_the_restore(
     make_app: Any, tmp_path: Path
 ) -> None:
-    app = make_app()
+    app: Jobtrack = make_app()
     archive = tmp_path / "old.zip"
     with zipfile.ZipFile(archive, "w") as out:
         for name, text in OLD_EXPORT_CSV.items():

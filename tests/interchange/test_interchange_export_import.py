@@ -7,20 +7,12 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
-from interchange_helpers import (
-    PASSWORD,
-    bring_in,
-    export_text,
-    new_account,
-    populate,
-    state,
-    without_time,
-)
 
 from jobtrack_core import ConflictError, NotFoundError, ValidationError
 from jobtrack_core.passwords import sha256_hex
@@ -36,6 +28,16 @@ from jobtrack_interchange import (
     restore_json,
 )
 from jobtrack_interchange._writing import Writer
+
+from .interchange_helpers import (
+    PASSWORD,
+    bring_in,
+    export_text,
+    new_account,
+    populate,
+    state,
+    without_time,
+)
 
 #: The two ways a file comes in: restoring its account, or importing it into an account.
 HOW = ["restore", "import"]
@@ -142,7 +144,7 @@ def test_conflicting_records_fail_replace_or_keep(source: Any, make_app: Any, ho
 
 
 def _broken(document: dict[str, Any], change: str) -> dict[str, Any]:
-    doc = json.loads(json.dumps(document))
+    doc: dict[str, Any] = json.loads(json.dumps(document))
     job = next(j for j in doc["jobs"] if j["status"] == "completed")
     if change == "format":
         doc["format"] = "jobtrack/9"
@@ -255,7 +257,11 @@ def test_a_csv_manifest_nested_too_deeply_is_refused(make_app: Any) -> None:
     with zipfile.ZipFile(archive, "w") as out:
         out.writestr("manifest.json", DEEP)
     app = make_app()
-    for bring in (lambda a: restore_csv(app, a), lambda a: import_csv(new_account(app), a)):
+    brings: list[Callable[[io.BytesIO], object]] = [
+        lambda a: restore_csv(app, a),
+        lambda a: import_csv(new_account(app), a),
+    ]
+    for bring in brings:
         with pytest.raises(ValidationError) as caught:
             bring(io.BytesIO(archive.getvalue()))
         assert caught.value.fields == ("manifest.json",)
@@ -400,7 +406,11 @@ def test_csv_problems_are_named_by_file_and_line(source: Any, make_app: Any) -> 
         out.writestr("manifest.json", '{"format": "jobtrack/2"}')
     target = make_app()
     me = new_account(target)
-    for bring in (lambda a: restore_csv(target, a), lambda a: import_csv(me, a)):
+    brings: list[Callable[[io.BytesIO], object]] = [
+        lambda a: restore_csv(target, a),
+        lambda a: import_csv(me, a),
+    ]
+    for bring in brings:
         with pytest.raises(ValidationError) as caught:
             bring(io.BytesIO(broken.getvalue()))
         assert caught.value.fields == ("customers.csv row 2.name",)

@@ -9,8 +9,6 @@ import zipfile
 from typing import Any
 
 import pytest
-from interchange_helpers import export_text, new_account, without_time
-from interchange_legacy import OLD_EXPORT_CSV, OLD_EXPORT_JSON, OLD_EXPORT_PASSWORD
 
 from jobtrack_core import ValidationError
 from jobtrack_interchange import (
@@ -22,6 +20,9 @@ from jobtrack_interchange import (
     restore_csv,
     restore_json,
 )
+
+from .interchange_helpers import export_text, new_account, without_time
+from .interchange_legacy import OLD_EXPORT_CSV, OLD_EXPORT_JSON, OLD_EXPORT_PASSWORD
 
 CALENDAR = ("Pacific/Auckland", 6)  # not the application's: UTC, weeks from Monday
 

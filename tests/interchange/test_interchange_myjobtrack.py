@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -14,18 +15,6 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from interchange_helpers import PASSWORD, new_account, populate, state, store_factory
-from interchange_legacy import (
-    CUSTOMERS,
-    DATA,
-    JOBS,
-    LEE_PASSWORD,
-    SAM2_PASSWORD,
-    SAM_PASSWORD,
-    SCHEMA,
-    USERS,
-    build_legacy_database,
-)
 
 from jobtrack_core import (
     Argon2Hasher,
@@ -52,6 +41,19 @@ from jobtrack_interchange import (
 from jobtrack_interchange.myjobtrack.database import split_statements
 from jobtrack_interchange.myjobtrack.values import RowFixer, parse_moment
 from jobtrack_interchange.report import ReportBuilder
+
+from .interchange_helpers import PASSWORD, new_account, populate, state, store_factory
+from .interchange_legacy import (
+    CUSTOMERS,
+    DATA,
+    JOBS,
+    LEE_PASSWORD,
+    SAM2_PASSWORD,
+    SAM_PASSWORD,
+    SCHEMA,
+    USERS,
+    build_legacy_database,
+)
 
 DUMP = DATA / "myjobtrack-d1-export.sql"
 NEW_BACKUP = DATA / "myjobtrack-backup-2025-07-01.json"
@@ -371,7 +373,7 @@ def _schema(old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-BAD_DATABASES = {
+BAD_DATABASES: dict[str, Callable[[Path], Path]] = {
     "not a database": lambda d: _write(d / "x.sqlite", "hello, I am text" * 100),
     "no tables": lambda d: _sqlite(d / "x.sqlite", "CREATE TABLE other(a);"),
     "missing column": lambda d: _sqlite(
@@ -650,7 +652,7 @@ def test_whatever_the_input_rules_change_is_reported(
 
 
 def test_a_backup_needs_the_workspace_of_an_existing_account(make_app: Any) -> None:
-    app = make_app()
+    app: Jobtrack = make_app()
     with pytest.raises(TypeError, match="Workspace"):
         import_myjobtrack_backup(app, NEW_BACKUP)  # type: ignore[arg-type]
     gone = new_account(app)

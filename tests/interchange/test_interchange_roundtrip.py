@@ -17,13 +17,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from interchange_helpers import PASSWORD, store_factory
 
 from jobtrack_core import Argon2Hasher, Jobtrack
 from jobtrack_core.ports import Store
 from jobtrack_core.testing import CountingIds, FakeClock
 from jobtrack_core.testing import strategies as js
 from jobtrack_interchange import Counts, export_csv, export_json, restore_csv, restore_json
+
+from .interchange_helpers import PASSWORD, store_factory
 
 PAIRS = [
     ("memory", "memory"),

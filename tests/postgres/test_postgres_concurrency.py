@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import psycopg
@@ -198,7 +199,7 @@ def test_many_threads_moving_the_same_jobs_follow_the_state_machine(
             barrier.wait()
             return move(ws, job_id, target)
 
-        started = [in_thread(lambda t=target: attempt(t)) for target in targets]
+        started = [in_thread(partial(attempt, target)) for target in targets]
         for thread, _ in started:
             thread.join()
         wins = [t for t, (_, r) in zip(targets, started, strict=True) if r.error is None]
@@ -251,7 +252,7 @@ def test_concurrent_registrations_with_one_email_make_one_account(
         barrier.wait()
         return app.register(email="Same@Example.com", password=PASSWORD, name=f"User {i}")
 
-    started = [in_thread(lambda i=i: register(i)) for i in range(threads)]
+    started = [in_thread(partial(register, i)) for i in range(threads)]
     for thread, _ in started:
         thread.join()
     made = [r.value for _, r in started if r.error is None]
@@ -292,7 +293,7 @@ def test_a_unit_of_work_cancelled_at_serializable_is_retryable_and_runs_again(
             refused.append(exc)
             raise
 
-    started = [in_thread(lambda n=n: add_job(n)) for n in range(2)]
+    started = [in_thread(partial(add_job, n)) for n in range(2)]
     for thread, result in started:
         thread.join()
         assert result.error is None, result.error

@@ -54,6 +54,8 @@ TestPostgresAgreesWithMemory = differential_machine(MemoryStore, make_postgres_s
 
 # Every step of a machine is several round trips to the server: in the thorough profile,
 # fifty runs of each machine keep these two under half a minute together.
-_runs = settings(settings.default, max_examples=min(settings.default.max_examples, 50))
+_loaded = settings.default
+assert _loaded is not None  # a profile is loaded (conftest.py, or Hypothesis's own)
+_runs = settings(_loaded, max_examples=min(_loaded.max_examples, 50))
 TestPostgresMachine.settings = _runs
 TestPostgresAgreesWithMemory.settings = _runs

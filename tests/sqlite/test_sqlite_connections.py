@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from jobtrack_core import (
 )
 from jobtrack_core.entities import Customer, User
 from jobtrack_core.passwords import Argon2Hasher
+from jobtrack_core.ports import UnitOfWork
 from jobtrack_core.retry import retrying
 from jobtrack_core.testing import PASSWORD
 from jobtrack_sqlite import SqliteStore, connection
@@ -175,7 +176,7 @@ def test_foreign_keys_are_verified_after_connecting(
     def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
         return real(*args, factory=Deaf, **kwargs)
 
-    monkeypatch.setattr(connection.sqlite3, "connect", connect)
+    monkeypatch.setattr(sqlite3, "connect", connect)
     with pytest.raises(StoreError, match="foreign keys"):
         SqliteStore(tmp_path / "deaf.db")
 
@@ -376,11 +377,12 @@ def test_no_sqlite3_exception_escapes(tmp_path: Path) -> None:
     with store.transaction() as uow:
         uow.users.add(user(1))
     store._link().connection.close()  # pulled out from under the store
-    for attempt in (
+    attempts: list[Callable[[UnitOfWork], object]] = [
         lambda uow: uow.users.get("u1"),
         lambda uow: uow.customers.list("u1"),
         lambda uow: uow.reports.totals("u1"),
-    ):
+    ]
+    for attempt in attempts:
         with pytest.raises(JobtrackError) as caught:
             attempt(store._link().unit)
         assert not isinstance(caught.value, sqlite3.Error)

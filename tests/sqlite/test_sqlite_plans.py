@@ -89,7 +89,8 @@ class Recorder:
 
 def filters(customer_id: str) -> Iterator[JobFilter]:
     day = date(2025, 7, 10)
-    statuses = [None, {JobStatus.PENDING}, {JobStatus.COMPLETED, JobStatus.CANCELLED}]
+    closed = frozenset({JobStatus.COMPLETED, JobStatus.CANCELLED})
+    statuses = [None, frozenset({JobStatus.PENDING}), closed]
     dues = [(None, None), (day, None), (None, day), (day, day + timedelta(days=7))]
     for status, customer, paid, (due_from, due_to), text in itertools.product(
         statuses, [None, customer_id], [None, True, False], dues, [None, "a%b"]
@@ -153,7 +154,12 @@ def reports(ws: Workspace, customer_id: str) -> None:
     ws.search_customers("ad")
     ws.estimate_accuracy()
     for sort, where in itertools.product(
-        JobSort, [None, JobFilter(statuses={JobStatus.PENDING}), JobFilter(due_to=date(2030, 1, 1))]
+        JobSort,
+        [
+            None,
+            JobFilter(statuses=frozenset({JobStatus.PENDING})),
+            JobFilter(due_to=date(2030, 1, 1)),
+        ],
     ):
         page = ws.list_jobs_page(where, sort=sort, limit=1)
         for _ in range(3):

@@ -98,6 +98,11 @@ def base(uow: UnitOfWork) -> None:
     uow.jobs.add(job(1))
 
 
+def add_named(uow: UnitOfWork) -> None:
+    for n, name in ((4, "b"), (5, "B"), (6, "é"), (7, "Z"), (8, "a"), (9, "a")):
+        uow.customers.add(customer(n, name=name))
+
+
 SCENARIOS: dict[str, list[Step]] = {
     "users": [
         base,
@@ -122,10 +127,7 @@ SCENARIOS: dict[str, list[Step]] = {
         lambda uow: uow.customers.update(customer(9)),
         lambda uow: uow.customers.get("u2", "c1"),
         lambda uow: uow.customers.delete("u2", "c1"),
-        lambda uow: [
-            uow.customers.add(customer(n, name=name))
-            for n, name in ((4, "b"), (5, "B"), (6, "é"), (7, "Z"), (8, "a"), (9, "a"))
-        ],
+        add_named,
         lambda uow: [c.id for c in uow.customers.list("u1")],
         lambda uow: uow.customers.delete("u1", "c1"),
         lambda uow: uow.jobs.get("u1", "j1"),
@@ -317,9 +319,9 @@ def test_filters_combine_with_dates_and_payment() -> None:
         JobFilter(due_from=day, due_to=day),
         JobFilter(due_from=day + timedelta(days=2), due_to=day),
         JobFilter(paid=True),
-        JobFilter(paid=False, statuses={JobStatus.PENDING}),
+        JobFilter(paid=False, statuses=frozenset({JobStatus.PENDING})),
         JobFilter(statuses=frozenset()),
-        JobFilter(statuses={JobStatus.CANCELLED, JobStatus.COMPLETED}, due_to=day),
+        JobFilter(statuses=frozenset({JobStatus.CANCELLED, JobStatus.COMPLETED}), due_to=day),
         JobFilter(customer_id="c2"),
     ]
     steps: list[Step] = [base, lambda uow: uow.jobs.add_many(jobs)]

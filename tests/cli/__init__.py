@@ -1,0 +1,1 @@
+"""Command-line tests; a package so its modules import ``clirun`` by relative import."""

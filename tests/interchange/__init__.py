@@ -1,0 +1,1 @@
+"""Interchange tests; a package so its modules import their shared helpers by relative import."""
