@@ -240,6 +240,8 @@ _JOB_INSERT_ONE = (
 )
 #: Every column of a job but its key, as ``job_values`` gives them.
 _JOB_UPDATE = ", ".join(f"{column} = ?" for column in _JOB_FIELDS[2:])
+#: Where ``updated_at`` is among ``job_values``.
+_JOB_UPDATED_AT = _JOB_FIELDS[2:].index("updated_at_us")
 #: How many jobs :meth:`SqliteJobs.add_many` converts, orders and inserts at a time.
 BATCH = 10_000
 #: The order a batch is inserted in: owner (the first value), then ``created_at_us``.
@@ -364,10 +366,10 @@ class SqliteJobs(_Repository):
 
     @translated
     def update(self, job: Job) -> None:
-        values = job_values(job)  # updated_at last
+        values = job_values(job)
         key = (BY_KEY, [job.user_id, job.id])
         try:
-            changed = self._update("jobs", _JOB_UPDATE, values, key, values[-1])
+            changed = self._update("jobs", _JOB_UPDATE, values, key, values[_JOB_UPDATED_AT])
         except sqlite3.IntegrityError as exc:
             if is_foreign_key_violation(exc):
                 raise NotFoundError("customer", job.customer_id) from exc
