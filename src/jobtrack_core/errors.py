@@ -85,9 +85,7 @@ class ConflictError(JobtrackError):
 class InvalidTransitionError(JobtrackError):
     """A job cannot move from its current status to the requested one."""
 
-    def __init__(
-        self, job_id: str, current: str, requested: str, allowed: Iterable[str]
-    ) -> None:
+    def __init__(self, job_id: str, current: str, requested: str, allowed: Iterable[str]) -> None:
         self.job_id = job_id
         self.current = current
         self.requested = requested

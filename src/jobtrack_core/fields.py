@@ -167,7 +167,6 @@ class Text(Rule[str]):
             raise Problem(problem)
         return text
 
-
     def repair(self, value: str) -> tuple[str | None, list[str]]:
         """Make text that breaks this rule keep it, for importers of loosely typed data:
         trimmed, refused characters dropped (a one-line field's line breaks become
@@ -310,8 +309,10 @@ class Whole(Rule[int]):
         self.form = f"a whole number from {low} to {high}"
 
     def _clean(self, value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not (
-            self.low <= value <= self.high
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not (self.low <= value <= self.high)
         ):
             raise Problem(f"must be a whole number from {self.low} to {self.high}")
         return value

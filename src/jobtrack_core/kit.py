@@ -9,7 +9,8 @@ fast one method at a time:
   :mod:`jobtrack_core.reference`, the executable specification; give it as your
   unit of work's ``reports``, or subclass it and override the questions you can
   answer faster from your own indexes;
-- :func:`add_each` is a correct ``JobRepository.add_many``.
+- :func:`add_each` is a correct ``JobRepository.add_many``;
+- :class:`Closing` gives a store ``with`` support from its ``close()``.
 
 ``docs/howto-store.md`` writes a store from scratch with these.
 """
@@ -19,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from itertools import pairwise
+from types import TracebackType
+from typing import Self
 
 from jobtrack_core import reference, rules
 from jobtrack_core.entities import Customer, Job
@@ -32,6 +35,25 @@ from jobtrack_core.reports import (
     OwnerTotals,
     Tally,
 )
+
+
+class Closing:
+    """``with`` support for anything with a ``close()``: the block's end closes it.
+    jobtrack's stores and :class:`~jobtrack_core.service.Jobtrack` use it; so may yours."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
 def add_each(add: Callable[[Job], None], jobs: Iterable[Job]) -> int:
@@ -73,12 +95,7 @@ class ReferenceReports:
         ]
 
     def jobs_page(
-        self,
-        owner_id: str,
-        where: JobFilter,
-        sort: JobSort,
-        after: JobPosition | None,
-        limit: int,
+        self, owner_id: str, where: JobFilter, sort: JobSort, after: JobPosition | None, limit: int
     ) -> Sequence[Job]:
         return reference.page(self._jobs.list(owner_id, where), where, sort, after, limit)
 
@@ -130,4 +147,4 @@ class ReferenceReports:
         return reference.search_customers(self._customers.list(owner_id), text)
 
 
-__all__ = ["ReferenceReports", "add_each"]
+__all__ = ["Closing", "ReferenceReports", "add_each"]

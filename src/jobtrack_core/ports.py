@@ -117,12 +117,7 @@ class ReportQueries(Protocol):
         ...
 
     def jobs_page(
-        self,
-        owner_id: str,
-        where: JobFilter,
-        sort: JobSort,
-        after: JobPosition | None,
-        limit: int,
+        self, owner_id: str, where: JobFilter, sort: JobSort, after: JobPosition | None, limit: int
     ) -> Sequence[Job]:
         """A listing someone asked for: up to ``limit`` jobs matching ``where``, in
         ``sort`` order, that come after ``after`` (from the start if None); see

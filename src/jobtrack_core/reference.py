@@ -229,6 +229,22 @@ def unpaid_completed(jobs: Iterable[Job], completed_before: datetime, limit: int
     return found[:limit]
 
 
+def owing_customers(summaries: Iterable[CustomerSummary], over: Decimal) -> list[CustomerSummary]:
+    """Customers whose unpaid amount is more than ``over``, largest first."""
+    return sorted(
+        (s for s in summaries if s.unpaid > over),
+        key=lambda s: (-s.unpaid, s.customer.name, s.customer.id),
+    )
+
+
+def idle_customers(summaries: Iterable[CustomerSummary], before: datetime) -> list[CustomerSummary]:
+    """Customers whose last activity was before ``before``, longest idle first."""
+    return sorted(
+        (s for s in summaries if s.last_activity < before),
+        key=lambda s: (s.last_activity, s.customer.name, s.customer.id),
+    )
+
+
 def reminders(
     customers: Sequence[Customer],
     jobs: Sequence[Job],
@@ -242,15 +258,8 @@ def reminders(
 ) -> Reminders:
     today = calendar.local_date(now)
     summaries = customer_summaries(customers, jobs)
-    owing = sorted(
-        (s for s in summaries if s.unpaid > owing_over),
-        key=lambda s: (-s.unpaid, s.customer.name, s.customer.id),
-    )
-    idle_cutoff = now - timedelta(days=idle_days)
-    idle = sorted(
-        (s for s in summaries if s.last_activity < idle_cutoff),
-        key=lambda s: (s.last_activity, s.customer.name, s.customer.id),
-    )
+    owing = owing_customers(summaries, owing_over)
+    idle = idle_customers(summaries, now - timedelta(days=idle_days))
     soon = rules.due_between(today, today + timedelta(days=1))
     return Reminders(
         today=today,
@@ -274,7 +283,9 @@ __all__ = [
     "customer_summary",
     "dashboard",
     "estimate_report",
+    "idle_customers",
     "listing",
+    "owing_customers",
     "page",
     "paid_by_customer",
     "reminders",

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from jobtrack_core import fields as f
+from jobtrack_core import reference
 from jobtrack_core.entities import Customer, Job
 from jobtrack_core.errors import ValidationError
 from jobtrack_core.fields import Problems
@@ -239,15 +240,8 @@ class Reporting(Scope):
             summaries = reports.customer_summaries(owner)
             due_soon = _some(reports.open_due, owner, today, today + timedelta(days=1), limit)
             overdue = _some(reports.overdue, owner, today, limit)
-        owing = sorted(
-            (s for s in summaries if s.unpaid > threshold),
-            key=lambda s: (-s.unpaid, s.customer.name, s.customer.id),
-        )
-        idle_cutoff = now - timedelta(days=idle_days)
-        idle = sorted(
-            (s for s in summaries if s.last_activity < idle_cutoff),
-            key=lambda s: (s.last_activity, s.customer.name, s.customer.id),
-        )
+        owing = reference.owing_customers(summaries, threshold)
+        idle = reference.idle_customers(summaries, now - timedelta(days=idle_days))
         return Reminders(
             today=today,
             unpaid_jobs=tuple(unpaid[:limit]),

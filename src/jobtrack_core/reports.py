@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 import attrs
 
 from jobtrack_core.entities import Customer, Job
-from jobtrack_core.money import CENT, ZERO
+from jobtrack_core.money import CENT, ZERO, from_minor
 from jobtrack_core.periods import Period
 from jobtrack_core.status import JobStatus
 
@@ -30,6 +30,11 @@ class Tally:
 
     amount: Decimal = ZERO
     jobs: int = 0
+
+    @classmethod
+    def of_minor(cls, cents: int, jobs: int) -> Tally:
+        """A tally from a store's integer cents and count."""
+        return cls(from_minor(int(cents)), int(jobs))
 
     def __add__(self, other: Tally) -> Tally:
         return Tally(self.amount + other.amount, self.jobs + other.jobs)
@@ -79,6 +84,20 @@ class OwnerTotals:
     revenue: Tally
     receivables: Tally
     pipeline: Tally
+
+    @classmethod
+    def of_row(cls, *row: int) -> OwnerTotals:
+        """The totals from a store's row of integers: customers; pending, in progress,
+        completed and cancelled jobs; then cents and count of revenue, receivables and
+        pipeline."""
+        counts = [int(n) for n in row]
+        return cls(
+            customers=counts[0],
+            statuses=StatusCounts(*counts[1:5]),
+            revenue=Tally.of_minor(*counts[5:7]),
+            receivables=Tally.of_minor(*counts[7:9]),
+            pipeline=Tally.of_minor(*counts[9:11]),
+        )
 
 
 @attrs.frozen
@@ -221,6 +240,16 @@ class Accuracy:
         return cls(
             _compare(job.estimated_cost, job.actual_cost),
             _compare(job.estimated_hours, job.actual_hours),
+        )
+
+    @classmethod
+    def of_minor(cls, *sums: int) -> Accuracy:
+        """From a store's integer sums: the number of jobs compared on cost, their
+        estimated and actual cost in cents, then the same for hours in hundredths."""
+        n_cost, est_cost, act_cost, n_hours, est_hours, act_hours = (int(n) for n in sums)
+        return cls(
+            Comparison(n_cost, from_minor(est_cost), from_minor(act_cost)),
+            Comparison(n_hours, from_minor(est_hours), from_minor(act_hours)),
         )
 
     @classmethod

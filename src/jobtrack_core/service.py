@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from types import TracebackType
 from typing import Any
 
 import attrs
@@ -27,6 +26,7 @@ from jobtrack_core.errors import (
     SessionError,
 )
 from jobtrack_core.fields import Problems
+from jobtrack_core.kit import Closing
 from jobtrack_core.passwords import (
     Argon2Hasher,
     PasswordHasher,
@@ -65,7 +65,7 @@ class Login:
     user: User
 
 
-class Jobtrack:
+class Jobtrack(Closing):
     """The entry point: accounts, logins and workspaces over one store.
 
     >>> from jobtrack_memory import MemoryStore
@@ -105,17 +105,6 @@ class Jobtrack:
 
     def close(self) -> None:
         self.store.close()
-
-    def __enter__(self) -> Jobtrack:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # -- accounts --------------------------------------------------------------
     def register(self, registration: Registration | None = None, /, **fields: Any) -> User:

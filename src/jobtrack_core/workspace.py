@@ -20,7 +20,6 @@ import attrs
 
 from jobtrack_core import fields as f
 from jobtrack_core.commands import (
-    UNSET,
     Changes,
     Command,
     CustomerChanges,
@@ -29,7 +28,6 @@ from jobtrack_core.commands import (
     NewCustomer,
     NewJob,
     ProfileChanges,
-    Unset,
 )
 from jobtrack_core.entities import Customer, Deleted, Job, User
 from jobtrack_core.errors import AuthenticationError, ValidationError
@@ -155,9 +153,7 @@ class Workspace(Reporting):
             return uow.customers.delete(self.user_id, customer.id)
 
     # -- jobs --------------------------------------------------------------------
-    def create_job(
-        self, customer_id: str | NewJob, title: str | None = None, **fields: Any
-    ) -> Job:
+    def create_job(self, customer_id: str | NewJob, title: str | None = None, **fields: Any) -> Job:
         """A new, pending, unpaid job for one of this user's customers:
         ``create_job(customer.id, "Fix the sink", estimated_cost="120")``, or a
         :class:`NewJob`. The fields are those of :class:`NewJob`."""
@@ -276,4 +272,4 @@ def _calendar_change(user: User, given: dict[str, Any], default_zone: str) -> di
     return given | {"timezone": zone, "week_start": 0 if start is None else start}
 
 
-__all__ = ["UNSET", "Amount", "Unset", "Workspace", "request"]
+__all__ = ["Amount", "Workspace", "request"]

@@ -23,6 +23,7 @@ from jobtrack_interchange.report import Conflict, OnConflict, ReportBuilder
 Progress = Callable[[str, int], None]
 PROGRESS_EVERY = 1000
 
+
 def differences(stored: Any, incoming: Any, *, skip: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The names of the fields whose values differ between two records of one class."""
     return tuple(

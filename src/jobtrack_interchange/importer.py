@@ -151,6 +151,14 @@ def _write_records(writer: Writer, uow: UnitOfWork, owner_id: str, records: _Rec
     writer.finish()
 
 
+def _read(data: object, source: str) -> tuple[ExportDocument, _Records, ReportBuilder]:
+    """A parsed export checked as a whole, and the report its import starts."""
+    report = ReportBuilder(source)
+    doc = read_document(data)
+    assert isinstance(data, Mapping)
+    return doc, _checked(data, doc, report), report
+
+
 def import_document(
     workspace: Workspace,
     data: object,
@@ -163,10 +171,7 @@ def import_document(
     """Import an already parsed export into ``workspace``'s account (see :func:`import_json`)."""
     _workspace(workspace, "import_document", "restore_document")
     policy = OnConflict.of(on_conflict)
-    report = ReportBuilder(source)
-    doc = read_document(data)
-    assert isinstance(data, Mapping)
-    records = _checked(data, doc, report)
+    doc, records, report = _read(data, source)
     owner = workspace.user_id
     if doc.account.id != owner:
         report.notice(
@@ -193,10 +198,7 @@ def restore_document(
     """Restore an already parsed export's account into ``app``'s store (see
     :func:`restore_json`)."""
     policy = OnConflict.of(on_conflict)
-    report = ReportBuilder(source)
-    doc = read_document(data)
-    assert isinstance(data, Mapping)
-    records = _checked(data, doc, report)
+    doc, records, report = _read(data, source)
     user = _restored_user(doc.account, report)
     with import_transaction(app.store, dry_run=dry_run) as uow:
         _restore_account(uow, user, report)

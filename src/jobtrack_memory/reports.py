@@ -18,7 +18,6 @@ from jobtrack_core.pagination import JobPosition, JobSort, sort_key
 from jobtrack_core.queries import JobFilter, ascii_lower
 from jobtrack_core.reports import (
     Accuracy,
-    Comparison,
     CustomerAccuracy,
     CustomerRevenue,
     CustomerSummary,
@@ -40,7 +39,7 @@ _EMPTY_INDEX = OwnerIndex()
 
 
 def _tally(pair: Sequence[int]) -> Tally:
-    return Tally(from_minor(pair[0]), pair[1])
+    return Tally.of_minor(*pair)
 
 
 class MemoryReports:
@@ -76,12 +75,7 @@ class MemoryReports:
 
     # -- listings --------------------------------------------------------------------
     def jobs_page(
-        self,
-        owner_id: str,
-        where: JobFilter,
-        sort: JobSort,
-        after: JobPosition | None,
-        limit: int,
+        self, owner_id: str, where: JobFilter, sort: JobSort, after: JobPosition | None, limit: int
     ) -> Sequence[Job]:
         found: list[Job] = []
         if limit <= 0:
@@ -292,9 +286,8 @@ class MemoryReports:
         for customer in self._customers_by_name(owner_id):
             t = index.customer_totals[customer.id]
             if t.cost_jobs or t.hours_jobs:
-                accuracy = Accuracy(
-                    Comparison(t.cost_jobs, from_minor(t.est_cost), from_minor(t.act_cost)),
-                    Comparison(t.hours_jobs, from_minor(t.est_hours), from_minor(t.act_hours)),
+                accuracy = Accuracy.of_minor(
+                    t.cost_jobs, t.est_cost, t.act_cost, t.hours_jobs, t.est_hours, t.act_hours
                 )
                 result.append(CustomerAccuracy(customer, accuracy))
         return result

@@ -14,18 +14,16 @@ from itertools import pairwise
 from typing import Any
 
 from jobtrack_core.entities import Customer, Job
-from jobtrack_core.money import CENT, from_minor
+from jobtrack_core.money import CENT, from_minor, to_minor
 from jobtrack_core.pagination import JobPosition, JobSort
 from jobtrack_core.periods import utc_midnight_after, utc_midnight_before
 from jobtrack_core.queries import JobFilter, ascii_lower
 from jobtrack_core.reports import (
     Accuracy,
-    Comparison,
     CustomerAccuracy,
     CustomerRevenue,
     CustomerSummary,
     OwnerTotals,
-    StatusCounts,
     Tally,
 )
 from jobtrack_core.status import OPEN
@@ -74,8 +72,7 @@ def _filter(owner_id: str, where: JobFilter) -> tuple[str, list[Any]]:
     return clause, params
 
 
-def _tally(cents: Any, count: Any) -> Tally:
-    return Tally(from_minor(int(cents)), int(count))
+_tally = Tally.of_minor
 
 
 def _jobs(rows: list[Row]) -> list[Job]:
@@ -106,6 +103,12 @@ class PostgresReports(Repository):
     totals, listings from an owner-leading index in their order."""
 
     # -- figures -----------------------------------------------------------------------
+    def _jobs(self, sql: str, params: Sequence[object], limit: int) -> Sequence[Job]:
+        """The jobs of a query whose last parameter is ``limit`` (none for a limit of 0)."""
+        if limit <= 0:
+            return []
+        return _jobs(self._all(sql, (*params, limit)))
+
     def totals(self, owner_id: str) -> OwnerTotals:
         """One row of ``owner_totals`` (kept by triggers): the same cost at any size."""
         row = self._one(
@@ -113,18 +116,7 @@ class PostgresReports(Repository):
             "WHERE user_id = %s",
             (owner_id,),
         ) or (0,) * (1 + len(totals.OWNER))
-        return OwnerTotals(
-            customers=int(row[0]),
-            statuses=StatusCounts(
-                pending=int(row[1]),
-                in_progress=int(row[2]),
-                completed=int(row[3]),
-                cancelled=int(row[4]),
-            ),
-            revenue=_tally(row[5], row[6]),
-            receivables=_tally(row[7], row[8]),
-            pipeline=_tally(row[9], row[10]),
-        )
+        return OwnerTotals.of_row(*row)
 
     def paid_between(self, owner_id: str, bounds: Sequence[datetime]) -> Sequence[Tally]:
         """Whole UTC days from ``paid_days`` (one index range read for all the ranges), the
@@ -190,12 +182,7 @@ class PostgresReports(Repository):
 
     # -- listings ------------------------------------------------------------------------
     def jobs_page(
-        self,
-        owner_id: str,
-        where: JobFilter,
-        sort: JobSort,
-        after: JobPosition | None,
-        limit: int,
+        self, owner_id: str, where: JobFilter, sort: JobSort, after: JobPosition | None, limit: int
     ) -> Sequence[Job]:
         if limit <= 0:
             return []
@@ -235,57 +222,58 @@ class PostgresReports(Repository):
         )
 
     def due_on(self, owner_id: str, day: date, limit: int) -> Sequence[Job]:
-        if limit <= 0:
-            return []
-        return _jobs(
-            self._all(
-                f"SELECT {JOB_FIELDS} FROM jobs WHERE user_id = %s AND due_date = %s "
-                f"AND {not_cancelled()} ORDER BY id LIMIT %s",
-                (owner_id, day, limit),
-            )
+        return self._jobs(
+            f"SELECT {JOB_FIELDS} FROM jobs WHERE user_id = %s AND due_date = %s "
+            f"AND {not_cancelled()} ORDER BY id LIMIT %s",
+            (
+                owner_id,
+                day,
+            ),
+            limit,
         )
 
     def open_due(self, owner_id: str, first: date, last: date, limit: int) -> Sequence[Job]:
-        if limit <= 0:
-            return []
-        return _jobs(
-            self._all(
-                f"{_OPEN_DUE} AND due_date >= %s AND due_date <= %s {_BY_DUE}",
-                (owner_id, first, last, limit),
-            )
+        return self._jobs(
+            f"{_OPEN_DUE} AND due_date >= %s AND due_date <= %s {_BY_DUE}",
+            (
+                owner_id,
+                first,
+                last,
+            ),
+            limit,
         )
 
     def overdue(self, owner_id: str, today: date, limit: int) -> Sequence[Job]:
-        if limit <= 0:
-            return []
-        return _jobs(
-            self._all(f"{_OPEN_DUE} AND due_date < %s {_BY_DUE}", (owner_id, today, limit))
+        return self._jobs(
+            f"{_OPEN_DUE} AND due_date < %s {_BY_DUE}",
+            (
+                owner_id,
+                today,
+            ),
+            limit,
         )
 
     def recently_changed(self, owner_id: str, limit: int) -> Sequence[Job]:
-        if limit <= 0:
-            return []
-        return _jobs(
-            self._all(
-                f"SELECT {JOB_FIELDS} FROM jobs WHERE user_id = %s "
-                f"ORDER BY {_ORDER[JobSort.UPDATED][0]} LIMIT %s",
-                (owner_id, limit),
-            )
+        return self._jobs(
+            f"SELECT {JOB_FIELDS} FROM jobs WHERE user_id = %s "
+            f"ORDER BY {_ORDER[JobSort.UPDATED][0]} LIMIT %s",
+            (owner_id,),
+            limit,
         )
 
     def unpaid_completed(
         self, owner_id: str, completed_before: datetime, limit: int
     ) -> Sequence[Job]:
         """From the partial index ``jobs_owner_unpaid_done_idx`` of receivables."""
-        if limit <= 0:
-            return []
-        return _jobs(
-            self._all(
-                f"SELECT {JOB_FIELDS} FROM jobs WHERE user_id = %s AND {receivable()} "
-                "AND (completed_at IS NULL OR completed_at < %s) "
-                "ORDER BY (completed_at IS NOT NULL), completed_at, id LIMIT %s",
-                (owner_id, completed_before, limit),
-            )
+        return self._jobs(
+            f"SELECT {JOB_FIELDS} FROM jobs WHERE user_id = %s AND {receivable()} "
+            "AND (completed_at IS NULL OR completed_at < %s) "
+            "ORDER BY (completed_at IS NOT NULL), completed_at, id LIMIT %s",
+            (
+                owner_id,
+                completed_before,
+            ),
+            limit,
         )
 
     # -- customers -------------------------------------------------------------------------
@@ -368,9 +356,8 @@ class PostgresReports(Repository):
         result = []
         for row in rows:
             n_cost, est_cost, act_cost, n_hours, est_hours, act_hours = row[width:]
-            accuracy = Accuracy(
-                Comparison(int(n_cost), from_minor(int(est_cost)), from_minor(int(act_cost))),
-                Comparison(int(n_hours), _hours(est_hours), _hours(act_hours)),
+            accuracy = Accuracy.of_minor(
+                n_cost, est_cost, act_cost, n_hours, to_minor(est_hours), to_minor(act_hours)
             )
             result.append(CustomerAccuracy(customer_from_row(row[:width]), accuracy))
         return result

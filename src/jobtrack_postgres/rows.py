@@ -14,6 +14,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from jobtrack_core.entities import Customer, Job, LoginSession, User
 from jobtrack_core.money import to_minor
 from jobtrack_core.status import JobStatus
@@ -23,6 +25,15 @@ Row = tuple[Any, ...]
 
 def _cents(amount: Decimal | None) -> int | None:
     return None if amount is None else to_minor(amount)
+
+
+def record_params(record: User | Customer | LoginSession) -> dict[str, Any]:
+    """A user's, customer's or session's values by column: those tables name their columns
+    as the record names its fields."""
+    return attrs.asdict(record, recurse=False)
+
+
+user_params = customer_params = session_params = record_params
 
 
 def prefixed(columns: str, alias: str) -> str:
@@ -39,20 +50,6 @@ def user_from_row(row: Row) -> User:
     return User.from_store(*row)
 
 
-def user_params(user: User) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "email": user.email,
-        "name": user.name,
-        "business_name": user.business_name,
-        "password_hash": user.password_hash,
-        "created_at": user.created_at,
-        "updated_at": user.updated_at,
-        "timezone": user.timezone,
-        "week_start": user.week_start,
-    }
-
-
 CUSTOMER_COLUMNS = (
     "id, user_id, name, email, phone, address, business_name, notes, created_at, updated_at"
 )
@@ -60,21 +57,6 @@ CUSTOMER_COLUMNS = (
 
 def customer_from_row(row: Row) -> Customer:
     return Customer.from_store(*row)
-
-
-def customer_params(customer: Customer) -> dict[str, Any]:
-    return {
-        "id": customer.id,
-        "user_id": customer.user_id,
-        "name": customer.name,
-        "email": customer.email,
-        "phone": customer.phone,
-        "address": customer.address,
-        "business_name": customer.business_name,
-        "notes": customer.notes,
-        "created_at": customer.created_at,
-        "updated_at": customer.updated_at,
-    }
 
 
 def _same(value: Any) -> Any:
@@ -139,18 +121,6 @@ SESSION_COLUMNS = "id, user_id, token_hash, created_at, expires_at, last_used_at
 
 def session_from_row(row: Row) -> LoginSession:
     return LoginSession.from_store(*row)
-
-
-def session_params(session: LoginSession) -> dict[str, Any]:
-    return {
-        "id": session.id,
-        "user_id": session.user_id,
-        "token_hash": session.token_hash,
-        "created_at": session.created_at,
-        "expires_at": session.expires_at,
-        "last_used_at": session.last_used_at,
-        "revoked_at": session.revoked_at,
-    }
 
 
 __all__ = [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import TracebackType
 from typing import Any, Literal
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
@@ -17,6 +16,7 @@ from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool
 
 from jobtrack_core.errors import StoreError, ValidationError
+from jobtrack_core.kit import Closing
 from jobtrack_postgres.errors import translated
 from jobtrack_postgres.migrations import migrate
 from jobtrack_postgres.tracing import Tracer, traced_cursor
@@ -45,7 +45,7 @@ class _Active:
     cursor_factory: type[psycopg.Cursor[Any]] | None = None  # the connection's own, if traced
 
 
-class PostgresStore:
+class PostgresStore(Closing):
     """A store on a PostgreSQL database, shared safely by threads and processes.
 
     Open it from a connection string or URL, or on a pool you already have::
@@ -239,17 +239,6 @@ class PostgresStore:
         if self._owns_pool:
             with translated():
                 self._pool.close()
-
-    def __enter__(self) -> PostgresStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"PostgresStore({self._describe})"

@@ -19,12 +19,10 @@ from jobtrack_core.periods import utc_midnight_after, utc_midnight_before
 from jobtrack_core.queries import JobFilter, ascii_lower
 from jobtrack_core.reports import (
     Accuracy,
-    Comparison,
     CustomerAccuracy,
     CustomerRevenue,
     CustomerSummary,
     OwnerTotals,
-    StatusCounts,
     Tally,
 )
 from jobtrack_sqlite import columns as col
@@ -48,8 +46,7 @@ _WIDTH = len(CUSTOMER_COLUMNS.split(","))
 _TOTALS_OF_C = "t.owner = c.owner AND t.customer_id = c.id"
 
 
-def _tally(cents: int, count: int) -> Tally:
-    return Tally(from_minor(cents), count)
+_tally = Tally.of_minor
 
 
 _PAID_IN_RANGE = (
@@ -119,15 +116,7 @@ class SqliteReports:
             f"SELECT customers, {', '.join(totals.OWNER)} FROM owner_totals WHERE owner = {OWNER}",
             (owner_id,),
         ).fetchone() or (0,) * (1 + len(totals.OWNER))
-        return OwnerTotals(
-            customers=row[0],
-            statuses=StatusCounts(
-                pending=row[1], in_progress=row[2], completed=row[3], cancelled=row[4]
-            ),
-            revenue=_tally(row[5], row[6]),
-            receivables=_tally(row[7], row[8]),
-            pipeline=_tally(row[9], row[10]),
-        )
+        return OwnerTotals.of_row(*row)
 
     @translated
     def paid_between(self, owner_id: str, bounds: Sequence[datetime]) -> Sequence[Tally]:
@@ -167,12 +156,7 @@ class SqliteReports:
     # -- listings ------------------------------------------------------------------------
     @translated
     def jobs_page(
-        self,
-        owner_id: str,
-        where: JobFilter,
-        sort: JobSort,
-        after: JobPosition | None,
-        limit: int,
+        self, owner_id: str, where: JobFilter, sort: JobSort, after: JobPosition | None, limit: int
     ) -> Sequence[Job]:
         """A listing someone asked for: any filter, in any order. Newest or latest first,
         it walks the index of that order, checking the filter on the way; in other
@@ -216,34 +200,33 @@ class SqliteReports:
     @translated
     def due_on(self, owner_id: str, day: date, limit: int) -> Sequence[Job]:
         """The day's stretch of the due-date index (owner, due date, id), in id order."""
-        if limit <= 0:
-            return []
-        rows = self._db.execute(
+        return self._jobs(
             f"SELECT {JOB_COLUMNS} FROM jobs INDEXED BY idx_jobs_owner_due"
             f" WHERE owner = {OWNER} AND due_date = ? AND {rules.not_cancelled()}"
             " ORDER BY id LIMIT ?",
-            (owner_id, col.day(day, "day"), limit),
+            (owner_id, col.day(day, "day")),
+            limit,
         )
-        return [job_from_row(row) for row in rows]
+
+    def _jobs(self, sql: str, params: Sequence[object], limit: int) -> Sequence[Job]:
+        """The jobs of a query whose last parameter is ``limit`` (none for a limit of 0)."""
+        if limit <= 0:
+            return []
+        return [job_from_row(row) for row in self._db.execute(sql, (*params, limit))]
 
     @translated
     def open_due(self, owner_id: str, first: date, last: date, limit: int) -> Sequence[Job]:
-        if limit <= 0:
-            return []
-        rows = self._db.execute(
+        return self._jobs(
             f"{_OPEN_DUE} AND due_date >= ? AND due_date <= ?{_ORDER_DUE}",
-            (owner_id, col.day(first, "first"), col.day(last, "last"), limit),
+            (owner_id, col.day(first, "first"), col.day(last, "last")),
+            limit,
         )
-        return [job_from_row(row) for row in rows]
 
     @translated
     def overdue(self, owner_id: str, today: date, limit: int) -> Sequence[Job]:
-        if limit <= 0:
-            return []
-        rows = self._db.execute(
-            f"{_OPEN_DUE} AND due_date < ?{_ORDER_DUE}", (owner_id, col.day(today, "today"), limit)
+        return self._jobs(
+            f"{_OPEN_DUE} AND due_date < ?{_ORDER_DUE}", (owner_id, col.day(today, "today")), limit
         )
-        return [job_from_row(row) for row in rows]
 
     @translated
     def count_overdue(self, owner_id: str, today: date) -> int:
@@ -257,29 +240,25 @@ class SqliteReports:
 
     @translated
     def recently_changed(self, owner_id: str, limit: int) -> Sequence[Job]:
-        if limit <= 0:
-            return []
-        rows = self._db.execute(
+        return self._jobs(
             f"SELECT {JOB_COLUMNS} FROM jobs INDEXED BY idx_jobs_owner_updated"
             f" WHERE owner = {OWNER} ORDER BY updated_at_us DESC, id DESC LIMIT ?",
-            (owner_id, limit),
+            (owner_id,),
+            limit,
         )
-        return [job_from_row(row) for row in rows]
 
     @translated
     def unpaid_completed(
         self, owner_id: str, completed_before: datetime, limit: int
     ) -> Sequence[Job]:
         """The partial index of receivables, oldest completion first (unknown first)."""
-        if limit <= 0:
-            return []
-        rows = self._db.execute(
+        return self._jobs(
             f"{JOB_SELECT} WHERE owner = {OWNER} AND {rules.is_receivable()}"
             " AND (completed_at_us IS NOT NULL, completed_at_us) < (1, ?)"  # unknown, or before
             " ORDER BY completed_at_us IS NOT NULL, completed_at_us, id LIMIT ?",
-            (owner_id, col.timestamp(completed_before, "completed_before"), limit),
+            (owner_id, col.timestamp(completed_before, "completed_before")),
+            limit,
         )
-        return [job_from_row(row) for row in rows]
 
     # -- customers -------------------------------------------------------------------------
     @translated
@@ -361,10 +340,7 @@ class SqliteReports:
         result = []
         for row in rows:
             n_cost, est_cost, act_cost, n_hours, est_hours, act_hours = row[_WIDTH:]
-            accuracy = Accuracy(
-                Comparison(n_cost, from_minor(est_cost), from_minor(act_cost)),
-                Comparison(n_hours, from_minor(est_hours), from_minor(act_hours)),
-            )
+            accuracy = Accuracy.of_minor(n_cost, est_cost, act_cost, n_hours, est_hours, act_hours)
             result.append(CustomerAccuracy(customer_from_row(row[:_WIDTH]), accuracy))
         return result
 

@@ -93,10 +93,12 @@ class _Repository:
         return changed
 
 
-_USER_UPDATE = (
-    "email = ?, name = ?, business_name = ?, password_hash = ?, created_at_us = ?,"
-    " updated_at_us = ?, timezone = ?, week_start = ?"
-)
+def _assignments(columns: str, key: int) -> str:
+    """``column = ?`` for each of ``columns`` after the first ``key`` (the record's key)."""
+    return ", ".join(f"{column.strip()} = ?" for column in columns.split(",")[key:])
+
+
+_USER_UPDATE = _assignments(USER_COLUMNS, 1)
 
 
 class SqliteUsers(_Repository):
@@ -161,10 +163,7 @@ _CUSTOMER_INSERT = (
     f"INSERT INTO customers (owner, {CUSTOMER_COLUMNS})"
     f" SELECT owner, {', '.join('?' * _CUSTOMER_FIELDS)} FROM users WHERE id = ?"
 )
-_CUSTOMER_UPDATE = (
-    "name = ?, email = ?, phone = ?, address = ?, business_name = ?, notes = ?,"
-    " created_at_us = ?, updated_at_us = ?"
-)
+_CUSTOMER_UPDATE = _assignments(CUSTOMER_COLUMNS, 2)
 
 
 class SqliteCustomers(_Repository):
@@ -239,7 +238,7 @@ _JOB_INSERT_ONE = (
     " FROM users WHERE id = ?"
 )
 #: Every column of a job but its key, as ``job_values`` gives them.
-_JOB_UPDATE = ", ".join(f"{column} = ?" for column in _JOB_FIELDS[2:])
+_JOB_UPDATE = _assignments(JOB_COLUMNS, 2)
 #: Where ``updated_at`` is among ``job_values``.
 _JOB_UPDATED_AT = _JOB_FIELDS[2:].index("updated_at_us")
 #: How many jobs :meth:`SqliteJobs.add_many` converts, orders and inserts at a time.

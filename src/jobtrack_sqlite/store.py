@@ -9,10 +9,10 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from types import TracebackType
 from typing import Any, TypeVar
 
 from jobtrack_core.errors import StoreError, ValidationError
+from jobtrack_core.kit import Closing
 from jobtrack_sqlite import readonly, urls
 from jobtrack_sqlite.backup import restore_backup, write_backup
 from jobtrack_sqlite.connection import (
@@ -49,7 +49,7 @@ def _file(path: object, field: str) -> str:
     return target
 
 
-class SqliteStore:
+class SqliteStore(Closing):
     """A jobtrack store in an SQLite database file, or in memory.
 
     ``path`` is a file path (``str`` or :class:`pathlib.Path`; the file is
@@ -240,17 +240,6 @@ class SqliteStore:
             finalizer()
         if self._shared is not None:
             self._shared.close()
-
-    def __enter__(self) -> SqliteStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"SqliteStore({self._target!r})"

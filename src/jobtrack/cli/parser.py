@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from jobtrack.cli.context import ENV_DB, ENV_TOKEN, Handler
 
@@ -41,30 +41,19 @@ class Formatter(argparse.RawDescriptionHelpFormatter):
         super().__init__(prog, max_help_position=36)
 
 
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db",
-        metavar="PATH",
-        default=argparse.SUPPRESS,
-        help=f"database file or URL (default: ${ENV_DB}, else ./jobtrack.db)",
-    )
-    return common
-
-
-def _json() -> argparse.ArgumentParser:
+def _parent(*names: str, **options: Any) -> argparse.ArgumentParser:
+    """A parent parser with one option that every command it is given to accepts."""
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument(
-        "--json",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="print JSON for scripts instead of a table",
-    )
+    parent.add_argument(*names, default=argparse.SUPPRESS, **options)
     return parent
 
 
-COMMON = _common()
-JSON = _json()
+COMMON = _parent(
+    "--db",
+    metavar="PATH",
+    help=f"database file or URL (default: ${ENV_DB}, else ./jobtrack.db)",
+)
+JSON = _parent("--json", action="store_true", help="print JSON for scripts instead of a table")
 
 
 def group(

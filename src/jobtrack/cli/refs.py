@@ -21,8 +21,9 @@ id always finds its record, even when it is also the start of a longer id.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
+from typing import TypeVar
 
 from jobtrack.cli.context import CliError, UsageError
 from jobtrack_core import fields as f
@@ -117,15 +118,26 @@ def _one(
         raise NotFoundError(kind, ref)
 
 
+R = TypeVar("R", Customer, Job)
+
+
+def _by_id(get: Callable[[str], R], ref: str) -> R | None:
+    """The record whose whole id is ``ref``, if there is one."""
+    if f.ID.holds(ref):
+        try:
+            return get(ref)
+        except NotFoundError:
+            pass
+    return None
+
+
 def customer(workspace: Workspace, ref: str) -> Customer:
     """The customer with id ``ref``, else id prefix ``ref``, else name ``ref`` (any case),
     else the one customer whose name starts with ``ref``."""
     ref = _given("customer", ref)
-    if f.ID.holds(ref):
-        try:
-            return workspace.get_customer(ref)
-        except NotFoundError:
-            pass
+    found = _by_id(workspace.get_customer, ref)
+    if found is not None:
+        return found
     customers = workspace.list_customers()
     folded = ref.casefold()
     matches = [c for c in customers if c.id.startswith(ref)]
@@ -140,11 +152,9 @@ def customer(workspace: Workspace, ref: str) -> Customer:
 def job(workspace: Workspace, ref: str) -> Job:
     """The job with id ``ref`` or a unique id prefix ``ref``."""
     ref = _given("job", ref)
-    if f.ID.holds(ref):
-        try:
-            return workspace.get_job(ref)
-        except NotFoundError:
-            pass
+    found = _by_id(workspace.get_job, ref)
+    if found is not None:
+        return found
     jobs = workspace.list_jobs()
     matches = [j for j in jobs if j.id.startswith(ref)]
     _one("job", ref, matches, Abbreviations(j.id for j in jobs))

@@ -246,9 +246,7 @@ def differential_machine(
 
         @rule(target=jobs, who=owner_index, customer_id=customers, fields=js.job_fields())
         def create_job(self, who: int, customer_id: str, fields: dict[str, Any]) -> Any:
-            return self.returned_id(
-                self.both(who, lambda ws: ws.create_job(customer_id, **fields))
-            )
+            return self.returned_id(self.both(who, lambda ws: ws.create_job(customer_id, **fields)))
 
         @rule(who=owner_index, job_id=jobs, to=moves, cost=js.optional_amounts())
         def move_job(self, who: int, job_id: str, to: JobStatus, cost: Decimal | None) -> None:

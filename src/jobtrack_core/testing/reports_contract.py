@@ -359,8 +359,7 @@ class ServiceReportsContract(Contract):
             "midnight": lambda moment: datetime.combine(moment.date(), time(0), UTC),
         }
         bounds = sorted(
-            cut[to](anchors[i % len(anchors)])
-            + timedelta(seconds=shift, microseconds=micro)
+            cut[to](anchors[i % len(anchors)]) + timedelta(seconds=shift, microseconds=micro)
             for i, shift, micro, to in picks
         )
         if until_later:  # a last bound after every payment

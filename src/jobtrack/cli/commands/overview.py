@@ -378,6 +378,10 @@ def register_demo(subparsers: Subparsers) -> None:
         metavar="DATE",
         help="build the history up to this day instead of today",
     )
+    _recent_option(parser)
+
+
+def _recent_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--recent",
         type=non_negative_int,
@@ -406,13 +410,7 @@ def register_dashboard(subparsers: Subparsers) -> None:
         metavar="N",
         help="show open jobs due within N days as upcoming (default 7)",
     )
-    parser.add_argument(
-        "--recent",
-        type=non_negative_int,
-        default=5,
-        metavar="N",
-        help="show the N most recently changed jobs (default 5)",
-    )
+    _recent_option(parser)
 
 
 def register_reports(subparsers: Subparsers) -> None:
