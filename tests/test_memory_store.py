@@ -6,7 +6,12 @@ import attrs
 
 from jobtrack_core.entities import Customer, Job, LoginSession, User
 from jobtrack_core.ports import Store
-from jobtrack_core.testing import StoreContract, differential_machine, reference_machine
+from jobtrack_core.testing import (
+    StoreContract,
+    differential_machine,
+    feed_machine,
+    reference_machine,
+)
 from jobtrack_memory import MemoryStore
 from jobtrack_memory.store import _Data
 
@@ -33,3 +38,4 @@ class TestMemoryContract(StoreContract):
 
 TestMemoryMachine = reference_machine(MemoryStore).TestCase
 TestMemoryAgreesWithMemory = differential_machine(MemoryStore, MemoryStore).TestCase
+TestMemoryFeed = feed_machine(MemoryStore).TestCase

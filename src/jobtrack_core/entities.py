@@ -24,6 +24,7 @@ Field names follow the original data model.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -158,6 +159,7 @@ class Customer(Record):
     notes: str | None = rule(f.NOTES)
     created_at: datetime = _stamp()
     updated_at: datetime = _stamp()
+    version: int = rule(f.VERSION, default=1)
 
 
 @attrs.frozen
@@ -186,6 +188,7 @@ class Job(Record):
     completed_at: datetime | None = _stamp(optional=True)
     created_at: datetime = _stamp()
     updated_at: datetime = _stamp()
+    version: int = rule(f.VERSION, default=1)
 
     def _invariants(self) -> list[FieldError]:
         errors = []
@@ -209,6 +212,91 @@ class LoginSession(Record):
     revoked_at: datetime | None = _stamp(optional=True, default=None)
 
 
+class Action(enum.StrEnum):
+    """What a change did to a record."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    MOVED = "moved"  # its status
+    PAID = "paid"
+    UNPAID = "unpaid"
+    DELETED = "deleted"
+
+
+class Source(enum.StrEnum):
+    """Where a change came from."""
+
+    LIBRARY = "library"
+    CLI = "cli"
+    IMPORT = "import"
+    API = "api"
+
+
+class RecordKind(enum.StrEnum):
+    """The kinds of record whose changes are kept."""
+
+    CUSTOMER = "customer"
+    JOB = "job"
+
+
+#: A value as a change keeps it: text, a whole number, true or false, or nothing.
+Plain = str | int | bool | None
+
+
+_PLAIN = (str, int, bool, type(None))
+
+
+def _changes(value: object) -> tuple[FieldChange, ...]:
+    """Field changes from a tuple of them, or from a list of ``[field, old, new]`` or of
+    objects with those keys (as JSON holds them)."""
+    if not isinstance(value, list | tuple):
+        raise ValidationError.single("changes", "must be a list of field changes")
+    made = []
+    for item in value:
+        if isinstance(item, Mapping):
+            item = (item.get("field"), item.get("old"), item.get("new"))
+        if isinstance(item, FieldChange):
+            item = (item.field, item.old, item.new)
+        if (
+            not isinstance(item, list | tuple)
+            or len(item) != 3
+            or not isinstance(item[0], str)
+            or not all(isinstance(v, _PLAIN) for v in item[1:])
+        ):
+            raise ValidationError.single("changes", "must hold [field, old, new], values plain")
+        made.append(FieldChange(*item))
+    return tuple(made)
+
+
+@attrs.frozen
+class FieldChange:
+    """One field's value before and after a change (``None``: it had none, or the
+    record did not exist). Values are kept plain: money and dates as text, as JSON."""
+
+    field: str
+    old: Plain
+    new: Plain
+
+
+@attrs.frozen
+class HistoryEntry(Record):
+    """One change to a customer or a job: who made it (``actor_id``), when, from where,
+    what it did, and the fields it changed. ``seq`` orders one business's changes: each
+    is one more than the one before, in the order they were committed. ``cause`` names
+    the customer whose deletion took a job with it."""
+
+    owner_id: str = rule(f.ID)
+    seq: int = rule(f.SEQ)
+    at: datetime = _stamp()
+    actor_id: str = rule(f.ID)
+    source: Source = rule(f.Choice(Source))
+    action: Action = rule(f.Choice(Action))
+    kind: RecordKind = rule(f.Choice(RecordKind))
+    record_id: str = rule(f.ID)
+    changes: tuple[FieldChange, ...] = attrs.field(default=(), converter=_changes)
+    cause: str | None = rule(f.ID.but(optional=True), default=None)
+
+
 @attrs.frozen
 class Deleted:
     """What a delete removed, counted by kind."""
@@ -227,4 +315,17 @@ class Deleted:
         )
 
 
-__all__ = ["Customer", "Deleted", "Job", "LoginSession", "Record", "User"]
+__all__ = [
+    "Action",
+    "Customer",
+    "Deleted",
+    "FieldChange",
+    "HistoryEntry",
+    "Job",
+    "LoginSession",
+    "Plain",
+    "Record",
+    "RecordKind",
+    "Source",
+    "User",
+]

@@ -82,6 +82,36 @@ class ConflictError(JobtrackError):
         super().__init__(f"{field}: {message}")
 
 
+class VersionConflict(ConflictError):
+    """The record changed since the version the caller saw: nothing was written.
+    ``current`` is the record as it is now (re-read it, merge, try again)."""
+
+    def __init__(self, kind: str, id: str, expected: int, current: object) -> None:
+        self.kind = kind
+        self.id = id
+        self.expected = expected
+        self.current = current
+        found = getattr(current, "version", None)
+        super().__init__(
+            "version",
+            f"{kind} {quoted(id)} is at version {found}, not {expected}: it changed since "
+            "it was read",
+        )
+
+
+class ResyncNeeded(JobtrackError):
+    """A change feed's cursor is older than the history kept (it was pruned since): the
+    changes in between cannot all be given. Start again from nothing (``after=None``)."""
+
+    def __init__(self, cursor_seq: int, kept_from: int) -> None:
+        self.cursor_seq = cursor_seq
+        self.kept_from = kept_from
+        super().__init__(
+            f"the history before change {kept_from} was pruned; this cursor (change "
+            f"{cursor_seq}) is older: start again from nothing"
+        )
+
+
 class InvalidTransitionError(JobtrackError):
     """A job cannot move from its current status to the requested one."""
 

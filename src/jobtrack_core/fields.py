@@ -434,6 +434,10 @@ DAY = Day(optional=True)
 INSTANT = Instant()
 FLAG = Flag()
 STATUS = Choice(JobStatus)
+#: A record's version: 1 when made, one more with every change.
+VERSION = Whole(1, 2**62)
+#: A place in a business's history: 1 for its first change, then one more each.
+SEQ = Whole(1, 2**62)
 TIMEZONE = TimeZone(optional=True)
 WEEK_START = Whole(0, 6, optional=True)
 PASSWORD = Password()

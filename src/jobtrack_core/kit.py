@@ -10,6 +10,8 @@ fast one method at a time:
   unit of work's ``reports``, or subclass it and override the questions you can
   answer faster from your own indexes;
 - :func:`add_each` is a correct ``JobRepository.add_many``;
+- :class:`LogHistory` is a whole ``HistoryRepository`` over one mapping of owner
+  to :class:`OwnerLog` that the store keeps (and rolls back) like its other tables;
 - :class:`Closing` gives a store ``with`` support from its ``close()``.
 
 ``docs/howto-store.md`` writes a store from scratch with these.
@@ -17,14 +19,17 @@ fast one method at a time:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from datetime import date, datetime
-from itertools import pairwise
+from itertools import islice, pairwise
 from types import TracebackType
 from typing import Self
 
+import attrs
+
 from jobtrack_core import reference, rules
-from jobtrack_core.entities import Customer, Job
+from jobtrack_core.entities import Action, Customer, HistoryEntry, Job, RecordKind
+from jobtrack_core.errors import ConflictError, NotFoundError
 from jobtrack_core.pagination import JobPosition, JobSort
 from jobtrack_core.ports import CustomerRepository, JobRepository
 from jobtrack_core.queries import JobFilter
@@ -147,4 +152,118 @@ class ReferenceReports:
         return reference.search_customers(self._customers.list(owner_id), text)
 
 
-__all__ = ["Closing", "ReferenceReports", "add_each"]
+@attrs.frozen
+class OwnerLog:
+    """One owner's history as a simple store keeps it: the ``entries`` in order of
+    number, the last number reserved (``head``), and the lowest cursor still served."""
+
+    entries: tuple[HistoryEntry, ...] = ()
+    head: int = 0
+    kept_from: int = 0
+
+
+class LogHistory:
+    """A whole :class:`~jobtrack_core.ports.HistoryRepository` over ``logs``, a mapping of
+    owner id to :class:`OwnerLog` that the store keeps and rolls back with its other
+    tables (each change puts a new ``OwnerLog``; none is changed in place). Correct,
+    and slow in proportion to one owner's history. ``owner_exists`` says whether an
+    account exists."""
+
+    def __init__(
+        self, logs: MutableMapping[str, OwnerLog], owner_exists: Callable[[str], bool]
+    ) -> None:
+        self._logs = logs
+        self._owner_exists = owner_exists
+
+    def _log(self, owner_id: str) -> OwnerLog:
+        return self._logs.get(owner_id) or OwnerLog()
+
+    def reserve(self, owner_id: str, count: int) -> int:
+        log = self._log(owner_id)
+        self._logs[owner_id] = attrs.evolve(log, head=log.head + count)
+        return log.head + 1
+
+    def add(self, entries: Sequence[HistoryEntry]) -> None:
+        by_owner: dict[str, list[HistoryEntry]] = {}
+        for entry in entries:
+            by_owner.setdefault(entry.owner_id, []).append(entry)
+        for owner_id, mine in by_owner.items():
+            if not self._owner_exists(owner_id):
+                raise NotFoundError("user", owner_id)
+            log = self._log(owner_id)
+            last = log.entries[-1].seq if log.entries else 0
+            for entry in mine:
+                if entry.seq <= last or entry.seq > log.head:
+                    raise ConflictError("seq", f"change {entry.seq} was not reserved next")
+                last = entry.seq
+            self._logs[owner_id] = attrs.evolve(log, entries=log.entries + tuple(mine))
+
+    def load(self, owner_id: str, entries: Sequence[HistoryEntry], kept_from: int) -> None:
+        if not self._owner_exists(owner_id):
+            raise NotFoundError("user", owner_id)
+        if self._log(owner_id).head:
+            raise ConflictError("history", "this account already has a history")
+        seqs = [e.seq for e in entries]
+        if any(e.owner_id != owner_id for e in entries) or seqs != sorted(set(seqs)):
+            raise ConflictError("history", "entries must be the owner's, in order of number")
+        head = max([kept_from, *seqs])
+        self._logs[owner_id] = OwnerLog(tuple(entries), head, kept_from)
+
+    def of_record(
+        self, owner_id: str, kind: RecordKind, record_id: str, before: int | None, limit: int
+    ) -> Sequence[HistoryEntry]:
+        found = (
+            e
+            for e in reversed(self._log(owner_id).entries)
+            if e.kind is kind and e.record_id == record_id and (before is None or e.seq < before)
+        )
+        return list(islice(found, max(limit, 0)))
+
+    def activity(
+        self,
+        owner_id: str,
+        kinds: frozenset[RecordKind] | None,
+        actions: frozenset[Action] | None,
+        since: datetime | None,
+        until: datetime | None,
+        before: int | None,
+        limit: int,
+    ) -> Sequence[HistoryEntry]:
+        found = (
+            e
+            for e in reversed(self._log(owner_id).entries)
+            if (before is None or e.seq < before)
+            and (kinds is None or e.kind in kinds)
+            and (actions is None or e.action in actions)
+            and (since is None or e.at >= since)
+            and (until is None or e.at < until)
+        )
+        return list(islice(found, max(limit, 0)))
+
+    def latest_after(self, owner_id: str, after: int, limit: int) -> Sequence[HistoryEntry]:
+        latest: dict[tuple[RecordKind, str], HistoryEntry] = {}
+        for entry in self._log(owner_id).entries:
+            if entry.seq > after:
+                latest.pop((entry.kind, entry.record_id), None)
+                latest[(entry.kind, entry.record_id)] = entry
+        return list(islice(latest.values(), max(limit, 0)))
+
+    def prune(self, owner_id: str, before: datetime) -> int:
+        log = self._log(owner_id)
+        last = {(e.kind, e.record_id): e.seq for e in log.entries}
+        kept, floor = [], log.kept_from
+        for entry in log.entries:
+            latest = last[(entry.kind, entry.record_id)] == entry.seq
+            if entry.at >= before or (latest and entry.action is not Action.DELETED):
+                kept.append(entry)
+            elif latest:
+                floor = max(floor, entry.seq)
+        if len(kept) < len(log.entries):
+            self._logs[owner_id] = attrs.evolve(log, entries=tuple(kept), kept_from=floor)
+        return len(log.entries) - len(kept)
+
+    def kept_from(self, owner_id: str) -> int:
+        return self._log(owner_id).kept_from
+
+
+__all__ = ["Closing", "LogHistory", "OwnerLog", "ReferenceReports", "add_each"]

@@ -34,7 +34,16 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Protocol
 
-from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
+from jobtrack_core.entities import (
+    Action,
+    Customer,
+    Deleted,
+    HistoryEntry,
+    Job,
+    LoginSession,
+    RecordKind,
+    User,
+)
 from jobtrack_core.pagination import JobPosition, JobSort
 from jobtrack_core.queries import JobFilter
 from jobtrack_core.reports import (
@@ -92,6 +101,70 @@ class SessionRepository(Protocol):
 
     def purge_expired(self, now: datetime) -> int:
         """Delete every session whose ``expires_at`` is not after ``now``; return how many."""
+        ...
+
+
+class HistoryRepository(Protocol):
+    """Every change to one owner's customers and jobs, kept in the order it was committed.
+
+    A business's changes are numbered by ``seq``, 1 and up without gaps; the store
+    hands the numbers out (:meth:`reserve`) so that they become visible in their order:
+    a reader that has seen change ``n`` never later finds a new change numbered below
+    ``n``. The history is the owner's like every record (deleting the account deletes
+    it), and outlives the records it speaks of.
+    """
+
+    def reserve(self, owner_id: str, count: int) -> int:
+        """The first of ``count`` consecutive numbers for the owner's next changes. Until
+        the unit of work ends, no other unit of work can reserve the owner's numbers (it
+        waits), so that changes are committed in the order of their numbers."""
+        ...
+
+    def add(self, entries: Sequence[HistoryEntry]) -> None:
+        """Keep these entries (numbered by :meth:`reserve` in this unit of work)."""
+        ...
+
+    def load(self, owner_id: str, entries: Sequence[HistoryEntry], kept_from: int) -> None:
+        """Put back a history as exported, for an owner with none yet (a restore): the
+        entries keep their numbers (with gaps where it was pruned), and the next number
+        reserved comes after the highest of them and ``kept_from``."""
+        ...
+
+    def of_record(
+        self, owner_id: str, kind: RecordKind, record_id: str, before: int | None, limit: int
+    ) -> Sequence[HistoryEntry]:
+        """Up to ``limit`` entries of one record numbered below ``before`` (all if None),
+        newest first."""
+        ...
+
+    def activity(
+        self,
+        owner_id: str,
+        kinds: frozenset[RecordKind] | None,
+        actions: frozenset[Action] | None,
+        since: datetime | None,
+        until: datetime | None,
+        before: int | None,
+        limit: int,
+    ) -> Sequence[HistoryEntry]:
+        """Up to ``limit`` of the owner's entries numbered below ``before``, of these kinds
+        and actions (all if None), made ``since <= at < until``, newest first."""
+        ...
+
+    def latest_after(self, owner_id: str, after: int, limit: int) -> Sequence[HistoryEntry]:
+        """The change feed's question: of each record changed after change ``after``, its
+        latest entry; the first ``limit`` of them by number, lowest first."""
+        ...
+
+    def prune(self, owner_id: str, before: datetime) -> int:
+        """Drop the entries made before ``before``, except the latest entry of each record
+        that still exists (so that the feed from nothing stays complete); return how many
+        went. A deletion's entry that goes raises :meth:`kept_from`."""
+        ...
+
+    def kept_from(self, owner_id: str) -> int:
+        """The lowest change a feed may continue after: 0, or the number of the latest
+        deletion entry that pruning dropped."""
         ...
 
 
@@ -197,6 +270,8 @@ class UnitOfWork(Protocol):
     def jobs(self) -> JobRepository: ...
     @property
     def sessions(self) -> SessionRepository: ...
+    @property
+    def history(self) -> HistoryRepository: ...
     @property
     def reports(self) -> ReportQueries: ...
 

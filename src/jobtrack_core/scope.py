@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Self
 from jobtrack_core import fields as f
 from jobtrack_core.entities import Customer, Job, User
 from jobtrack_core.errors import NotFoundError
+from jobtrack_core.history import Recorder
 from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.ports import UnitOfWork
 
@@ -42,11 +43,19 @@ class Scope:
     @contextmanager
     def atomic(self) -> Iterator[Self]:
         """Make every call inside the block one unit of work: all of it or none of it."""
-        with self._app.store.transaction():
+        with self._app.unit():
             yield self
 
     def _tx(self, *, write: bool = True) -> AbstractContextManager[UnitOfWork]:
-        return self._app.store.transaction(write=write)
+        return self._app.unit(write=write)
+
+    def _recorder(self, uow: UnitOfWork) -> Recorder:
+        """What records this user's changes in ``uow``."""
+        return Recorder(uow, self.user_id, self.user_id, self._app.source, self._now())
+
+    def _saved(self, recorder: Recorder) -> None:
+        """Write the recorded changes; subscribers hear of them once they are committed."""
+        self._app.announce(recorder.save())
 
     def _now(self) -> datetime:
         return self._app.now()

@@ -10,7 +10,11 @@ nothing. Wrap several calls in :meth:`Workspace.atomic` to make them one.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,7 +23,7 @@ import attrs
 from jobtrack_core import fields as f
 from jobtrack_core.clock import Clock, IdFactory, system_clock, uuid7_ids
 from jobtrack_core.commands import UNSET, Registration, Unset
-from jobtrack_core.entities import LoginSession, User
+from jobtrack_core.entities import HistoryEntry, LoginSession, Source, User
 from jobtrack_core.errors import (
     AuthenticationError,
     NotFoundError,
@@ -36,9 +40,11 @@ from jobtrack_core.passwords import (
     wrap_legacy,
 )
 from jobtrack_core.periods import BusinessCalendar
-from jobtrack_core.ports import Store
+from jobtrack_core.ports import Store, UnitOfWork
 from jobtrack_core.reporting import Amount
 from jobtrack_core.workspace import Workspace, request
+
+logger = logging.getLogger("jobtrack")
 
 
 def token_digest(token: str) -> str:
@@ -54,6 +60,15 @@ class SessionPolicy:
 
     lifetime: timedelta = timedelta(hours=24)
     idle_timeout: timedelta | None = None
+
+
+@attrs.frozen
+class Committed:
+    """The news a subscriber gets: the changes of one business that a unit of work has
+    just committed, in order."""
+
+    owner_id: str
+    entries: tuple[HistoryEntry, ...]
 
 
 @attrs.frozen
@@ -84,6 +99,7 @@ class Jobtrack(Closing):
         hasher: PasswordHasher | None = None,
         sessions: SessionPolicy | None = None,
         calendar: BusinessCalendar | None = None,
+        source: Source | str = Source.LIBRARY,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -95,6 +111,10 @@ class Jobtrack(Closing):
         #: What an unknown email's login is checked against: made now, so that the
         #: first unknown login costs what every other login costs.
         self._dummy_hash = dummy_hash(self.hasher)
+        #: Where this application's changes come from, as the history records it.
+        self.source = f.check("source", f.Choice(Source), source) or Source.LIBRARY
+        self._subscribers: list[Callable[[Committed], None]] = []
+        self._units = threading.local()  # this thread's depth of units and pending news
 
     # -- plumbing --------------------------------------------------------------
     def now(self) -> datetime:
@@ -105,6 +125,55 @@ class Jobtrack(Closing):
 
     def close(self) -> None:
         self.store.close()
+
+    # -- units of work and the news of their changes ----------------------------
+    @contextmanager
+    def unit(self, *, write: bool = True) -> Iterator[UnitOfWork]:
+        """A unit of work of the store (nested ones are savepoints). When the outermost
+        one commits, the subscribers hear of the changes it recorded."""
+        local = self._units
+        pending: list[HistoryEntry] = getattr(local, "pending", [])
+        depth: int = getattr(local, "depth", 0)
+        mark = len(pending)
+        local.pending, local.depth = pending, depth + 1
+        try:
+            with self.store.transaction(write=write) as uow:
+                yield uow
+        except BaseException:
+            del pending[mark:]  # rolled back with the unit
+            raise
+        finally:
+            local.depth = depth
+        if depth == 0:
+            local.pending = []
+            if pending:
+                self._tell(pending)
+
+    def announce(self, entries: Sequence[HistoryEntry]) -> None:
+        """Note changes made in the current unit of work, for the subscribers."""
+        pending = getattr(self._units, "pending", None)
+        if pending is not None and getattr(self._units, "depth", 0) > 0:
+            pending.extend(entries)
+
+    def subscribe(self, callback: Callable[[Committed], None]) -> Callable[[], None]:
+        """Call ``callback(Committed(owner_id, entries))`` after each unit of work that
+        changed customers or jobs has committed, once per business it changed (for web
+        sockets, webhooks, caches). A callback that raises undoes nothing and does not
+        stop the others; the error is logged. Returns a function that unsubscribes."""
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    def _tell(self, entries: list[HistoryEntry]) -> None:
+        by_owner: dict[str, list[HistoryEntry]] = {}
+        for entry in entries:
+            by_owner.setdefault(entry.owner_id, []).append(entry)
+        for owner_id, mine in by_owner.items():
+            notice = Committed(owner_id, tuple(mine))
+            for callback in list(self._subscribers):
+                try:
+                    callback(notice)
+                except Exception:
+                    logger.exception("a subscriber failed on the changes of %s", owner_id)
 
     # -- accounts --------------------------------------------------------------
     def register(self, registration: Registration | None = None, /, **fields: Any) -> User:
@@ -260,6 +329,7 @@ class Jobtrack(Closing):
 __all__ = [
     "UNSET",
     "Amount",
+    "Committed",
     "Jobtrack",
     "Login",
     "SessionPolicy",

@@ -20,6 +20,7 @@ import attrs
 
 from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
 from jobtrack_core.errors import ConflictError, NotFoundError, StoreError, quoted
+from jobtrack_core.kit import LogHistory, OwnerLog
 from jobtrack_core.queries import JobFilter
 from jobtrack_memory.indexes import OwnerIndex
 from jobtrack_memory.reports import MemoryReports
@@ -40,6 +41,7 @@ class _Data:
         self.sessions: dict[str, LoginSession] = {}
         self.session_by_token: dict[str, str] = {}
         self.sessions_of_user: dict[str, set[str]] = {}
+        self.history: dict[str, OwnerLog] = {}
 
 
 class _Writer:
@@ -151,6 +153,8 @@ class _Users:
         for session_id in list(self.d.sessions_of_user.get(user_id, ())):
             _Sessions(self.d, self.w).delete(session_id)
             removed += Deleted(sessions=1)
+        if user_id in self.d.history:
+            self.w.pop(self.d.history, user_id)
         self.w.pop(self.d.user_by_email, user.email)
         self.w.pop(self.d.users, user_id)
         return removed
@@ -310,12 +314,35 @@ class _Sessions:
         return len(expired)
 
 
+class _Logged(MutableMapping[str, OwnerLog]):
+    """The owners' history logs, each change kept for undo by the unit of work."""
+
+    def __init__(self, data: _Data, w: _Writer) -> None:
+        self.d, self.w = data, w
+
+    def __getitem__(self, owner_id: str) -> OwnerLog:
+        return self.d.history[owner_id]
+
+    def __setitem__(self, owner_id: str, log: OwnerLog) -> None:
+        self.w.put(self.d.history, owner_id, log)
+
+    def __delitem__(self, owner_id: str) -> None:
+        self.w.pop(self.d.history, owner_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.d.history)
+
+    def __len__(self) -> int:
+        return len(self.d.history)
+
+
 class _UnitOfWork:
     def __init__(self, data: _Data, w: _Writer) -> None:
         self.users = _Users(data, w)
         self.customers = _Customers(data, w)
         self.jobs = _Jobs(data, w)
         self.sessions = _Sessions(data, w)
+        self.history = LogHistory(_Logged(data, w), data.users.__contains__)
         self.reports = MemoryReports(data.jobs, data.customers, data.indexes)
 
 

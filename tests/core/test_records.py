@@ -92,7 +92,7 @@ def bad_values(of: f.Rule[Any]) -> list[object]:
     elif isinstance(of, f.TimeZone):
         values += ["Mars/Olympus_Mons", " Europe/Berlin"]
     elif isinstance(of, f.Whole):
-        values += [7, -1, True, "0"]
+        values += [of.high + 1, of.low - 1, True, "0"]
     elif isinstance(of, f.Secret):
         values += ["has space", "é" * 3, "x" * (of.limit + 1)]
     assert values, f"no bad values for {of!r}"

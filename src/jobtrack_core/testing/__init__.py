@@ -20,11 +20,14 @@ your store with a few lines in a test module::
 
     TestMyStoreMachine = reference_machine(MyStore).TestCase
     TestMyStoreAgreesWithMemory = differential_machine(MemoryStore, MyStore).TestCase
+    TestMyStoreFeed = feed_machine(MyStore).TestCase
 
 :class:`StoreContract` holds every tier; a store can also pass them one at a time:
-:class:`RecordsContract` (the repositories, called directly), then
+:class:`RecordsContract` (the repositories, called directly),
+:class:`HistoryPortContract` (the history repository, against the kit's),
 :class:`ReportsContract` (every report question at the port, against the
-reference), then :class:`ServiceContract` (everything through the service).
+reference), then :class:`ServiceContract` (everything through the service) and
+:class:`SyncContract` (versions, retries, history and the change feed).
 """
 
 from __future__ import annotations
@@ -35,11 +38,17 @@ from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
 
 if TYPE_CHECKING:
     from jobtrack_core.testing.contract import ServiceContract, StoreContract, snapshot
+    from jobtrack_core.testing.feed import feed_machine
+    from jobtrack_core.testing.history_ports import HistoryPortContract
+    from jobtrack_core.testing.sync_contract import SyncContract
     from jobtrack_core.testing.machines import differential_machine, reference_machine
     from jobtrack_core.testing.ports import RecordsContract, ReportsContract
 
 _LAZY = {
     "RecordsContract": "jobtrack_core.testing.ports",
+    "HistoryPortContract": "jobtrack_core.testing.history_ports",
+    "SyncContract": "jobtrack_core.testing.sync_contract",
+    "feed_machine": "jobtrack_core.testing.feed",
     "ReportsContract": "jobtrack_core.testing.ports",
     "ServiceContract": "jobtrack_core.testing.contract",
     "StoreContract": "jobtrack_core.testing.contract",
@@ -63,11 +72,14 @@ __all__ = [
     "PASSWORD",
     "CountingIds",
     "FakeClock",
+    "HistoryPortContract",
     "RecordsContract",
     "ReportsContract",
     "ServiceContract",
     "StoreContract",
+    "SyncContract",
     "differential_machine",
+    "feed_machine",
     "reference_machine",
     "snapshot",
 ]

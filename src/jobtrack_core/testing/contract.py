@@ -43,7 +43,9 @@ from jobtrack_core.status import TRANSITIONS, JobStatus
 from jobtrack_core.testing import strategies as js
 from jobtrack_core.testing.base import prop
 from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
+from jobtrack_core.testing.history_ports import HistoryPortContract
 from jobtrack_core.testing.ports import RecordsContract, ReportsContract
+from jobtrack_core.testing.sync_contract import SyncContract
 from jobtrack_core.testing.reports_contract import ServiceReportsContract
 
 
@@ -128,7 +130,8 @@ class ServiceContract(ServiceReportsContract):
         assert ws.get_customer(customer.id) == edited
         assert {f: getattr(edited, f) for f in edit} == edit
         before = ws.list_customers()
-        for bad in ({"name": ""}, {"email": "nope"}, {"phone": "9" * 51}):
+        bads: list[dict[str, Any]] = [{"name": ""}, {"email": "nope"}, {"phone": "9" * 51}]
+        for bad in bads:
             try:
                 ws.update_customer(customer.id, **bad)
             except ValidationError as exc:
@@ -506,7 +509,7 @@ class ServiceContract(ServiceReportsContract):
             {"estimated_cost": "1E-999999999999"},
         ):
             try:
-                ws.update_job(job.id, **bad)
+                ws.update_job(job.id, **cast(dict[str, Any], bad))
             except ValidationError as exc:
                 assert exc.fields == tuple(bad)
             else:
@@ -744,9 +747,11 @@ def _drive_to(ws: Workspace, job_id: str, status: JobStatus) -> Job:
     return job
 
 
-class StoreContract(RecordsContract, ReportsContract, ServiceContract):
-    """The whole contract: the repositories and report questions at the port, and
-    everything through the service. See the module docstring for how to use it."""
+class StoreContract(
+    RecordsContract, HistoryPortContract, ReportsContract, ServiceContract, SyncContract
+):
+    """The whole contract: the repositories, history and report questions at the port,
+    and everything through the service. See the module docstring for how to use it."""
 
 
 __all__ = ["PASSWORD", "ServiceContract", "StoreContract", "snapshot"]

@@ -6,7 +6,12 @@ import attrs
 from jobtrack_dictstore import DictStore
 
 from jobtrack_core.ports import Store
-from jobtrack_core.testing import StoreContract, differential_machine, reference_machine
+from jobtrack_core.testing import (
+    StoreContract,
+    differential_machine,
+    feed_machine,
+    reference_machine,
+)
 from jobtrack_memory import MemoryStore
 
 
@@ -23,3 +28,4 @@ class TestDictStoreContract(StoreContract):
 
 TestDictStoreMachine = reference_machine(DictStore).TestCase
 TestDictStoreAgreesWithMemory = differential_machine(MemoryStore, DictStore).TestCase
+TestDictStoreFeed = feed_machine(DictStore).TestCase

@@ -4,7 +4,8 @@ Every obligation of :mod:`jobtrack_core.ports` is met here in a few lines each:
 records keyed per owner, owner-scoped reads, a job only for its owner's
 customer, cascading deletes that say what went, unique emails and session
 tokens, units of work that roll back and nest; the reports come from the kit's
-:class:`~jobtrack_core.kit.ReferenceReports`, correct and slow.
+:class:`~jobtrack_core.kit.ReferenceReports` and the history from its
+:class:`~jobtrack_core.kit.LogHistory`, correct and slow.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import attrs
 
 from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
 from jobtrack_core.errors import ConflictError, NotFoundError, StoreError
-from jobtrack_core.kit import ReferenceReports, add_each
+from jobtrack_core.kit import LogHistory, ReferenceReports, add_each
 from jobtrack_core.queries import JobFilter
 
 Tables = dict[str, dict[Any, Any]]
@@ -61,6 +62,7 @@ class Users:
         sessions = [k for k, s in self.t["sessions"].items() if s.user_id == user_id]
         for session_id in sessions:
             del self.t["sessions"][session_id]
+        self.t["history"].pop(user_id, None)
         return gone + Deleted(sessions=len(sessions))
 
 
@@ -183,6 +185,7 @@ class UnitOfWork:
         self.customers = Customers(tables)
         self.jobs = Jobs(tables)
         self.sessions = Sessions(tables)
+        self.history = LogHistory(tables["history"], tables["users"].__contains__)
         self.reports = ReferenceReports(self.customers, self.jobs)
 
 
@@ -191,7 +194,7 @@ class DictStore:
     are immutable, so a shallow copy is a snapshot) and puts it back if it fails."""
 
     def __init__(self) -> None:
-        self._tables: Tables = {"users": {}, "customers": {}, "jobs": {}, "sessions": {}}
+        self._tables: Tables = {"users": {}, "customers": {}, "jobs": {}, "sessions": {}, "history": {}}
         self._lock = threading.RLock()
         self._closed = False
 
