@@ -88,7 +88,7 @@ class HistoryPortContract(Contract):
     def make_store(self) -> Store:
         raise NotImplementedError
 
-    def _owners(self, store: Store) -> list[User]:
+    def _history_owners(self, store: Store) -> list[User]:
         owners = [_user(n) for n in range(2)]
         with store.transaction() as uow:
             for owner in owners:
@@ -158,7 +158,7 @@ class HistoryPortContract(Contract):
         self, batches: list[list[Draft]], data: st.DataObject
     ) -> None:
         store = self.make_store()
-        owners = self._owners(store)
+        owners = self._history_owners(store)
         reference, _ = self._write(store, owners, batches)
         self._agrees(store, owners, reference, data)
 
@@ -171,7 +171,7 @@ class HistoryPortContract(Contract):
         self, batches: list[list[Draft]], cutoffs: list[int], data: st.DataObject
     ) -> None:
         store = self.make_store()
-        owners = self._owners(store)
+        owners = self._history_owners(store)
         reference, _ = self._write(store, owners, batches)
         for minutes in cutoffs:
             cutoff = js.T0 + timedelta(minutes=minutes)
@@ -186,7 +186,7 @@ class HistoryPortContract(Contract):
 
     def test_numbers_have_no_gaps_and_a_rollback_gives_them_back(self) -> None:
         store = self.make_store()
-        a, b = self._owners(store)
+        a, b = self._history_owners(store)
         with store.transaction() as uow:
             assert uow.history.reserve(a.id, 3) == 1
             assert uow.history.reserve(a.id, 1) == 4
@@ -210,7 +210,7 @@ class HistoryPortContract(Contract):
 
     def test_history_outlives_its_records_and_goes_with_its_owner(self) -> None:
         store = self.make_store()
-        a, b = self._owners(store)
+        a, b = self._history_owners(store)
         customer = Customer(
             id="a",
             user_id=a.id,
@@ -247,7 +247,7 @@ class HistoryPortContract(Contract):
 
     def test_a_history_is_put_back_with_its_numbers_and_floor(self) -> None:
         store = self.make_store()
-        a, b = self._owners(store)
+        a, b = self._history_owners(store)
         kinds = [RecordKind.JOB, RecordKind.CUSTOMER, RecordKind.JOB]
         entries = [
             _entry(a, seq, Draft(0, kind, "a", Action.UPDATED, seq, (), None))
