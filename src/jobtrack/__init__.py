@@ -16,6 +16,7 @@ from jobtrack.stores import open_store
 from jobtrack_core import *  # noqa: F403 - the public API, re-exported
 from jobtrack_core import __all__ as _core_all
 from jobtrack_core.clock import Clock, IdFactory, system_clock, uuid7_ids
+from jobtrack_core.entities import Source
 from jobtrack_core.passwords import PasswordHasher
 from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.service import Jobtrack, SessionPolicy
@@ -29,6 +30,7 @@ def connect(
     hasher: PasswordHasher | None = None,
     sessions: SessionPolicy | None = None,
     calendar: BusinessCalendar | None = None,
+    source: Source | str = Source.LIBRARY,
     **store_options: Any,
 ) -> Jobtrack:
     """Open the store at ``url`` (see :func:`open_store`) and return the service over it.
@@ -42,6 +44,7 @@ def connect(
         hasher=hasher,
         sessions=sessions,
         calendar=calendar,
+        source=source,
     )
 
 

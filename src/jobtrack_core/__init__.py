@@ -16,7 +16,18 @@ from jobtrack_core.commands import (
     Registration,
     Unset,
 )
-from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
+from jobtrack_core.entities import (
+    Action,
+    Customer,
+    Deleted,
+    FieldChange,
+    HistoryEntry,
+    Job,
+    LoginSession,
+    RecordKind,
+    Source,
+    User,
+)
 from jobtrack_core.errors import (
     AuthenticationError,
     ConflictError,
@@ -24,11 +35,13 @@ from jobtrack_core.errors import (
     InvalidTransitionError,
     JobtrackError,
     NotFoundError,
+    ResyncNeeded,
     RetryableError,
     SchemaVersionError,
     SessionError,
     StoreError,
     ValidationError,
+    VersionConflict,
 )
 from jobtrack_core.money import from_minor, parse_amount, to_minor
 from jobtrack_core.pagination import JobSort, Page
@@ -36,6 +49,7 @@ from jobtrack_core.passwords import Argon2Hasher, PasswordHasher
 from jobtrack_core.periods import BusinessCalendar, Period
 from jobtrack_core.ports import (
     CustomerRepository,
+    HistoryRepository,
     JobRepository,
     ReportQueries,
     SessionRepository,
@@ -59,8 +73,9 @@ from jobtrack_core.reports import (
     Tally,
 )
 from jobtrack_core.retry import retrying
-from jobtrack_core.service import Jobtrack, Login, SessionPolicy
+from jobtrack_core.service import Committed, Jobtrack, Login, SessionPolicy
 from jobtrack_core.status import OPEN, TRANSITIONS, JobStatus
+from jobtrack_core.sync import Change, ChangeBatch
 from jobtrack_core.workspace import Workspace
 
 __all__ = [
@@ -68,10 +83,14 @@ __all__ = [
     "TRANSITIONS",
     "UNSET",
     "Accuracy",
+    "Action",
     "Argon2Hasher",
     "AuthenticationError",
     "BusinessCalendar",
+    "Change",
+    "ChangeBatch",
     "Clock",
+    "Committed",
     "Comparison",
     "ConflictError",
     "Credentials",
@@ -84,7 +103,10 @@ __all__ = [
     "Dashboard",
     "Deleted",
     "EstimateReport",
+    "FieldChange",
     "FieldError",
+    "HistoryEntry",
+    "HistoryRepository",
     "IdFactory",
     "InvalidTransitionError",
     "Job",
@@ -107,14 +129,17 @@ __all__ = [
     "Period",
     "PeriodRevenue",
     "ProfileChanges",
+    "RecordKind",
     "Registration",
     "Reminders",
     "ReportQueries",
+    "ResyncNeeded",
     "RetryableError",
     "SchemaVersionError",
     "SessionError",
     "SessionPolicy",
     "SessionRepository",
+    "Source",
     "StatusCounts",
     "Store",
     "StoreError",
@@ -124,6 +149,7 @@ __all__ = [
     "User",
     "UserRepository",
     "ValidationError",
+    "VersionConflict",
     "Workspace",
     "from_minor",
     "parse_amount",

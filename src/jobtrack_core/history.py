@@ -124,30 +124,40 @@ class Recorder:
 _PREFIX = "jh1:"
 
 
-def encode_place(seq: int) -> str:
-    """A place in a business's history (just after change ``seq``) as an opaque cursor."""
-    return base64.urlsafe_b64encode(f"{_PREFIX}{seq}".encode()).decode("ascii").rstrip("=")
+def encode_place(seq: int, floor: int = 0) -> str:
+    """A place in a business's history (just after change ``seq``) as an opaque cursor.
+    A change feed's cursor also carries ``floor``, the history's
+    :meth:`~jobtrack_core.ports.HistoryRepository.kept_from` when it was given."""
+    text = f"{_PREFIX}{seq}" if floor <= seq else f"{_PREFIX}{seq}.{floor}"
+    return base64.urlsafe_b64encode(text.encode()).decode("ascii").rstrip("=")
 
 
 def decode_place(cursor: object, field: str) -> int:
     """The change number a cursor from :func:`encode_place` stands for."""
+    return decode_feed_place(cursor, field)[0]
+
+
+def decode_feed_place(cursor: object, field: str) -> tuple[int, int]:
+    """The change number and the floor a cursor from :func:`encode_place` stands for."""
     try:
         if not isinstance(cursor, str) or len(cursor) > 64:
             raise ValueError
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
         if not text.startswith(_PREFIX):
             raise ValueError
-        seq = int(text[len(_PREFIX) :])
-        if seq < 0:
+        seq, _, floor = text[len(_PREFIX) :].partition(".")
+        place = (int(seq), int(floor) if floor else 0)
+        if min(place) < 0 or not seq.isdigit() or not (floor.isdigit() or not floor):
             raise ValueError
     except (ValueError, UnicodeError, binascii.Error):
         raise ValidationError.single(field, "is not a cursor given by jobtrack") from None
-    return seq
+    return place
 
 
 __all__ = [
     "UNLISTED",
     "Recorder",
+    "decode_feed_place",
     "decode_place",
     "differences",
     "encode_place",

@@ -26,7 +26,7 @@ from jobtrack_core import fields as f
 from jobtrack_core.entities import Action, Customer, HistoryEntry, Job, RecordKind
 from jobtrack_core.errors import ResyncNeeded
 from jobtrack_core.fields import Problems
-from jobtrack_core.history import decode_place, encode_place
+from jobtrack_core.history import decode_feed_place, decode_place, encode_place
 from jobtrack_core.pagination import MAX_PAGE_SIZE, Page
 from jobtrack_core.scope import Scope
 
@@ -142,10 +142,15 @@ class Syncing(Scope):
         cursor is older than the history kept."""
         size = f.check("limit", PAGE_SIZE, limit)
         assert size is not None
-        since = 0 if after is None else decode_place(after, "after")
+        since, floor = (0, -1) if after is None else decode_feed_place(after, "after")
         with self._tx(write=False) as uow:
             kept = uow.history.kept_from(self.user_id)
-            if after is not None and since < kept:  # from nothing, tombstones are not needed
+            # A deletion pruned since the cursor was given may be one the client needs.
+            # From nothing (and on through that first pass, whose cursors carry the floor
+            # it began with), no record the client holds can have been pruned away.
+            if floor == -1:
+                floor = kept
+            elif kept > max(since, floor):
                 raise ResyncNeeded(since, kept)
             latest = uow.history.latest_after(self.user_id, since, size)
             made = []
@@ -157,7 +162,7 @@ class Syncing(Scope):
                     record = uow.jobs.get(self.user_id, entry.record_id)
                 made.append(Change(entry.seq, entry.kind, entry.record_id, record))
         last = made[-1].seq if made else since
-        return ChangeBatch(tuple(made), encode_place(last))
+        return ChangeBatch(tuple(made), encode_place(last, floor))
 
     def prune_history(self, before: datetime | date | str) -> int:
         """Forget the changes made before ``before`` (a moment, or a local day), except

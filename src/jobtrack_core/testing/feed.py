@@ -72,8 +72,11 @@ class Client:
         return len(batch)
 
     def catch_up(self) -> None:
+        """Poll until nothing is new. Only a prune made since can send a client back to
+        the start, so one resync may happen, and then never again while nobody writes."""
+        resyncs = self.resyncs
         while self.poll(7) != 0:
-            pass
+            assert self.resyncs <= resyncs + 1, "the feed sent a client back to the start twice"
 
     def truth(self) -> dict[tuple[RecordKind, str], Customer | Job]:
         found: dict[tuple[RecordKind, str], Customer | Job] = {

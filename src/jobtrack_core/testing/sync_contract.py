@@ -424,6 +424,30 @@ class SyncContract(Contract):
         else:
             raise AssertionError("prune_history accepted a bad date")
 
+    def test_a_first_pass_after_pruning_ends_and_a_prune_during_it_restarts_it(self) -> None:
+        _, clock, ws = self._owner()
+        kept = [ws.add_customer(f"Kept {n}") for n in range(3)]
+        ws.delete_customer(ws.add_customer("Gone").id)  # the latest change, then pruned
+        clock.advance(days=2)
+        assert ws.prune_history(clock()) > 0
+        cursor, seen = None, []
+        for _ in range(10):  # one record a batch: the pass must end, never resync
+            batch = ws.changes(cursor, limit=1)
+            cursor, seen = batch.next, seen + [c.id for c in batch]
+            if not batch.changes:
+                break
+        assert seen == [c.id for c in kept]
+        first = ws.changes(limit=1)  # a second pass, cut short by a prune of what it holds
+        ws.delete_customer(kept[0].id)
+        clock.advance(days=2)
+        ws.prune_history(clock())
+        try:
+            ws.changes(first.next, limit=1)
+        except ResyncNeeded:
+            pass
+        else:
+            raise AssertionError("a pruned deletion of a record the client holds was skipped")
+
     def test_a_customer_and_a_job_may_share_an_id_in_the_feed(self) -> None:
         _, _, ws = self._owner()
         customer = ws.add_customer("Ada", id="same")
