@@ -40,9 +40,9 @@ if TYPE_CHECKING:
     from jobtrack_core.testing.contract import ServiceContract, StoreContract, snapshot
     from jobtrack_core.testing.feed import feed_machine
     from jobtrack_core.testing.history_ports import HistoryPortContract
-    from jobtrack_core.testing.sync_contract import SyncContract
     from jobtrack_core.testing.machines import differential_machine, reference_machine
     from jobtrack_core.testing.ports import RecordsContract, ReportsContract
+    from jobtrack_core.testing.sync_contract import SyncContract
 
 _LAZY = {
     "RecordsContract": "jobtrack_core.testing.ports",

@@ -45,8 +45,8 @@ from jobtrack_core.testing.base import prop
 from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
 from jobtrack_core.testing.history_ports import HistoryPortContract
 from jobtrack_core.testing.ports import RecordsContract, ReportsContract
-from jobtrack_core.testing.sync_contract import SyncContract
 from jobtrack_core.testing.reports_contract import ServiceReportsContract
+from jobtrack_core.testing.sync_contract import SyncContract
 
 
 def snapshot(workspaces: Sequence[Workspace]) -> list[Any]:

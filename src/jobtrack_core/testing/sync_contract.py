@@ -430,7 +430,8 @@ class SyncContract(Contract):
         ws.delete_customer(ws.add_customer("Gone").id)  # the latest change, then pruned
         clock.advance(days=2)
         assert ws.prune_history(clock()) > 0
-        cursor, seen = None, []
+        cursor: str | None = None
+        seen: list[str] = []
         for _ in range(10):  # one record a batch: the pass must end, never resync
             batch = ws.changes(cursor, limit=1)
             cursor, seen = batch.next, seen + [c.id for c in batch]

@@ -194,7 +194,9 @@ class DictStore:
     are immutable, so a shallow copy is a snapshot) and puts it back if it fails."""
 
     def __init__(self) -> None:
-        self._tables: Tables = {"users": {}, "customers": {}, "jobs": {}, "sessions": {}, "history": {}}
+        self._tables: Tables = {
+            name: {} for name in ("users", "customers", "jobs", "sessions", "history")
+        }
         self._lock = threading.RLock()
         self._closed = False
 
