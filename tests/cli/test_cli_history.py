@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -207,3 +208,56 @@ def test_a_new_account_has_no_activity(cli: Cli) -> None:
     cli.register(EMAIL)
     cli.login(EMAIL, PASSWORD)
     assert cli("activity").ok().out == "No changes recorded.\n"
+
+
+def _doc_example(command: str) -> list[str]:
+    """What docs/cli.md shows ``command`` printing, in the general form of :func:`_general`."""
+    page = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+    found = re.search(rf"^\$ {re.escape(command)}\n(.*?)^(?:\$|```)", page, re.M | re.S)
+    assert found is not None, command
+    return _general(found.group(1))
+
+
+def _general(text: str) -> list[str]:
+    """Lines with times, dates and ids put as <time>, <date> and <id>, and the command
+    named as the docs name it."""
+    text = text.replace("python -m jobtrack", "jobtrack")
+    text = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d", "<time>", text)
+    text = re.sub(r"\d{4}-\d\d-\d\d", "<date>", text)
+    return re.sub(r"\b[0-9a-f]{8}(?:-[0-9a-f]+)*\b", "<id>", text).splitlines()
+
+
+def test_the_history_examples_of_the_docs(demo_cli: Cli) -> None:
+    """docs/cli.md's version conflict and history, after its first five minutes."""
+    cli = demo_cli
+    cli("customer", "add", "Ada Lovelace", "--phone", "(555) 010-1815").ok()
+    added = cli(
+        "job",
+        "add",
+        "--customer",
+        "ada",
+        "Fix the garden gate",
+        "--estimated-cost",
+        "120",
+        "--due",
+        "tomorrow",
+    ).ok()
+    found = re.match(r'Added job (\S+) "', added.out)
+    assert found is not None
+    job = found.group(1)
+    cli("job", "start", job).ok()
+    cli("job", "complete", job, "--cost", "135.50", "--hours", "2.75").ok()
+    cli("job", "pay", job).ok()
+
+    refused = cli("job", "edit", job, "--due", "2025-07-20", "--if-version", "3")
+    refused.refused("is at version 4, not 3")
+    shown = "jobtrack job edit 019a3f53 --due 2025-07-20 --if-version 3"
+    assert _general(refused.err) == _doc_example(shown)
+    history = cli("job", "history", job).ok()
+    assert _general(history.out) == _doc_example("jobtrack job history 019a3f53")
+    for example in (
+        "jobtrack activity --kind job --action paid --action unpaid --since 2025-07-01 "
+        "--until 2025-07-31",
+        "jobtrack activity --limit 5",
+    ):
+        cli(*example.split()[1:]).ok()
