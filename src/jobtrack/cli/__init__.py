@@ -2,7 +2,8 @@
 
 :func:`main` runs one command and returns its exit status: 0 when it did what
 was asked, 1 when it was refused (invalid input, not found, a transition that
-is not allowed, a wrong password, not logged in), 2 when it was called wrongly.
+is not allowed, a wrong password, not logged in, a record changed since the
+version ``--if-version`` names), 2 when it was called wrongly.
 Refusals print one line on stderr and never a traceback; so do unexpected
 errors (exit status 1), unless ``JOBTRACK_DEBUG=1`` asks for the traceback.
 A run that fails removes the database file it created, if it created one.
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 
 from jobtrack.cli import output
 from jobtrack.cli.context import CliError, Context
-from jobtrack_core.errors import JobtrackError, ValidationError
+from jobtrack_core.errors import JobtrackError, ValidationError, VersionConflict
 
 #: Set to 1 to get a traceback instead of a one-line message on unexpected errors.
 ENV_DEBUG = "JOBTRACK_DEBUG"
@@ -52,6 +53,22 @@ def describe(error: JobtrackError) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
 
+def version_conflict(error: VersionConflict, history: str) -> str:
+    """One line saying that a record moved on from the version asked for, with the
+    command ``history`` that shows what changed.
+
+    >>> class Now:
+    ...     version = 3
+    >>> print(version_conflict(VersionConflict("job", "j-1", 2, Now()), "HISTORY"))
+    job 'j-1' is at version 3, not 2: it changed since; nothing was changed (see `HISTORY`)
+    """
+    current = getattr(error.current, "version", "?")
+    return (
+        f"{error.kind} {error.id!r} is at version {current}, not {error.expected}: it changed "
+        f"since; nothing was changed (see `{history}`)"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``jobtrack`` with ``argv`` (default: the process arguments); return the exit status."""
     from jobtrack.cli.parser import build_parser
@@ -82,6 +99,10 @@ def _run(context: Context, args: argparse.Namespace) -> int:
     except CliError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return exc.status
+    except VersionConflict as exc:
+        history = context.command(exc.kind, "history", exc.id)
+        print(f"{PROG}: {version_conflict(exc, history)}", file=sys.stderr)
+        return 1
     except JobtrackError as exc:
         print(f"{PROG}: {describe(exc)}", file=sys.stderr)
         return 1

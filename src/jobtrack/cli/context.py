@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from jobtrack.cli import session_file
+from jobtrack_core.entities import Source
 from jobtrack_core.errors import JobtrackError, SessionError
 from jobtrack_core.passwords import Argon2Hasher, PasswordHasher
 from jobtrack_core.periods import BusinessCalendar
@@ -211,6 +212,7 @@ class Context:
                 hasher=hasher,
                 sessions=sessions,
                 calendar=calendar,
+                source=Source.CLI,  # the history says these changes came from here
             )
         return self._app
 

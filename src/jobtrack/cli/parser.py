@@ -146,6 +146,17 @@ def non_negative_int(text: str) -> int:
     return value
 
 
+def if_version(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--if-version N``: change ``what`` only if it is still at version N."""
+    parser.add_argument(
+        "--if-version",
+        type=positive_int,
+        metavar="N",
+        help=f"only if the {what} is still at version N (as `show` prints it); "
+        "refused if it changed since",
+    )
+
+
 class _Version(argparse.Action):
     """``--version``; looks the version up only when asked (it costs startup time)."""
 
@@ -169,7 +180,7 @@ class _Version(argparse.Action):
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
-    from jobtrack.cli.commands import account, customers, jobs, overview, transfer
+    from jobtrack.cli.commands import account, customers, history, jobs, overview, transfer
 
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -191,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     overview.register_dashboard(subparsers)
     customers.register(subparsers)
     jobs.register(subparsers)
+    history.register_activity(subparsers)
     overview.register_reports(subparsers)
     transfer.register(subparsers)
     account.register(subparsers)

@@ -28,7 +28,8 @@ from typing import TypeVar
 from jobtrack.cli.context import CliError, UsageError
 from jobtrack_core import fields as f
 from jobtrack_core.entities import Customer, Job
-from jobtrack_core.errors import NotFoundError
+from jobtrack_core.errors import NotFoundError, VersionConflict
+from jobtrack_core.history import kind_of
 from jobtrack_core.service import Workspace
 
 #: The fewest characters of an id that tables and messages show.
@@ -84,8 +85,17 @@ class Shown:
         return Abbreviations(c.id for c in self._customers)
 
     @cached_property
+    def _jobs(self) -> Sequence[Job]:
+        return self._workspace.list_jobs()
+
+    @cached_property
+    def titles(self) -> Mapping[str, str]:
+        """Job titles by id."""
+        return {j.id: j.title for j in self._jobs}
+
+    @cached_property
     def _job_ids(self) -> Abbreviations:
-        return Abbreviations(j.id for j in self._workspace.list_jobs())
+        return Abbreviations(j.id for j in self._jobs)
 
     def customer(self, id: str) -> str:
         """A customer's id, abbreviated."""
@@ -159,3 +169,11 @@ def job(workspace: Workspace, ref: str) -> Job:
     matches = [j for j in jobs if j.id.startswith(ref)]
     _one("job", ref, matches, Abbreviations(j.id for j in jobs))
     return matches[0]
+
+
+def at_version(record: R, version: int | None) -> R:
+    """``record``, unless ``version`` is given and the record is at another one. Commands
+    that ask first check this before asking; the change itself checks it again."""
+    if version is not None and record.version != version:
+        raise VersionConflict(kind_of(record).value, record.id, version, record)
+    return record

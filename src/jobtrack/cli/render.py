@@ -83,6 +83,7 @@ def job_fields(job: Job, shown: Shown) -> str:
             ("Description", job.description),
             ("Created", moment(job.created_at)),
             ("Updated", moment(job.updated_at)),
+            ("Version", job.version),
         ]
     )
 
@@ -100,6 +101,7 @@ def customer_fields(customer: Customer, extra: Sequence[tuple[str, object]] = ()
             *extra,
             ("Created", moment(customer.created_at)),
             ("Updated", moment(customer.updated_at)),
+            ("Version", customer.version),
         ]
     )
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from jobtrack.cli import prompts, refs
+from jobtrack.cli.commands.history import register_history
 from jobtrack.cli.context import Context, UsageError
 from jobtrack.cli.jsonable import to_data
 from jobtrack.cli.options import field_options, given, options_of
@@ -21,10 +22,11 @@ from jobtrack.cli.output import (
     write,
     write_json,
 )
-from jobtrack.cli.parser import command, group, positive_int
+from jobtrack.cli.parser import command, group, if_version, positive_int
 from jobtrack.cli.refs import Shown
 from jobtrack.cli.render import customer_fields, job_table
 from jobtrack_core.commands import CustomerChanges, NewCustomer
+from jobtrack_core.entities import RecordKind
 from jobtrack_core.reports import CustomerSummary
 
 if TYPE_CHECKING:
@@ -139,7 +141,9 @@ def edit(ctx: Context, args: argparse.Namespace) -> None:
         raise UsageError(f"nothing to change: give at least one of {options_of(CustomerChanges)}")
     workspace = ctx.workspace()
     customer = refs.customer(workspace, args.customer)
-    updated = workspace.update_customer(customer.id, CustomerChanges.parse(changes))
+    updated = workspace.update_customer(
+        customer.id, CustomerChanges.parse(changes), if_version=args.if_version
+    )
     if ctx.json:
         write_json(to_data(updated))
     else:
@@ -148,14 +152,14 @@ def edit(ctx: Context, args: argparse.Namespace) -> None:
 
 def delete(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
-    customer = refs.customer(workspace, args.customer)
+    customer = refs.at_version(refs.customer(workspace, args.customer), args.if_version)
     jobs = len(workspace.list_jobs(customer_id=customer.id))
     if jobs:
         prompts.confirm(
             f"Delete {customer.name} and their {plural(jobs, 'job')}?",
             assume_yes=args.yes,
         )
-    deleted = workspace.delete_customer(customer.id)
+    deleted = workspace.delete_customer(customer.id, if_version=args.if_version)
     if ctx.json:
         write_json(to_data(deleted))
         return
@@ -227,6 +231,7 @@ def register(subparsers: Subparsers) -> None:
     )
     parser.add_argument("customer", metavar="CUSTOMER", help=_REF_HELP)
     field_options(parser, NewCustomer, skip=("id",), clearable=True)
+    if_version(parser, "customer")
 
     parser = command(
         customers,
@@ -241,3 +246,6 @@ def register(subparsers: Subparsers) -> None:
     )
     parser.add_argument("customer", metavar="CUSTOMER", help=_REF_HELP)
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    if_version(parser, "customer")
+
+    register_history(customers, RecordKind.CUSTOMER, _REF_HELP)

@@ -6,15 +6,16 @@ import argparse
 from typing import TYPE_CHECKING
 
 from jobtrack.cli import prompts, refs
+from jobtrack.cli.commands.history import register_history
 from jobtrack.cli.context import Context, UsageError
 from jobtrack.cli.jsonable import to_data
 from jobtrack.cli.options import field_options, given, options_of
 from jobtrack.cli.output import moment, note, write, write_json
-from jobtrack.cli.parser import command, group, iso_date, positive_int
+from jobtrack.cli.parser import command, group, if_version, iso_date, positive_int
 from jobtrack.cli.refs import Shown
 from jobtrack.cli.render import job_fields, job_line, job_table
 from jobtrack_core.commands import JobChanges, JobCompletion, NewJob
-from jobtrack_core.entities import Job
+from jobtrack_core.entities import Job, RecordKind
 from jobtrack_core.pagination import MAX_PAGE_SIZE, JobSort
 from jobtrack_core.queries import JobFilter
 from jobtrack_core.status import JobStatus
@@ -102,7 +103,7 @@ def edit(ctx: Context, args: argparse.Namespace) -> None:
     job = refs.job(workspace, args.job)
     if args.customer is not None:
         changes["customer_id"] = refs.customer(workspace, args.customer).id
-    updated = workspace.update_job(job.id, JobChanges.parse(changes))
+    updated = workspace.update_job(job.id, JobChanges.parse(changes), if_version=args.if_version)
     _print_job(ctx, workspace, updated)
 
 
@@ -122,7 +123,7 @@ def _step(ctx: Context, workspace: Workspace, job: Job, what: str) -> None:
 
 def start(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
-    job = workspace.start_job(refs.job(workspace, args.job).id)
+    job = workspace.start_job(refs.job(workspace, args.job).id, if_version=args.if_version)
     _step(ctx, workspace, job, "is now in progress")
 
 
@@ -130,7 +131,9 @@ def complete(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
     job = refs.job(workspace, args.job)
     completion = {k: v for k, v in given(args, NewJob).items() if k in JobCompletion.rules}
-    done = workspace.complete_job(job.id, JobCompletion.parse(completion))
+    done = workspace.complete_job(
+        job.id, JobCompletion.parse(completion), if_version=args.if_version
+    )
     _step(ctx, workspace, done, "is completed")
     if done.actual_cost is None and not ctx.json:
         edit = ctx.command("job", "edit", Shown(workspace).job(done.id), "--actual-cost", "AMOUNT")
@@ -139,34 +142,36 @@ def complete(ctx: Context, args: argparse.Namespace) -> None:
 
 def cancel(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
-    _step(ctx, workspace, workspace.cancel_job(refs.job(workspace, args.job).id), "is cancelled")
+    job = workspace.cancel_job(refs.job(workspace, args.job).id, if_version=args.if_version)
+    _step(ctx, workspace, job, "is cancelled")
 
 
 def pay(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
-    job = refs.job(workspace, args.job)
+    job = refs.at_version(refs.job(workspace, args.job), args.if_version)
     if job.paid:
         when = f" on {moment(job.paid_at)}" if job.paid_at else ""
         _step(ctx, workspace, job, f"was already paid{when}; nothing changed")
         return
-    _step(ctx, workspace, workspace.mark_paid(job.id), "is paid")
+    _step(ctx, workspace, workspace.mark_paid(job.id, if_version=args.if_version), "is paid")
 
 
 def unpay(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
-    job = refs.job(workspace, args.job)
+    job = refs.at_version(refs.job(workspace, args.job), args.if_version)
     if not job.paid:
         _step(ctx, workspace, job, "was not paid; nothing changed")
         return
-    _step(ctx, workspace, workspace.mark_unpaid(job.id), "is unpaid again")
+    unpaid = workspace.mark_unpaid(job.id, if_version=args.if_version)
+    _step(ctx, workspace, unpaid, "is unpaid again")
 
 
 def delete(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
-    job = refs.job(workspace, args.job)
+    job = refs.at_version(refs.job(workspace, args.job), args.if_version)
     line = job_line(job, Shown(workspace))
     prompts.confirm(f"Delete job {line}?", assume_yes=args.yes)
-    deleted = workspace.delete_job(job.id)
+    deleted = workspace.delete_job(job.id, if_version=args.if_version)
     if ctx.json:
         write_json(to_data(deleted))
     else:
@@ -285,6 +290,7 @@ def register(subparsers: Subparsers) -> None:
         "--customer", metavar="CUSTOMER", help="move the job to this customer (id or name)"
     )
     field_options(parser, NewJob, skip=_NOT_OPTIONS, clearable=True, aliases=_ALIASES)
+    if_version(parser, "job")
 
     for name, handler, text in (
         ("start", start, "start a pending job (pending -> in_progress)"),
@@ -294,6 +300,7 @@ def register(subparsers: Subparsers) -> None:
     ):
         parser = command(jobs, name, handler, help=text, json=True)
         parser.add_argument("job", metavar="JOB", help=_REF_HELP)
+        if_version(parser, "job")
 
     parser = command(
         jobs,
@@ -305,6 +312,7 @@ def register(subparsers: Subparsers) -> None:
     )
     parser.add_argument("job", metavar="JOB", help=_REF_HELP)
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    if_version(parser, "job")
 
     parser = command(
         jobs,
@@ -325,3 +333,6 @@ def register(subparsers: Subparsers) -> None:
         only=JobCompletion.rules,
         aliases={"actual_cost": ("--cost",), "actual_hours": ("--hours",)},
     )
+    if_version(parser, "job")
+
+    register_history(jobs, RecordKind.JOB, _REF_HELP)
