@@ -178,7 +178,7 @@ class PostgresCustomers(Repository):
             f"INSERT INTO customers ({CUSTOMER_COLUMNS}) "
             "SELECT %(id)s::text, %(user_id)s::text, %(name)s::text, %(email)s::text, "
             "%(phone)s::text, %(address)s::text, %(business_name)s::text, %(notes)s::text, "
-            "%(created_at)s::timestamptz, %(updated_at)s::timestamptz "
+            "%(created_at)s::timestamptz, %(updated_at)s::timestamptz, %(version)s::integer "
             "WHERE EXISTS (SELECT FROM users WHERE id = %(user_id)s) "
             "ON CONFLICT DO NOTHING",
             customer_params(customer),
@@ -207,7 +207,7 @@ class PostgresCustomers(Repository):
         cursor = self._run(
             "UPDATE customers SET name = %(name)s, email = %(email)s, phone = %(phone)s, "
             "address = %(address)s, business_name = %(business_name)s, notes = %(notes)s, "
-            "created_at = %(created_at)s, updated_at = %(updated_at)s "
+            "created_at = %(created_at)s, updated_at = %(updated_at)s, version = %(version)s "
             "WHERE user_id = %(user_id)s AND id = %(id)s",
             customer_params(customer),
         )

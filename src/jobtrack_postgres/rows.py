@@ -51,7 +51,8 @@ def user_from_row(row: Row) -> User:
 
 
 CUSTOMER_COLUMNS = (
-    "id, user_id, name, email, phone, address, business_name, notes, created_at, updated_at"
+    "id, user_id, name, email, phone, address, business_name, notes, created_at, updated_at, "
+    "version"
 )
 
 
@@ -87,6 +88,7 @@ _JOB: tuple[tuple[str, str, Callable[[Any], Any], str], ...] = (
     ("completed_at", "completed_at", _same, "timestamptz"),
     ("created_at", "created_at", _same, "timestamptz"),
     ("updated_at", "updated_at", _same, "timestamptz"),
+    ("version", "version", _same, "integer"),
 )
 #: The columns a job is written to (money in cents).
 JOB_COLUMNS = ", ".join(column for _, column, _, _ in _JOB)

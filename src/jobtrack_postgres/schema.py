@@ -18,13 +18,15 @@ column names. What differs from the seed, and why:
 - every table carries the owner id (``users.id`` is the owner), every key of a
   business's rows includes it (since version 4: ids are unique per owner), and every
   index that serves the library's queries leads with it; logins find an account
-  through ``user_emails`` and requests their session by ``sessions.token_hash``.
+  through ``user_emails`` and requests their session by ``sessions.token_hash``;
+- customers and jobs have a ``version``, and each business a history of its changes
+  (since version 5, :mod:`jobtrack_postgres.changelog`).
 """
 
 from __future__ import annotations
 
 from jobtrack_core.status import JobStatus, sql_list
-from jobtrack_postgres import deltas, owner_keys, totals
+from jobtrack_postgres import changelog, deltas, owner_keys, totals
 from jobtrack_postgres.notions import receivable, revenue
 
 #: SQL that lower-cases the ASCII letters of ``{}`` and nothing else, like ``ascii_lower``.
@@ -34,7 +36,7 @@ ASCII_LOWER_SQL = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnop
 MAX_CENTS = 999_999_999_999
 
 #: The tables of records, each after the tables it references.
-TABLES = ("users", "user_emails", "customers", "jobs", "sessions")
+TABLES = ("users", "user_emails", "customers", "jobs", "sessions", "history_heads", "history")
 
 _TEXT = 'text COLLATE "C"'
 
@@ -151,4 +153,5 @@ VERSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("running totals for the dashboard and reports", totals.V2),
     ("running totals changed by deltas, added in at commit", deltas.V3),
     ("keys by owner, emails and sessions looked up by their own keys, calendars", owner_keys.V4),
+    ("versions of customers and jobs, and each business's history of changes", changelog.V5),
 )

@@ -180,6 +180,7 @@ class PostgresStore(Closing):
                 finally:
                     self._local.active = None
                 _require_usable(active.conn)
+                active.uow.history.flush()
         finally:
             self._checkin(active)
 
@@ -188,9 +189,14 @@ class PostgresStore(Closing):
             raise StoreError(
                 "a unit of work that writes cannot run inside a read-only one (write=False)"
             )
-        with translated(), active.conn.transaction():
-            yield active.uow
-            _require_usable(active.conn)
+        mark = active.uow.history.mark()
+        try:
+            with translated(), active.conn.transaction():
+                yield active.uow
+                _require_usable(active.conn)
+        except BaseException:
+            active.uow.history.back_to(mark)  # the savepoint's numbers are given back
+            raise
 
     def _checkout(self, write: bool) -> _Active:
         with translated():

@@ -6,6 +6,7 @@ from typing import Any
 
 import psycopg
 
+from jobtrack_postgres.history import PostgresHistory
 from jobtrack_postgres.reports import PostgresReports
 from jobtrack_postgres.repositories import (
     PostgresCustomers,
@@ -24,6 +25,7 @@ class PostgresUnitOfWork:
         self.customers = PostgresCustomers(conn, lock_rows=lock_rows)
         self.jobs = PostgresJobs(conn, lock_rows=lock_rows)
         self.sessions = PostgresSessions(conn, lock_rows=lock_rows)
+        self.history = PostgresHistory(conn, lock_rows=False)
         self.reports = PostgresReports(conn, lock_rows=False, writes=lock_rows)
 
 

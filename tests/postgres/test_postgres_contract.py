@@ -11,7 +11,12 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from jobtrack_core.ports import Store
-from jobtrack_core.testing import StoreContract, differential_machine, reference_machine
+from jobtrack_core.testing import (
+    StoreContract,
+    differential_machine,
+    feed_machine,
+    reference_machine,
+)
 from jobtrack_memory import MemoryStore
 from jobtrack_postgres import PostgresStore
 from jobtrack_postgres.schema import TABLES
@@ -51,11 +56,13 @@ def make_postgres_store() -> PostgresStore:
 
 TestPostgresMachine = reference_machine(make_postgres_store).TestCase
 TestPostgresAgreesWithMemory = differential_machine(MemoryStore, make_postgres_store).TestCase
+TestPostgresFeed = feed_machine(make_postgres_store).TestCase
 
 # Every step of a machine is several round trips to the server: in the thorough profile,
-# fifty runs of each machine keep these two under half a minute together.
+# fifty runs of each machine keep them within a minute together.
 _loaded = settings.default
 assert _loaded is not None  # a profile is loaded (conftest.py, or Hypothesis's own)
 _runs = settings(_loaded, max_examples=min(_loaded.max_examples, 50))
 TestPostgresMachine.settings = _runs
 TestPostgresAgreesWithMemory.settings = _runs
+TestPostgresFeed.settings = _runs

@@ -7,17 +7,36 @@ import secrets
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import attrs
 import psycopg
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from jobtrack_core import SchemaVersionError, StoreError
+from jobtrack_core import (
+    Argon2Hasher,
+    Customer,
+    Job,
+    Jobtrack,
+    SchemaVersionError,
+    StoreError,
+    User,
+)
+from jobtrack_core.entities import Action, FieldChange, Source
+from jobtrack_core.history import kind_of, listed
+from jobtrack_core.testing import FakeClock
+from jobtrack_core.testing import strategies as js
+from jobtrack_core.testing.feed import Client
 from jobtrack_postgres import SCHEMA_VERSION, PostgresStore
 from jobtrack_postgres.migrations import LOCK_KEY, current_version, migrate
+from jobtrack_postgres.rows import CUSTOMER_COLUMNS, USER_COLUMNS, job_params
 from jobtrack_postgres.schema import VERSIONS
+from jobtrack_postgres.unit_of_work import PostgresUnitOfWork
 
 #: The SHA-256 of each released version's statements (joined by NUL characters). A version
 #: is applied once and recorded; its statements must never change afterwards, since a
@@ -27,6 +46,7 @@ RELEASED = {
     2: "310dcd9767cd45f0976dc22c149fffa976d4fcec4fdbfbfa356c7df397fbf8dd",
     3: "a1c9c77ea0142f43530cc489fa7bce2a82ff32cacd9064f6ebeb0fd93cd36090",
     4: "5273288f7f0c1da3bb5f10e7c423c75bc11fe4fcab63f0a0254daea167955080",
+    5: "2a6dde8c274b24a6e3d32e0c70d57f407a40e0ebb6b8f0f38a7c402e3a7f82bd",
 }
 
 
@@ -159,3 +179,167 @@ def test_a_database_not_in_utf8_is_refused(postgres_url: str) -> None:
                 PostgresStore(make_conninfo(postgres_url, dbname=name))
         finally:
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+# -- version 5: versions and the history of what was there before -----------------------
+
+
+def _insert_at_version_4(
+    conn: psycopg.Connection[Any], users: list[User], customers: list[Customer], jobs: list[Job]
+) -> None:
+    """Rows as the store of version 4 wrote them (customers and jobs had no version)."""
+    for made in users:
+        conn.execute(
+            f"INSERT INTO users ({USER_COLUMNS}) VALUES ({', '.join(['%s'] * 9)})",
+            attrs.astuple(made),
+        )
+        conn.execute("INSERT INTO user_emails VALUES (%s, %s)", (made.email, made.id))
+    columns = CUSTOMER_COLUMNS.replace(", version", "")
+    for c in customers:
+        conn.execute(
+            f"INSERT INTO customers ({columns}) VALUES ({', '.join(['%s'] * 10)})",
+            attrs.astuple(c)[:-1],
+        )
+    for j in jobs:
+        params = job_params(j)
+        del params["version"]
+        conn.execute(
+            f"INSERT INTO jobs ({', '.join(params)}) "
+            f"VALUES ({', '.join(f'%({c})s' for c in params)})",
+            params,
+        )
+
+
+def _created(record: Customer | Job) -> tuple[FieldChange, ...]:
+    return tuple(FieldChange(k, None, v) for k, v in listed(record).items())
+
+
+def _check_backfill(
+    uow: PostgresUnitOfWork, users: list[User], customers: list[Customer], jobs: list[Job]
+) -> None:
+    """Each record has its "created" entry as the library would have recorded it, numbered
+    per owner by when it was made; the feed from nothing gives exactly the records."""
+    for owner in users:
+        records: list[Customer | Job] = [*customers, *jobs]
+        mine = [r for r in records if r.user_id == owner.id]
+        mine.sort(key=lambda r: (r.created_at, kind_of(r).value, r.id))
+        feed = uow.history.latest_after(owner.id, 0, len(mine) + 1)
+        assert [(e.kind, e.record_id) for e in feed] == [(kind_of(r), r.id) for r in mine]
+        for seq, (entry, record) in enumerate(zip(feed, mine, strict=True), start=1):
+            assert (entry.owner_id, entry.seq, entry.at, entry.actor_id) == (
+                owner.id,
+                seq,
+                record.created_at,
+                owner.id,
+            )
+            assert (entry.source, entry.action, entry.cause) == (
+                Source.LIBRARY,
+                Action.CREATED,
+                None,
+            )
+            assert entry.changes == _created(record)
+            stored = (
+                uow.customers.get(owner.id, record.id)
+                if isinstance(record, Customer)
+                else uow.jobs.get(owner.id, record.id)
+            )
+            assert stored == record and stored.version == 1
+        assert uow.history.kept_from(owner.id) == 0
+
+
+@st.composite
+def _businesses(draw: st.DrawFn) -> tuple[list[User], list[Customer], list[Job]]:
+    users = [draw(js.users(n)) for n in range(2)]
+    customers: list[Customer] = []
+    jobs: list[Job] = []
+    for owner in users:
+        ids = st.text("abc12", min_size=1, max_size=3)
+        mine = draw(st.lists(js.customers(owner.id, ids), max_size=4, unique_by=lambda c: c.id))
+        customers += mine
+        if mine:
+            made = js.jobs(owner.id, [c.id for c in mine], ids)
+            jobs += draw(st.lists(made, max_size=5, unique_by=lambda j: j.id))
+    return users, customers, jobs
+
+
+class _RolledBack(Exception):
+    pass
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=_businesses())
+def test_version_5_records_what_was_there_as_created_by_the_library(
+    blank: psycopg.Connection[Any], data: tuple[list[User], list[Customer], list[Job]]
+) -> None:
+    """Each example: version 4's rows, then version 5's statements, checked, rolled back."""
+    if current_version(blank) == 0:
+        migrate(blank, VERSIONS[:4])
+    blank.execute("SET TimeZone TO 'UTC'")
+    _, statements = VERSIONS[4]
+    with pytest.raises(_RolledBack), blank.transaction():
+        _insert_at_version_4(blank, *data)
+        for statement in statements:
+            blank.execute(statement)
+        uow = PostgresUnitOfWork(blank, lock_rows=False)
+        _check_backfill(uow, *data)
+        users, customers, jobs = data
+        records: list[Customer | Job] = [*customers, *jobs]
+        for owner in users:  # numbering goes on after the records made before
+            made = sum(r.user_id == owner.id for r in records)
+            assert uow.history.reserve(owner.id, 1) == made + 1
+        raise _RolledBack
+
+
+def test_a_database_of_version_4_opens_with_every_record_in_the_feed(
+    schema_url: str, blank: psycopg.Connection[Any]
+) -> None:
+    """Through the store and the service: opening a version 4 database migrates it, and a
+    client starting from nothing is given every record, then goes on with new changes."""
+    migrate(blank, VERSIONS[:4])
+    t = datetime(2024, 2, 29, 23, 59, 59, 123456, tzinfo=UTC)
+    owner = User(
+        id="u-4",
+        email="four@example.com",
+        name="Four",
+        business_name=None,
+        password_hash=js.TEST_HASH,
+        created_at=t,
+        updated_at=t,
+    )
+    ada = Customer.parse(
+        {"id": "c-1", "user_id": owner.id, "name": "Ada é", "email": "ada@example.com"}
+        | {"created_at": t, "updated_at": t}
+    )
+    bob = Customer.parse(
+        {"id": "c-2", "user_id": owner.id, "name": "Bob", "notes": "line\nline"}
+        | {"created_at": t - timedelta(days=400), "updated_at": t}
+    )
+    sink = Job.parse(
+        {"id": "j-1", "user_id": owner.id, "customer_id": "c-1", "title": "Sink"}
+        | {"status": "completed", "estimated_cost": "120.5", "actual_cost": "99.99"}
+        | {"estimated_hours": "1.25", "actual_hours": "3", "due_date": "0999-01-02"}
+        | {"paid": True, "paid_at": t.replace(microsecond=0), "completed_at": t}
+        | {"created_at": t - timedelta(days=1), "updated_at": t}
+    )
+    tap = Job.parse(
+        {"id": "j-2", "user_id": owner.id, "customer_id": "c-2", "title": "Tap"}
+        | {"status": "pending", "paid": False, "created_at": t, "updated_at": t}
+    )
+    _insert_at_version_4(blank, [owner], [ada, bob], [sink, tap])
+    store = PostgresStore(schema_url)
+    try:
+        with store.transaction(write=False) as uow:
+            _check_backfill(uow, [owner], [ada, bob], [sink, tap])
+        ws = Jobtrack(store, clock=FakeClock(), hasher=Argon2Hasher.for_tests()).workspace(owner.id)
+        client = Client(ws)
+        client.catch_up()
+        assert client.copy == client.truth() and len(client.copy) == 4
+        assert [e.record_id for e in ws.activity().items] == ["j-2", "c-1", "j-1", "c-2"]
+        moved = ws.start_job("j-2", if_version=1)
+        assert moved.version == 2
+        ws.add_customer("Cy", id="c-3")
+        client.catch_up()
+        assert client.copy == client.truth() and len(client.copy) == 5
+        assert [e.seq for e in ws.history("job", "j-2").items] == [5, 4]
+    finally:
+        store.close()

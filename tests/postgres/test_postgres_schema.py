@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from psycopg import errors as pg
+from psycopg.types.json import Jsonb
 
 from jobtrack_core import Argon2Hasher, JobStatus, Jobtrack
 from jobtrack_core.testing import PASSWORD, FakeClock
@@ -55,6 +57,7 @@ def insert_job(conn: psycopg.Connection[Any], **values: Any) -> None:
         ({"customer_id": "c2"}, pg.ForeignKeyViolation),  # another owner's customer
         ({"customer_id": "nope"}, pg.ForeignKeyViolation),
         ({"actual_cost": Decimal("1.00")}, pg.GeneratedAlways),
+        ({"version": 0}, pg.CheckViolation),
     ],
 )
 def test_the_database_refuses_what_the_library_never_writes(
@@ -139,6 +142,11 @@ def test_every_key_of_a_business_includes_its_owner(conn: psycopg.Connection[Any
     keys = _keys(conn)
     tables = {table for table, _, _ in keys}
     assert {"users", "customers", "jobs", "sessions", "owner_totals_base"} <= tables
+    # the history is numbered per owner and references its owner, never its records
+    history = sorted((kind, columns) for table, kind, columns in keys if table == "history")
+    assert history == [("f", ["user_id"]), ("i", ["user_id", "seq"]), ("p", ["user_id", "seq"])]
+    heads = sorted((kind, columns) for table, kind, columns in keys if table == "history_heads")
+    assert heads == [("f", ["user_id"]), ("i", ["user_id"]), ("p", ["user_id"])]
     users = sorted((kind, columns) for table, kind, columns in keys if table == "users")
     assert users == [("i", ["id"]), ("p", ["id"])]  # no unique email
     for table, key in LOOKUPS.items():
@@ -157,6 +165,61 @@ def test_every_key_of_a_business_includes_its_owner(conn: psycopg.Connection[Any
             assert columns[0] == "user_id", (table, kind, columns)
 
 
+def insert_entry(conn: psycopg.Connection[Any], **values: Any) -> None:
+    row = {
+        "user_id": "u1",
+        "seq": 1,
+        "at": datetime(2025, 7, 6, tzinfo=UTC),
+        "actor_id": "u1",
+        "source": "library",
+        "action": "created",
+        "kind": "customer",
+        "record_id": "c1",
+        "changes": Jsonb([["name", None, "Ada"]]),
+    } | values
+    columns, marks = ", ".join(row), ", ".join(["%s"] * len(row))
+    conn.execute(f"INSERT INTO history ({columns}) VALUES ({marks})", list(row.values()))
+
+
+@pytest.mark.parametrize(
+    ("values", "error"),
+    [
+        ({"seq": 0}, pg.CheckViolation),
+        ({"source": "web"}, pg.CheckViolation),
+        ({"action": "renamed"}, pg.CheckViolation),
+        ({"kind": "session"}, pg.CheckViolation),
+        ({"changes": Jsonb({"name": "Ada"})}, pg.CheckViolation),
+        ({"user_id": "nobody"}, pg.ForeignKeyViolation),
+        ({"record_id": None}, pg.NotNullViolation),
+    ],
+)
+def test_the_database_refuses_history_the_library_never_writes(
+    conn: psycopg.Connection[Any], values: dict[str, Any], error: type[Exception]
+) -> None:
+    insert_entry(conn)
+    with pytest.raises(error):
+        insert_entry(conn, **({"seq": 2} | values))
+    with pytest.raises(pg.UniqueViolation):
+        insert_entry(conn, record_id="c2")  # one entry per number of an owner
+    insert_entry(conn, user_id="u2", actor_id="u2")  # the same number, another owner
+
+
+def test_history_outlives_its_records_and_goes_with_its_owner(
+    conn: psycopg.Connection[Any],
+) -> None:
+    insert_entry(conn)
+    conn.execute("INSERT INTO history_heads VALUES ('u1', 1, 0)")
+    with pytest.raises(pg.CheckViolation):
+        conn.execute("UPDATE history_heads SET kept_from = 2")  # beyond the head
+    conn.execute("DELETE FROM customers WHERE id = 'c1'")
+    assert conn.execute("SELECT count(*) FROM history").fetchone() == (1,)
+    conn.execute("DELETE FROM users WHERE id = 'u1'")
+    counts = conn.execute(
+        "SELECT (SELECT count(*) FROM history), (SELECT count(*) FROM history_heads)"
+    ).fetchone()
+    assert counts == (0, 0)
+
+
 def test_cascades_follow_the_seed(conn: psycopg.Connection[Any]) -> None:
     insert_job(conn)
     conn.execute("INSERT INTO sessions VALUES ('s1', 'u1', 'hash', now(), now(), now(), NULL)")
@@ -173,7 +236,8 @@ def test_text_columns_sort_by_code_point(conn: psycopg.Connection[Any]) -> None:
     rows = conn.execute(
         "SELECT table_name, column_name, collation_name FROM information_schema.columns "
         "WHERE table_schema = current_schema() AND data_type = 'text' "
-        "AND table_name IN ('users', 'user_emails', 'customers', 'jobs', 'sessions')"
+        "AND table_name IN ('users', 'user_emails', 'customers', 'jobs', 'sessions', "
+        "'history', 'history_heads')"
     ).fetchall()
     assert rows and {r[2] for r in rows} == {"C"}, rows
 
