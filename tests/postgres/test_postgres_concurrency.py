@@ -21,15 +21,20 @@ from psycopg_pool import ConnectionPool
 from jobtrack_core import (
     Argon2Hasher,
     ConflictError,
+    Customer,
     InvalidTransitionError,
+    Job,
     JobStatus,
     Jobtrack,
     RetryableError,
     User,
     Workspace,
 )
+from jobtrack_core.entities import Action, FieldChange, HistoryEntry
+from jobtrack_core.errors import VersionConflict
 from jobtrack_core.retry import retrying
 from jobtrack_core.testing import PASSWORD, FakeClock
+from jobtrack_core.testing.feed import Client
 from jobtrack_postgres import Isolation, PostgresStore
 
 HASHER = Argon2Hasher.for_tests()
@@ -305,3 +310,211 @@ def test_a_unit_of_work_cancelled_at_serializable_is_retryable_and_runs_again(
     assert not isinstance(refused[0], ConflictError)
     assert ws.dashboard().pipeline.amount == 20
     store.close()
+
+
+# -- versions, safe retries and the change feed ------------------------------------------
+
+#: Retries for the tests' units of work: at SERIALIZABLE, writers of one business are
+#: refused whenever another committed first, and run again.
+patient = retrying(attempts=100, timeout=120, wait_initial=0.002, wait_max=0.05)
+
+
+def test_a_businesss_numbers_are_taken_in_turn_and_held_until_commit(
+    racing_store: PostgresStore, monitor: Monitor, isolation: Isolation
+) -> None:
+    app = Jobtrack(racing_store, hasher=HASHER)
+    owner = app.register(email="turns@example.com", password=PASSWORD, name="Turns").id
+
+    def reserve() -> int:
+        with racing_store.transaction() as uow:
+            return uow.history.reserve(owner, 2)
+
+    with racing_store.transaction() as uow:
+        assert uow.history.reserve(owner, 3) == 1
+        second, result = in_thread(reserve)
+        monitor.until_waiting(1)  # the second waits for the first to end
+    second.join()
+    if isolation == "read committed":
+        assert result.error is None, result.error
+        assert result.value == 4  # after the first's numbers, committed before it
+    else:
+        assert isinstance(result.error, RetryableError), result.error
+        assert reserve() == 4  # run again, it goes on from the committed head
+
+
+def test_the_feed_never_goes_back_while_writers_race(
+    racing_store: PostgresStore, postgres_url: str, isolation: Isolation
+) -> None:
+    """Writers on their own connections change one business in units of several changes
+    while a client polls the feed: every batch's numbers are above everything seen
+    before, and the client, caught up, holds exactly the business's records. A reader
+    behind the store's back never sees a number missing below the highest it sees: no
+    change committed later can be numbered below one already visible."""
+    app = Jobtrack(racing_store, hasher=HASHER)
+    ws = app.workspace(app.register(email="feed@example.com", password=PASSWORD, name="F").id)
+    shared = ws.create_job(ws.add_customer("Shared").id, "Everyone's")
+    writers, units = 4, 12
+    done = threading.Event()
+
+    def write(n: int) -> None:
+        rng = random.Random(n)
+        customers = [patient(ws.add_customer)(f"Writer {n}").id]
+
+        @patient
+        def one_unit(unit: int) -> list[str]:
+            """The unit's changes; the customers it leaves the writer."""
+            with ws.atomic():
+                job = ws.create_job(rng.choice(customers), "Work", estimated_cost=str(unit))
+                ws.update_job(job.id, title=f"Work {rng.random()}")
+                if rng.random() < 0.1:
+                    ws.update_job(shared.id, title=f"by {n} at {unit}")
+                mine = ws.list_jobs(customer_id=rng.choice(customers))
+                if len(mine) > 1 and rng.random() < 0.4:
+                    ws.delete_job(mine[-1].id)
+                if rng.random() < 0.15:  # adding a customer locks the account's row
+                    return [*customers, ws.add_customer(f"Writer {n} unit {unit}").id]
+                if len(customers) > 1 and rng.random() < 0.1:
+                    ws.delete_customer(customers[-1])
+                    return customers[:-1]
+                return customers
+
+        for unit in range(units):
+            customers = one_unit(unit)
+
+    def poll() -> tuple[Client, int]:
+        client, seen, batches = Client(ws), 0, 0
+        rng = random.Random(99)
+        raw = psycopg.connect(postgres_url, autocommit=True)
+        while True:
+            last = done.is_set()
+            visible = raw.execute(
+                "SELECT count(*), coalesce(max(seq), 0) FROM history WHERE user_id = %s",
+                (ws.user_id,),
+            ).fetchone()
+            assert visible is not None and visible[0] == visible[1], visible  # no holes
+            batch = ws.changes(client.cursor, limit=rng.randint(1, 8))
+            seqs = [c.seq for c in batch]
+            assert seqs == sorted(set(seqs)) and all(s > seen for s in seqs), (seen, seqs)
+            seen = max([seen, *seqs])
+            for change in batch:
+                key = (change.kind, change.id)
+                if change.record is None:
+                    client.copy.pop(key, None)
+                else:
+                    client.copy[key] = change.record
+            client.cursor = batch.next
+            batches += bool(seqs)
+            if last and not seqs:
+                raw.close()
+                return client, batches
+
+    poller, polled = in_thread(poll)
+    started = [in_thread(partial(write, n)) for n in range(writers)]
+    for thread, result in started:
+        thread.join()
+        assert result.error is None, result.error
+    done.set()
+    poller.join()
+    assert polled.error is None, polled.error
+    client, batches = polled.value
+    assert batches > 1  # the client polled while the writers wrote
+    assert client.copy == client.truth()
+    everything: list[HistoryEntry] = []
+    page = ws.activity(limit=500)
+    everything += page.items
+    while page.next is not None:
+        page = ws.activity(limit=500, after=page.next)
+        everything += page.items
+    assert [e.seq for e in reversed(everything)] == list(range(1, len(everything) + 1))
+    assert len(everything) >= 2 * writers * units  # every unit's changes were recorded
+
+
+def test_two_writers_at_one_version_one_wins_and_the_other_sees_why(
+    racing_store: PostgresStore, monitor: Monitor, isolation: Isolation
+) -> None:
+    """Both read the job at version 1 and update it with ``if_version=1``: the first holds
+    the job's row until it commits; the second waits, then is refused with the version
+    the first made (at SERIALIZABLE: refused as retryable, and run again, the same)."""
+    user, job_id = owner_with_job(racing_store, JobStatus.PENDING)
+    clock = GatedClock(release=lambda: monitor.until_waiting(1))
+    first_ws = Jobtrack(racing_store, clock=clock, hasher=HASHER).workspace(user.id)
+    second_ws = Jobtrack(racing_store, clock=FakeClock(), hasher=HASHER).workspace(user.id)
+    assert first_ws.get_job(job_id).version == second_ws.get_job(job_id).version == 1
+
+    first, won = in_thread(lambda: first_ws.update_job(job_id, title="First", if_version=1))
+    assert clock.holding.wait(30)
+    second, lost = in_thread(lambda: second_ws.update_job(job_id, title="Second", if_version=1))
+    first.join()
+    second.join()
+
+    assert won.error is None, won.error
+    assert (won.value.title, won.value.version) == ("First", 2)
+    error = lost.error
+    if isolation == "serializable":
+        assert isinstance(error, RetryableError), error
+        try:
+            second_ws.update_job(job_id, title="Second", if_version=1)
+        except VersionConflict as exc:
+            error = exc
+    assert isinstance(error, VersionConflict), error
+    assert error.current == won.value == second_ws.get_job(job_id)
+    updates = [e for e in second_ws.history("job", job_id).items if e.action is Action.UPDATED]
+    assert [e.changes for e in updates] == [(FieldChange("title", "Fix", "First"),)]
+
+
+def test_many_writers_at_one_version_exactly_one_wins_each_round(
+    racing_store: PostgresStore,
+) -> None:
+    app = Jobtrack(racing_store, hasher=HASHER)
+    ws = app.workspace(app.register(email="rounds@example.com", password=PASSWORD, name="R").id)
+    job = ws.create_job(ws.add_customer("Ada").id, "Contested")
+    threads, rounds = 6, 5
+    for round_ in range(rounds):
+        version = ws.get_job(job.id).version
+        barrier = threading.Barrier(threads)
+
+        def update(title: str, version: int = version, barrier: threading.Barrier = barrier) -> Any:
+            barrier.wait(timeout=30)
+            return patient(ws.update_job)(job.id, title=title, if_version=version)
+
+        titles = [f"round {round_} writer {n}" for n in range(threads)]
+        started = [in_thread(partial(update, title)) for title in titles]
+        for thread, _ in started:
+            thread.join()
+        wins = [r.value for _, r in started if r.error is None]
+        assert len(wins) == 1, [r.error for _, r in started]
+        for _, result in started:
+            assert result.error is None or isinstance(result.error, VersionConflict)
+        assert ws.get_job(job.id) == wins[0] and wins[0].version == version + 1
+    updates = [e for e in ws.history("job", job.id).items if e.action is Action.UPDATED]
+    assert len(updates) == rounds
+
+
+@pytest.mark.parametrize("kind", ["customer", "job"])
+def test_a_create_sent_again_while_the_first_is_uncommitted_makes_one_record(
+    racing_store: PostgresStore, monitor: Monitor, kind: str
+) -> None:
+    """A client sends the same create (its own id) on several connections while the first
+    has not committed: they wait for it, and each is answered with the one record."""
+    app = Jobtrack(racing_store, hasher=HASHER)
+    ws = app.workspace(app.register(email="twice@example.com", password=PASSWORD, name="T").id)
+    customer = ws.add_customer("Ada", id="c-first")
+
+    @patient
+    def create() -> Customer | Job:
+        if kind == "customer":
+            return ws.add_customer("Bob", id="k1", phone="555")
+        return ws.create_job(customer.id, "Sink", id="k1", estimated_cost="10")
+
+    others = 4
+    with racing_store.transaction():
+        first = create()
+        started = [in_thread(create) for _ in range(others)]
+        monitor.until_waiting(others)
+    for thread, result in started:
+        thread.join()
+        assert result.error is None, result.error
+        assert result.value == first
+    listed = ws.list_customers() if kind == "customer" else ws.list_jobs()
+    assert [r.id for r in listed].count("k1") == 1
+    assert len(ws.history(kind, "k1").items) == 1  # made once, recorded once
