@@ -46,6 +46,11 @@ _LATER = (
     "EXISTS (SELECT FROM history n WHERE n.user_id = h.user_id AND n.kind = h.kind "
     "AND n.record_id = h.record_id AND n.seq > h.seq)"
 )
+#: The change feed's question: of each record changed after a number, its latest entry;
+#: the first of them by number (owner, after, limit).
+LATEST_AFTER = (
+    f"{_SELECT} WHERE h.user_id = %s AND h.seq > %s AND NOT {_LATER} ORDER BY h.seq LIMIT %s"
+)
 _INSERT = (
     f"INSERT INTO history ({COLUMNS}) SELECT * FROM unnest(%s::text[], %s::bigint[], "
     "%s::timestamptz[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], "
@@ -293,11 +298,7 @@ class PostgresHistory(Repository):
         return [entry_from_row(row) for row in rows]
 
     def latest_after(self, owner_id: str, after: int, limit: int) -> Sequence[HistoryEntry]:
-        rows = self._all(
-            f"{_SELECT} WHERE h.user_id = %s AND h.seq > %s AND NOT {_LATER} "
-            "ORDER BY h.seq LIMIT %s",
-            (owner_id, after, max(limit, 0)),
-        )
+        rows = self._all(LATEST_AFTER, (owner_id, after, max(limit, 0)))
         return [entry_from_row(row) for row in rows]
 
     def prune(self, owner_id: str, before: datetime) -> int:
@@ -309,4 +310,4 @@ class PostgresHistory(Repository):
         return 0 if row is None else int(row[0])
 
 
-__all__ = ["COLUMNS", "Heads", "PostgresHistory", "changes_json", "entry_from_row"]
+__all__ = ["COLUMNS", "LATEST_AFTER", "Heads", "PostgresHistory", "changes_json", "entry_from_row"]

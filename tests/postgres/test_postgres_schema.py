@@ -18,6 +18,7 @@ from jobtrack_core import Argon2Hasher, JobStatus, Jobtrack
 from jobtrack_core.testing import PASSWORD, FakeClock
 from jobtrack_core.testing import strategies as js
 from jobtrack_postgres import PostgresStore
+from jobtrack_postgres.history import LATEST_AFTER
 from jobtrack_postgres.owner_keys import LOOKUPS
 
 
@@ -307,6 +308,28 @@ def test_an_owners_listings_walk_an_owner_index(
     assert index in text, text
     if "customer_id" not in query:
         assert "Sort" not in text, text  # the index gives the order: a page stops early
+
+
+def test_the_change_feed_walks_an_owners_history_by_its_indexes(
+    conn: psycopg.Connection[Any],
+) -> None:
+    """Of forty owners with 500 changes each to 50 records: the feed from a place walks
+    the owner's numbers from there and asks the record index whether each changed again,
+    so a batch costs in proportion to the batch, not to the history."""
+    conn.execute(
+        "INSERT INTO users SELECT 'u' || o, o || '@x.com', 'U', NULL, 'h', now(), now() "
+        "FROM generate_series(3, 42) o"
+    )
+    conn.execute(
+        "INSERT INTO history (user_id, seq, at, actor_id, source, action, kind, record_id) "
+        "SELECT 'u' || o, n, now(), 'u' || o, 'library', 'updated', 'job', 'j' || (n % 50) "
+        "FROM generate_series(3, 42) o, generate_series(1, 500) n"
+    )
+    conn.execute("ANALYZE history")
+    plan = conn.execute(f"EXPLAIN {LATEST_AFTER}", ("u7", 300, 20)).fetchall()
+    text = "\n".join(r[0] for r in plan)
+    assert "history_pkey" in text and "history_record_idx" in text, text
+    assert "Seq Scan" not in text and "Sort" not in text, text
 
 
 @settings(max_examples=10)
