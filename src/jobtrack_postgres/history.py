@@ -151,11 +151,17 @@ class PostgresHistory(Repository):
     def flush(self) -> None:
         """Write the head each owner's numbers reached, where it is beyond the head written
         (the unit of work is about to commit)."""
-        for owner_id, head in sorted(self._heads.items()):
-            if head != self._written.get(owner_id):
-                self._run("UPDATE history_heads SET head = %s WHERE user_id = %s", (head, owner_id))
+        for owner_id in sorted(self._heads):
+            self._settle(owner_id)
         self._heads.clear()
         self._written.clear()
+
+    def _settle(self, owner_id: str) -> None:
+        """Write the head the owner's numbers reached, if it is beyond the head written."""
+        head = self._heads.get(owner_id)
+        if head is not None and head != self._written.get(owner_id):
+            self._run("UPDATE history_heads SET head = %s WHERE user_id = %s", (head, owner_id))
+            self._written[owner_id] = head
 
     def _take(self, owner_id: str, count: int) -> int:
         """Add ``count`` to the owner's head, in place (the row is made for an owner's first
@@ -302,6 +308,7 @@ class PostgresHistory(Repository):
         return [entry_from_row(row) for row in rows]
 
     def prune(self, owner_id: str, before: datetime) -> int:
+        self._settle(owner_id)  # the floor it raises may be a number taken in this unit
         row = self._one(_PRUNE, {"owner": owner_id, "before": before})
         return 0 if row is None else int(row[0])
 
