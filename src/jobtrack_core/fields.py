@@ -434,8 +434,8 @@ DAY = Day(optional=True)
 INSTANT = Instant()
 FLAG = Flag()
 STATUS = Choice(JobStatus)
-#: A record's version: 1 when made, one more with every change.
-VERSION = Whole(1, 2**62)
+#: A record's version: 1 when made, one more with every change (a 32-bit column holds it).
+VERSION = Whole(1, 2**31 - 1)
 #: A place in a business's history: 1 for its first change, then one more each.
 SEQ = Whole(1, 2**62)
 TIMEZONE = TimeZone(optional=True)
