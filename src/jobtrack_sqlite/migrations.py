@@ -149,17 +149,14 @@ _V3_COLUMNS = {
 #: row, then their indexes, triggers and totals (built once over all the rows).
 VERSION_4: tuple[Step, ...] = (
     _set_aside,
-    *schema.TABLES,
-    *totals.TABLES,
+    *history.TABLES_V4,
     *(
         f"INSERT INTO {table} ({columns}) SELECT {columns} FROM old_{table} ORDER BY rowid"
         for table, columns in _V3_COLUMNS.items()
     ),
     *(f"DROP TABLE old_{table}" for table in ("sessions", "jobs", "customers", "users")),
-    *schema.INDEXES,
-    *schema.TRIGGERS,
-    *totals.TRIGGERS,
-    totals.rebuild,
+    *history.INDEXES_AND_TRIGGERS_V4,
+    *history.REBUILD_V4,
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
