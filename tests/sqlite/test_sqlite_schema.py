@@ -390,8 +390,8 @@ def test_deleting_a_user_by_hand_cascades(db: sqlite3.Connection) -> None:
 
 #: One history entry of owner 1, written by hand.
 HISTORY_ROW = (
-    "INSERT INTO history (owner, seq, at_us, actor_id, source, action, kind, record_id,"
-    " changes) VALUES (1, 1, ?, 'u', 'library', 'created', 'customer', 'c', '[[\"name\",null,\"C\"]]')"
+    "INSERT INTO history (owner, seq, at_us, actor_id, source, action, kind, record_id, changes)"
+    " VALUES (1, 1, ?, 'u', 'library', 'created', 'customer', 'c', '[[\"name\",null,\"C\"]]')"
 )
 
 
