@@ -10,7 +10,9 @@ its numbers back with the rest.
 
 Every question is answered in SQL from the table's key (owner, seq) and the index
 (owner, kind, record_id, seq): an entry is its record's latest when no entry of the
-same record has a higher number, one index seek.
+same record has a higher number, one index seek. One record's entries are read from
+that index, named (``INDEXED BY``): from its estimates alone, the planner would rather
+walk the owner's whole history backwards.
 """
 
 from __future__ import annotations
@@ -172,7 +174,8 @@ class SqliteHistory:
     ) -> Sequence[HistoryEntry]:
         return self._entries(
             owner_id,
-            f"{_SELECT} WHERE owner = {OWNER} AND kind = ? AND record_id = ? AND seq < ?"
+            f"{_SELECT} INDEXED BY idx_history_record"
+            f" WHERE owner = {OWNER} AND kind = ? AND record_id = ? AND seq < ?"
             " ORDER BY seq DESC LIMIT ?",
             (owner_id, kind.value, record_id, _below(before), max(limit, 0)),
         )
