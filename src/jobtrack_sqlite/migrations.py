@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 import attrs
 
 from jobtrack_core.errors import RetryableError, SchemaVersionError, StoreError
-from jobtrack_sqlite import history, schema, totals
+from jobtrack_sqlite import changelog, history, schema, totals
 from jobtrack_sqlite.errors import translate
 
 #: One step of a migration: an SQL statement, or a function given the connection.
@@ -149,17 +149,37 @@ _V3_COLUMNS = {
 #: row, then their indexes, triggers and totals (built once over all the rows).
 VERSION_4: tuple[Step, ...] = (
     _set_aside,
+    *history.TABLES_V4,
+    *(
+        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM old_{table} ORDER BY rowid"
+        for table, columns in _V3_COLUMNS.items()
+    ),
+    *(f"DROP TABLE old_{table}" for table in ("sessions", "jobs", "customers", "users")),
+    *history.INDEXES_AND_TRIGGERS_V4,
+    *history.REBUILD_V4,
+)
+
+#: The stored columns of version 4's tables, which version 5 keeps as they are.
+_V4_COLUMNS = _V3_COLUMNS | {"users": f"{_V3_COLUMNS['users']}, timezone, week_start"}
+
+#: Version 5, step by step: version 4's tables set aside, the new ones (customers and jobs
+#: with a version, 1 for every existing record; each business's history) made and filled
+#: row for row, their indexes, triggers and totals, then a "created" entry in the history
+#: of every existing customer and job.
+VERSION_5: tuple[Step, ...] = (
+    _set_aside,
     *schema.TABLES,
     *totals.TABLES,
     *(
         f"INSERT INTO {table} ({columns}) SELECT {columns} FROM old_{table} ORDER BY rowid"
-        for table, columns in _V3_COLUMNS.items()
+        for table, columns in _V4_COLUMNS.items()
     ),
     *(f"DROP TABLE old_{table}" for table in ("sessions", "jobs", "customers", "users")),
     *schema.INDEXES,
     *schema.TRIGGERS,
     *totals.TRIGGERS,
     totals.rebuild,
+    changelog.record_existing,
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -175,6 +195,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         4,
         "customer and job ids unique per owner; each account's calendar",
         VERSION_4,
+        rebuilds_tables=True,
+    ),
+    Migration(
+        5,
+        "a version on customers and jobs; each business's history",
+        VERSION_5,
         rebuilds_tables=True,
     ),
 )

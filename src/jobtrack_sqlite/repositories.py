@@ -22,6 +22,7 @@ from jobtrack_core.errors import ConflictError, JobtrackError, NotFoundError
 from jobtrack_core.queries import JobFilter
 from jobtrack_sqlite import columns as col
 from jobtrack_sqlite import totals
+from jobtrack_sqlite.changelog import SqliteHistory
 from jobtrack_sqlite.errors import (
     is_foreign_key_violation,
     is_unique_violation,
@@ -164,6 +165,8 @@ _CUSTOMER_INSERT = (
     f" SELECT owner, {', '.join('?' * _CUSTOMER_FIELDS)} FROM users WHERE id = ?"
 )
 _CUSTOMER_UPDATE = _assignments(CUSTOMER_COLUMNS, 2)
+#: Where ``updated_at`` is among ``customer_values``.
+_CUSTOMER_UPDATED_AT = [c.strip() for c in CUSTOMER_COLUMNS.split(",")][2:].index("updated_at_us")
 
 
 class SqliteCustomers(_Repository):
@@ -201,9 +204,10 @@ class SqliteCustomers(_Repository):
     @translated
     def update(self, customer: Customer) -> None:
         c = customer
-        values = customer_values(c)  # updated_at last
+        values = customer_values(c)
         key = (BY_KEY, [c.user_id, c.id])
-        if not self._update("customers", _CUSTOMER_UPDATE, values, key, values[-1]):
+        updated_at = values[_CUSTOMER_UPDATED_AT]
+        if not self._update("customers", _CUSTOMER_UPDATE, values, key, updated_at):
             raise NotFoundError("customer", c.id)
 
     @translated
@@ -450,4 +454,5 @@ class SqliteUnitOfWork:
         self.customers = SqliteCustomers(connection)
         self.jobs = SqliteJobs(connection)
         self.sessions = SqliteSessions(connection)
+        self.history = SqliteHistory(connection)
         self.reports = SqliteReports(connection)

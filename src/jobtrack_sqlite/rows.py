@@ -42,14 +42,15 @@ def user_values(user: User) -> list[object]:
 
 
 CUSTOMER_COLUMNS = (
-    "id, user_id, name, email, phone, address, business_name, notes, created_at_us, updated_at_us"
+    "id, user_id, name, email, phone, address, business_name, notes, created_at_us,"
+    " updated_at_us, version"
 )
 
 
 def customer_from_row(row: Any) -> Customer:
-    *fields, created_at, updated_at = row
+    *fields, created_at, updated_at, version = row
     timestamp = col.read_timestamp
-    return Customer.from_store(*fields, timestamp(created_at), timestamp(updated_at))
+    return Customer.from_store(*fields, timestamp(created_at), timestamp(updated_at), version)
 
 
 def customer_values(customer: Customer) -> list[object]:
@@ -64,13 +65,14 @@ def customer_values(customer: Customer) -> list[object]:
         c.notes,
         col.timestamp(c.created_at, "created_at"),
         col.timestamp(c.updated_at, "updated_at"),
+        c.version,
     ]
 
 
 JOB_COLUMNS = (
     "id, user_id, customer_id, title, description, status, estimated_cost_cents,"
     " actual_cost_cents, estimated_hours_hundredths, actual_hours_hundredths, due_date,"
-    " paid, paid_at_us, completed_at_us, created_at_us, updated_at_us"
+    " paid, paid_at_us, completed_at_us, created_at_us, updated_at_us, version"
 )
 JOB_SELECT = f"SELECT {JOB_COLUMNS} FROM jobs"
 NEWEST_FIRST = " ORDER BY created_at_us DESC, id DESC"
@@ -111,7 +113,7 @@ def job_from_row(row: Any) -> Job:
     (
         id_, user_id, customer_id, title, description, status, estimated_cost, actual_cost,
         estimated_hours, actual_hours, due_date, paid, paid_at, completed_at, created_at,
-        updated_at,
+        updated_at, version,
     ) = row  # fmt: skip
     moment = col.read_timestamp
     created = moment(created_at)
@@ -137,6 +139,7 @@ def job_from_row(row: Any) -> Job:
         completed_at,
         created,
         updated,
+        version,
     )
 
 
@@ -157,6 +160,7 @@ def job_values(job: Job) -> list[object]:
         col.optional_timestamp(job.completed_at, "completed_at"),
         col.timestamp(job.created_at, "created_at"),
         col.timestamp(job.updated_at, "updated_at"),
+        job.version,
     ]
 
 

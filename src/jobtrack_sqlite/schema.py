@@ -1,4 +1,5 @@
-"""The SQL schema, version 4: the seed's four tables, made strict, exact and compact.
+"""The SQL schema, version 5: the seed's four tables, made strict, exact and compact,
+and each business's history.
 
 Table and column names follow the original data model wherever the meaning is
 kept. What changed, and why:
@@ -25,11 +26,17 @@ kept. What changed, and why:
 - CHECK constraints hold statuses, 0/1 flags and value ranges; every table is
   STRICT;
 - indexes fit the queries the store runs, and are partial where those queries
-  read a minority of the rows.
+  read a minority of the rows;
+- customers and jobs have a ``version``, 1 when made and one more at each change;
+  ``history`` keeps each business's changes, numbered per business, and
+  ``history_heads`` the last number handed out and how far pruning went.
 """
 
 from __future__ import annotations
 
+import enum
+
+from jobtrack_core.entities import Action, RecordKind, Source
 from jobtrack_core.status import JobStatus
 from jobtrack_sqlite import rules
 from jobtrack_sqlite.columns import MAX_HUNDREDTHS, MAX_US, MIN_US
@@ -117,6 +124,16 @@ BEGIN
 END"""
 
 
+#: A customer's or job's version: 1 when made, one more at each change.
+VERSION = "version INTEGER NOT NULL DEFAULT 1 CONSTRAINT valid_version CHECK (version >= 1)"
+
+
+def _one_of(column: str, choices: type[enum.StrEnum]) -> str:
+    """A text column holding one of an enumeration's values."""
+    values = ", ".join(f"'{choice.value}'" for choice in choices)
+    return f"{column} TEXT NOT NULL CONSTRAINT valid_{column} CHECK ({column} IN ({values}))"
+
+
 USERS = f"""CREATE TABLE users (
     id TEXT NOT NULL PRIMARY KEY,
     email TEXT NOT NULL UNIQUE,
@@ -151,6 +168,7 @@ CUSTOMERS = f"""CREATE TABLE customers (
     owner INTEGER NOT NULL,
     {_stored("created_at")},
     {_stored("updated_at")},
+    {VERSION},
     PRIMARY KEY (owner, id),
     FOREIGN KEY (owner, user_id) REFERENCES users (owner, id) ON DELETE CASCADE
 ) STRICT"""
@@ -182,6 +200,7 @@ JOBS = f"""CREATE TABLE jobs (
     {_stored("created_at")},
     {_stored("updated_at")},
     {_stored("paid_at", required=False)},
+    {VERSION},
     PRIMARY KEY (owner, id),
     FOREIGN KEY (owner, user_id) REFERENCES users (owner, id) ON DELETE CASCADE,
     FOREIGN KEY (owner, customer_id) REFERENCES customers (owner, id) ON DELETE CASCADE
@@ -200,6 +219,33 @@ SESSIONS = f"""CREATE TABLE sessions (
     {_stored("last_used_at")},
     {_stored("revoked_at", required=False)}
 ) STRICT"""
+
+#: Each business's history: every change to its customers and jobs, numbered by ``seq``
+#: (1 and up), kept with the account (not with the records it speaks of). ``changes``
+#: is compact JSON, a list of ``[field, old, new]``.
+HISTORY = f"""CREATE TABLE history (
+    owner INTEGER NOT NULL REFERENCES users (owner) ON DELETE CASCADE,
+    seq INTEGER NOT NULL CONSTRAINT valid_seq CHECK (seq >= 1),
+    {_shown("at")},
+    {_stored("at", default_now=False)},
+    actor_id TEXT NOT NULL,
+    {_one_of("source", Source)},
+    {_one_of("action", Action)},
+    {_one_of("kind", RecordKind)},
+    record_id TEXT NOT NULL,
+    changes TEXT NOT NULL DEFAULT '[]' CONSTRAINT valid_changes CHECK (json_valid(changes)),
+    cause TEXT,
+    PRIMARY KEY (owner, seq)
+) STRICT, WITHOUT ROWID"""
+
+#: Per business, the last change number reserved (``head``) and the lowest cursor the
+#: change feed still serves (``kept_from``, raised when pruning drops a deletion).
+HISTORY_HEADS = """CREATE TABLE history_heads (
+    owner INTEGER NOT NULL PRIMARY KEY REFERENCES users (owner) ON DELETE CASCADE,
+    head INTEGER NOT NULL CONSTRAINT valid_head CHECK (head >= 0),
+    kept_from INTEGER NOT NULL DEFAULT 0 CONSTRAINT valid_kept_from
+        CHECK (kept_from BETWEEN 0 AND head)
+) STRICT, WITHOUT ROWID"""
 
 #: Every index on customers and jobs leads with the owner's number; each serves a
 #: query the store runs, or the child side of a foreign key. A listing's order ends
@@ -234,9 +280,12 @@ INDEXES = (
     "CREATE INDEX idx_sessions_user_id ON sessions (user_id)",
     # purge_expired.
     "CREATE INDEX idx_sessions_expires_at ON sessions (expires_at_us)",
+    # one record's history, newest first; whether an entry is its record's latest (the
+    # change feed, pruning).
+    "CREATE INDEX idx_history_record ON history (owner, kind, record_id, seq)",
 )
 
 TRIGGERS = tuple(_updated_at_trigger(table) for table in ("users", "customers", "jobs"))
 
 #: The base tables, in the order they are created (parents first).
-TABLES = (USERS, CUSTOMERS, JOBS, SESSIONS)
+TABLES = (USERS, CUSTOMERS, JOBS, SESSIONS, HISTORY, HISTORY_HEADS)

@@ -1,7 +1,8 @@
-"""The shared contract suite, the reference state machine and the differential
-state machine (against the memory store), run on the SQLite store.
+"""The shared contract suite, the reference state machine, the differential
+state machine (against the memory store) and the change feed's state machine, run
+on the SQLite store.
 
-The contract runs on a database file; both state machines run on a file and in
+The contract runs on a database file; the state machines run on a file and in
 memory. (One StoreContract subclass per test session and test function: a
 second subclass trips Hypothesis's ``differing_executors`` health check.)"""
 
@@ -14,7 +15,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from jobtrack_core.ports import Store
-from jobtrack_core.testing import StoreContract, differential_machine, reference_machine
+from jobtrack_core.testing import (
+    StoreContract,
+    differential_machine,
+    feed_machine,
+    reference_machine,
+)
 from jobtrack_memory import MemoryStore
 from jobtrack_sqlite import SqliteStore
 
@@ -56,3 +62,5 @@ TestSqliteFileMachine = reference_machine(file_store).TestCase
 TestSqliteMemoryMachine = reference_machine(memory_store).TestCase
 TestSqliteFileAgreesWithMemory = differential_machine(MemoryStore, file_store).TestCase
 TestSqliteMemoryAgreesWithMemory = differential_machine(MemoryStore, memory_store).TestCase
+TestSqliteFileFeed = feed_machine(file_store).TestCase
+TestSqliteMemoryFeed = feed_machine(memory_store).TestCase

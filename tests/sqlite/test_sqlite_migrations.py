@@ -17,15 +17,31 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jobtrack_core import JobStatus, RetryableError, SchemaVersionError, StoreError
-from jobtrack_core.entities import Customer, Job, LoginSession, User
+from jobtrack_core.entities import (
+    Action,
+    Customer,
+    FieldChange,
+    HistoryEntry,
+    Job,
+    LoginSession,
+    RecordKind,
+    Source,
+    User,
+)
+from jobtrack_core.history import kind_of, listed
 from jobtrack_core.kit import ReferenceReports
+from jobtrack_core.passwords import Argon2Hasher
 from jobtrack_core.queries import JobFilter
+from jobtrack_core.service import Jobtrack
 from jobtrack_core.testing import strategies as js
+from jobtrack_core.testing.fakes import FakeClock
+from jobtrack_core.testing.feed import Client
 from jobtrack_sqlite import (
     MIGRATIONS,
     SCHEMA_VERSION,
     Migration,
     SqliteStore,
+    changelog,
     columns,
     history,
     totals,
@@ -146,7 +162,8 @@ def write_v4_data(connection: sqlite3.Connection) -> None:
         " VALUES (2, 'j1', 'u2', 'c1', 'Plan', 'pending', 700, ?1, ?1)",
         (STAMP_US,),
     )
-    totals.rebuild(connection)
+    for statement in history.REBUILD_V4:
+        connection.execute(statement)
 
 
 def check_v4_data(store: SqliteStore) -> None:
@@ -159,6 +176,25 @@ def check_v4_data(store: SqliteStore) -> None:
         assert str(uow.reports.totals("u2").pipeline.amount) == "7.00"
 
 
+def write_v5_data(connection: sqlite3.Connection) -> None:
+    """Version 5 keeps a version on customers and jobs, and each business's history."""
+    write_v4_data(connection)
+    changelog.record_existing(connection)
+    connection.execute("UPDATE jobs SET version = 3 WHERE owner = 2")
+
+
+def check_v5_data(store: SqliteStore) -> None:
+    check_v4_data(store)
+    with store.transaction(write=False) as uow:
+        job = uow.jobs.get("u2", "j1")
+        assert job is not None and job.version == 3
+        latest = uow.history.latest_after("u1", 0, 10)
+        assert [(e.seq, e.kind, e.record_id) for e in latest] == [
+            (1, RecordKind.CUSTOMER, "c1"),
+            (2, RecordKind.JOB, "j1"),
+        ]
+
+
 #: For each version, how to put sample data into a database at that version and
 #: how to check it after an upgrade to the current one. Version 0 has no tables.
 DATA: dict[int, tuple[Callable[[sqlite3.Connection], None], Callable[[SqliteStore], None]]] = {
@@ -166,7 +202,11 @@ DATA: dict[int, tuple[Callable[[sqlite3.Connection], None], Callable[[SqliteStor
     2: (write_v2_data, check_v2_data),
     3: (write_v3_data, check_v2_data),
     4: (write_v4_data, check_v4_data),
+    5: (write_v5_data, check_v5_data),
 }
+
+#: Sample data of the current version.
+WRITE_CURRENT, CHECK_CURRENT = DATA[SCHEMA_VERSION]
 
 
 def schema_of(path: Path) -> list[tuple[str, str, str]]:
@@ -222,12 +262,12 @@ def test_reopening_a_current_database_changes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "again.db"
     SqliteStore(path).close()
     connection = raw(path)
-    write_v4_data(connection)
+    WRITE_CURRENT(connection)
     connection.close()
     before = (digest(path), schema_of(path))
     for _ in range(3):
         with SqliteStore(path) as store:
-            check_v4_data(store)
+            CHECK_CURRENT(store)
     assert (digest(path), schema_of(path)) == before
     connection = raw(path)
     assert upgrade(connection) == []
@@ -241,7 +281,7 @@ def test_a_database_from_a_newer_jobtrack_is_refused_and_left_byte_identical(
     path = tmp_path / "newer.db"
     SqliteStore(path).close()
     connection = raw(path)
-    write_v4_data(connection)
+    WRITE_CURRENT(connection)
     connection.execute(f"PRAGMA journal_mode = {journal}")
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     connection.close()
@@ -440,9 +480,10 @@ def write_v3_records(
     customers: list[Customer],
     jobs: list[Job],
     sessions: list[LoginSession],
+    rebuild: Sequence[str] = history.REBUILD_V3,
 ) -> None:
-    """Records written as version 3 kept them (owner numbers in the order of ``users``),
-    then version 3's own totals."""
+    """Records written as version 3 kept them (version 4 keeps them alike; owner numbers
+    in the order of ``users``), then the totals, by the version's own statements."""
     stamp = columns.timestamp
     owner = {user.id: number for number, user in enumerate(users, start=1)}
     connection.executemany(
@@ -490,7 +531,7 @@ def write_v3_records(
             for s in sessions
         ],
     )  # fmt: skip
-    for statement in history.REBUILD_V3:
+    for statement in rebuild:
         connection.execute(statement)
 
 
@@ -605,3 +646,65 @@ def test_an_upgrade_that_waits_too_long_for_the_lock_is_retryable(tmp_path: Path
         blocker.close()
     with SqliteStore(path) as store:  # later, the upgrade goes through
         check_v2_data(store)
+
+
+# -- version 5: versions and each business's history ----------------------------------------
+
+
+def as_created(record: Customer | Job, seq: int) -> HistoryEntry:
+    """The entry the workspace would have made on creating ``record``, by its owner."""
+    return HistoryEntry(
+        owner_id=record.user_id,
+        seq=seq,
+        at=record.created_at,
+        actor_id=record.user_id,
+        source=Source.LIBRARY,
+        action=Action.CREATED,
+        kind=kind_of(record),
+        record_id=record.id,
+        changes=tuple(FieldChange(k, None, v) for k, v in listed(record).items()),
+    )
+
+
+@given(records=two_owners())
+def test_a_version_4_database_reaches_version_5_with_each_record_created_in_its_history(
+    records: tuple[list[User], list[Customer], list[Job], list[LoginSession]],
+) -> None:
+    """Every existing record is at version 1, with one "created" entry listing its fields,
+    numbered per owner in the order the records were made: a feed from nothing ends with
+    exactly the data, and the next change is numbered after them."""
+    users, customers, jobs, sessions = records
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "v4.db"
+        at_version(path, 4)
+        connection = raw(path)
+        write_v3_records(connection, users, customers, jobs, sessions, history.REBUILD_V4)
+        connection.close()
+        with SqliteStore(path) as store:
+            app = Jobtrack(store, clock=FakeClock(), hasher=Argon2Hasher.for_tests())
+            for user in users:
+                ws = app.workspace(user.id)
+                client = Client(ws)
+                client.catch_up()
+                assert client.copy == client.truth()
+                mine: list[Customer | Job] = [c for c in customers if c.user_id == user.id]
+                mine += [j for j in jobs if j.user_id == user.id]
+                assert {(kind_of(r), r.id): r for r in mine} == client.copy
+                assert all(r.version == 1 for r in client.copy.values())
+                mine.sort(key=lambda r: (r.created_at, isinstance(r, Job), r.id))
+                expected = [as_created(r, seq) for seq, r in enumerate(mine, start=1)]
+                with store.transaction(write=False) as uow:
+                    assert list(uow.history.latest_after(user.id, 0, 1000)) == expected
+                    assert uow.history.kept_from(user.id) == 0
+                customer = next(c for c in mine if isinstance(c, Customer))
+                again = ws.add_customer(
+                    customer.name, id=customer.id, **{
+                        k: getattr(customer, k)
+                        for k in ("email", "phone", "address", "business_name", "notes")
+                    }
+                )  # fmt: skip
+                assert again == customer  # a retried create finds it made
+                renamed = ws.update_customer(customer.id, name=f"{customer.name} II")
+                assert renamed.version == 2
+                (entry,) = ws.history(RecordKind.CUSTOMER, customer.id, limit=1).items
+                assert (entry.seq, entry.action) == (len(mine) + 1, Action.UPDATED)

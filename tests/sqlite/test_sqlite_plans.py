@@ -30,10 +30,14 @@ from jobtrack_core.ports import ReportQueries
 from jobtrack_core.testing import PASSWORD, CountingIds, FakeClock
 from jobtrack_sqlite import SqliteStore
 
-TABLES = ("users", "customers", "jobs", "sessions")
+TABLES = ("users", "customers", "jobs", "sessions", "history", "history_heads")
 #: The table aliases the store's queries use (plans name a table by its alias).
-ALIASES = {"c": "customers", "j": "jobs"}
-LINE = re.compile(r"^(SCAN|SEARCH) (\w+)(?: AS \w+)?(?: USING (?:COVERING )?INDEX (\w+) \((.*)\))?")
+ALIASES = {"c": "customers", "j": "jobs", "h": "history", "later": "history"}
+LINE = re.compile(
+    r"^(SCAN|SEARCH) (\w+)(?: AS \w+)?(?: USING (?:COVERING )?(INDEX \w+|PRIMARY KEY) \((.*)\))?"
+)
+#: Tables whose primary key leads with the owner's number.
+OWNER_KEYED = ("history", "history_heads")
 #: Lookups of one row by a unique key (owner checked on that row).
 UNIQUE_LOOKUPS = {
     "users": ("id=?", "email=?"),
@@ -62,11 +66,17 @@ def problems(db: sqlite3.Connection, sql: str, params: Any = ()) -> list[str]:
         table = ALIASES.get(table, table)
         if kind == "SCAN" or index is None:
             found.append(f"{detail}  <-  {sql}")
-        elif constraint in UNIQUE_LOOKUPS[table] or (
+        elif constraint in UNIQUE_LOOKUPS.get(table, ()) or (
             table == "sessions" and constraint.startswith(("user_id=", "expires_at_us<"))
         ):
             continue
-        elif not (index_columns(db, index)[0] == "owner" and constraint.startswith("owner=")):
+        elif index == "PRIMARY KEY":
+            if not (table in OWNER_KEYED and constraint.startswith("owner=")):
+                found.append(f"{detail}  <-  {sql}")
+        elif not (
+            index_columns(db, index.removeprefix("INDEX "))[0] == "owner"
+            and constraint.startswith("owner=")
+        ):
             found.append(f"{detail}  <-  {sql}")
     return found
 
@@ -118,6 +128,7 @@ def workload(app: Jobtrack, clock: FakeClock, ws: Workspace, other: Workspace) -
     ws.complete_job(job.id, actual_cost="12.50")
     ws.mark_paid(job.id)
     ws.mark_unpaid(job.id)
+    history(ws, job.id)
     ws.revenue()
     for where in filters(customer.id):
         ws.list_jobs(where)
@@ -137,7 +148,23 @@ def workload(app: Jobtrack, clock: FakeClock, ws: Workspace, other: Workspace) -
     app.login(ws.user.email, PASSWORD)  # purges expired sessions
     ws.delete_job(job.id)
     ws.delete_customer(customer.id)
+    ws.prune_history(clock() + timedelta(days=1))  # drops the deletions: raises the floor
+    ws.changes()
     ws.delete_account(PASSWORD)
+
+
+def history(ws: Workspace, job_id: str) -> None:
+    """Every question of the history and the change feed, page by page."""
+    page = ws.history("job", job_id, limit=1)
+    ws.history("job", job_id, limit=1, after=page.next)
+    for kinds, actions, since, until in itertools.product(
+        [None, "job"], [None, ["moved", "paid"]], [None, "2025-07-01"], [None, "2030-01-01"]
+    ):
+        page = ws.activity(kinds=kinds, actions=actions, since=since, until=until, limit=1)
+        ws.activity(kinds=kinds, actions=actions, since=since, until=until, after=page.next)
+    batch = ws.changes(limit=1)
+    ws.changes(batch.next)
+    ws.prune_history("2000-01-01")
 
 
 def reports(ws: Workspace, customer_id: str) -> None:
@@ -224,6 +251,34 @@ def test_the_check_sees_a_table_scan() -> None:
         assert problems(db, "SELECT * FROM jobs ORDER BY created_at_us")
         assert problems(db, "SELECT * FROM jobs WHERE user_id = 'u' AND status = 'pending'")
         assert not problems(db, "SELECT * FROM jobs WHERE owner = 1 AND status = 'pending'")
+        assert problems(db, "SELECT * FROM history WHERE record_id = 'x'")
+        assert not problems(db, "SELECT * FROM history WHERE owner = 1 AND seq > 5")
+
+
+def test_the_history_questions_read_their_record_index_and_key_in_order(tmp_path: Path) -> None:
+    """A record's entries come from its index, newest first; the feed walks the owner's
+    entries by number from the cursor, and asks the record index whether each is its
+    record's latest; the activity list walks the owner's entries backwards. None sorts."""
+    recorder = Recorder()
+    app, _ = new_app(tmp_path / "history.db", recorder)
+    ws = register(app, "h@x.co")
+    job = ws.create_job(ws.add_customer("Ada").id, "Sink")
+    statements = recorder.start()
+    ws.history("job", job.id)
+    ws.changes()
+    ws.activity(kinds="job")
+    db = app.store._link().connection  # type: ignore[attr-defined]
+    plans = [" / ".join(plan(db, sql, params)) for sql, params in statements if "history" in sql]
+    assert len(plans) == 4  # the feed reads its floor first
+    record, floor, feed, activity = plans
+    assert "SEARCH h USING INDEX idx_history_record (owner=? AND kind=? AND record_id=? AND" in (
+        record
+    )
+    assert "SEARCH history_heads USING PRIMARY KEY (owner=?)" in floor
+    assert "SEARCH h USING PRIMARY KEY (owner=? AND seq>?)" in feed
+    assert "SEARCH later USING COVERING INDEX idx_history_record" in feed
+    assert "SEARCH h USING PRIMARY KEY (owner=? AND seq<?)" in activity
+    assert all("TEMP B-TREE" not in p for p in plans), plans
 
 
 OWNERS = 8
@@ -380,12 +435,12 @@ def test_indexes_lead_with_the_owner_and_serve_every_foreign_key(tmp_path: Path)
     foreign key's columns: that lookup must search an index, not scan the table."""
     with SqliteStore(tmp_path / "indexes.db") as store:
         db = store._link().connection
-        for table in ("customers", "jobs"):
+        for table in ("customers", "jobs", "history"):
             for _, index, _unique, origin, _ in db.execute(f"PRAGMA index_list({table})"):
                 if origin == "pk":
                     continue
                 assert index_columns(db, index)[0] == "owner", (table, index)
-        for table in ("customers", "jobs", "sessions"):
+        for table in ("customers", "jobs", "sessions", "history", "history_heads"):
             groups: dict[int, list[str]] = {}
             for row in db.execute(f"PRAGMA foreign_key_list({table})"):
                 groups.setdefault(row[0], []).append(row[3])

@@ -91,15 +91,21 @@ TOTALS_TRIGGERS = {
 }
 
 
-def test_the_seed_tables_the_totals_and_nothing_else(db: sqlite3.Connection) -> None:
+#: Version 5's history of each business (jobtrack_sqlite.changelog).
+HISTORY_TABLES = {"history", "history_heads"}
+
+
+def test_the_seed_tables_the_totals_the_history_and_nothing_else(
+    db: sqlite3.Connection,
+) -> None:
     tables = {
         r[0]
         for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
         if not r[0].startswith("sqlite_")
     }
-    assert tables == set(SEED_COLUMNS) | TOTALS_TABLES
+    assert tables == set(SEED_COLUMNS) | TOTALS_TABLES | HISTORY_TABLES
     strict = {r[1] for r in db.execute("PRAGMA table_list") if r[5]}
-    assert strict >= set(SEED_COLUMNS) | TOTALS_TABLES
+    assert strict >= tables
 
 
 @pytest.mark.parametrize("table", list(SEED_COLUMNS))
@@ -293,6 +299,8 @@ def test_timestamp_text_at_the_edges_of_the_range(
         "customer_id = 'nobody'",
         "owner = 2",
         "user_id = 'nobody'",
+        "version = 0",
+        "version = NULL",
     ],
 )
 def test_the_database_itself_refuses_bad_values(db: sqlite3.Connection, bad: str) -> None:
@@ -373,9 +381,48 @@ def test_deleting_a_user_by_hand_cascades(db: sqlite3.Connection) -> None:
         "INSERT INTO sessions (id, user_id, token_hash, expires_at_us, last_used_at_us)"
         " VALUES ('s', 'u', 'hash', 1893456000000000, 1735689600000000)"
     )
+    db.execute(HISTORY_ROW, (STAMP_US,))
+    db.execute("INSERT INTO history_heads (owner, head) VALUES (1, 1)")
     db.execute("DELETE FROM users")
-    for table in ("customers", "jobs", "sessions"):
+    for table in ("customers", "jobs", "sessions", *HISTORY_TABLES):
         assert db.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
+
+
+#: One history entry of owner 1, written by hand.
+HISTORY_ROW = (
+    "INSERT INTO history (owner, seq, at_us, actor_id, source, action, kind, record_id, changes)"
+    " VALUES (1, 1, ?, 'u', 'library', 'created', 'customer', 'c', '[[\"name\",null,\"C\"]]')"
+)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "seq = 0",
+        "source = 'fax'",
+        "action = 'renamed'",
+        "kind = 'invoice'",
+        "changes = '[\"name\"'",
+        "at_us = 253402300800000000",
+        "owner = 2",
+        "record_id = NULL",
+    ],
+)
+def test_the_history_refuses_bad_values_and_outlives_its_records(
+    db: sqlite3.Connection, bad: str
+) -> None:
+    seeded(db)
+    db.execute(HISTORY_ROW, (STAMP_US,))
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute(f"UPDATE history SET {bad}")
+    db.execute("DELETE FROM customers")
+    assert db.execute("SELECT at, record_id FROM history").fetchone() == (
+        "2025-07-06T09:00:00.000000Z",
+        "c",
+    )
+    db.execute("INSERT INTO history_heads (owner, head, kept_from) VALUES (1, 1, 1)")
+    with pytest.raises(sqlite3.IntegrityError, match="valid_kept_from"):
+        db.execute("UPDATE history_heads SET kept_from = 2")
 
 
 def test_version_and_application_id_are_recorded(db: sqlite3.Connection) -> None:
