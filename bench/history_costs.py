@@ -273,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             _table(f"SQLite, synchronous={synchronous}: a single create", creates, 1e-3, " ms")
             imports = _imports(contenders, document, import_rounds)
             _table(f"SQLite, synchronous={synchronous}: an import of {args.jobs} jobs",
-                   imports, 1.0, " s")  # fmt: skip
+                   imports, 1e-3, " ms")  # fmt: skip
             assert on.recorded() and not off.recorded()
             for c in (on, off):
                 c.app.close()
@@ -291,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 creates = _creates(pg, args.rounds)
                 _table("PostgreSQL: a single create", creates, 1e-3, " ms")
                 imports = _imports(pg, document, import_rounds)
-                _table(f"PostgreSQL: an import of {args.jobs} jobs", imports, 1.0, " s")
+                _table(f"PostgreSQL: an import of {args.jobs} jobs", imports, 1e-3, " ms")
                 assert pg["history on"].recorded() and not pg["history off"].recorded()
             finally:
                 for _, drop in stores:
