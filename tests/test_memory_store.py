@@ -1,17 +1,19 @@
 """The shared contract suite against the in-memory store."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import attrs
 
 from jobtrack_core.entities import Customer, Job, LoginSession, User
 from jobtrack_core.ports import Store
+from jobtrack_core.service import Workspace
 from jobtrack_core.testing import (
     StoreContract,
     differential_machine,
     feed_machine,
     reference_machine,
 )
+from jobtrack_interchange import import_records
 from jobtrack_memory import MemoryStore
 from jobtrack_memory.store import _Data
 
@@ -39,3 +41,11 @@ class TestMemoryContract(StoreContract):
 TestMemoryMachine = reference_machine(MemoryStore).TestCase
 TestMemoryAgreesWithMemory = differential_machine(MemoryStore, MemoryStore).TestCase
 TestMemoryFeed = feed_machine(MemoryStore).TestCase
+
+
+def _import(ws: Workspace, customers: Sequence[Customer], jobs: Sequence[Job]) -> None:
+    """Bring records into the account the way jobtrack's importers do."""
+    import_records(ws, customers, jobs, on_conflict="replace")
+
+
+TestMemoryFeedWithImports = feed_machine(MemoryStore, importer=_import).TestCase

@@ -4,19 +4,27 @@ Imports cannot go through the Workspace's methods (they would stamp new times
 and enforce the status workflow step by step), so they write through the
 repositories of one unit of work. Every record is valid by construction
 (:mod:`jobtrack_core.entities`); the importers check the rest first.
+
+Every record an import creates or replaces is recorded in its owner's history
+(:class:`~jobtrack_core.history.Recorder`, source ``import``), in bulk: the
+whole import's changes of one owner are numbered and added at once, in the
+import's unit of work. A replaced record moves one version on from the stored
+one; a record left as it was records nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import attrs
 
-from jobtrack_core.entities import Customer, Job
+from jobtrack_core.entities import Action, Customer, Job, RecordKind, Source
 from jobtrack_core.errors import ConflictError
-from jobtrack_core.ports import Store, UnitOfWork
+from jobtrack_core.history import Recorder, kind_of
+from jobtrack_core.ports import UnitOfWork
+from jobtrack_core.service import Jobtrack
 from jobtrack_interchange.report import Conflict, OnConflict, ReportBuilder
 
 #: Called as ``progress(stage, done)`` while long imports and exports run.
@@ -24,7 +32,14 @@ Progress = Callable[[str, int], None]
 PROGRESS_EVERY = 1000
 
 
-def differences(stored: Any, incoming: Any, *, skip: tuple[str, ...] = ()) -> tuple[str, ...]:
+#: Fields an import does not compare: a record's version is the store's count of its
+#: changes, not part of its content.
+NOT_COMPARED = ("version",)
+
+
+def differences(
+    stored: Any, incoming: Any, *, skip: tuple[str, ...] = NOT_COMPARED
+) -> tuple[str, ...]:
     """The names of the fields whose values differ between two records of one class."""
     return tuple(
         a.name
@@ -38,10 +53,11 @@ class _Rollback(Exception):
 
 
 @contextmanager
-def import_transaction(store: Store, *, dry_run: bool) -> Iterator[UnitOfWork]:
-    """One unit of work around a whole import; a dry run is rolled back at the end."""
+def import_transaction(app: Jobtrack, *, dry_run: bool) -> Iterator[UnitOfWork]:
+    """One unit of work around a whole import; a dry run is rolled back at the end.
+    Once it commits, ``app``'s subscribers hear of the changes recorded."""
     try:
-        with store.transaction() as uow:
+        with app.unit() as uow:
             yield uow
             if dry_run:
                 raise _Rollback
@@ -50,23 +66,38 @@ def import_transaction(store: Store, *, dry_run: bool) -> Iterator[UnitOfWork]:
 
 
 class Writer:
-    """Adds or compares one account's customers and jobs in one unit of work, counting
-    what happened. Accounts themselves are never written here: see the importers."""
+    """Adds or compares customers and jobs in one unit of work of ``app``, counting what
+    happened and recording it in each owner's history. Accounts themselves are never
+    written here: see the importers. A record in ``known`` (its kind and id) already
+    has its history (a restore put it back), so adding it records nothing."""
 
     def __init__(
         self,
+        app: Jobtrack,
         uow: UnitOfWork,
         report: ReportBuilder,
         on_conflict: OnConflict,
         *,
         progress: Progress | None = None,
+        known: Collection[tuple[RecordKind, str]] = (),
     ) -> None:
+        self.app = app
         self.uow = uow
         self.report = report
         self.on_conflict = on_conflict
         self.progress = progress
+        self.known = known
         self._pending: list[Conflict] = []
         self._done = 0
+        self._at = app.now()
+        self._recorders: dict[str, Recorder] = {}
+
+    def _recorder(self, owner_id: str) -> Recorder:
+        found = self._recorders.get(owner_id)
+        if found is None:
+            found = Recorder(self.uow, owner_id, owner_id, Source.IMPORT, self._at)
+            self._recorders[owner_id] = found
+        return found
 
     def _tick(self) -> None:
         self._done += 1
@@ -74,31 +105,37 @@ class Writer:
             self.progress("import", self._done)
 
     def customer(self, customer: Customer) -> None:
-        stored = self.uow.customers.get(customer.user_id, customer.id)
-        if stored is None:
-            self._add("customer", customer.id, lambda: self.uow.customers.add(customer))
-            return
-        changed = differences(stored, customer)
-        self._settle("customer", customer.id, changed, lambda: self.uow.customers.update(customer))
+        self._write(customer, self.uow.customers.get(customer.user_id, customer.id))
 
     def job(self, job: Job) -> None:
-        stored = self.uow.jobs.get(job.user_id, job.id)
-        if stored is None:
-            self._add("job", job.id, lambda: self.uow.jobs.add(job))
-            return
-        self._settle("job", job.id, differences(stored, job), lambda: self.uow.jobs.update(job))
+        self._write(job, self.uow.jobs.get(job.user_id, job.id))
 
-    def _add(self, kind: str, id: str, add: Callable[[], None]) -> None:
+    def _write(self, record: Customer | Job, stored: Customer | Job | None) -> None:
+        if stored is None:
+            self._add(record)
+        else:
+            self._settle(record, stored)
+
+    def _store(self, record: Customer | Job, *, new: bool) -> None:
+        if isinstance(record, Customer):
+            (self.uow.customers.add if new else self.uow.customers.update)(record)
+        else:
+            (self.uow.jobs.add if new else self.uow.jobs.update)(record)
+
+    def _add(self, record: Customer | Job) -> None:
+        kind = kind_of(record)
         try:
-            add()
+            self._store(record, new=True)
         except ConflictError as exc:
-            raise ConflictError(exc.field, f"{kind} {id!r}: {exc.message}") from exc
-        self.report.count("created", kind)
+            raise ConflictError(exc.field, f"{kind.value} {record.id!r}: {exc.message}") from exc
+        if (kind, record.id) not in self.known:
+            self._recorder(record.user_id).created(record)
+        self.report.count("created", kind.value)
         self._tick()
 
-    def _settle(
-        self, kind: str, id: str, changed: tuple[str, ...], update: Callable[[], None]
-    ) -> None:
+    def _settle(self, record: Customer | Job, stored: Customer | Job) -> None:
+        kind, id = kind_of(record).value, record.id
+        changed = differences(stored, record)
         self._tick()
         if not changed:
             self.report.count("unchanged", kind)
@@ -107,7 +144,9 @@ class Writer:
             self._pending.append(Conflict(kind, id, changed, "refused"))
             return
         if self.on_conflict is OnConflict.REPLACE:
-            update()
+            replaced = attrs.evolve(record, version=stored.version + 1)
+            self._store(replaced, new=False)
+            self._recorder(record.user_id).changed(stored, replaced, Action.UPDATED)
             self.report.count("updated", kind)
             self.report.conflicts.append(Conflict(kind, id, changed, "replaced"))
         else:
@@ -115,8 +154,11 @@ class Writer:
             self.report.conflicts.append(Conflict(kind, id, changed, "kept"))
 
     def finish(self) -> None:
-        """Raise ConflictError naming the differing records, if the policy is ``fail``."""
+        """Raise ConflictError naming the differing records, if the policy is ``fail``;
+        else add what was recorded to the history (one batch per owner)."""
         if not self._pending:
+            for recorder in self._recorders.values():
+                self.app.announce(recorder.save())
             return
         shown = "; ".join(f"{c.kind} {c.id!r} ({', '.join(c.fields)})" for c in self._pending[:10])
         more = f"; and {len(self._pending) - 10} more" if len(self._pending) > 10 else ""

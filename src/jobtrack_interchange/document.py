@@ -1,25 +1,35 @@
-"""The shape of a jobtrack export, format ``jobtrack/2``.
+"""The shape of a jobtrack export, format ``jobtrack/3``.
 
 JSON: one object ::
 
-    {"format": "jobtrack/2",
+    {"format": "jobtrack/3",
      "exported_at": "2025-07-06T09:00:00+00:00",
      "account": {"id": ..., "email": ..., "name": ..., "business_name": ...,
                  "created_at": ..., "updated_at": ..., "timezone": "Europe/Berlin",
                  "week_start": 0, "password_hash": "$argon2id$..."},
-     "customers": [{...}, ...],
-     "jobs": [{...}, ...]}
+     "customers": [{..., "version": 3}, ...],
+     "jobs": [{..., "version": 1}, ...],
+     "history": [{"owner_id": ..., "seq": 12, "at": ..., "actor_id": ...,
+                  "source": "library", "action": "updated", "kind": "job",
+                  "record_id": ..., "changes": [{"field": "title", "old": "A",
+                  "new": "B"}], "cause": null}, ...],
+     "kept_from": 0}
 
-Customers and jobs have exactly the shape the converter gives any frontend.
+Customers and jobs have exactly the shape the converter gives any frontend,
+``version`` included. ``history`` is every change the account's history keeps,
+newest first, deleted records' included; ``kept_from`` is where a change feed may
+continue (:meth:`~jobtrack_core.ports.HistoryRepository.kept_from`).
 ``password_hash`` is left out of exports made without it. ``timezone`` and
-``week_start`` are the business's calendar (null: the application's); documents
-of format ``jobtrack/1``, which have neither, are read too.
+``week_start`` are the business's calendar (null: the application's). Documents
+of format ``jobtrack/2`` (no versions, no history) and ``jobtrack/1`` (no
+calendar either) are read too: their records are at version 1.
 
-CSV: a zip archive holding ``manifest.json`` (``format``, ``exported_at`` and
-``formulas``) and one file per table, ``account.csv``, ``customers.csv`` and
-``jobs.csv``, UTF-8 with a header row of the same field names and CRLF line
-ends (RFC 4180). Values are written as in JSON; an empty cell is null; ``paid``
-is ``true`` or ``false``. With ``"formulas": "escape"`` a cell a spreadsheet
+CSV: a zip archive holding ``manifest.json`` (``format``, ``exported_at``,
+``formulas`` and ``kept_from``) and one file per table, ``account.csv``,
+``customers.csv``, ``jobs.csv`` and ``history.csv``, UTF-8 with a header row of
+the same field names and CRLF line ends (RFC 4180). Values are written as in JSON;
+an empty cell is null; ``paid`` is ``true`` or ``false``; a change's ``changes``
+cell holds its list as JSON. With ``"formulas": "escape"`` a cell a spreadsheet
 would run as a formula has a quote in front (:mod:`jobtrack_interchange.formulas`).
 """
 
@@ -30,17 +40,20 @@ from datetime import datetime
 import attrs
 
 from jobtrack_core import fields as f
-from jobtrack_core.entities import Customer, Job, Record, User
+from jobtrack_core.entities import Customer, HistoryEntry, Job, Record, User
 from jobtrack_core.fields import rule
 
 #: The name and version of the export format; the formats the importers read.
-FORMAT = "jobtrack/2"
-READABLE = ("jobtrack/1", FORMAT)
+FORMAT = "jobtrack/3"
+READABLE = ("jobtrack/1", "jobtrack/2", FORMAT)
+#: The lowest change a feed may continue after, as a document gives it.
+KEPT_FROM = f.Whole(0, 2**62)
 
 MANIFEST = "manifest.json"
 ACCOUNT_CSV = "account.csv"
 CUSTOMERS_CSV = "customers.csv"
 JOBS_CSV = "jobs.csv"
+HISTORY_CSV = "history.csv"
 
 
 @attrs.frozen
@@ -81,8 +94,11 @@ class ExportDocument:
     account: AccountRecord
     customers: list[Customer]
     jobs: list[Job]
+    history: list[HistoryEntry] = attrs.field(factory=list)
+    kept_from: int = 0
 
 
 ACCOUNT_COLUMNS: tuple[str, ...] = tuple(a.name for a in attrs.fields(AccountRecord))
 CUSTOMER_COLUMNS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Customer))
 JOB_COLUMNS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Job))
+HISTORY_COLUMNS: tuple[str, ...] = tuple(a.name for a in attrs.fields(HistoryEntry))

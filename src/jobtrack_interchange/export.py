@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from jobtrack_core.entities import Customer, Job, User
+from jobtrack_core.entities import Customer, HistoryEntry, Job, User
 from jobtrack_core.errors import NotFoundError
 from jobtrack_core.pagination import JobPosition, JobSort
 from jobtrack_core.ports import UnitOfWork
@@ -37,6 +37,8 @@ from jobtrack_interchange.document import (
     ACCOUNT_CSV,
     CUSTOMER_COLUMNS,
     CUSTOMERS_CSV,
+    HISTORY_COLUMNS,
+    HISTORY_CSV,
     JOB_COLUMNS,
     JOBS_CSV,
     MANIFEST,
@@ -73,6 +75,24 @@ def _jobs(uow: UnitOfWork, owner_id: str) -> Iterator[Job]:
         after = JobPosition.of(JobSort.NEWEST, page[-1])
 
 
+def _history(uow: UnitOfWork, owner_id: str) -> Iterator[HistoryEntry]:
+    """Every change the owner's history keeps, newest first, a chunk at a time."""
+    before: int | None = None
+    while True:
+        page = uow.history.activity(owner_id, None, None, None, None, before, CHUNK)
+        yield from page
+        if len(page) < CHUNK:
+            return
+        before = page[-1].seq
+
+
+def _history_row(entry: HistoryEntry) -> dict[str, Any]:
+    """A change as a CSV row: its list of field changes as JSON in one cell."""
+    row: dict[str, Any] = unstructure(entry)
+    row["changes"] = json.dumps(row["changes"], ensure_ascii=False)
+    return row
+
+
 @contextmanager
 def _replacing(path: PathLike, mode: str, **kwargs: Any) -> Iterator[IO[Any]]:
     """Write next to ``path`` and move into place only when complete."""
@@ -95,7 +115,8 @@ def _snapshot(app: Jobtrack, user_id: str) -> Iterator[tuple[UnitOfWork, User, d
         yield uow, user, app.now()
 
 
-def _account(user: User, include_password_hash: bool) -> dict[str, Any]:
+def account_data(user: User, *, include_password_hash: bool) -> dict[str, Any]:
+    """The account as an export holds it (without ``password_hash``, if not included)."""
     record: dict[str, Any] = unstructure(
         AccountRecord.of(user, include_password_hash=include_password_hash)
     )
@@ -133,12 +154,17 @@ def write_json(
     with _snapshot(app, user_id) as (uow, user, now):
         out.write('{"format": ' + json.dumps(FORMAT) + ",\n")
         out.write(' "exported_at": ' + json.dumps(unstructure(now)) + ",\n")
-        account = json.dumps(_account(user, include_password_hash), ensure_ascii=False)
+        account = json.dumps(
+            account_data(user, include_password_hash=include_password_hash), ensure_ascii=False
+        )
         out.write(' "account": ' + account + ",\n")
         out.write(' "customers": [')
         customers = _write_array(out, _customers(uow, user_id), "customers", progress)
         out.write(',\n "jobs": [')
         jobs = _write_array(out, _jobs(uow, user_id), "jobs", progress)
+        out.write(',\n "history": [')
+        _write_array(out, _history(uow, user_id), "history", progress)
+        out.write(',\n "kept_from": ' + json.dumps(uow.history.kept_from(user_id)))
         out.write("\n}\n")
     return Counts(users=1, customers=customers, jobs=jobs)
 
@@ -151,7 +177,8 @@ def export_json(
     include_password_hash: bool = True,
     progress: Progress | None = None,
 ) -> Counts:
-    """Export all of ``user_id``'s data as a ``jobtrack/2`` JSON document.
+    """Export all of ``user_id``'s data, its history included, as a ``jobtrack/3`` JSON
+    document.
 
     ``target`` is a path (written to a ``.partial`` file first and moved into
     place when complete) or a text stream. Returns what was written.
@@ -166,7 +193,7 @@ def export_json(
     >>> export_json(app, user.id, out, include_password_hash=False)
     Counts(users=1, customers=0, jobs=0)
     >>> json.loads(out.getvalue())["format"]
-    'jobtrack/2'
+    'jobtrack/3'
     """
     if isinstance(target, str | os.PathLike):
         with _replacing(target, "w", encoding="utf-8", newline="\n") as out:
@@ -230,11 +257,16 @@ def write_csv(
     """Write the CSV export of ``user_id`` as a zip archive to the binary stream ``out``."""
     policy = Formulas.of(formulas)
     with _snapshot(app, user_id) as (uow, user, now), zipfile.ZipFile(out, "w") as archive:
-        manifest = {"format": FORMAT, "exported_at": unstructure(now), "formulas": policy.value}
+        manifest = {
+            "format": FORMAT,
+            "exported_at": unstructure(now),
+            "formulas": policy.value,
+            "kept_from": uow.history.kept_from(user_id),
+        }
         info = zipfile.ZipInfo(MANIFEST, date_time=now.timetuple()[:6])
         archive.writestr(info, json.dumps(manifest, indent=1) + "\n")
         columns = ACCOUNT_COLUMNS if include_password_hash else ACCOUNT_COLUMNS[:-1]
-        account = [_account(user, include_password_hash)]
+        account = [account_data(user, include_password_hash=include_password_hash)]
         _write_table(archive, ACCOUNT_CSV, now, columns, account, None, policy)
         customers = _write_table(
             archive,
@@ -254,6 +286,8 @@ def write_csv(
             progress,
             policy,
         )
+        rows = (_history_row(entry) for entry in _history(uow, user_id))
+        _write_table(archive, HISTORY_CSV, now, HISTORY_COLUMNS, rows, progress, policy)
     return Counts(users=1, customers=customers, jobs=jobs)
 
 
@@ -266,7 +300,8 @@ def export_csv(
     progress: Progress | None = None,
     formulas: Formulas | str = Formulas.ESCAPE,
 ) -> Counts:
-    """Export all of ``user_id``'s data as CSV tables in one zip archive.
+    """Export all of ``user_id``'s data, its history included, as CSV tables in one zip
+    archive.
 
     ``target`` is a path (conventionally ``*.zip``) or a binary stream.
     A cell that a spreadsheet would run as a formula (it starts with ``=``,

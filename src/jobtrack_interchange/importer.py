@@ -14,10 +14,20 @@ There are two ways in, and neither can change another account:
   a restore run again), whose records are then imported as into my account.
 
 An import keeps every id, time, status and payment exactly as exported, so a
-round trip between stores is lossless. It is all-or-nothing: the whole file is
-checked first, then written in one unit of work, and any problem leaves the store
-as it was. It is idempotent: a record already stored with the same content is
-counted as unchanged, never duplicated. A record whose id exists with different
+round trip between stores is lossless.
+
+History: a restore puts the account's history back as exported (its numbers, and
+where a change feed may continue), and every record keeps its version, so that a
+client's cursor means the same after the restore. An import into my account keeps
+the history of my account, not the file's: each record it creates is recorded as
+created and each it replaces as updated (one version on), from the source
+``import``; the file's records with no history (a ``jobtrack/1`` or ``jobtrack/2``
+document, or a restore into an account that exists) are recorded likewise.
+
+It is all-or-nothing: the whole file is checked first, then written in one unit of
+work, and any problem leaves the store as it was. It is idempotent: a record
+already stored with the same content (whatever its version) is counted as
+unchanged, never duplicated, and records nothing. A record whose id exists with different
 content is handled by ``on_conflict`` (:class:`OnConflict`); records in the store
 that the file does not mention are left alone.
 """
@@ -26,37 +36,42 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import IO, Any
 
 import attrs
 
-from jobtrack_core.entities import Customer, Job, User
+from jobtrack_core.entities import Customer, HistoryEntry, Job, RecordKind, User
 from jobtrack_core.errors import ConflictError, FieldError, ValidationError
-from jobtrack_core.fields import Text, rules_of
+from jobtrack_core.fields import Problem, Text, rules_of
 from jobtrack_core.passwords import cost_problem, format_problem
 from jobtrack_core.ports import UnitOfWork
 from jobtrack_core.service import Jobtrack
 from jobtrack_core.workspace import Workspace
 from jobtrack_interchange._writing import Progress, Writer, import_transaction
-from jobtrack_interchange.converter import read_json, structure
+from jobtrack_interchange.converter import read_json, structure, unstructure
 from jobtrack_interchange.document import (
     ACCOUNT_COLUMNS,
     ACCOUNT_CSV,
     CUSTOMER_COLUMNS,
     CUSTOMERS_CSV,
     FORMAT,
+    HISTORY_COLUMNS,
+    HISTORY_CSV,
     JOB_COLUMNS,
     JOBS_CSV,
+    KEPT_FROM,
     MANIFEST,
     READABLE,
     AccountRecord,
     ExportDocument,
 )
+from jobtrack_interchange.export import account_data
 from jobtrack_interchange.formulas import Formulas, unescape_formula
 from jobtrack_interchange.report import ImportReport, OnConflict, ReportBuilder
 
@@ -85,7 +100,7 @@ def read_document(data: object) -> ExportDocument:
         hint = ""
         if found is None and "customers" in data and "account" not in data:
             hint = "; this looks like a MyJobTrack backup: use import_myjobtrack_backup"
-        readable = " or ".join(repr(r) for r in READABLE)
+        readable = ", ".join(repr(r) for r in READABLE[:-1]) + f" or {READABLE[-1]!r}"
         raise ValidationError.single("format", f"must be {readable}, not {found!r}{hint}")
     return structure(data, ExportDocument)
 
@@ -94,12 +109,39 @@ def read_document(data: object) -> ExportDocument:
 class _Records:
     customers: list[Customer]
     jobs: list[Job]
+    history: list[HistoryEntry]
+    kept_from: int
+
+    def known(self) -> frozenset[tuple[RecordKind, str]]:
+        """The records the history speaks of."""
+        return frozenset((entry.kind, entry.record_id) for entry in self.history)
+
+
+def _checked_history(doc: ExportDocument) -> list[FieldError]:
+    """Problems of the document's history: each change is the account's, each number
+    appears once."""
+    errors: list[FieldError] = []
+    try:
+        KEPT_FROM.clean(doc.kept_from)
+    except Problem as problem:
+        errors.append(FieldError("kept_from", str(problem)))
+    seen: set[int] = set()
+    for i, entry in enumerate(doc.history):
+        if entry.owner_id != doc.account.id:
+            errors.append(
+                FieldError(f"history[{i}].owner_id", f"must be the account's id {doc.account.id!r}")
+            )
+        if entry.seq in seen:
+            errors.append(FieldError(f"history[{i}].seq", f"{entry.seq} appears twice"))
+        seen.add(entry.seq)
+    return errors
 
 
 def _checked(data: Mapping[str, Any], doc: ExportDocument, report: ReportBuilder) -> _Records:
     """The document's records, checked as a whole (each belongs to the file's account,
-    each id appears once); every value the rules changed on the way in is reported."""
-    errors: list[FieldError] = []
+    each id appears once; so does each change of its history); every value the rules
+    changed on the way in is reported."""
+    errors = _checked_history(doc)
     account = doc.account
     _report_cleaning(report, "user", account.id, data["account"], account)
     kinds: tuple[tuple[str, str, Sequence[Any]], ...] = (
@@ -119,7 +161,8 @@ def _checked(data: Mapping[str, Any], doc: ExportDocument, report: ReportBuilder
             seen.add(found.id)
             _report_cleaning(report, kind, found.id, data[table][i], found)
     refuse(errors)
-    return _Records(list(doc.customers), list(doc.jobs))
+    history = sorted(doc.history, key=lambda entry: entry.seq)
+    return _Records(list(doc.customers), list(doc.jobs), history, doc.kept_from)
 
 
 def _report_cleaning(report: ReportBuilder, kind: str, id: str, raw: object, made: Any) -> None:
@@ -178,12 +221,38 @@ def import_document(
             "user",
             owner,
             f"the records of the file's account ({doc.account.email}) were imported into "
-            "this account; its profile, calendar and password were left as they are",
+            "this account; its profile, calendar and password were left as they are, and "
+            "so was its history of changes: this account's history records the import",
         )
-    with import_transaction(workspace.app.store, dry_run=dry_run) as uow:
+    app = workspace.app
+    with import_transaction(app, dry_run=dry_run) as uow:
         report.user_ids.append(owner)
-        _write_records(Writer(uow, report, policy, progress=progress), uow, owner, records)
+        _write_records(Writer(app, uow, report, policy, progress=progress), uow, owner, records)
     return report.build(dry_run=dry_run)
+
+
+def import_records(
+    workspace: Workspace,
+    customers: Iterable[Customer],
+    jobs: Iterable[Job],
+    *,
+    on_conflict: OnConflict | str = OnConflict.FAIL,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import customers and jobs made in code (of ``workspace``'s account) into it, as
+    an export holding them is imported (see :func:`import_json`): checked as a whole,
+    written in one unit of work, recorded in the history as imported."""
+    _workspace(workspace, "import_records", "restore_document")
+    document = {
+        "format": FORMAT,
+        "exported_at": unstructure(workspace.app.now()),
+        "account": account_data(workspace.user, include_password_hash=False),
+        "customers": unstructure(list(customers)),
+        "jobs": unstructure(list(jobs)),
+    }
+    return import_document(
+        workspace, document, on_conflict=on_conflict, dry_run=dry_run, source="records"
+    )
 
 
 def restore_document(
@@ -200,9 +269,13 @@ def restore_document(
     policy = OnConflict.of(on_conflict)
     doc, records, report = _read(data, source)
     user = _restored_user(doc.account, report)
-    with import_transaction(app.store, dry_run=dry_run) as uow:
-        _restore_account(uow, user, report)
-        _write_records(Writer(uow, report, policy, progress=progress), uow, user.id, records)
+    with import_transaction(app, dry_run=dry_run) as uow:
+        known: frozenset[tuple[RecordKind, str]] = frozenset()
+        if _restore_account(uow, user, report):
+            uow.history.load(user.id, records.history, records.kept_from)
+            known = records.known()
+        writer = Writer(app, uow, report, policy, progress=progress, known=known)
+        _write_records(writer, uow, user.id, records)
     return report.build(dry_run=dry_run)
 
 
@@ -225,14 +298,15 @@ def _restored_user(account: AccountRecord, report: ReportBuilder) -> User:
     return account.user(account.password_hash)
 
 
-def _restore_account(uow: UnitOfWork, user: User, report: ReportBuilder) -> None:
-    """Create the account, or find it already restored; never change an existing one."""
+def _restore_account(uow: UnitOfWork, user: User, report: ReportBuilder) -> bool:
+    """Create the account (True), or find it already restored (False); never change an
+    existing one."""
     report.user_ids.append(user.id)
     stored = uow.users.get(user.id) or uow.users.get_by_email(user.email)
     if stored is None:
         uow.users.add(user)
         report.count("created", "user")
-        return
+        return True
     if (stored.id, stored.email, stored.password_hash) != (user.id, user.email, user.password_hash):
         raise ConflictError(
             "account",
@@ -241,6 +315,7 @@ def _restore_account(uow: UnitOfWork, user: User, report: ReportBuilder) -> None
             "to an account, log in to it and import the file into it",
         )
     report.count("unchanged", "user")
+    return False
 
 
 def _workspace(target: object, name: str, instead: str) -> None:
@@ -314,28 +389,45 @@ def restore_json(
 
 
 # -- CSV -------------------------------------------------------------------------------
-_CSV_NAMES = {"customers": CUSTOMERS_CSV, "jobs": JOBS_CSV}
-_INDEX = re.compile(r"^(customers|jobs)\[(\d+)\]")
+_CSV_NAMES = {"customers": CUSTOMERS_CSV, "jobs": JOBS_CSV, "history": HISTORY_CSV}
+_INDEX = re.compile(r"^(customers|jobs|history)\[(\d+)\]")
+#: Columns of whole numbers.
+_WHOLE = frozenset({"week_start", "version", "seq"})
 
 
 def _cell(column: str, value: str) -> Any:
+    """A CSV cell as JSON holds it; a cell that is not what its column holds is kept
+    as text, for the rules to name."""
     if value == "":
         return None
     if column == "paid":
         return {"true": True, "false": False}.get(value, value)
-    if column == "week_start" and value.isdigit():
+    if column in _WHOLE and value.isdigit():
         return int(value)
+    if column == "changes":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
     return value
 
 
 def _read_table(
-    archive: zipfile.ZipFile, name: str, columns: tuple[str, ...], formulas: Formulas
+    archive: zipfile.ZipFile,
+    name: str,
+    columns: tuple[str, ...],
+    formulas: Formulas,
+    *,
+    required: bool = True,
 ) -> list[dict[str, Any]]:
     """The rows of one CSV file as JSON-like objects. Its header names its columns, in
-    any order; each must be one of ``columns`` (an older export may lack newer ones)."""
+    any order; each must be one of ``columns`` (an older export may lack newer ones).
+    A file not ``required`` (an older export lacks it) has no rows when missing."""
     try:
         raw = archive.open(name)
     except KeyError:
+        if not required:
+            return []
         raise ValidationError.single("file", f"has no {name}") from None
     with raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
         reader = csv.reader(text)
@@ -384,6 +476,7 @@ def _csv_document(archive: zipfile.ZipFile) -> dict[str, Any]:
         "account": accounts[0],
         "customers": _read_table(archive, CUSTOMERS_CSV, CUSTOMER_COLUMNS, formulas),
         "jobs": _read_table(archive, JOBS_CSV, JOB_COLUMNS, formulas),
+        "history": _read_table(archive, HISTORY_CSV, HISTORY_COLUMNS, formulas, required=False),
     }
 
 
@@ -477,6 +570,7 @@ __all__ = [
     "import_csv",
     "import_document",
     "import_json",
+    "import_records",
     "read_document",
     "refuse",
     "restore_csv",

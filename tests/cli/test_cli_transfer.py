@@ -51,7 +51,7 @@ def test_export_import_round_trip(demo_cli: Cli) -> None:
     cli("export", "json", "--output", "a.json").refused("exists", "--force")
     cli("export", "csv", "-o", "a.zip").ok()
     streamed = json.loads(cli("export", "json", "--output", "-").ok().out)
-    assert streamed["format"] == "jobtrack/2" and streamed["account"]["email"] == DEMO_EMAIL
+    assert streamed["format"] == "jobtrack/3" and streamed["account"]["email"] == DEMO_EMAIL
 
     # Importing needs an account to import into; a new database gets the account restored.
     cli("--db", "copy.db", "import", "jobtrack", "a.json").refused("no database")

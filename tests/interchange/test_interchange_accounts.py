@@ -119,6 +119,8 @@ def test_restoring_a_file_of_another_account_is_refused(two: Two, carries: str) 
         document["account"]["id"] = "fresh-id"
         for record in (*document["customers"], *document["jobs"]):
             record["user_id"] = "fresh-id"
+        for entry in document["history"]:
+            entry["owner_id"] = entry["actor_id"] = "fresh-id"
     before = state(app, a.user_id, b, "fresh-id")
     with pytest.raises(ConflictError) as caught:
         restore_json(app, io.StringIO(json.dumps(document)), on_conflict="replace")

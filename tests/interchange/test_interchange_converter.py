@@ -139,6 +139,7 @@ def test_job_shape_money_as_decimal_strings_times_with_offset_status_by_value() 
         "completed_at": "2025-07-06T09:00:00.123456+00:00",
         "created_at": "2025-07-06T09:00:00.123456+00:00",
         "updated_at": "2025-07-06T09:00:00.123456+00:00",
+        "version": 1,
     }
     assert type(data["status"]) is str
     assert json.loads(json.dumps(data)) == data

@@ -69,7 +69,7 @@ def test_json_export_is_one_valid_document_written_record_by_record(source: Any)
     counts = export_json(app, sam, out)
     document = json.loads(out.getvalue())
     assert counts == Counts(users=1, customers=2, jobs=7)
-    assert document["format"] == "jobtrack/2"
+    assert document["format"] == "jobtrack/3"
     assert document["account"]["id"] == sam and document["account"]["email"] == "sam@example.com"
     assert document["account"]["password_hash"].startswith("$argon2id$")
     user = app.workspace(sam).user
@@ -140,7 +140,14 @@ def test_conflicting_records_fail_replace_or_keep(source: Any, make_app: Any, ho
         bring_in(how, target, sam, text, on_conflict="merge")
     replaced = bring_in(how, target, sam, text, on_conflict=OnConflict.REPLACE)
     assert replaced.updated == Counts(customers=1, jobs=1)
-    assert state(target, sam) == state(app, sam)
+    # The file's content, each replaced record one version on from what was stored (the
+    # version read here, and one change since).
+    changed = {customer.id: customer.version + 2, job.id: job.version + 2}
+    exported = [
+        attrs.evolve(r, version=changed.get(r.id, r.version))
+        for r in [*app.workspace(sam).list_customers(), *app.workspace(sam).list_jobs()]
+    ]
+    assert [*ws.list_customers(), *ws.list_jobs()] == exported
 
 
 def _broken(document: dict[str, Any], change: str) -> dict[str, Any]:
@@ -368,8 +375,9 @@ def test_csv_export_holds_one_table_per_file_and_imports_back(
     archive = tmp_path / "export.zip"
     assert export_csv(app, sam, archive) == Counts(users=1, customers=2, jobs=7)
     with zipfile.ZipFile(archive) as zipped:
-        assert zipped.namelist() == ["manifest.json", "account.csv", "customers.csv", "jobs.csv"]
-        assert json.loads(zipped.read("manifest.json"))["format"] == "jobtrack/2"
+        tables = ["account.csv", "customers.csv", "jobs.csv", "history.csv"]
+        assert zipped.namelist() == ["manifest.json", *tables]
+        assert json.loads(zipped.read("manifest.json"))["format"] == "jobtrack/3"
         header = zipped.read("account.csv").decode().splitlines()[0]
         assert header.endswith(",timezone,week_start,password_hash")
         jobs = zipped.read("jobs.csv").decode()

@@ -96,10 +96,16 @@ def test_a_jobtrack_1_export_restores_without_a_calendar(make_app: Any, form: st
     assert _calendar(app, "u-old") == (None, None)  # the application's calendar
     assert app.login("ola@example.com", OLD_EXPORT_PASSWORD).user.id == "u-old"
     again = json.loads(export_text(app, "u-old"))
-    assert again["format"] == FORMAT == "jobtrack/2"
+    assert again["format"] == FORMAT == "jobtrack/3"
     assert (again["account"]["timezone"], again["account"]["week_start"]) == (None, None)
-    # Records have kept their shape: they come back exactly as the old file held them.
-    assert (again["customers"], again["jobs"]) == (OLD_DOCUMENT["customers"], OLD_DOCUMENT["jobs"])
+    # Records have kept their shape: they come back exactly as the old file held them,
+    # at version 1, each recorded as created by the import.
+    for table in ("customers", "jobs"):
+        assert again[table] == [record | {"version": 1} for record in OLD_DOCUMENT[table]]
+    created = {(e["kind"], e["record_id"], e["action"], e["source"]) for e in again["history"]}
+    assert created == {("customer", "c-1", "created", "import")} | {
+        ("job", job, "created", "import") for job in ("j-1", "j-2")
+    }
     if form == "json":
         report = restore_json(app, io.StringIO(OLD_EXPORT_JSON))
     else:
@@ -117,8 +123,8 @@ def test_a_jobtrack_1_export_imports_into_an_account(make_app: Any) -> None:
 
 
 def test_a_format_of_neither_version_is_refused(make_app: Any) -> None:
-    text = OLD_EXPORT_JSON.replace('"jobtrack/1"', '"jobtrack/3"')
+    text = OLD_EXPORT_JSON.replace('"jobtrack/1"', '"jobtrack/9"')
     with pytest.raises(ValidationError) as caught:
         restore_json(make_app(), io.StringIO(text))
     assert caught.value.fields == ("format",)
-    assert "'jobtrack/1' or 'jobtrack/2'" in str(caught.value)
+    assert "'jobtrack/1', 'jobtrack/2' or 'jobtrack/3'" in str(caught.value)

@@ -315,8 +315,8 @@ def write_legacy(
     is if it is this one imported before (same id and email, its hash still protecting
     the same MyJobTrack password), and the import is refused otherwise."""
     policy = OnConflict.of(on_conflict)
-    with import_transaction(app.store, dry_run=dry_run) as uow:
-        writer = Writer(uow, report, policy, progress=progress)
+    with import_transaction(app, dry_run=dry_run) as uow:
+        writer = Writer(app, uow, report, policy, progress=progress)
         if into_user is not None:
             if uow.users.get(into_user) is None:
                 raise NotFoundError("user", into_user)
