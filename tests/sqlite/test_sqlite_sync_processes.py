@@ -146,7 +146,13 @@ def python(script: str, *args: str) -> subprocess.Popen[str]:
 
 
 def finished(worker: subprocess.Popen[str]) -> str:
-    out, err = worker.communicate(timeout=300)
+    """What the worker printed, once it ended well; killed if it runs too long."""
+    try:
+        out, err = worker.communicate(timeout=300)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.communicate()
     assert worker.returncode == 0 and err == "", err
     return out
 
@@ -197,9 +203,11 @@ def test_a_reader_polling_the_feed_during_concurrent_writes_ends_with_the_data(
     shared = ws.add_customer("Shared by every writer")
     writers = [python(WRITER, str(path), ws.user_id, f"w{n}", "4", shared.id) for n in range(3)]
     reader = python(READER, str(path), ws.user_id, "reader", "4")
-    for writer in writers:
-        finished(writer)
-    (tmp_path / "done").touch()
+    try:
+        for writer in writers:
+            finished(writer)
+    finally:
+        (tmp_path / "done").touch()  # the reader catches up, then ends
     seen = json.loads(finished(reader))
     numbers = [seq for batch in seen["batches"] for seq in batch]
     assert numbers == sorted(set(numbers))  # never a number again, nor one below
