@@ -126,6 +126,20 @@ def test_the_create_cost_diagnostic_runs() -> None:
     assert len(pages) == 4 and all(p >= 1 for p in pages), lines
 
 
+def test_the_history_cost_diagnostic_runs() -> None:
+    """A create and an import, history on and off (the script checks that only the first
+    recorded any), and the raw baseline: every figure with its ratio."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.history_costs", "--rounds", "2", "--jobs", "12"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if re.search(r" ms +x\d+\.\d\d$", line)]
+    assert [row.split("  ")[0] for row in rows[:3]] == ["history on", "history off", "raw sqlite3"]
+    assert len(rows) == 12, done.stdout  # three contenders, two operations, two settings
+    assert "PostgreSQL: skipped, not asked for" in done.stdout
+
+
 def test_the_unit_of_work_cost_diagnostic_runs() -> None:
     """Writes inside one unit of work at two tiny sizes: for every store a cost per write
     at each size and their ratio, or the reason it was skipped (no PostgreSQL server)."""
