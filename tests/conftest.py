@@ -1,6 +1,7 @@
-"""Hypothesis profiles: ``dev`` for daily work, ``ci`` (more examples) when CI=true.
+"""Hypothesis profiles: ``dev`` for daily work, ``ci`` (more examples) when CI=true,
+``mutation`` (few examples, the same ones every run) for mutation testing.
 
-Choose one explicitly with HYPOTHESIS_PROFILE=dev|ci.
+Choose one explicitly with HYPOTHESIS_PROFILE=dev|ci|mutation.
 """
 
 import os
@@ -21,6 +22,17 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
     print_blob=True,
+)
+# Each mutant runs the tests again: few examples keep a run within hours, and the same
+# examples each time make its score repeatable (no example database, no random seed).
+settings.register_profile(
+    "mutation",
+    max_examples=5,
+    stateful_step_count=10,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
 )
 _default = "ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev"
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _default))
