@@ -27,8 +27,8 @@ settings.register_profile(
 # examples each time make its score repeatable (no example database, no random seed).
 settings.register_profile(
     "mutation",
-    max_examples=5,
-    stateful_step_count=10,
+    max_examples=3,
+    stateful_step_count=8,
     deadline=None,
     derandomize=True,
     database=None,
