@@ -147,7 +147,7 @@ def test_a_workspace_is_only_for_an_existing_user() -> None:
     with pytest.raises(NotFoundError):
         app.workspace("u-2")
     for bad in ("", None):
-        with pytest.raises(ValidationError, match="user_id"):
+        with pytest.raises(ValidationError, match=r"^user_id: "):
             app.workspace(bad)  # type: ignore[arg-type]
 
 
