@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from jobtrack_core import Jobtrack
-from jobtrack_core.commands import Registration
+from jobtrack_core.commands import ProfileChanges, Registration
 from jobtrack_core.errors import AuthenticationError, NotFoundError, ValidationError
 from jobtrack_core.passwords import LEGACY_PREFIX, Argon2Hasher, sha256_hex
 from jobtrack_core.periods import SUNDAY, BusinessCalendar
@@ -168,7 +168,7 @@ def test_the_profile_calendar_keeps_both_fields_or_neither() -> None:
     assert (fresh.timezone, fresh.week_start) == ("UTC", 0)
     assert ws.calendar == BusinessCalendar("UTC", 0)
     assert ws.today() == clock().date()
-    renamed = ws.update_profile(email="NEW@x.com", business_name="Sam's")
+    renamed = ws.update_profile(ProfileChanges(email="NEW@x.com", business_name="Sam's"))
     assert (renamed.email, renamed.business_name) == ("new@x.com", "Sam's")
     with pytest.raises(ValidationError) as caught:
         ws.update_profile(password="x" * 8)

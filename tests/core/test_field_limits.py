@@ -188,6 +188,21 @@ def test_each_refusal_says_what_is_wrong(
     assert str(caught.value) == message
 
 
+def test_what_was_sent_is_named_in_a_json_callers_words() -> None:
+    sent: tuple[object, ...] = (None, "x", True, 1, [], {}, b"")
+    assert [f.json_type(v) for v in sent] == [
+        "null",
+        "text",
+        "a boolean",
+        "a number (int)",
+        "a list",
+        "an object",
+        "bytes",
+    ]
+    with pytest.raises(f.Problem, match=r"^must be true or false, not text$"):
+        f.FLAG.clean("yes")
+
+
 def test_values_in_their_kept_form_are_accepted_as_given() -> None:
     assert f.STATUS.clean("completed") is JobStatus.COMPLETED
     assert f.STATUS.clean(JobStatus.PENDING) is JobStatus.PENDING
