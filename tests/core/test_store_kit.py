@@ -132,6 +132,22 @@ def test_retrying_waits_a_little_more_each_time_and_tries_five_times_by_default(
     assert all(0.001 <= w <= 0.004 + 0.001 for w in waits)  # at most wait_max plus jitter
 
 
+def test_retrying_first_waits_about_twenty_milliseconds_by_default() -> None:
+    waits: list[float] = []
+
+    @retrying(attempts=2)
+    def locked() -> None:
+        raise RetryableError("database is locked")
+
+    set_on_retry_hooks([lambda details: waits.append(details.wait_for)])
+    try:
+        with pytest.raises(RetryableError):
+            locked()
+    finally:
+        set_on_retry_hooks(None)
+    assert len(waits) == 1 and 0.02 <= waits[0] <= 0.04  # wait_initial plus its jitter
+
+
 def test_errors_say_what_happened() -> None:
     error = SchemaVersionError(7, 5)
     assert (error.found, error.supported) == (7, 5)
@@ -142,6 +158,11 @@ def test_errors_say_what_happened() -> None:
     assert str(SessionError("expired")) == "session expired; log in again"
     with pytest.raises(InvalidTransitionError) as caught:
         check_transition("j-1", JobStatus.COMPLETED, JobStatus.PENDING)
+    assert (caught.value.job_id, caught.value.current, caught.value.requested) == (
+        "j-1",
+        "completed",
+        "pending",
+    )
     assert caught.value.allowed == ()
     assert str(caught.value) == (
         "job 'j-1' cannot move from 'completed' to 'pending'; "
