@@ -82,7 +82,10 @@ def test_a_session_of_an_unknown_user_is_refused() -> None:
     assert caught.value.kind == "user"
     with pytest.raises(NotFoundError) as missing, app.store.transaction() as uow:
         uow.sessions.update(attrs.evolve(stranger, user_id="id-1"))
-    assert missing.value.kind == "session"
+    assert (missing.value.kind, missing.value.id) == ("session", "s-1")
+    with pytest.raises(NotFoundError) as no_user, app.store.transaction() as uow:
+        uow.users.update(attrs.evolve(app.workspace("id-1").user, id="u-404"))
+    assert (no_user.value.kind, no_user.value.id) == ("user", "u-404")
 
 
 def test_revoking_all_keeps_the_one_asked_for_and_counts_only_live_ones() -> None:
@@ -120,3 +123,20 @@ def test_a_closed_store_refuses_every_unit_of_work() -> None:
     with pytest.raises(StoreError, match=r"^the store is closed$"), store.transaction(write=False):
         pass
     assert repr(store) == "MemoryStore()"
+
+
+def test_a_user_who_never_logged_in_is_deleted_too() -> None:
+    app, _ = make_app()
+    gone = app.workspace("id-1").delete_account(PASSWORD)
+    assert (gone.users, gone.sessions) == (1, 0)
+
+
+def test_a_failed_unit_of_work_puts_purged_sessions_back_everywhere() -> None:
+    app, clock = make_app(lifetime=timedelta(hours=1))
+    login = app.login("sam@example.com", PASSWORD)
+    with pytest.raises(RuntimeError), app.store.transaction() as uow:
+        assert uow.sessions.purge_expired(clock() + timedelta(hours=2)) == 1
+        raise RuntimeError("undo")
+    with app.store.transaction() as uow:
+        assert uow.sessions.get_by_token_hash(login.session.token_hash) == login.session
+        assert uow.sessions.revoke_all(login.user.id, clock()) == 1

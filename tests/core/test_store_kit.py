@@ -18,6 +18,7 @@ from jobtrack_core.clock import as_utc, uuid4_ids, uuid7_ids
 from jobtrack_core.commands import CustomerChanges, JobChanges
 from jobtrack_core.entities import Customer, Deleted, Job, User
 from jobtrack_core.errors import (
+    AuthenticationError,
     InvalidTransitionError,
     RetryableError,
     SchemaVersionError,
@@ -156,6 +157,7 @@ def test_errors_say_what_happened() -> None:
         "upgrade jobtrack to open it"
     )
     assert str(SessionError("expired")) == "session expired; log in again"
+    assert str(AuthenticationError()) == "invalid email or password"
     with pytest.raises(InvalidTransitionError) as caught:
         check_transition("j-1", JobStatus.COMPLETED, JobStatus.PENDING)
     assert (caught.value.job_id, caught.value.current, caught.value.requested) == (
