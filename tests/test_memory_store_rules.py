@@ -140,3 +140,20 @@ def test_a_failed_unit_of_work_puts_purged_sessions_back_everywhere() -> None:
     with app.store.transaction() as uow:
         assert uow.sessions.get_by_token_hash(login.session.token_hash) == login.session
         assert uow.sessions.revoke_all(login.user.id, clock()) == 1
+
+
+def test_an_id_taken_is_refused_with_the_id_named() -> None:
+    app, _ = make_app()
+    ws = app.workspace("id-1")
+    customer = ws.add_customer("Ada", id="c-1")
+    ws.create_job(customer.id, "Fix", id="j-1")
+    with pytest.raises(ConflictError) as caught:
+        ws.create_job(customer.id, "Again", id="j-1")
+    assert (caught.value.field, caught.value.message) == (
+        "id",
+        "a job with id 'j-1' already exists",
+    )
+    assert str(caught.value) == "id: a job with id 'j-1' already exists"
+    with pytest.raises(ConflictError) as caught:
+        ws.add_customer("Bob", id="c-1")
+    assert caught.value.message == "a customer with id 'c-1' already exists"

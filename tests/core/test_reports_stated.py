@@ -5,8 +5,9 @@ wherever a default is part of the rule."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -189,3 +190,31 @@ def test_customer_figures(made: Business) -> None:
     assert ws.search_customers("") == [ada, bob, cy] and ws.search_customers("B") == [bob]
     with pytest.raises(ValidationError, match=r"^text: must be at most 200 characters$"):
         ws.search_customers("x" * 201)
+
+
+def test_revenue_in_a_year_counts_only_payments_made_in_it() -> None:
+    ws, clock, customers, _ = business()
+    now = clock()
+    old = ws.create_job(customers[1].id, "Last year's", actual_cost="40")
+    clock.now = datetime(2024, 12, 31, 23, 0, tzinfo=UTC)
+    ws.mark_paid(old.id)
+    clock.now = now
+    with ws.app.store.transaction(write=False) as uow:
+        jobs = list(uow.jobs.list(ws.user_id, JobFilter()))
+    cal = BusinessCalendar()
+    for year, expected in [
+        (2025, [("Ada", Decimal("1000.00"))]),
+        (2024, [("Bob", Decimal("40.00"))]),
+        (None, [("Ada", Decimal("1000.00")), ("Bob", Decimal("40.00"))]),
+    ]:
+        found = ws.revenue_by_customer(year)
+        assert [(r.customer.name, r.revenue.amount) for r in found] == expected
+        assert reference.revenue_by_customer(customers, jobs, year, cal) == found
+
+
+def test_the_reference_takes_the_workspaces_defaults() -> None:
+    for name in ("dashboard", "reminders"):
+        ours = inspect.signature(getattr(Workspace, name)).parameters
+        spec = inspect.signature(getattr(reference, name)).parameters
+        options = [n for n, o in ours.items() if o.kind is inspect.Parameter.KEYWORD_ONLY]
+        assert options and all(spec[n].default == ours[n].default for n in options), name

@@ -184,6 +184,9 @@ def test_revenue_between_an_empty_period_is_zero_and_a_reversed_one_refused() ->
     with pytest.raises(ValidationError) as caught:
         ws.revenue_between(None, "x")  # type: ignore[arg-type]
     assert caught.value.fields == ("start", "end")
+    with pytest.raises(ValidationError) as caught:
+        ws.revenue_between(today, None)  # type: ignore[arg-type]
+    assert str(caught.value) == "end: is required"
 
 
 def test_every_dashboard_list_keeps_to_a_limit_of_one_and_zero_asks_nothing() -> None:
