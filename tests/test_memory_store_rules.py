@@ -58,8 +58,9 @@ def test_a_session_with_a_taken_id_or_token_hash_is_refused_and_the_old_one_kept
     same_id = attrs.evolve(session, token_hash=token_digest("another token"))
     same_token = attrs.evolve(session, id="another-id")
     for clash in (same_id, same_token):
-        with pytest.raises(ConflictError), app.store.transaction() as uow:
+        with pytest.raises(ConflictError) as caught, app.store.transaction() as uow:
             uow.sessions.add(clash)
+        assert str(caught.value) == "id: this session already exists"
     with app.store.transaction(write=False) as uow:
         assert uow.sessions.get_by_token_hash(session.token_hash) == session
         assert uow.sessions.get_by_token_hash(token_digest("another token")) is None
@@ -79,7 +80,7 @@ def test_a_session_of_an_unknown_user_is_refused() -> None:
     )
     with pytest.raises(NotFoundError) as caught, app.store.transaction() as uow:
         uow.sessions.add(stranger)
-    assert caught.value.kind == "user"
+    assert (caught.value.kind, caught.value.id) == ("user", "nobody")
     with pytest.raises(NotFoundError) as missing, app.store.transaction() as uow:
         uow.sessions.update(attrs.evolve(stranger, user_id="id-1"))
     assert (missing.value.kind, missing.value.id) == ("session", "s-1")
@@ -157,3 +158,22 @@ def test_an_id_taken_is_refused_with_the_id_named() -> None:
     with pytest.raises(ConflictError) as caught:
         ws.add_customer("Bob", id="c-1")
     assert caught.value.message == "a customer with id 'c-1' already exists"
+
+
+def test_a_session_added_in_a_failed_unit_of_work_leaves_no_trace() -> None:
+    app, clock = make_app()
+    now = clock()
+    session = LoginSession(
+        id="s-1",
+        user_id="id-1",
+        token_hash=token_digest("t"),
+        created_at=now,
+        expires_at=now + timedelta(hours=1),
+        last_used_at=now,
+    )
+    with pytest.raises(RuntimeError), app.store.transaction() as uow:
+        uow.sessions.add(session)
+        raise RuntimeError("undo")
+    assert app.workspace("id-1").logout_everywhere() == 0
+    with app.store.transaction() as uow:
+        uow.sessions.add(session)  # the id and the token hash are free again
