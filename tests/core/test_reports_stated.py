@@ -119,6 +119,13 @@ def test_the_dashboards_lists_keep_their_default_limits() -> None:
     board = ws.dashboard()
     assert [len(board.due_today), len(board.recent), len(board.upcoming)] == [10, 10, 20]
     assert (len(board.overdue), board.overdue_count) == (20, 26)
+    with ws.app.store.transaction(write=False) as uow:
+        customers = uow.customers.list(ws.user_id)
+        jobs = uow.jobs.list(ws.user_id, JobFilter())
+    assert board == reference.dashboard(customers, jobs, now=clock(), calendar=BusinessCalendar())
+    assert ws.reminders() == reference.reminders(
+        customers, jobs, now=clock(), calendar=BusinessCalendar()
+    )
 
 
 def test_reminders_by_default(made: Business) -> None:
