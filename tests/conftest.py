@@ -6,7 +6,7 @@ Choose one explicitly with HYPOTHESIS_PROFILE=dev|ci|mutation.
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile(
     "dev",
@@ -23,8 +23,9 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
     print_blob=True,
 )
-# Each mutant runs the tests again: few examples keep a run within hours, and the same
-# examples each time make its score repeatable (no example database, no random seed).
+# Each mutant runs the tests again: few examples keep a run within hours, the same
+# examples each time make its score repeatable (no example database, no random seed), and
+# a failure is reported as found, without shrinking it (a mutant only needs to fail).
 settings.register_profile(
     "mutation",
     max_examples=3,
@@ -32,6 +33,7 @@ settings.register_profile(
     deadline=None,
     derandomize=True,
     database=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
 )
 _default = "ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev"
