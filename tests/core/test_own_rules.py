@@ -42,6 +42,8 @@ def test_rules_made_by_a_program_take_the_documented_defaults() -> None:
     secret = f.Secret(4)
     assert secret.pattern is None and secret.clean("a-Z9") == "a-Z9"
     assert f.Secret(4, "^a").clean("abc") == "abc"
+    with pytest.raises(f.Problem, match=r"^must match \^a$"):
+        f.Secret(4, "^a").clean("bcd")
     assert f.Raw(3).clean(" a ") == " a "
     with pytest.raises(f.Problem, match=r"^must be at most 3 characters$"):
         f.Raw(3).clean("abcd")

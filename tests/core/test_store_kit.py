@@ -188,6 +188,7 @@ def test_ids_are_uuids_of_their_version() -> None:
 def test_a_calendar_tells_the_local_date() -> None:
     july = BusinessCalendar().month(2025, 7)
     assert NOW in july and "2025-07-06" not in july and july.start == date(2025, 7, 1)
+    assert july.start_at in july and july.end_at not in july
     tokyo = BusinessCalendar("Asia/Tokyo")
     assert tokyo.today(datetime(2025, 7, 6, 20, tzinfo=UTC)) == date(2025, 7, 7)
     assert BusinessCalendar().today(datetime(2025, 7, 6, 20, tzinfo=UTC)) == date(2025, 7, 6)
