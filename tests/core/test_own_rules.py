@@ -78,7 +78,10 @@ def test_a_command_and_its_change_request_of_a_programs_own() -> None:
     class ToolRename(Changes, of=NewTool, only=("name",)):
         __slots__ = ()
 
+    with pytest.raises(TypeError):
+        NewTool()  # a field without a default must be given
     tool = NewTool(name=" Drill ")
+    assert repr(tool).endswith("NewTool(name='Drill', notes=None, serial=None)")
     assert tool.values() == {"name": "Drill", "notes": None, "serial": None}
     field = attrs.fields(NewTool).name
     assert field.metadata == {"rule": f.NAME, "help": "what the tool is called"}

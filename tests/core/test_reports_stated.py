@@ -16,6 +16,8 @@ import pytest
 from jobtrack_core import Jobtrack, Workspace, reference
 from jobtrack_core.entities import Customer, Job
 from jobtrack_core.errors import ValidationError
+from jobtrack_core.kit import ReferenceReports
+from jobtrack_core.pagination import JobSort
 from jobtrack_core.passwords import Argon2Hasher
 from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.queries import JobFilter
@@ -159,7 +161,9 @@ def test_reminder_options_are_checked_by_name() -> None:
     with pytest.raises(ValidationError) as caught:
         ws.reminders(unpaid_days=-1, idle_days=36_501, limit=1001, owing_over="-1")
     assert caught.value.fields == ("unpaid_days", "idle_days", "limit", "owing_over")
-    assert ws.reminders(unpaid_days=36_500, idle_days=0, limit=1000).today == date(2025, 7, 6)
+    every = ws.reminders(unpaid_days=36_500, idle_days=0, limit=1000)
+    assert [c.customer.name for c in every.idle_customers] == ["Cy", "Bob", "Ada"]
+    assert [c.customer.name for c in ws.reminders(idle_days=1).idle_customers] == ["Cy", "Bob"]
 
 
 def test_revenue_by_month_and_by_customer(made: Business) -> None:
@@ -175,10 +179,10 @@ def test_revenue_by_month_and_by_customer(made: Business) -> None:
     assert ws.revenue_by_customer(2025) == ws.revenue_by_customer()
     assert ws.revenue_by_customer(2024) == []
     for bad in (1899, 9999):
-        with pytest.raises(
-            ValidationError, match=r"^year: must be a whole number from 1900 to 9998$"
-        ):
-            ws.revenue_by_month(bad)
+        for report in (ws.revenue_by_month, ws.revenue_by_customer):
+            with pytest.raises(ValidationError) as caught:
+                report(bad)
+            assert str(caught.value) == "year: must be a whole number from 1900 to 9998"
     assert ws.revenue() == Decimal("1000.00")
 
 
@@ -205,14 +209,17 @@ def test_revenue_in_a_year_counts_only_payments_made_in_it() -> None:
     old = ws.create_job(customers[1].id, "Last year's", actual_cost="40")
     clock.now = datetime(2024, 12, 31, 23, 0, tzinfo=UTC)
     ws.mark_paid(old.id)
+    first = ws.create_job(customers[2].id, "New year's", actual_cost="5")
+    clock.now = datetime(2025, 1, 1, tzinfo=UTC)  # the first instant of 2025
+    ws.mark_paid(first.id)
     clock.now = now
     with ws.app.store.transaction(write=False) as uow:
         jobs = list(uow.jobs.list(ws.user_id, JobFilter()))
     cal = BusinessCalendar()
     for year, expected in [
-        (2025, [("Ada", Decimal("1000.00"))]),
+        (2025, [("Ada", Decimal("1000.00")), ("Cy", Decimal("5.00"))]),
         (2024, [("Bob", Decimal("40.00"))]),
-        (None, [("Ada", Decimal("1000.00")), ("Bob", Decimal("40.00"))]),
+        (None, [("Ada", Decimal("1000.00")), ("Bob", Decimal("40.00")), ("Cy", Decimal("5.00"))]),
     ]:
         found = ws.revenue_by_customer(year)
         assert [(r.customer.name, r.revenue.amount) for r in found] == expected
@@ -225,3 +232,37 @@ def test_the_reference_takes_the_workspaces_defaults() -> None:
         spec = inspect.signature(getattr(reference, name)).parameters
         options = [n for n, o in ours.items() if o.kind is inspect.Parameter.KEYWORD_ONLY]
         assert options and all(spec[n].default == ours[n].default for n in options), name
+
+
+def test_the_kits_reference_reports_answer_every_question_as_the_memory_store() -> None:
+    ws, clock, customers, _ = business()
+    today = clock().date()
+    owner = ws.user_id
+    with ws.app.store.transaction(write=False) as uow:
+        kit = ReferenceReports(uow.customers, uow.jobs)
+        ours = uow.reports
+        bounds = [clock() - timedelta(days=d) for d in (30, 1, 0)] + [clock() + timedelta(days=1)]
+        for n in (0, 1, 50):
+            asks: list[Callable[[Any, int], Any]] = [
+                lambda r, n: r.due_on(owner, today, n),
+                lambda r, n: r.open_due(owner, today, today + timedelta(days=7), n),
+                lambda r, n: r.overdue(owner, today, n),
+                lambda r, n: r.recently_changed(owner, n),
+                lambda r, n: r.unpaid_completed(owner, clock(), n),
+                lambda r, n: r.jobs_page(owner, JobFilter(), JobSort.DUE, None, n),
+                lambda r, n: r.customer_jobs(owner, customers[0].id, None, n),
+            ]
+            for ask in asks:
+                assert list(ask(kit, n)) == list(ask(ours, n))
+                assert len(ask(kit, n)) <= n
+        assert kit.totals(owner) == ours.totals(owner)
+        assert list(kit.paid_between(owner, bounds)) == list(ours.paid_between(owner, bounds))
+        assert kit.count_overdue(owner, today) == ours.count_overdue(owner, today) == 1
+        assert list(kit.customer_summaries(owner)) == list(ours.customer_summaries(owner))
+        assert list(kit.customer_summaries(owner, customers[1].id)) == list(
+            ours.customer_summaries(owner, customers[1].id)
+        )
+        assert list(kit.revenue_by_customer(owner)) == list(ours.revenue_by_customer(owner))
+        assert list(kit.estimate_accuracy(owner)) == list(ours.estimate_accuracy(owner))
+        assert list(kit.search_customers(owner, "b")) == list(ours.search_customers(owner, "b"))
+        assert len(kit.estimate_accuracy(owner)) == 2  # Ada's fence and Bob's boiler

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from jobtrack_core import JobStatus, Jobtrack, SessionPolicy, Workspace
+from jobtrack_core.commands import CustomerChanges
 from jobtrack_core.errors import (
     AuthenticationError,
     InvalidTransitionError,
@@ -247,3 +248,25 @@ def test_dates_of_the_dashboard_follow_the_clock_not_a_datetime() -> None:
     ):
         ws.create_job(ws.add_customer("Ada").id, "Fix", due_date=clock())
     assert isinstance(ws.dashboard().today, date)
+
+
+def test_a_customer_change_is_stamped_and_may_come_as_a_request() -> None:
+    ws, clock = workspace()
+    customer = ws.add_customer("Ada")
+    clock.advance(minutes=1)
+    assert ws.update_customer(customer.id, name="Ada") == customer  # nothing changed
+    changed = ws.update_customer(customer.id, CustomerChanges(phone="555", notes=None))
+    assert (changed.phone, changed.updated_at, changed.created_at) == (
+        "555",
+        clock(),
+        customer.created_at,
+    )
+
+
+def test_a_customers_history_shows_fifty_jobs_a_page_by_default() -> None:
+    ws, _ = workspace()
+    customer = ws.add_customer("Ada").id
+    for n in range(51):
+        ws.create_job(customer, f"job {n}")
+    page = ws.customer_history(customer)
+    assert len(page) == 50 and page.next is not None
