@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 from jobtrack_core import Jobtrack
-from jobtrack_core.entities import LoginSession
+from jobtrack_core.entities import Deleted, LoginSession
 from jobtrack_core.errors import ConflictError, NotFoundError, SessionError, StoreError
 from jobtrack_core.passwords import Argon2Hasher
 from jobtrack_core.service import SessionPolicy, token_digest
@@ -177,3 +177,16 @@ def test_a_session_added_in_a_failed_unit_of_work_leaves_no_trace() -> None:
     assert app.workspace("id-1").logout_everywhere() == 0
     with app.store.transaction() as uow:
         uow.sessions.add(session)  # the id and the token hash are free again
+
+
+def test_the_port_deletes_nothing_that_is_not_there_and_counts_what_it_adds() -> None:
+    app, _ = make_app()
+    ws = app.workspace("id-1")
+    customer = ws.add_customer("Ada")
+    job = ws.create_job(customer.id, "Fix")
+    with app.store.transaction() as uow:
+        assert uow.customers.delete("nobody", "c-1") == Deleted()
+        assert uow.jobs.delete("nobody", job.id) == Deleted()
+        copies = [attrs.evolve(job, id=f"copy-{n}") for n in range(3)]
+        assert uow.jobs.add_many(copies) == 3
+    assert len(ws.list_jobs()) == 4

@@ -13,6 +13,7 @@ from jobtrack_core import fields as f
 from jobtrack_core.commands import Changes, Command
 from jobtrack_core.entities import Record
 from jobtrack_core.errors import ValidationError
+from jobtrack_core.status import JobStatus
 
 NOW = datetime(2025, 7, 6, 9, 0, tzinfo=UTC)
 
@@ -36,6 +37,13 @@ def test_rules_made_by_a_program_take_the_documented_defaults() -> None:
         short.clean("a\nb")
     assert f.Text(5, multiline=True).clean("a\nb") == "a\nb"
     assert f.Text(5, optional=True).clean("") is None
+    with pytest.raises(f.Problem, match=r"^is required$"):
+        f.Choice(JobStatus).clean(None)
+    loose = f.NAME.but(optional=True)
+    assert isinstance(loose, f.Text) and loose.limit == 200 and not f.NAME.optional
+    assert loose.clean(None) is None
+    with pytest.raises(f.Problem, match=r"^must be at most 200 characters$"):
+        loose.clean("x" * 201)
     week = f.Whole(1, 3)
     assert (week.low, week.high, week.form) == (1, 3, "a whole number from 1 to 3")
     assert week.clean(3) == 3 and f.Whole(1, 3, optional=True).clean(None) is None

@@ -115,12 +115,17 @@ def test_the_dashboards_lists_keep_their_default_limits() -> None:
     ws, clock, _, _ = business()
     customer = ws.add_customer("Many").id
     today = clock().date()
-    for n in range(25):
+    for n in range(55):
         ws.create_job(customer, f"today {n}", due_date=today)
         ws.create_job(customer, f"late {n}", due_date=today - timedelta(days=1))
+    now = clock()
+    clock.now = now - timedelta(days=30, hours=12)
+    ws.create_job(ws.add_customer("Dee").id, "A month ago")  # idle 30 days, not 31
+    clock.now = now
+    assert len(ws.reminders().overdue) == 50
     board = ws.dashboard()
     assert [len(board.due_today), len(board.recent), len(board.upcoming)] == [10, 10, 20]
-    assert (len(board.overdue), board.overdue_count) == (20, 26)
+    assert (len(board.overdue), board.overdue_count) == (20, 56)
     with ws.app.store.transaction(write=False) as uow:
         customers = uow.customers.list(ws.user_id)
         jobs = uow.jobs.list(ws.user_id, JobFilter())
@@ -212,18 +217,35 @@ def test_revenue_in_a_year_counts_only_payments_made_in_it() -> None:
     first = ws.create_job(customers[2].id, "New year's", actual_cost="5")
     clock.now = datetime(2025, 1, 1, tzinfo=UTC)  # the first instant of 2025
     ws.mark_paid(first.id)
+    clock.now = datetime(2025, 12, 31, 12, tzinfo=UTC)
+    ws.mark_paid(ws.create_job(customers[0].id, "December's", actual_cost="7").id)
     clock.now = now
     with ws.app.store.transaction(write=False) as uow:
         jobs = list(uow.jobs.list(ws.user_id, JobFilter()))
     cal = BusinessCalendar()
     for year, expected in [
-        (2025, [("Ada", Decimal("1000.00")), ("Cy", Decimal("5.00"))]),
+        (2025, [("Ada", Decimal("1007.00")), ("Cy", Decimal("5.00"))]),
         (2024, [("Bob", Decimal("40.00"))]),
-        (None, [("Ada", Decimal("1000.00")), ("Bob", Decimal("40.00")), ("Cy", Decimal("5.00"))]),
+        (None, [("Ada", Decimal("1007.00")), ("Bob", Decimal("40.00")), ("Cy", Decimal("5.00"))]),
     ]:
         found = ws.revenue_by_customer(year)
         assert [(r.customer.name, r.revenue.amount) for r in found] == expected
         assert reference.revenue_by_customer(customers, jobs, year, cal) == found
+    months = ws.revenue_by_month(2025)
+    assert [m.amount for m in months] == [Decimal("5.00")] + [Decimal("0.00")] * 5 + [
+        Decimal("1000.00")
+    ] + [Decimal("0.00")] * 4 + [Decimal("7.00")]
+    with ws.app.store.transaction(write=False) as uow:
+        kit, ours = ReferenceReports(uow.customers, uow.jobs), uow.reports
+        start = datetime(2025, 1, 1, tzinfo=UTC)
+        for low, high in [(start, None), (None, start), (start, start + timedelta(days=1))]:
+            assert list(kit.revenue_by_customer(ws.user_id, low, high)) == list(
+                ours.revenue_by_customer(ws.user_id, low, high)
+            )
+        assert [r.revenue.amount for r in ours.revenue_by_customer(ws.user_id, start)] == [
+            Decimal("1007.00"),
+            Decimal("5.00"),
+        ]
 
 
 def test_the_reference_takes_the_workspaces_defaults() -> None:

@@ -67,6 +67,13 @@ def machine_far_from_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("machine_far_from_utc")
+def test_a_local_month_starts_at_its_instant_whatever_the_machines_zone() -> None:
+    march = BusinessCalendar("Europe/Berlin").month(2025, 3)
+    assert march.start_at == datetime(2025, 2, 28, 23, tzinfo=UTC)
+    assert march.end_at == datetime(2025, 3, 31, 22, tzinfo=UTC)
+
+
+@pytest.mark.usefixtures("machine_far_from_utc")
 def test_utc_midnights_bound_the_utc_day_of_a_moment() -> None:
     tokyo = timezone(timedelta(hours=9))
     moment = datetime(2025, 7, 6, 3, 0, tzinfo=tokyo)  # 2025-07-05 18:00 UTC
@@ -183,6 +190,8 @@ def test_ids_are_uuids_of_their_version() -> None:
     assert as_utc(datetime(2025, 7, 6, 11, tzinfo=timezone(timedelta(hours=2)))) == NOW
     with pytest.raises(ValueError, match=r"^due must be timezone-aware, got naive "):
         as_utc(datetime(2025, 7, 6), "due")
+    with pytest.raises(ValueError, match=r"^time must be timezone-aware, got naive "):
+        as_utc(datetime(2025, 7, 6))
 
 
 def test_a_calendar_tells_the_local_date() -> None:

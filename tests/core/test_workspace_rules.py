@@ -13,6 +13,7 @@ from jobtrack_core.commands import CustomerChanges
 from jobtrack_core.errors import (
     AuthenticationError,
     InvalidTransitionError,
+    NotFoundError,
     SessionError,
     ValidationError,
 )
@@ -270,3 +271,29 @@ def test_a_customers_history_shows_fifty_jobs_a_page_by_default() -> None:
         ws.create_job(customer, f"job {n}")
     page = ws.customer_history(customer)
     assert len(page) == 50 and page.next is not None
+
+
+def test_a_deleted_job_is_gone_and_counted() -> None:
+    ws, _ = workspace()
+    job = ws.create_job(ws.add_customer("Ada").id, "Fix")
+    gone = ws.delete_job(job.id)
+    assert (gone.jobs, gone.customers) == (1, 0)
+    with pytest.raises(NotFoundError):
+        ws.get_job(job.id)
+
+
+def test_listing_and_period_arguments_are_refused_by_name() -> None:
+    ws, _ = workspace()
+    with pytest.raises(ValidationError) as caught:
+        ws.list_jobs_page("pending")  # type: ignore[arg-type]
+    assert str(caught.value) == "where: must be a JobFilter"
+    with pytest.raises(ValidationError) as caught:
+        ws.list_jobs(status=7)
+    assert (
+        str(caught.value) == "statuses: must be a status or a list of statuses, not a number (int)"
+    )
+    ws.update_profile(timezone="Asia/Tokyo")
+    with pytest.raises(ValidationError) as caught:
+        ws.revenue_between("0001-01-01", "0001-01-02")
+    assert caught.value.fields == ("period",)
+    assert str(caught.value).startswith("period: is out of the supported range (")
