@@ -3,13 +3,15 @@ into stored ``None``, sessions that end, empty periods, limits of one, and order
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
+import attrs
 import pytest
 
 from jobtrack_core import JobStatus, Jobtrack, SessionPolicy, Workspace
-from jobtrack_core.commands import CustomerChanges
+from jobtrack_core.commands import CustomerChanges, NewCustomer, NewJob
 from jobtrack_core.errors import (
     AuthenticationError,
     InvalidTransitionError,
@@ -18,6 +20,7 @@ from jobtrack_core.errors import (
     ValidationError,
 )
 from jobtrack_core.passwords import Argon2Hasher
+from jobtrack_core.queries import JobFilter
 from jobtrack_core.testing import PASSWORD, CountingIds, FakeClock
 from jobtrack_memory import MemoryStore
 
@@ -297,3 +300,71 @@ def test_listing_and_period_arguments_are_refused_by_name() -> None:
         ws.revenue_between("0001-01-01", "0001-01-02")
     assert caught.value.fields == ("period",)
     assert str(caught.value).startswith("period: is out of the supported range (")
+
+
+def test_what_is_not_found_is_named_by_kind_and_id() -> None:
+    app, _ = make()
+    ws = app.workspace("id-1")
+    asks: list[tuple[Callable[[], object], str, str]] = [
+        (lambda: ws.get_job("j-404"), "job", "j-404"),
+        (lambda: ws.get_customer("c-404"), "customer", "c-404"),
+        (lambda: app.workspace("u-404"), "user", "u-404"),
+        (lambda: Workspace(app, "u-404").user, "user", "u-404"),
+    ]
+    for ask, kind, missing in asks:
+        with pytest.raises(NotFoundError) as caught:
+            ask()
+        assert (caught.value.kind, caught.value.id) == (kind, missing)
+        assert str(caught.value) == f"{kind} '{missing}' not found"
+    job = ws.create_job(ws.add_customer("Ada").id, "Fix")
+    with pytest.raises(NotFoundError) as caught, app.store.transaction() as uow:
+        uow.jobs.update(attrs.evolve(job, id="j-404"))
+    assert (caught.value.kind, caught.value.id) == ("job", "j-404")
+
+
+def test_requests_may_come_built_and_not_with_keywords_too() -> None:
+    ws, _ = workspace()
+    customer = ws.add_customer(NewCustomer(name="Ada", phone="555"))
+    assert (customer.name, customer.phone) == ("Ada", "555")
+    job = ws.create_job(NewJob(customer_id=customer.id, title="Fix", estimated_cost=Decimal(9)))
+    assert (job.title, job.estimated_cost) == ("Fix", Decimal("9.00"))
+    with pytest.raises(ValidationError) as caught:
+        ws.create_job(NewJob(customer_id=customer.id, title="Fix"), "Other title")
+    assert str(caught.value) == "title: give a NewJob or keyword arguments, not both"
+    with pytest.raises(ValidationError) as caught:
+        ws.add_customer(NewCustomer(name="Ada"), phone="555")
+    assert str(caught.value) == "phone: give a NewCustomer or keyword arguments, not both"
+    with pytest.raises(ValidationError) as caught:
+        ws.list_jobs("pending")  # type: ignore[arg-type]
+    assert str(caught.value) == "where: must be a JobFilter"
+
+
+def test_search_finds_text_only_in_what_a_customer_has() -> None:
+    ws, _ = workspace()
+    ada = ws.add_customer("Ada")
+    rex = ws.add_customer("Rex", email="rex@x.com")
+    assert ws.search_customers("x") == [rex]
+    assert ws.search_customers("X") == [rex] and ws.search_customers("ada") == [ada]
+
+
+def test_a_customers_jobs_page_in_any_order_and_unpaid_ones_newest_first() -> None:
+    ws, clock = workspace()
+    ada, bob = ws.add_customer("Ada").id, ws.add_customer("Bob").id
+    made = []
+    for n in range(4):
+        made.append(ws.create_job(ada, f"job {n}").id)
+        ws.create_job(bob, f"other {n}")
+        clock.tick()
+    ws.mark_paid(made[1])  # now the most recently changed
+    mine = JobFilter(customer_id=ada)
+    for sort, expected in [
+        ("updated", [made[1], made[3], made[2], made[0]]),
+        ("newest", made[::-1]),
+        ("title", made),
+    ]:
+        first = ws.list_jobs_page(mine, sort=sort, limit=2)
+        rest = ws.list_jobs_page(mine, sort=sort, limit=2, after=first.next)
+        assert [j.id for j in (*first, *rest)] == expected, sort
+    unpaid = ws.list_jobs_page(JobFilter(paid=False, customer_id=None), limit=10)
+    assert [j.id for j in unpaid] == [j.id for j in ws.list_jobs() if not j.paid]
+    assert len(unpaid) == 7 and made[1] not in [j.id for j in unpaid]
