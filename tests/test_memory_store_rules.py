@@ -147,17 +147,22 @@ def test_an_id_taken_is_refused_with_the_id_named() -> None:
     app, _ = make_app()
     ws = app.workspace("id-1")
     customer = ws.add_customer("Ada", id="c-1")
-    ws.create_job(customer.id, "Fix", id="j-1")
-    with pytest.raises(ConflictError) as caught:
-        ws.create_job(customer.id, "Again", id="j-1")
+    job = ws.create_job(customer.id, "Fix", id="j-1")
+    with pytest.raises(ConflictError) as caught, app.store.transaction() as uow:
+        uow.jobs.add(attrs.evolve(job, title="Again"))
     assert (caught.value.field, caught.value.message) == (
         "id",
         "a job with id 'j-1' already exists",
     )
     assert str(caught.value) == "id: a job with id 'j-1' already exists"
-    with pytest.raises(ConflictError) as caught:
-        ws.add_customer("Bob", id="c-1")
+    with pytest.raises(ConflictError) as caught, app.store.transaction() as uow:
+        uow.customers.add(attrs.evolve(customer, name="Bob"))
     assert caught.value.message == "a customer with id 'c-1' already exists"
+    with pytest.raises(ConflictError) as caught:  # through the workspace: another request
+        ws.create_job(customer.id, "Again", id="j-1")
+    assert caught.value.message == (
+        "a job with id 'j-1' was made by another request; choose another id"
+    )
 
 
 def test_a_session_added_in_a_failed_unit_of_work_leaves_no_trace() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pytest
@@ -50,7 +51,7 @@ def workspace() -> tuple[Workspace, FakeClock]:
     [{"actual_cost": "1.999"}, {"actual_hours": -1}, {"actual_cost": 1.5}, {"title": "x"}],
 )
 def test_completing_with_a_bad_figure_is_refused_and_changes_nothing(
-    bad: dict[str, object],
+    bad: dict[str, Any],
 ) -> None:
     ws, _ = workspace()
     job = ws.create_job(ws.add_customer("Ada").id, "Fix", actual_cost="10")
