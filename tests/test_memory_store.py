@@ -1,12 +1,12 @@
 """The shared contract suite against the in-memory store."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from functools import partial
 
 import attrs
 
 from jobtrack_core.entities import Customer, Job, LoginSession, User
 from jobtrack_core.ports import Store
-from jobtrack_core.service import Workspace
 from jobtrack_core.testing import (
     StoreContract,
     differential_machine,
@@ -43,9 +43,6 @@ TestMemoryAgreesWithMemory = differential_machine(MemoryStore, MemoryStore).Test
 TestMemoryFeed = feed_machine(MemoryStore).TestCase
 
 
-def _import(ws: Workspace, customers: Sequence[Customer], jobs: Sequence[Job]) -> None:
-    """Bring records into the account the way jobtrack's importers do."""
-    import_records(ws, customers, jobs, on_conflict="replace")
-
-
-TestMemoryFeedWithImports = feed_machine(MemoryStore, importer=_import).TestCase
+#: Records brought into an account the way jobtrack's importers do.
+importing = partial(import_records, on_conflict="replace")
+TestMemoryFeedWithImports = feed_machine(MemoryStore, importer=importing).TestCase

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from jobtrack_core.testing import (
     feed_machine,
     reference_machine,
 )
+from jobtrack_interchange import import_records
 from jobtrack_memory import MemoryStore
 from jobtrack_postgres import PostgresStore
 from jobtrack_postgres.schema import TABLES
@@ -56,7 +58,9 @@ def make_postgres_store() -> PostgresStore:
 
 TestPostgresMachine = reference_machine(make_postgres_store).TestCase
 TestPostgresAgreesWithMemory = differential_machine(MemoryStore, make_postgres_store).TestCase
-TestPostgresFeed = feed_machine(make_postgres_store).TestCase
+TestPostgresFeed = feed_machine(
+    make_postgres_store, importer=partial(import_records, on_conflict="replace")
+).TestCase
 
 # Every step of a machine is several round trips to the server: in the thorough profile,
 # fifty runs of each machine keep them within a minute together.

@@ -12,6 +12,7 @@ import sqlite3
 import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
 from jobtrack_core.ports import Store
@@ -21,6 +22,7 @@ from jobtrack_core.testing import (
     feed_machine,
     reference_machine,
 )
+from jobtrack_interchange import import_records
 from jobtrack_memory import MemoryStore
 from jobtrack_sqlite import SqliteStore
 
@@ -62,5 +64,7 @@ TestSqliteFileMachine = reference_machine(file_store).TestCase
 TestSqliteMemoryMachine = reference_machine(memory_store).TestCase
 TestSqliteFileAgreesWithMemory = differential_machine(MemoryStore, file_store).TestCase
 TestSqliteMemoryAgreesWithMemory = differential_machine(MemoryStore, memory_store).TestCase
-TestSqliteFileFeed = feed_machine(file_store).TestCase
+TestSqliteFileFeed = feed_machine(
+    file_store, importer=partial(import_records, on_conflict="replace")
+).TestCase
 TestSqliteMemoryFeed = feed_machine(memory_store).TestCase

@@ -40,7 +40,7 @@ from jobtrack_core.testing.machines import OWNERS, move, moves, new_app, owner_i
 
 #: Ids chosen by clients, from a small pool so that retries and reuse happen.
 client_ids = st.none() | st.sampled_from(["k1", "k2", "k3"])
-Importer = Callable[[Workspace, Sequence[Customer], Sequence[Job]], None]
+Importer = Callable[[Workspace, Sequence[Customer], Sequence[Job]], object]
 
 
 class Client:
