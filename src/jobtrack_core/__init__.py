@@ -57,7 +57,7 @@ from jobtrack_core.ports import (
     UnitOfWork,
     UserRepository,
 )
-from jobtrack_core.queries import JobFilter
+from jobtrack_core.queries import ActivityFilter, JobFilter
 from jobtrack_core.reports import (
     Accuracy,
     Comparison,
@@ -84,6 +84,7 @@ __all__ = [
     "UNSET",
     "Accuracy",
     "Action",
+    "ActivityFilter",
     "Argon2Hasher",
     "AuthenticationError",
     "BusinessCalendar",

@@ -32,7 +32,7 @@ from jobtrack_core.entities import Action, Customer, HistoryEntry, Job, RecordKi
 from jobtrack_core.errors import ConflictError, NotFoundError
 from jobtrack_core.pagination import JobPosition, JobSort
 from jobtrack_core.ports import CustomerRepository, JobRepository
-from jobtrack_core.queries import JobFilter
+from jobtrack_core.queries import ActivityFilter, JobFilter
 from jobtrack_core.reports import (
     CustomerAccuracy,
     CustomerRevenue,
@@ -220,23 +220,12 @@ class LogHistory:
         return list(islice(found, max(limit, 0)))
 
     def activity(
-        self,
-        owner_id: str,
-        kinds: frozenset[RecordKind] | None,
-        actions: frozenset[Action] | None,
-        since: datetime | None,
-        until: datetime | None,
-        before: int | None,
-        limit: int,
+        self, owner_id: str, where: ActivityFilter, before: int | None, limit: int
     ) -> Sequence[HistoryEntry]:
         found = (
             e
             for e in reversed(self._log(owner_id).entries)
-            if (before is None or e.seq < before)
-            and (kinds is None or e.kind in kinds)
-            and (actions is None or e.action in actions)
-            and (since is None or e.at >= since)
-            and (until is None or e.at < until)
+            if (before is None or e.seq < before) and where.matches(e)
         )
         return list(islice(found, max(limit, 0)))
 

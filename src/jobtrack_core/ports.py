@@ -35,7 +35,6 @@ from datetime import date, datetime
 from typing import Protocol
 
 from jobtrack_core.entities import (
-    Action,
     Customer,
     Deleted,
     HistoryEntry,
@@ -45,7 +44,7 @@ from jobtrack_core.entities import (
     User,
 )
 from jobtrack_core.pagination import JobPosition, JobSort
-from jobtrack_core.queries import JobFilter
+from jobtrack_core.queries import ActivityFilter, JobFilter
 from jobtrack_core.reports import (
     CustomerAccuracy,
     CustomerRevenue,
@@ -138,17 +137,10 @@ class HistoryRepository(Protocol):
         ...
 
     def activity(
-        self,
-        owner_id: str,
-        kinds: frozenset[RecordKind] | None,
-        actions: frozenset[Action] | None,
-        since: datetime | None,
-        until: datetime | None,
-        before: int | None,
-        limit: int,
+        self, owner_id: str, where: ActivityFilter, before: int | None, limit: int
     ) -> Sequence[HistoryEntry]:
-        """Up to ``limit`` of the owner's entries numbered below ``before``, of these kinds
-        and actions (all if None), made ``since <= at < until``, newest first."""
+        """Up to ``limit`` of the owner's entries numbered below ``before`` (all if None)
+        that ``where`` matches, newest first."""
         ...
 
     def latest_after(self, owner_id: str, after: int, limit: int) -> Sequence[HistoryEntry]:

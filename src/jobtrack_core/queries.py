@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
-from datetime import date
+from datetime import date, datetime
 
 import attrs
 
 from jobtrack_core import fields as f
 from jobtrack_core.commands import Command
-from jobtrack_core.entities import Job
+from jobtrack_core.entities import Action, HistoryEntry, Job, RecordKind
 from jobtrack_core.fields import Problem, rule
 from jobtrack_core.status import JobStatus
 
@@ -81,3 +81,22 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 def ascii_lower(text: str) -> str:
     """Lower-case ASCII letters only, as SQL ``LIKE`` does; other characters are kept."""
     return text.translate(_ASCII_LOWER)
+
+
+@attrs.frozen
+class ActivityFilter:
+    """Which history entries the activity list shows: of these record ``kinds`` and
+    ``actions`` (any if None), made ``since <= at < until`` (unbounded where None)."""
+
+    kinds: frozenset[RecordKind] | None = None
+    actions: frozenset[Action] | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def matches(self, entry: HistoryEntry) -> bool:
+        return (
+            (self.kinds is None or entry.kind in self.kinds)
+            and (self.actions is None or entry.action in self.actions)
+            and (self.since is None or entry.at >= self.since)
+            and (self.until is None or entry.at < self.until)
+        )

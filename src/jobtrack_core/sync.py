@@ -28,6 +28,7 @@ from jobtrack_core.errors import ResyncNeeded
 from jobtrack_core.fields import Problems
 from jobtrack_core.history import decode_feed_place, decode_place, encode_place
 from jobtrack_core.pagination import MAX_PAGE_SIZE, Page
+from jobtrack_core.queries import ActivityFilter
 from jobtrack_core.scope import Scope
 
 PAGE_SIZE = f.Whole(1, MAX_PAGE_SIZE)
@@ -131,7 +132,10 @@ class Syncing(Scope):
             low = None if first is None else cal.start_of(first)
             high = None if last is None else cal.start_of(last)
             found = uow.history.activity(
-                self.user_id, chosen_kinds, chosen_actions, low, high, before, size + 1
+                self.user_id,
+                ActivityFilter(chosen_kinds, chosen_actions, low, high),
+                before,
+                size + 1,
             )
         return _page(found, size)
 

@@ -28,7 +28,7 @@ from jobtrack_core.entities import Customer, HistoryEntry, Job, User
 from jobtrack_core.errors import NotFoundError
 from jobtrack_core.pagination import JobPosition, JobSort
 from jobtrack_core.ports import UnitOfWork
-from jobtrack_core.queries import JobFilter
+from jobtrack_core.queries import ActivityFilter, JobFilter
 from jobtrack_core.service import Jobtrack
 from jobtrack_interchange._writing import PROGRESS_EVERY, Progress
 from jobtrack_interchange.converter import FORMAT, unstructure
@@ -79,7 +79,7 @@ def _history(uow: UnitOfWork, owner_id: str) -> Iterator[HistoryEntry]:
     """Every change the owner's history keeps, newest first, a chunk at a time."""
     before: int | None = None
     while True:
-        page = uow.history.activity(owner_id, None, None, None, None, before, CHUNK)
+        page = uow.history.activity(owner_id, ActivityFilter(), before, CHUNK)
         yield from page
         if len(page) < CHUNK:
             return

@@ -36,6 +36,7 @@ from psycopg.types.json import Jsonb
 
 from jobtrack_core.entities import Action, FieldChange, HistoryEntry, Plain, RecordKind, Source
 from jobtrack_core.errors import ConflictError, NotFoundError
+from jobtrack_core.queries import ActivityFilter
 from jobtrack_postgres.repositories import Repository
 from jobtrack_postgres.rows import Row
 
@@ -269,23 +270,16 @@ class PostgresHistory(Repository):
         return [entry_from_row(row) for row in rows]
 
     def activity(
-        self,
-        owner_id: str,
-        kinds: frozenset[RecordKind] | None,
-        actions: frozenset[Action] | None,
-        since: datetime | None,
-        until: datetime | None,
-        before: int | None,
-        limit: int,
+        self, owner_id: str, where: ActivityFilter, before: int | None, limit: int
     ) -> Sequence[HistoryEntry]:
         clauses = ["user_id = %(owner)s"]
-        if kinds is not None:
+        if where.kinds is not None:
             clauses.append("kind = ANY(%(kinds)s::text[])")
-        if actions is not None:
+        if where.actions is not None:
             clauses.append("action = ANY(%(actions)s::text[])")
-        if since is not None:
+        if where.since is not None:
             clauses.append("at >= %(since)s")
-        if until is not None:
+        if where.until is not None:
             clauses.append("at < %(until)s")
         if before is not None:
             clauses.append("seq < %(before)s")
@@ -293,10 +287,10 @@ class PostgresHistory(Repository):
             f"{_SELECT} WHERE {' AND '.join(clauses)} ORDER BY seq DESC LIMIT %(limit)s",
             {
                 "owner": owner_id,
-                "kinds": sorted(k.value for k in kinds or ()),
-                "actions": sorted(a.value for a in actions or ()),
-                "since": since,
-                "until": until,
+                "kinds": sorted(k.value for k in where.kinds or ()),
+                "actions": sorted(a.value for a in where.actions or ()),
+                "since": where.since,
+                "until": where.until,
                 "before": before,
                 "limit": max(limit, 0),
             },

@@ -34,6 +34,7 @@ from jobtrack_core.entities import (
 )
 from jobtrack_core.errors import ConflictError, NotFoundError
 from jobtrack_core.history import kind_of, listed
+from jobtrack_core.queries import ActivityFilter
 from jobtrack_sqlite import columns as col
 from jobtrack_sqlite.errors import translated
 from jobtrack_sqlite.rows import (
@@ -182,28 +183,21 @@ class SqliteHistory:
 
     @translated
     def activity(
-        self,
-        owner_id: str,
-        kinds: frozenset[RecordKind] | None,
-        actions: frozenset[Action] | None,
-        since: datetime | None,
-        until: datetime | None,
-        before: int | None,
-        limit: int,
+        self, owner_id: str, where: ActivityFilter, before: int | None, limit: int
     ) -> Sequence[HistoryEntry]:
         sql = [f"owner = {OWNER}", "seq < ?"]
         params: list[object] = [owner_id, _below(before)]
-        for column, chosen in (("kind", kinds), ("action", actions)):
+        for column, chosen in (("kind", where.kinds), ("action", where.actions)):
             if chosen is not None:
                 condition, values = _in(column, (c.value for c in chosen))
                 sql.append(condition)
                 params += values
-        if since is not None:
+        if where.since is not None:
             sql.append("at_us >= ?")
-            params.append(col.timestamp(since, "since"))
-        if until is not None:
+            params.append(col.timestamp(where.since, "since"))
+        if where.until is not None:
             sql.append("at_us < ?")
-            params.append(col.timestamp(until, "until"))
+            params.append(col.timestamp(where.until, "until"))
         return self._entries(
             owner_id,
             f"{_SELECT} WHERE {' AND '.join(sql)} ORDER BY seq DESC LIMIT ?",

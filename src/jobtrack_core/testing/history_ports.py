@@ -29,6 +29,7 @@ from jobtrack_core.entities import (
 from jobtrack_core.errors import ConflictError, NotFoundError
 from jobtrack_core.kit import LogHistory, OwnerLog
 from jobtrack_core.ports import Store
+from jobtrack_core.queries import ActivityFilter
 from jobtrack_core.testing import strategies as js
 from jobtrack_core.testing.base import Contract, prop
 
@@ -133,10 +134,13 @@ class HistoryPortContract(Contract):
                 question: dict[str, Any] = data.draw(
                     st.fixed_dictionaries(
                         {
-                            "kinds": st.none() | st.frozensets(st.sampled_from(RecordKind)),
-                            "actions": st.none() | st.frozensets(st.sampled_from(Action)),
-                            "since": st.none() | _moments,
-                            "until": st.none() | _moments,
+                            "where": st.builds(
+                                ActivityFilter,
+                                kinds=st.none() | st.frozensets(st.sampled_from(RecordKind)),
+                                actions=st.none() | st.frozensets(st.sampled_from(Action)),
+                                since=st.none() | _moments,
+                                until=st.none() | _moments,
+                            ),
                             "before": st.none() | st.integers(0, 30),
                             "limit": st.integers(0, 40),
                         }
