@@ -35,11 +35,12 @@ import enum
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar, cast
 
 import attrs
 
 from jobtrack_core import fields as f
+from jobtrack_core.entities import PaymentKind, PaymentMethod
 from jobtrack_core.errors import ValidationError
 from jobtrack_core.fields import Problems, known_fields, rule, rules_of
 
@@ -227,6 +228,27 @@ class JobCompletion(Changes, of=NewJob, only=("actual_cost", "actual_hours")):
 
 
 @attrs.frozen(kw_only=True)
+class NewPayment(Command):
+    """Record money received for a job, or given back. ``received_on`` is the business's
+    local date (today if left out; never a day to come)."""
+
+    job_id: str = rule(f.ID, help="the job the money is for")
+    amount: Decimal = rule(f.AMOUNT, help="how much, more than 0, e.g. 50.00")
+    method: PaymentMethod = rule(
+        f.Choice(PaymentMethod), help="cash, card, check, bank_transfer or other"
+    )
+    kind: PaymentKind = rule(
+        f.Choice(PaymentKind), default=PaymentKind.PAYMENT, help="deposit, payment or refund"
+    )
+    received_on: date | None = rule(
+        f.DAY, default=None, help="when (YYYY-MM-DD; today if left out)"
+    )
+    reference: str | None = rule(f.REFERENCE, default=None, help="a check number, a card slip")
+    note: str | None = rule(f.NOTES, default=None, help="anything worth remembering")
+    id: str | None = rule(f.ID.but(optional=True), default=None, help="an id chosen by the client")
+
+
+@attrs.frozen(kw_only=True)
 class Registration(Command):
     """Open an account. ``timezone`` and ``week_start`` (0 is Monday) are the business's
     calendar; left out, the application's calendar is used."""
@@ -258,6 +280,22 @@ class Credentials(Command):
     password: str = rule(f.Raw(f.MAX_PASSWORD_LENGTH), repr=False)
 
 
+R = TypeVar("R", bound="Command | Changes")
+
+
+def request(kind: type[R], given: object, fields: Mapping[str, Any]) -> R:
+    """The request ``given`` if it is a ``kind``, else one built from ``fields``."""
+    if given is None:
+        return cast(R, kind.parse(fields))
+    if not isinstance(given, kind):
+        raise ValidationError.single("request", f"must be a {kind.__name__}")
+    if fields:
+        raise ValidationError.single(
+            next(iter(fields)), f"give a {kind.__name__} or keyword arguments, not both"
+        )
+    return given
+
+
 __all__ = [
     "UNSET",
     "Changes",
@@ -268,7 +306,9 @@ __all__ = [
     "JobCompletion",
     "NewCustomer",
     "NewJob",
+    "NewPayment",
     "ProfileChanges",
     "Registration",
     "Unset",
+    "request",
 ]

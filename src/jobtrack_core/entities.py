@@ -35,8 +35,9 @@ import attrs
 from jobtrack_core import fields as f
 from jobtrack_core.errors import FieldError, ValidationError
 from jobtrack_core.fields import Problems, clean_fields, rule
+from jobtrack_core.money import ZERO
 from jobtrack_core.periods import BusinessCalendar
-from jobtrack_core.status import JobStatus
+from jobtrack_core.status import OPEN, JobStatus
 
 
 class Record:
@@ -162,6 +163,15 @@ class Customer(Record):
     version: int = rule(f.VERSION, default=1)
 
 
+class PaymentState(enum.StrEnum):
+    """Where a job stands with its money (:attr:`Job.payment_state`)."""
+
+    UNPAID = "unpaid"
+    PARTLY_PAID = "partly_paid"  # some money taken: a deposit, or part of what is due
+    PAID = "paid"
+    OVERPAID = "overpaid"  # more than is due, or money on a cancelled job: to give back or keep
+
+
 @attrs.frozen
 class Job(Record):
     """A piece of work for a customer.
@@ -170,6 +180,13 @@ class Job(Record):
     when the job was (last) marked paid, ``completed_at`` when it completed. A job
     has ``completed_at`` exactly when it is completed, and ``paid_at`` only when it
     is paid (a paid job may lack it: the original system never recorded it).
+
+    ``amount_paid`` is what its payments add up to (receipts less refunds, voided ones
+    left out); the workspace keeps it, and ``paid``, in step with the ledger. Once
+    completed, a job's :attr:`amount_due` is its actual cost, and a job with something
+    due is paid exactly when ``amount_paid`` covers it. A job with nothing due (not yet
+    completed, or completed without a cost) is paid when it was marked so, as in the
+    original system.
     """
 
     id: str = rule(f.ID)
@@ -189,6 +206,7 @@ class Job(Record):
     created_at: datetime = _stamp()
     updated_at: datetime = _stamp()
     version: int = rule(f.VERSION, default=1)
+    amount_paid: Decimal = rule(f.PAID_AMOUNT, default=ZERO)
 
     def _invariants(self) -> list[FieldError]:
         errors = []
@@ -196,7 +214,126 @@ class Job(Record):
             errors.append(FieldError("completed_at", "is set exactly when the job is completed"))
         if self.paid_at is not None and not self.paid:
             errors.append(FieldError("paid_at", "must be empty unless the job is paid"))
+        if self.settles() is not None and self.paid != self.settles():
+            errors.append(FieldError("paid", "must say whether amount_paid covers the amount due"))
         return errors
+
+    # -- money: each rule stated once, here ------------------------------------------
+    @property
+    def amount_due(self) -> Decimal | None:
+        """What the customer owes for the job in all: its actual cost (0 without one)
+        once completed; None before (nothing is due yet, though a deposit may be taken)
+        and once cancelled."""
+        if self.status is not JobStatus.COMPLETED:
+            return None
+        return self.actual_cost or ZERO
+
+    def settles(self) -> bool | None:
+        """Whether the payments cover what is due, when something is due; None when
+        nothing is (then ``paid`` is the job's own mark)."""
+        return covered(self.status, self.actual_cost, self.amount_paid)
+
+    @property
+    def balance(self) -> Decimal:
+        """Amount due (0 when nothing is due) less ``amount_paid``: what is still owed
+        when positive, money held for the customer when negative."""
+        return (self.amount_due or ZERO) - self.amount_paid
+
+    @property
+    def owed(self) -> Decimal:
+        """What the customer still owes: the positive balance of a completed job."""
+        return max(self.balance, ZERO) if self.amount_due is not None else ZERO
+
+    @property
+    def deposit(self) -> Decimal:
+        """Money taken ahead of the work: ``amount_paid`` of a pending or in-progress job."""
+        return self.amount_paid if self.status in OPEN else ZERO
+
+    @property
+    def credit(self) -> Decimal:
+        """Money to give back or keep as credit: what a completed job holds beyond its
+        amount due, and all that a cancelled job holds."""
+        if self.status is JobStatus.CANCELLED:
+            return self.amount_paid
+        return max(-self.balance, ZERO) if self.amount_due is not None else ZERO
+
+    @property
+    def payment_state(self) -> PaymentState:
+        if self.credit > ZERO:
+            return PaymentState.OVERPAID
+        if self.paid:
+            return PaymentState.PAID
+        return PaymentState.PARTLY_PAID if self.amount_paid > ZERO else PaymentState.UNPAID
+
+
+def covered(status: JobStatus, actual_cost: Decimal | None, amount_paid: Decimal) -> bool | None:
+    """The ledger's rule for ``paid``: whether ``amount_paid`` covers what a job in
+    ``status`` costing ``actual_cost`` has due, when it has something due (a completed
+    job with a cost); None when it has nothing due."""
+    if status is not JobStatus.COMPLETED or not actual_cost:
+        return None
+    return amount_paid >= actual_cost
+
+
+class PaymentKind(enum.StrEnum):
+    """What a payment is: money in before the work (a deposit) or for it (a payment),
+    or money given back (a refund)."""
+
+    DEPOSIT = "deposit"
+    PAYMENT = "payment"
+    REFUND = "refund"
+
+
+class PaymentMethod(enum.StrEnum):
+    CASH = "cash"
+    CARD = "card"
+    CHECK = "check"
+    BANK_TRANSFER = "bank_transfer"
+    OTHER = "other"
+
+
+@attrs.frozen
+class Payment(Record):
+    """Money received for a job, or given back: one line of the ledger.
+
+    A payment is never edited: a mistake is voided (``voided_at`` and ``void_reason``
+    set, the payment kept) or set right by a refund. ``received_on`` is the business's
+    local date the money changed hands, ``recorded_at`` when it was written down.
+    ``by_mark_paid`` marks the payments :meth:`~jobtrack_core.workspace.Workspace.mark_paid`
+    recorded, which ``mark_unpaid`` voids again.
+    """
+
+    id: str = rule(f.ID)
+    user_id: str = rule(f.ID)
+    job_id: str = rule(f.ID)
+    kind: PaymentKind = rule(f.Choice(PaymentKind))
+    method: PaymentMethod = rule(f.Choice(PaymentMethod))
+    amount: Decimal = rule(f.AMOUNT)
+    received_on: date = rule(f.DAY.but(optional=False))
+    reference: str | None = rule(f.REFERENCE)
+    note: str | None = rule(f.NOTES)
+    recorded_at: datetime = _stamp()
+    by_mark_paid: bool = rule(f.FLAG, default=False)
+    voided_at: datetime | None = _stamp(optional=True, default=None)
+    void_reason: str | None = rule(f.REASON.but(optional=True), default=None)
+    version: int = rule(f.VERSION, default=1)
+
+    def _invariants(self) -> list[FieldError]:
+        if (self.voided_at is None) != (self.void_reason is None):
+            return [FieldError("void_reason", "is given exactly when the payment is voided")]
+        return []
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def signed(self) -> Decimal:
+        """What the payment adds to the job's ``amount_paid``: its amount, less for a
+        refund, nothing once voided."""
+        if self.voided_at is not None:
+            return ZERO
+        return -self.amount if self.kind is PaymentKind.REFUND else self.amount
 
 
 @attrs.frozen
@@ -220,6 +357,7 @@ class Action(enum.StrEnum):
     MOVED = "moved"  # its status
     PAID = "paid"
     UNPAID = "unpaid"
+    VOIDED = "voided"  # a payment
     DELETED = "deleted"
 
 
@@ -237,6 +375,7 @@ class RecordKind(enum.StrEnum):
 
     CUSTOMER = "customer"
     JOB = "job"
+    PAYMENT = "payment"
 
 
 #: A value as a change keeps it: text, a whole number, true or false, or nothing.
@@ -305,6 +444,7 @@ class Deleted:
     customers: int = 0
     jobs: int = 0
     sessions: int = 0
+    payments: int = 0
 
     def __add__(self, other: Deleted) -> Deleted:
         return Deleted(
@@ -312,6 +452,7 @@ class Deleted:
             self.customers + other.customers,
             self.jobs + other.jobs,
             self.sessions + other.sessions,
+            self.payments + other.payments,
         )
 
 
@@ -323,9 +464,14 @@ __all__ = [
     "HistoryEntry",
     "Job",
     "LoginSession",
+    "Payment",
+    "PaymentKind",
+    "PaymentMethod",
+    "PaymentState",
     "Plain",
     "Record",
     "RecordKind",
     "Source",
     "User",
+    "covered",
 ]

@@ -244,6 +244,18 @@ class Money(Rule[Decimal]):
         return type(value) is Decimal and value.as_tuple() == cleaned.as_tuple()
 
 
+class Amount(Money):
+    """A payment's amount: exact, two places, more than zero."""
+
+    form = "a Decimal with exactly two places, more than 0"
+
+    def _clean(self, value: object) -> Decimal:
+        amount = super()._clean(value)
+        if amount <= 0:
+            raise Problem("must be more than 0")
+        return amount
+
+
 class Day(Rule[date]):
     """A calendar date: a :class:`datetime.date` (not a datetime) or ``YYYY-MM-DD``."""
 
@@ -430,6 +442,10 @@ TITLE = Text(200)
 DESCRIPTION = Text(10_000, multiline=True, optional=True)
 MONEY = Money(optional=True)
 HOURS = Money(optional=True)
+PAID_AMOUNT = Money()
+AMOUNT = Amount()
+REFERENCE = Text(100, optional=True)
+REASON = Text(500)
 DAY = Day(optional=True)
 INSTANT = Instant()
 FLAG = Flag()
@@ -530,6 +546,7 @@ __all__ = [
     "MAX_ID_LENGTH",
     "MAX_PASSWORD_LENGTH",
     "MIN_PASSWORD_LENGTH",
+    "Amount",
     "Choice",
     "Day",
     "Email",

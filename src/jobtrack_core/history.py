@@ -26,6 +26,7 @@ from jobtrack_core.entities import (
     FieldChange,
     HistoryEntry,
     Job,
+    Payment,
     Plain,
     RecordKind,
     Source,
@@ -50,11 +51,26 @@ def plain(value: object) -> Plain:
     raise TypeError(f"no plain form for {type(value).__name__}")
 
 
-def kind_of(record: Customer | Job) -> RecordKind:
-    return RecordKind.CUSTOMER if isinstance(record, Customer) else RecordKind.JOB
+#: A record whose changes the history keeps.
+Kept = Customer | Job | Payment
+
+_KINDS = {Customer: RecordKind.CUSTOMER, Job: RecordKind.JOB, Payment: RecordKind.PAYMENT}
 
 
-def listed(record: Customer | Job) -> dict[str, Plain]:
+def kind_of(record: Kept) -> RecordKind:
+    return _KINDS[type(record)]
+
+
+def stored(uow: UnitOfWork, owner_id: str, kind: RecordKind, record_id: str) -> Kept | None:
+    """The owner's record of this kind and id, if there is one."""
+    if kind is RecordKind.CUSTOMER:
+        return uow.customers.get(owner_id, record_id)
+    if kind is RecordKind.JOB:
+        return uow.jobs.get(owner_id, record_id)
+    return uow.payments.get(owner_id, record_id)
+
+
+def listed(record: Kept) -> dict[str, Plain]:
     """The record's fields a change lists, in plain form."""
     return {
         a.name: plain(getattr(record, a.name))
@@ -63,7 +79,7 @@ def listed(record: Customer | Job) -> dict[str, Plain]:
     }
 
 
-def differences(old: Customer | Job, new: Customer | Job) -> tuple[FieldChange, ...]:
+def differences(old: Kept, new: Kept) -> tuple[FieldChange, ...]:
     """The listed fields whose values differ, before and after."""
     before, after = listed(old), listed(new)
     return tuple(FieldChange(k, before[k], after[k]) for k in before if before[k] != after[k])
@@ -84,14 +100,14 @@ class Recorder:
         attrs.field(factory=list)
     )
 
-    def created(self, record: Customer | Job) -> None:
+    def created(self, record: Kept) -> None:
         changes = tuple(FieldChange(k, None, v) for k, v in listed(record).items())
         self._drafts.append((Action.CREATED, kind_of(record), record.id, changes, None))
 
-    def changed(self, old: Customer | Job, new: Customer | Job, action: Action) -> None:
+    def changed(self, old: Kept, new: Kept, action: Action) -> None:
         self._drafts.append((action, kind_of(new), new.id, differences(old, new), None))
 
-    def deleted(self, record: Customer | Job, cause: str | None = None) -> None:
+    def deleted(self, record: Kept, cause: str | None = None) -> None:
         self._drafts.append((Action.DELETED, kind_of(record), record.id, (), cause))
 
     def save(self) -> Sequence[HistoryEntry]:
@@ -156,6 +172,7 @@ def decode_feed_place(cursor: object, field: str) -> tuple[int, int]:
 
 __all__ = [
     "UNLISTED",
+    "Kept",
     "Recorder",
     "decode_feed_place",
     "decode_place",
@@ -164,4 +181,5 @@ __all__ = [
     "kind_of",
     "listed",
     "plain",
+    "stored",
 ]

@@ -23,23 +23,31 @@ from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from datetime import date, datetime
 from itertools import islice, pairwise
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 import attrs
 
 from jobtrack_core import reference, rules
-from jobtrack_core.entities import Action, Customer, HistoryEntry, Job, RecordKind
+from jobtrack_core.entities import Action, Customer, HistoryEntry, Job, Payment, RecordKind
 from jobtrack_core.errors import ConflictError, NotFoundError
+from jobtrack_core.money import ZERO
 from jobtrack_core.pagination import JobPosition, JobSort
-from jobtrack_core.ports import CustomerRepository, JobRepository
-from jobtrack_core.queries import ActivityFilter, JobFilter
+from jobtrack_core.ports import CustomerRepository, JobRepository, PaymentRepository
+from jobtrack_core.queries import ActivityFilter, JobFilter, PaymentFilter
 from jobtrack_core.reports import (
+    Aging,
+    CashRow,
+    CashTotal,
     CustomerAccuracy,
+    CustomerAging,
+    CustomerBalance,
     CustomerRevenue,
     CustomerSummary,
     OwnerTotals,
     Tally,
 )
+
+T = TypeVar("T")
 
 
 class Closing:
@@ -61,11 +69,11 @@ class Closing:
         self.close()
 
 
-def add_each(add: Callable[[Job], None], jobs: Iterable[Job]) -> int:
-    """Add ``jobs`` one by one with ``add``; return how many."""
+def add_each(add: Callable[[T], None], records: Iterable[T]) -> int:
+    """Add ``records`` one by one with ``add``; return how many."""
     count = 0
-    for job in jobs:
-        add(job)
+    for record in records:
+        add(record)
         count += 1
     return count
 
@@ -75,9 +83,12 @@ class ReferenceReports:
     :mod:`jobtrack_core.reference` from the owner's customers and jobs as the
     repositories list them. Correct, and slow in proportion to the owner's data."""
 
-    def __init__(self, customers: CustomerRepository, jobs: JobRepository) -> None:
+    def __init__(
+        self, customers: CustomerRepository, jobs: JobRepository, payments: PaymentRepository
+    ) -> None:
         self._customers = customers
         self._jobs = jobs
+        self._payments = payments
 
     def _all(self, owner_id: str) -> tuple[Sequence[Customer], Sequence[Job]]:
         return self._customers.list(owner_id), self._jobs.list(owner_id, JobFilter())
@@ -150,6 +161,54 @@ class ReferenceReports:
 
     def search_customers(self, owner_id: str, text: str) -> Sequence[Customer]:
         return reference.search_customers(self._customers.list(owner_id), text)
+
+    def _ledger(self, owner_id: str) -> Sequence[Payment]:
+        return self._payments.list(owner_id, PaymentFilter())
+
+    def balances(self, owner_id: str, customer_id: str | None = None) -> Sequence[CustomerBalance]:
+        customers, jobs = self._all(owner_id)
+        if customer_id is not None:
+            customers = [c for c in customers if c.id == customer_id]
+        return reference.customer_balances(customers, jobs)
+
+    def aging(
+        self, owner_id: str, bounds: Sequence[datetime], received_by: date | None
+    ) -> Sequence[CustomerAging]:
+        customers, jobs = self._all(owner_id)
+        payments = self._ledger(owner_id)
+        buckets: dict[str, list[Tally]] = {}
+        for job in jobs:
+            if job.completed_at is None or job.amount_due is None or job.completed_at >= bounds[0]:
+                continue
+            owed = job.amount_due - reference.net_paid(job, payments, received_by)
+            if owed > ZERO:
+                index = 3 - sum(1 for bound in bounds[1:] if job.completed_at >= bound)
+                found = buckets.setdefault(job.customer_id, [Tally()] * 4)
+                found[index] = found[index] + Tally(owed, 1)
+        return [
+            CustomerAging(c, Aging(*buckets[c.id]))
+            for c in sorted(customers, key=lambda c: (c.name, c.id))
+            if c.id in buckets
+        ]
+
+    def cash_between(self, owner_id: str, bounds: Sequence[date]) -> Sequence[CashRow]:
+        rows = []
+        payments = self._ledger(owner_id)
+        for n, (low, high) in enumerate(pairwise(bounds)):
+            chosen = [p for p in payments if low <= p.received_on < high and not p.voided]
+            for method in sorted({p.method for p in chosen}):
+                cash = sum((reference.cash(p) for p in chosen if p.method is method), CashTotal())
+                rows.append(CashRow(n, method, cash))
+        return rows
+
+    def stalled(self, owner_id: str, quiet_since: date, limit: int) -> Sequence[Job]:
+        jobs = self._jobs.list(owner_id, JobFilter())
+        return reference.stalled(jobs, self._ledger(owner_id), quiet_since)[: max(limit, 0)]
+
+    def deposits_waiting(self, owner_id: str, taken_before: date, limit: int) -> Sequence[Job]:
+        jobs = self._jobs.list(owner_id, JobFilter())
+        found = reference.deposits_waiting(jobs, self._ledger(owner_id), taken_before)
+        return found[: max(limit, 0)]
 
 
 @attrs.frozen

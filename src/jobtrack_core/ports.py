@@ -12,8 +12,11 @@ with the same behaviour everywhere:
   record is ``None`` / :class:`NotFoundError`, exactly as if it did not exist;
 - a job must reference a customer of its own owner (:class:`NotFoundError`
   ``("customer", id)`` otherwise);
-- deleting a customer deletes its jobs, deleting a user deletes everything of
-  theirs, and both report what they removed;
+- a payment must be for a job of its own owner (:class:`NotFoundError` ``("job", id)``
+  otherwise);
+- deleting a job deletes its payments, deleting a customer deletes its jobs (and
+  their payments), deleting a user deletes everything of theirs, and each reports
+  what it removed;
 - a unit of work commits when its ``with`` block ends normally and rolls back
   completely when it raises; units of work nest (the inner one is a savepoint);
 - only :mod:`jobtrack_core.errors` types escape; a failure worth retrying (a lock
@@ -40,13 +43,17 @@ from jobtrack_core.entities import (
     HistoryEntry,
     Job,
     LoginSession,
+    Payment,
     RecordKind,
     User,
 )
 from jobtrack_core.pagination import JobPosition, JobSort
-from jobtrack_core.queries import ActivityFilter, JobFilter
+from jobtrack_core.queries import ActivityFilter, JobFilter, PaymentFilter
 from jobtrack_core.reports import (
+    CashRow,
     CustomerAccuracy,
+    CustomerAging,
+    CustomerBalance,
     CustomerRevenue,
     CustomerSummary,
     OwnerTotals,
@@ -88,6 +95,25 @@ class JobRepository(Protocol):
 
     def update(self, job: Job) -> None: ...
     def delete(self, owner_id: str, job_id: str) -> Deleted: ...
+
+
+class PaymentRepository(Protocol):
+    """The ledger: payments, each for one job of its owner. A payment is only ever added
+    and, to void it, updated; it goes when its job goes."""
+
+    def add(self, payment: Payment) -> None: ...
+    def add_many(self, payments: Iterable[Payment]) -> int:
+        """Add many payments with the same checks as :meth:`add`; return how many
+        (``jobtrack_core.kit.add_each`` is a correct default)."""
+        ...
+
+    def get(self, owner_id: str, payment_id: str) -> Payment | None: ...
+    def list(self, owner_id: str, where: PaymentFilter) -> Sequence[Payment]:
+        """The owner's payments matching ``where``, in the order they were received
+        (``received_on``, then ``recorded_at``, then id)."""
+        ...
+
+    def update(self, payment: Payment) -> None: ...
 
 
 class SessionRepository(Protocol):
@@ -252,6 +278,42 @@ class ReportQueries(Protocol):
         matches every customer."""
         ...
 
+    # -- money --------------------------------------------------------------------------
+    def balances(self, owner_id: str, customer_id: str | None = None) -> Sequence[CustomerBalance]:
+        """Every customer (or just ``customer_id``) with the
+        :class:`~jobtrack_core.reports.Balances` of their jobs, by name then id."""
+        ...
+
+    def aging(
+        self, owner_id: str, bounds: Sequence[datetime], received_by: date | None
+    ) -> Sequence[CustomerAging]:
+        """Accounts receivable. ``bounds`` are four UTC instants, decreasing: the end of
+        the report's day, then the starts of the days 30, 60 and 90 days before it. Each
+        completed job with ``completed_at < bounds[0]`` owes its amount due less the
+        standing payments (refunds subtracted) received on or before ``received_by`` (all
+        of them when None), when that is more than 0; it falls in bucket 0 when
+        ``completed_at >= bounds[1]``, else 1 when ``>= bounds[2]``, else 2 when
+        ``>= bounds[3]``, else 3. Customers owing anything, by name then id."""
+        ...
+
+    def cash_between(self, owner_id: str, bounds: Sequence[date]) -> Sequence[CashRow]:
+        """For each pair of neighbours ``bounds[i] <= received_on < bounds[i + 1]``
+        (increasing days) and each method: the standing receipts and refunds. Only rows
+        with some, by period number then method."""
+        ...
+
+    def stalled(self, owner_id: str, quiet_since: date, limit: int) -> Sequence[Job]:
+        """Up to ``limit`` completed jobs partly paid (not paid, ``amount_paid > 0``)
+        whose latest standing payment was received before ``quiet_since``: oldest
+        completion first, then id."""
+        ...
+
+    def deposits_waiting(self, owner_id: str, taken_before: date, limit: int) -> Sequence[Job]:
+        """Up to ``limit`` pending jobs holding money (``amount_paid > 0``) whose first
+        standing deposit or payment was received before ``taken_before``: by that day,
+        then id."""
+        ...
+
 
 class UnitOfWork(Protocol):
     @property
@@ -260,6 +322,8 @@ class UnitOfWork(Protocol):
     def customers(self) -> CustomerRepository: ...
     @property
     def jobs(self) -> JobRepository: ...
+    @property
+    def payments(self) -> PaymentRepository: ...
     @property
     def sessions(self) -> SessionRepository: ...
     @property

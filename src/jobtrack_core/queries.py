@@ -9,7 +9,7 @@ import attrs
 
 from jobtrack_core import fields as f
 from jobtrack_core.commands import Command
-from jobtrack_core.entities import Action, HistoryEntry, Job, RecordKind
+from jobtrack_core.entities import Action, HistoryEntry, Job, Payment, RecordKind
 from jobtrack_core.fields import Problem, rule
 from jobtrack_core.status import JobStatus
 
@@ -99,4 +99,30 @@ class ActivityFilter:
             and (self.actions is None or entry.action in self.actions)
             and (self.since is None or entry.at >= self.since)
             and (self.until is None or entry.at < self.until)
+        )
+
+
+@attrs.frozen(kw_only=True)
+class PaymentFilter(Command):
+    """Which payments to list; every condition given must hold.
+
+    - ``job_id`` / ``customer_id``: payments for this job, or for this customer's jobs;
+    - ``received_from`` / ``received_to``: received within these days, both included;
+    - ``voided``: only voided (True) or only standing (False) payments.
+    """
+
+    job_id: str | None = rule(f.ID.but(optional=True), default=None)
+    customer_id: str | None = rule(f.ID.but(optional=True), default=None)
+    received_from: date | None = rule(f.DAY, default=None)
+    received_to: date | None = rule(f.DAY, default=None)
+    voided: bool | None = rule(f.FLAG.but(optional=True), default=None)
+
+    def matches(self, payment: Payment, customer_id: str) -> bool:
+        """The reference semantics, given the customer of the payment's job."""
+        return (
+            (self.job_id is None or payment.job_id == self.job_id)
+            and (self.customer_id is None or customer_id == self.customer_id)
+            and (self.received_from is None or payment.received_on >= self.received_from)
+            and (self.received_to is None or payment.received_on <= self.received_to)
+            and (self.voided is None or payment.voided == self.voided)
         )

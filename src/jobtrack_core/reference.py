@@ -16,14 +16,22 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from jobtrack_core import rules
-from jobtrack_core.entities import Customer, Job
+from jobtrack_core.entities import Customer, Job, Payment, PaymentKind
 from jobtrack_core.money import ZERO
 from jobtrack_core.pagination import JobPosition, JobSort, reference_page, sort_key
 from jobtrack_core.periods import BusinessCalendar, Period
 from jobtrack_core.queries import JobFilter, ascii_lower
 from jobtrack_core.reports import (
+    AGING_DAYS,
     Accuracy,
+    Aging,
+    AgingReport,
+    Balances,
+    CashPeriod,
+    CashTotal,
     CustomerAccuracy,
+    CustomerAging,
+    CustomerBalance,
     CustomerRevenue,
     CustomerSummary,
     Dashboard,
@@ -54,6 +62,7 @@ def totals(customers: Sequence[Customer], jobs: Sequence[Job]) -> OwnerTotals:
         revenue=_tally(j for j in jobs if rules.is_revenue(j)),
         receivables=_tally(j for j in jobs if rules.is_receivable(j)),
         pipeline=_tally((j for j in jobs if rules.in_pipeline(j)), rules.pipeline_value),
+        balances=balances(jobs),
     )
 
 
@@ -255,6 +264,9 @@ def reminders(
     owing_over: Decimal = Decimal(500),
     idle_days: int = 30,
     limit: int = 50,
+    payments: Sequence[Payment] = (),
+    stalled_days: int = 14,
+    deposit_days: int = 14,
 ) -> Reminders:
     today = calendar.local_date(now)
     summaries = customer_summaries(customers, jobs)
@@ -268,7 +280,126 @@ def reminders(
         idle_customers=tuple(idle[:limit]),
         due_soon=tuple(listing(jobs, soon, JobSort.DUE, limit)),
         overdue=tuple(listing(jobs, rules.overdue(today), JobSort.DUE, limit)),
+        stalled=tuple(stalled(jobs, payments, today - timedelta(days=stalled_days))[:limit]),
+        deposits_waiting=tuple(
+            deposits_waiting(jobs, payments, today - timedelta(days=deposit_days))[:limit]
+        ),
     )
+
+
+# -- money -----------------------------------------------------------------------------------
+def balances(jobs: Iterable[Job]) -> Balances:
+    """The jobs' money, from each job's own figures (:class:`~jobtrack_core.entities.Job`)."""
+    chosen = list(jobs)
+    return Balances(
+        due=sum((j.amount_due or ZERO for j in chosen), ZERO),
+        paid=sum((j.amount_paid for j in chosen), ZERO),
+        owed=_tally((j for j in chosen if j.owed > ZERO), lambda j: j.owed),
+        deposits=_tally((j for j in chosen if j.deposit > ZERO), lambda j: j.deposit),
+        credits=_tally((j for j in chosen if j.credit > ZERO), lambda j: j.credit),
+    )
+
+
+def customer_balances(customers: Sequence[Customer], jobs: Sequence[Job]) -> list[CustomerBalance]:
+    """Every customer with the balances of their jobs, by name then id."""
+    return [
+        CustomerBalance(c, balances(j for j in jobs if j.customer_id == c.id))
+        for c in sorted(customers, key=lambda c: (c.name, c.id))
+    ]
+
+
+def net_paid(job: Job, payments: Iterable[Payment], received_by: date | None = None) -> Decimal:
+    """What the job's standing payments received by ``received_by`` (all if None) add up to."""
+    return sum(
+        (
+            p.signed
+            for p in payments
+            if p.job_id == job.id and (received_by is None or p.received_on <= received_by)
+        ),
+        ZERO,
+    )
+
+
+def aging(
+    customers: Sequence[Customer],
+    jobs: Sequence[Job],
+    payments: Sequence[Payment],
+    as_of: date,
+    calendar: BusinessCalendar,
+) -> AgingReport:
+    """What each customer owed at the end of ``as_of``, by the local days since each job
+    was completed, counting the payments received by then."""
+    buckets: dict[str, list[Tally]] = {}
+    for job in jobs:
+        if job.completed_at is None or job.amount_due is None:
+            continue
+        completed = calendar.local_date(job.completed_at)
+        if completed > as_of:
+            continue
+        owed = job.amount_due - net_paid(job, payments, as_of)
+        if owed <= ZERO:
+            continue
+        age = (as_of - completed).days
+        index = sum(1 for start in AGING_DAYS[1:] if age >= start)
+        found = buckets.setdefault(job.customer_id, [Tally()] * 4)
+        found[index] = found[index] + Tally(owed, 1)
+    rows = tuple(
+        CustomerAging(c, Aging(*buckets[c.id]))
+        for c in sorted(customers, key=lambda c: (c.name, c.id))
+        if c.id in buckets
+    )
+    return AgingReport(as_of, rows, sum((r.aging for r in rows), Aging()))
+
+
+def cash(payment: Payment) -> CashTotal:
+    """One payment as cash: received or refunded, nothing once voided."""
+    if payment.voided:
+        return CashTotal()
+    if payment.kind is PaymentKind.REFUND:
+        return CashTotal(refunded=payment.amount, refunds=1)
+    return CashTotal(received=payment.amount, receipts=1)
+
+
+def cash_in(payments: Iterable[Payment], period: Period) -> CashPeriod:
+    """The cash received on the period's days, in all and by method."""
+    chosen = [p for p in payments if not p.voided and period.start <= p.received_on < period.end]
+    by_method = tuple(
+        (m, sum((cash(p) for p in chosen if p.method is m), CashTotal()))
+        for m in sorted({p.method for p in chosen})
+    )
+    return CashPeriod(period, sum((cash(p) for p in chosen), CashTotal()), by_method)
+
+
+def stalled(jobs: Iterable[Job], payments: Sequence[Payment], quiet_since: date) -> list[Job]:
+    """Completed, partly paid jobs without a standing payment received since
+    ``quiet_since``: oldest completion first, then id."""
+    found = []
+    for job in jobs:
+        if job.status is not JobStatus.COMPLETED or job.paid or job.amount_paid <= ZERO:
+            continue
+        days = [p.received_on for p in payments if p.job_id == job.id and not p.voided]
+        if days and max(days) < quiet_since:
+            found.append(job)
+    return sorted(found, key=lambda j: (j.completed_at, j.id))
+
+
+def deposits_waiting(
+    jobs: Iterable[Job], payments: Sequence[Payment], taken_before: date
+) -> list[Job]:
+    """Pending jobs holding money first received before ``taken_before``: by that day,
+    then id."""
+    found = []
+    for job in jobs:
+        if job.status is not JobStatus.PENDING or job.amount_paid <= ZERO:
+            continue
+        days = [
+            p.received_on
+            for p in payments
+            if p.job_id == job.id and not p.voided and p.kind is not PaymentKind.REFUND
+        ]
+        if days and min(days) < taken_before:
+            found.append((min(days), job))
+    return [job for _, job in sorted(found, key=lambda pair: (pair[0], pair[1].id))]
 
 
 def page(
@@ -279,12 +410,19 @@ def page(
 
 
 __all__ = [
+    "aging",
+    "balances",
+    "cash",
+    "cash_in",
+    "customer_balances",
     "customer_summaries",
     "customer_summary",
     "dashboard",
+    "deposits_waiting",
     "estimate_report",
     "idle_customers",
     "listing",
+    "net_paid",
     "owing_customers",
     "page",
     "paid_by_customer",
@@ -293,6 +431,7 @@ __all__ = [
     "revenue_by_month",
     "revenue_in",
     "search_customers",
+    "stalled",
     "tally",
     "totals",
     "unpaid_completed",

@@ -19,6 +19,7 @@ from jobtrack_core import reference
 from jobtrack_core.entities import Customer, Job
 from jobtrack_core.errors import ValidationError
 from jobtrack_core.fields import Problems
+from jobtrack_core.ledger_reports import cash_in
 from jobtrack_core.pagination import MAX_PAGE_SIZE, JobPosition, JobSort, Page, page_of
 from jobtrack_core.periods import Period
 from jobtrack_core.ports import ReportQueries
@@ -87,6 +88,7 @@ class Reporting(Scope):
             reports = uow.reports
             totals = reports.totals(owner)
             this_week, this_month = _revenue_in(reports, owner, (week, month))
+            cash_week, cash_month = cash_in(reports, owner, (week, month))
             return Dashboard(
                 today=today,
                 timezone=cal.timezone,
@@ -109,6 +111,9 @@ class Reporting(Scope):
                 ),
                 overdue=_some(reports.overdue, owner, today, limits["overdue_limit"]),
                 overdue_count=reports.count_overdue(owner, today),
+                balances=totals.balances,
+                cash_this_week=cash_week,
+                cash_this_month=cash_month,
             )
 
     def revenue_between(self, start: date | str, end: date | str) -> PeriodRevenue:
@@ -221,12 +226,17 @@ class Reporting(Scope):
         owing_over: Amount = Decimal(500),
         idle_days: int = 30,
         limit: int = 50,
+        stalled_days: int = 14,
+        deposit_days: int = 14,
     ) -> Reminders:
         """What needs attention: late payments, customers owing much, idle customers,
-        jobs due today and tomorrow, overdue jobs; see :class:`Reminders`."""
+        jobs due today and tomorrow, overdue jobs, partly paid jobs gone quiet and
+        deposits taken on work not started; see :class:`Reminders`."""
         problems = Problems()
         unpaid_days = problems.clean("unpaid_days", DAYS, unpaid_days) or 0
         idle_days = problems.clean("idle_days", DAYS, idle_days) or 0
+        stalled_days = problems.clean("stalled_days", DAYS, stalled_days) or 0
+        deposit_days = problems.clean("deposit_days", DAYS, deposit_days) or 0
         limit = problems.clean("limit", LIMIT, limit) or 0
         threshold = problems.clean("owing_over", f.MONEY.but(optional=False), owing_over)
         problems.done()
@@ -240,6 +250,10 @@ class Reporting(Scope):
             summaries = reports.customer_summaries(owner)
             due_soon = _some(reports.open_due, owner, today, today + timedelta(days=1), limit)
             overdue = _some(reports.overdue, owner, today, limit)
+            stalled = _some(reports.stalled, owner, today - timedelta(days=stalled_days), limit)
+            waiting = _some(
+                reports.deposits_waiting, owner, today - timedelta(days=deposit_days), limit
+            )
         owing = reference.owing_customers(summaries, threshold)
         idle = reference.idle_customers(summaries, now - timedelta(days=idle_days))
         return Reminders(
@@ -249,6 +263,8 @@ class Reporting(Scope):
             idle_customers=tuple(idle[:limit]),
             due_soon=due_soon,
             overdue=overdue,
+            stalled=stalled,
+            deposits_waiting=waiting,
         )
 
 

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import attrs
 
-from jobtrack_core.entities import Customer, Job
+from jobtrack_core.entities import Customer, Job, PaymentMethod
 from jobtrack_core.money import CENT, ZERO, from_minor
 from jobtrack_core.periods import Period
 from jobtrack_core.status import JobStatus
@@ -69,12 +69,154 @@ class StatusCounts:
 
 
 @attrs.frozen
+class Balances:
+    """The money of some jobs (one customer's, or the business's), from
+    :class:`~jobtrack_core.entities.Job`'s rules:
+
+    - ``due``: the amount due of completed jobs (their actual cost);
+    - ``paid``: what every job's payments add up to (``amount_paid``);
+    - ``owed``: the completed jobs still owed something, and how much (their balance);
+    - ``deposits``: open jobs holding money taken ahead of the work, and how much;
+    - ``credits``: jobs holding money to give back or keep (overpaid, or cancelled),
+      and how much.
+    """
+
+    due: Decimal = ZERO
+    paid: Decimal = ZERO
+    owed: Tally = Tally()
+    deposits: Tally = Tally()
+    credits: Tally = Tally()
+
+    @classmethod
+    def of_minor(cls, *row: int) -> Balances:
+        """From a store's integers: due and paid cents; then cents and count of owed,
+        deposits and credits."""
+        n = [int(v) for v in row]
+        return cls(
+            from_minor(n[0]),
+            from_minor(n[1]),
+            Tally.of_minor(n[2], n[3]),
+            Tally.of_minor(n[4], n[5]),
+            Tally.of_minor(n[6], n[7]),
+        )
+
+    def __add__(self, other: Balances) -> Balances:
+        return Balances(
+            self.due + other.due,
+            self.paid + other.paid,
+            self.owed + other.owed,
+            self.deposits + other.deposits,
+            self.credits + other.credits,
+        )
+
+
+@attrs.frozen
+class CustomerBalance:
+    customer: Customer
+    balances: Balances
+
+
+@attrs.frozen
+class Aging:
+    """What is owed, by how long ago the job was completed (local days up to the date
+    the report is as of): 0-30, 31-60, 61-90 and more than 90 days."""
+
+    current: Tally = Tally()
+    days_31_60: Tally = Tally()
+    days_61_90: Tally = Tally()
+    over_90: Tally = Tally()
+
+    @property
+    def buckets(self) -> tuple[Tally, Tally, Tally, Tally]:
+        return (self.current, self.days_31_60, self.days_61_90, self.over_90)
+
+    @property
+    def total(self) -> Tally:
+        return self.current + self.days_31_60 + self.days_61_90 + self.over_90
+
+    def __add__(self, other: Aging) -> Aging:
+        return Aging(*(a + b for a, b in zip(self.buckets, other.buckets, strict=True)))
+
+
+#: The days each aging bucket starts at.
+AGING_DAYS = (0, 31, 61, 91)
+
+
+@attrs.frozen
+class CustomerAging:
+    customer: Customer
+    aging: Aging
+
+
+@attrs.frozen
+class AgingReport:
+    """Accounts receivable as of the end of ``as_of``: for each job completed by then,
+    its amount due less the payments received by then (voided ones left out), when
+    that is more than 0. Per customer owing anything (by name, then id) and in total."""
+
+    as_of: date
+    customers: tuple[CustomerAging, ...]
+    total: Aging
+
+
+@attrs.frozen
+class CashTotal:
+    """Money that changed hands: ``received`` (deposits and payments, ``receipts`` of
+    them) and ``refunded`` (``refunds`` of them); voided payments left out."""
+
+    received: Decimal = ZERO
+    receipts: int = 0
+    refunded: Decimal = ZERO
+    refunds: int = 0
+
+    @classmethod
+    def of_minor(cls, received: int, receipts: int, refunded: int, refunds: int) -> CashTotal:
+        return cls(
+            from_minor(int(received)), int(receipts), from_minor(int(refunded)), int(refunds)
+        )
+
+    @property
+    def net(self) -> Decimal:
+        """Received less refunded."""
+        return self.received - self.refunded
+
+    def __add__(self, other: CashTotal) -> CashTotal:
+        return CashTotal(
+            self.received + other.received,
+            self.receipts + other.receipts,
+            self.refunded + other.refunded,
+            self.refunds + other.refunds,
+        )
+
+
+@attrs.frozen
+class CashRow:
+    """A store's answer about cash: what was received with ``method`` in period number
+    ``period`` of the question."""
+
+    period: int
+    method: PaymentMethod
+    cash: CashTotal
+
+
+@attrs.frozen
+class CashPeriod:
+    """Cash received in ``period`` (by the payments' ``received_on``), in all and by
+    method (methods with none left out)."""
+
+    period: Period
+    cash: CashTotal
+    by_method: tuple[tuple[PaymentMethod, CashTotal], ...] = ()
+
+
+@attrs.frozen
 class OwnerTotals:
     """The running totals a store keeps for one owner (the notions of :mod:`jobtrack_core.rules`).
 
     - ``revenue``: actual cost of paid jobs, in any status (a missing cost adds 0);
     - ``receivables``: actual cost of completed, unpaid jobs;
-    - ``pipeline``: estimated cost of pending and in-progress (open) jobs.
+    - ``pipeline``: estimated cost of pending and in-progress (open) jobs;
+    - ``balances``: the business's :class:`Balances`.
 
     Each :class:`Tally` counts the jobs it covers, with or without a cost.
     """
@@ -84,12 +226,13 @@ class OwnerTotals:
     revenue: Tally
     receivables: Tally
     pipeline: Tally
+    balances: Balances = Balances()
 
     @classmethod
     def of_row(cls, *row: int) -> OwnerTotals:
         """The totals from a store's row of integers: customers; pending, in progress,
         completed and cancelled jobs; then cents and count of revenue, receivables and
-        pipeline."""
+        pipeline; then the eight of :meth:`Balances.of_minor`."""
         counts = [int(n) for n in row]
         return cls(
             customers=counts[0],
@@ -97,6 +240,7 @@ class OwnerTotals:
             revenue=Tally.of_minor(*counts[5:7]),
             receivables=Tally.of_minor(*counts[7:9]),
             pipeline=Tally.of_minor(*counts[9:11]),
+            balances=Balances.of_minor(*counts[11:19]),
         )
 
 
@@ -127,7 +271,11 @@ class Dashboard:
     - ``upcoming``: pending and in-progress jobs due from today to today + N days,
       both included, earliest first;
     - ``overdue``: pending and in-progress jobs due before today, earliest first;
-      ``overdue_count`` counts all of them, not only those listed.
+      ``overdue_count`` counts all of them, not only those listed;
+    - ``balances``: what is owed, held as deposits and held as credit (:class:`Balances`);
+    - ``cash_this_week`` / ``cash_this_month``: the money received in the week and the
+      month (by the payments' ``received_on``), refunds apart. ``this_week`` and
+      ``this_month`` are the original system's revenue by payment time.
     """
 
     today: date
@@ -145,6 +293,9 @@ class Dashboard:
     upcoming: tuple[Job, ...]
     overdue: tuple[Job, ...]
     overdue_count: int
+    balances: Balances = Balances()
+    cash_this_week: CashTotal = CashTotal()
+    cash_this_month: CashTotal = CashTotal()
 
 
 def average(total: Decimal, count: int) -> Decimal | None:
@@ -289,7 +440,11 @@ class Reminders:
     - ``idle_customers``: customers whose last new job (or, without jobs, their
       own creation) is more than N days ago, longest idle first;
     - ``due_soon``: pending and in-progress jobs due today or tomorrow, by due date;
-    - ``overdue``: pending and in-progress jobs due before today, earliest first.
+    - ``overdue``: pending and in-progress jobs due before today, earliest first;
+    - ``stalled``: completed jobs partly paid, with no payment received for N days,
+      oldest completion first;
+    - ``deposits_waiting``: pending jobs holding a deposit received more than N days
+      ago, oldest deposit first.
     """
 
     today: date
@@ -298,13 +453,24 @@ class Reminders:
     idle_customers: tuple[CustomerSummary, ...]
     due_soon: tuple[Job, ...]
     overdue: tuple[Job, ...] = ()
+    stalled: tuple[Job, ...] = ()
+    deposits_waiting: tuple[Job, ...] = ()
 
 
 __all__ = [
+    "AGING_DAYS",
     "RATIO_PLACES",
     "Accuracy",
+    "Aging",
+    "AgingReport",
+    "Balances",
+    "CashPeriod",
+    "CashRow",
+    "CashTotal",
     "Comparison",
     "CustomerAccuracy",
+    "CustomerAging",
+    "CustomerBalance",
     "CustomerRevenue",
     "CustomerSummary",
     "Dashboard",

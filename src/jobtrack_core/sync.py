@@ -4,7 +4,8 @@ changes to keep another copy in step.
 - :meth:`Syncing.history`: one record's changes, newest first, a page at a time;
 - :meth:`Syncing.activity`: the business's changes, filtered by kind, action and period;
 - :meth:`Syncing.changes`: the change feed. Starting from nothing (``after=None``) and
-  applying every batch, a client ends with exactly the store's customers and jobs: each
+  applying every batch, a client ends with exactly the store's customers, jobs and
+  payments: each
   record changed since the cursor comes once, as it is now, or as a tombstone if it was
   deleted; ``next`` is where to continue. Changes become visible in the order of their
   numbers, so polling never skips one.
@@ -23,10 +24,10 @@ from typing import Any
 import attrs
 
 from jobtrack_core import fields as f
-from jobtrack_core.entities import Action, Customer, HistoryEntry, Job, RecordKind
+from jobtrack_core.entities import Action, HistoryEntry, RecordKind
 from jobtrack_core.errors import ResyncNeeded
 from jobtrack_core.fields import Problems
-from jobtrack_core.history import decode_feed_place, decode_place, encode_place
+from jobtrack_core.history import Kept, decode_feed_place, decode_place, encode_place, stored
 from jobtrack_core.pagination import MAX_PAGE_SIZE, Page
 from jobtrack_core.queries import ActivityFilter
 from jobtrack_core.scope import Scope
@@ -63,7 +64,7 @@ class Change:
     seq: int
     kind: RecordKind
     id: str
-    record: Customer | Job | None
+    record: Kept | None
 
     @property
     def deleted(self) -> bool:
@@ -159,11 +160,7 @@ class Syncing(Scope):
             latest = uow.history.latest_after(self.user_id, since, size)
             made = []
             for entry in latest:
-                record: Customer | Job | None
-                if entry.kind is RecordKind.CUSTOMER:
-                    record = uow.customers.get(self.user_id, entry.record_id)
-                else:
-                    record = uow.jobs.get(self.user_id, entry.record_id)
+                record = stored(uow, self.user_id, entry.kind, entry.record_id)
                 made.append(Change(entry.seq, entry.kind, entry.record_id, record))
         last = made[-1].seq if made else since
         return ChangeBatch(tuple(made), encode_place(last, floor))

@@ -13,55 +13,34 @@ command itself, or builds it from its keyword arguments::
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar, cast
+from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
 from jobtrack_core import fields as f
 from jobtrack_core.commands import (
-    Changes,
-    Command,
     CustomerChanges,
     JobChanges,
     JobCompletion,
     NewCustomer,
     NewJob,
     ProfileChanges,
+    request,
 )
-from jobtrack_core.entities import Action, Customer, Deleted, Job, Plain, User
-from jobtrack_core.errors import (
-    AuthenticationError,
-    ConflictError,
-    ValidationError,
-    VersionConflict,
-    quoted,
-)
-from jobtrack_core.history import kind_of, listed
+from jobtrack_core.entities import Action, Customer, Deleted, Job, User
+from jobtrack_core.errors import AuthenticationError, ValidationError
+from jobtrack_core.ledger import Ledger, settled
+from jobtrack_core.ledger_reports import LedgerReporting
 from jobtrack_core.passwords import verify_stored
-from jobtrack_core.ports import UnitOfWork
-from jobtrack_core.queries import JobFilter
+from jobtrack_core.queries import JobFilter, PaymentFilter
 from jobtrack_core.reporting import Amount, Reporting
 from jobtrack_core.status import JobStatus, check_transition
 from jobtrack_core.sync import Syncing
-
-R = TypeVar("R", bound=Command | Changes)
-
-
-def request(kind: type[R], given: object, fields: Mapping[str, Any]) -> R:
-    """The request ``given`` if it is a ``kind``, else one built from ``fields``."""
-    if given is None:
-        return cast(R, kind.parse(fields))
-    if not isinstance(given, kind):
-        raise ValidationError.single("request", f"must be a {kind.__name__}")
-    if fields:
-        raise ValidationError.single(
-            next(iter(fields)), f"give a {kind.__name__} or keyword arguments, not both"
-        )
-    return given
+from jobtrack_core.writing import expect
 
 
-class Workspace(Syncing, Reporting):
+class Workspace(Syncing, Reporting, LedgerReporting, Ledger):
     """One user's view of the store. Everything here is scoped to ``user_id``:
     another user's records behave exactly as if they did not exist."""
 
@@ -158,15 +137,23 @@ class Workspace(Syncing, Reporting):
         given = request(CustomerChanges, changes, fields).given()
         with self._tx() as uow:
             customer = self._customer(uow, customer_id)
-            _expect(customer, if_version)
+            expect(customer, if_version)
             return self._change(uow, customer, attrs.evolve(customer, **given), Action.UPDATED)
 
-    def delete_customer(self, customer_id: str, *, if_version: int | None = None) -> Deleted:
-        """Delete a customer and all of its jobs; the result says how many jobs went too."""
+    def delete_customer(
+        self, customer_id: str, *, if_version: int | None = None, with_payments: bool = False
+    ) -> Deleted:
+        """Delete a customer and all of its jobs; the result says how many jobs went too.
+        Refused (:class:`ConflictError` on ``payments``) if its jobs hold payments, unless
+        ``with_payments=True``: then they go too, and the history says so."""
         with self._tx() as uow:
             customer = self._customer(uow, customer_id)
-            _expect(customer, if_version)
+            expect(customer, if_version)
+            payments = uow.payments.list(self.user_id, PaymentFilter(customer_id=customer.id))
+            self._check_payments_go("customer", customer.id, payments, with_payments)
             record = self._recorder(uow)
+            for payment in payments:
+                record.deleted(payment, cause=customer.id)
             for job in uow.jobs.list(self.user_id, JobFilter(customer_id=customer.id)):
                 record.deleted(job, cause=customer.id)
             record.deleted(customer)
@@ -232,17 +219,25 @@ class Workspace(Syncing, Reporting):
         given = request(JobChanges, changes, fields).given()
         with self._tx() as uow:
             job = self._job(uow, job_id)
-            _expect(job, if_version)
-            updated = attrs.evolve(job, **given)
+            expect(job, if_version)
+            updated = settled(job, self._now(), given)
             if updated.customer_id != job.customer_id:
                 self._customer(uow, updated.customer_id)
             return self._change(uow, job, updated, Action.UPDATED)
 
-    def delete_job(self, job_id: str, *, if_version: int | None = None) -> Deleted:
+    def delete_job(
+        self, job_id: str, *, if_version: int | None = None, with_payments: bool = False
+    ) -> Deleted:
+        """Delete a job. Refused (:class:`ConflictError` on ``payments``) if it holds
+        payments, voided ones included, unless ``with_payments=True``."""
         with self._tx() as uow:
             job = self._job(uow, job_id)
-            _expect(job, if_version)
+            expect(job, if_version)
+            payments = uow.payments.list(self.user_id, PaymentFilter(job_id=job.id))
+            self._check_payments_go("job", job.id, payments, with_payments)
             record = self._recorder(uow)
+            for payment in payments:
+                record.deleted(payment, cause=job.id)
             record.deleted(job)
             gone = uow.jobs.delete(self.user_id, job.id)
             self._saved(record)
@@ -263,7 +258,8 @@ class Workspace(Syncing, Reporting):
     ) -> Job:
         """in_progress -> completed, optionally recording what it really cost and took
         (``actual_cost``, ``actual_hours``). ``completed_at`` is set now and never
-        changes afterwards."""
+        changes afterwards. From now on the job's actual cost is due: it is paid when its
+        payments cover it."""
         given = request(JobCompletion, completion, fields).given()
         return self._move(job_id, JobStatus.COMPLETED, given, if_version)
 
@@ -276,112 +272,12 @@ class Workspace(Syncing, Reporting):
     ) -> Job:
         with self._tx() as uow:
             job = self._job(uow, job_id)
-            _expect(job, if_version)
+            expect(job, if_version)
             check_transition(job.id, job.status, target)
             if target is JobStatus.COMPLETED:
                 changes["completed_at"] = self._now()
-            moved = attrs.evolve(job, status=target, **changes)
+            moved = settled(job, self._now(), changes | {"status": target})
             return self._change(uow, job, moved, Action.MOVED)
-
-    def mark_paid(self, job_id: str, *, if_version: int | None = None) -> Job:
-        """Record payment, in any status. Marking a paid job paid again changes nothing."""
-        return self._pay(job_id, True, if_version)
-
-    def mark_unpaid(self, job_id: str, *, if_version: int | None = None) -> Job:
-        """Undo a payment record, in any status."""
-        return self._pay(job_id, False, if_version)
-
-    def _pay(self, job_id: str, paid: bool, if_version: int | None) -> Job:
-        with self._tx() as uow:
-            job = self._job(uow, job_id)
-            _expect(job, if_version)
-            if job.paid == paid:
-                return job
-            updated = attrs.evolve(job, paid=paid, paid_at=self._now() if paid else None)
-            return self._change(uow, job, updated, Action.PAID if paid else Action.UNPAID)
-
-    # -- writing, with the history ---------------------------------------------------
-    def _create(self, uow: UnitOfWork, record: R_, chose_id: bool) -> R_:
-        """Add ``record`` and its history entry; if the client chose its id and the same
-        request was done before, the record it made."""
-        if chose_id:
-            found = _stored(uow, record)
-            if found is not None:
-                return cast(R_, self._same_request(uow, found, record))
-        try:
-            with self._app.store.transaction():  # a savepoint: a twin's insert may win
-                if isinstance(record, Customer):
-                    uow.customers.add(record)
-                else:
-                    uow.jobs.add(record)
-        except ConflictError as exc:
-            again = _stored(uow, record) if exc.field == "id" and chose_id else None
-            if again is None:
-                raise
-            return cast(R_, self._same_request(uow, again, record))
-        recorder = self._recorder(uow)
-        recorder.created(record)
-        self._saved(recorder)
-        return record
-
-    def _same_request(
-        self, uow: UnitOfWork, found: Customer | Job, asked: Customer | Job
-    ) -> Customer | Job:
-        made = _as_made(uow, self.user_id, found)
-        if made is None or made != listed(asked):
-            raise ConflictError(
-                "id",
-                f"a {kind_of(found).value} with id {quoted(found.id)} was made by another "
-                "request; choose another id",
-            )
-        return found
-
-    def _change(self, uow: UnitOfWork, old: R_, new: R_, action: Action) -> R_:
-        """Store ``new`` (one version on from ``old``) with its history entry, unless it
-        changes nothing."""
-        if new == old:
-            return old
-        stamped = attrs.evolve(new, updated_at=self._now(), version=old.version + 1)
-        if isinstance(stamped, Customer):
-            uow.customers.update(stamped)
-        else:
-            uow.jobs.update(stamped)
-        recorder = self._recorder(uow)
-        recorder.changed(old, stamped, action)
-        self._saved(recorder)
-        return stamped
-
-
-R_ = TypeVar("R_", Customer, Job)
-
-
-def _stored(uow: UnitOfWork, record: Customer | Job) -> Customer | Job | None:
-    """The stored record of the same owner, kind and id, if there is one."""
-    if isinstance(record, Customer):
-        return uow.customers.get(record.user_id, record.id)
-    return uow.jobs.get(record.user_id, record.id)
-
-
-def _expect(record: Customer | Job, version: int | None) -> None:
-    """Refuse a change made against a version the record has moved on from."""
-    if version is not None and record.version != version:
-        raise VersionConflict(kind_of(record).value, record.id, version, record)
-
-
-def _as_made(uow: UnitOfWork, owner_id: str, record: Customer | Job) -> dict[str, Plain] | None:
-    """The listed fields of ``record`` as it was made: itself if it never changed, else
-    from its history's first entry (None if that was pruned)."""
-    if record.version == 1:
-        return listed(record)
-    before: int | None = None
-    while True:
-        page = uow.history.of_record(owner_id, kind_of(record), record.id, before, 100)
-        for entry in page:
-            if entry.action is Action.CREATED:
-                return {c.field: c.new for c in entry.changes}
-        if len(page) < 100:
-            return None
-        before = page[-1].seq
 
 
 def _calendar_change(user: User, given: dict[str, Any], default_zone: str) -> dict[str, Any]:

@@ -199,6 +199,8 @@ class OwnerIndex:
         self.revenue = [0, 0]  # cents, jobs
         self.receivables = [0, 0]
         self.pipeline = [0, 0]
+        #: due and paid cents; cents and jobs of owed, deposits and credits
+        self.balances = [0] * 8
         self.paid_days: Any = SortedDict()  # UTC day -> [cents, jobs]
         self.sorted: dict[str, Keys[tuple[Any, ...]]] = {
             name: Keys()
@@ -258,6 +260,7 @@ class OwnerIndex:
             _bump(self.receivables, sign * cost, sign)
         if rules.in_pipeline(job):
             _bump(self.pipeline, sign * cents(job.estimated_cost), sign)
+        self._balances(job, sign)
         if rules.is_revenue(job):
             _bump(self.revenue, sign * cost, sign)
             if job.paid_at is not None:
@@ -305,6 +308,16 @@ class OwnerIndex:
                 total[0] += sum(map(_CENTS, whole))
                 total[1] += sum(map(_JOBS, whole))
         return totals
+
+
+    def _balances(self, job: Job, sign: int) -> None:
+        figures = self.balances
+        figures[0] += sign * cents(job.amount_due)
+        figures[1] += sign * cents(job.amount_paid)
+        for at, amount in ((2, job.owed), (4, job.deposit), (6, job.credit)):
+            if amount:
+                figures[at] += sign * cents(amount)
+                figures[at + 1] += sign
 
 
 def _bump(pair: list[int], amount: int, count: int) -> None:

@@ -14,10 +14,13 @@ from typing import Any
 
 from jobtrack_core.entities import Customer, Job
 from jobtrack_core.money import from_minor
+from jobtrack_core.ports import CustomerRepository, JobRepository, PaymentRepository
 from jobtrack_core.pagination import JobPosition, JobSort, sort_key
 from jobtrack_core.queries import JobFilter, ascii_lower
+from jobtrack_core.kit import ReferenceReports
 from jobtrack_core.reports import (
     Accuracy,
+    Balances,
     CustomerAccuracy,
     CustomerRevenue,
     CustomerSummary,
@@ -43,14 +46,23 @@ def _tally(pair: Sequence[int]) -> Tally:
 
 
 class MemoryReports:
-    """:class:`jobtrack_core.ports.ReportQueries` over the memory store's tables."""
+    """:class:`jobtrack_core.ports.ReportQueries` over the memory store's tables. The
+    money questions other than the totals are the kit's plain answers (the memory store
+    is not where ledgers of a hundred thousand payments are kept)."""
 
     def __init__(
         self,
         jobs: dict[str, dict[str, Job]],
         customers: dict[str, dict[str, Customer]],
         indexes: dict[str, OwnerIndex],
+        repositories: tuple[CustomerRepository, JobRepository, PaymentRepository],
     ) -> None:
+        self._plain = ReferenceReports(*repositories)
+        self.balances = self._plain.balances
+        self.aging = self._plain.aging
+        self.cash_between = self._plain.cash_between
+        self.stalled = self._plain.stalled
+        self.deposits_waiting = self._plain.deposits_waiting
         self._jobs = jobs
         self._customers = customers
         self._indexes = indexes
@@ -67,6 +79,7 @@ class MemoryReports:
             revenue=_tally(index.revenue),
             receivables=_tally(index.receivables),
             pipeline=_tally(index.pipeline),
+            balances=Balances.of_minor(*index.balances),
         )
 
     def paid_between(self, owner_id: str, bounds: Sequence[datetime]) -> Sequence[Tally]:

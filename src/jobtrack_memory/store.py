@@ -18,10 +18,10 @@ from typing import TypeVar
 
 import attrs
 
-from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
+from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, Payment, User
 from jobtrack_core.errors import ConflictError, NotFoundError, StoreError, quoted
-from jobtrack_core.kit import LogHistory, OwnerLog
-from jobtrack_core.queries import JobFilter
+from jobtrack_core.kit import LogHistory, OwnerLog, add_each
+from jobtrack_core.queries import JobFilter, PaymentFilter
 from jobtrack_memory.indexes import OwnerIndex
 from jobtrack_memory.reports import MemoryReports
 
@@ -37,6 +37,8 @@ class _Data:
         self.user_by_email: dict[str, str] = {}
         self.customers: dict[str, dict[str, Customer]] = {}  # owner -> id -> customer
         self.jobs: dict[str, dict[str, Job]] = {}  # owner -> id -> job
+        self.payments: dict[str, dict[str, Payment]] = {}  # owner -> id -> payment
+        self.payments_of_job: dict[tuple[str, str], set[str]] = {}  # (owner, job) -> ids
         self.indexes: dict[str, OwnerIndex] = {}  # owner -> sorted keys and totals
         self.sessions: dict[str, LoginSession] = {}
         self.session_by_token: dict[str, str] = {}
@@ -262,13 +264,62 @@ class _Jobs:
         job = mine.get(job_id)
         if job is None:
             return Deleted()
+        payments = _Payments(self.d, self.w)
+        removed = Deleted(jobs=1)
+        for payment_id in sorted(self.d.payments_of_job.get((owner_id, job_id), ())):
+            removed += payments.delete(owner_id, payment_id)
         self.w.pop(mine, job_id)
         self.w.job(_index(self.d, owner_id), job, None)
-        return Deleted(jobs=1)
+        return removed
 
 
 def _taken(job: Job) -> ConflictError:
     return ConflictError("id", f"a job with id {quoted(job.id)} already exists")
+
+
+class _Payments:
+    def __init__(self, data: _Data, w: _Writer) -> None:
+        self.d, self.w = data, w
+
+    def add(self, payment: Payment) -> None:
+        if payment.job_id not in self.d.jobs.get(payment.user_id, {}):
+            raise NotFoundError("job", payment.job_id)
+        mine = self.d.payments.setdefault(payment.user_id, {})
+        if payment.id in mine:
+            raise ConflictError("id", f"a payment with id {quoted(payment.id)} already exists")
+        self.w.put(mine, payment.id, payment)
+        key = (payment.user_id, payment.job_id)
+        self.w.add(self.d.payments_of_job.setdefault(key, set()), payment.id)
+
+    def add_many(self, payments: Iterable[Payment]) -> int:
+        return add_each(self.add, payments)
+
+    def get(self, owner_id: str, payment_id: str) -> Payment | None:
+        return self.d.payments.get(owner_id, {}).get(payment_id)
+
+    def list(self, owner_id: str, where: PaymentFilter) -> Sequence[Payment]:
+        mine = self.d.payments.get(owner_id, {})
+        if where.job_id is not None:
+            chosen = [mine[i] for i in self.d.payments_of_job.get((owner_id, where.job_id), ())]
+        else:
+            chosen = list(mine.values())
+        jobs = self.d.jobs.get(owner_id, {})
+        found = [p for p in chosen if where.matches(p, jobs[p.job_id].customer_id)]
+        return sorted(found, key=lambda p: (p.received_on, p.recorded_at, p.id))
+
+    def update(self, payment: Payment) -> None:
+        mine = self.d.payments.get(payment.user_id, {})
+        old = mine.get(payment.id)
+        if old is None:
+            raise NotFoundError("payment", payment.id)
+        if old.job_id != payment.job_id:
+            raise ConflictError("job_id", "a payment stays with its job")
+        self.w.put(mine, payment.id, payment)
+
+    def delete(self, owner_id: str, payment_id: str) -> Deleted:
+        payment = self.w.pop(self.d.payments[owner_id], payment_id)
+        self.w.discard(self.d.payments_of_job[(owner_id, payment.job_id)], payment_id)
+        return Deleted(payments=1)
 
 
 class _Sessions:
@@ -341,9 +392,12 @@ class _UnitOfWork:
         self.users = _Users(data, w)
         self.customers = _Customers(data, w)
         self.jobs = _Jobs(data, w)
+        self.payments = _Payments(data, w)
         self.sessions = _Sessions(data, w)
         self.history = LogHistory(_Logged(data, w), data.users.__contains__)
-        self.reports = MemoryReports(data.jobs, data.customers, data.indexes)
+        self.reports = MemoryReports(
+            data.jobs, data.customers, data.indexes, (self.customers, self.jobs, self.payments)
+        )
 
 
 class MemoryStore:

@@ -57,6 +57,7 @@ JOB = Job(
     completed_at=NOW,
     created_at=NOW,
     updated_at=NOW,
+    amount_paid=Decimal("135.50"),
 )
 SESSION = LoginSession(
     id="s-1",

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from jobtrack_core.commands import NewCustomer, NewJob
 from jobtrack_core.entities import Customer, Job, User
 from jobtrack_core.fields import Day, Email, Money, Rule, Text, rule_of, rules_of
-from jobtrack_core.money import MAX_AMOUNT, from_minor
+from jobtrack_core.money import CENT, MAX_AMOUNT, ZERO, from_minor
 from jobtrack_core.status import JobStatus
 
 #: The text rule of every text field of customers and jobs.
@@ -177,9 +177,19 @@ def jobs(
     due: st.SearchStrategy[date | None] = due_dates,
     titles: st.SearchStrategy[str] | None = None,
 ) -> Job:
-    """A valid job of ``owner_id`` for one of ``customer_ids``, in any status, paid or not."""
+    """A valid job of ``owner_id`` for one of ``customer_ids``, in any status, paid or not,
+    holding money or not (``amount_paid`` agreeing with ``paid`` where the ledger's rule
+    decides)."""
     status = draw(st.sampled_from(list(JobStatus)))
+    actual_cost = draw(optional_amounts())
+    amount_paid = draw(st.just(ZERO) | amounts(1000))
     paid = draw(st.booleans())
+    if status is JobStatus.COMPLETED and actual_cost:
+        # paid exactly when what it holds covers its cost: now and then exactly so
+        if paid:
+            amount_paid = min(actual_cost + draw(st.sampled_from([ZERO, CENT])), MAX_AMOUNT)
+        elif amount_paid >= actual_cost:
+            amount_paid = draw(st.sampled_from([ZERO, actual_cost - CENT]))
     created = draw(instants)
     return Job(
         id=draw(ids),
@@ -191,8 +201,9 @@ def jobs(
         completed_at=draw(instants) if status is JobStatus.COMPLETED else None,
         created_at=created,
         updated_at=max(created, draw(instants)),
-        actual_cost=draw(optional_amounts()),
+        actual_cost=actual_cost,
         actual_hours=draw(optional_amounts()),
+        amount_paid=amount_paid,
         **draw(job_fields())
         | {"due_date": draw(due)}
         | (
