@@ -31,6 +31,7 @@ from jobtrack_core.entities import (
 )
 from jobtrack_core.errors import ConflictError, NotFoundError, ValidationError, quoted
 from jobtrack_core.money import ZERO
+from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.ports import UnitOfWork
 from jobtrack_core.queries import PaymentFilter
 from jobtrack_core.writing import Writing, expect
@@ -50,6 +51,31 @@ def settled(job: Job, now: datetime, changes: Mapping[str, Any]) -> Job:
     if verdict is not None and verdict != job.paid:
         changes = {**changes, "paid": verdict, "paid_at": now if verdict else None}
     return attrs.evolve(job, **changes)
+
+
+def opening_payment(job: Job, calendar: BusinessCalendar, payment_id: str) -> Payment | None:
+    """The one payment a job paid before the ledger existed stands for (a database
+    migrated from schema 5, an export of format 1 to 3, a MyJobTrack backup): its actual
+    cost, received the business's local day it was marked paid (``paid_at``; else its
+    completion, else its last change), recorded then, as :meth:`Ledger.mark_paid` would
+    have recorded it, so that ``mark_unpaid`` undoes it. None for a job that is unpaid or
+    has no cost. The job then holds ``amount_paid`` equal to the payment's amount."""
+    if not job.paid or not job.actual_cost:
+        return None
+    when = job.paid_at or job.completed_at or job.updated_at
+    return Payment(
+        id=payment_id,
+        user_id=job.user_id,
+        job_id=job.id,
+        kind=PaymentKind.PAYMENT,
+        method=PaymentMethod.OTHER,
+        amount=job.actual_cost,
+        received_on=calendar.local_date(when),
+        reference=None,
+        note=None,
+        recorded_at=when,
+        by_mark_paid=True,
+    )
 
 
 def _action(old: Job, new: Job) -> Action:
@@ -255,4 +281,4 @@ def _check_holds(job: Job, amount_paid: Decimal) -> None:
         )
 
 
-__all__ = ["UNMARKED", "Ledger", "settled"]
+__all__ = ["UNMARKED", "Ledger", "opening_payment", "settled"]
