@@ -182,7 +182,7 @@ def jobs(
     decides)."""
     status = draw(st.sampled_from(list(JobStatus)))
     actual_cost = draw(optional_amounts())
-    amount_paid = draw(st.just(ZERO) | amounts(1000))
+    amount_paid = draw(st.just(ZERO) | amounts(Decimal(1000)))
     paid = draw(st.booleans())
     if status is JobStatus.COMPLETED and actual_cost:
         # paid exactly when what it holds covers its cost: now and then exactly so
