@@ -6,8 +6,8 @@ import hashlib
 import secrets
 import threading
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import attrs
@@ -23,18 +23,30 @@ from jobtrack_core import (
     Customer,
     Job,
     Jobtrack,
+    Payment,
     SchemaVersionError,
     StoreError,
     User,
 )
-from jobtrack_core.entities import Action, FieldChange, Source
+from jobtrack_core.entities import Action, FieldChange, RecordKind, Source
 from jobtrack_core.history import kind_of, listed
+from jobtrack_core.ledger import opening_payment
+from jobtrack_core.money import ZERO
+from jobtrack_core.periods import BusinessCalendar
+from jobtrack_core.queries import PaymentFilter
 from jobtrack_core.testing import FakeClock
 from jobtrack_core.testing import strategies as js
 from jobtrack_core.testing.feed import Client
-from jobtrack_postgres import SCHEMA_VERSION, PostgresStore
+from jobtrack_memory import MemoryStore
+from jobtrack_postgres import SCHEMA_VERSION, PostgresStore, totals
 from jobtrack_postgres.migrations import LOCK_KEY, current_version, migrate
-from jobtrack_postgres.rows import CUSTOMER_COLUMNS, USER_COLUMNS, job_params
+from jobtrack_postgres.rows import (
+    CUSTOMER_COLUMNS,
+    JOB_FIELDS,
+    USER_COLUMNS,
+    job_from_row,
+    job_params,
+)
 from jobtrack_postgres.schema import VERSIONS
 from jobtrack_postgres.unit_of_work import PostgresUnitOfWork
 
@@ -50,10 +62,15 @@ RELEASED = {
 }
 
 
+def _text(step: str | Callable[..., None]) -> str:
+    """A step as its hash counts it: a statement, or the name of the function it runs."""
+    return step if isinstance(step, str) else f"{step.__module__}.{step.__qualname__}"
+
+
 @pytest.mark.parametrize("version", sorted(RELEASED))
 def test_a_released_version_never_changes(version: int) -> None:
     _, statements = VERSIONS[version - 1]
-    digest = hashlib.sha256("\x00".join(statements).encode()).hexdigest()
+    digest = hashlib.sha256("\x00".join(map(_text, statements)).encode()).hexdigest()
     assert digest == RELEASED[version]
 
 
@@ -202,7 +219,7 @@ def _insert_at_version_4(
         )
     for j in jobs:
         params = job_params(j)
-        del params["version"]
+        del params["version"], params["amount_paid_cents"]
         conn.execute(
             f"INSERT INTO jobs ({', '.join(params)}) "
             f"VALUES ({', '.join(f'%({c})s' for c in params)})",
@@ -210,12 +227,27 @@ def _insert_at_version_4(
         )
 
 
-def _created(record: Customer | Job) -> tuple[FieldChange, ...]:
+def _created(record: Customer | Job | Payment) -> tuple[FieldChange, ...]:
     return tuple(FieldChange(k, None, v) for k, v in listed(record).items())
 
 
+def _job_at_version_5(uow: PostgresUnitOfWork, owner_id: str, job_id: str) -> Job | None:
+    """A job as version 5 kept it (no ``amount_paid``: what the ledger makes of it)."""
+    fields = JOB_FIELDS.replace(
+        "amount_paid", "CASE WHEN paid AND actual_cost > 0 THEN actual_cost ELSE 0.00 END"
+    )
+    row = uow.jobs._one(
+        f"SELECT {fields} FROM jobs WHERE user_id = %s AND id = %s", (owner_id, job_id)
+    )
+    return None if row is None else job_from_row(row)
+
+
 def _check_backfill(
-    uow: PostgresUnitOfWork, users: list[User], customers: list[Customer], jobs: list[Job]
+    uow: PostgresUnitOfWork,
+    users: list[User],
+    customers: list[Customer],
+    jobs: list[Job],
+    get_job: Callable[[PostgresUnitOfWork, str, str], Job | None] = _job_at_version_5,
 ) -> None:
     """Each record has its "created" entry as the library would have recorded it, numbered
     per owner by when it was made; the feed from nothing gives exactly the records."""
@@ -223,7 +255,9 @@ def _check_backfill(
         records: list[Customer | Job] = [*customers, *jobs]
         mine = [r for r in records if r.user_id == owner.id]
         mine.sort(key=lambda r: (r.created_at, kind_of(r).value, r.id))
-        feed = uow.history.latest_after(owner.id, 0, len(mine) + 1)
+        feed = [  # the payments of version 6 come after them
+            e for e in uow.history.latest_after(owner.id, 0, 10_000) if e.kind is not PAYMENT
+        ]
         assert [(e.kind, e.record_id) for e in feed] == [(kind_of(r), r.id) for r in mine]
         for seq, (entry, record) in enumerate(zip(feed, mine, strict=True), start=1):
             assert (entry.owner_id, entry.seq, entry.at, entry.actor_id) == (
@@ -237,14 +271,24 @@ def _check_backfill(
                 Action.CREATED,
                 None,
             )
-            assert entry.changes == _created(record)
+            # version 5 listed what a job had then: no amount_paid
+            assert entry.changes == tuple(c for c in _created(record) if c.field != "amount_paid")
             stored = (
                 uow.customers.get(owner.id, record.id)
                 if isinstance(record, Customer)
-                else uow.jobs.get(owner.id, record.id)
+                else get_job(uow, owner.id, record.id)
             )
             assert stored == record and stored.version == 1
         assert uow.history.kept_from(owner.id) == 0
+
+
+PAYMENT = RecordKind.PAYMENT
+
+
+def before_the_ledger(job: Job) -> Job:
+    """A job as a database from before the ledger holds it: a paid job with a cost holds
+    its cost (what the migration gives it), any other nothing."""
+    return attrs.evolve(job, amount_paid=job.actual_cost if job.paid and job.actual_cost else ZERO)
 
 
 @st.composite
@@ -257,9 +301,19 @@ def _businesses(draw: st.DrawFn) -> tuple[list[User], list[Customer], list[Job]]
         mine = draw(st.lists(js.customers(owner.id, ids), max_size=4, unique_by=lambda c: c.id))
         customers += mine
         if mine:
-            made = js.jobs(owner.id, [c.id for c in mine], ids)
+            made = js.jobs(owner.id, [c.id for c in mine], ids).map(before_the_ledger)
             jobs += draw(st.lists(made, max_size=5, unique_by=lambda j: j.id))
     return users, customers, jobs
+
+
+def _truth(client: Client) -> dict[tuple[RecordKind, str], object]:
+    """Everything a client of the feed should hold: the customers, jobs and payments."""
+    payments = {(PAYMENT, p.id): p for p in client.ws.list_payments()}
+    return {**client.truth(), **payments}
+
+
+def get_job(uow: PostgresUnitOfWork, owner_id: str, job_id: str) -> Job | None:
+    return uow.jobs.get(owner_id, job_id)
 
 
 class _RolledBack(Exception):
@@ -319,6 +373,7 @@ def test_a_database_of_version_4_opens_with_every_record_in_the_feed(
         | {"status": "completed", "estimated_cost": "120.5", "actual_cost": "99.99"}
         | {"estimated_hours": "1.25", "actual_hours": "3", "due_date": "0999-01-02"}
         | {"paid": True, "paid_at": t.replace(microsecond=0), "completed_at": t}
+        | {"amount_paid": "99.99"}
         | {"created_at": t - timedelta(days=1), "updated_at": t}
     )
     tap = Job.parse(
@@ -329,17 +384,149 @@ def test_a_database_of_version_4_opens_with_every_record_in_the_feed(
     store = PostgresStore(schema_url)
     try:
         with store.transaction(write=False) as uow:
-            _check_backfill(uow, [owner], [ada, bob], [sink, tap])
+            _check_backfill(uow, [owner], [ada, bob], [sink, tap], get_job)
         ws = Jobtrack(store, clock=FakeClock(), hasher=Argon2Hasher.for_tests()).workspace(owner.id)
+        (payment,) = ws.list_payments()  # version 6: the paid job's payment
         client = Client(ws)
         client.catch_up()
-        assert client.copy == client.truth() and len(client.copy) == 4
-        assert [e.record_id for e in ws.activity().items] == ["j-2", "c-1", "j-1", "c-2"]
+        assert client.copy == _truth(client) and len(client.copy) == 5
+        activity = [e.record_id for e in ws.activity().items]
+        assert activity == [payment.id, "j-2", "c-1", "j-1", "c-2"]
         moved = ws.start_job("j-2", if_version=1)
         assert moved.version == 2
         ws.add_customer("Cy", id="c-3")
         client.catch_up()
-        assert client.copy == client.truth() and len(client.copy) == 5
-        assert [e.seq for e in ws.history("job", "j-2").items] == [5, 4]
+        assert client.copy == _truth(client) and len(client.copy) == 6
+        assert [e.seq for e in ws.history("job", "j-2").items] == [6, 4]
     finally:
         store.close()
+
+
+# -- version 6: the ledger, and the payment each paid job stands for ----------------------
+
+#: The running totals' figures of version 5: the migration must leave every one as it was.
+_FIGURES_OF_5 = {
+    "owner_totals": ("user_id", "customers", *totals.OWNER),
+    "customer_totals": ("user_id", "customer_id", *totals.CUSTOMER, "last_job_at"),
+    "paid_days": ("user_id", "day", "cents", "jobs"),
+    "open_due_days": ("user_id", "due_date", "jobs"),
+}
+#: The seed's reporting queries, typed by hand, per owner.
+_SEED_QUERIES = (
+    "SELECT user_id, status, count(*) FROM jobs GROUP BY 1, 2 ORDER BY 1, 2",
+    "SELECT user_id, sum(actual_cost) FROM jobs WHERE paid = true GROUP BY 1 ORDER BY 1",
+    "SELECT user_id, customer_id, id FROM jobs ORDER BY 1, 2, created_at DESC, id",
+)
+
+
+def _figures_of_5(conn: psycopg.Connection[Any]) -> list[Any]:
+    found: list[Any] = []
+    for table, columns in _FIGURES_OF_5.items():
+        rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1, 2").fetchall()
+        found.append((table, rows))
+    return found + [conn.execute(q).fetchall() for q in _SEED_QUERIES]
+
+
+def _questions(
+    reports: Any, owner_id: str, today: date, days: list[date], instants: list[datetime]
+) -> list[Any]:
+    """Every report question of one owner, asked of ``reports``."""
+    return [
+        reports.totals(owner_id),
+        reports.paid_between(owner_id, instants),
+        reports.customer_summaries(owner_id),
+        reports.revenue_by_customer(owner_id),
+        reports.revenue_by_customer(owner_id, instants[0], instants[-1]),
+        reports.estimate_accuracy(owner_id),
+        reports.count_overdue(owner_id, today),
+        reports.overdue(owner_id, today, 100),
+        reports.open_due(owner_id, today, today + timedelta(days=30), 100),
+        reports.due_on(owner_id, today, 100),
+        reports.recently_changed(owner_id, 100),
+        reports.unpaid_completed(owner_id, instants[-1], 100),
+        reports.search_customers(owner_id, ""),
+        reports.balances(owner_id),
+        reports.aging(owner_id, _aging_bounds(today), None),
+        reports.aging(owner_id, _aging_bounds(today), today - timedelta(days=45)),
+        reports.cash_between(owner_id, days),
+        reports.stalled(owner_id, today, 100),
+        reports.deposits_waiting(owner_id, today, 100),
+    ]
+
+
+def _aging_bounds(day: date) -> list[datetime]:
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
+    return [start] + [start - timedelta(days=n) for n in (31, 61, 91)]
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=_businesses(), today=st.dates(date(2000, 1, 1), date(2040, 1, 1)))
+def test_version_6_gives_each_paid_job_its_payment_and_changes_no_figure(
+    blank: psycopg.Connection[Any],
+    data: tuple[list[User], list[Customer], list[Job]],
+    today: date,
+) -> None:
+    """Each example: version 4's rows brought to version 5 (with their history), every
+    figure taken; then version 6's steps, and every figure again: none changed, every
+    report agrees with the reference, each paid job with a cost holds exactly the payment
+    its rule makes, and the feed gives the payments. All rolled back."""
+    if current_version(blank) == 0:
+        migrate(blank, VERSIONS[:4])
+    blank.execute("SET TimeZone TO 'UTC'")
+    users, customers, jobs = data
+    days = [today - timedelta(days=n) for n in (3650, 400, 30, 0)] + [today + timedelta(days=1)]
+    instants = [datetime(d.year, d.month, d.day, tzinfo=UTC) for d in days]
+    with pytest.raises(_RolledBack), blank.transaction():
+        _insert_at_version_4(blank, users, customers, jobs)
+        for statement in VERSIONS[4][1]:
+            blank.execute(statement)  # version 5: the records and their history
+        before = _figures_of_5(blank)
+        heads = dict(blank.execute("SELECT user_id, head FROM history_heads").fetchall())
+        for step in VERSIONS[5][1]:
+            blank.execute(step) if isinstance(step, str) else step(blank)
+        assert _figures_of_5(blank) == before
+        # a writing unit of work reads the running totals with this transaction's deltas
+        uow = PostgresUnitOfWork(blank, lock_rows=True)
+        reference = MemoryStore()
+        with reference.transaction() as mine:
+            for made in users:
+                mine.users.add(made)
+            for customer in customers:
+                mine.customers.add(customer)
+            mine.jobs.add_many(jobs)
+        for owner in users:
+            calendar = owner.calendar(BusinessCalendar())
+            payments = uow.payments.list(owner.id, PaymentFilter())
+            by_job = {p.job_id: p for p in payments}
+            assert len(by_job) == len(payments)  # one each
+            mine_jobs = [j for j in jobs if j.user_id == owner.id]
+            for job in mine_jobs:
+                assert uow.jobs.get(owner.id, job.id) == job  # paid, and all else, unchanged
+                if job.paid and job.actual_cost:
+                    payment = by_job.pop(job.id)
+                    assert payment == opening_payment(job, calendar, payment.id)
+                    assert payment.amount == job.actual_cost == job.amount_paid
+            assert by_job == {}  # no other job has one
+            with reference.transaction() as mine:
+                mine.payments.add_many(payments)
+            # the feed from nothing: every record, then the payments, each as created
+            feed = uow.history.latest_after(owner.id, 0, 10_000)
+            made = [e for e in feed if e.kind is PAYMENT]
+            assert [e.seq for e in made] == list(
+                range(heads.get(owner.id, 0) + 1, heads.get(owner.id, 0) + len(payments) + 1)
+            )
+            assert sorted(e.record_id for e in made) == sorted(p.id for p in payments)
+            for entry in made:
+                payment = uow.payments.get(owner.id, entry.record_id)
+                assert payment is not None
+                assert (entry.action, entry.at, entry.actor_id) == (
+                    Action.CREATED,
+                    payment.recorded_at,
+                    owner.id,
+                )
+                assert entry.changes == _created(payment)
+            assert uow.history.reserve(owner.id, 1) == heads.get(owner.id, 0) + len(payments) + 1
+            with reference.transaction(write=False) as mine:
+                expected = _questions(mine.reports, owner.id, today, days, instants)
+            assert _questions(uow.reports, owner.id, today, days, instants) == expected
+        raise _RolledBack
