@@ -23,7 +23,8 @@ from jobtrack_core.ports import Store
 from jobtrack_core.testing import PASSWORD, FakeClock
 from jobtrack_core.testing.reports_contract import Plan, ServiceReportsContract, plans
 from jobtrack_postgres import Isolation, PostgresStore
-from jobtrack_postgres.deltas import KEYS, REBUILD
+from jobtrack_postgres.deltas import KEYS
+from jobtrack_postgres.ledger import REBUILD
 from jobtrack_postgres.migrations import migrate
 from jobtrack_postgres.schema import VERSIONS
 
