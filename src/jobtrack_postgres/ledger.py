@@ -238,9 +238,7 @@ def _paid_jobs(conn: psycopg.Connection[Any]) -> Iterator[tuple[BusinessCalendar
         cursor.itersize = _BATCH
         cursor.execute(_PAID_JOBS)
         for timezone, week_start, *row in cursor:
-            calendar = (
-                default if timezone is None else BusinessCalendar(timezone, int(week_start))
-            )
+            calendar = default if timezone is None else BusinessCalendar(timezone, int(week_start))
             yield calendar, _job(tuple(row))
 
 
@@ -299,8 +297,7 @@ def open_ledger(conn: psycopg.Connection[Any]) -> None:
             (owner_id, count),
         )
     conn.execute(
-        "UPDATE jobs SET amount_paid_cents = actual_cost_cents "
-        "WHERE paid AND actual_cost_cents > 0"
+        "UPDATE jobs SET amount_paid_cents = actual_cost_cents WHERE paid AND actual_cost_cents > 0"
     )
 
 

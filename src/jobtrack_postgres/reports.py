@@ -381,7 +381,6 @@ class PostgresReports(Repository):
         )
         return [customer_from_row(row) for row in rows]
 
-
     # -- money ---------------------------------------------------------------------------
     def balances(self, owner_id: str, customer_id: str | None = None) -> Sequence[CustomerBalance]:
         """Each customer with the balance figures of its row of ``customer_totals``."""
