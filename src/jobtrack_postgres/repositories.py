@@ -90,6 +90,16 @@ class Repository:
     def _exists(self, query: str, params: Any) -> bool:
         return self._one(f"SELECT EXISTS ({query})", params) == (True,)
 
+    def _analyze_after(self, table: str, count: int) -> None:
+        """Refresh the planner's statistics of ``table`` after a bulk load of ``count``
+        rows, when that is many (see :data:`ANALYZE_MIN_ROWS`)."""
+        if count >= ANALYZE_MIN_ROWS:
+            (counted,) = self._one(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", (table,)
+            ) or (-1,)
+            if count >= ANALYZE_SHARE * counted:  # reltuples is -1 before the first ANALYZE
+                self._run(f"ANALYZE {table}")
+
 
 # -- users ---------------------------------------------------------------------
 
@@ -323,12 +333,7 @@ class PostgresJobs(Repository):
                 for job in batch:
                     copy.write_row(job_row(job))
             count += len(batch)
-        if count >= ANALYZE_MIN_ROWS:
-            (counted,) = self._one(
-                "SELECT reltuples FROM pg_class WHERE oid = 'jobs'::regclass", None
-            ) or (-1,)
-            if count >= ANALYZE_SHARE * counted:  # reltuples is -1 before the first ANALYZE
-                self._run("ANALYZE jobs")
+        self._analyze_after("jobs", count)
         return count
 
     def _check_batch(self, batch: list[Job]) -> None:
@@ -454,7 +459,7 @@ class PostgresPayments(Repository):
 
     def add_many(self, payments: Iterable[Payment]) -> int:
         """Add payments in batches: each batch is checked in two queries, then sent with
-        COPY (as :meth:`PostgresJobs.add_many`)."""
+        COPY, and the statistics refreshed after a bulk load (as :meth:`PostgresJobs.add_many`)."""
         count = 0
         iterator = iter(payments)
         while batch := list(itertools.islice(iterator, BATCH)):
@@ -469,6 +474,7 @@ class PostgresPayments(Repository):
                 for payment in batch:
                     copy.write_row(payment_row(payment))
             count += len(batch)
+        self._analyze_after("payments", count)
         return count
 
     def _check_batch(self, batch: list[Payment]) -> None:

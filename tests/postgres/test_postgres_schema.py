@@ -467,3 +467,51 @@ def test_the_seeds_reporting_queries_run_and_agree(
     }
     assert revenue is not None and (revenue[0] or Decimal("0.00")) == ws.revenue()
     assert [row[0] for row in history] == [j.id for j in ws.list_jobs(customer_id=customers[0].id)]
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        # a job's payments in the ledger's order, and its latest (the stalled reminder)
+        ("AND job_id = 'j-7-3' ORDER BY received_on, recorded_at, id", "payments_job_idx"),
+        (
+            "AND job_id = 'j-7-3' AND voided_at IS NULL ORDER BY received_on DESC",
+            "payments_job_idx",
+        ),
+        # the owner's payments by day: the ledger, and cash received
+        (
+            "AND received_on >= '2025-03-01' AND received_on < '2025-04-01' "
+            "ORDER BY received_on, recorded_at, id",
+            "payments_owner_received_idx",
+        ),
+    ],
+)
+def test_an_owners_payments_walk_an_owner_index(
+    conn: psycopg.Connection[Any], query: str, index: str
+) -> None:
+    # Forty owners with 100 jobs and 400 payments each, then fresh statistics.
+    conn.execute(
+        "INSERT INTO users SELECT 'u' || o, o || '@x.com', 'U', NULL, 'h', now(), now() "
+        "FROM generate_series(3, 42) o"
+    )
+    conn.execute(
+        "INSERT INTO customers (id, user_id, name, created_at, updated_at) "
+        "SELECT 'c-u' || o, 'u' || o, 'C', now(), now() FROM generate_series(3, 42) o"
+    )
+    conn.execute(
+        "INSERT INTO jobs (id, user_id, customer_id, title, created_at, updated_at) "
+        "SELECT 'j-' || o || '-' || n, 'u' || o, 'c-u' || o, 'Job', now(), now() "
+        "FROM generate_series(3, 42) o, generate_series(1, 100) n"
+    )
+    conn.execute(
+        "INSERT INTO payments (id, user_id, job_id, kind, method, amount_cents, received_on, "
+        "recorded_at) SELECT 'p-' || o || '-' || n, 'u' || o, 'j-' || o || '-' || (n % 100 + 1), "
+        "'payment', 'card', 100 + n, date '2025-01-01' + n / 2, now() "
+        "FROM generate_series(3, 42) o, generate_series(1, 400) n"
+    )
+    conn.execute("ANALYZE jobs")
+    conn.execute("ANALYZE payments")
+    plan = conn.execute(f"EXPLAIN SELECT * FROM payments WHERE user_id = 'u7' {query} LIMIT 20")
+    text = "\n".join(r[0] for r in plan.fetchall())
+    assert index in text, text
+    assert "Seq Scan" not in text, text
