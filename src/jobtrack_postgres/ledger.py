@@ -118,7 +118,11 @@ _TABLES = (
     """,
     # A job's payments, and the owner's, in the ledger's order.
     "CREATE INDEX payments_job_idx ON payments (user_id, job_id, received_on, recorded_at, id)",
-    "CREATE INDEX payments_owner_received_idx ON payments (user_id, received_on, recorded_at, id)",
+    # Cash received reads only what the index includes.
+    """
+    CREATE INDEX payments_owner_received_idx ON payments (user_id, received_on, recorded_at, id)
+        INCLUDE (kind, method, amount_cents, voided_at)
+    """,
     # The reminders: partly paid completed jobs, and pending jobs holding money.
     """
     CREATE INDEX jobs_owner_partly_paid_idx ON jobs (user_id, completed_at, id)
