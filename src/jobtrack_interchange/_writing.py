@@ -15,7 +15,8 @@ Payments travel with their jobs: a job and its payments are compared, and kept o
 replaced, as one (:meth:`Writer.job`). The payments an import adds are added in bulk
 (:meth:`~jobtrack_core.ports.PaymentRepository.add_many`) once every job is written.
 An import never deletes a payment: replacing a job whose stored payments the source
-lacks is refused. A source that keeps no ledger (an export older than ``jobtrack/4``,
+lacks is refused, and so is replacing what a job holding money was paid from a source
+without a ledger. A source that keeps no ledger (an export older than ``jobtrack/4``,
 MyJobTrack) gives each paid job with a cost it adds one payment of its cost
 (:func:`~jobtrack_core.ledger.opening_payment`), as the database migrations do.
 """
@@ -261,7 +262,8 @@ class Writer:
     def _settle_without_ledger(self, job: Job, stored: Job) -> None:
         """A stored job against a source's that keeps no ledger: the job is compared (its
         ``paid`` and ``amount_paid`` as the source implies them). Replacing it may change
-        its money only while it holds no payments (it then gets its opening payment)."""
+        its money only while it holds none (its payments voided or refunded, if any): it
+        then gets its opening payment."""
         changed = differences(stored, job)
         self._tick()
         if not changed:
@@ -275,13 +277,14 @@ class Writer:
             self.report.conflicts.append(Conflict("job", job.id, changed, "kept"))
             return
         if MONEY.intersection(changed):
-            if self.uow.payments.list(job.user_id, PaymentFilter(job_id=job.id)):
+            if stored.amount_paid:
                 raise ConflictError(
                     "amount_paid",
                     f"job {quoted(job.id)} differs in what it was paid ({', '.join(changed)}), "
-                    "but the source keeps no payments and the stored job holds some, which an "
-                    "import never replaces. Nothing was imported; record or void the payments "
-                    "in the account, or choose on_conflict='keep'",
+                    f"but the source keeps no payments and the stored job holds "
+                    f"{stored.amount_paid} in payments, which an import never replaces. Nothing "
+                    "was imported; void or refund them in the account, or choose "
+                    "on_conflict='keep'",
                 )
             self._add_payments(self._opening(job))
         self._replace(job, stored)

@@ -97,10 +97,14 @@ def test_a_file_of_another_account_imported_into_mine_changes_nothing_of_it(two:
     mine = a.user
     text = json.dumps(_forged(two))
     first = import_json(a, io.StringIO(text), on_conflict="replace")
-    assert first.created == Counts(customers=2, jobs=7, payments=2) and first.user_ids == (a.user_id,)
+    assert first.created == Counts(customers=2, jobs=7, payments=2) and first.user_ids == (
+        a.user_id,
+    )
     assert state(app, b) == before_b
     again = import_json(a, io.StringIO(text), on_conflict="replace")
-    assert again.unchanged == Counts(customers=2, jobs=7, payments=2) and again.user_ids == (a.user_id,)
+    assert again.unchanged == Counts(customers=2, jobs=7, payments=2) and again.user_ids == (
+        a.user_id,
+    )
     assert state(app, b) == before_b
     assert a.user == mine  # profile, calendar and password hash
     _logs_in_only_with_its_own_password(app, B_EMAIL, PASSWORD, b)
@@ -302,7 +306,9 @@ def test_a_file_of_another_account_lands_in_mine_and_a_notice_says_so(
     me = new_account(app, password=A_PASSWORD)
     mine = me.user
     report = import_json(me, io.StringIO(export_text(source_app, theirs)))
-    assert report.created == Counts(customers=2, jobs=7, payments=2) and report.user_ids == (me.user_id,)
+    assert report.created == Counts(customers=2, jobs=7, payments=2) and report.user_ids == (
+        me.user_id,
+    )
     assert {c.user_id for c in me.list_customers()} == {me.user_id}
     assert {j.user_id for j in me.list_jobs()} == {me.user_id}
     assert me.user == mine

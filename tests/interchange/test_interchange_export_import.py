@@ -105,7 +105,9 @@ def test_restore_is_lossless_and_idempotent(source: Any, make_app: Any) -> None:
     assert without_time(export_text(target, sam)) == without_time(text)
     assert state(target, sam) == state(app, sam)
     second = restore_json(target, io.BytesIO(text.encode()))
-    assert second.created == Counts() and second.unchanged == Counts(users=1, customers=2, jobs=7, payments=2)
+    assert second.created == Counts() and second.unchanged == Counts(
+        users=1, customers=2, jobs=7, payments=2
+    )
     assert state(target, sam) == state(app, sam)
     assert target.login("sam@example.com", PASSWORD).user.id == sam
 
@@ -387,7 +389,9 @@ def test_csv_export_holds_one_table_per_file_and_imports_back(
     report = restore_csv(target, archive)
     assert report.created == Counts(users=1, customers=2, jobs=7, payments=2)
     assert state(target, sam) == state(app, sam)
-    assert restore_csv(target, archive.open("rb")).unchanged == Counts(users=1, customers=2, jobs=7, payments=2)
+    assert restore_csv(target, archive.open("rb")).unchanged == Counts(
+        users=1, customers=2, jobs=7, payments=2
+    )
     me = new_account(target)
     assert import_csv(me, archive).created == Counts(customers=2, jobs=7, payments=2)
     assert import_csv(me, archive.open("rb")).unchanged == Counts(customers=2, jobs=7, payments=2)
