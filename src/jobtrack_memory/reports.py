@@ -13,11 +13,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from jobtrack_core.entities import Customer, Job
-from jobtrack_core.money import from_minor
-from jobtrack_core.ports import CustomerRepository, JobRepository, PaymentRepository
-from jobtrack_core.pagination import JobPosition, JobSort, sort_key
-from jobtrack_core.queries import JobFilter, ascii_lower
 from jobtrack_core.kit import ReferenceReports
+from jobtrack_core.money import from_minor
+from jobtrack_core.pagination import JobPosition, JobSort, sort_key
+from jobtrack_core.ports import CustomerRepository, JobRepository, PaymentRepository
+from jobtrack_core.queries import JobFilter, ascii_lower
 from jobtrack_core.reports import (
     Accuracy,
     Balances,
