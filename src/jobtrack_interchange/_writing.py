@@ -261,13 +261,16 @@ class Writer:
 
     def _settle_without_ledger(self, job: Job, stored: Job) -> None:
         """A stored job against a source's that keeps no ledger: the job is compared (its
-        ``paid`` and ``amount_paid`` as the source implies them). Replacing it may change
+        ``paid`` and ``amount_paid`` as the source implies them); an unchanged paid job
+        with a cost counts the payment it stands for as unchanged. Replacing it may change
         its money only while it holds none (its payments voided or refunded, if any): it
         then gets its opening payment."""
         changed = differences(stored, job)
         self._tick()
         if not changed:
             self.report.count("unchanged", "job")
+            if job.paid and job.actual_cost:  # it holds the payment it stands for
+                self.report.count("unchanged", "payment")
             return
         if self.on_conflict is OnConflict.FAIL:
             self._pending.append(Conflict("job", job.id, changed, "refused"))

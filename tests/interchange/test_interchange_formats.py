@@ -131,8 +131,8 @@ def test_a_jobtrack_1_export_restores_without_a_calendar(make_app: Any, form: st
         report = restore_json(app, io.StringIO(OLD_EXPORT_JSON))
     else:
         report = restore_csv(app, _old_archive())
-    # The source holds no payments: the job is unchanged and keeps its one payment.
-    assert report.unchanged == Counts(users=1, customers=1, jobs=2)
+    # The job is unchanged and keeps the one payment it stands for.
+    assert report.unchanged == Counts(users=1, customers=1, jobs=2, payments=1)
     assert report.created == Counts()
     assert json.loads(export_text(app, "u-old"))["payments"] == [payment]
 
@@ -142,7 +142,7 @@ def test_a_jobtrack_1_export_imports_into_an_account(make_app: Any) -> None:
     mine = me.user
     created = import_json(me, io.StringIO(OLD_EXPORT_JSON)).created
     assert created == Counts(customers=1, jobs=2, payments=1)
-    assert import_csv(me, _old_archive()).unchanged == Counts(customers=1, jobs=2)
+    assert import_csv(me, _old_archive()).unchanged == Counts(customers=1, jobs=2, payments=1)
     assert me.user == mine
     assert {(j.id, j.user_id) for j in me.list_jobs()} == {("j-1", mine.id), ("j-2", mine.id)}
     (payment,) = me.list_payments()
