@@ -146,10 +146,10 @@ def _before_the_ledger(data: Mapping[str, Any], found: str) -> Mapping[str, Any]
     if not isinstance(jobs, list):
         return data
     held = []
-    for raw in jobs:
+    for i, raw in enumerate(jobs):
         if isinstance(raw, Mapping) and "amount_paid" in raw:
             raise ValidationError.single(
-                "jobs.amount_paid", f"is not part of a {found} document (jobtrack/4 and on)"
+                f"jobs[{i}].amount_paid", f"is not part of a {found} document (jobtrack/4 on)"
             )
         if (
             isinstance(raw, Mapping)

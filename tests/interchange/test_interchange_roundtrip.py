@@ -113,6 +113,9 @@ def _ledger_step(ws: Workspace, job_id: str, step: Any) -> None:
     today = ws.app.calendar.local_date(ws.app.now())
     try:
         if what in ("deposit", "payment", "refund"):
+            held = ws.get_job(job_id).amount_paid
+            if what == "refund" and held:  # mostly within what the job holds
+                amount = min(amount, held)
             received_on = today - timedelta(days=days)
             ws.add_payment(
                 job_id,
