@@ -21,8 +21,12 @@
 The migration gives every job that was paid and has an actual cost the one payment
 :func:`jobtrack_core.ledger.opening_payment` says it stands for (in the account's own
 calendar, else UTC), with its ``created`` history entry, numbered after the business's
-changes so far, and sets its ``amount_paid`` to its cost: ``paid`` and every figure stay
-as they were.
+changes so far, and sets the job's ``amount_paid`` to its cost: ``paid`` and every figure
+stay as they were. The job has then changed, as ``mark_paid`` would have changed it: its
+``version`` goes up by one, and its ``updated`` entry (``amount_paid`` from 0.00 to its
+cost), made when the payment was recorded, is numbered right after the payment's, so that
+a feed client that synced before the migration is given the job again with its payment.
+Its ``updated_at`` stays as it was: the business did not change the job then.
 """
 
 from __future__ import annotations
@@ -33,12 +37,13 @@ from typing import Any
 
 import attrs
 import psycopg
+from psycopg.types.json import Jsonb
 
 from jobtrack_core.clock import uuid7_ids
-from jobtrack_core.entities import FieldChange, Job, Payment
-from jobtrack_core.history import listed
+from jobtrack_core.entities import Action, FieldChange, Job, Payment, RecordKind
+from jobtrack_core.history import listed, plain
 from jobtrack_core.ledger import opening_payment
-from jobtrack_core.money import to_minor
+from jobtrack_core.money import ZERO, to_minor
 from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.status import JobStatus
 from jobtrack_postgres import deltas, totals
@@ -221,9 +226,9 @@ _INSERT_PAYMENTS = """
 """
 _INSERT_ENTRIES = """
     INSERT INTO history (user_id, seq, at, actor_id, source, action, kind, record_id, changes)
-    SELECT o, s, a, w, 'library', 'created', 'payment', r, c
+    SELECT o, s, a, w, 'library', n, k, r, c
     FROM unnest(%s::text[], %s::bigint[], %s::timestamptz[], %s::text[], %s::text[],
-        %s::jsonb[]) AS x(o, s, a, w, r, c)
+        %s::text[], %s::text[], %s::jsonb[]) AS x(o, s, a, w, n, k, r, c)
 """
 _BATCH = 1000
 
@@ -246,10 +251,22 @@ def _paid_jobs(conn: psycopg.Connection[Any]) -> Iterator[tuple[BusinessCalendar
             yield calendar, _job(tuple(row))
 
 
-def open_ledger(conn: psycopg.Connection[Any]) -> None:
-    """Give every job paid before the ledger its payment, with its history entry."""
+def _entries(payment: Payment) -> tuple[tuple[Action, RecordKind, str, Jsonb], ...]:
+    """The history entries of a job's opening payment, in their order: the payment
+    created, then the job updated to hold it (as ``mark_paid`` records the job)."""
     from jobtrack_postgres.history import changes_json  # here: history imports schema
 
+    made = tuple(FieldChange(k, None, v) for k, v in listed(payment).items())
+    held = (FieldChange("amount_paid", plain(ZERO), plain(payment.amount)),)
+    return (
+        (Action.CREATED, RecordKind.PAYMENT, payment.id, changes_json(made)),
+        (Action.UPDATED, RecordKind.JOB, payment.job_id, changes_json(held)),
+    )
+
+
+def open_ledger(conn: psycopg.Connection[Any]) -> None:
+    """Give every job paid before the ledger its payment, with the history entries of
+    the payment and of the job (:data:`OPENED` then updates the job)."""
     conn.execute("SET LOCAL TimeZone TO 'UTC'")  # datetimes as the library keeps them
     heads = dict(conn.execute("SELECT user_id, head FROM history_heads").fetchall())
     taken: dict[str, int] = {}
@@ -276,35 +293,30 @@ def open_ledger(conn: psycopg.Connection[Any]) -> None:
                 [p.by_mark_paid for p in made],
             ],
         )
-        seqs = []
+        rows: list[tuple[Any, ...]] = []
         for p in made:
-            taken[p.user_id] = taken.get(p.user_id, 0) + 1
-            seqs.append(int(heads.get(p.user_id, 0)) + taken[p.user_id])
-        conn.execute(
-            _INSERT_ENTRIES,
-            [
-                [p.user_id for p in made],
-                seqs,
-                [p.recorded_at for p in made],
-                [p.user_id for p in made],
-                [p.id for p in made],
-                [
-                    changes_json(tuple(FieldChange(k, None, v) for k, v in listed(p).items()))
-                    for p in made
-                ],
-            ],
-        )
+            for action, kind, record_id, changes in _entries(p):
+                taken[p.user_id] = taken.get(p.user_id, 0) + 1
+                seq = int(heads.get(p.user_id, 0)) + taken[p.user_id]
+                at, actor = p.recorded_at, p.user_id  # by its owner, when it was recorded
+                rows.append(
+                    (p.user_id, seq, at, actor, action.value, kind.value, record_id, changes)
+                )
+        conn.execute(_INSERT_ENTRIES, [list(column) for column in zip(*rows, strict=True)])
     for owner_id, count in sorted(taken.items()):
         conn.execute(
             "INSERT INTO history_heads AS t (user_id, head) VALUES (%s, %s) "
             "ON CONFLICT (user_id) DO UPDATE SET head = t.head + excluded.head",
             (owner_id, count),
         )
-    conn.execute(
-        "UPDATE jobs SET amount_paid_cents = actual_cost_cents WHERE paid AND actual_cost_cents > 0"
-    )
 
 
-V6: tuple[str | Step, ...] = (*_TABLES, open_ledger, *_TOTALS, *_BACKFILL, _COVERED)
+#: The jobs given their payment by :func:`open_ledger` hold it, and have changed once.
+OPENED = """
+    UPDATE jobs SET amount_paid_cents = actual_cost_cents, version = version + 1
+    WHERE paid AND actual_cost_cents > 0
+"""
 
-__all__ = ["BALANCES", "FIGURES", "OWNER_FIGURES", "REBUILD", "V6", "Step", "open_ledger"]
+V6: tuple[str | Step, ...] = (*_TABLES, open_ledger, OPENED, *_TOTALS, *_BACKFILL, _COVERED)
+
+__all__ = ["BALANCES", "FIGURES", "OPENED", "OWNER_FIGURES", "REBUILD", "V6", "Step", "open_ledger"]
