@@ -93,6 +93,8 @@ TOTALS_TRIGGERS = {
 
 #: Version 5's history of each business (jobtrack_sqlite.changelog).
 HISTORY_TABLES = {"history", "history_heads"}
+#: Version 6's ledger.
+LEDGER_TABLES = {"payments"}
 
 
 def test_the_seed_tables_the_totals_the_history_and_nothing_else(
@@ -103,7 +105,7 @@ def test_the_seed_tables_the_totals_the_history_and_nothing_else(
         for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
         if not r[0].startswith("sqlite_")
     }
-    assert tables == set(SEED_COLUMNS) | TOTALS_TABLES | HISTORY_TABLES
+    assert tables == set(SEED_COLUMNS) | TOTALS_TABLES | HISTORY_TABLES | LEDGER_TABLES
     strict = {r[1] for r in db.execute("PRAGMA table_list") if r[5]}
     assert strict >= tables
 
