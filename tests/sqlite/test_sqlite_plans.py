@@ -586,7 +586,7 @@ def test_each_report_question_reads_its_index_in_the_order_asked_for(
     recorder.on = False
     db = app.store._link().connection
     plans = [plan(db, sql, params) for sql, params in statements]
-    firsts = [[d for d in p if not d.startswith(NOT_SEARCHES)][0] for p in plans]
+    firsts = [next(d for d in p if not d.startswith(NOT_SEARCHES)) for p in plans]
     assert [f[: len(e)] for f, e in zip(firsts, expected, strict=True)] == expected, plans
     assert not [d for p in plans for d in p if d.startswith("SCAN") and table_of(d)], plans
     if question not in SORTS_WHAT_IT_FOUND and not (analyze and question in SORTS_ONE_DAY):
