@@ -227,7 +227,7 @@ PAYMENTS = f"""CREATE TABLE payments (
         CHECK (amount_cents BETWEEN 1 AND {MAX_HUNDREDTHS}),
     {_generated("amount", "amount_cents")},
     received_on TEXT NOT NULL CONSTRAINT valid_received_on
-        CHECK (received_on GLOB '{_DATE_GLOB}' AND date(received_on) IS received_on),
+        CHECK (received_on GLOB '{_DATE_GLOB}' AND date(received_on, '+0 days') IS received_on),
     reference TEXT,
     note TEXT,
     {_shown("recorded_at")},
