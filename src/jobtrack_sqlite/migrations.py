@@ -274,7 +274,8 @@ def open_ledger(connection: sqlite3.Connection, ids: Callable[[], str] = uuid7_i
 #: Version 6, step by step: version 5's jobs set aside, the new table (with what each job
 #: holds, a paid job with a cost its cost), the ledger and the totals (with the balances)
 #: made, the jobs copied row for row, their indexes and every trigger made again, the
-#: totals computed, then one payment for each paid job with a cost.
+#: totals computed, then one payment for each paid job with a cost; the payments' cash
+#: triggers made once those are in, and the cash by day computed from them at once.
 VERSION_6: tuple[Step, ...] = (
     _set_jobs_aside,
     schema.JOBS,
@@ -288,6 +289,8 @@ VERSION_6: tuple[Step, ...] = (
     *totals.TRIGGERS,
     totals.rebuild,
     open_ledger,
+    *totals.CASH_TRIGGERS,
+    totals.catch_up_cash,
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -333,6 +336,7 @@ CURRENT = Migration(
         *schema.INDEXES,
         *schema.TRIGGERS,
         *totals.TRIGGERS,
+        *totals.CASH_TRIGGERS,
         f"PRAGMA application_id = {schema.APPLICATION_ID}",
     ),
 )

@@ -447,24 +447,20 @@ class SqliteReports:
 
     @translated
     def cash_between(self, owner_id: str, bounds: Sequence[date]) -> Sequence[CashRow]:
-        """One GROUP BY over the standing payments' index by day (``idx_payments_owner_cash``),
-        each payment numbered with its period."""
+        """One GROUP BY over the running cash totals by day and method (``cash_days``:
+        a month is at most 31 days of 5 methods), each day numbered with its period."""
         days = [col.day(bound, "bounds") for bound in bounds]
         if len(days) < 2:
             return []
+        sums = ", ".join(f"sum(cash_days.{name})" for name in totals.CASH)
         rows = self._db.execute(
             "WITH periods AS (SELECT CAST(key AS INTEGER) AS n,"
             " json_extract(value, '$[0]') AS low, json_extract(value, '$[1]') AS high"
             " FROM json_each(:periods))"
-            " SELECT b.n, p.method,"
-            f" sum(CASE WHEN p.kind = {_REFUND} THEN 0 ELSE p.amount_cents END),"
-            f" sum(p.kind <> {_REFUND}),"
-            f" sum(CASE WHEN p.kind = {_REFUND} THEN p.amount_cents ELSE 0 END),"
-            f" sum(p.kind = {_REFUND})"
-            " FROM periods AS b JOIN payments AS p INDEXED BY idx_payments_owner_cash"
-            f" ON p.owner = {_OWNER_NAMED} AND p.voided_at_us IS NULL"
-            " AND p.received_on >= b.low AND p.received_on < b.high"
-            " GROUP BY b.n, p.method ORDER BY b.n, p.method",
+            f" SELECT b.n, cash_days.method, {sums} FROM periods AS b JOIN cash_days"
+            f" ON cash_days.owner = {_OWNER_NAMED}"
+            " AND cash_days.day >= b.low AND cash_days.day < b.high"
+            " GROUP BY b.n, cash_days.method ORDER BY b.n, cash_days.method",
             {"owner": owner_id, "periods": json.dumps(list(pairwise(days)))},
         )
         return [

@@ -338,9 +338,6 @@ INDEXES = (
     " ON payments (owner, job_id, received_on, kind, amount_cents) WHERE voided_at_us IS NULL",
     # the owner's payments in the order received (listings, by period); cascades from users.
     "CREATE INDEX idx_payments_owner_received ON payments (owner, received_on, recorded_at_us, id)",
-    # cash received by period and method, from the index alone.
-    "CREATE INDEX idx_payments_owner_cash ON payments"
-    " (owner, received_on, method, kind, amount_cents, voided_at_us) WHERE voided_at_us IS NULL",
     # logins of a user (revoke_all, cascades from users).
     "CREATE INDEX idx_sessions_user_id ON sessions (user_id)",
     # purge_expired.

@@ -14,10 +14,15 @@ SQLite keeps, next to the seed's tables:
   of the customer list, the customer statistics and estimate accuracy, the
   customer's balances, and the newest job's ``created_at_us``;
 - ``open_due_days``: per owner and due date, how many pending and in-progress
-  jobs are due then (the dashboard's overdue count reads one row per day).
+  jobs are due then (the dashboard's overdue count reads one row per day);
+- ``cash_days`` (since schema version 6): per owner, day received and payment method,
+  the standing (not voided) payments' receipts and refunds, cents and count (cash
+  received over a month reads at most 31 days of 5 methods).
 
 Row triggers keep them exact on every update and delete of a job (hand edits and
-cascades included) and on every insert and delete of a customer or user. New
+cascades included), on every insert and delete of a customer or user, and on every
+insert, update (voiding among them) and delete of a payment (:data:`CASH_TRIGGERS`:
+hand edits and cascades included; the store adds payments one by one). New
 jobs are counted as the store inserts them: one by one by a trigger that each of
 the store's connections creates for itself (a TEMP trigger, :data:`INSERT_TRIGGER`,
 not kept in the file), and in bulk by
@@ -28,7 +33,7 @@ the batch's totals with four aggregate statements over the rows just inserted
 counted after :func:`rebuild`.
 
 Every figure is generated from one table of per-row contributions
-(:data:`OWNER`, :data:`CUSTOMER`), used both by the triggers (``NEW.x``,
+(:data:`OWNER`, :data:`CUSTOMER`, :data:`CASH` for a payment row), used both by the triggers (``NEW.x``,
 ``OLD.x``) and by the aggregates (``sum(x)``), so the two cannot drift apart.
 """
 
@@ -36,6 +41,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from jobtrack_core.entities import PaymentKind
 from jobtrack_core.status import JobStatus
 from jobtrack_sqlite import rules
 from jobtrack_sqlite.schema import utc_day
@@ -115,6 +121,23 @@ CUSTOMER = {
     **BALANCES,
 }
 
+_REFUND = f"'{PaymentKind.REFUND.value}'"
+_RECEIPT = f"{_R}.voided_at_us IS NULL AND {_R}.kind <> {_REFUND}"
+_REFUNDED = f"{_R}.voided_at_us IS NULL AND {_R}.kind = {_REFUND}"
+
+#: cash_days column -> one payment row's contribution: a standing receipt (deposit or
+#: payment) or refund; a voided payment contributes nothing.
+CASH = {
+    "received_cents": f"CASE WHEN {_RECEIPT} THEN {_R}.amount_cents ELSE 0 END",
+    "receipts": _RECEIPT,
+    "refunded_cents": f"CASE WHEN {_REFUNDED} THEN {_R}.amount_cents ELSE 0 END",
+    "refunds": _REFUNDED,
+}
+#: The payment columns whose change can change ``cash_days``.
+CASH_WATCHED = ("owner", "received_on", "method", "kind", "amount_cents", "voided_at_us")
+#: Whether a payment row counts in ``cash_days`` at all.
+_STANDING = f"{_R}.voided_at_us IS NULL"
+
 #: The columns whose change can change a total.
 WATCHED = (
     "owner",
@@ -169,6 +192,13 @@ TABLES = (
     jobs INTEGER NOT NULL,
     PRIMARY KEY (owner, due_date)
 ) STRICT, WITHOUT ROWID""",
+    f"""CREATE TABLE cash_days (
+    owner INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    method TEXT NOT NULL,
+    {_integers(CASH)},
+    PRIMARY KEY (owner, day, method)
+) STRICT, WITHOUT ROWID""",
 )
 
 
@@ -220,7 +250,31 @@ def _remove(row: str) -> str:
     WHERE {open_due} AND owner = {row}.owner AND due_date = {row}.due_date AND jobs = 0;"""
 
 
+def _add_cash(row: str) -> str:
+    """The statement adding one payment row's contributions (none if it is voided)."""
+    cash = _of(row, CASH)
+    return f"""
+    INSERT INTO cash_days (owner, day, method, {", ".join(cash)})
+    SELECT {row}.owner, {row}.received_on, {row}.method, {", ".join(cash.values())}
+    WHERE {_STANDING.format(r=row)}
+    ON CONFLICT (owner, day, method) DO UPDATE SET
+        {", ".join(f"{c} = {c} + excluded.{c}" for c in cash)};"""
+
+
+def _remove_cash(row: str) -> str:
+    """The statements taking one payment row's contributions away (a day and method
+    left with no receipt and no refund is dropped)."""
+    cash = _of(row, CASH)
+    key = f"owner = {row}.owner AND day = {row}.received_on AND method = {row}.method"
+    standing = _STANDING.format(r=row)
+    return f"""
+    UPDATE cash_days SET {", ".join(f"{c} = {c} - {e}" for c, e in cash.items())}
+    WHERE {standing} AND {key};
+    DELETE FROM cash_days WHERE {standing} AND {key} AND receipts = 0 AND refunds = 0;"""
+
+
 _CHANGED = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in WATCHED)
+_CASH_CHANGED = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in CASH_WATCHED)
 
 TRIGGERS = (
     f"""CREATE TRIGGER jobs_totals_delete AFTER DELETE ON jobs
@@ -246,6 +300,27 @@ BEGIN
     DELETE FROM paid_days WHERE owner = OLD.owner;
     DELETE FROM customer_totals WHERE owner = OLD.owner;
     DELETE FROM open_due_days WHERE owner = OLD.owner;
+    DELETE FROM cash_days WHERE owner = OLD.owner;
+END""",
+)
+
+#: Keep ``cash_days`` exact on every insert, update and delete of a payment (by the
+#: store, by hand, or by a cascade from its job or owner). Unlike the jobs' insert
+#: trigger, the insert trigger is kept in the file: the store adds payments one by one.
+#: The migration to version 6 makes them once its opening payments are in, and counts
+#: those at once (:func:`catch_up_cash`).
+CASH_TRIGGERS = (
+    f"""CREATE TRIGGER payments_cash_insert AFTER INSERT ON payments
+WHEN {_STANDING.format(r="NEW")}
+BEGIN{_add_cash("NEW")}
+END""",
+    f"""CREATE TRIGGER payments_cash_delete AFTER DELETE ON payments
+WHEN {_STANDING.format(r="OLD")}
+BEGIN{_remove_cash("OLD")}
+END""",
+    f"""CREATE TRIGGER payments_cash_update AFTER UPDATE OF {", ".join(CASH_WATCHED)} ON payments
+WHEN {_CASH_CHANGED}
+BEGIN{_remove_cash("OLD")}{_add_cash("NEW")}
 END""",
 )
 
@@ -265,8 +340,8 @@ def count_inserts(connection: sqlite3.Connection, *, on: bool = True) -> None:
     connection.execute(INSERT_TRIGGER if on else "DROP TRIGGER IF EXISTS temp.jobs_totals_insert")
 
 
-def _sums(expressions: dict[str, str]) -> str:
-    return ", ".join(f"sum({e})" for e in _of("j", expressions).values())
+def _sums(expressions: dict[str, str], row: str = "j") -> str:
+    return ", ".join(f"sum({e})" for e in _of(row, expressions).values())
 
 
 _PAID_DAY = utc_day("j.paid_at_us")
@@ -300,6 +375,15 @@ CATCH_UP = (
 )
 
 
+#: The cash totals of the payment rows with ``rowid > ?`` (the voided ones add nothing).
+CATCH_UP_CASH = f"""INSERT INTO cash_days (owner, day, method, {", ".join(CASH)})
+    SELECT p.owner, p.received_on, p.method, {_sums(CASH, "p")}
+    FROM payments AS p NOT INDEXED WHERE p.rowid > ?1 AND {_STANDING.format(r="p")}
+    GROUP BY p.owner, p.received_on, p.method
+    ON CONFLICT (owner, day, method) DO UPDATE SET
+        {", ".join(f"{c} = {c} + excluded.{c}" for c in CASH)}"""
+
+
 def last_rowid(connection: sqlite3.Connection) -> int:
     """The largest rowid of ``jobs``: rows inserted from now on come after it."""
     since: int = connection.execute("SELECT coalesce(max(rowid), 0) FROM jobs").fetchone()[0]
@@ -312,26 +396,37 @@ def catch_up(connection: sqlite3.Connection, since: int) -> None:
         connection.execute(statement, (since,))
 
 
+def catch_up_cash(connection: sqlite3.Connection, since: int = 0) -> None:
+    """Add the cash totals of the payments after rowid ``since`` (payments inserted with
+    :data:`CASH_TRIGGERS` not yet made or set aside); all of them by default."""
+    connection.execute(CATCH_UP_CASH, (since,))
+
+
 def rebuild(connection: sqlite3.Connection) -> None:
     """Compute every total afresh from the tables (after hand inserts, or to check)."""
-    for table in ("owner_totals", "paid_days", "customer_totals", "open_due_days"):
+    for table in ("owner_totals", "paid_days", "customer_totals", "open_due_days", "cash_days"):
         connection.execute(f"DELETE FROM {table}")
     connection.execute(
         "INSERT INTO owner_totals (owner, customers)"
         " SELECT owner, count(*) FROM customers GROUP BY owner"
     )
     catch_up(connection, 0)
+    catch_up_cash(connection)
 
 
 __all__ = [
     "BALANCES",
+    "CASH",
+    "CASH_TRIGGERS",
     "CATCH_UP",
+    "CATCH_UP_CASH",
     "CUSTOMER",
     "INSERT_TRIGGER",
     "OWNER",
     "TABLES",
     "TRIGGERS",
     "catch_up",
+    "catch_up_cash",
     "count_inserts",
     "last_rowid",
     "rebuild",

@@ -46,6 +46,7 @@ from jobtrack_core.workspace import Workspace
 from jobtrack_memory import MemoryStore
 from jobtrack_sqlite import SCHEMA_VERSION, SqliteStore, changelog, history
 from jobtrack_sqlite.migrations import read_version
+from jobtrack_sqlite.totals import rebuild
 
 #: The seed's business intelligence query, typed by hand in the sqlite3 shell.
 SEED_REVENUE = "SELECT SUM(actual_cost) FROM jobs WHERE user_id = ? AND paid = true;"
@@ -210,6 +211,13 @@ def test_no_figure_changes_and_every_paid_job_holds_one_payment_of_its_cost(
             assert figures(connection) == before_totals
             seed = [connection.execute(SEED_REVENUE, (u.id,)).fetchall() for u in users]
             assert seed == before_seed
+            # The cash by day, computed once the opening payments were in: as a rebuild.
+            cash = "SELECT * FROM cash_days ORDER BY owner, day, method"
+            counted = connection.execute(cash).fetchall()
+            connection.execute("BEGIN IMMEDIATE")
+            rebuild(connection)
+            assert connection.execute(cash).fetchall() == counted
+            connection.execute("ROLLBACK")
             # Version 5's history is kept as it was; the payments' entries come after it.
             kept = connection.execute(
                 "SELECT * FROM history WHERE kind <> 'payment' ORDER BY owner, seq"

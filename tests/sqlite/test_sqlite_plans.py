@@ -545,7 +545,7 @@ QUESTIONS: dict[str, tuple[Ask, list[str]]] = {
     ),
     "cash_between": (
         lambda r, owner, _: r.cash_between(owner, [DAY, DAY + timedelta(days=31)]),
-        ["SEARCH p USING COVERING INDEX idx_payments_owner_cash (owner=?"],
+        ["SEARCH cash_days USING PRIMARY KEY (owner=? AND day>? AND day<?)"],
     ),
     "stalled": (
         lambda r, owner, _: r.stalled(owner, DAY, 10),

@@ -81,13 +81,16 @@ SEED_TIMESTAMPS = {"created_at", "updated_at", "completed_at", "expires_at"}
 
 
 #: Version 2's running totals for the reports, kept by triggers (jobtrack_sqlite.totals).
-TOTALS_TABLES = {"owner_totals", "paid_days", "customer_totals", "open_due_days"}
+TOTALS_TABLES = {"owner_totals", "paid_days", "customer_totals", "open_due_days", "cash_days"}
 TOTALS_TRIGGERS = {
     "jobs_totals_update",
     "jobs_totals_delete",
     "customers_totals_insert",
     "customers_totals_delete",
     "users_totals_delete",
+    "payments_cash_insert",
+    "payments_cash_update",
+    "payments_cash_delete",
 }
 
 

@@ -1,11 +1,14 @@
-"""The running totals: kept incrementally (by the store for inserts, by
-triggers for updates and deletes), they always equal a recomputation from the tables."""
+"""The running totals: kept incrementally (by the store for inserts of jobs, by
+triggers for updates and deletes, and for every change of a payment), they always
+equal a recomputation from the tables."""
 
 from __future__ import annotations
 
 import sqlite3
 import tempfile
 import uuid
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +17,19 @@ from hypothesis import strategies as st
 
 from jobtrack_core.ports import Store
 from jobtrack_core.queries import JobFilter
+from jobtrack_core.reports import CashTotal
 from jobtrack_core.testing.reports_contract import Plan, ServiceReportsContract, plans
 from jobtrack_sqlite import SqliteStore, totals
 
 _FILES = tempfile.TemporaryDirectory(prefix="jobtrack-sqlite-totals-")
 #: Each totals table, and how many key columns its rows start with.
-TABLES = {"owner_totals": 1, "paid_days": 2, "customer_totals": 2, "open_due_days": 2}
+TABLES = {
+    "owner_totals": 1,
+    "paid_days": 2,
+    "customer_totals": 2,
+    "open_due_days": 2,
+    "cash_days": 3,
+}
 
 
 def snapshot(connection: sqlite3.Connection) -> dict[str, set[tuple[Any, ...]]]:
@@ -70,12 +80,84 @@ def test_hand_edits_and_deletes_keep_the_totals(plan: Plan, paid: bool, status: 
         (int(paid), status),
     )
     db.execute("UPDATE jobs SET due_date = '2025-06-30' WHERE rowid % 3 = 1")  # alone
-    db.execute("DELETE FROM jobs WHERE rowid % 3 = 0")
+    db.execute("DELETE FROM jobs WHERE rowid % 3 = 0")  # their payments with them
     db.execute("DELETE FROM customers WHERE rowid % 4 = 0")
     kept = snapshot(db)
     totals.rebuild(db)
     assert snapshot(db) == kept
     db.execute("ROLLBACK")
+
+
+@given(plan=plans(max_jobs=6), day=st.sampled_from(["2025-06-30", "2025-07-01"]))
+def test_hand_edits_of_payments_keep_the_cash_totals(plan: Plan, day: str) -> None:
+    """Voiding, restoring, changing what counts, deleting, and the cascades from jobs,
+    customers and users: ``cash_days`` stays equal to a recomputation, and holds no row
+    of zeros."""
+    built = _Builder().build(plan)
+    db = connection_of(built.app.store)
+    db.execute("BEGIN IMMEDIATE")
+    steps = (
+        "UPDATE payments SET voided_at_us = recorded_at_us, void_reason = 'x'"
+        " WHERE rowid % 3 = 0 AND voided_at_us IS NULL",
+        "UPDATE payments SET voided_at_us = NULL, void_reason = NULL WHERE rowid % 4 = 1",
+        f"UPDATE payments SET received_on = '{day}' WHERE rowid % 2 = 0",
+        "UPDATE payments SET method = 'cash', amount_cents = amount_cents + 1 WHERE rowid % 5 = 2",
+        "UPDATE payments SET kind = CASE kind WHEN 'refund' THEN 'payment' ELSE 'refund' END"
+        " WHERE rowid % 3 = 1",
+        "UPDATE payments SET note = 'seen'",  # nothing counted changes
+        "DELETE FROM payments WHERE rowid % 7 = 3",
+        "DELETE FROM jobs WHERE rowid % 3 = 0",
+        "DELETE FROM customers WHERE rowid % 4 = 0",
+        "DELETE FROM users WHERE rowid % 2 = 0",
+    )
+    for step in steps:
+        db.execute(step)
+        kept = snapshot(db)
+        assert not [row for row in db.execute("SELECT * FROM cash_days") if not says(row, 3)]
+        db.execute("SAVEPOINT again")
+        totals.rebuild(db)
+        assert snapshot(db) == kept, step
+        db.execute("ROLLBACK TO again")
+        db.execute("RELEASE again")
+    db.execute("ROLLBACK")
+
+
+def test_payments_inserted_by_hand_count_at_once() -> None:
+    """The payments' triggers are in the file: another program's payments count."""
+    path = Path(_FILES.name) / "payments-by-hand.db"
+    with SqliteStore(path) as store:
+        db = sqlite3.connect(path, isolation_level=None)
+        stamp = 1751792400000000  # 2025-07-06T09:00:00Z, in microseconds
+        db.execute(
+            "INSERT INTO users (owner, id, email, name, password_hash, created_at_us,"
+            " updated_at_us) VALUES (1, 'u', 'u@x.co', 'U', 'h', ?1, ?1)",
+            (stamp,),
+        )
+        db.execute(
+            "INSERT INTO customers (owner, id, user_id, name, created_at_us, updated_at_us)"
+            " VALUES (1, 'c', 'u', 'C', ?1, ?1)",
+            (stamp,),
+        )
+        db.execute(
+            "INSERT INTO jobs (owner, id, user_id, customer_id, title, created_at_us,"
+            " updated_at_us, amount_paid_cents) VALUES (1, 'j', 'u', 'c', 'T', ?1, ?1, 300)",
+            (stamp,),
+        )
+        db.executemany(
+            "INSERT INTO payments (owner, id, user_id, job_id, kind, method, amount_cents,"
+            " received_on, recorded_at_us, voided_at_us, void_reason)"
+            " VALUES (1, ?, 'u', 'j', ?, 'cash', ?, '2025-07-06', ?, ?, ?)",
+            [
+                ("p1", "deposit", 500, stamp, None, None),
+                ("p2", "refund", 200, stamp, None, None),
+                ("p3", "payment", 900, stamp, stamp, "typed twice"),
+            ],
+        )
+        db.close()
+        with store.transaction(write=False) as uow:
+            (row,) = uow.reports.cash_between("u", [date(2025, 7, 1), date(2025, 8, 1)])
+        assert (row.period, row.method.value) == (0, "cash")
+        assert row.cash == CashTotal(Decimal("5.00"), 1, Decimal("2.00"), 1)
 
 
 def test_jobs_inserted_by_hand_count_once_the_totals_are_rebuilt() -> None:
