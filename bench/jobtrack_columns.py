@@ -27,6 +27,7 @@ from bench.plan import PAGE_SIZE, UPCOMING_DAYS, Operation, OwnerCase, Plan, imp
 from bench.timing import Skipped, Task
 from jobtrack_core import Argon2Hasher, Jobtrack, Store, Workspace
 from jobtrack_core.entities import Customer, Job, LoginSession, User
+from jobtrack_core.money import ZERO
 from jobtrack_core.pagination import JobSort
 from jobtrack_core.queries import JobFilter
 from jobtrack_core.service import token_digest
@@ -59,6 +60,9 @@ def to_customer(c: CustomerRecord) -> Customer:
 
 
 def to_job(j: JobRecord) -> Job:
+    """A job of the data set; a paid job with a cost holds it (``amount_paid``), as a job
+    marked paid does."""
+    cost = _amount(j.actual_cents)
     return Job(
         id=j.id,
         user_id=j.user_id,
@@ -67,7 +71,7 @@ def to_job(j: JobRecord) -> Job:
         description=j.description,
         status=_STATUSES[j.status],
         estimated_cost=_amount(j.estimated_cents),
-        actual_cost=_amount(j.actual_cents),
+        actual_cost=cost,
         estimated_hours=_amount(j.estimated_hundredths),
         actual_hours=_amount(j.actual_hundredths),
         due_date=None if j.due_ordinal is None else ordinal_to_date(j.due_ordinal),
@@ -76,6 +80,7 @@ def to_job(j: JobRecord) -> Job:
         completed_at=None if j.completed_ms is None else ms_to_datetime(j.completed_ms),
         created_at=ms_to_datetime(j.created_ms),
         updated_at=ms_to_datetime(j.updated_ms),
+        amount_paid=cost if j.paid and cost else ZERO,
     )
 
 
