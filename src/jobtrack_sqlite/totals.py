@@ -33,8 +33,9 @@ the batch's totals with four aggregate statements over the rows just inserted
 counted after :func:`rebuild`.
 
 Every figure is generated from one table of per-row contributions
-(:data:`OWNER`, :data:`CUSTOMER`, :data:`CASH` for a payment row), used both by the triggers (``NEW.x``,
-``OLD.x``) and by the aggregates (``sum(x)``), so the two cannot drift apart.
+(:data:`OWNER`, :data:`CUSTOMER`, :data:`CASH` for a payment row), used both by the
+triggers (``NEW.x``, ``OLD.x``) and by the aggregates (``sum(x)``), so the two cannot
+drift apart.
 """
 
 from __future__ import annotations
