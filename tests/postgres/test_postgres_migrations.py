@@ -39,6 +39,7 @@ from jobtrack_core.testing import strategies as js
 from jobtrack_core.testing.feed import Client
 from jobtrack_memory import MemoryStore
 from jobtrack_postgres import SCHEMA_VERSION, PostgresStore, totals
+from jobtrack_postgres.ledger import REBUILD
 from jobtrack_postgres.migrations import LOCK_KEY, current_version, migrate
 from jobtrack_postgres.rows import (
     CUSTOMER_COLUMNS,
@@ -622,4 +623,11 @@ def test_version_6_gives_each_paid_job_its_payment_and_changes_no_figure(
             with reference.transaction(write=False) as mine:
                 expected = _questions(mine.reports, owner.id, today, days, instants)
             assert _questions(uow.reports, owner.id, today, days, instants) == expected
+        # the cash per day was filled from the opening payments: as a rebuild makes it
+        cash = set(blank.execute("SELECT * FROM cash_days").fetchall())
+        days_paid = "SELECT count(DISTINCT (user_id, received_on, method)) FROM payments"
+        assert (len(cash),) == blank.execute(days_paid).fetchone()
+        for statement in REBUILD:
+            blank.execute(statement)
+        assert set(blank.execute("SELECT * FROM cash_days").fetchall()) == cash
         raise _RolledBack
