@@ -20,7 +20,6 @@ from jobtrack.cli.refs import Shown
 from jobtrack_core.entities import Customer, Job, Payment, PaymentKind, User
 from jobtrack_core.money import ZERO
 from jobtrack_core.reports import CashTotal
-from jobtrack_core.status import JobStatus
 
 JOB_COLUMNS = (
     Column("ID"),
@@ -70,10 +69,9 @@ def balance(job: Job) -> str:
     if job.balance > ZERO:
         return f"{money(job.balance)} owed"
     if job.deposit > ZERO:
-        return f"{money(job.balance)} (a deposit held; nothing is due before completion)"
+        return f"{money(job.balance)} (deposit held)"
     if job.credit > ZERO:
-        kept = "cancelled" if job.status is JobStatus.CANCELLED else "more than is due"
-        return f"{money(job.balance)} (credit: {kept}, to give back or keep)"
+        return f"{money(job.balance)} (credit to give back or keep)"
     return money(job.balance)
 
 

@@ -523,11 +523,12 @@ def cash(ctx: Context, args: argparse.Namespace) -> None:
     rows: list[list[object]] = []
     for found in periods:
         label = _period_label(found.period.start, found.period.end, args.by)
-        rows.append([label, "all", *figures(found.cash)])
-        if len(found.by_method) > 1:
-            rows.extend(["", method.value, *figures(total)] for method, total in found.by_method)
-        elif found.by_method:
-            rows[-1][1] = found.by_method[0][0].value
+        methods = found.by_method
+        if len(methods) == 1:  # one line says it all
+            rows.append([label, methods[0][0].value, *figures(found.cash)])
+            continue
+        rows.append([label, "all" if methods else EMPTY, *figures(found.cash)])
+        rows.extend(["", method.value, *figures(total)] for method, total in methods)
     total = sum((p.cash for p in periods), CashTotal())
     rows.append(["Total", "", *figures(total)])
     write(render_table(columns, rows))

@@ -46,10 +46,10 @@ def yes_no(text: str) -> bool:
 
 
 def job_money(job: Job, shown: Shown) -> str:
-    """``Job 0199e0a2 "Fix tap": paid 50.00, balance 85.50 owed (partly paid).``"""
+    """``Job 0199e0a2 "Fix tap": 50.00 paid, balance 85.50 owed; partly paid.``"""
     return (
-        f"Job {job_line(job, shown)}: paid {job.amount_paid:.2f}, "
-        f"balance {balance(job)} ({payment_state(job)})."
+        f"Job {job_line(job, shown)}: {job.amount_paid:.2f} paid, "
+        f"balance {balance(job)}; {payment_state(job)}."
     )
 
 
