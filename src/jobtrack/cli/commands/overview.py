@@ -207,6 +207,7 @@ def demo(ctx: Context, args: argparse.Namespace) -> None:
                 "password": DEMO_PASSWORD,
                 "customers": len(data.customers),
                 "jobs": len(data.jobs),
+                "payments": len(data.payments),
                 "dashboard": to_data(workspace.dashboard(recent=args.recent)),
             }
         )
@@ -232,6 +233,7 @@ def demo(ctx: Context, args: argparse.Namespace) -> None:
         f"\nLog in to explore:  {prog} login --email {DEMO_EMAIL}\n"
         f"Then try:           {prog} dashboard\n"
         f"                    {prog} job list --status pending --sort due\n"
+        f"                    {prog} payment list --customer Lindqvist\n"
         f"                    {prog} report reminders\n"
         f"                    {prog} --help"
     )
