@@ -19,7 +19,9 @@ def _sam_with_a_job(cli: Cli) -> str:
     cli.register(EMAIL)
     cli.login(EMAIL, PASSWORD)
     cli("customer", "add", "Ada Lovelace").ok()
-    job = cli("job", "add", "--customer", "ada", "Fix the gate", "--estimated-cost", "120", "--json")
+    job = cli(
+        "job", "add", "--customer", "ada", "Fix the gate", "--estimated-cost", "120", "--json"
+    )
     return str(job.json()["id"])
 
 
@@ -310,9 +312,10 @@ def test_the_payments_examples_of_the_docs(cli: Cli) -> None:
     job = cli("job", "add", "--customer", "ada", "Fix the garden gate", "--json").json()["id"]
     for line in commands:
         line = line.replace("019a3f53", job[:8])
-        if "payment void" in line:  # the payment the docs void is the one added last
-            last = cli("payment", "list", "--job", job, "--json").json()["payments"][-1]["id"]
-            line = re.sub(r"void \S+", f"void {last[:12]}", line)
+        if "019a3f55" in line:  # the payment the docs void is the one added last
+            made = cli("payment", "list", "--job", job, "--json").json()["payments"]
+            last = max(made, key=lambda p: str(p["recorded_at"]))["id"]
+            line = line.replace("019a3f55", last)
         words = [w.strip("'\"") for w in re.findall(r"'[^']*'|\"[^\"]*\"|\S+", line)]
         if words[0] in ("job", "customer") and words[1] == "delete":
             words.append("--yes")
