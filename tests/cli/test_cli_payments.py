@@ -73,6 +73,10 @@ def test_a_job_from_deposit_to_paid(cli: Cli) -> None:
     )
     assert by_pay["by_mark_paid"] is True
 
+    ada = cli("customer", "show", "ada", "--json").json()["balances"]
+    assert (ada["owed"]["amount"], ada["paid"]) == ("0.00", "135.50")
+    assert re.search(r"Balance owed:\s+0\.00", cli("customer", "show", "ada").ok().out)
+
     listed = cli("payment", "list", "--job", job[:8], "--json").json()
     assert len(listed["payments"]) == 4
     assert listed["total"] == {

@@ -106,10 +106,12 @@ def show(ctx: Context, args: argparse.Namespace) -> None:
     customer = refs.customer(workspace, args.customer)
     stats = workspace.customer_stats(customer.id)
     history = workspace.customer_history(customer.id, limit=args.limit)
+    balances = workspace.balances(customer.id)
     if ctx.json:
         write_json(
             {
                 "summary": to_data(stats),
+                "balances": to_data(balances),
                 "average_job_value": to_data(stats.average_job_value),
                 "jobs": to_data(list(history.items)),
                 "next": history.next,
@@ -120,6 +122,9 @@ def show(ctx: Context, args: argparse.Namespace) -> None:
         ("Jobs", f"{stats.jobs} ({stats.completed} completed)"),
         ("Earned", money(stats.earned)),
         ("Unpaid", money(stats.unpaid)),
+        ("Balance owed", money(balances.owed.amount)),
+        ("Deposits held", money(balances.deposits.amount)),
+        ("Credits held", money(balances.credits.amount)),
         ("Average job", money(stats.average_job_value)),
         ("Last job", moment(stats.last_job_at)),
     ]
