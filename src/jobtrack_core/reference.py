@@ -100,11 +100,14 @@ def dashboard(
     today_limit: int = 10,
     upcoming_limit: int = 20,
     overdue_limit: int = 20,
+    payments: Sequence[Payment] = (),
 ) -> Dashboard:
     today = calendar.local_date(now)
     week = today - timedelta(days=(today.weekday() - calendar.week_start) % 7)
     month = today.replace(day=1)
     next_month = (month + timedelta(days=31)).replace(day=1)
+    this_week = calendar.period(week, week + timedelta(days=7))
+    this_month = calendar.period(month, next_month)
     whole = totals(customers, jobs)
     return Dashboard(
         today=today,
@@ -115,8 +118,8 @@ def dashboard(
         revenue=whole.revenue,
         receivables=whole.receivables,
         pipeline=whole.pipeline,
-        this_week=revenue_in(jobs, calendar.period(week, week + timedelta(days=7)), calendar),
-        this_month=revenue_in(jobs, calendar.period(month, next_month), calendar),
+        this_week=revenue_in(jobs, this_week, calendar),
+        this_month=revenue_in(jobs, this_month, calendar),
         due_today=tuple(listing(jobs, rules.due_on(today), JobSort.DUE, today_limit)),
         recent=tuple(listing(jobs, JobFilter(), JobSort.UPDATED, recent)),
         upcoming=tuple(
@@ -129,6 +132,9 @@ def dashboard(
         ),
         overdue=tuple(listing(jobs, rules.overdue(today), JobSort.DUE, overdue_limit)),
         overdue_count=len(listing(jobs, rules.overdue(today), JobSort.DUE, None)),
+        balances=whole.balances,
+        cash_this_week=cash_in(payments, this_week).cash,
+        cash_this_month=cash_in(payments, this_month).cash,
     )
 
 

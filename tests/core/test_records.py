@@ -139,7 +139,9 @@ def test_valid_records_build_and_read_back_from_a_store_unchanged(record: AnyRec
     [
         ({"status": JobStatus.IN_PROGRESS}, "completed_at"),  # open, yet completed at a time
         ({"completed_at": None}, "completed_at"),  # completed, but when?
-        ({"paid": False}, "paid_at"),  # a payment time on an unpaid job
+        ({"paid": False, "amount_paid": Decimal("0.00")}, "paid_at"),  # paid at, yet unpaid
+        ({"amount_paid": Decimal("135.49")}, "paid"),  # paid, though a cent short
+        ({"paid": False, "paid_at": None}, "paid"),  # unpaid, though it holds its cost
     ],
 )
 def test_a_job_keeps_its_status_and_payment_consistent(changes: dict[str, Any], field: str) -> None:

@@ -20,7 +20,7 @@ from jobtrack_core.kit import ReferenceReports
 from jobtrack_core.pagination import JobSort
 from jobtrack_core.passwords import Argon2Hasher
 from jobtrack_core.periods import BusinessCalendar
-from jobtrack_core.queries import JobFilter
+from jobtrack_core.queries import JobFilter, PaymentFilter
 from jobtrack_core.testing import PASSWORD, CountingIds, FakeClock
 from jobtrack_memory import MemoryStore
 
@@ -129,9 +129,13 @@ def test_the_dashboards_lists_keep_their_default_limits() -> None:
     with ws.app.store.transaction(write=False) as uow:
         customers = uow.customers.list(ws.user_id)
         jobs = uow.jobs.list(ws.user_id, JobFilter())
-    assert board == reference.dashboard(customers, jobs, now=clock(), calendar=BusinessCalendar())
+        payments = uow.payments.list(ws.user_id, PaymentFilter())
+    cal = BusinessCalendar()
+    assert board == reference.dashboard(
+        customers, jobs, now=clock(), calendar=cal, payments=payments
+    )
     assert ws.reminders() == reference.reminders(
-        customers, jobs, now=clock(), calendar=BusinessCalendar()
+        customers, jobs, now=clock(), calendar=cal, payments=payments
     )
 
 
@@ -236,7 +240,7 @@ def test_revenue_in_a_year_counts_only_payments_made_in_it() -> None:
         Decimal("1000.00")
     ] + [Decimal("0.00")] * 4 + [Decimal("7.00")]
     with ws.app.store.transaction(write=False) as uow:
-        kit, ours = ReferenceReports(uow.customers, uow.jobs), uow.reports
+        kit, ours = ReferenceReports(uow.customers, uow.jobs, uow.payments), uow.reports
         start = datetime(2025, 1, 1, tzinfo=UTC)
         for low, high in [(start, None), (None, start), (start, start + timedelta(days=1))]:
             assert list(kit.revenue_by_customer(ws.user_id, low, high)) == list(
@@ -261,7 +265,7 @@ def test_the_kits_reference_reports_answer_every_question_as_the_memory_store() 
     today = clock().date()
     owner = ws.user_id
     with ws.app.store.transaction(write=False) as uow:
-        kit = ReferenceReports(uow.customers, uow.jobs)
+        kit = ReferenceReports(uow.customers, uow.jobs, uow.payments)
         ours = uow.reports
         bounds = [clock() - timedelta(days=d) for d in (30, 1, 0)] + [clock() + timedelta(days=1)]
         for n in (0, 1, 50):

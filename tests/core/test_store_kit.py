@@ -27,7 +27,7 @@ from jobtrack_core.errors import (
 from jobtrack_core.kit import Closing, add_each
 from jobtrack_core.money import round_to_cent
 from jobtrack_core.periods import BusinessCalendar, utc_midnight_after, utc_midnight_before
-from jobtrack_core.reports import OwnerTotals, StatusCounts, Tally
+from jobtrack_core.reports import Balances, OwnerTotals, StatusCounts, Tally
 from jobtrack_core.retry import retrying
 from jobtrack_core.status import JobStatus, check_transition
 
@@ -44,16 +44,26 @@ def make_job(job_id: str) -> Job:
 
 
 def test_totals_read_from_a_stores_row_of_integers_in_its_order() -> None:
-    totals = OwnerTotals.of_row(3, 1, 2, 4, 5, 1050, 6, 2001, 7, 30, 8)
+    totals = OwnerTotals.of_row(
+        *(3, 1, 2, 4, 5, 1050, 6, 2001, 7, 30, 8), *(900, 500, 400, 2, 120, 1, 5, 3)
+    )
     assert totals == OwnerTotals(
         customers=3,
         statuses=StatusCounts(pending=1, in_progress=2, completed=4, cancelled=5),
         revenue=Tally(Decimal("10.50"), 6),
         receivables=Tally(Decimal("20.01"), 7),
         pipeline=Tally(Decimal("0.30"), 8),
+        balances=Balances(
+            due=Decimal("9.00"),
+            paid=Decimal("5.00"),
+            owed=Tally(Decimal("4.00"), 2),
+            deposits=Tally(Decimal("1.20"), 1),
+            credits=Tally(Decimal("0.05"), 3),
+        ),
     )
-    row: list[object] = [Decimal(n) for n in range(11)]  # PostgreSQL's sums are Decimal
+    row: list[object] = [Decimal(n) for n in range(19)]  # PostgreSQL's sums are Decimal
     assert OwnerTotals.of_row(*row).pipeline == Tally(Decimal("0.09"), 10)  # type: ignore[arg-type]
+    assert OwnerTotals.of_row(*row).balances.credits == Tally(Decimal("0.17"), 18)  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -25,8 +25,10 @@ your store with a few lines in a test module::
 :class:`StoreContract` holds every tier; a store can also pass them one at a time:
 :class:`RecordsContract` (the repositories, called directly),
 :class:`HistoryPortContract` (the history repository, against the kit's),
+:class:`LedgerPortContract` (the payments repository and the money questions),
 :class:`ReportsContract` (every report question at the port, against the
-reference), then :class:`ServiceContract` (everything through the service) and
+reference), then :class:`ServiceContract` (everything through the service), :class:`LedgerContract`
+(the ledger's rules through the service) and
 :class:`SyncContract` (versions, retries, history and the change feed).
 """
 
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from jobtrack_core.testing.contract import ServiceContract, StoreContract, snapshot
     from jobtrack_core.testing.feed import feed_machine
     from jobtrack_core.testing.history_ports import HistoryPortContract
+    from jobtrack_core.testing.ledger_contract import LedgerContract, LedgerPortContract
     from jobtrack_core.testing.machines import differential_machine, reference_machine
     from jobtrack_core.testing.ports import RecordsContract, ReportsContract
     from jobtrack_core.testing.sync_contract import SyncContract
@@ -47,6 +50,8 @@ if TYPE_CHECKING:
 _LAZY = {
     "RecordsContract": "jobtrack_core.testing.ports",
     "HistoryPortContract": "jobtrack_core.testing.history_ports",
+    "LedgerContract": "jobtrack_core.testing.ledger_contract",
+    "LedgerPortContract": "jobtrack_core.testing.ledger_contract",
     "SyncContract": "jobtrack_core.testing.sync_contract",
     "feed_machine": "jobtrack_core.testing.feed",
     "ReportsContract": "jobtrack_core.testing.ports",
@@ -73,6 +78,8 @@ __all__ = [
     "CountingIds",
     "FakeClock",
     "HistoryPortContract",
+    "LedgerContract",
+    "LedgerPortContract",
     "RecordsContract",
     "ReportsContract",
     "ServiceContract",

@@ -44,6 +44,7 @@ from jobtrack_core.testing import strategies as js
 from jobtrack_core.testing.base import prop
 from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
 from jobtrack_core.testing.history_ports import HistoryPortContract
+from jobtrack_core.testing.ledger_contract import LedgerContract, LedgerPortContract
 from jobtrack_core.testing.ports import RecordsContract, ReportsContract
 from jobtrack_core.testing.reports_contract import ServiceReportsContract
 from jobtrack_core.testing.sync_contract import SyncContract
@@ -748,10 +749,16 @@ def _drive_to(ws: Workspace, job_id: str, status: JobStatus) -> Job:
 
 
 class StoreContract(
-    RecordsContract, HistoryPortContract, ReportsContract, ServiceContract, SyncContract
+    RecordsContract,
+    HistoryPortContract,
+    LedgerPortContract,
+    ReportsContract,
+    ServiceContract,
+    LedgerContract,
+    SyncContract,
 ):
-    """The whole contract: the repositories, history and report questions at the port,
-    and everything through the service. See the module docstring for how to use it."""
+    """The whole contract: the repositories, history, ledger and report questions at the
+    port, and everything through the service. See the module docstring for how to use it."""
 
 
 __all__ = ["PASSWORD", "ServiceContract", "StoreContract", "snapshot"]

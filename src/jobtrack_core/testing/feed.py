@@ -29,8 +29,9 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from jobtrack_core.entities import Customer, Job, RecordKind
+from jobtrack_core.entities import Customer, Job, PaymentKind, RecordKind
 from jobtrack_core.errors import JobtrackError, ResyncNeeded
+from jobtrack_core.history import Kept
 from jobtrack_core.ports import Store
 from jobtrack_core.service import Workspace
 from jobtrack_core.status import JobStatus
@@ -49,7 +50,7 @@ class Client:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.cursor: str | None = None
-        self.copy: dict[tuple[RecordKind, str], Customer | Job] = {}
+        self.copy: dict[tuple[RecordKind, str], Kept] = {}
         self.resyncs = 0
 
     def poll(self, limit: int) -> int:
@@ -78,11 +79,12 @@ class Client:
         while self.poll(7) != 0:
             assert self.resyncs <= resyncs + 1, "the feed sent a client back to the start twice"
 
-    def truth(self) -> dict[tuple[RecordKind, str], Customer | Job]:
-        found: dict[tuple[RecordKind, str], Customer | Job] = {
+    def truth(self) -> dict[tuple[RecordKind, str], Kept]:
+        found: dict[tuple[RecordKind, str], Kept] = {
             (RecordKind.CUSTOMER, c.id): c for c in self.ws.list_customers()
         }
         found.update({(RecordKind.JOB, j.id): j for j in self.ws.list_jobs()})
+        found.update({(RecordKind.PAYMENT, p.id): p for p in self.ws.list_payments()})
         return found
 
 
@@ -100,6 +102,7 @@ def feed_machine(
             self.sleepers: list[Client] = []
             self.customers: list[list[str]] = [[] for _ in range(OWNERS)]
             self.jobs: list[list[str]] = [[] for _ in range(OWNERS)]
+            self.payments: list[list[str]] = [[] for _ in range(OWNERS)]
 
         def attempt(self, change: Callable[[], Any]) -> Any:
             """Make a change; a refusal (a bad move, a conflict) is part of the game."""
@@ -151,15 +154,39 @@ def feed_machine(
             ws, job_id = self.clients[who].ws, self.pick(self.jobs[who], data)
             self.attempt(lambda: (ws.mark_paid if paid else ws.mark_unpaid)(job_id))
 
+        @rule(
+            who=owner_index,
+            amount=st.integers(1, 20_000).map(lambda cents: Decimal(cents).scaleb(-2)),
+            kind=st.sampled_from(list(PaymentKind)),
+            id=client_ids,
+            data=st.data(),
+        )
+        def add_payment(
+            self, who: int, amount: Decimal, kind: PaymentKind, id: str | None, data: st.DataObject
+        ) -> None:
+            ws, job_id = self.clients[who].ws, self.pick(self.jobs[who], data)
+            made = self.attempt(
+                lambda: ws.add_payment(job_id, amount, kind=kind, method="cash", id=id)
+            )
+            if made is not None:
+                self.payments[who].append(made.id)
+
+        @rule(who=owner_index, data=st.data())
+        def void_payment(self, who: int, data: st.DataObject) -> None:
+            ws, payment_id = self.clients[who].ws, self.pick(self.payments[who], data)
+            self.attempt(lambda: ws.void_payment(payment_id, "a mistake"))
+
         @rule(who=owner_index, data=st.data())
         def delete_customer(self, who: int, data: st.DataObject) -> None:
             customer_id = self.pick(self.customers[who], data)
-            self.attempt(lambda: self.clients[who].ws.delete_customer(customer_id))
+            self.attempt(
+                lambda: self.clients[who].ws.delete_customer(customer_id, with_payments=True)
+            )
 
         @rule(who=owner_index, data=st.data())
         def delete_job(self, who: int, data: st.DataObject) -> None:
             job_id = self.pick(self.jobs[who], data)
-            self.attempt(lambda: self.clients[who].ws.delete_job(job_id))
+            self.attempt(lambda: self.clients[who].ws.delete_job(job_id, with_payments=True))
 
         @rule(who=owner_index, data=st.data())
         def failed_unit(self, who: int, data: st.DataObject) -> None:

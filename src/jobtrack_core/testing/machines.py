@@ -10,6 +10,7 @@ In a test module::
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +18,7 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multiple, rule
 
-from jobtrack_core.entities import Job
+from jobtrack_core.entities import Job, PaymentKind, PaymentMethod, covered
 from jobtrack_core.errors import InvalidTransitionError, JobtrackError, NotFoundError
 from jobtrack_core.money import ZERO
 from jobtrack_core.passwords import Argon2Hasher
@@ -46,7 +47,13 @@ def new_app(make_store: Callable[[], Store], clock: FakeClock) -> tuple[Jobtrack
 
 def visible(ws: Workspace) -> tuple[Any, ...]:
     """What one owner can see of their data."""
-    return (list(ws.list_customers()), list(ws.list_jobs()), ws.revenue())
+    return (
+        list(ws.list_customers()),
+        list(ws.list_jobs()),
+        ws.revenue(),
+        list(ws.list_payments()),
+        ws.balances(),
+    )
 
 
 def move(ws: Workspace, job_id: str, target: JobStatus, cost: Decimal | None) -> Job:
@@ -65,6 +72,13 @@ class ModelJob:
     status: JobStatus = JobStatus.PENDING
     paid: bool = False
     actual_cost: Decimal | None = None
+    amount_paid: Decimal = ZERO
+
+    def settle(self) -> None:
+        """The ledger's rule: with something due, paid when what it holds covers it."""
+        verdict = covered(self.status, self.actual_cost, self.amount_paid)
+        if verdict is not None:
+            self.paid = verdict
 
 
 def reference_machine(make_store: Callable[[], Store]) -> type[RuleBasedStateMachine]:
@@ -123,6 +137,7 @@ def reference_machine(make_store: Callable[[], Store]) -> type[RuleBasedStateMac
             mine.status = to
             if to is JobStatus.COMPLETED:
                 mine.actual_cost = cost
+            mine.settle()
 
         @rule(who=owner_index, job_id=jobs, paid=st.booleans())
         def pay(self, who: int, job_id: str, paid: bool) -> None:
@@ -135,6 +150,10 @@ def reference_machine(make_store: Callable[[], Store]) -> type[RuleBasedStateMac
                 assert mine is None
                 return
             assert mine is not None
+            if paid and not mine.paid:  # a payment of what is outstanding is recorded
+                mine.amount_paid = max(mine.amount_paid, mine.actual_cost or ZERO)
+            elif not paid and mine.paid:  # the payments mark_paid recorded are voided
+                mine.amount_paid = ZERO
             mine.paid = paid
 
         @rule(who=owner_index, job_id=jobs, customer_id=customers, cost=js.optional_amounts())
@@ -148,11 +167,12 @@ def reference_machine(make_store: Callable[[], Store]) -> type[RuleBasedStateMac
                 return
             assert mine is not None and self.owns_customer(who, customer_id)
             mine.customer_id, mine.actual_cost = customer_id, cost
+            mine.settle()
 
         @rule(who=owner_index, customer_id=customers)
         def delete_customer(self, who: int, customer_id: str) -> None:
             try:
-                removed = self.owners[who].delete_customer(customer_id)
+                removed = self.owners[who].delete_customer(customer_id, with_payments=True)
             except NotFoundError:
                 assert not self.owns_customer(who, customer_id)
                 return
@@ -166,7 +186,7 @@ def reference_machine(make_store: Callable[[], Store]) -> type[RuleBasedStateMac
         @rule(who=owner_index, job_id=jobs)
         def delete_job(self, who: int, job_id: str) -> None:
             try:
-                self.owners[who].delete_job(job_id)
+                self.owners[who].delete_job(job_id, with_payments=True)
             except NotFoundError:
                 assert self.owns_job(who, job_id) is None
                 return
@@ -189,12 +209,14 @@ def reference_machine(make_store: Callable[[], Store]) -> type[RuleBasedStateMac
         @invariant()
         def store_agrees_with_model(self) -> None:
             for who, ws in enumerate(self.owners):
-                customers, jobs, revenue = visible(ws)
+                customers, jobs, revenue, _, _ = visible(ws)
                 assert {c.id: (who, c.name) for c in customers} == {
                     k: v for k, v in self.model_customers.items() if v[0] == who
                 }
                 seen = {
-                    j.id: ModelJob(who, j.customer_id, j.title, j.status, j.paid, j.actual_cost)
+                    j.id: ModelJob(
+                        who, j.customer_id, j.title, j.status, j.paid, j.actual_cost, j.amount_paid
+                    )
                     for j in jobs
                 }
                 assert seen == {k: j for k, j in self.model_jobs.items() if j.owner == who}
@@ -220,6 +242,7 @@ def differential_machine(
     class DifferentialMachine(RuleBasedStateMachine):
         customers = Bundle("customers")
         jobs = Bundle("jobs")
+        payments = Bundle("payments")
 
         def __init__(self) -> None:
             super().__init__()
@@ -264,13 +287,48 @@ def differential_machine(
         def edit_customer(self, who: int, customer_id: str, fields: dict[str, Any]) -> None:
             self.both(who, lambda ws: ws.update_customer(customer_id, **fields))
 
-        @rule(who=owner_index, customer_id=customers)
-        def delete_customer(self, who: int, customer_id: str) -> None:
-            self.both(who, lambda ws: ws.delete_customer(customer_id))
+        @rule(who=owner_index, customer_id=customers, with_payments=st.booleans())
+        def delete_customer(self, who: int, customer_id: str, with_payments: bool) -> None:
+            self.both(who, lambda ws: ws.delete_customer(customer_id, with_payments=with_payments))
 
-        @rule(who=owner_index, job_id=jobs)
-        def delete_job(self, who: int, job_id: str) -> None:
-            self.both(who, lambda ws: ws.delete_job(job_id))
+        @rule(who=owner_index, job_id=jobs, with_payments=st.booleans())
+        def delete_job(self, who: int, job_id: str, with_payments: bool) -> None:
+            self.both(who, lambda ws: ws.delete_job(job_id, with_payments=with_payments))
+
+        @rule(
+            target=payments,
+            who=owner_index,
+            job_id=jobs,
+            amount=st.integers(1, 30_000).map(lambda cents: Decimal(cents).scaleb(-2)),
+            kind=st.sampled_from(list(PaymentKind)),
+            method=st.sampled_from(list(PaymentMethod)),
+            back=st.integers(0, 100),
+        )
+        def add_payment(
+            self,
+            who: int,
+            job_id: str,
+            amount: Decimal,
+            kind: PaymentKind,
+            method: PaymentMethod,
+            back: int,
+        ) -> Any:
+            return self.returned_id(
+                self.both(
+                    who,
+                    lambda ws: ws.add_payment(
+                        job_id,
+                        amount,
+                        kind=kind,
+                        method=method,
+                        received_on=ws.today() - timedelta(days=back),
+                    ),
+                )
+            )
+
+        @rule(who=owner_index, payment_id=payments)
+        def void_payment(self, who: int, payment_id: str) -> None:
+            self.both(who, lambda ws: ws.void_payment(payment_id, "a mistake"))
 
         @rule(
             who=owner_index,

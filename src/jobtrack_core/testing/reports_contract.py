@@ -13,6 +13,7 @@ year ends and daylight-saving changes.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 from collections.abc import Callable, Sequence
@@ -26,7 +27,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from jobtrack_core import reference
-from jobtrack_core.entities import Customer, Job
+from jobtrack_core.entities import Customer, Job, Payment, PaymentKind, PaymentMethod
 from jobtrack_core.errors import ConflictError, NotFoundError, ValidationError
 from jobtrack_core.money import ZERO
 from jobtrack_core.pagination import JobPosition, JobSort, Page, reference_page, sort_key
@@ -39,6 +40,7 @@ from jobtrack_core.service import Jobtrack, Workspace
 from jobtrack_core.status import JobStatus
 from jobtrack_core.testing.base import Contract, prop
 from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
+from jobtrack_core.testing.ledger_contract import check_ledger
 
 #: Zones with the awkward cases: DST at 02:00 (New York, London), a half-hour DST shift
 #: (Lord Howe), changes at midnight (Santiago, Havana), offsets of :45 and :30
@@ -76,6 +78,32 @@ search_texts = st.sampled_from(
 
 
 @attrs.frozen
+class PayPlan:
+    """A payment taken for a job: when (seconds after the job was created), what, and
+    whether it is voided later."""
+
+    after: int
+    kind: PaymentKind
+    method: PaymentMethod
+    amount: Decimal
+    back_days: int  # received this many days before the day it is recorded
+    void_after: int | None
+
+
+pay_plans = st.builds(
+    PayPlan,
+    after=st.sampled_from([0, 3600]) | st.integers(0, 60 * 86_400),
+    kind=st.sampled_from(
+        [PaymentKind.DEPOSIT, PaymentKind.PAYMENT, PaymentKind.PAYMENT, PaymentKind.REFUND]
+    ),
+    method=st.sampled_from(list(PaymentMethod)),
+    amount=st.integers(1, 60_000).map(lambda cents: Decimal(cents).scaleb(-2)),
+    back_days=st.sampled_from([0, 0, 1, 31, 61, 91]) | st.integers(0, 120),
+    void_after=st.sampled_from([None, None, None, 0, 3600]),
+)
+
+
+@attrs.frozen
 class JobPlan:
     customer: int
     title: str
@@ -91,6 +119,7 @@ class JobPlan:
     paid_after: int | None  # seconds after creation when it is paid; None: never
     unpaid_after: int | None  # seconds after payment when the payment is undone
     deleted: bool
+    payments: tuple[PayPlan, ...] = ()
 
 
 @attrs.frozen
@@ -119,6 +148,7 @@ def job_plans(customers: int) -> st.SearchStrategy[JobPlan]:
         paid_after=st.sampled_from([None, 0, 86_400]) | st.integers(0, 60 * 86_400),
         unpaid_after=st.sampled_from([None, None, None, 0, 3600]),
         deleted=st.sampled_from([False, False, False, True]),
+        payments=st.lists(pay_plans, max_size=3).map(tuple),
     )
 
 
@@ -156,12 +186,17 @@ class Built:
     owners: list[Workspace]
     customers: dict[int, Customer] = attrs.field(factory=dict)  # by number in the plan
     jobs: list[Job | None] = attrs.field(factory=list)  # as created, by number in the plan
+    payments: dict[PayPlan, str] = attrs.field(factory=dict)  # the payment each plan made
     due_dates: dict[int, date | None] = attrs.field(factory=dict)
 
     def everything(self, who: int = 0) -> tuple[list[Customer], list[Job]]:
         """The owner's customers and jobs, read through the plain listing calls."""
         ws = self.owners[who]
         return list(ws.list_customers()), list(ws.list_jobs())
+
+    def ledger(self, who: int = 0) -> list[Payment]:
+        """The owner's payments, voided ones included."""
+        return list(self.owners[who].list_payments())
 
 
 class ServiceReportsContract(Contract):
@@ -215,6 +250,14 @@ class ServiceReportsContract(Contract):
                     unpaid = paid + job.unpaid_after
                     events.append((unpaid, len(events), _payer(built, number, job, False)))
                     last = max(last, unpaid)
+            for pay in job.payments:
+                taken = start + pay.after
+                events.append((taken, len(events), _taker(built, number, pay)))
+                last = max(last, taken)
+                if pay.void_after is not None:
+                    voided = taken + pay.void_after
+                    events.append((voided, len(events), _voider(built, number, pay)))
+                    last = max(last, voided)
             if job.deleted:
                 events.append((done + 1, len(events), _deleter(built, number)))
                 last = max(last, done + 1)
@@ -245,13 +288,14 @@ class ServiceReportsContract(Contract):
                 "upcoming_limit": 3,
                 "overdue_limit": 2,
             }
+            payments = built.ledger(who)
             expected = reference.dashboard(
-                customers, jobs, now=built.clock(), calendar=calendar, **options
+                customers, jobs, now=built.clock(), calendar=calendar, payments=payments, **options
             )
             assert ws.dashboard(**options) == expected
             assert expected.revenue.amount == ws.revenue()
             assert ws.dashboard() == reference.dashboard(
-                customers, jobs, now=built.clock(), calendar=calendar
+                customers, jobs, now=built.clock(), calendar=calendar, payments=payments
             )
 
     @prop(plan=plans(), calendar=calendars, pick=st.integers(0, 10))
@@ -372,6 +416,37 @@ class ServiceReportsContract(Contract):
             expected.append(Tally(sum((j.actual_cost or ZERO for j in paid), ZERO), len(paid)))
         assert got == expected
 
+    # -- money --------------------------------------------------------------------------------
+    @prop(plan=plans(), calendar=calendars, backs=st.lists(st.integers(-5, 150), max_size=3))
+    def test_money_reports_equal_the_reference(
+        self, plan: Plan, calendar: BusinessCalendar, backs: list[int]
+    ) -> None:
+        built = self.build(plan, calendar)
+        for who, ws in enumerate(built.owners):
+            customers, jobs = built.everything(who)
+            payments = built.ledger(who)
+            check_ledger(jobs, payments)
+            assert ws.balances() == reference.balances(jobs)
+            assert list(ws.customer_balances()) == reference.customer_balances(customers, jobs)
+            for customer in customers:
+                mine = [j for j in jobs if j.customer_id == customer.id]
+                assert ws.balances(customer.id) == reference.balances(mine)
+            today = ws.today()
+            for back in [0, *backs]:
+                day = today - timedelta(days=back)
+                expected = reference.aging(customers, jobs, payments, day, calendar)
+                assert ws.aging(day) == expected
+            assert ws.aging() == reference.aging(customers, jobs, payments, today, calendar)
+            days = sorted({p.received_on for p in payments}) or [today]
+            first, end = days[0] - timedelta(days=1), days[-1] + timedelta(days=2)
+            for by in ("day", "month", "year"):
+                periods = ws.cash_received(first, end, by=by)
+                assert periods[0].period.start == first and periods[-1].period.end == end
+                for got in periods:
+                    assert got == reference.cash_in(payments, got.period)
+            whole = sum((reference.cash(p) for p in payments), type(periods[0].cash)())
+            assert sum((p.cash for p in periods), type(whole)()) == whole
+
     # -- customers ------------------------------------------------------------------------
     @prop(plan=plans(), text=search_texts)
     def test_customer_reports_equal_the_reference(self, plan: Plan, text: str) -> None:
@@ -431,11 +506,19 @@ class ServiceReportsContract(Contract):
                 "limit": limit,
             }
             expected = reference.reminders(
-                customers, jobs, now=built.clock(), calendar=ws.calendar, **options
+                customers,
+                jobs,
+                now=built.clock(),
+                calendar=ws.calendar,
+                payments=built.ledger(who),
+                **options,
             )
             assert ws.reminders(**options) == expected
         assert built.owners[0].reminders() == reference.reminders(
-            *built.everything(0), now=built.clock(), calendar=built.owners[0].calendar
+            *built.everything(0),
+            now=built.clock(),
+            calendar=built.owners[0].calendar,
+            payments=built.ledger(0),
         )
 
     # -- job listings and pagination --------------------------------------------------------
@@ -543,7 +626,7 @@ class ServiceReportsContract(Contract):
                 inserted[job.id] = position.precedes(job)
             elif action == "delete" and mine:
                 victim = mine[pick % len(mine)]
-                ws.delete_job(victim.id)
+                ws.delete_job(victim.id, with_payments=True)
                 touched.add(victim.id)
             elif action == "edit" and mine:
                 victim = mine[pick % len(mine)]
@@ -613,14 +696,16 @@ class ServiceReportsContract(Contract):
                     completed_at=(paid_at or now) if done else None,
                     created_at=now - timedelta(days=n),
                     updated_at=now,
+                    amount_paid=(actual or ZERO) if paid_at is not None else ZERO,
                 )
             )
 
         def reports() -> tuple[Any, ...]:
             customers, jobs = built.everything()
+            payments = built.ledger()
             return (
                 ws.dashboard(),
-                reference.dashboard(customers, jobs, now=now, calendar=calendar),
+                reference.dashboard(customers, jobs, now=now, calendar=calendar, payments=payments),
                 ws.revenue_by_month(now.year),
                 reference.revenue_by_month(jobs, now.year, calendar),
                 list(ws.customer_summaries()),
@@ -645,7 +730,7 @@ class ServiceReportsContract(Contract):
         for mine, expected in zip(after[::2], after[1::2], strict=True):
             assert mine == expected
         if customers:
-            ws.delete_customer(customers[0].id)
+            ws.delete_customer(customers[0].id, with_payments=True)
             again = reports()
             for mine, expected in zip(again[::2], again[1::2], strict=True):
                 assert mine == expected
@@ -679,9 +764,11 @@ class ServiceReportsContract(Contract):
                 ws.mark_paid(job.id)
                 ws.update_customer(customer.id, name="Renamed")
                 for old in jobs[: pick % 3]:
-                    ws.mark_paid(old.id) if not old.paid else ws.mark_unpaid(old.id)
+                    with contextlib.suppress(ConflictError):  # payments still cover it
+                        ws.mark_paid(old.id) if not old.paid else ws.mark_unpaid(old.id)
+                ws.add_payment(job.id, "1.00", method="cash", kind="refund")
                 if pick % 2:
-                    ws.delete_customer(customer.id)
+                    ws.delete_customer(customer.id, with_payments=True)
                 ws.add_customer("")  # invalid: the whole unit of work is rolled back
         except ValidationError:
             pass
@@ -708,7 +795,11 @@ class ServiceReportsContract(Contract):
             customers, jobs = [customer], list(ws.list_jobs())
             now, cal = clock(), ws.calendar
             for days in (0, 1, 7):
-                options = {"upcoming_days": days, "upcoming_limit": 50, "overdue_limit": 50}
+                options: dict[str, Any] = {
+                    "upcoming_days": days,
+                    "upcoming_limit": 50,
+                    "overdue_limit": 50,
+                }
                 assert ws.dashboard(**options) == reference.dashboard(
                     customers, jobs, now=now, calendar=cal, **options
                 )
@@ -934,9 +1025,50 @@ def _payer(built: Built, number: int, plan: JobPlan, paid: bool) -> Callable[[],
         found = _alive(built, number)
         if found is not None:
             ws, job = found
-            (ws.mark_paid if paid else ws.mark_unpaid)(job.id)
+            try:
+                (ws.mark_paid if paid else ws.mark_unpaid)(job.id)
+            except ConflictError as exc:  # payments taken one by one still cover it
+                assert not paid and exc.field == "paid", exc
 
     return pay
+
+
+def _taker(built: Built, number: int, plan: PayPlan) -> Callable[[], None]:
+    def take() -> None:
+        found = _alive(built, number)
+        if found is None:
+            return
+        ws, job = found
+        try:
+            made = ws.add_payment(
+                job.id,
+                plan.amount,
+                kind=plan.kind,
+                method=plan.method,
+                received_on=ws.today() - timedelta(days=plan.back_days),
+            )
+        except ValidationError as exc:  # a refund of more than the job holds
+            assert plan.kind is PaymentKind.REFUND and exc.fields == ("amount",), exc
+            assert plan.amount > job.amount_paid
+            return
+        built.payments[plan] = made.id
+
+    return take
+
+
+def _voider(built: Built, number: int, plan: PayPlan) -> Callable[[], None]:
+    def void() -> None:
+        found = _alive(built, number)
+        payment_id = built.payments.get(plan)
+        if found is None or payment_id is None:
+            return
+        ws = found[0]
+        try:
+            ws.void_payment(payment_id, "entered by mistake")
+        except ConflictError as exc:  # its refunds would leave the job below nothing
+            assert exc.field == "payment" and plan.kind is not PaymentKind.REFUND, exc
+
+    return void
 
 
 def _deleter(built: Built, number: int) -> Callable[[], None]:
@@ -944,7 +1076,7 @@ def _deleter(built: Built, number: int) -> Callable[[], None]:
         found = _alive(built, number)
         if found is not None:
             ws, job = found
-            ws.delete_job(job.id)
+            ws.delete_job(job.id, with_payments=True)
 
     return delete
 

@@ -71,15 +71,16 @@ class SyncContract(Contract):
             lambda: ws.update_job(job.id, estimated_cost="10"),
             lambda: ws.start_job(job.id),
             lambda: ws.mark_paid(job.id),
-            lambda: ws.complete_job(job.id, actual_cost="12"),
+            lambda: ws.complete_job(job.id, actual_cost="12"),  # 12 due, nothing held: unpaid
+            lambda: ws.mark_paid(job.id),
             lambda: ws.mark_unpaid(job.id),
         ]
         for version, step in enumerate(steps, start=2):
             clock.tick()
             assert step().version == version
             assert ws.get_job(job.id).version == version
-        assert ws.mark_unpaid(job.id).version == 6  # already unpaid: nothing changed
-        assert ws.update_job(job.id, title="Sink").version == 6
+        assert ws.mark_unpaid(job.id).version == 7  # already unpaid: nothing changed
+        assert ws.update_job(job.id, title="Sink").version == 7
 
     def test_a_stale_version_is_refused_with_the_current_record_and_nothing_changes(
         self,
@@ -216,7 +217,7 @@ class SyncContract(Contract):
         clock.tick()
         ws.mark_unpaid(job.id)
         clock.tick()
-        ws.delete_job(job.id)
+        ws.delete_job(job.id, with_payments=True)
         entries = list(reversed(_whole(lambda a: ws.history("job", job.id, after=a, limit=2))))
         assert [e.action for e in entries] == [
             Action.CREATED,
@@ -231,7 +232,12 @@ class SyncContract(Contract):
         assert all(e.kind is RecordKind.JOB and e.record_id == job.id for e in entries)
         assert [e.at for e in entries] == sorted(e.at for e in entries)
         seqs = [e.seq for e in entries]
-        assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))  # consecutive, nothing between
+        assert seqs == sorted(set(seqs))
+        paid_by = list(reversed(ws.activity(kinds=RecordKind.PAYMENT, limit=10).items))
+        assert [e.action for e in paid_by] == [Action.CREATED, Action.VOIDED, Action.DELETED]
+        assert paid_by[2].cause == job.id and len({e.record_id for e in paid_by}) == 1
+        # each payment entry sits right before the job's entry of the same request
+        assert [e.seq + 1 for e in paid_by] == [seqs[4], seqs[5], seqs[6]]
         made = {c.field: (c.old, c.new) for c in entries[0].changes}
         assert made["title"] == (None, "Sink") and made["estimated_cost"] == (None, "120.00")
         assert made["status"] == (None, "pending") and made["customer_id"] == (None, customer.id)
@@ -244,7 +250,7 @@ class SyncContract(Contract):
         assert done["status"] == ("in_progress", "completed")
         assert done["actual_cost"] == (None, "99.99") and done["actual_hours"] == (None, "1.50")
         assert done["completed_at"][0] is None and done["completed_at"][1] is not None
-        assert {c.field for c in entries[4].changes} == {"paid", "paid_at"}
+        assert {c.field for c in entries[4].changes} == {"paid", "paid_at", "amount_paid"}
         assert FieldChange("paid", True, False) in entries[5].changes
         assert entries[6].changes == () and entries[6].cause is None
         customer_entries = ws.history(RecordKind.CUSTOMER, customer.id).items
