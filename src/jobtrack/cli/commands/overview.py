@@ -542,7 +542,17 @@ def cash(ctx: Context, args: argparse.Namespace) -> None:
 
 def _period_label(start: date, end: date, by: Split) -> str:
     """``2025-07``, ``2025``, ``2025-07-06``, or ``2025-07-03..2025-07-31`` for a period
-    the span cuts short."""
+    the span cuts short (``end`` is the day after the period).
+
+    >>> _period_label(date(2025, 7, 1), date(2025, 8, 1), Split.MONTH)
+    '2025-07'
+    >>> _period_label(date(2025, 7, 3), date(2025, 8, 1), Split.MONTH)
+    '2025-07-03..2025-07-31'
+    >>> _period_label(date(2025, 1, 1), date(2026, 1, 1), Split.YEAR)
+    '2025'
+    >>> _period_label(date(2025, 12, 1), date(2026, 1, 1), Split.MONTH)
+    '2025-12'
+    """
     last = end - timedelta(days=1)
     if by is Split.DAY or start == last:
         return start.isoformat()
