@@ -174,7 +174,7 @@ def test_moving_in_from_myjobtrack(cli: Cli) -> None:
     assert f"altered (1), {rounded}" in done  # every value changed is listed
     assert "log in with their old passwords" in done
     again = cli("import", "myjobtrack-db", "d1.sqlite", "--json").json()
-    assert again["created"] == {"users": 0, "customers": 0, "jobs": 0}
+    assert not any(again["created"].values())
 
     cli.login("kim@example.com", OLD_PASSWORD)
     jobs = cli("job", "list", "--sort", "due", "--json").json()["jobs"]
