@@ -1,12 +1,12 @@
 """Data interchange: JSON for frontends, export and import, moving in from MyJobTrack.
 
 - :mod:`~jobtrack_interchange.converter`: the one converter (its ``converter``, and
-  ``structure``, ``unstructure``, ``loads``, ``dumps``) and the ``jobtrack/3`` shape;
+  ``structure``, ``unstructure``, ``loads``, ``dumps``) and the ``jobtrack/4`` shape;
   what frontends send are the core's commands (``NewJob``...), structured by it;
 - :func:`export_json`, :func:`export_csv`: one user's data, streamed (CSV cells a
   spreadsheet would run as formulas escaped: :mod:`~jobtrack_interchange.formulas`);
 - :func:`import_json`, :func:`import_csv`: jobtrack's own exports, into my account;
-  :func:`import_records`: customers and jobs made in code, likewise;
+  :func:`import_records`: customers, jobs and payments made in code, likewise;
   :func:`restore_json`, :func:`restore_csv`: an exported account, into a store;
 - :func:`import_myjobtrack_database`, :func:`import_myjobtrack_dump`,
   :func:`import_myjobtrack_backup`: the three forms MyJobTrack leaves behind;

@@ -10,20 +10,32 @@ Every record an import creates or replaces is recorded in its owner's history
 whole import's changes of one owner are numbered and added at once, in the
 import's unit of work. A replaced record moves one version on from the stored
 one; a record left as it was records nothing.
+
+Payments travel with their jobs: a job and its payments are compared, and kept or
+replaced, as one (:meth:`Writer.job`). The payments an import adds are added in bulk
+(:meth:`~jobtrack_core.ports.PaymentRepository.add_many`) once every job is written.
+An import never deletes a payment: replacing a job whose stored payments the source
+lacks is refused, and so is replacing what a job holding money was paid from a source
+without a ledger. A source that keeps no ledger (an export older than ``jobtrack/4``,
+MyJobTrack) gives each paid job with a cost it adds one payment of its cost
+(:func:`~jobtrack_core.ledger.opening_payment`), as the database migrations do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import attrs
 
-from jobtrack_core.entities import Action, Customer, Job, RecordKind, Source
-from jobtrack_core.errors import ConflictError
+from jobtrack_core.entities import Action, Customer, Job, Payment, RecordKind, Source
+from jobtrack_core.errors import ConflictError, quoted
 from jobtrack_core.history import Recorder, kind_of
+from jobtrack_core.ledger import opening_payment
+from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.ports import UnitOfWork
+from jobtrack_core.queries import PaymentFilter
 from jobtrack_core.service import Jobtrack
 from jobtrack_interchange.report import Conflict, OnConflict, ReportBuilder
 
@@ -35,6 +47,8 @@ PROGRESS_EVERY = 1000
 #: Fields an import does not compare: a record's version is the store's count of its
 #: changes, not part of its content.
 NOT_COMPARED = ("version",)
+#: A job's fields that its payments decide.
+MONEY = frozenset({"paid", "paid_at", "amount_paid"})
 
 
 def differences(
@@ -66,10 +80,12 @@ def import_transaction(app: Jobtrack, *, dry_run: bool) -> Iterator[UnitOfWork]:
 
 
 class Writer:
-    """Adds or compares customers and jobs in one unit of work of ``app``, counting what
-    happened and recording it in each owner's history. Accounts themselves are never
-    written here: see the importers. A record in ``known`` (its kind and id) already
-    has its history (a restore put it back), so adding it records nothing."""
+    """Adds or compares customers, jobs and their payments in one unit of work of
+    ``app``, counting what happened and recording it in each owner's history. Accounts
+    themselves are never written here: see the importers. A record in ``known`` (its
+    kind and id) already has its history (a restore put it back), so adding it records
+    nothing. ``ledgers``: the source gives each job's payments (False: it keeps none,
+    and each paid job with a cost that is added gets its opening payment)."""
 
     def __init__(
         self,
@@ -80,6 +96,7 @@ class Writer:
         *,
         progress: Progress | None = None,
         known: Collection[tuple[RecordKind, str]] = (),
+        ledgers: bool = True,
     ) -> None:
         self.app = app
         self.uow = uow
@@ -91,6 +108,9 @@ class Writer:
         self._done = 0
         self._at = app.now()
         self._recorders: dict[str, Recorder] = {}
+        self.ledgers = ledgers
+        self._new_payments: list[Payment] = []
+        self._calendars: dict[str, BusinessCalendar] = {}
 
     def _recorder(self, owner_id: str) -> Recorder:
         found = self._recorders.get(owner_id)
@@ -107,8 +127,17 @@ class Writer:
     def customer(self, customer: Customer) -> None:
         self._write(customer, self.uow.customers.get(customer.user_id, customer.id))
 
-    def job(self, job: Job) -> None:
-        self._write(job, self.uow.jobs.get(job.user_id, job.id))
+    def job(self, job: Job, payments: Sequence[Payment] = ()) -> None:
+        """Write ``job`` with ``payments``, its whole ledger in the source (each for it,
+        its ``amount_paid`` their standing sum: the importers check that first)."""
+        stored = self.uow.jobs.get(job.user_id, job.id)
+        if stored is None:
+            self._add(job)
+            self._add_payments(payments if self.ledgers else self._opening(job))
+        elif self.ledgers:
+            self._settle_ledger(job, stored, payments)
+        else:
+            self._settle_without_ledger(job, stored)
 
     def _write(self, record: Customer | Job, stored: Customer | Job | None) -> None:
         if stored is None:
@@ -144,19 +173,143 @@ class Writer:
             self._pending.append(Conflict(kind, id, changed, "refused"))
             return
         if self.on_conflict is OnConflict.REPLACE:
-            replaced = attrs.evolve(record, version=stored.version + 1)
-            self._store(replaced, new=False)
-            self._recorder(record.user_id).changed(stored, replaced, Action.UPDATED)
-            self.report.count("updated", kind)
+            self._replace(record, stored)
             self.report.conflicts.append(Conflict(kind, id, changed, "replaced"))
         else:
             self.report.count("kept", kind)
             self.report.conflicts.append(Conflict(kind, id, changed, "kept"))
 
+    # -- payments ------------------------------------------------------------------------
+    def _calendar(self, owner_id: str) -> BusinessCalendar:
+        found = self._calendars.get(owner_id)
+        if found is None:
+            user = self.uow.users.get(owner_id)
+            found = user.calendar(self.app.calendar) if user else self.app.calendar
+            self._calendars[owner_id] = found
+        return found
+
+    def _opening(self, job: Job) -> list[Payment]:
+        """The payment a paid job with a cost from a source without a ledger stands for."""
+        if not job.paid or not job.actual_cost:  # none: take no id for it
+            return []
+        made = opening_payment(job, self._calendar(job.user_id), self.app.ids())
+        return [] if made is None else [made]
+
+    def _add_payments(self, payments: Sequence[Payment]) -> None:
+        for payment in payments:
+            found = self.uow.payments.get(payment.user_id, payment.id)
+            if found is not None:
+                raise ConflictError(
+                    "id",
+                    f"payment {quoted(payment.id)} of job {quoted(payment.job_id)}: the account "
+                    f"already holds a payment with this id, for job {quoted(found.job_id)}",
+                )
+            self._new_payments.append(payment)
+            if (RecordKind.PAYMENT, payment.id) not in self.known:
+                self._recorder(payment.user_id).created(payment)
+            self.report.count("created", "payment")
+
+    def _settle_ledger(self, job: Job, stored: Job, payments: Sequence[Payment]) -> None:
+        """A stored job and its stored payments, against the source's: compared as one."""
+        held = {p.id: p for p in self.uow.payments.list(job.user_id, PaymentFilter(job_id=job.id))}
+        given = {p.id: p for p in payments}
+        changed = differences(stored, job)
+        altered = {i: differences(held[i], p) for i, p in given.items() if i in held}
+        if held.keys() != given.keys() or any(altered.values()):
+            changed += ("payments",)
+        self._tick()
+        if not changed:
+            self.report.count("unchanged", "job")
+            for _ in given:
+                self.report.count("unchanged", "payment")
+            return
+        if self.on_conflict is OnConflict.FAIL:
+            self._pending.append(Conflict("job", job.id, changed, "refused"))
+            return
+        if self.on_conflict is OnConflict.KEEP:
+            self.report.count("kept", "job")
+            for payment_id in given:
+                outcome = "unchanged" if not altered.get(payment_id, ("new",)) else "kept"
+                self.report.count(outcome, "payment")
+            self.report.conflicts.append(Conflict("job", job.id, changed, "kept"))
+            return
+        lacking = sorted(held.keys() - given.keys())
+        if lacking:
+            raise ConflictError(
+                "payments",
+                f"job {quoted(job.id)} holds payment(s) {', '.join(map(quoted, lacking))} that "
+                "the file lacks, and an import never deletes a payment. Nothing was imported; "
+                "void them in the account first, or choose on_conflict='keep'",
+            )
+        if changed != ("payments",):
+            self._replace(job, stored)
+        else:
+            self.report.count("unchanged", "job")
+        self.report.conflicts.append(Conflict("job", job.id, changed, "replaced"))
+        for payment_id, payment in given.items():
+            old = held.get(payment_id)
+            if old is None:
+                self._add_payments([payment])
+            elif altered[payment_id]:
+                replaced = attrs.evolve(payment, version=old.version + 1)
+                self.uow.payments.update(replaced)
+                action = Action.VOIDED if replaced.voided and not old.voided else Action.UPDATED
+                self._recorder(job.user_id).changed(old, replaced, action)
+                self.report.count("updated", "payment")
+            else:
+                self.report.count("unchanged", "payment")
+
+    def _settle_without_ledger(self, job: Job, stored: Job) -> None:
+        """A stored job against a source's that keeps no ledger: the job is compared (its
+        ``paid`` and ``amount_paid`` as the source implies them); an unchanged paid job
+        with a cost counts the payment it stands for as unchanged. Replacing it may change
+        its money only while it holds none (its payments voided or refunded, if any): it
+        then gets its opening payment."""
+        changed = differences(stored, job)
+        self._tick()
+        if not changed:
+            self.report.count("unchanged", "job")
+            if job.paid and job.actual_cost:  # it holds the payment it stands for
+                self.report.count("unchanged", "payment")
+            return
+        if self.on_conflict is OnConflict.FAIL:
+            self._pending.append(Conflict("job", job.id, changed, "refused"))
+            return
+        if self.on_conflict is OnConflict.KEEP:
+            self.report.count("kept", "job")
+            self.report.conflicts.append(Conflict("job", job.id, changed, "kept"))
+            return
+        if MONEY.intersection(changed):
+            if stored.amount_paid:
+                raise ConflictError(
+                    "amount_paid",
+                    f"job {quoted(job.id)} differs in what it was paid ({', '.join(changed)}), "
+                    f"but the source keeps no payments and the stored job holds "
+                    f"{stored.amount_paid} in payments, which an import never replaces. Nothing "
+                    "was imported; void or refund them in the account, or choose "
+                    "on_conflict='keep'",
+                )
+            self._add_payments(self._opening(job))
+        self._replace(job, stored)
+        self.report.conflicts.append(Conflict("job", job.id, changed, "replaced"))
+
+    def _replace(self, record: Customer | Job, stored: Customer | Job) -> None:
+        replaced = attrs.evolve(record, version=stored.version + 1)
+        self._store(replaced, new=False)
+        self._recorder(record.user_id).changed(stored, replaced, Action.UPDATED)
+        self.report.count("updated", kind_of(record).value)
+
     def finish(self) -> None:
         """Raise ConflictError naming the differing records, if the policy is ``fail``;
-        else add what was recorded to the history (one batch per owner)."""
+        else add the new payments (in bulk) and what was recorded to the history (one
+        batch per owner)."""
         if not self._pending:
+            if self._new_payments:
+                try:
+                    self.uow.payments.add_many(self._new_payments)
+                except ConflictError as exc:
+                    raise ConflictError(exc.field, f"payments: {exc.message}") from exc
+                self._new_payments = []
             for recorder in self._recorders.values():
                 self.app.announce(recorder.save())
             return

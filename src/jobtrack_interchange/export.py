@@ -24,11 +24,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from jobtrack_core.entities import Customer, HistoryEntry, Job, User
+from jobtrack_core.entities import Customer, HistoryEntry, Job, Payment, User
 from jobtrack_core.errors import NotFoundError
 from jobtrack_core.pagination import JobPosition, JobSort
 from jobtrack_core.ports import UnitOfWork
-from jobtrack_core.queries import ActivityFilter, JobFilter
+from jobtrack_core.queries import ActivityFilter, JobFilter, PaymentFilter
 from jobtrack_core.service import Jobtrack
 from jobtrack_interchange._writing import PROGRESS_EVERY, Progress
 from jobtrack_interchange.converter import FORMAT, unstructure
@@ -42,6 +42,8 @@ from jobtrack_interchange.document import (
     JOB_COLUMNS,
     JOBS_CSV,
     MANIFEST,
+    PAYMENT_COLUMNS,
+    PAYMENTS_CSV,
     AccountRecord,
 )
 from jobtrack_interchange.formulas import Formulas, escape_formula
@@ -73,6 +75,11 @@ def _jobs(uow: UnitOfWork, owner_id: str) -> Iterator[Job]:
         if len(page) < CHUNK:
             return
         after = JobPosition.of(JobSort.NEWEST, page[-1])
+
+
+def _payments(uow: UnitOfWork, owner_id: str) -> Iterable[Payment]:
+    """The owner's whole ledger, voided payments included, in the order received."""
+    return uow.payments.list(owner_id, PaymentFilter())
 
 
 def _history(uow: UnitOfWork, owner_id: str) -> Iterator[HistoryEntry]:
@@ -162,11 +169,13 @@ def write_json(
         customers = _write_array(out, _customers(uow, user_id), "customers", progress)
         out.write(',\n "jobs": [')
         jobs = _write_array(out, _jobs(uow, user_id), "jobs", progress)
+        out.write(',\n "payments": [')
+        payments = _write_array(out, _payments(uow, user_id), "payments", progress)
         out.write(',\n "history": [')
         _write_array(out, _history(uow, user_id), "history", progress)
         out.write(',\n "kept_from": ' + json.dumps(uow.history.kept_from(user_id)))
         out.write("\n}\n")
-    return Counts(users=1, customers=customers, jobs=jobs)
+    return Counts(users=1, customers=customers, jobs=jobs, payments=payments)
 
 
 def export_json(
@@ -177,8 +186,8 @@ def export_json(
     include_password_hash: bool = True,
     progress: Progress | None = None,
 ) -> Counts:
-    """Export all of ``user_id``'s data, its history included, as a ``jobtrack/3`` JSON
-    document.
+    """Export all of ``user_id``'s data, its payments and history included, as a
+    ``jobtrack/4`` JSON document.
 
     ``target`` is a path (written to a ``.partial`` file first and moved into
     place when complete) or a text stream. Returns what was written.
@@ -191,9 +200,9 @@ def export_json(
     >>> user = app.register(email="sam@example.com", password="correct horse", name="Sam")
     >>> out = io.StringIO()
     >>> export_json(app, user.id, out, include_password_hash=False)
-    Counts(users=1, customers=0, jobs=0)
+    Counts(users=1, customers=0, jobs=0, payments=0)
     >>> json.loads(out.getvalue())["format"]
-    'jobtrack/3'
+    'jobtrack/4'
     """
     if isinstance(target, str | os.PathLike):
         with _replacing(target, "w", encoding="utf-8", newline="\n") as out:
@@ -286,9 +295,18 @@ def write_csv(
             progress,
             policy,
         )
+        payments = _write_table(
+            archive,
+            PAYMENTS_CSV,
+            now,
+            PAYMENT_COLUMNS,
+            (unstructure(p) for p in _payments(uow, user_id)),
+            progress,
+            policy,
+        )
         rows = (_history_row(entry) for entry in _history(uow, user_id))
         _write_table(archive, HISTORY_CSV, now, HISTORY_COLUMNS, rows, progress, policy)
-    return Counts(users=1, customers=customers, jobs=jobs)
+    return Counts(users=1, customers=customers, jobs=jobs, payments=payments)
 
 
 def export_csv(
@@ -300,8 +318,8 @@ def export_csv(
     progress: Progress | None = None,
     formulas: Formulas | str = Formulas.ESCAPE,
 ) -> Counts:
-    """Export all of ``user_id``'s data, its history included, as CSV tables in one zip
-    archive.
+    """Export all of ``user_id``'s data, its payments and history included, as CSV
+    tables in one zip archive.
 
     ``target`` is a path (conventionally ``*.zip``) or a binary stream.
     A cell that a spreadsheet would run as a formula (it starts with ``=``,

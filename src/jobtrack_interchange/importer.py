@@ -16,6 +16,14 @@ There are two ways in, and neither can change another account:
 An import keeps every id, time, status and payment exactly as exported, so a
 round trip between stores is lossless.
 
+Payments travel with their jobs. A document's payments must each be for one of its
+jobs, and each job's ``amount_paid`` must be what its payments add up to (refunds
+subtracted, voided ones left out), its ``paid`` what
+:func:`~jobtrack_core.entities.covered` says: a document that breaks either is refused
+whole, naming the job. A document older than ``jobtrack/4`` holds no payments: each of
+its paid jobs with a cost holds its cost, and is given one payment of it when it is
+added (:func:`~jobtrack_core.ledger.opening_payment`, in the account's calendar).
+
 History: a restore puts the account's history back as exported (its numbers, and
 where a change feed may continue), and every record keeps its version, so that a
 client's cursor means the same after the restore. An import into my account keeps
@@ -29,7 +37,12 @@ work, and any problem leaves the store as it was. It is idempotent: a record
 already stored with the same content (whatever its version) is counted as
 unchanged, never duplicated, and records nothing. A record whose id exists with different
 content is handled by ``on_conflict`` (:class:`OnConflict`); records in the store
-that the file does not mention are left alone.
+that the file does not mention are left alone. A job and its payments are one record
+for this: they differ when the job or any of its payments does, or when either side
+holds a payment the other lacks; ``keep`` leaves the job and its payments as stored,
+``replace`` adds the file's new payments and replaces the changed ones (one version
+on), and is refused when the stored job holds a payment the file lacks, as an import
+never deletes a payment.
 """
 
 from __future__ import annotations
@@ -40,15 +53,18 @@ import json
 import os
 import re
 import zipfile
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 import attrs
 
-from jobtrack_core.entities import Customer, HistoryEntry, Job, RecordKind, User
+from jobtrack_core.entities import Customer, HistoryEntry, Job, Payment, RecordKind, User
 from jobtrack_core.errors import ConflictError, FieldError, ValidationError
 from jobtrack_core.fields import Problem, Text, rules_of
+from jobtrack_core.money import ZERO
 from jobtrack_core.passwords import cost_problem, format_problem
 from jobtrack_core.ports import UnitOfWork
 from jobtrack_core.service import Jobtrack
@@ -67,7 +83,10 @@ from jobtrack_interchange.document import (
     JOBS_CSV,
     KEPT_FROM,
     MANIFEST,
+    PAYMENT_COLUMNS,
+    PAYMENTS_CSV,
     READABLE,
+    WITHOUT_PAYMENTS,
     AccountRecord,
     ExportDocument,
 )
@@ -102,7 +121,44 @@ def read_document(data: object) -> ExportDocument:
             hint = "; this looks like a MyJobTrack backup: use import_myjobtrack_backup"
         readable = ", ".join(repr(r) for r in READABLE[:-1]) + f" or {READABLE[-1]!r}"
         raise ValidationError.single("format", f"must be {readable}, not {found!r}{hint}")
+    if found in WITHOUT_PAYMENTS:
+        data = _before_the_ledger(data, found)
     return structure(data, ExportDocument)
+
+
+def _has_cost(value: object) -> bool:
+    """Whether a job's ``actual_cost`` as a document gives it is a cost (not nothing or
+    0); a value that is no amount is left for the rules to name."""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return False
+    try:
+        return Decimal(value.strip() if isinstance(value, str) else value) != 0
+    except InvalidOperation:
+        return False
+
+
+def _before_the_ledger(data: Mapping[str, Any], found: str) -> Mapping[str, Any]:
+    """A document of a format before payments, as the ledger sees it: each paid job with
+    a cost holds its cost (``amount_paid``), which its opening payment will stand for."""
+    if "payments" in data:
+        raise ValidationError.single("payments", f"are not part of a {found} document")
+    jobs = data.get("jobs")
+    if not isinstance(jobs, list):
+        return data
+    held = []
+    for i, raw in enumerate(jobs):
+        if isinstance(raw, Mapping) and "amount_paid" in raw:
+            raise ValidationError.single(
+                f"jobs[{i}].amount_paid", f"is not part of a {found} document (jobtrack/4 on)"
+            )
+        if (
+            isinstance(raw, Mapping)
+            and raw.get("paid") is True
+            and _has_cost(raw.get("actual_cost"))
+        ):
+            raw = {**raw, "amount_paid": raw["actual_cost"]}
+        held.append(raw)
+    return {**data, "jobs": held}
 
 
 @attrs.frozen
@@ -111,6 +167,10 @@ class _Records:
     jobs: list[Job]
     history: list[HistoryEntry]
     kept_from: int
+    #: Each job's payments (by job id), in the order the file gives them.
+    payments: Mapping[str, list[Payment]] = attrs.field(factory=dict)
+    #: The file keeps each job's payments (False: a format before the ledger).
+    ledgers: bool = True
 
     def known(self) -> frozenset[tuple[RecordKind, str]]:
         """The records the history speaks of."""
@@ -160,9 +220,52 @@ def _checked(data: Mapping[str, Any], doc: ExportDocument, report: ReportBuilder
                 errors.append(FieldError(f"{path}.id", f"{found.id!r} appears twice"))
             seen.add(found.id)
             _report_cleaning(report, kind, found.id, data[table][i], found)
+    payments = _checked_ledger(data, doc, report, errors)
     refuse(errors)
     history = sorted(doc.history, key=lambda entry: entry.seq)
-    return _Records(list(doc.customers), list(doc.jobs), history, doc.kept_from)
+    return _Records(
+        list(doc.customers),
+        list(doc.jobs),
+        history,
+        doc.kept_from,
+        payments,
+        ledgers=doc.format not in WITHOUT_PAYMENTS,
+    )
+
+
+def _checked_ledger(
+    data: Mapping[str, Any], doc: ExportDocument, report: ReportBuilder, errors: list[FieldError]
+) -> dict[str, list[Payment]]:
+    """The document's payments by job, checked: each is the account's, appears once and
+    is for a job of the file, and each job holds (``amount_paid``) what its payments add
+    up to. Problems are added to ``errors``."""
+    jobs = {job.id for job in doc.jobs}
+    by_job: dict[str, list[Payment]] = defaultdict(list)
+    seen: set[str] = set()
+    for i, payment in enumerate(doc.payments):
+        path = f"payments[{i}]"
+        if payment.user_id != doc.account.id:
+            errors.append(
+                FieldError(f"{path}.user_id", f"must be the account's id {doc.account.id!r}")
+            )
+        if payment.id in seen:
+            errors.append(FieldError(f"{path}.id", f"{payment.id!r} appears twice"))
+        seen.add(payment.id)
+        if payment.job_id not in jobs:
+            errors.append(FieldError(f"{path}.job_id", f"no job {payment.job_id!r} in the file"))
+        by_job[payment.job_id].append(payment)
+        _report_cleaning(report, "payment", payment.id, data["payments"][i], payment)
+    for i, job in enumerate(doc.jobs):
+        total = sum((p.signed for p in by_job.get(job.id, ())), ZERO)
+        if job.amount_paid != total and doc.format not in WITHOUT_PAYMENTS:
+            errors.append(
+                FieldError(
+                    f"jobs[{i}].amount_paid",
+                    f"is {job.amount_paid}, but the job's payments in the file come to {total} "
+                    "(refunds subtracted, voided ones left out)",
+                )
+            )
+    return dict(by_job)
 
 
 def _report_cleaning(report: ReportBuilder, kind: str, id: str, raw: object, made: Any) -> None:
@@ -189,7 +292,8 @@ def _write_records(writer: Writer, uow: UnitOfWork, owner_id: str, records: _Rec
                 )
             )
             continue
-        writer.job(attrs.evolve(job, user_id=owner_id))
+        payments = [attrs.evolve(p, user_id=owner_id) for p in records.payments.get(job.id, ())]
+        writer.job(attrs.evolve(job, user_id=owner_id), payments)
     refuse(missing)
     writer.finish()
 
@@ -227,7 +331,8 @@ def import_document(
     app = workspace.app
     with import_transaction(app, dry_run=dry_run) as uow:
         report.user_ids.append(owner)
-        _write_records(Writer(app, uow, report, policy, progress=progress), uow, owner, records)
+        writer = Writer(app, uow, report, policy, progress=progress, ledgers=records.ledgers)
+        _write_records(writer, uow, owner, records)
     return report.build(dry_run=dry_run)
 
 
@@ -235,13 +340,15 @@ def import_records(
     workspace: Workspace,
     customers: Iterable[Customer],
     jobs: Iterable[Job],
+    payments: Iterable[Payment] = (),
     *,
     on_conflict: OnConflict | str = OnConflict.FAIL,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Import customers and jobs made in code (of ``workspace``'s account) into it, as
-    an export holding them is imported (see :func:`import_json`): checked as a whole,
-    written in one unit of work, recorded in the history as imported."""
+    """Import customers, jobs and their payments made in code (of ``workspace``'s
+    account) into it, as an export holding them is imported (see :func:`import_json`):
+    checked as a whole (each job holding what its payments add up to), written in one
+    unit of work, recorded in the history as imported."""
     _workspace(workspace, "import_records", "restore_document")
     document = {
         "format": FORMAT,
@@ -249,6 +356,7 @@ def import_records(
         "account": account_data(workspace.user, include_password_hash=False),
         "customers": unstructure(list(customers)),
         "jobs": unstructure(list(jobs)),
+        "payments": unstructure(list(payments)),
     }
     return import_document(
         workspace, document, on_conflict=on_conflict, dry_run=dry_run, source="records"
@@ -274,7 +382,9 @@ def restore_document(
         if _restore_account(uow, user, report):
             uow.history.load(user.id, records.history, records.kept_from)
             known = records.known()
-        writer = Writer(app, uow, report, policy, progress=progress, known=known)
+        writer = Writer(
+            app, uow, report, policy, progress=progress, known=known, ledgers=records.ledgers
+        )
         _write_records(writer, uow, user.id, records)
     return report.build(dry_run=dry_run)
 
@@ -389,8 +499,15 @@ def restore_json(
 
 
 # -- CSV -------------------------------------------------------------------------------
-_CSV_NAMES = {"customers": CUSTOMERS_CSV, "jobs": JOBS_CSV, "history": HISTORY_CSV}
-_INDEX = re.compile(r"^(customers|jobs|history)\[(\d+)\]")
+_CSV_NAMES = {
+    "customers": CUSTOMERS_CSV,
+    "jobs": JOBS_CSV,
+    "payments": PAYMENTS_CSV,
+    "history": HISTORY_CSV,
+}
+_INDEX = re.compile(r"^(customers|jobs|payments|history)\[(\d+)\]")
+#: Columns of true or false.
+_FLAGS = frozenset({"paid", "by_mark_paid"})
 #: Columns of whole numbers.
 _WHOLE = frozenset({"week_start", "version", "seq"})
 
@@ -400,7 +517,7 @@ def _cell(column: str, value: str) -> Any:
     as text, for the rules to name."""
     if value == "":
         return None
-    if column == "paid":
+    if column in _FLAGS:
         return {"true": True, "false": False}.get(value, value)
     if column in _WHOLE and value.isdigit():
         return int(value)
@@ -471,13 +588,16 @@ def _csv_document(archive: zipfile.ZipFile) -> dict[str, Any]:
         raise ValidationError.single(
             ACCOUNT_CSV, f"must hold exactly one account, not {len(accounts)}"
         )
-    return {
+    document = {
         **manifest,
         "account": accounts[0],
         "customers": _read_table(archive, CUSTOMERS_CSV, CUSTOMER_COLUMNS, formulas),
         "jobs": _read_table(archive, JOBS_CSV, JOB_COLUMNS, formulas),
         "history": _read_table(archive, HISTORY_CSV, HISTORY_COLUMNS, formulas, required=False),
     }
+    if PAYMENTS_CSV in archive.namelist():  # archives before jobtrack/4 have none
+        document["payments"] = _read_table(archive, PAYMENTS_CSV, PAYMENT_COLUMNS, formulas)
+    return document
 
 
 def _csv_location(field: str) -> str:

@@ -16,8 +16,8 @@ import attrs
 from jobtrack_core.errors import ValidationError
 
 #: The kinds of record an import writes.
-RecordKind = Literal["user", "customer", "job"]
-_PLURAL = {"user": "users", "customer": "customers", "job": "jobs"}
+RecordKind = Literal["user", "customer", "job", "payment"]
+_PLURAL = {"user": "users", "customer": "customers", "job": "jobs", "payment": "payments"}
 #: How many alterations :meth:`ImportReport.details` shows per reason.
 EXAMPLES = 3
 #: Values longer than this are cut short in :meth:`ImportReport.details`.
@@ -54,21 +54,23 @@ class OnConflict(enum.StrEnum):
 
 @attrs.frozen
 class Counts:
-    """A number of users, customers and jobs."""
+    """A number of users, customers, jobs and payments."""
 
     users: int = 0
     customers: int = 0
     jobs: int = 0
+    payments: int = 0
 
     @property
     def total(self) -> int:
-        return self.users + self.customers + self.jobs
+        return self.users + self.customers + self.jobs + self.payments
 
     def __str__(self) -> str:
-        return ", ".join(
-            f"{n} {word if n == 1 else word + 's'}"
-            for n, word in ((self.users, "user"), (self.customers, "customer"), (self.jobs, "job"))
-        )
+        """``1 user, 2 customers, 3 jobs``, and the payments when there are any."""
+        counted = [(self.users, "user"), (self.customers, "customer"), (self.jobs, "job")]
+        if self.payments:
+            counted.append((self.payments, "payment"))
+        return ", ".join(f"{n} {word if n == 1 else word + 's'}" for n, word in counted)
 
 
 @attrs.frozen

@@ -309,7 +309,6 @@ class OwnerIndex:
                 total[1] += sum(map(_JOBS, whole))
         return totals
 
-
     def _balances(self, job: Job, sign: int) -> None:
         figures = self.balances
         figures[0] += sign * cents(job.amount_due)

@@ -8,19 +8,22 @@ the sorted index of their order from the cursor and stop after one page.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from jobtrack_core.entities import Customer, Job
-from jobtrack_core.money import from_minor
-from jobtrack_core.ports import CustomerRepository, JobRepository, PaymentRepository
-from jobtrack_core.pagination import JobPosition, JobSort, sort_key
-from jobtrack_core.queries import JobFilter, ascii_lower
+from jobtrack_core import reference
+from jobtrack_core.entities import Customer, Job, Payment, PaymentMethod
 from jobtrack_core.kit import ReferenceReports
+from jobtrack_core.money import from_minor
+from jobtrack_core.pagination import JobPosition, JobSort, sort_key
+from jobtrack_core.ports import CustomerRepository, JobRepository, PaymentRepository
+from jobtrack_core.queries import JobFilter, ascii_lower
 from jobtrack_core.reports import (
     Accuracy,
     Balances,
+    CashRow,
+    CashTotal,
     CustomerAccuracy,
     CustomerRevenue,
     CustomerSummary,
@@ -56,11 +59,12 @@ class MemoryReports:
         customers: dict[str, dict[str, Customer]],
         indexes: dict[str, OwnerIndex],
         repositories: tuple[CustomerRepository, JobRepository, PaymentRepository],
+        received: Callable[[str, date, date], Iterable[Payment]],
     ) -> None:
+        self._received = received
         self._plain = ReferenceReports(*repositories)
         self.balances = self._plain.balances
         self.aging = self._plain.aging
-        self.cash_between = self._plain.cash_between
         self.stalled = self._plain.stalled
         self.deposits_waiting = self._plain.deposits_waiting
         self._jobs = jobs
@@ -71,6 +75,17 @@ class MemoryReports:
         return self._indexes.get(owner_id, _EMPTY_INDEX)
 
     # -- figures ---------------------------------------------------------------------
+    def cash_between(self, owner_id: str, bounds: Sequence[date]) -> Sequence[CashRow]:
+        rows: list[CashRow] = []
+        for n, (low, high) in enumerate(itertools.pairwise(bounds)):
+            by_method: dict[PaymentMethod, CashTotal] = {}
+            for payment in self._received(owner_id, low, high):
+                if not payment.voided:
+                    found = by_method.get(payment.method, CashTotal())
+                    by_method[payment.method] = found + reference.cash(payment)
+            rows += [CashRow(n, m, by_method[m]) for m in sorted(by_method)]
+        return rows
+
     def totals(self, owner_id: str) -> OwnerTotals:
         index = self._index(owner_id)
         return OwnerTotals(

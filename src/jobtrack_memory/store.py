@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, MutableSet, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 import attrs
@@ -22,7 +22,7 @@ from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, Payment
 from jobtrack_core.errors import ConflictError, NotFoundError, StoreError, quoted
 from jobtrack_core.kit import LogHistory, OwnerLog, add_each
 from jobtrack_core.queries import JobFilter, PaymentFilter
-from jobtrack_memory.indexes import OwnerIndex
+from jobtrack_memory.indexes import Keys, OwnerIndex
 from jobtrack_memory.reports import MemoryReports
 
 K = TypeVar("K")
@@ -39,6 +39,7 @@ class _Data:
         self.jobs: dict[str, dict[str, Job]] = {}  # owner -> id -> job
         self.payments: dict[str, dict[str, Payment]] = {}  # owner -> id -> payment
         self.payments_of_job: dict[tuple[str, str], set[str]] = {}  # (owner, job) -> ids
+        self.payments_by_day: dict[str, Keys[tuple[int, str]]] = {}  # owner -> (day, id)
         self.indexes: dict[str, OwnerIndex] = {}  # owner -> sorted keys and totals
         self.sessions: dict[str, LoginSession] = {}
         self.session_by_token: dict[str, str] = {}
@@ -94,6 +95,20 @@ class _Writer:
                 del data.jobs[job.user_id][job.id]
 
         self.undo.append(undo)
+
+    def key(
+        self, keys: Keys[tuple[int, str]], old: tuple[int, str] | None, new: tuple[int, str] | None
+    ) -> None:
+        """Move a key of a sorted index; undone by the move back."""
+
+        def swap(out: tuple[int, str] | None, into: tuple[int, str] | None) -> None:
+            if out is not None:
+                keys.remove(out)
+            if into is not None:
+                keys.add(into)
+
+        swap(old, new)
+        self.undo.append(lambda: swap(new, old))
 
     def customer(self, index: OwnerIndex, old: Customer | None, new: Customer | None) -> None:
         index.change_customer(old, new)
@@ -290,6 +305,10 @@ class _Payments:
         self.w.put(mine, payment.id, payment)
         key = (payment.user_id, payment.job_id)
         self.w.add(self.d.payments_of_job.setdefault(key, set()), payment.id)
+        self.w.key(self._by_day(payment.user_id), None, _day_key(payment))
+
+    def _by_day(self, owner_id: str) -> Keys[tuple[int, str]]:
+        return self.d.payments_by_day.setdefault(owner_id, Keys())
 
     def add_many(self, payments: Iterable[Payment]) -> int:
         return add_each(self.add, payments)
@@ -315,11 +334,27 @@ class _Payments:
         if old.job_id != payment.job_id:
             raise ConflictError("job_id", "a payment stays with its job")
         self.w.put(mine, payment.id, payment)
+        if old.received_on != payment.received_on:
+            self.w.key(self._by_day(payment.user_id), _day_key(old), _day_key(payment))
 
     def delete(self, owner_id: str, payment_id: str) -> Deleted:
         payment = self.w.pop(self.d.payments[owner_id], payment_id)
         self.w.discard(self.d.payments_of_job[(owner_id, payment.job_id)], payment_id)
+        self.w.key(self._by_day(owner_id), _day_key(payment), None)
         return Deleted(payments=1)
+
+    def received_between(self, owner_id: str, first: date, end: date) -> Iterator[Payment]:
+        """The owner's payments received from ``first`` up to ``end`` (excluded)."""
+        mine = self.d.payments.get(owner_id, {})
+        keys = self.d.payments_by_day.get(owner_id)
+        if keys is None:
+            return iter(())
+        low, high = (first.toordinal(), ""), (end.toordinal(), "")
+        return (mine[key[-1]] for key in keys.between(low, high))
+
+
+def _day_key(payment: Payment) -> tuple[int, str]:
+    return (payment.received_on.toordinal(), payment.id)
 
 
 class _Sessions:
@@ -396,7 +431,11 @@ class _UnitOfWork:
         self.sessions = _Sessions(data, w)
         self.history = LogHistory(_Logged(data, w), data.users.__contains__)
         self.reports = MemoryReports(
-            data.jobs, data.customers, data.indexes, (self.customers, self.jobs, self.payments)
+            data.jobs,
+            data.customers,
+            data.indexes,
+            (self.customers, self.jobs, self.payments),
+            self.payments.received_between,
         )
 
 

@@ -84,7 +84,8 @@ def without_time(text: str) -> dict[str, Any]:
 
 
 def state(app: Jobtrack, *user_ids: str) -> list[Any]:
-    """What these users have in the store (None for a missing user)."""
+    """What these users have in the store (None for a missing user): the account, its
+    customers, jobs and payments."""
     seen: list[Any] = []
     for user_id in user_ids:
         try:
@@ -92,7 +93,8 @@ def state(app: Jobtrack, *user_ids: str) -> list[Any]:
         except NotFoundError:
             seen.append(None)
             continue
-        seen.append((ws.user, ws.user.password_hash, ws.list_customers(), ws.list_jobs()))
+        records = (ws.list_customers(), ws.list_jobs(), ws.list_payments())
+        seen.append((ws.user, ws.user.password_hash, *records))
     return seen
 
 

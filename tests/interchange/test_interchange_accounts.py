@@ -97,10 +97,14 @@ def test_a_file_of_another_account_imported_into_mine_changes_nothing_of_it(two:
     mine = a.user
     text = json.dumps(_forged(two))
     first = import_json(a, io.StringIO(text), on_conflict="replace")
-    assert first.created == Counts(customers=2, jobs=7) and first.user_ids == (a.user_id,)
+    assert first.created == Counts(customers=2, jobs=7, payments=2) and first.user_ids == (
+        a.user_id,
+    )
     assert state(app, b) == before_b
     again = import_json(a, io.StringIO(text), on_conflict="replace")
-    assert again.unchanged == Counts(customers=2, jobs=7) and again.user_ids == (a.user_id,)
+    assert again.unchanged == Counts(customers=2, jobs=7, payments=2) and again.user_ids == (
+        a.user_id,
+    )
     assert state(app, b) == before_b
     assert a.user == mine  # profile, calendar and password hash
     _logs_in_only_with_its_own_password(app, B_EMAIL, PASSWORD, b)
@@ -117,7 +121,7 @@ def test_restoring_a_file_of_another_account_is_refused(two: Two, carries: str) 
         document["account"]["email"] = "fresh@example.com"
     elif carries == "email":
         document["account"]["id"] = "fresh-id"
-        for record in (*document["customers"], *document["jobs"]):
+        for record in (*document["customers"], *document["jobs"], *document["payments"]):
             record["user_id"] = "fresh-id"
         for entry in document["history"]:
             entry["owner_id"] = entry["actor_id"] = "fresh-id"
@@ -151,7 +155,7 @@ def _legacy_b(app: Jobtrack, tmp_path: Path, kind: str) -> tuple[str, str | None
         [(r[0], B_ID, *r[2:]) for r in JOBS if r[0] in ("j1", "j2")],
     )
     database = build_legacy_database(tmp_path / "bea.sqlite", *rows)
-    assert import_myjobtrack_database(app, database).created == Counts(1, 1, 2)
+    assert import_myjobtrack_database(app, database).created == Counts(1, 1, 2, 1)
     if kind == "imported, logged in since":
         app.login(B_EMAIL, B_OLD_PASSWORD)
     return B_ID, None if kind == "imported, locked" else B_OLD_PASSWORD
@@ -302,7 +306,9 @@ def test_a_file_of_another_account_lands_in_mine_and_a_notice_says_so(
     me = new_account(app, password=A_PASSWORD)
     mine = me.user
     report = import_json(me, io.StringIO(export_text(source_app, theirs)))
-    assert report.created == Counts(customers=2, jobs=7) and report.user_ids == (me.user_id,)
+    assert report.created == Counts(customers=2, jobs=7, payments=2) and report.user_ids == (
+        me.user_id,
+    )
     assert {c.user_id for c in me.list_customers()} == {me.user_id}
     assert {j.user_id for j in me.list_jobs()} == {me.user_id}
     assert me.user == mine
@@ -315,7 +321,7 @@ def test_a_file_of_another_account_lands_in_mine_and_a_notice_says_so(
     assert "kim@example.com" in notice.message and "left as they are" in notice.message
     # A file of my own account says nothing of the kind.
     own = import_json(me, io.StringIO(export_text(app, me.user_id)))
-    assert own.notices == () and own.unchanged == Counts(customers=2, jobs=7)
+    assert own.notices == () and own.unchanged == Counts(customers=2, jobs=7, payments=2)
 
 
 def test_importing_into_an_app_rather_than_an_account_points_at_the_restore(

@@ -23,6 +23,7 @@ from jobtrack_core import (
     User,
     ValidationError,
 )
+from jobtrack_core.entities import Payment, PaymentKind, PaymentMethod
 from jobtrack_core.pagination import Page
 from jobtrack_core.reports import PeriodRevenue
 from jobtrack_core.service import Login
@@ -75,6 +76,7 @@ def jobs(draw: st.DrawFn) -> Job:
     a payment time."""
     status = draw(st.sampled_from(JobStatus))
     paid = draw(st.booleans())
+    actual_cost = draw(js.optional_amounts())
     title = draw(js.text_field("title", required=True))
     assert title is not None  # a required field's text is never None
     return Job(
@@ -85,7 +87,7 @@ def jobs(draw: st.DrawFn) -> Job:
         description=draw(js.text_field("description")),
         status=status,
         estimated_cost=draw(js.optional_amounts()),
-        actual_cost=draw(js.optional_amounts()),
+        actual_cost=actual_cost,
         estimated_hours=draw(js.optional_amounts()),
         actual_hours=draw(js.optional_amounts()),
         due_date=draw(js.due_dates),
@@ -94,6 +96,7 @@ def jobs(draw: st.DrawFn) -> Job:
         completed_at=draw(moments) if status is JobStatus.COMPLETED else None,
         created_at=draw(moments),
         updated_at=draw(moments),
+        amount_paid=actual_cost if paid and actual_cost else Decimal("0.00"),
     )
 
 
@@ -115,6 +118,7 @@ def _job(**changes: Any) -> Job:
         completed_at=MOMENT,
         created_at=MOMENT,
         updated_at=MOMENT,
+        amount_paid=Decimal("1000000.00"),
     )
     return attrs.evolve(base, **changes)
 
@@ -140,9 +144,52 @@ def test_job_shape_money_as_decimal_strings_times_with_offset_status_by_value() 
         "created_at": "2025-07-06T09:00:00.123456+00:00",
         "updated_at": "2025-07-06T09:00:00.123456+00:00",
         "version": 1,
+        "amount_paid": "1000000.00",
     }
     assert type(data["status"]) is str
     assert json.loads(json.dumps(data)) == data
+
+
+def _payment(**changes: Any) -> Payment:
+    base = Payment(
+        id="p1",
+        user_id="u1",
+        job_id="j1",
+        kind=PaymentKind.DEPOSIT,
+        method=PaymentMethod.BANK_TRANSFER,
+        amount=Decimal("50.00"),
+        received_on=date(2025, 7, 5),
+        reference="=SUM(A1)",
+        note=None,
+        recorded_at=MOMENT,
+        voided_at=MOMENT,
+        void_reason="typed twice",
+    )
+    return attrs.evolve(base, **changes)
+
+
+def test_payment_shape_every_field_plain_and_back() -> None:
+    data = unstructure(_payment())
+    assert data == {
+        "id": "p1",
+        "user_id": "u1",
+        "job_id": "j1",
+        "kind": "deposit",
+        "method": "bank_transfer",
+        "amount": "50.00",
+        "received_on": "2025-07-05",
+        "reference": "=SUM(A1)",
+        "note": None,
+        "recorded_at": "2025-07-06T09:00:00.123456+00:00",
+        "by_mark_paid": False,
+        "voided_at": "2025-07-06T09:00:00.123456+00:00",
+        "void_reason": "typed twice",
+        "version": 1,
+    }
+    assert structure(json.loads(json.dumps(data)), Payment) == _payment()
+    with pytest.raises(ValidationError) as caught:
+        structure({**data, "amount": 5.0, "kind": "gift", "void_reason": None}, Payment)
+    assert {"amount", "kind"} <= set(caught.value.fields)
 
 
 def test_user_never_shows_its_password_hash_nor_a_session_its_token_hash() -> None:
@@ -162,6 +209,7 @@ def test_deleted_filter_and_decimal_without_exponent() -> None:
         "customers": 1,
         "jobs": 3,
         "sessions": 0,
+        "payments": 0,
     }
     both = JobFilter(statuses=frozenset({JobStatus.PENDING, JobStatus.COMPLETED}))
     assert unstructure(both)["statuses"] == ["completed", "pending"]

@@ -68,8 +68,8 @@ def test_json_export_is_one_valid_document_written_record_by_record(source: Any)
     out = CountingWriter()
     counts = export_json(app, sam, out)
     document = json.loads(out.getvalue())
-    assert counts == Counts(users=1, customers=2, jobs=7)
-    assert document["format"] == "jobtrack/3"
+    assert counts == Counts(users=1, customers=2, jobs=7, payments=2)
+    assert document["format"] == "jobtrack/4"
     assert document["account"]["id"] == sam and document["account"]["email"] == "sam@example.com"
     assert document["account"]["password_hash"].startswith("$argon2id$")
     user = app.workspace(sam).user
@@ -100,12 +100,14 @@ def test_restore_is_lossless_and_idempotent(source: Any, make_app: Any) -> None:
     text = export_text(app, sam)
     target = make_app()
     first = restore_json(target, io.StringIO(text))
-    assert first.created == Counts(users=1, customers=2, jobs=7)
+    assert first.created == Counts(users=1, customers=2, jobs=7, payments=2)
     assert first.user_ids == (sam,)
     assert without_time(export_text(target, sam)) == without_time(text)
     assert state(target, sam) == state(app, sam)
     second = restore_json(target, io.BytesIO(text.encode()))
-    assert second.created == Counts() and second.unchanged == Counts(users=1, customers=2, jobs=7)
+    assert second.created == Counts() and second.unchanged == Counts(
+        users=1, customers=2, jobs=7, payments=2
+    )
     assert state(target, sam) == state(app, sam)
     assert target.login("sam@example.com", PASSWORD).user.id == sam
 
@@ -311,10 +313,10 @@ def test_a_failure_while_writing_rolls_everything_back(
     last = json.loads(text)["jobs"][-1]["id"]
     write_job = Writer.job
 
-    def refusing(writer: Writer, job: Any) -> None:
+    def refusing(writer: Writer, job: Any, payments: Any = ()) -> None:
         if job.id == last:
             raise ConflictError("id", f"job {job.id!r} refused by the store")
-        write_job(writer, job)
+        write_job(writer, job, payments)
 
     monkeypatch.setattr(Writer, "job", refusing)
     with pytest.raises(ConflictError, match=last):
@@ -340,13 +342,13 @@ def test_dry_run_reports_and_writes_nothing(source: Any, make_app: Any) -> None:
     app, sam, _ = source
     target = make_app()
     report = restore_json(target, io.StringIO(export_text(app, sam)), dry_run=True)
-    assert report.dry_run and report.created == Counts(users=1, customers=2, jobs=7)
+    assert report.dry_run and report.created == Counts(users=1, customers=2, jobs=7, payments=2)
     assert state(target, sam) == [None]
     assert "nothing written" in report.summary()
     me = new_account(target)
     before = state(target, me.user_id)
     report = import_json(me, io.StringIO(export_text(app, sam)), dry_run=True)
-    assert report.dry_run and report.created == Counts(customers=2, jobs=7)
+    assert report.dry_run and report.created == Counts(customers=2, jobs=7, payments=2)
     assert state(target, me.user_id, sam) == [*before, None]
 
 
@@ -373,11 +375,11 @@ def test_csv_export_holds_one_table_per_file_and_imports_back(
 ) -> None:
     app, sam, _ = source
     archive = tmp_path / "export.zip"
-    assert export_csv(app, sam, archive) == Counts(users=1, customers=2, jobs=7)
+    assert export_csv(app, sam, archive) == Counts(users=1, customers=2, jobs=7, payments=2)
     with zipfile.ZipFile(archive) as zipped:
-        tables = ["account.csv", "customers.csv", "jobs.csv", "history.csv"]
+        tables = ["account.csv", "customers.csv", "jobs.csv", "payments.csv", "history.csv"]
         assert zipped.namelist() == ["manifest.json", *tables]
-        assert json.loads(zipped.read("manifest.json"))["format"] == "jobtrack/3"
+        assert json.loads(zipped.read("manifest.json"))["format"] == "jobtrack/4"
         header = zipped.read("account.csv").decode().splitlines()[0]
         assert header.endswith(",timezone,week_start,password_hash")
         jobs = zipped.read("jobs.csv").decode()
@@ -385,12 +387,14 @@ def test_csv_export_holds_one_table_per_file_and_imports_back(
         assert '"Job 1, with a comma","line one\nline two"' in jobs
     target = make_app()
     report = restore_csv(target, archive)
-    assert report.created == Counts(users=1, customers=2, jobs=7)
+    assert report.created == Counts(users=1, customers=2, jobs=7, payments=2)
     assert state(target, sam) == state(app, sam)
-    assert restore_csv(target, archive.open("rb")).unchanged == Counts(users=1, customers=2, jobs=7)
+    assert restore_csv(target, archive.open("rb")).unchanged == Counts(
+        users=1, customers=2, jobs=7, payments=2
+    )
     me = new_account(target)
-    assert import_csv(me, archive).created == Counts(customers=2, jobs=7)
-    assert import_csv(me, archive.open("rb")).unchanged == Counts(customers=2, jobs=7)
+    assert import_csv(me, archive).created == Counts(customers=2, jobs=7, payments=2)
+    assert import_csv(me, archive.open("rb")).unchanged == Counts(customers=2, jobs=7, payments=2)
 
 
 def test_csv_problems_are_named_by_file_and_line(source: Any, make_app: Any) -> None:

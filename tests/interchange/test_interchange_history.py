@@ -74,7 +74,8 @@ def catches_up(ws: Workspace) -> None:
     """A client starting from nothing ends with exactly the business's records."""
     client = Client(ws)
     client.catch_up()
-    assert client.copy == client.truth()
+    payments = {(RecordKind.PAYMENT, p.id): p for p in ws.list_payments()}
+    assert client.copy == {**client.truth(), **payments}
 
 
 def busy_account(app: Jobtrack) -> tuple[Workspace, str]:
@@ -85,7 +86,7 @@ def busy_account(app: Jobtrack) -> tuple[Workspace, str]:
     cursor = ws.changes(limit=5).next
     bob = next(c for c in ws.list_customers() if c.name == "Bob")
     app.clock.tick()
-    ws.delete_customer(bob.id)
+    ws.delete_customer(bob.id, with_payments=True)
     return ws, cursor
 
 
@@ -93,7 +94,7 @@ def busy_account(app: Jobtrack) -> tuple[Workspace, str]:
 def test_an_export_carries_versions_and_the_whole_history(app: Jobtrack) -> None:
     ws, _ = busy_account(app)
     document = json.loads(export_text(app, ws.user_id))
-    assert document["format"] == "jobtrack/3" and document["kept_from"] == 0
+    assert document["format"] == "jobtrack/4" and document["kept_from"] == 0
     assert document["history"] == unstructure(history(ws)[::-1])  # newest first
     assert {j["id"]: j["version"] for j in document["jobs"]} == {
         j.id: j.version for j in ws.list_jobs()
@@ -152,17 +153,19 @@ def test_restoring_again_records_nothing_and_a_file_without_history_records_crea
     report = restore_json(app, io.StringIO(OLD_EXPORT_JSON))
     ws = app.workspace("u-old")
     made = history(ws)
+    (payment,) = ws.list_payments()
     assert {(e.kind, e.record_id) for e in made} == {
         (RecordKind.CUSTOMER, "c-1"),
         (RecordKind.JOB, "j-1"),
         (RecordKind.JOB, "j-2"),
+        (RecordKind.PAYMENT, payment.id),  # the paid job's opening payment
     }
     assert {(e.action, e.source, e.actor_id) for e in made} == {
         (Action.CREATED, Source.IMPORT, "u-old")
     }
-    assert report.created == Counts(users=1, customers=1, jobs=2)
+    assert report.created == Counts(users=1, customers=1, jobs=2, payments=1)
     again = restore_json(app, io.StringIO(export_text(app, "u-old")))
-    assert again.unchanged == Counts(users=1, customers=1, jobs=2)
+    assert again.unchanged == Counts(users=1, customers=1, jobs=2, payments=1)
     assert history(ws) == made
     catches_up(ws)
 
@@ -388,6 +391,7 @@ def test_a_myjobtrack_import_records_each_record_it_creates(app: Jobtrack, legac
         made = history(ws)
         records = {(RecordKind.CUSTOMER, c.id) for c in ws.list_customers()}
         records |= {(RecordKind.JOB, j.id) for j in ws.list_jobs()}
+        records |= {(RecordKind.PAYMENT, p.id) for p in ws.list_payments()}
         assert sorted((e.kind, e.record_id) for e in made) == sorted(records)
         assert {(e.action, e.source, e.actor_id) for e in made} <= {
             (Action.CREATED, Source.IMPORT, user_id)

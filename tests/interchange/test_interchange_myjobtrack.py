@@ -27,6 +27,7 @@ from jobtrack_core import (
     ValidationError,
 )
 from jobtrack_core.fields import rules_of
+from jobtrack_core.ledger import opening_payment
 from jobtrack_core.money import round_to_cent
 from jobtrack_core.passwords import LEGACY_PREFIX, sha256_hex
 from jobtrack_core.testing import CountingIds, FakeClock
@@ -75,7 +76,7 @@ def test_database_rows_are_mapped_repaired_and_every_change_reported(
 ) -> None:
     app = make_app()
     report = import_myjobtrack_database(app, legacy_db)
-    assert report.created == Counts(users=3, customers=4, jobs=8)
+    assert report.created == Counts(users=3, customers=4, jobs=8, payments=2)
     assert report.skipped == Counts(users=1, customers=2, jobs=2)
     assert report.merges == (Merge("sam@example.com", "u-sam", ("u-sam2",)),)
     assert set(report.user_ids) == set(IMPORTED_USERS)
@@ -205,7 +206,7 @@ def test_importing_again_changes_nothing(make_app: Any, legacy_db: Path) -> None
     import_myjobtrack_database(app, legacy_db)
     before = everything(app)
     again = import_myjobtrack_database(app, legacy_db)
-    assert again.created == Counts() and again.unchanged == Counts(users=3, customers=4, jobs=8)
+    assert again.created == Counts() and again.unchanged == Counts(3, 4, 8, 2)
     assert everything(app) == before
     assert app.login("sam@example.com", SAM_PASSWORD).user.id == "u-sam"
 
@@ -224,17 +225,18 @@ def test_after_a_login_the_account_is_not_imported_again(make_app: Any, legacy_d
     assert everything(app) == before
     assert app.login("sam@example.com", SAM_PASSWORD).user.id == "u-sam"
     others = import_myjobtrack_database(app, legacy_db, users=["u-lee", "u-lock"])
-    assert others.created == Counts() and others.unchanged == Counts(users=2, customers=2, jobs=4)
+    assert others.created == Counts() and others.unchanged == Counts(2, 2, 4, 1)
     assert everything(app) == before
 
 
 def test_only_the_chosen_accounts_come_in(make_app: Any, legacy_db: Path) -> None:
     app = make_app()
     report = import_myjobtrack_database(app, legacy_db, users=["SAM@example.com"])
-    assert report.user_ids == ("u-sam",) and report.created == Counts(users=1, customers=2, jobs=4)
+    assert report.user_ids == ("u-sam",)
+    assert report.created == Counts(users=1, customers=2, jobs=4, payments=1)
     assert state(app, "u-lee") == [None]
     report = import_myjobtrack_database(make_app(), legacy_db, users=["u-lee"])
-    assert report.created == Counts(users=1, customers=2, jobs=4)
+    assert report.created == Counts(users=1, customers=2, jobs=4, payments=1)
     with pytest.raises(ValidationError, match=r"nobody@example\.com"):
         import_myjobtrack_database(make_app(), legacy_db, users=["nobody@example.com"])
 
@@ -284,15 +286,18 @@ def test_a_wrangler_dump_gives_what_the_database_gives(make_app: Any, legacy_db:
     by_db = import_myjobtrack_database(from_db, legacy_db)
     by_dump = import_myjobtrack_dump(from_dump, DUMP)
     assert _comparable(by_dump) == _comparable(by_db)
-    assert everything(from_dump)[0][2:] == everything(from_db)[0][2:]
+    assert everything(from_dump)[0][2:4] == everything(from_db)[0][2:4]
     for user_id in IMPORTED_USERS:
         ws_a, ws_b = from_db.workspace(user_id), from_dump.workspace(user_id)
         assert (
             ws_a.list_jobs() == ws_b.list_jobs() and ws_a.list_customers() == ws_b.list_customers()
         )
+        # the payments alike but for their ids, which each app gives its own
+        paid = [[attrs.evolve(p, id="-") for p in ws.list_payments()] for ws in (ws_a, ws_b)]
+        assert paid[0] == paid[1]
     text = DUMP.read_text(encoding="utf-8")
     again = import_myjobtrack_dump(from_dump, io.StringIO(text))
-    assert again.unchanged == Counts(users=3, customers=4, jobs=8)
+    assert again.unchanged == Counts(users=3, customers=4, jobs=8, payments=2)
     assert from_dump.login("sam@example.com", SAM_PASSWORD).user.id == "u-sam"
 
 
@@ -438,7 +443,7 @@ def test_a_dump_of_a_jobtrack_database_is_refused(make_app: Any, tmp_path: Path)
 def test_the_original_schema_and_a_d1_export_are_recognised(make_app: Any, tmp_path: Path) -> None:
     empty = _sqlite(tmp_path / "empty.sqlite", SCHEMA.read_text(encoding="utf-8"))
     assert import_myjobtrack_database(make_app(), empty).created == Counts()
-    assert import_myjobtrack_dump(make_app(), DUMP).created == Counts(users=3, customers=4, jobs=8)
+    assert import_myjobtrack_dump(make_app(), DUMP).created == Counts(3, 4, 8, 2)
 
 
 @pytest.mark.parametrize(
@@ -461,7 +466,7 @@ def account(make_app: Any) -> tuple[Any, str]:
 def test_the_newer_backup_variant(account: Any) -> None:
     app, user_id = account
     report = import_myjobtrack_backup(app.workspace(user_id), NEW_BACKUP)
-    assert report.created == Counts(customers=3, jobs=4)
+    assert report.created == Counts(customers=3, jobs=4, payments=1)  # job-3's
     assert report.skipped == Counts(jobs=2)
     assert {s.id: s.reason for s in report.skips} == {
         "job-1": "appears twice; the first one was imported",
@@ -495,7 +500,7 @@ def test_the_newer_backup_variant(account: Any) -> None:
     assert not any(a.id == "job-4" for a in report.alterations)  # skipped: nothing of it kept
     assert any("rating" in n.message for n in report.notices)
     again = import_myjobtrack_backup(app.workspace(user_id), NEW_BACKUP)
-    assert again.created == Counts() and again.unchanged == Counts(customers=3, jobs=4)
+    assert again.created == Counts() and again.unchanged == Counts(customers=3, jobs=4, payments=1)
 
 
 def test_the_older_backup_variant(account: Any) -> None:
@@ -747,3 +752,78 @@ def test_the_fixture_database_is_the_v1_schema(legacy_db: Path) -> None:
     conn.close()
     assert tables == {"users", "customers", "jobs", "sessions"}
     assert build_legacy_database is not None
+
+
+# -- payments: MyJobTrack kept none; each paid job with a cost becomes one -------------------
+def _openings_hold(ws: Any) -> None:
+    """Each paid job with a cost holds its cost in one payment, built by the ledger's
+    opening_payment in the account's calendar; no other job holds any."""
+    calendar = ws.user.calendar(ws.app.calendar)
+    payments = {p.job_id: p for p in ws.list_payments()}
+    assert len(payments) == len(ws.list_payments())  # one per job at most
+    for job in ws.list_jobs():
+        if job.paid and job.actual_cost:
+            payment = payments.pop(job.id)
+            assert payment == opening_payment(job, calendar, payment.id)
+            assert job.amount_paid == job.actual_cost == payment.amount
+        else:
+            assert job.amount_paid == 0
+    assert payments == {}
+
+
+def test_myjobtrack_paid_jobs_become_one_payment_each(make_app: Any, legacy_db: Path) -> None:
+    app = make_app()
+    import_myjobtrack_database(app, legacy_db)
+    for user_id in IMPORTED_USERS:
+        _openings_hold(app.workspace(user_id))
+    lee = app.workspace("u-lee")
+    assert [p.job_id for p in lee.list_payments()] == ["j5"]  # cancelled, paid: to refund
+    assert lee.balances().credits.amount == Decimal("50.00")
+    # j4: completed and paid at a cost of 0, so nothing was received
+    assert lee.get_job("j4").paid and lee.get_job("j4").amount_paid == 0
+    # Importing again adds no payment: the jobs are unchanged.
+    before = [app.workspace(u).list_payments() for u in IMPORTED_USERS]
+    again = import_myjobtrack_database(app, legacy_db, on_conflict="replace")
+    assert again.created == Counts() and again.updated == Counts()
+    assert [app.workspace(u).list_payments() for u in IMPORTED_USERS] == before
+
+
+def test_a_backup_s_paid_jobs_are_dated_in_the_account_s_calendar(make_app: Any) -> None:
+    app = make_app()
+    me = new_account(app)
+    me.update_profile(timezone="Pacific/Auckland", week_start=6)
+    import_myjobtrack_backup(me, NEW_BACKUP)
+    _openings_hold(me)
+    assert [p.job_id for p in me.list_payments()] == ["job-3"]
+
+
+def test_replacing_a_myjobtrack_job_that_holds_payments_by_a_different_mark_is_refused(
+    make_app: Any, tmp_path: Path
+) -> None:
+    """The source keeps no ledger, so an import never replaces a stored job's payments:
+    a job whose paid mark differs is replaced only while it holds none."""
+    app = make_app()
+    rows = [r for r in JOBS if r[0] in ("j1", "j2")]
+    first = build_legacy_database(tmp_path / "a.sqlite", USERS[:1], CUSTOMERS[:1], rows)
+    import_myjobtrack_database(app, first)
+    sam = app.workspace("u-sam")
+    before = state(app, "u-sam")
+    unpaid = [(*r[:11], 0, *r[12:]) if r[0] == "j1" else r for r in rows]
+    second = build_legacy_database(tmp_path / "b.sqlite", USERS[:1], CUSTOMERS[:1], unpaid)
+    with pytest.raises(ConflictError) as caught:
+        import_myjobtrack_database(app, second, on_conflict="replace")
+    assert caught.value.field == "amount_paid" and "j1" in str(caught.value)
+    assert state(app, "u-sam") == before
+    kept = import_myjobtrack_database(app, second, on_conflict="keep")
+    assert kept.kept == Counts(jobs=1) and state(app, "u-sam") == before
+    # Once the job holds no money (marked unpaid here: its payment is voided, and kept),
+    # the source's paid job replaces it, with a new opening payment.
+    sam.mark_unpaid("j1")
+    report = import_myjobtrack_database(app, first, on_conflict="replace")
+    assert report.updated == Counts(jobs=1) and report.created == Counts(payments=1)
+    voided, opening = sorted(sam.list_payments(job_id="j1"), key=lambda p: p.voided)[::-1]
+    assert voided.voided and not opening.voided
+    job = sam.get_job("j1")
+    assert job.paid and job.amount_paid == opening.amount == job.actual_cost
+    calendar = sam.user.calendar(app.calendar)
+    assert opening == opening_payment(job, calendar, opening.id)

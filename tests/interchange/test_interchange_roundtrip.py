@@ -1,6 +1,7 @@
 """Round trips between every pair of stores: export from one, restore into a fresh
 other, export again: identical, through JSON and through CSV; a second restore
-changes nothing.
+changes nothing. The accounts hold random ledgers: deposits, payments, refunds,
+voids, jobs marked paid and unpaid.
 
 PostgreSQL takes part when a server is reachable (the fixtures of
 ``tests/postgres``); PostgreSQL to PostgreSQL is not run, as the tests share
@@ -12,13 +13,16 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jobtrack_core import Argon2Hasher, Jobtrack
+from jobtrack_core import Argon2Hasher, Jobtrack, JobtrackError, Workspace
+from jobtrack_core.entities import PaymentMethod
 from jobtrack_core.ports import Store
 from jobtrack_core.testing import CountingIds, FakeClock
 from jobtrack_core.testing import strategies as js
@@ -48,6 +52,16 @@ def _opened(factory: Callable[[], Store], clock: FakeClock, prefix: str) -> Iter
 
 
 lifecycles = st.sampled_from(["open", "started", "completed", "cancelled", "started-cancelled"])
+#: One step of a job's ledger: what, how much, how, which earlier payment (to void), a
+#: reference with text a CSV cell or a spreadsheet must keep, days before today.
+ledger_steps = st.tuples(
+    st.sampled_from(["deposit", "payment", "refund", "void", "mark_paid", "mark_unpaid"]),
+    js.amounts(Decimal(500)),
+    st.sampled_from(list(PaymentMethod)),
+    st.integers(0, 5),
+    st.sampled_from([None, "chk 1001", "=1+1", 'slip, "2"\nback']),
+    st.integers(0, 40),
+)
 jobs = st.tuples(
     js.job_fields(),
     st.integers(0, 3),  # which customer
@@ -55,6 +69,7 @@ jobs = st.tuples(
     st.booleans(),  # paid
     js.optional_amounts(),  # actual cost at completion
     st.integers(1, 10**10),  # microseconds before this job
+    st.lists(ledger_steps, max_size=4),
 )
 histories = st.tuples(
     st.lists(js.customer_fields(), min_size=1, max_size=4),
@@ -70,7 +85,7 @@ def _build(app: Jobtrack, clock: FakeClock, history: Any) -> str:
     for fields in customers:
         made.append(ws.add_customer(**fields))
         clock.tick()
-    for fields, which, lifecycle, paid, cost, pause in job_specs:
+    for fields, which, lifecycle, paid, cost, pause, steps in job_specs:
         clock.advance(microseconds=pause)
         job = ws.create_job(made[which % len(made)].id, **fields)
         if lifecycle != "open" and lifecycle != "cancelled":
@@ -85,7 +100,41 @@ def _build(app: Jobtrack, clock: FakeClock, history: Any) -> str:
         if paid:
             clock.tick()
             ws.mark_paid(job.id)
+        for step in steps:
+            clock.tick()
+            _ledger_step(ws, job.id, step)
     return user.id
+
+
+def _ledger_step(ws: Workspace, job_id: str, step: Any) -> None:
+    """Apply one ledger step; one the ledger refuses (a refund of more than the job
+    holds, voiding what cannot be voided) changes nothing."""
+    what, amount, method, which, reference, days = step
+    today = ws.app.calendar.local_date(ws.app.now())
+    try:
+        if what in ("deposit", "payment", "refund"):
+            held = ws.get_job(job_id).amount_paid
+            if what == "refund" and held:  # mostly within what the job holds
+                amount = min(amount, held)
+            received_on = today - timedelta(days=days)
+            ws.add_payment(
+                job_id,
+                amount,
+                kind=what,
+                method=method,
+                reference=reference,
+                received_on=received_on,
+            )
+        elif what == "void":
+            held = ws.list_payments(job_id=job_id)
+            if held:
+                ws.void_payment(held[which % len(held)].id, "entered by mistake")
+        elif what == "mark_paid":
+            ws.mark_paid(job_id, method=method)
+        else:
+            ws.mark_unpaid(job_id)
+    except JobtrackError:
+        pass
 
 
 def _json(app: Jobtrack, user_id: str) -> str:
@@ -107,12 +156,15 @@ def test_round_trip_is_identical(source: str, target: str, request: pytest.Fixtu
             exported = _json(first, user_id)
             archive = io.BytesIO()
             export_csv(first, user_id, archive)
-        counts = Counts(users=1, customers=len(history[0]), jobs=len(history[1]))
+            payments = len(first.workspace(user_id).list_payments())
+            balances = first.workspace(user_id).balances()
+        counts = Counts(users=1, customers=len(history[0]), jobs=len(history[1]), payments=payments)
         with _opened(make_target, clock, "b") as second:
             assert restore_json(second, io.StringIO(exported)).created == counts
             assert _json(second, user_id) == exported
             assert restore_json(second, io.StringIO(exported)).unchanged == counts
             assert second.login("owner@example.com", PASSWORD).user.id == user_id
+            assert second.workspace(user_id).balances() == balances
         with _opened(make_target, clock, "c") as third:
             archive.seek(0)
             assert restore_csv(third, archive).created == counts

@@ -645,6 +645,26 @@ class LedgerContract(Contract):
         assert [row.customer.id for row in late.customers] == [customer.id]
         assert recent.id != old.id
 
+    def test_aging_buckets_begin_on_the_31st_61st_and_91st_local_day(self) -> None:
+        zone = "Pacific/Chatham"  # +12:45/+13:45: a UTC day is never a local day
+        ws, clock, customer = self._business(zone)
+        cal = BusinessCalendar(zone)
+        as_of = date(2025, 12, 31)
+        ages = (0, 30, 31, 60, 61, 90, 91, 400)
+        for age in ages:
+            for shift in (timedelta(0), -timedelta(microseconds=1)):
+                clock.now = cal.start_of(as_of - timedelta(days=age)) + shift
+                job = ws.create_job(customer.id, f"{age} {shift}")
+                ws.start_job(job.id)
+                ws.complete_job(job.id, actual_cost=f"{age + 1}.00")
+        clock.now = cal.start_of(as_of + timedelta(days=1)) + timedelta(hours=1)
+        report = ws.aging(as_of)
+        jobs = list(ws.list_jobs())
+        assert report == reference.aging([customer], jobs, [], as_of, cal)
+        # a microsecond before a local midnight is the day before: one day older
+        assert [t.jobs for t in report.total.buckets] == [3, 4, 4, 5]
+        assert report.total.current.amount == Decimal("33.00")  # costs 1, 1 and 31
+
     def test_cash_is_counted_by_the_day_received_refunds_apart(self) -> None:
         ws, _, customer = self._business()
         job = self._done(ws, customer)

@@ -186,7 +186,7 @@ class Built:
     owners: list[Workspace]
     customers: dict[int, Customer] = attrs.field(factory=dict)  # by number in the plan
     jobs: list[Job | None] = attrs.field(factory=list)  # as created, by number in the plan
-    payments: dict[PayPlan, str] = attrs.field(factory=dict)  # the payment each plan made
+    payments: dict[tuple[int, int], str] = attrs.field(factory=dict)  # (job, plan) -> id
     due_dates: dict[int, date | None] = attrs.field(factory=dict)
 
     def everything(self, who: int = 0) -> tuple[list[Customer], list[Job]]:
@@ -250,13 +250,13 @@ class ServiceReportsContract(Contract):
                     unpaid = paid + job.unpaid_after
                     events.append((unpaid, len(events), _payer(built, number, job, False)))
                     last = max(last, unpaid)
-            for pay in job.payments:
+            for n, pay in enumerate(job.payments):
                 taken = start + pay.after
-                events.append((taken, len(events), _taker(built, number, pay)))
+                events.append((taken, len(events), _taker(built, number, n, pay)))
                 last = max(last, taken)
                 if pay.void_after is not None:
                     voided = taken + pay.void_after
-                    events.append((voided, len(events), _voider(built, number, pay)))
+                    events.append((voided, len(events), _voider(built, number, n, pay)))
                     last = max(last, voided)
             if job.deleted:
                 events.append((done + 1, len(events), _deleter(built, number)))
@@ -1033,7 +1033,7 @@ def _payer(built: Built, number: int, plan: JobPlan, paid: bool) -> Callable[[],
     return pay
 
 
-def _taker(built: Built, number: int, plan: PayPlan) -> Callable[[], None]:
+def _taker(built: Built, number: int, n: int, plan: PayPlan) -> Callable[[], None]:
     def take() -> None:
         found = _alive(built, number)
         if found is None:
@@ -1051,15 +1051,15 @@ def _taker(built: Built, number: int, plan: PayPlan) -> Callable[[], None]:
             assert plan.kind is PaymentKind.REFUND and exc.fields == ("amount",), exc
             assert plan.amount > job.amount_paid
             return
-        built.payments[plan] = made.id
+        built.payments[number, n] = made.id
 
     return take
 
 
-def _voider(built: Built, number: int, plan: PayPlan) -> Callable[[], None]:
+def _voider(built: Built, number: int, n: int, plan: PayPlan) -> Callable[[], None]:
     def void() -> None:
         found = _alive(built, number)
-        payment_id = built.payments.get(plan)
+        payment_id = built.payments.get((number, n))
         if found is None or payment_id is None:
             return
         ws = found[0]

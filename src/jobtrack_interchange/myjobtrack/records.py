@@ -275,6 +275,10 @@ def map_job(
         )
     if paid and status is JobStatus.CANCELLED:
         fix.notice("is cancelled but marked paid; kept as paid (payment is recorded in any status)")
+    # MyJobTrack kept no ledger: a paid job with a cost holds its cost, which the one
+    # payment the writer gives it stands for (jobtrack_core.ledger.opening_payment).
+    if paid and values["actual_cost"]:
+        values["amount_paid"] = values["actual_cost"]
     try:
         job = Job.parse(
             values
@@ -316,7 +320,7 @@ def write_legacy(
     the same MyJobTrack password), and the import is refused otherwise."""
     policy = OnConflict.of(on_conflict)
     with import_transaction(app, dry_run=dry_run) as uow:
-        writer = Writer(app, uow, report, policy, progress=progress)
+        writer = Writer(app, uow, report, policy, progress=progress, ledgers=False)
         if into_user is not None:
             if uow.users.get(into_user) is None:
                 raise NotFoundError("user", into_user)

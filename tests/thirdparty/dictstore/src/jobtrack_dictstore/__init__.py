@@ -2,8 +2,9 @@
 
 Every obligation of :mod:`jobtrack_core.ports` is met here in a few lines each:
 records keyed per owner, owner-scoped reads, a job only for its owner's
-customer, cascading deletes that say what went, unique emails and session
-tokens, units of work that roll back and nest; the reports come from the kit's
+customer and a payment only for its owner's job, cascading deletes (a customer
+takes its jobs, a job its payments) that say what went, unique emails and
+session tokens, units of work that roll back and nest; the reports come from the kit's
 :class:`~jobtrack_core.kit.ReferenceReports` and the history from its
 :class:`~jobtrack_core.kit.LogHistory`, correct and slow.
 """
@@ -18,10 +19,10 @@ from typing import Any
 
 import attrs
 
-from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
+from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, Payment, User
 from jobtrack_core.errors import ConflictError, NotFoundError, StoreError
 from jobtrack_core.kit import LogHistory, ReferenceReports, add_each
-from jobtrack_core.queries import JobFilter
+from jobtrack_core.queries import JobFilter, PaymentFilter
 
 Tables = dict[str, dict[Any, Any]]
 
@@ -100,9 +101,10 @@ class Customers:
             for key, job in self.t["jobs"].items()
             if key[0] == owner_id and job.customer_id == customer_id
         ]
-        for key in jobs:
-            del self.t["jobs"][key]
-        return Deleted(customers=1, jobs=len(jobs))
+        gone = Deleted(customers=1)
+        for owner, job_id in jobs:
+            gone += Jobs(self.t).delete(owner, job_id)
+        return gone
 
 
 class Jobs:
@@ -138,7 +140,54 @@ class Jobs:
         self.t["jobs"][(job.user_id, job.id)] = job
 
     def delete(self, owner_id: str, job_id: str) -> Deleted:
-        return Deleted(jobs=1) if self.t["jobs"].pop((owner_id, job_id), None) else Deleted()
+        if self.t["jobs"].pop((owner_id, job_id), None) is None:
+            return Deleted()
+        held = [
+            key
+            for key, payment in self.t["payments"].items()
+            if key[0] == owner_id and payment.job_id == job_id
+        ]
+        for key in held:  # a job's payments go with it
+            del self.t["payments"][key]
+        return Deleted(jobs=1, payments=len(held))
+
+
+class Payments:
+    def __init__(self, tables: Tables) -> None:
+        self.t = tables
+
+    def add(self, payment: Payment) -> None:
+        if (payment.user_id, payment.job_id) not in self.t["jobs"]:
+            raise NotFoundError("job", payment.job_id)
+        key = (payment.user_id, payment.id)
+        if key in self.t["payments"]:
+            raise ConflictError("id", "a payment with this id already exists")
+        self.t["payments"][key] = payment
+
+    def add_many(self, payments: Iterable[Payment]) -> int:
+        return add_each(self.add, payments)
+
+    def get(self, owner_id: str, payment_id: str) -> Payment | None:
+        found: Payment | None = self.t["payments"].get((owner_id, payment_id))
+        return found
+
+    def list(self, owner_id: str, where: PaymentFilter) -> Sequence[Payment]:
+        def customer_of(payment: Payment) -> str:
+            job: Job = self.t["jobs"][(owner_id, payment.job_id)]
+            return job.customer_id
+
+        mine = [p for (owner, _), p in self.t["payments"].items() if owner == owner_id]
+        chosen = [p for p in mine if where.matches(p, customer_of(p))]
+        return sorted(chosen, key=lambda p: (p.received_on, p.recorded_at, p.id))
+
+    def update(self, payment: Payment) -> None:
+        key = (payment.user_id, payment.id)
+        stored: Payment | None = self.t["payments"].get(key)
+        if stored is None:
+            raise NotFoundError("payment", payment.id)
+        if stored.job_id != payment.job_id:
+            raise ConflictError("job_id", "a payment stays with its job")
+        self.t["payments"][key] = payment
 
 
 class Sessions:
@@ -184,9 +233,10 @@ class UnitOfWork:
         self.users = Users(tables)
         self.customers = Customers(tables)
         self.jobs = Jobs(tables)
+        self.payments = Payments(tables)
         self.sessions = Sessions(tables)
         self.history = LogHistory(tables["history"], tables["users"].__contains__)
-        self.reports = ReferenceReports(self.customers, self.jobs)
+        self.reports = ReferenceReports(self.customers, self.jobs, self.payments)
 
 
 class DictStore:
@@ -195,7 +245,7 @@ class DictStore:
 
     def __init__(self) -> None:
         self._tables: Tables = {
-            name: {} for name in ("users", "customers", "jobs", "sessions", "history")
+            name: {} for name in ("users", "customers", "jobs", "payments", "sessions", "history")
         }
         self._lock = threading.RLock()
         self._closed = False
