@@ -322,3 +322,13 @@ def test_the_payments_examples_of_the_docs(cli: Cli) -> None:
         if words[0] in ("job", "customer") and words[1] == "delete":
             words.append("--yes")
         cli(*words).ok()
+
+
+def test_a_payment_with_its_own_id_is_safe_to_send_again(cli: Cli) -> None:
+    job = _sam_with_a_job(cli)
+    send = ("payment", "add", job, "30", "--method", "cash", "--id", "till-0001", "--json")
+    first = cli(*send).json()
+    assert first["id"] == "till-0001" and cli(*send).json() == first
+    assert cli("job", "show", job, "--json").json()["amount_paid"] == "30.00"
+    cli("payment", "add", job, "31", "--method", "cash", "--id", "till-0001").refused("till-0001")
+    assert re.search(r"Amount:\s+30\.00", cli("payment", "show", "till-0001").ok().out)
