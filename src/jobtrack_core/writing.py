@@ -88,8 +88,9 @@ def _stored(uow: UnitOfWork, record: Kept) -> Kept | None:
     return stored(uow, record.user_id, kind_of(record), record.id)
 
 
-#: Fields a payment's request does not choose: when it was written down.
-_NOT_ASKED = ("recorded_at",)
+#: Fields no create request chooses: when a payment was written down, and what a new job
+#: holds (always nothing; entries made before the ledger do not list it).
+_NOT_ASKED = ("recorded_at", "amount_paid")
 
 
 def _request_fields(record: Kept) -> dict[str, Plain]:
