@@ -39,6 +39,10 @@ probe), as version 2's triggers did after every update and delete of a job.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import attrs
+
 from jobtrack_postgres import totals
 
 #: The key columns of each table, in version 2's column order.
@@ -48,13 +52,55 @@ KEYS = {
     "paid_days": ("user_id", "day"),
     "open_due_days": ("user_id", "due_date"),
 }
-#: The summed columns of each table, in version 2's column order.
-SUMS = {
-    "owner_totals": ("customers", *totals.OWNER),
-    "customer_totals": tuple(totals.CUSTOMER),
-    "paid_days": ("cents", "jobs"),
-    "open_due_days": ("jobs",),
-}
+
+
+@attrs.frozen
+class Figures:
+    """The summed columns of ``owner_totals`` and ``customer_totals``, each with one job
+    row ``r``'s contribution: every statement of the running totals is generated from
+    one of these, so that a later version may add figures without changing what an
+    earlier version's statements were."""
+
+    owner: Mapping[str, str]
+    customer: Mapping[str, str]
+
+    @property
+    def sums(self) -> dict[str, tuple[str, ...]]:
+        """The summed columns of each table, in column order."""
+        return {
+            "owner_totals": ("customers", *self.owner),
+            "customer_totals": tuple(self.customer),
+            "paid_days": ("cents", "jobs"),
+            "open_due_days": ("jobs",),
+        }
+
+    @property
+    def job_changes(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], str]]:
+        """Per table: the key expressions, the summed expressions and the filter of one
+        job row ``r``'s contribution, which ``r.sign`` (+1 or -1) adds or takes away."""
+        return {
+            "owner_totals": (("r.user_id",), ("0", *_signed(self.owner)), ""),
+            "customer_totals": (("r.customer_id", "r.user_id"), _signed(self.customer), ""),
+            "paid_days": (
+                ("r.user_id", totals.DAY),
+                ("sum(r.sign * coalesce(r.actual_cost_cents, 0))", "sum(r.sign)"),
+                f" WHERE {totals.PAID}",
+            ),
+            "open_due_days": (
+                ("r.user_id", "r.due_date"),
+                ("sum(r.sign)",),
+                f" WHERE {totals.OPEN_DUE}",
+            ),
+        }
+
+
+def _signed(expressions: Mapping[str, str]) -> tuple[str, ...]:
+    return tuple(f"sum(r.sign * ({e}))" for e in expressions.values())
+
+
+#: The figures of versions 3 to 5.
+V3_FIGURES = Figures(totals.OWNER, totals.CUSTOMER)
+
 #: The unique key each table's rows were upserted on in version 3 (the key columns
 #: where not named); since version 4 every ``_base`` table's key is all its key columns.
 V3_CONFLICT = {"customer_totals": "customer_id"}
@@ -83,32 +129,14 @@ def _present(table: str) -> str:
     return "EXISTS (SELECT FROM users x WHERE x.id = s.user_id)"
 
 
-def _signed(expressions: dict[str, str]) -> tuple[str, ...]:
-    return tuple(f"sum(r.sign * ({e}))" for e in expressions.values())
-
-
-#: Per table: the key expressions, the summed expressions and the filter of one job
-#: row ``r``'s contribution, which ``r.sign`` (+1 or -1) adds or takes away.
-_JOB_CHANGES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
-    "owner_totals": (("r.user_id",), ("0", *_signed(totals.OWNER)), ""),
-    "customer_totals": (("r.customer_id", "r.user_id"), _signed(totals.CUSTOMER), ""),
-    "paid_days": (
-        ("r.user_id", totals.DAY),
-        ("sum(r.sign * coalesce(r.actual_cost_cents, 0))", "sum(r.sign)"),
-        f" WHERE {totals.PAID}",
-    ),
-    "open_due_days": (("r.user_id", "r.due_date"), ("sum(r.sign)",), f" WHERE {totals.OPEN_DUE}"),
-}
-
-
-def _net(table: str) -> str:
+def _net(table: str, figures: Figures) -> str:
     """The net change of the job rows ``r`` per key of ``table``: keys whose change is
     zero in every column are left out (a title edit changes nothing)."""
-    keys, values, where = _JOB_CHANGES[table]
+    keys, values, where = figures.job_changes[table]
+    sums = figures.sums[table]
     named = ", ".join(
-        f"{v} AS {c}" for v, c in zip((*keys, *values), (*KEYS[table], *SUMS[table]), strict=True)
+        f"{v} AS {c}" for v, c in zip((*keys, *values), (*KEYS[table], *sums), strict=True)
     )
-    sums = SUMS[table]
     zeros = ", ".join("0" for _ in sums)
     return (
         f"SELECT * FROM (SELECT {named} FROM r{where} GROUP BY {', '.join(keys)}) s "
@@ -119,12 +147,12 @@ def _net(table: str) -> str:
 Conflict = dict[str, str]
 
 
-def _upsert(table: str, ctes: str, rows: str, conflict: Conflict) -> str:
+def _upsert(table: str, ctes: str, rows: str, conflict: Conflict, figures: Figures) -> str:
     """Statements adding ``rows`` (key and sums, one row per key) to ``table``'s
     ``_base`` rows in key order, then deleting the rows whose count fell to zero. The
     calling function declares ``owners text[]`` and ``keys date[]``. ``conflict`` gives
     the unique key of a table whose key is not all its key columns."""
-    keys, sums = KEYS[table], SUMS[table]
+    keys, sums = KEYS[table], figures.sums[table]
     order = ", ".join(str(n + 1) for n in range(len(keys)))
     upsert = (
         f"INSERT INTO {table}_base AS t ({', '.join((*keys, *sums))})\n"
@@ -150,15 +178,15 @@ def _upsert(table: str, ctes: str, rows: str, conflict: Conflict) -> str:
 _NOTE = "INSERT INTO totals_pending (txid) SELECT txid_current() {} ON CONFLICT (txid) DO NOTHING"
 
 
-def _to_deltas(source: str) -> str:
+def _to_deltas(source: str, figures: Figures) -> str:
     """One statement adding the net change of the job rows of ``source`` (job rows with a
     ``sign``) to the deltas, and noting the transaction for :func:`fold`."""
     ctes = [f"r AS ({source})"]
     for name, table in zip("ocpd", KEYS, strict=True):
-        columns = ", ".join((*KEYS[table], *SUMS[table]))
+        columns = ", ".join((*KEYS[table], *figures.sums[table]))
         ctes.append(
             f"{name} AS (INSERT INTO {table}_delta ({columns})\n"
-            f"        {_net(table)}\n        RETURNING 1)"
+            f"        {_net(table, figures)}\n        RETURNING 1)"
         )
     changed = " OR ".join(f"EXISTS (SELECT FROM {name})" for name in "ocpd")
     listed = ",\n        ".join(ctes)
@@ -167,11 +195,14 @@ def _to_deltas(source: str) -> str:
         {_NOTE.format(f"WHERE {changed}")};"""
 
 
-def _in_place(source: str, conflict: Conflict) -> str:
+def _in_place(source: str, conflict: Conflict, figures: Figures) -> str:
     """Statements adding the net change of the job rows of ``source`` to the ``_base``
     rows, table by table in a fixed order (so that concurrent writers lock rows in one
     order)."""
-    return "".join(_upsert(table, f"r AS ({source})", _net(table), conflict) for table in KEYS)
+    return "".join(
+        _upsert(table, f"r AS ({source})", _net(table, figures), conflict, figures)
+        for table in KEYS
+    )
 
 
 def _either(in_place: str, to_deltas: str) -> str:
@@ -184,8 +215,8 @@ def _either(in_place: str, to_deltas: str) -> str:
     END IF;"""
 
 
-def _jobs(source: str, conflict: Conflict) -> str:
-    return _either(_in_place(source, conflict), _to_deltas(source))
+def _jobs(source: str, conflict: Conflict, figures: Figures) -> str:
+    return _either(_in_place(source, conflict, figures), _to_deltas(source, figures))
 
 
 def _rows(transition: str, sign: int) -> str:
@@ -227,48 +258,49 @@ def _function(name: str, body: str) -> str:
     """
 
 
-def _folded(table: str, conflict: Conflict) -> str:
-    keys, sums = ", ".join(KEYS[table]), SUMS[table]
+def _folded(table: str, conflict: Conflict, figures: Figures) -> str:
+    keys, sums = ", ".join(KEYS[table]), figures.sums[table]
     totalled = ", ".join(f"sum({c})" for c in sums)
     return _upsert(
         table,
         f"d AS (DELETE FROM {table}_delta RETURNING *)",
         f"SELECT {keys}, {totalled} FROM d GROUP BY {keys}",
         conflict,
+        figures,
     )
 
 
-def fold(conflict: Conflict, create: str = "CREATE") -> str:
+def fold(conflict: Conflict, create: str = "CREATE", figures: Figures = V3_FIGURES) -> str:
     """The function that moves the calling transaction's deltas into the ``_base`` rows."""
     return f"""
     {create} FUNCTION jobtrack_fold_totals() RETURNS void LANGUAGE plpgsql AS $$
     DECLARE
         owners text[];
         keys date[];
-    BEGIN{"".join(_folded(table, conflict) for table in KEYS)}
+    BEGIN{"".join(_folded(table, conflict, figures) for table in KEYS)}
         DELETE FROM totals_pending WHERE txid = txid_current();
     END
     $$
     """
 
 
-def job_functions(conflict: Conflict) -> tuple[str, ...]:
+def job_functions(conflict: Conflict, figures: Figures = V3_FIGURES) -> tuple[str, ...]:
     """The trigger functions of ``jobs``, which change every table of totals."""
     return (
-        _function("jobtrack_jobs_inserted", _jobs(_rows("new_rows", 1), conflict)),
-        _function("jobtrack_jobs_deleted", _jobs(_rows("old_rows", -1), conflict)),
+        _function("jobtrack_jobs_inserted", _jobs(_rows("new_rows", 1), conflict, figures)),
+        _function("jobtrack_jobs_deleted", _jobs(_rows("old_rows", -1), conflict, figures)),
         _function(
             "jobtrack_jobs_updated",
-            _jobs(f"{_rows('old_rows', -1)} UNION ALL {_rows('new_rows', 1)}", conflict),
+            _jobs(f"{_rows('old_rows', -1)} UNION ALL {_rows('new_rows', 1)}", conflict, figures),
         ),
     )
 
 
-def _delta_table(table: str) -> tuple[str, str]:
+def _delta_table(table: str, figures: Figures = V3_FIGURES) -> tuple[str, str]:
     keys = ", ".join(
         f"{k} {'date' if k in _DATE_KEYS else totals.TEXT} NOT NULL" for k in KEYS[table]
     )
-    sums = ", ".join(f"{c} {_type(c)} NOT NULL DEFAULT 0" for c in SUMS[table])
+    sums = ", ".join(f"{c} {_type(c)} NOT NULL DEFAULT 0" for c in figures.sums[table])
     owner_first = ", ".join(sorted(KEYS[table], key=lambda k: k != "user_id"))
     return (
         f"CREATE TABLE {table}_delta ({keys}, {sums})",
@@ -276,10 +308,10 @@ def _delta_table(table: str) -> tuple[str, str]:
     )
 
 
-def _view(table: str) -> str:
+def view(table: str, figures: Figures = V3_FIGURES) -> str:
     """The committed figures plus the reading transaction's deltas, one row per key."""
-    keys, sums = ", ".join(KEYS[table]), ", ".join(SUMS[table])
-    totalled = ", ".join(f"sum({c})::{_type(c)} AS {c}" for c in SUMS[table])
+    keys, sums = ", ".join(KEYS[table]), ", ".join(figures.sums[table])
+    totalled = ", ".join(f"sum({c})::{_type(c)} AS {c}" for c in figures.sums[table])
     grouped = (
         f"SELECT {keys}, {totalled} FROM (SELECT {keys}, {sums} FROM {table}_base "
         f"UNION ALL SELECT {keys}, {sums} FROM {table}_delta) u GROUP BY {keys}"
@@ -327,17 +359,43 @@ TRIGGERS = (
     "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION jobtrack_totals_commit()",
 )
 
-VIEWS = tuple(_view(table) for table in KEYS)
+VIEWS = tuple(view(table) for table in KEYS)
 
 V3: tuple[str, ...] = (*TABLES, *FUNCTIONS, *TRIGGERS, *VIEWS)
 
-#: Every total recomputed from the tables, in the calling transaction (for checks).
-REBUILD: tuple[str, ...] = (
-    *(f"DELETE FROM {table}_{part}" for table in KEYS for part in ("delta", "base")),
-    "INSERT INTO owner_totals_delta (user_id, customers) "
-    "SELECT user_id, count(*) FROM customers GROUP BY user_id",
-    _to_deltas(_rows("jobs", 1)).strip().rstrip(";"),
-    "SELECT jobtrack_fold_totals()",
-)
+#: The summed columns of each table in versions 3 to 5, in version 2's column order.
+SUMS = V3_FIGURES.sums
 
-__all__ = ["FLAG", "KEYS", "REBUILD", "SUMS", "V3", "V3_CONFLICT", "fold", "job_functions"]
+
+def rebuild(figures: Figures) -> tuple[str, ...]:
+    """Every total recomputed from the tables, in the calling transaction (for checks)."""
+    return (
+        *(f"DELETE FROM {table}_{part}" for table in KEYS for part in ("delta", "base")),
+        "INSERT INTO owner_totals_delta (user_id, customers) "
+        "SELECT user_id, count(*) FROM customers GROUP BY user_id",
+        _to_deltas(_rows("jobs", 1), figures).strip().rstrip(";"),
+        "SELECT jobtrack_fold_totals()",
+    )
+
+
+def add_jobs(figures: Figures) -> tuple[str, ...]:
+    """Statements adding every job's contribution to the ``_base`` rows (a backfill)."""
+    return tuple(
+        s.strip() for s in _in_place(_rows("jobs", 1), {}, figures).split(";") if s.strip()
+    )
+
+
+__all__ = [
+    "FLAG",
+    "KEYS",
+    "SUMS",
+    "V3",
+    "V3_CONFLICT",
+    "V3_FIGURES",
+    "Figures",
+    "add_jobs",
+    "fold",
+    "job_functions",
+    "rebuild",
+    "view",
+]

@@ -1,6 +1,8 @@
 """Schema migrations, recorded in the database itself.
 
-Each applied version is a row of ``schema_migrations``. Every migration runs in
+Each applied version is a row of ``schema_migrations``. A version is a list of SQL
+statements, and of functions run on the migration's connection where SQL alone cannot
+say it (version 6 builds each opening payment with the library's own rule). Every migration runs in
 its own transaction together with the row that records it, so a migration is
 applied entirely or not at all. Each of those transactions first takes a
 transaction-level advisory lock, so that several processes opening the same
@@ -16,6 +18,7 @@ from typing import Any
 import psycopg
 
 from jobtrack_core.errors import SchemaVersionError, StoreError
+from jobtrack_postgres.ledger import Step
 from jobtrack_postgres.schema import VERSIONS
 
 #: The schema version this code writes and reads.
@@ -23,7 +26,7 @@ SCHEMA_VERSION = len(VERSIONS)
 #: The advisory lock key that serialises migrations: the bytes of "jobtrack".
 LOCK_KEY = int.from_bytes(b"jobtrack", "big")
 
-Versions = tuple[tuple[str, tuple[str, ...]], ...]
+Versions = tuple[tuple[str, tuple[str | Step, ...]], ...]
 
 _CREATE_TABLE = """
     CREATE TABLE schema_migrations (
@@ -68,8 +71,11 @@ def migrate(conn: psycopg.Connection[Any], versions: Versions = VERSIONS) -> int
             if not _recorded(conn):
                 conn.execute(_CREATE_TABLE)
             description, statements = versions[found]
-            for statement in statements:
-                conn.execute(statement)
+            for step in statements:
+                if isinstance(step, str):
+                    conn.execute(step)
+                else:
+                    step(conn)
             conn.execute(
                 "INSERT INTO schema_migrations (version, description) VALUES (%s, %s)",
                 (found + 1, description),

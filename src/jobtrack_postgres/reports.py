@@ -13,21 +13,27 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from jobtrack_core.entities import Customer, Job
+from jobtrack_core.entities import Customer, Job, PaymentKind, PaymentMethod
 from jobtrack_core.money import CENT, from_minor, to_minor
 from jobtrack_core.pagination import JobPosition, JobSort
 from jobtrack_core.periods import utc_midnight_after, utc_midnight_before
 from jobtrack_core.queries import JobFilter, ascii_lower
 from jobtrack_core.reports import (
     Accuracy,
+    Aging,
+    Balances,
+    CashRow,
+    CashTotal,
     CustomerAccuracy,
+    CustomerAging,
+    CustomerBalance,
     CustomerRevenue,
     CustomerSummary,
     OwnerTotals,
     Tally,
 )
-from jobtrack_core.status import OPEN
-from jobtrack_postgres import totals
+from jobtrack_core.status import OPEN, JobStatus
+from jobtrack_postgres.ledger import BALANCES, OWNER_FIGURES
 from jobtrack_postgres.notions import not_cancelled, open_work, receivable, revenue
 from jobtrack_postgres.repositories import Repository, job_filter
 from jobtrack_postgres.rows import (
@@ -112,10 +118,10 @@ class PostgresReports(Repository):
     def totals(self, owner_id: str) -> OwnerTotals:
         """One row of ``owner_totals`` (kept by triggers): the same cost at any size."""
         row = self._one(
-            f"SELECT customers, {', '.join(totals.OWNER)} FROM {self._totals('owner_totals')} "
+            f"SELECT customers, {', '.join(OWNER_FIGURES)} FROM {self._totals('owner_totals')} "
             "WHERE user_id = %s",
             (owner_id,),
-        ) or (0,) * (1 + len(totals.OWNER))
+        ) or (0,) * (1 + len(OWNER_FIGURES))
         return OwnerTotals.of_row(*row)
 
     def paid_between(self, owner_id: str, bounds: Sequence[datetime]) -> Sequence[Tally]:
@@ -374,6 +380,129 @@ class PostgresReports(Repository):
             {"owner": owner_id, "needle": needle},
         )
         return [customer_from_row(row) for row in rows]
+
+    # -- money ---------------------------------------------------------------------------
+    def balances(self, owner_id: str, customer_id: str | None = None) -> Sequence[CustomerBalance]:
+        """Each customer with the balance figures of its row of ``customer_totals``."""
+        only = "" if customer_id is None else " AND c.id = %(customer)s"
+        figures = ", ".join(f"coalesce(t.{c}, 0)" for c in BALANCES)
+        rows = self._all(
+            f"SELECT {_CUSTOMER_COLUMNS}, {figures} "
+            f"FROM customers c LEFT JOIN {self._totals('customer_totals')} t{_CUSTOMER_JOIN} "
+            f"WHERE c.user_id = %(owner)s{only} ORDER BY c.name, c.id",
+            {"owner": owner_id, "customer": customer_id},
+        )
+        return [
+            CustomerBalance(customer_from_row(row[:_WIDTH]), Balances.of_minor(*row[_WIDTH:]))
+            for row in rows
+        ]
+
+    def aging(
+        self, owner_id: str, bounds: Sequence[datetime], received_by: date | None
+    ) -> Sequence[CustomerAging]:
+        """What each job owes, summed per customer and bucket in one query: from the jobs'
+        own ``amount_paid`` (the partial index of receivables) when ``received_by`` is None,
+        else from the payments received by then."""
+        if received_by is None:
+            owed = "coalesce(j.actual_cost_cents, 0) - j.amount_paid_cents"
+            source = f"jobs j WHERE j.user_id = %(owner)s AND {receivable('j')}"
+        else:
+            owed = "coalesce(j.actual_cost_cents, 0) - coalesce(p.cents, 0)"
+            source = (
+                "jobs j LEFT JOIN LATERAL (SELECT sum(CASE WHEN x.kind = %(refund)s "
+                "THEN -x.amount_cents ELSE x.amount_cents END) AS cents FROM payments x "
+                "WHERE x.user_id = j.user_id AND x.job_id = j.id AND x.voided_at IS NULL "
+                "AND x.received_on <= %(by)s) p ON true "
+                f"WHERE j.user_id = %(owner)s AND j.status = '{JobStatus.COMPLETED.value}'"
+            )
+        bucket = (
+            "CASE WHEN j.completed_at >= %(b1)s THEN 0 WHEN j.completed_at >= %(b2)s THEN 1 "
+            "WHEN j.completed_at >= %(b3)s THEN 2 ELSE 3 END"
+        )
+        sums = ", ".join(
+            f"coalesce(sum(o.owed) FILTER (WHERE o.bucket = {n}), 0), "
+            f"count(*) FILTER (WHERE o.bucket = {n})"
+            for n in range(4)
+        )
+        rows = self._all(
+            f"WITH o AS (SELECT j.customer_id, {owed} AS owed, {bucket} AS bucket FROM {source} "
+            "AND j.completed_at < %(b0)s AND j.actual_cost_cents > 0) "
+            f"SELECT {_CUSTOMER_COLUMNS}, {sums} FROM o JOIN customers c "
+            "ON c.user_id = %(owner)s AND c.id = o.customer_id WHERE o.owed > 0 "
+            "GROUP BY c.user_id, c.id ORDER BY c.name, c.id",
+            {
+                "owner": owner_id,
+                "by": received_by,
+                "refund": PaymentKind.REFUND.value,
+                **{f"b{n}": bound for n, bound in enumerate(bounds)},
+            },
+        )
+        return [
+            CustomerAging(
+                customer_from_row(row[:_WIDTH]),
+                Aging(*(_tally(row[_WIDTH + 2 * n], row[_WIDTH + 2 * n + 1]) for n in range(4))),
+            )
+            for row in rows
+        ]
+
+    def cash_between(self, owner_id: str, bounds: Sequence[date]) -> Sequence[CashRow]:
+        """One read of the owner's payments by day (``payments_owner_received_idx``),
+        summed per period and method."""
+        if len(bounds) < 2:
+            return []
+        rows = self._all(
+            "SELECT width_bucket(received_on, %(bounds)s::date[]) - 1 AS period, method, "
+            "coalesce(sum(amount_cents) FILTER (WHERE kind <> %(refund)s), 0), "
+            "count(*) FILTER (WHERE kind <> %(refund)s), "
+            "coalesce(sum(amount_cents) FILTER (WHERE kind = %(refund)s), 0), "
+            "count(*) FILTER (WHERE kind = %(refund)s) "
+            "FROM payments WHERE user_id = %(owner)s AND voided_at IS NULL "
+            "AND received_on >= %(low)s AND received_on < %(high)s "
+            "GROUP BY 1, 2 ORDER BY 1, 2",
+            {
+                "owner": owner_id,
+                "bounds": list(bounds),
+                "low": bounds[0],
+                "high": bounds[-1],
+                "refund": PaymentKind.REFUND.value,
+            },
+        )
+        # width_bucket counts the bounds at or before the day: of equal neighbours (an
+        # empty period) the last, so a day falls in the one period that holds it.
+        return [
+            CashRow(int(period), _METHODS[method], CashTotal.of_minor(*sums))
+            for period, method, *sums in rows
+        ]
+
+    def stalled(self, owner_id: str, quiet_since: date, limit: int) -> Sequence[Job]:
+        """From the partial index of partly paid completed jobs, oldest completion first,
+        each asked for its latest standing payment (``payments_job_idx``)."""
+        return self._jobs(
+            f"SELECT {JOB_FIELDS} FROM jobs j WHERE j.user_id = %s "
+            "AND j.status = 'completed' AND NOT j.paid AND j.amount_paid_cents > 0 "
+            "AND (SELECT max(p.received_on) FROM payments p WHERE p.user_id = j.user_id "
+            "AND p.job_id = j.id AND p.voided_at IS NULL) < %s "
+            "ORDER BY j.completed_at, j.id LIMIT %s",
+            (owner_id, quiet_since),
+            limit,
+        )
+
+    def deposits_waiting(self, owner_id: str, taken_before: date, limit: int) -> Sequence[Job]:
+        """From the partial index of pending jobs holding money, each asked for its first
+        standing receipt (``payments_job_idx``)."""
+        return self._jobs(
+            f"SELECT {_JOB_FIELDS} FROM jobs j CROSS JOIN LATERAL (SELECT min(p.received_on) "
+            "AS first FROM payments p WHERE p.user_id = j.user_id AND p.job_id = j.id "
+            "AND p.voided_at IS NULL AND p.kind <> %s) f "
+            "WHERE j.user_id = %s AND j.status = 'pending' AND j.amount_paid_cents > 0 "
+            "AND f.first < %s ORDER BY f.first, j.id LIMIT %s",
+            (PaymentKind.REFUND.value, owner_id, taken_before),
+            limit,
+        )
+
+
+_METHODS = {m.value: m for m in PaymentMethod}
+_JOB_FIELDS = prefixed(JOB_FIELDS, "j")
 
 
 def _hours(value: Any) -> Decimal:

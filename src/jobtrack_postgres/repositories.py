@@ -22,9 +22,9 @@ from typing import Any, cast
 
 import psycopg
 
-from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
+from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, Payment, User
 from jobtrack_core.errors import ConflictError, NotFoundError, quoted
-from jobtrack_core.queries import JobFilter, ascii_lower
+from jobtrack_core.queries import JobFilter, PaymentFilter, ascii_lower
 from jobtrack_postgres.errors import translated
 from jobtrack_postgres.rows import (
     CUSTOMER_COLUMNS,
@@ -32,6 +32,10 @@ from jobtrack_postgres.rows import (
     JOB_FIELDS,
     JOB_SET,
     JOB_VALUES,
+    PAYMENT_COLUMNS,
+    PAYMENT_FIELDS,
+    PAYMENT_SET,
+    PAYMENT_VALUES,
     SESSION_COLUMNS,
     USER_COLUMNS,
     Row,
@@ -40,6 +44,9 @@ from jobtrack_postgres.rows import (
     job_from_row,
     job_params,
     job_row,
+    payment_from_row,
+    payment_params,
+    payment_row,
     session_from_row,
     session_params,
     user_from_row,
@@ -82,6 +89,16 @@ class Repository:
 
     def _exists(self, query: str, params: Any) -> bool:
         return self._one(f"SELECT EXISTS ({query})", params) == (True,)
+
+    def _analyze_after(self, table: str, count: int) -> None:
+        """Refresh the planner's statistics of ``table`` after a bulk load of ``count``
+        rows, when that is many (see :data:`ANALYZE_MIN_ROWS`)."""
+        if count >= ANALYZE_MIN_ROWS:
+            (counted,) = self._one(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", (table,)
+            ) or (-1,)
+            if count >= ANALYZE_SHARE * counted:  # reltuples is -1 before the first ANALYZE
+                self._run(f"ANALYZE {table}")
 
 
 # -- users ---------------------------------------------------------------------
@@ -156,15 +173,17 @@ class PostgresUsers(Repository):
         row = self._one(
             "WITH s AS (DELETE FROM sessions WHERE user_id = %(id)s RETURNING 1), "
             "e AS (DELETE FROM user_emails WHERE user_id = %(id)s), "
+            "p AS (DELETE FROM payments WHERE user_id = %(id)s RETURNING 1), "
             "j AS (DELETE FROM jobs WHERE user_id = %(id)s RETURNING 1), "
             "c AS (DELETE FROM customers WHERE user_id = %(id)s RETURNING 1) "
             "DELETE FROM users WHERE id = %(id)s RETURNING "
-            "(SELECT count(*) FROM c), (SELECT count(*) FROM j), (SELECT count(*) FROM s)",
+            "(SELECT count(*) FROM c), (SELECT count(*) FROM j), (SELECT count(*) FROM s), "
+            "(SELECT count(*) FROM p)",
             {"id": user_id},
         )
         if row is None:
             return Deleted()
-        return Deleted(users=1, customers=row[0], jobs=row[1], sessions=row[2])
+        return Deleted(users=1, customers=row[0], jobs=row[1], sessions=row[2], payments=row[3])
 
 
 # -- customers -----------------------------------------------------------------
@@ -216,15 +235,18 @@ class PostgresCustomers(Repository):
 
     def delete(self, owner_id: str, customer_id: str) -> Deleted:
         row = self._one(
-            "WITH j AS (DELETE FROM jobs WHERE user_id = %(owner)s AND customer_id = %(id)s "
+            "WITH p AS (DELETE FROM payments WHERE user_id = %(owner)s AND job_id IN "
+            "(SELECT id FROM jobs WHERE user_id = %(owner)s AND customer_id = %(id)s) "
+            "RETURNING 1), "
+            "j AS (DELETE FROM jobs WHERE user_id = %(owner)s AND customer_id = %(id)s "
             "RETURNING 1) "
             "DELETE FROM customers WHERE user_id = %(owner)s AND id = %(id)s "
-            "RETURNING (SELECT count(*) FROM j)",
+            "RETURNING (SELECT count(*) FROM j), (SELECT count(*) FROM p)",
             {"owner": owner_id, "id": customer_id},
         )
         if row is None:
             return Deleted()
-        return Deleted(customers=1, jobs=row[0])
+        return Deleted(customers=1, jobs=row[0], payments=row[1])
 
 
 # -- jobs ----------------------------------------------------------------------
@@ -311,12 +333,7 @@ class PostgresJobs(Repository):
                 for job in batch:
                     copy.write_row(job_row(job))
             count += len(batch)
-        if count >= ANALYZE_MIN_ROWS:
-            (counted,) = self._one(
-                "SELECT reltuples FROM pg_class WHERE oid = 'jobs'::regclass", None
-            ) or (-1,)
-            if count >= ANALYZE_SHARE * counted:  # reltuples is -1 before the first ANALYZE
-                self._run("ANALYZE jobs")
+        self._analyze_after("jobs", count)
         return count
 
     def _check_batch(self, batch: list[Job]) -> None:
@@ -374,12 +391,145 @@ class PostgresJobs(Repository):
             raise NotFoundError("job", job.id)
 
     def delete(self, owner_id: str, job_id: str) -> Deleted:
-        cursor = self._run("DELETE FROM jobs WHERE user_id = %s AND id = %s", (owner_id, job_id))
-        return Deleted(jobs=cursor.rowcount)
+        row = self._one(
+            "WITH p AS (DELETE FROM payments WHERE user_id = %(owner)s AND job_id = %(id)s "
+            "RETURNING 1) "
+            "DELETE FROM jobs WHERE user_id = %(owner)s AND id = %(id)s "
+            "RETURNING (SELECT count(*) FROM p)",
+            {"owner": owner_id, "id": job_id},
+        )
+        if row is None:
+            return Deleted()
+        return Deleted(jobs=1, payments=row[0])
 
 
 def _taken(job: Job) -> ConflictError:
     return ConflictError("id", f"a job with id {quoted(job.id)} already exists")
+
+
+# -- payments ------------------------------------------------------------------
+
+_COPY_PAYMENTS = f"COPY payments ({PAYMENT_COLUMNS}) FROM STDIN"
+
+
+def payment_filter(owner_id: str, where: PaymentFilter) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause (on payments ``p``) and parameters for ``where``."""
+    clauses = ["p.user_id = %(owner)s"]
+    if where.job_id is not None:
+        clauses.append("p.job_id = %(job)s")
+    if where.customer_id is not None:
+        clauses.append(
+            "p.job_id IN (SELECT j.id FROM jobs j "
+            "WHERE j.user_id = %(owner)s AND j.customer_id = %(customer)s)"
+        )
+    if where.received_from is not None:
+        clauses.append("p.received_on >= %(low)s")
+    if where.received_to is not None:
+        clauses.append("p.received_on <= %(high)s")
+    if where.voided is not None:
+        clauses.append(f"p.voided_at IS {'NOT ' if where.voided else ''}NULL")
+    params = {
+        "owner": owner_id,
+        "job": where.job_id,
+        "customer": where.customer_id,
+        "low": where.received_from,
+        "high": where.received_to,
+    }
+    return " AND ".join(clauses), params
+
+
+class PostgresPayments(Repository):
+    """An owner's payments, by owner and id; each for a job of the same owner."""
+
+    def add(self, payment: Payment) -> None:
+        cursor = self._run(
+            f"INSERT INTO payments ({PAYMENT_COLUMNS}) SELECT {PAYMENT_VALUES} "
+            "WHERE EXISTS (SELECT FROM jobs WHERE user_id = %(user_id)s AND id = %(job_id)s) "
+            "ON CONFLICT DO NOTHING",
+            payment_params(payment),
+            missing=NotFoundError("job", payment.job_id),
+        )
+        if cursor.rowcount == 0:
+            if not self._exists(
+                "SELECT FROM jobs WHERE user_id = %s AND id = %s",
+                (payment.user_id, payment.job_id),
+            ):
+                raise NotFoundError("job", payment.job_id)
+            raise _payment_taken(payment)
+
+    def add_many(self, payments: Iterable[Payment]) -> int:
+        """Add payments in batches: each batch is checked in two queries, then sent with
+        COPY, and the statistics refreshed after a bulk load (as :meth:`PostgresJobs.add_many`)."""
+        count = 0
+        iterator = iter(payments)
+        while batch := list(itertools.islice(iterator, BATCH)):
+            self._check_batch(batch)
+            jobs = {p.job_id for p in batch}
+            missing = NotFoundError("job", jobs.pop() if len(jobs) == 1 else "?")
+            with (
+                translated(missing=missing),
+                self._conn.cursor() as cursor,
+                cursor.copy(_COPY_PAYMENTS) as copy,
+            ):
+                for payment in batch:
+                    copy.write_row(payment_row(payment))
+            count += len(batch)
+        self._analyze_after("payments", count)
+        return count
+
+    def _check_batch(self, batch: list[Payment]) -> None:
+        """Raise what :meth:`add` would raise for the first payment of ``batch`` that fails."""
+        known = set(self._pairs("jobs", {(p.user_id, p.job_id) for p in batch}))
+        taken = set(self._pairs("payments", {(p.user_id, p.id) for p in batch}))
+        for payment in batch:
+            if (payment.user_id, payment.job_id) not in known:
+                raise NotFoundError("job", payment.job_id)
+            key = (payment.user_id, payment.id)
+            if key in taken:
+                raise _payment_taken(payment)
+            taken.add(key)
+
+    def _pairs(self, table: str, pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
+        owners, ids = [p[0] for p in pairs], [p[1] for p in pairs]
+        return [(row[0], row[1]) for row in self._all(_FOUND.format(table=table), (owners, ids))]
+
+    def get(self, owner_id: str, payment_id: str) -> Payment | None:
+        row = self._one(
+            f"SELECT {PAYMENT_FIELDS} FROM payments WHERE user_id = %s AND id = %s{self._lock}",
+            (owner_id, payment_id),
+        )
+        return None if row is None else payment_from_row(row)
+
+    def list(self, owner_id: str, where: PaymentFilter) -> Sequence[Payment]:
+        clause, params = payment_filter(owner_id, where)
+        rows = self._all(
+            f"SELECT {_PAYMENT_FIELDS} FROM payments p WHERE {clause} "
+            "ORDER BY p.received_on, p.recorded_at, p.id",
+            params,
+        )
+        return [payment_from_row(row) for row in rows]
+
+    def update(self, payment: Payment) -> None:
+        """Change a payment (the library only voids one); it stays with its job."""
+        cursor = self._run(
+            f"UPDATE payments SET {PAYMENT_SET} "
+            "WHERE user_id = %(user_id)s AND id = %(id)s AND job_id = %(job_id)s",
+            payment_params(payment),
+        )
+        if cursor.rowcount == 0:
+            if self._exists(
+                "SELECT FROM payments WHERE user_id = %s AND id = %s",
+                (payment.user_id, payment.id),
+            ):
+                raise ConflictError("job_id", "a payment stays with its job")
+            raise NotFoundError("payment", payment.id)
+
+
+_PAYMENT_FIELDS = ", ".join(f"p.{c.strip()}" for c in PAYMENT_FIELDS.split(","))
+
+
+def _payment_taken(payment: Payment) -> ConflictError:
+    return ConflictError("id", f"a payment with id {quoted(payment.id)} already exists")
 
 
 # -- sessions ------------------------------------------------------------------
@@ -441,8 +591,10 @@ __all__ = [
     "BATCH",
     "PostgresCustomers",
     "PostgresJobs",
+    "PostgresPayments",
     "PostgresSessions",
     "PostgresUsers",
     "Repository",
     "job_filter",
+    "payment_filter",
 ]

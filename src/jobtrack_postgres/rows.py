@@ -16,7 +16,15 @@ from typing import Any
 
 import attrs
 
-from jobtrack_core.entities import Customer, Job, LoginSession, User
+from jobtrack_core.entities import (
+    Customer,
+    Job,
+    LoginSession,
+    Payment,
+    PaymentKind,
+    PaymentMethod,
+    User,
+)
 from jobtrack_core.money import to_minor
 from jobtrack_core.status import JobStatus
 
@@ -64,7 +72,7 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _status(value: JobStatus) -> str:
+def _status(value: JobStatus | PaymentKind | PaymentMethod) -> str:
     return value.value
 
 
@@ -89,12 +97,13 @@ _JOB: tuple[tuple[str, str, Callable[[Any], Any], str], ...] = (
     ("created_at", "created_at", _same, "timestamptz"),
     ("updated_at", "updated_at", _same, "timestamptz"),
     ("version", "version", _same, "integer"),
+    ("amount_paid", "amount_paid_cents", _cents, "bigint"),
 )
 #: The columns a job is written to (money in cents).
 JOB_COLUMNS = ", ".join(column for _, column, _, _ in _JOB)
 #: The columns a job is read from, in the order of its fields (money in currency units,
 #: from the generated columns).
-JOB_FIELDS = JOB_COLUMNS.replace("_cost_cents", "_cost")
+JOB_FIELDS = ", ".join(column.removesuffix("_cents") for _, column, _, _ in _JOB)
 #: The values of an ``INSERT ... SELECT`` of one job, from :func:`job_params`.
 JOB_VALUES = ", ".join(f"%({column})s::{kind}" for _, column, _, kind in _JOB)
 #: The ``SET`` of an ``UPDATE`` of a job (every column but its key).
@@ -118,6 +127,51 @@ def job_row(job: Job) -> tuple[Any, ...]:
     return tuple(write(getattr(job, field)) for field, _, write, _ in _JOB)
 
 
+#: Each field of a payment, as :data:`_JOB` for a job.
+_PAYMENT: tuple[tuple[str, str, Callable[[Any], Any], str], ...] = (
+    ("id", "id", _same, "text"),
+    ("user_id", "user_id", _same, "text"),
+    ("job_id", "job_id", _same, "text"),
+    ("kind", "kind", _status, "text"),
+    ("method", "method", _status, "text"),
+    ("amount", "amount_cents", _cents, "bigint"),
+    ("received_on", "received_on", _same, "date"),
+    ("reference", "reference", _same, "text"),
+    ("note", "note", _same, "text"),
+    ("recorded_at", "recorded_at", _same, "timestamptz"),
+    ("by_mark_paid", "by_mark_paid", _same, "boolean"),
+    ("voided_at", "voided_at", _same, "timestamptz"),
+    ("void_reason", "void_reason", _same, "text"),
+    ("version", "version", _same, "integer"),
+)
+#: The columns a payment is written to (its amount in cents).
+PAYMENT_COLUMNS = ", ".join(column for _, column, _, _ in _PAYMENT)
+#: The columns a payment is read from, in the order of its fields.
+PAYMENT_FIELDS = ", ".join(column.removesuffix("_cents") for _, column, _, _ in _PAYMENT)
+#: The values of an ``INSERT ... SELECT`` of one payment, from :func:`payment_params`.
+PAYMENT_VALUES = ", ".join(f"%({column})s::{kind}" for _, column, _, kind in _PAYMENT)
+#: The ``SET`` of an ``UPDATE`` of a payment (every column but its key and its job).
+PAYMENT_SET = ", ".join(f"{column} = %({column})s" for _, column, _, _ in _PAYMENT[3:])
+
+_KINDS = {k.value: k for k in PaymentKind}
+_METHODS = {m.value: m for m in PaymentMethod}
+
+
+def payment_from_row(row: Row) -> Payment:
+    """A payment from the columns :data:`PAYMENT_FIELDS`."""
+    return Payment.from_store(*row[:3], _KINDS[row[3]], _METHODS[row[4]], *row[5:])
+
+
+def payment_params(payment: Payment) -> dict[str, Any]:
+    """A payment's values by column."""
+    return {column: write(getattr(payment, field)) for field, column, write, _ in _PAYMENT}
+
+
+def payment_row(payment: Payment) -> tuple[Any, ...]:
+    """A payment's values in the order of :data:`PAYMENT_COLUMNS` (for COPY)."""
+    return tuple(write(getattr(payment, field)) for field, _, write, _ in _PAYMENT)
+
+
 SESSION_COLUMNS = "id, user_id, token_hash, created_at, expires_at, last_used_at, revoked_at"
 
 
@@ -131,6 +185,10 @@ __all__ = [
     "JOB_FIELDS",
     "JOB_SET",
     "JOB_VALUES",
+    "PAYMENT_COLUMNS",
+    "PAYMENT_FIELDS",
+    "PAYMENT_SET",
+    "PAYMENT_VALUES",
     "SESSION_COLUMNS",
     "USER_COLUMNS",
     "Row",
@@ -139,6 +197,9 @@ __all__ = [
     "job_from_row",
     "job_params",
     "job_row",
+    "payment_from_row",
+    "payment_params",
+    "payment_row",
     "prefixed",
     "session_from_row",
     "session_params",

@@ -26,7 +26,8 @@ column names. What differs from the seed, and why:
 from __future__ import annotations
 
 from jobtrack_core.status import JobStatus, sql_list
-from jobtrack_postgres import changelog, deltas, owner_keys, totals
+from jobtrack_postgres import changelog, deltas, ledger, owner_keys, totals
+from jobtrack_postgres.ledger import Step
 from jobtrack_postgres.notions import receivable, revenue
 
 #: SQL that lower-cases the ASCII letters of ``{}`` and nothing else, like ``ascii_lower``.
@@ -36,7 +37,16 @@ ASCII_LOWER_SQL = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnop
 MAX_CENTS = 999_999_999_999
 
 #: The tables of records, each after the tables it references.
-TABLES = ("users", "user_emails", "customers", "jobs", "sessions", "history_heads", "history")
+TABLES = (
+    "users",
+    "user_emails",
+    "customers",
+    "jobs",
+    "payments",
+    "sessions",
+    "history_heads",
+    "history",
+)
 
 _TEXT = 'text COLLATE "C"'
 
@@ -147,11 +157,13 @@ V1: tuple[str, ...] = (
     "CREATE INDEX sessions_expires_idx ON sessions (expires_at)",
 )
 
-#: Every version as (description, statements), in order; version N is ``VERSIONS[N - 1]``.
-VERSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+#: Every version as (description, steps), in order; version N is ``VERSIONS[N - 1]``. A
+#: step is a statement, or a function run on the migration's connection (:data:`Step`).
+VERSIONS: tuple[tuple[str, tuple[str | Step, ...]], ...] = (
     ("users, customers, jobs and sessions", V1),
     ("running totals for the dashboard and reports", totals.V2),
     ("running totals changed by deltas, added in at commit", deltas.V3),
     ("keys by owner, emails and sessions looked up by their own keys, calendars", owner_keys.V4),
     ("versions of customers and jobs, and each business's history of changes", changelog.V5),
+    ("the payments ledger, and the balances of each business and customer", ledger.V6),
 )

@@ -11,6 +11,7 @@ from jobtrack_postgres.reports import PostgresReports
 from jobtrack_postgres.repositories import (
     PostgresCustomers,
     PostgresJobs,
+    PostgresPayments,
     PostgresSessions,
     PostgresUsers,
 )
@@ -24,6 +25,7 @@ class PostgresUnitOfWork:
         self.users = PostgresUsers(conn, lock_rows=lock_rows)
         self.customers = PostgresCustomers(conn, lock_rows=lock_rows)
         self.jobs = PostgresJobs(conn, lock_rows=lock_rows)
+        self.payments = PostgresPayments(conn, lock_rows=lock_rows)
         self.sessions = PostgresSessions(conn, lock_rows=lock_rows)
         self.history = PostgresHistory(conn, lock_rows=False)
         self.reports = PostgresReports(conn, lock_rows=False, writes=lock_rows)

@@ -6,8 +6,8 @@ import hashlib
 import secrets
 import threading
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import attrs
@@ -23,18 +23,30 @@ from jobtrack_core import (
     Customer,
     Job,
     Jobtrack,
+    Payment,
     SchemaVersionError,
     StoreError,
     User,
 )
-from jobtrack_core.entities import Action, FieldChange, Source
-from jobtrack_core.history import kind_of, listed
+from jobtrack_core.entities import Action, FieldChange, RecordKind, Source
+from jobtrack_core.history import Kept, kind_of, listed, plain, stored
+from jobtrack_core.ledger import opening_payment
+from jobtrack_core.money import ZERO
+from jobtrack_core.periods import BusinessCalendar
+from jobtrack_core.queries import ActivityFilter, JobFilter, PaymentFilter
 from jobtrack_core.testing import FakeClock
 from jobtrack_core.testing import strategies as js
 from jobtrack_core.testing.feed import Client
-from jobtrack_postgres import SCHEMA_VERSION, PostgresStore
+from jobtrack_memory import MemoryStore
+from jobtrack_postgres import SCHEMA_VERSION, PostgresStore, totals
 from jobtrack_postgres.migrations import LOCK_KEY, current_version, migrate
-from jobtrack_postgres.rows import CUSTOMER_COLUMNS, USER_COLUMNS, job_params
+from jobtrack_postgres.rows import (
+    CUSTOMER_COLUMNS,
+    JOB_FIELDS,
+    USER_COLUMNS,
+    job_from_row,
+    job_params,
+)
 from jobtrack_postgres.schema import VERSIONS
 from jobtrack_postgres.unit_of_work import PostgresUnitOfWork
 
@@ -47,13 +59,19 @@ RELEASED = {
     3: "a1c9c77ea0142f43530cc489fa7bce2a82ff32cacd9064f6ebeb0fd93cd36090",
     4: "5273288f7f0c1da3bb5f10e7c423c75bc11fe4fcab63f0a0254daea167955080",
     5: "2a6dde8c274b24a6e3d32e0c70d57f407a40e0ebb6b8f0f38a7c402e3a7f82bd",
+    6: "7240c5e80f09b72d8a12a8706dcdea3d9521787d07ebbb3f75be98a4dfc8452e",
 }
+
+
+def _text(step: str | Callable[..., None]) -> str:
+    """A step as its hash counts it: a statement, or the name of the function it runs."""
+    return step if isinstance(step, str) else f"{step.__module__}.{step.__qualname__}"
 
 
 @pytest.mark.parametrize("version", sorted(RELEASED))
 def test_a_released_version_never_changes(version: int) -> None:
     _, statements = VERSIONS[version - 1]
-    digest = hashlib.sha256("\x00".join(statements).encode()).hexdigest()
+    digest = hashlib.sha256("\x00".join(map(_text, statements)).encode()).hexdigest()
     assert digest == RELEASED[version]
 
 
@@ -202,7 +220,7 @@ def _insert_at_version_4(
         )
     for j in jobs:
         params = job_params(j)
-        del params["version"]
+        del params["version"], params["amount_paid_cents"]
         conn.execute(
             f"INSERT INTO jobs ({', '.join(params)}) "
             f"VALUES ({', '.join(f'%({c})s' for c in params)})",
@@ -210,21 +228,47 @@ def _insert_at_version_4(
         )
 
 
-def _created(record: Customer | Job) -> tuple[FieldChange, ...]:
+def _created(record: Customer | Job | Payment) -> tuple[FieldChange, ...]:
     return tuple(FieldChange(k, None, v) for k, v in listed(record).items())
 
 
+def _job_at_version_5(uow: PostgresUnitOfWork, owner_id: str, job_id: str) -> Job | None:
+    """A job as version 5 kept it (no ``amount_paid``: what the ledger makes of it)."""
+    fields = JOB_FIELDS.replace(
+        "amount_paid", "CASE WHEN paid AND actual_cost > 0 THEN actual_cost ELSE 0.00 END"
+    )
+    row = uow.jobs._one(
+        f"SELECT {fields} FROM jobs WHERE user_id = %s AND id = %s", (owner_id, job_id)
+    )
+    return None if row is None else job_from_row(row)
+
+
+def _opened(record: Customer | Job) -> bool:
+    """Whether version 6 gives this record (a paid job with a cost) its payment."""
+    return isinstance(record, Job) and record.paid and bool(record.actual_cost)
+
+
 def _check_backfill(
-    uow: PostgresUnitOfWork, users: list[User], customers: list[Customer], jobs: list[Job]
+    uow: PostgresUnitOfWork,
+    users: list[User],
+    customers: list[Customer],
+    jobs: list[Job],
+    get_job: Callable[[PostgresUnitOfWork, str, str], Job | None] = _job_at_version_5,
+    *,
+    at_6: bool = False,
 ) -> None:
     """Each record has its "created" entry as the library would have recorded it, numbered
-    per owner by when it was made; the feed from nothing gives exactly the records."""
+    per owner by when it was made, and nothing else of version 5. At version 6 (``at_6``),
+    the jobs given a payment have changed once more (their version is 2)."""
+    made_then = ActivityFilter(kinds=frozenset({CUSTOMER, JOB}), actions=frozenset({CREATED}))
     for owner in users:
         records: list[Customer | Job] = [*customers, *jobs]
         mine = [r for r in records if r.user_id == owner.id]
         mine.sort(key=lambda r: (r.created_at, kind_of(r).value, r.id))
-        feed = uow.history.latest_after(owner.id, 0, len(mine) + 1)
+        feed = list(reversed(uow.history.activity(owner.id, made_then, None, 10_000)))
         assert [(e.kind, e.record_id) for e in feed] == [(kind_of(r), r.id) for r in mine]
+        later = uow.history.activity(owner.id, ActivityFilter(), len(mine) + 1, 10_000)
+        assert len(later) == len(mine)  # the payments of version 6 come after them
         for seq, (entry, record) in enumerate(zip(feed, mine, strict=True), start=1):
             assert (entry.owner_id, entry.seq, entry.at, entry.actor_id) == (
                 owner.id,
@@ -237,14 +281,26 @@ def _check_backfill(
                 Action.CREATED,
                 None,
             )
-            assert entry.changes == _created(record)
-            stored = (
+            # version 5 listed what a job had then: no amount_paid
+            assert entry.changes == tuple(c for c in _created(record) if c.field != "amount_paid")
+            found = (
                 uow.customers.get(owner.id, record.id)
                 if isinstance(record, Customer)
-                else uow.jobs.get(owner.id, record.id)
+                else get_job(uow, owner.id, record.id)
             )
-            assert stored == record and stored.version == 1
+            version = 2 if at_6 and _opened(record) else 1
+            assert found == attrs.evolve(record, version=version) and record.version == 1
         assert uow.history.kept_from(owner.id) == 0
+
+
+PAYMENT, JOB, CUSTOMER = RecordKind.PAYMENT, RecordKind.JOB, RecordKind.CUSTOMER
+CREATED = Action.CREATED
+
+
+def before_the_ledger(job: Job) -> Job:
+    """A job as a database from before the ledger holds it: a paid job with a cost holds
+    its cost (what the migration gives it), any other nothing."""
+    return attrs.evolve(job, amount_paid=job.actual_cost if job.paid and job.actual_cost else ZERO)
 
 
 @st.composite
@@ -257,9 +313,19 @@ def _businesses(draw: st.DrawFn) -> tuple[list[User], list[Customer], list[Job]]
         mine = draw(st.lists(js.customers(owner.id, ids), max_size=4, unique_by=lambda c: c.id))
         customers += mine
         if mine:
-            made = js.jobs(owner.id, [c.id for c in mine], ids)
+            made = js.jobs(owner.id, [c.id for c in mine], ids).map(before_the_ledger)
             jobs += draw(st.lists(made, max_size=5, unique_by=lambda j: j.id))
     return users, customers, jobs
+
+
+def _truth(client: Client) -> dict[tuple[RecordKind, str], object]:
+    """Everything a client of the feed should hold: the customers, jobs and payments."""
+    payments = {(PAYMENT, p.id): p for p in client.ws.list_payments()}
+    return {**client.truth(), **payments}
+
+
+def get_job(uow: PostgresUnitOfWork, owner_id: str, job_id: str) -> Job | None:
+    return uow.jobs.get(owner_id, job_id)
 
 
 class _RolledBack(Exception):
@@ -319,6 +385,7 @@ def test_a_database_of_version_4_opens_with_every_record_in_the_feed(
         | {"status": "completed", "estimated_cost": "120.5", "actual_cost": "99.99"}
         | {"estimated_hours": "1.25", "actual_hours": "3", "due_date": "0999-01-02"}
         | {"paid": True, "paid_at": t.replace(microsecond=0), "completed_at": t}
+        | {"amount_paid": "99.99"}
         | {"created_at": t - timedelta(days=1), "updated_at": t}
     )
     tap = Job.parse(
@@ -329,17 +396,230 @@ def test_a_database_of_version_4_opens_with_every_record_in_the_feed(
     store = PostgresStore(schema_url)
     try:
         with store.transaction(write=False) as uow:
-            _check_backfill(uow, [owner], [ada, bob], [sink, tap])
+            _check_backfill(uow, [owner], [ada, bob], [sink, tap], get_job, at_6=True)
         ws = Jobtrack(store, clock=FakeClock(), hasher=Argon2Hasher.for_tests()).workspace(owner.id)
+        (payment,) = ws.list_payments()  # version 6: the paid job's payment
         client = Client(ws)
         client.catch_up()
-        assert client.copy == client.truth() and len(client.copy) == 4
-        assert [e.record_id for e in ws.activity().items] == ["j-2", "c-1", "j-1", "c-2"]
+        assert client.copy == _truth(client) and len(client.copy) == 5
+        activity = [e.record_id for e in ws.activity().items]
+        assert activity == ["j-1", payment.id, "j-2", "c-1", "j-1", "c-2"]
+        assert ws.get_job("j-1").version == 2  # changed once more: it holds its payment
         moved = ws.start_job("j-2", if_version=1)
         assert moved.version == 2
         ws.add_customer("Cy", id="c-3")
         client.catch_up()
-        assert client.copy == client.truth() and len(client.copy) == 5
-        assert [e.seq for e in ws.history("job", "j-2").items] == [5, 4]
+        assert client.copy == _truth(client) and len(client.copy) == 6
+        assert [e.seq for e in ws.history("job", "j-2").items] == [7, 4]
     finally:
         store.close()
+
+
+# -- version 6: the ledger, and the payment each paid job stands for ----------------------
+
+#: The running totals' figures of version 5: the migration must leave every one as it was.
+_FIGURES_OF_5 = {
+    "owner_totals": ("user_id", "customers", *totals.OWNER),
+    "customer_totals": ("user_id", "customer_id", *totals.CUSTOMER, "last_job_at"),
+    "paid_days": ("user_id", "day", "cents", "jobs"),
+    "open_due_days": ("user_id", "due_date", "jobs"),
+}
+#: The seed's reporting queries, typed by hand, per owner.
+_SEED_QUERIES = (
+    "SELECT user_id, status, count(*) FROM jobs GROUP BY 1, 2 ORDER BY 1, 2",
+    "SELECT user_id, sum(actual_cost) FROM jobs WHERE paid = true GROUP BY 1 ORDER BY 1",
+    "SELECT user_id, customer_id, id FROM jobs ORDER BY 1, 2, created_at DESC, id",
+)
+
+
+def _figures_of_5(conn: psycopg.Connection[Any]) -> list[Any]:
+    found: list[Any] = []
+    for table, columns in _FIGURES_OF_5.items():
+        rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1, 2").fetchall()
+        found.append((table, rows))
+    return found + [conn.execute(q).fetchall() for q in _SEED_QUERIES]
+
+
+def _questions(
+    reports: Any, owner_id: str, today: date, days: list[date], instants: list[datetime]
+) -> list[Any]:
+    """Every report question of one owner, asked of ``reports``."""
+    return [
+        reports.totals(owner_id),
+        reports.paid_between(owner_id, instants),
+        reports.customer_summaries(owner_id),
+        reports.revenue_by_customer(owner_id),
+        reports.revenue_by_customer(owner_id, instants[0], instants[-1]),
+        reports.estimate_accuracy(owner_id),
+        reports.count_overdue(owner_id, today),
+        reports.overdue(owner_id, today, 100),
+        reports.open_due(owner_id, today, today + timedelta(days=30), 100),
+        reports.due_on(owner_id, today, 100),
+        reports.recently_changed(owner_id, 100),
+        reports.unpaid_completed(owner_id, instants[-1], 100),
+        reports.search_customers(owner_id, ""),
+        reports.balances(owner_id),
+        reports.aging(owner_id, _aging_bounds(today), None),
+        reports.aging(owner_id, _aging_bounds(today), today - timedelta(days=45)),
+        reports.cash_between(owner_id, days),
+        reports.stalled(owner_id, today, 100),
+        reports.deposits_waiting(owner_id, today, 100),
+    ]
+
+
+def _job_synced_at_5(uow: PostgresUnitOfWork, owner_id: str, job_id: str) -> Job | None:
+    """A job as a feed client was given it at version 5: holding nothing (there was no
+    ledger)."""
+    row = uow.jobs._one(
+        f"SELECT {JOB_FIELDS.replace('amount_paid', '0.00')} FROM jobs "
+        "WHERE user_id = %s AND id = %s",
+        (owner_id, job_id),
+    )
+    return None if row is None else job_from_row(row)
+
+
+#: A feed client's copy of one business, and its cursor (here a change number).
+Copy = dict[tuple[RecordKind, str], Kept]
+
+
+def _synced_at_5(uow: PostgresUnitOfWork, owner_id: str) -> tuple[Copy, int]:
+    """What a feed client starting from nothing held at version 5, and where it was."""
+    copy: Copy = {}
+    latest = uow.history.latest_after(owner_id, 0, 10_000)
+    for entry in latest:
+        found = (
+            uow.customers.get(owner_id, entry.record_id)
+            if entry.kind is CUSTOMER
+            else _job_synced_at_5(uow, owner_id, entry.record_id)
+        )
+        assert found is not None
+        copy[(entry.kind, entry.record_id)] = found
+    return copy, latest[-1].seq if latest else 0
+
+
+def _poll(uow: PostgresUnitOfWork, owner_id: str, copy: Copy, after: int) -> set[str]:
+    """Bring ``copy`` up to date as the change feed does (``Syncing.changes``: each
+    record changed after ``after``, as it is now), a few changes a poll; return the ids of
+    the records it was given."""
+    given: set[str] = set()
+    while batch := uow.history.latest_after(owner_id, after, 3):
+        assert [e.seq for e in batch] == sorted({e.seq for e in batch if e.seq > after})
+        for entry in batch:
+            record = stored(uow, owner_id, entry.kind, entry.record_id)
+            if record is None:
+                copy.pop((entry.kind, entry.record_id), None)
+            else:
+                copy[(entry.kind, entry.record_id)] = record
+            given.add(entry.record_id)
+        after = batch[-1].seq
+    return given
+
+
+def _everything(uow: PostgresUnitOfWork, owner_id: str) -> Copy:
+    """The owner's customers, jobs and payments, as a feed client should hold them."""
+    records: list[Kept] = [
+        *uow.customers.list(owner_id),
+        *uow.jobs.list(owner_id, JobFilter()),
+        *uow.payments.list(owner_id, PaymentFilter()),
+    ]
+    return {(kind_of(r), r.id): r for r in records}
+
+
+def _aging_bounds(day: date) -> list[datetime]:
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
+    return [start] + [start - timedelta(days=n) for n in (31, 61, 91)]
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=_businesses(), today=st.dates(date(2000, 1, 1), date(2040, 1, 1)))
+def test_version_6_gives_each_paid_job_its_payment_and_changes_no_figure(
+    blank: psycopg.Connection[Any],
+    data: tuple[list[User], list[Customer], list[Job]],
+    today: date,
+) -> None:
+    """Each example: version 4's rows brought to version 5 (with their history), every
+    figure taken, and a feed client's copy synced; then version 6's steps, and every
+    figure again: none changed, every report agrees with the reference, each paid job with
+    a cost holds exactly the payment its rule makes and has changed once more (its
+    payment's entry, then its own), and the client is given every such job and payment
+    and ends with exactly what is stored. All rolled back."""
+    if current_version(blank) == 0:
+        migrate(blank, VERSIONS[:4])
+    blank.execute("SET TimeZone TO 'UTC'")
+    users, customers, jobs = data
+    days = [today - timedelta(days=n) for n in (3650, 400, 30, 0)] + [today + timedelta(days=1)]
+    instants = [datetime(d.year, d.month, d.day, tzinfo=UTC) for d in days]
+    with pytest.raises(_RolledBack), blank.transaction():
+        _insert_at_version_4(blank, users, customers, jobs)
+        for statement in VERSIONS[4][1]:
+            blank.execute(statement)  # version 5: the records and their history
+        before = _figures_of_5(blank)
+        heads = dict(blank.execute("SELECT user_id, head FROM history_heads").fetchall())
+        at_5 = PostgresUnitOfWork(blank, lock_rows=False)
+        clients = {owner.id: _synced_at_5(at_5, owner.id) for owner in users}
+        for step in VERSIONS[5][1]:
+            blank.execute(step) if isinstance(step, str) else step(blank)
+        assert _figures_of_5(blank) == before
+        # a writing unit of work reads the running totals with this transaction's deltas
+        uow = PostgresUnitOfWork(blank, lock_rows=True)
+        reference = MemoryStore()
+        with reference.transaction() as mine:
+            for made in users:
+                mine.users.add(made)
+            for customer in customers:
+                mine.customers.add(customer)
+            # the jobs given a payment have changed once more
+            mine.jobs.add_many([attrs.evolve(j, version=j.version + int(_opened(j))) for j in jobs])
+        for owner in users:
+            calendar = owner.calendar(BusinessCalendar())
+            payments = uow.payments.list(owner.id, PaymentFilter())
+            by_job = {p.job_id: p for p in payments}
+            assert len(by_job) == len(payments)  # one each
+            mine_jobs = [j for j in jobs if j.user_id == owner.id]
+            head = heads.get(owner.id, 0)
+            for job in mine_jobs:
+                found = uow.jobs.get(owner.id, job.id)
+                if not _opened(job):
+                    assert found == job  # unchanged
+                    continue
+                # paid, updated_at and all else unchanged; changed once more
+                assert found == attrs.evolve(job, version=job.version + 1)
+                payment = by_job.pop(job.id)
+                assert payment == opening_payment(job, calendar, payment.id)
+                assert payment.amount == job.actual_cost == job.amount_paid
+                # its latest entry: updated to hold the payment, right after the payment made
+                latest, *_ = uow.history.of_record(owner.id, JOB, job.id, None, 10_000)
+                (made,) = uow.history.of_record(owner.id, PAYMENT, payment.id, None, 10_000)
+                assert latest.seq == made.seq + 1 > head + 1
+                assert (made.action, made.at, made.actor_id) == (
+                    CREATED,
+                    payment.recorded_at,
+                    owner.id,
+                )
+                assert (latest.action, latest.at, latest.actor_id) == (
+                    Action.UPDATED,
+                    payment.recorded_at,
+                    owner.id,
+                )
+                for entry in (made, latest):
+                    assert (entry.source, entry.cause) == (Source.LIBRARY, None)
+                assert made.changes == _created(payment)
+                cost = plain(payment.amount)
+                assert latest.changes == (FieldChange("amount_paid", "0.00", cost),)
+            assert by_job == {}  # no other job has one
+            with reference.transaction() as mine:
+                mine.payments.add_many(payments)
+            # numbered after the business's changes so far, each payment's then its job's
+            opened = uow.history.latest_after(owner.id, head, 10_000)
+            assert [e.seq for e in opened] == list(range(head + 1, head + 2 * len(payments) + 1))
+            assert [e.kind for e in opened] == [PAYMENT, JOB] * len(payments)
+            assert uow.history.reserve(owner.id, 1) == head + 2 * len(payments) + 1
+            # a client synced at version 5 is given every job paid and every payment
+            copy, cursor = clients[owner.id]
+            given = _poll(uow, owner.id, copy, cursor)
+            assert given == {p.id for p in payments} | {p.job_id for p in payments}
+            assert copy == _everything(uow, owner.id)
+            with reference.transaction(write=False) as mine:
+                expected = _questions(mine.reports, owner.id, today, days, instants)
+            assert _questions(uow.reports, owner.id, today, days, instants) == expected
+        raise _RolledBack

@@ -107,6 +107,85 @@ def test_an_accounts_calendar_is_whole_or_absent(
         )
 
 
+def insert_payment(conn: psycopg.Connection[Any], **values: Any) -> None:
+    row = {
+        "id": "p1",
+        "user_id": "u1",
+        "job_id": "j1",
+        "kind": "payment",
+        "method": "card",
+        "amount_cents": 1250,
+        "received_on": "2025-07-06",
+        "recorded_at": datetime(2025, 7, 6, tzinfo=UTC),
+    } | values
+    columns, marks = ", ".join(row), ", ".join(["%s"] * len(row))
+    conn.execute(f"INSERT INTO payments ({columns}) VALUES ({marks})", list(row.values()))
+
+
+@pytest.mark.parametrize(
+    ("values", "error"),
+    [
+        ({"kind": "gift"}, pg.CheckViolation),
+        ({"method": "barter"}, pg.CheckViolation),
+        ({"amount_cents": 0}, pg.CheckViolation),
+        ({"amount_cents": 1_000_000_000_000}, pg.NumericValueOutOfRange),
+        ({"voided_at": datetime(2025, 7, 7, tzinfo=UTC)}, pg.CheckViolation),  # no reason
+        ({"void_reason": "typo"}, pg.CheckViolation),  # a reason, not voided
+        ({"version": 0}, pg.CheckViolation),
+        ({"job_id": "nope"}, pg.ForeignKeyViolation),
+        ({"user_id": "u2"}, pg.ForeignKeyViolation),  # another owner's job
+        ({"amount": Decimal("1.00")}, pg.GeneratedAlways),
+        ({"received_on": None}, pg.NotNullViolation),
+    ],
+)
+def test_the_database_refuses_payments_the_library_never_writes(
+    conn: psycopg.Connection[Any], values: dict[str, Any], error: type[Exception]
+) -> None:
+    insert_job(conn)
+    insert_payment(conn)  # a payment as the library writes it
+    with pytest.raises(error):
+        insert_payment(conn, **({"id": "p2"} | values))
+    with pytest.raises(pg.UniqueViolation):
+        insert_payment(conn)  # ids are unique per owner
+
+
+@pytest.mark.parametrize(
+    ("values", "error"),
+    [
+        ({"amount_paid_cents": -1}, pg.CheckViolation),
+        ({"amount_paid": Decimal("1.00")}, pg.GeneratedAlways),
+        # the ledger's rule: a completed job with a cost is paid exactly when covered
+        ({"status": "completed", "actual_cost_cents": 500, "paid": True}, pg.CheckViolation),
+        (
+            {"status": "completed", "actual_cost_cents": 500, "amount_paid_cents": 500},
+            pg.CheckViolation,
+        ),
+    ],
+)
+def test_a_jobs_money_follows_the_ledgers_rule(
+    conn: psycopg.Connection[Any], values: dict[str, Any], error: type[Exception]
+) -> None:
+    done = {"status": "completed", "completed_at": datetime(2025, 7, 6, tzinfo=UTC)}
+    # what the rule allows: nothing due decides nothing, and a cost covered or not
+    insert_job(conn, id="a", paid=True, amount_paid_cents=0)
+    insert_job(conn, id="b", **done, actual_cost_cents=0, paid=True)
+    insert_job(conn, id="c", **done, actual_cost_cents=500, paid=True, amount_paid_cents=501)
+    insert_job(conn, id="d", **done, actual_cost_cents=500, paid=False, amount_paid_cents=499)
+    with pytest.raises(error):
+        insert_job(conn, **(done if values.get("status") else {}) | values)
+
+
+def test_payments_go_with_their_job_and_the_history_speaks_of_them(
+    conn: psycopg.Connection[Any],
+) -> None:
+    insert_job(conn)
+    insert_payment(conn)
+    insert_entry(conn, kind="payment", record_id="p1")
+    insert_entry(conn, seq=2, kind="payment", record_id="p1", action="voided")
+    conn.execute("DELETE FROM customers WHERE id = 'c1'")
+    assert conn.execute("SELECT count(*) FROM payments").fetchone() == (0,)
+
+
 def _keys(conn: psycopg.Connection[Any]) -> list[tuple[str, str, list[str]]]:
     """Every primary key, unique constraint and foreign key of the schema, and every
     unique index: (table, kind, columns in key order)."""
@@ -148,6 +227,13 @@ def test_every_key_of_a_business_includes_its_owner(conn: psycopg.Connection[Any
     assert history == [("f", ["user_id"]), ("i", ["user_id", "seq"]), ("p", ["user_id", "seq"])]
     heads = sorted((kind, columns) for table, kind, columns in keys if table == "history_heads")
     assert heads == [("f", ["user_id"]), ("i", ["user_id"]), ("p", ["user_id"])]
+    # a payment is the owner's, keyed by owner and id, and references the owner's job
+    payments = sorted((kind, columns) for table, kind, columns in keys if table == "payments")
+    assert payments == [
+        ("f", ["user_id", "job_id"]),
+        ("i", ["user_id", "id"]),
+        ("p", ["user_id", "id"]),
+    ]
     users = sorted((kind, columns) for table, kind, columns in keys if table == "users")
     assert users == [("i", ["id"]), ("p", ["id"])]  # no unique email
     for table, key in LOOKUPS.items():
@@ -237,8 +323,8 @@ def test_text_columns_sort_by_code_point(conn: psycopg.Connection[Any]) -> None:
     rows = conn.execute(
         "SELECT table_name, column_name, collation_name FROM information_schema.columns "
         "WHERE table_schema = current_schema() AND data_type = 'text' "
-        "AND table_name IN ('users', 'user_emails', 'customers', 'jobs', 'sessions', "
-        "'history', 'history_heads')"
+        "AND table_name IN ('users', 'user_emails', 'customers', 'jobs', 'payments', "
+        "'sessions', 'history', 'history_heads')"
     ).fetchall()
     assert rows and {r[2] for r in rows} == {"C"}, rows
 
@@ -381,3 +467,51 @@ def test_the_seeds_reporting_queries_run_and_agree(
     }
     assert revenue is not None and (revenue[0] or Decimal("0.00")) == ws.revenue()
     assert [row[0] for row in history] == [j.id for j in ws.list_jobs(customer_id=customers[0].id)]
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        # a job's payments in the ledger's order, and its latest (the stalled reminder)
+        ("AND job_id = 'j-7-3' ORDER BY received_on, recorded_at, id", "payments_job_idx"),
+        (
+            "AND job_id = 'j-7-3' AND voided_at IS NULL ORDER BY received_on DESC",
+            "payments_job_idx",
+        ),
+        # the owner's payments by day: the ledger, and cash received
+        (
+            "AND received_on >= '2025-03-01' AND received_on < '2025-04-01' "
+            "ORDER BY received_on, recorded_at, id",
+            "payments_owner_received_idx",
+        ),
+    ],
+)
+def test_an_owners_payments_walk_an_owner_index(
+    conn: psycopg.Connection[Any], query: str, index: str
+) -> None:
+    # Forty owners with 100 jobs and 400 payments each, then fresh statistics.
+    conn.execute(
+        "INSERT INTO users SELECT 'u' || o, o || '@x.com', 'U', NULL, 'h', now(), now() "
+        "FROM generate_series(3, 42) o"
+    )
+    conn.execute(
+        "INSERT INTO customers (id, user_id, name, created_at, updated_at) "
+        "SELECT 'c-u' || o, 'u' || o, 'C', now(), now() FROM generate_series(3, 42) o"
+    )
+    conn.execute(
+        "INSERT INTO jobs (id, user_id, customer_id, title, created_at, updated_at) "
+        "SELECT 'j-' || o || '-' || n, 'u' || o, 'c-u' || o, 'Job', now(), now() "
+        "FROM generate_series(3, 42) o, generate_series(1, 100) n"
+    )
+    conn.execute(
+        "INSERT INTO payments (id, user_id, job_id, kind, method, amount_cents, received_on, "
+        "recorded_at) SELECT 'p-' || o || '-' || n, 'u' || o, 'j-' || o || '-' || (n % 100 + 1), "
+        "'payment', 'card', 100 + n, date '2025-01-01' + n / 2, now() "
+        "FROM generate_series(3, 42) o, generate_series(1, 400) n"
+    )
+    conn.execute("ANALYZE jobs")
+    conn.execute("ANALYZE payments")
+    plan = conn.execute(f"EXPLAIN SELECT * FROM payments WHERE user_id = 'u7' {query} LIMIT 20")
+    text = "\n".join(r[0] for r in plan.fetchall())
+    assert index in text, text
+    assert "Seq Scan" not in text, text
