@@ -126,6 +126,18 @@ def test_the_create_cost_diagnostic_runs() -> None:
     assert len(pages) == 4 and all(p >= 1 for p in pages), lines
 
 
+def test_the_payment_cost_diagnostic_runs() -> None:
+    """Payments added to the large owner, jobtrack's answers checked against the raw
+    queries', and every row timed beside its baseline."""
+    lines = _diagnostic("bench.payment_costs")
+    for title in ("before payments", "aging as of today", "cash by month, a year"):
+        assert title in lines, (title, lines)
+    assert any(re.match(r"\d+ payments added", line) for line in lines), lines
+    assert len([line for line in lines if re.search(r"x\d+\.\d\d$", line)]) == 10, lines
+    assert any(re.match(r"target: aging as of today < 20 ms: (met|\*\*missed\*\*)", line)
+               for line in lines), lines  # fmt: skip
+
+
 def test_the_history_cost_diagnostic_runs() -> None:
     """A create and an import, history on and off (the script checks that only the first
     recorded any), and the raw baseline: every figure with its ratio."""

@@ -39,7 +39,6 @@ from jobtrack_sqlite import columns as col
 from jobtrack_sqlite.errors import translated
 from jobtrack_sqlite.rows import (
     CUSTOMER_COLUMNS,
-    JOB_COLUMNS,
     customer_from_row,
     job_from_row,
 )
@@ -241,11 +240,24 @@ def _below(before: int | None) -> int:
     return _NO_LIMIT if before is None else before
 
 
+#: The columns of a job in schema version 5, which :func:`record_existing` reads.
+JOB_COLUMNS_V5 = (
+    "id, user_id, customer_id, title, description, status, estimated_cost_cents,"
+    " actual_cost_cents, estimated_hours_hundredths, actual_hours_hundredths, due_date,"
+    " paid, paid_at_us, completed_at_us, created_at_us, updated_at_us, version"
+)
+#: A job's fields that schema version 5 did not have.
+_NEW_IN_V6 = frozenset({"amount_paid"})
+
+
 def record_existing(connection: sqlite3.Connection) -> None:
     """Give every customer and job a history: one "created" entry each, listing its
     fields as the workspace would have on making it, made by its owner when it was made;
     numbered per owner in the order they were made (a customer before its jobs made at
-    the same moment). For a database whose records have no history yet."""
+    the same moment). For a database whose records have no history yet.
+
+    This is version 5's step (the migration from version 4): it reads version 5's job
+    columns and lists the fields a job had then."""
     owners = connection.execute("SELECT owner, id FROM users ORDER BY owner").fetchall()
     for owner, owner_id in owners:
         records: list[Customer | Job] = [
@@ -255,9 +267,9 @@ def record_existing(connection: sqlite3.Connection) -> None:
             )
         ]
         records += [
-            job_from_row(row)
+            job_from_row((*row, 0))
             for row in connection.execute(
-                f"SELECT {JOB_COLUMNS} FROM jobs WHERE owner = ?", (owner,)
+                f"SELECT {JOB_COLUMNS_V5} FROM jobs WHERE owner = ?", (owner,)
             )
         ]
         if not records:
@@ -277,7 +289,11 @@ def record_existing(connection: sqlite3.Connection) -> None:
                         action=Action.CREATED,
                         kind=kind_of(record),
                         record_id=record.id,
-                        changes=tuple(FieldChange(k, None, v) for k, v in listed(record).items()),
+                        changes=tuple(
+                            FieldChange(k, None, v)
+                            for k, v in listed(record).items()
+                            if k not in _NEW_IN_V6
+                        ),
                     ),
                 )
                 for seq, record in enumerate(records, start=1)
@@ -288,4 +304,11 @@ def record_existing(connection: sqlite3.Connection) -> None:
         )
 
 
-__all__ = ["ENTRY_COLUMNS", "SqliteHistory", "changes_text", "entry_values", "record_existing"]
+__all__ = [
+    "ENTRY_COLUMNS",
+    "JOB_COLUMNS_V5",
+    "SqliteHistory",
+    "changes_text",
+    "entry_values",
+    "record_existing",
+]

@@ -1,4 +1,4 @@
-"""The statements of schema versions 1 to 4, exactly as those versions wrote them.
+"""The statements of schema versions 1 to 5, exactly as those versions wrote them.
 
 A database at an earlier version is upgraded by running each later version's
 migration in turn (:mod:`jobtrack_sqlite.migrations`), so these must never
@@ -681,6 +681,274 @@ END""",
 
 #: Version 4's statements that compute the totals of every row afresh.
 REBUILD_V4 = (
+    """DELETE FROM owner_totals""",
+    """DELETE FROM paid_days""",
+    """DELETE FROM customer_totals""",
+    """DELETE FROM open_due_days""",
+    """INSERT INTO owner_totals (owner, customers) SELECT owner, count(*) FROM customers GROUP BY owner""",
+    """INSERT INTO owner_totals (owner, pending, in_progress, completed, cancelled, paid_cents, paid_jobs, receivable_cents, receivable_jobs, pipeline_cents, pipeline_jobs)
+    SELECT j.owner, sum((j.status = 'pending')), sum((j.status = 'in_progress')), sum((j.status = 'completed')), sum((j.status = 'cancelled')), sum((CASE WHEN j.paid = 1 THEN coalesce(j.actual_cost_cents, 0) ELSE 0 END)), sum((j.paid = 1)), sum((CASE WHEN j.status = 'completed' AND j.paid = 0 THEN coalesce(j.actual_cost_cents, 0) ELSE 0 END)), sum((j.status = 'completed' AND j.paid = 0)), sum((CASE WHEN j.status IN ('pending', 'in_progress') THEN coalesce(j.estimated_cost_cents, 0) ELSE 0 END)), sum((j.status IN ('pending', 'in_progress'))) FROM jobs AS j NOT INDEXED WHERE j.rowid > 0
+    GROUP BY j.owner
+    ON CONFLICT (owner) DO UPDATE SET pending = pending + excluded.pending, in_progress = in_progress + excluded.in_progress, completed = completed + excluded.completed, cancelled = cancelled + excluded.cancelled, paid_cents = paid_cents + excluded.paid_cents, paid_jobs = paid_jobs + excluded.paid_jobs, receivable_cents = receivable_cents + excluded.receivable_cents, receivable_jobs = receivable_jobs + excluded.receivable_jobs, pipeline_cents = pipeline_cents + excluded.pipeline_cents, pipeline_jobs = pipeline_jobs + excluded.pipeline_jobs""",
+    """INSERT INTO customer_totals (owner, customer_id, jobs, completed, earned_cents, unpaid_cents, paid_cents, paid_jobs, cost_jobs, estimated_cost_cents, actual_cost_cents, hours_jobs, estimated_hours, actual_hours, last_job_at_us)
+    SELECT j.owner, j.customer_id, sum((1)), sum((j.status = 'completed')), sum((CASE WHEN j.status = 'completed' AND j.paid = 1 THEN coalesce(j.actual_cost_cents, 0) ELSE 0 END)), sum((CASE WHEN NOT (j.paid = 1) THEN coalesce(j.actual_cost_cents, 0) ELSE 0 END)), sum((CASE WHEN j.paid = 1 THEN coalesce(j.actual_cost_cents, 0) ELSE 0 END)), sum((j.paid = 1)), sum((j.status = 'completed' AND j.estimated_cost_cents IS NOT NULL AND j.actual_cost_cents IS NOT NULL)), sum((CASE WHEN j.status = 'completed' AND j.estimated_cost_cents IS NOT NULL AND j.actual_cost_cents IS NOT NULL THEN coalesce(j.estimated_cost_cents, 0) ELSE 0 END)), sum((CASE WHEN j.status = 'completed' AND j.estimated_cost_cents IS NOT NULL AND j.actual_cost_cents IS NOT NULL THEN coalesce(j.actual_cost_cents, 0) ELSE 0 END)), sum((j.status = 'completed' AND j.estimated_hours_hundredths IS NOT NULL AND j.actual_hours_hundredths IS NOT NULL)), sum((CASE WHEN j.status = 'completed' AND j.estimated_hours_hundredths IS NOT NULL AND j.actual_hours_hundredths IS NOT NULL THEN coalesce(j.estimated_hours_hundredths, 0) ELSE 0 END)), sum((CASE WHEN j.status = 'completed' AND j.estimated_hours_hundredths IS NOT NULL AND j.actual_hours_hundredths IS NOT NULL THEN coalesce(j.actual_hours_hundredths, 0) ELSE 0 END)), max(j.created_at_us)
+    FROM jobs AS j NOT INDEXED WHERE j.rowid > 0 GROUP BY j.owner, j.customer_id
+    ON CONFLICT (owner, customer_id) DO UPDATE SET
+        jobs = jobs + excluded.jobs, completed = completed + excluded.completed, earned_cents = earned_cents + excluded.earned_cents, unpaid_cents = unpaid_cents + excluded.unpaid_cents, paid_cents = paid_cents + excluded.paid_cents, paid_jobs = paid_jobs + excluded.paid_jobs, cost_jobs = cost_jobs + excluded.cost_jobs, estimated_cost_cents = estimated_cost_cents + excluded.estimated_cost_cents, actual_cost_cents = actual_cost_cents + excluded.actual_cost_cents, hours_jobs = hours_jobs + excluded.hours_jobs, estimated_hours = estimated_hours + excluded.estimated_hours, actual_hours = actual_hours + excluded.actual_hours,
+        last_job_at_us = max(coalesce(last_job_at_us, excluded.last_job_at_us),
+                             excluded.last_job_at_us)""",
+    """INSERT INTO paid_days (owner, day, cents, jobs)
+    SELECT j.owner, date((j.paid_at_us / 1000000 - (j.paid_at_us % 1000000 < 0)), 'unixepoch'), sum(coalesce(j.actual_cost_cents, 0)), count(*)
+    FROM jobs AS j NOT INDEXED WHERE j.rowid > 0 AND j.paid = 1 AND j.paid_at_us IS NOT NULL
+    GROUP BY j.owner, date((j.paid_at_us / 1000000 - (j.paid_at_us % 1000000 < 0)), 'unixepoch')
+    ON CONFLICT (owner, day) DO UPDATE SET
+        cents = cents + excluded.cents, jobs = jobs + excluded.jobs""",
+    """INSERT INTO open_due_days (owner, due_date, jobs)
+    SELECT j.owner, j.due_date, count(*)
+    FROM jobs AS j NOT INDEXED WHERE j.rowid > 0 AND j.status IN ('pending', 'in_progress') AND j.due_date IS NOT NULL
+    GROUP BY j.owner, j.due_date
+    ON CONFLICT (owner, due_date) DO UPDATE SET jobs = jobs + excluded.jobs""",
+)
+
+#: Version 5's tables: customers and jobs with a version, each business's history, and
+#: the running totals.
+TABLES_V5 = (
+    """CREATE TABLE users (
+    id TEXT NOT NULL PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    business_name TEXT,
+    password_hash TEXT NOT NULL,
+    created_at TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', (created_at_us / 1000000 - (created_at_us % 1000000 < 0)), 'unixepoch') || printf('.%06dZ', (created_at_us % 1000000 + 1000000) % 1000000)) VIRTUAL,
+    updated_at TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', (updated_at_us / 1000000 - (updated_at_us % 1000000 < 0)), 'unixepoch') || printf('.%06dZ', (updated_at_us % 1000000 + 1000000) % 1000000)) VIRTUAL,
+    owner INTEGER NOT NULL UNIQUE,
+    created_at_us INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER) * 1000000 + CAST(substr(strftime('%f', 'now'), 4) AS INTEGER) * 1000) CONSTRAINT valid_created_at CHECK (created_at_us BETWEEN -62135596800000000 AND 253402300799999999),
+    updated_at_us INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER) * 1000000 + CAST(substr(strftime('%f', 'now'), 4) AS INTEGER) * 1000) CONSTRAINT valid_updated_at CHECK (updated_at_us BETWEEN -62135596800000000 AND 253402300799999999),
+    timezone TEXT,
+    week_start INTEGER,
+    UNIQUE (owner, id),
+    CONSTRAINT valid_week_start CHECK (
+        CASE WHEN week_start IS NULL THEN timezone IS NULL
+        ELSE timezone IS NOT NULL AND week_start BETWEEN 0 AND 6 END
+    )
+) STRICT""",
+    """CREATE TABLE customers (
+    id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    email TEXT,
+    phone TEXT,
+    address TEXT,
+    business_name TEXT,
+    notes TEXT,
+    created_at TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', (created_at_us / 1000000 - (created_at_us % 1000000 < 0)), 'unixepoch') || printf('.%06dZ', (created_at_us % 1000000 + 1000000) % 1000000)) VIRTUAL,
+    updated_at TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', (updated_at_us / 1000000 - (updated_at_us % 1000000 < 0)), 'unixepoch') || printf('.%06dZ', (updated_at_us % 1000000 + 1000000) % 1000000)) VIRTUAL,
+    owner INTEGER NOT NULL,
+    created_at_us INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER) * 1000000 + CAST(substr(strftime('%f', 'now'), 4) AS INTEGER) * 1000) CONSTRAINT valid_created_at CHECK (created_at_us BETWEEN -62135596800000000 AND 253402300799999999),
+    updated_at_us INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER) * 1000000 + CAST(substr(strftime('%f', 'now'), 4) AS INTEGER) * 1000) CONSTRAINT valid_updated_at CHECK (updated_at_us BETWEEN -62135596800000000 AND 253402300799999999),
+    version INTEGER NOT NULL DEFAULT 1 CONSTRAINT valid_version CHECK (version >= 1),
+    PRIMARY KEY (owner, id),
+    FOREIGN KEY (owner, user_id) REFERENCES users (owner, id) ON DELETE CASCADE
+) STRICT""",
+    """CREATE TABLE jobs (
+    id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    description TEXT,
+    status TEXT NOT NULL DEFAULT 'pending' CONSTRAINT valid_status
+        CHECK (status IN ('pending', 'in_progress', 'completed', 'cancelled')),
+    estimated_cost REAL GENERATED ALWAYS AS (estimated_cost_cents / 100.0) VIRTUAL,
+    actual_cost REAL GENERATED ALWAYS AS (actual_cost_cents / 100.0) VIRTUAL,
+    estimated_hours REAL GENERATED ALWAYS AS (estimated_hours_hundredths / 100.0) VIRTUAL,
+    actual_hours REAL GENERATED ALWAYS AS (actual_hours_hundredths / 100.0) VIRTUAL,
+    due_date TEXT CONSTRAINT valid_due_date CHECK (due_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    paid INTEGER NOT NULL DEFAULT 0 CONSTRAINT valid_paid CHECK (paid IN (0, 1)),
+    completed_at TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', (completed_at_us / 1000000 - (completed_at_us % 1000000 < 0)), 'unixepoch') || printf('.%06dZ', (completed_at_us % 1000000 + 1000000) % 1000000)) VIRTUAL,
+    created_at TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', (created_at_us / 1000000 - (created_at_us % 1000000 < 0)), 'unixepoch') || printf('.%06dZ', (created_at_us % 1000000 + 1000000) % 1000000)) VIRTUAL,
+    updated_at TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', (updated_at_us / 1000000 - (updated_at_us % 1000000 < 0)), 'unixepoch') || printf('.%06dZ', (updated_at_us % 1000000 + 1000000) % 1000000)) VIRTUAL,
+    estimated_cost_cents INTEGER CONSTRAINT valid_estimated_cost CHECK (estimated_cost_cents BETWEEN 0 AND 999999999999),
+    actual_cost_cents INTEGER CONSTRAINT valid_actual_cost CHECK (actual_cost_cents BETWEEN 0 AND 999999999999),
+    estimated_hours_hundredths INTEGER CONSTRAINT valid_estimated_hours CHECK (estimated_hours_hundredths BETWEEN 0 AND 999999999999),
+    actual_hours_hundredths INTEGER CONSTRAINT valid_actual_hours CHECK (actual_hours_hundredths BETWEEN 0 AND 999999999999),
+    paid_at TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', (paid_at_us / 1000000 - (paid_at_us % 1000000 < 0)), 'unixepoch') || printf('.%06dZ', (paid_at_us % 1000000 + 1000000) % 1000000)) VIRTUAL,
+    owner INTEGER NOT NULL,
+    completed_at_us INTEGER  CONSTRAINT valid_completed_at CHECK (completed_at_us BETWEEN -62135596800000000 AND 253402300799999999),
+    created_at_us INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER) * 1000000 + CAST(substr(strftime('%f', 'now'), 4) AS INTEGER) * 1000) CONSTRAINT valid_created_at CHECK (created_at_us BETWEEN -62135596800000000 AND 253402300799999999),
+    updated_at_us INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER) * 1000000 + CAST(substr(strftime('%f', 'now'), 4) AS INTEGER) * 1000) CONSTRAINT valid_updated_at CHECK (updated_at_us BETWEEN -62135596800000000 AND 253402300799999999),
+    paid_at_us INTEGER  CONSTRAINT valid_paid_at CHECK (paid_at_us BETWEEN -62135596800000000 AND 253402300799999999),
+    version INTEGER NOT NULL DEFAULT 1 CONSTRAINT valid_version CHECK (version >= 1),
+    PRIMARY KEY (owner, id),
+    FOREIGN KEY (owner, user_id) REFERENCES users (owner, id) ON DELETE CASCADE,
+    FOREIGN KEY (owner, customer_id) REFERENCES customers (owner, id) ON DELETE CASCADE
+) STRICT""",
+    """CREATE TABLE sessions (
+    id TEXT NOT NULL PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    expires_at TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', (expires_at_us / 1000000 - (expires_at_us % 1000000 < 0)), 'unixepoch') || printf('.%06dZ', (expires_at_us % 1000000 + 1000000) % 1000000)) VIRTUAL,
+    created_at TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', (created_at_us / 1000000 - (created_at_us % 1000000 < 0)), 'unixepoch') || printf('.%06dZ', (created_at_us % 1000000 + 1000000) % 1000000)) VIRTUAL,
+    last_used_at TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', (last_used_at_us / 1000000 - (last_used_at_us % 1000000 < 0)), 'unixepoch') || printf('.%06dZ', (last_used_at_us % 1000000 + 1000000) % 1000000)) VIRTUAL,
+    revoked_at TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', (revoked_at_us / 1000000 - (revoked_at_us % 1000000 < 0)), 'unixepoch') || printf('.%06dZ', (revoked_at_us % 1000000 + 1000000) % 1000000)) VIRTUAL,
+    expires_at_us INTEGER NOT NULL CONSTRAINT valid_expires_at CHECK (expires_at_us BETWEEN -62135596800000000 AND 253402300799999999),
+    created_at_us INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER) * 1000000 + CAST(substr(strftime('%f', 'now'), 4) AS INTEGER) * 1000) CONSTRAINT valid_created_at CHECK (created_at_us BETWEEN -62135596800000000 AND 253402300799999999),
+    last_used_at_us INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER) * 1000000 + CAST(substr(strftime('%f', 'now'), 4) AS INTEGER) * 1000) CONSTRAINT valid_last_used_at CHECK (last_used_at_us BETWEEN -62135596800000000 AND 253402300799999999),
+    revoked_at_us INTEGER  CONSTRAINT valid_revoked_at CHECK (revoked_at_us BETWEEN -62135596800000000 AND 253402300799999999)
+) STRICT""",
+    """CREATE TABLE history (
+    owner INTEGER NOT NULL REFERENCES users (owner) ON DELETE CASCADE,
+    seq INTEGER NOT NULL CONSTRAINT valid_seq CHECK (seq >= 1),
+    at TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', (at_us / 1000000 - (at_us % 1000000 < 0)), 'unixepoch') || printf('.%06dZ', (at_us % 1000000 + 1000000) % 1000000)) VIRTUAL,
+    at_us INTEGER NOT NULL CONSTRAINT valid_at CHECK (at_us BETWEEN -62135596800000000 AND 253402300799999999),
+    actor_id TEXT NOT NULL,
+    source TEXT NOT NULL CONSTRAINT valid_source CHECK (source IN ('library', 'cli', 'import', 'api')),
+    action TEXT NOT NULL CONSTRAINT valid_action CHECK (action IN ('created', 'updated', 'moved', 'paid', 'unpaid', 'voided', 'deleted')),
+    kind TEXT NOT NULL CONSTRAINT valid_kind CHECK (kind IN ('customer', 'job', 'payment')),
+    record_id TEXT NOT NULL,
+    changes TEXT NOT NULL DEFAULT '[]' CONSTRAINT valid_changes CHECK (json_valid(changes)),
+    cause TEXT,
+    PRIMARY KEY (owner, seq)
+) STRICT, WITHOUT ROWID""",
+    """CREATE TABLE history_heads (
+    owner INTEGER NOT NULL PRIMARY KEY REFERENCES users (owner) ON DELETE CASCADE,
+    head INTEGER NOT NULL CONSTRAINT valid_head CHECK (head >= 0),
+    kept_from INTEGER NOT NULL DEFAULT 0 CONSTRAINT valid_kept_from
+        CHECK (kept_from BETWEEN 0 AND head)
+) STRICT, WITHOUT ROWID""",
+    """CREATE TABLE owner_totals (
+    owner INTEGER NOT NULL PRIMARY KEY,
+    customers INTEGER NOT NULL DEFAULT 0,
+    pending INTEGER NOT NULL DEFAULT 0, in_progress INTEGER NOT NULL DEFAULT 0, completed INTEGER NOT NULL DEFAULT 0, cancelled INTEGER NOT NULL DEFAULT 0, paid_cents INTEGER NOT NULL DEFAULT 0, paid_jobs INTEGER NOT NULL DEFAULT 0, receivable_cents INTEGER NOT NULL DEFAULT 0, receivable_jobs INTEGER NOT NULL DEFAULT 0, pipeline_cents INTEGER NOT NULL DEFAULT 0, pipeline_jobs INTEGER NOT NULL DEFAULT 0
+) STRICT""",
+    """CREATE TABLE paid_days (
+    owner INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    cents INTEGER NOT NULL,
+    jobs INTEGER NOT NULL,
+    PRIMARY KEY (owner, day)
+) STRICT, WITHOUT ROWID""",
+    """CREATE TABLE customer_totals (
+    owner INTEGER NOT NULL,
+    customer_id TEXT NOT NULL,
+    jobs INTEGER NOT NULL DEFAULT 0, completed INTEGER NOT NULL DEFAULT 0, earned_cents INTEGER NOT NULL DEFAULT 0, unpaid_cents INTEGER NOT NULL DEFAULT 0, paid_cents INTEGER NOT NULL DEFAULT 0, paid_jobs INTEGER NOT NULL DEFAULT 0, cost_jobs INTEGER NOT NULL DEFAULT 0, estimated_cost_cents INTEGER NOT NULL DEFAULT 0, actual_cost_cents INTEGER NOT NULL DEFAULT 0, hours_jobs INTEGER NOT NULL DEFAULT 0, estimated_hours INTEGER NOT NULL DEFAULT 0, actual_hours INTEGER NOT NULL DEFAULT 0,
+    last_job_at_us INTEGER,
+    PRIMARY KEY (owner, customer_id)
+) STRICT, WITHOUT ROWID""",
+    """CREATE TABLE open_due_days (
+    owner INTEGER NOT NULL,
+    due_date TEXT NOT NULL,
+    jobs INTEGER NOT NULL,
+    PRIMARY KEY (owner, due_date)
+) STRICT, WITHOUT ROWID""",
+)
+
+#: Version 5's indexes and triggers, made once its tables are filled.
+INDEXES_AND_TRIGGERS_V5 = (
+    """CREATE INDEX idx_customers_owner_name ON customers (owner, name, id)""",
+    """CREATE INDEX idx_jobs_owner_created ON jobs (owner, created_at_us, id, status, paid, due_date)""",
+    """CREATE INDEX idx_jobs_owner_customer ON jobs (owner, customer_id, created_at_us, id)""",
+    """CREATE INDEX idx_jobs_owner_updated ON jobs (owner, updated_at_us, id)""",
+    """CREATE INDEX idx_jobs_owner_due ON jobs (owner, due_date, id)""",
+    """CREATE INDEX idx_jobs_owner_paid ON jobs (owner, paid_at_us, actual_cost_cents, paid) WHERE paid = 1 AND paid_at_us IS NOT NULL""",
+    """CREATE INDEX idx_jobs_owner_open_due ON jobs (owner, due_date, id) WHERE status IN ('pending', 'in_progress')""",
+    """CREATE INDEX idx_jobs_owner_unpaid_done ON jobs (owner, completed_at_us IS NOT NULL, completed_at_us, id) WHERE status = 'completed' AND paid = 0""",
+    """CREATE INDEX idx_sessions_user_id ON sessions (user_id)""",
+    """CREATE INDEX idx_sessions_expires_at ON sessions (expires_at_us)""",
+    """CREATE INDEX idx_history_record ON history (owner, kind, record_id, seq)""",
+    """CREATE TRIGGER update_users_updated_at
+AFTER UPDATE ON users FOR EACH ROW
+WHEN NEW.updated_at_us IS OLD.updated_at_us AND NEW.updated_at_us IS NOT (CAST(strftime('%s', 'now') AS INTEGER) * 1000000 + CAST(substr(strftime('%f', 'now'), 4) AS INTEGER) * 1000)
+BEGIN
+    UPDATE users SET updated_at_us = (CAST(strftime('%s', 'now') AS INTEGER) * 1000000 + CAST(substr(strftime('%f', 'now'), 4) AS INTEGER) * 1000) WHERE id = NEW.id;
+END""",
+    """CREATE TRIGGER update_customers_updated_at
+AFTER UPDATE ON customers FOR EACH ROW
+WHEN NEW.updated_at_us IS OLD.updated_at_us AND NEW.updated_at_us IS NOT (CAST(strftime('%s', 'now') AS INTEGER) * 1000000 + CAST(substr(strftime('%f', 'now'), 4) AS INTEGER) * 1000)
+BEGIN
+    UPDATE customers SET updated_at_us = (CAST(strftime('%s', 'now') AS INTEGER) * 1000000 + CAST(substr(strftime('%f', 'now'), 4) AS INTEGER) * 1000) WHERE owner = NEW.owner AND id = NEW.id;
+END""",
+    """CREATE TRIGGER update_jobs_updated_at
+AFTER UPDATE ON jobs FOR EACH ROW
+WHEN NEW.updated_at_us IS OLD.updated_at_us AND NEW.updated_at_us IS NOT (CAST(strftime('%s', 'now') AS INTEGER) * 1000000 + CAST(substr(strftime('%f', 'now'), 4) AS INTEGER) * 1000)
+BEGIN
+    UPDATE jobs SET updated_at_us = (CAST(strftime('%s', 'now') AS INTEGER) * 1000000 + CAST(substr(strftime('%f', 'now'), 4) AS INTEGER) * 1000) WHERE owner = NEW.owner AND id = NEW.id;
+END""",
+    """CREATE TRIGGER jobs_totals_delete AFTER DELETE ON jobs
+BEGIN
+    UPDATE owner_totals SET pending = pending - (OLD.status = 'pending'), in_progress = in_progress - (OLD.status = 'in_progress'), completed = completed - (OLD.status = 'completed'), cancelled = cancelled - (OLD.status = 'cancelled'), paid_cents = paid_cents - (CASE WHEN OLD.paid = 1 THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), paid_jobs = paid_jobs - (OLD.paid = 1), receivable_cents = receivable_cents - (CASE WHEN OLD.status = 'completed' AND OLD.paid = 0 THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), receivable_jobs = receivable_jobs - (OLD.status = 'completed' AND OLD.paid = 0), pipeline_cents = pipeline_cents - (CASE WHEN OLD.status IN ('pending', 'in_progress') THEN coalesce(OLD.estimated_cost_cents, 0) ELSE 0 END), pipeline_jobs = pipeline_jobs - (OLD.status IN ('pending', 'in_progress'))
+    WHERE owner = OLD.owner;
+    UPDATE customer_totals SET
+        jobs = jobs - (1), completed = completed - (OLD.status = 'completed'), earned_cents = earned_cents - (CASE WHEN OLD.status = 'completed' AND OLD.paid = 1 THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), unpaid_cents = unpaid_cents - (CASE WHEN NOT (OLD.paid = 1) THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), paid_cents = paid_cents - (CASE WHEN OLD.paid = 1 THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), paid_jobs = paid_jobs - (OLD.paid = 1), cost_jobs = cost_jobs - (OLD.status = 'completed' AND OLD.estimated_cost_cents IS NOT NULL AND OLD.actual_cost_cents IS NOT NULL), estimated_cost_cents = estimated_cost_cents - (CASE WHEN OLD.status = 'completed' AND OLD.estimated_cost_cents IS NOT NULL AND OLD.actual_cost_cents IS NOT NULL THEN coalesce(OLD.estimated_cost_cents, 0) ELSE 0 END), actual_cost_cents = actual_cost_cents - (CASE WHEN OLD.status = 'completed' AND OLD.estimated_cost_cents IS NOT NULL AND OLD.actual_cost_cents IS NOT NULL THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), hours_jobs = hours_jobs - (OLD.status = 'completed' AND OLD.estimated_hours_hundredths IS NOT NULL AND OLD.actual_hours_hundredths IS NOT NULL), estimated_hours = estimated_hours - (CASE WHEN OLD.status = 'completed' AND OLD.estimated_hours_hundredths IS NOT NULL AND OLD.actual_hours_hundredths IS NOT NULL THEN coalesce(OLD.estimated_hours_hundredths, 0) ELSE 0 END), actual_hours = actual_hours - (CASE WHEN OLD.status = 'completed' AND OLD.estimated_hours_hundredths IS NOT NULL AND OLD.actual_hours_hundredths IS NOT NULL THEN coalesce(OLD.actual_hours_hundredths, 0) ELSE 0 END),
+        last_job_at_us = (
+            SELECT max(created_at_us) FROM jobs
+            WHERE owner = OLD.owner AND customer_id = OLD.customer_id
+        )
+    WHERE owner = OLD.owner AND customer_id = OLD.customer_id;
+    UPDATE paid_days SET cents = cents - coalesce(OLD.actual_cost_cents, 0), jobs = jobs - 1
+    WHERE OLD.paid = 1 AND OLD.paid_at_us IS NOT NULL AND owner = OLD.owner AND day = date((OLD.paid_at_us / 1000000 - (OLD.paid_at_us % 1000000 < 0)), 'unixepoch');
+    DELETE FROM paid_days WHERE OLD.paid = 1 AND OLD.paid_at_us IS NOT NULL AND owner = OLD.owner AND day = date((OLD.paid_at_us / 1000000 - (OLD.paid_at_us % 1000000 < 0)), 'unixepoch') AND jobs = 0;
+    UPDATE open_due_days SET jobs = jobs - 1
+    WHERE OLD.status IN ('pending', 'in_progress') AND OLD.due_date IS NOT NULL AND owner = OLD.owner AND due_date = OLD.due_date;
+    DELETE FROM open_due_days
+    WHERE OLD.status IN ('pending', 'in_progress') AND OLD.due_date IS NOT NULL AND owner = OLD.owner AND due_date = OLD.due_date AND jobs = 0;
+END""",
+    """CREATE TRIGGER jobs_totals_update AFTER UPDATE OF owner, user_id, customer_id, status, paid, paid_at_us, actual_cost_cents, estimated_cost_cents, actual_hours_hundredths, estimated_hours_hundredths, created_at_us, due_date ON jobs
+WHEN OLD.owner IS NOT NEW.owner OR OLD.user_id IS NOT NEW.user_id OR OLD.customer_id IS NOT NEW.customer_id OR OLD.status IS NOT NEW.status OR OLD.paid IS NOT NEW.paid OR OLD.paid_at_us IS NOT NEW.paid_at_us OR OLD.actual_cost_cents IS NOT NEW.actual_cost_cents OR OLD.estimated_cost_cents IS NOT NEW.estimated_cost_cents OR OLD.actual_hours_hundredths IS NOT NEW.actual_hours_hundredths OR OLD.estimated_hours_hundredths IS NOT NEW.estimated_hours_hundredths OR OLD.created_at_us IS NOT NEW.created_at_us OR OLD.due_date IS NOT NEW.due_date
+BEGIN
+    UPDATE owner_totals SET pending = pending - (OLD.status = 'pending'), in_progress = in_progress - (OLD.status = 'in_progress'), completed = completed - (OLD.status = 'completed'), cancelled = cancelled - (OLD.status = 'cancelled'), paid_cents = paid_cents - (CASE WHEN OLD.paid = 1 THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), paid_jobs = paid_jobs - (OLD.paid = 1), receivable_cents = receivable_cents - (CASE WHEN OLD.status = 'completed' AND OLD.paid = 0 THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), receivable_jobs = receivable_jobs - (OLD.status = 'completed' AND OLD.paid = 0), pipeline_cents = pipeline_cents - (CASE WHEN OLD.status IN ('pending', 'in_progress') THEN coalesce(OLD.estimated_cost_cents, 0) ELSE 0 END), pipeline_jobs = pipeline_jobs - (OLD.status IN ('pending', 'in_progress'))
+    WHERE owner = OLD.owner;
+    UPDATE customer_totals SET
+        jobs = jobs - (1), completed = completed - (OLD.status = 'completed'), earned_cents = earned_cents - (CASE WHEN OLD.status = 'completed' AND OLD.paid = 1 THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), unpaid_cents = unpaid_cents - (CASE WHEN NOT (OLD.paid = 1) THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), paid_cents = paid_cents - (CASE WHEN OLD.paid = 1 THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), paid_jobs = paid_jobs - (OLD.paid = 1), cost_jobs = cost_jobs - (OLD.status = 'completed' AND OLD.estimated_cost_cents IS NOT NULL AND OLD.actual_cost_cents IS NOT NULL), estimated_cost_cents = estimated_cost_cents - (CASE WHEN OLD.status = 'completed' AND OLD.estimated_cost_cents IS NOT NULL AND OLD.actual_cost_cents IS NOT NULL THEN coalesce(OLD.estimated_cost_cents, 0) ELSE 0 END), actual_cost_cents = actual_cost_cents - (CASE WHEN OLD.status = 'completed' AND OLD.estimated_cost_cents IS NOT NULL AND OLD.actual_cost_cents IS NOT NULL THEN coalesce(OLD.actual_cost_cents, 0) ELSE 0 END), hours_jobs = hours_jobs - (OLD.status = 'completed' AND OLD.estimated_hours_hundredths IS NOT NULL AND OLD.actual_hours_hundredths IS NOT NULL), estimated_hours = estimated_hours - (CASE WHEN OLD.status = 'completed' AND OLD.estimated_hours_hundredths IS NOT NULL AND OLD.actual_hours_hundredths IS NOT NULL THEN coalesce(OLD.estimated_hours_hundredths, 0) ELSE 0 END), actual_hours = actual_hours - (CASE WHEN OLD.status = 'completed' AND OLD.estimated_hours_hundredths IS NOT NULL AND OLD.actual_hours_hundredths IS NOT NULL THEN coalesce(OLD.actual_hours_hundredths, 0) ELSE 0 END),
+        last_job_at_us = (
+            SELECT max(created_at_us) FROM jobs
+            WHERE owner = OLD.owner AND customer_id = OLD.customer_id
+        )
+    WHERE owner = OLD.owner AND customer_id = OLD.customer_id;
+    UPDATE paid_days SET cents = cents - coalesce(OLD.actual_cost_cents, 0), jobs = jobs - 1
+    WHERE OLD.paid = 1 AND OLD.paid_at_us IS NOT NULL AND owner = OLD.owner AND day = date((OLD.paid_at_us / 1000000 - (OLD.paid_at_us % 1000000 < 0)), 'unixepoch');
+    DELETE FROM paid_days WHERE OLD.paid = 1 AND OLD.paid_at_us IS NOT NULL AND owner = OLD.owner AND day = date((OLD.paid_at_us / 1000000 - (OLD.paid_at_us % 1000000 < 0)), 'unixepoch') AND jobs = 0;
+    UPDATE open_due_days SET jobs = jobs - 1
+    WHERE OLD.status IN ('pending', 'in_progress') AND OLD.due_date IS NOT NULL AND owner = OLD.owner AND due_date = OLD.due_date;
+    DELETE FROM open_due_days
+    WHERE OLD.status IN ('pending', 'in_progress') AND OLD.due_date IS NOT NULL AND owner = OLD.owner AND due_date = OLD.due_date AND jobs = 0;
+    INSERT INTO owner_totals (owner, pending, in_progress, completed, cancelled, paid_cents, paid_jobs, receivable_cents, receivable_jobs, pipeline_cents, pipeline_jobs)
+    VALUES (NEW.owner, (NEW.status = 'pending'), (NEW.status = 'in_progress'), (NEW.status = 'completed'), (NEW.status = 'cancelled'), (CASE WHEN NEW.paid = 1 THEN coalesce(NEW.actual_cost_cents, 0) ELSE 0 END), (NEW.paid = 1), (CASE WHEN NEW.status = 'completed' AND NEW.paid = 0 THEN coalesce(NEW.actual_cost_cents, 0) ELSE 0 END), (NEW.status = 'completed' AND NEW.paid = 0), (CASE WHEN NEW.status IN ('pending', 'in_progress') THEN coalesce(NEW.estimated_cost_cents, 0) ELSE 0 END), (NEW.status IN ('pending', 'in_progress')))
+    ON CONFLICT (owner) DO UPDATE SET pending = pending + excluded.pending, in_progress = in_progress + excluded.in_progress, completed = completed + excluded.completed, cancelled = cancelled + excluded.cancelled, paid_cents = paid_cents + excluded.paid_cents, paid_jobs = paid_jobs + excluded.paid_jobs, receivable_cents = receivable_cents + excluded.receivable_cents, receivable_jobs = receivable_jobs + excluded.receivable_jobs, pipeline_cents = pipeline_cents + excluded.pipeline_cents, pipeline_jobs = pipeline_jobs + excluded.pipeline_jobs;
+    INSERT INTO customer_totals (owner, customer_id, jobs, completed, earned_cents, unpaid_cents, paid_cents, paid_jobs, cost_jobs, estimated_cost_cents, actual_cost_cents, hours_jobs, estimated_hours, actual_hours, last_job_at_us)
+    VALUES (NEW.owner, NEW.customer_id, (1), (NEW.status = 'completed'), (CASE WHEN NEW.status = 'completed' AND NEW.paid = 1 THEN coalesce(NEW.actual_cost_cents, 0) ELSE 0 END), (CASE WHEN NOT (NEW.paid = 1) THEN coalesce(NEW.actual_cost_cents, 0) ELSE 0 END), (CASE WHEN NEW.paid = 1 THEN coalesce(NEW.actual_cost_cents, 0) ELSE 0 END), (NEW.paid = 1), (NEW.status = 'completed' AND NEW.estimated_cost_cents IS NOT NULL AND NEW.actual_cost_cents IS NOT NULL), (CASE WHEN NEW.status = 'completed' AND NEW.estimated_cost_cents IS NOT NULL AND NEW.actual_cost_cents IS NOT NULL THEN coalesce(NEW.estimated_cost_cents, 0) ELSE 0 END), (CASE WHEN NEW.status = 'completed' AND NEW.estimated_cost_cents IS NOT NULL AND NEW.actual_cost_cents IS NOT NULL THEN coalesce(NEW.actual_cost_cents, 0) ELSE 0 END), (NEW.status = 'completed' AND NEW.estimated_hours_hundredths IS NOT NULL AND NEW.actual_hours_hundredths IS NOT NULL), (CASE WHEN NEW.status = 'completed' AND NEW.estimated_hours_hundredths IS NOT NULL AND NEW.actual_hours_hundredths IS NOT NULL THEN coalesce(NEW.estimated_hours_hundredths, 0) ELSE 0 END), (CASE WHEN NEW.status = 'completed' AND NEW.estimated_hours_hundredths IS NOT NULL AND NEW.actual_hours_hundredths IS NOT NULL THEN coalesce(NEW.actual_hours_hundredths, 0) ELSE 0 END), NEW.created_at_us)
+    ON CONFLICT (owner, customer_id) DO UPDATE SET
+        jobs = jobs + excluded.jobs, completed = completed + excluded.completed, earned_cents = earned_cents + excluded.earned_cents, unpaid_cents = unpaid_cents + excluded.unpaid_cents, paid_cents = paid_cents + excluded.paid_cents, paid_jobs = paid_jobs + excluded.paid_jobs, cost_jobs = cost_jobs + excluded.cost_jobs, estimated_cost_cents = estimated_cost_cents + excluded.estimated_cost_cents, actual_cost_cents = actual_cost_cents + excluded.actual_cost_cents, hours_jobs = hours_jobs + excluded.hours_jobs, estimated_hours = estimated_hours + excluded.estimated_hours, actual_hours = actual_hours + excluded.actual_hours,
+        last_job_at_us = max(coalesce(last_job_at_us, excluded.last_job_at_us),
+                             excluded.last_job_at_us);
+    INSERT INTO paid_days (owner, day, cents, jobs)
+    SELECT NEW.owner, date((NEW.paid_at_us / 1000000 - (NEW.paid_at_us % 1000000 < 0)), 'unixepoch'), coalesce(NEW.actual_cost_cents, 0), 1
+    WHERE NEW.paid = 1 AND NEW.paid_at_us IS NOT NULL
+    ON CONFLICT (owner, day) DO UPDATE SET cents = cents + excluded.cents, jobs = jobs + 1;
+    INSERT INTO open_due_days (owner, due_date, jobs)
+    SELECT NEW.owner, NEW.due_date, 1 WHERE NEW.status IN ('pending', 'in_progress') AND NEW.due_date IS NOT NULL
+    ON CONFLICT (owner, due_date) DO UPDATE SET jobs = jobs + 1;
+END""",
+    """CREATE TRIGGER customers_totals_insert AFTER INSERT ON customers
+BEGIN
+    INSERT INTO owner_totals (owner, customers) VALUES (NEW.owner, 1)
+    ON CONFLICT (owner) DO UPDATE SET customers = customers + 1;
+END""",
+    """CREATE TRIGGER customers_totals_delete AFTER DELETE ON customers
+BEGIN
+    UPDATE owner_totals SET customers = customers - 1 WHERE owner = OLD.owner;
+    DELETE FROM customer_totals WHERE owner = OLD.owner AND customer_id = OLD.id;
+END""",
+    """CREATE TRIGGER users_totals_delete AFTER DELETE ON users
+BEGIN
+    DELETE FROM owner_totals WHERE owner = OLD.owner;
+    DELETE FROM paid_days WHERE owner = OLD.owner;
+    DELETE FROM customer_totals WHERE owner = OLD.owner;
+    DELETE FROM open_due_days WHERE owner = OLD.owner;
+END""",
+)
+
+#: Version 5's statements that compute the totals of every row afresh.
+REBUILD_V5 = (
     """DELETE FROM owner_totals""",
     """DELETE FROM paid_days""",
     """DELETE FROM customer_totals""",

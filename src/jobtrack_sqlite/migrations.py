@@ -25,9 +25,25 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
+from jobtrack_core.clock import uuid7_ids
+from jobtrack_core.entities import Action, FieldChange, HistoryEntry, RecordKind, Source
 from jobtrack_core.errors import RetryableError, SchemaVersionError, StoreError
+from jobtrack_core.history import listed
+from jobtrack_core.ledger import opening_payment
+from jobtrack_core.periods import BusinessCalendar
 from jobtrack_sqlite import changelog, history, schema, totals
 from jobtrack_sqlite.errors import translate
+from jobtrack_sqlite.rows import (
+    JOB_COLUMNS,
+    PAYMENT_COLUMNS,
+    USER_COLUMNS,
+    job_from_row,
+    payment_values,
+    user_from_row,
+)
+
+#: The calendar of an account without its own, for the ledger's opening payments.
+_UTC = BusinessCalendar("UTC")
 
 #: One step of a migration: an SQL statement, or a function given the connection.
 Step = str | Callable[[sqlite3.Connection], None]
@@ -168,18 +184,110 @@ _V4_COLUMNS = _V3_COLUMNS | {"users": f"{_V3_COLUMNS['users']}, timezone, week_s
 #: of every existing customer and job.
 VERSION_5: tuple[Step, ...] = (
     _set_aside,
-    *schema.TABLES,
-    *totals.TABLES,
+    *history.TABLES_V5,
     *(
         f"INSERT INTO {table} ({columns}) SELECT {columns} FROM old_{table} ORDER BY rowid"
         for table, columns in _V4_COLUMNS.items()
     ),
     *(f"DROP TABLE old_{table}" for table in ("sessions", "jobs", "customers", "users")),
-    *schema.INDEXES,
+    *history.INDEXES_AND_TRIGGERS_V5,
+    *history.REBUILD_V5,
+    changelog.record_existing,
+)
+
+
+def _set_jobs_aside(connection: sqlite3.Connection) -> None:
+    """Drop every trigger and the running totals of a version 5 database (the totals are
+    made again, with the balances); rename its ``jobs`` table ``old_jobs``."""
+    names = connection.execute("SELECT name FROM sqlite_schema WHERE type = 'trigger'").fetchall()
+    for (name,) in names:
+        connection.execute(f'DROP TRIGGER "{name}"')
+    for table in ("owner_totals", "paid_days", "customer_totals", "open_due_days"):
+        connection.execute(f"DROP TABLE {table}")
+    connection.execute("ALTER TABLE jobs RENAME TO old_jobs")
+
+
+def _of_table(statements: tuple[str, ...], *tables: str) -> tuple[str, ...]:
+    return tuple(s for s in statements if any(f" ON {table} (" in s for table in tables))
+
+
+#: The ledger's rule in SQL for the rows of version 5: a paid job with a cost holds it.
+_HOLDS = "CASE WHEN paid = 1 AND actual_cost_cents > 0 THEN actual_cost_cents ELSE 0 END"
+
+
+def open_ledger(connection: sqlite3.Connection, ids: Callable[[], str] = uuid7_ids) -> None:
+    """Give every paid job with a cost the one payment it stands for
+    (:func:`jobtrack_core.ledger.opening_payment`, dated in its account's calendar, UTC
+    for an account without one), with a "created" entry in its business's history, made
+    by its owner when the payment was recorded and numbered after the business's last
+    change. The jobs already hold their cost (``amount_paid_cents``)."""
+    users = connection.execute(f"SELECT owner, {USER_COLUMNS} FROM users ORDER BY owner")
+    for owner, *row in users.fetchall():
+        user = user_from_row(row)
+        calendar = user.calendar(_UTC)
+        jobs = [
+            job_from_row(found)
+            for found in connection.execute(
+                f"SELECT {JOB_COLUMNS} FROM jobs WHERE owner = ? AND paid = 1"
+                " AND actual_cost_cents > 0",
+                (owner,),
+            )
+        ]
+        jobs.sort(key=lambda j: (j.paid_at or j.completed_at or j.updated_at, j.id))
+        payments = [p for j in jobs if (p := opening_payment(j, calendar, ids())) is not None]
+        if not payments:
+            continue
+        connection.executemany(
+            f"INSERT INTO payments (owner, {PAYMENT_COLUMNS})"
+            f" VALUES (?, {', '.join('?' * (PAYMENT_COLUMNS.count(',') + 1))})",
+            [(owner, p.id, p.user_id, p.job_id, *payment_values(p)) for p in payments],
+        )
+        head: int = connection.execute(
+            "INSERT INTO history_heads (owner, head) VALUES (?, ?)"
+            " ON CONFLICT (owner) DO UPDATE SET head = head + excluded.head RETURNING head",
+            (owner, len(payments)),
+        ).fetchone()[0]
+        first = head - len(payments) + 1
+        connection.executemany(
+            f"INSERT INTO history (owner, {changelog.ENTRY_COLUMNS})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                changelog.entry_values(
+                    owner,
+                    HistoryEntry(
+                        owner_id=user.id,
+                        seq=seq,
+                        at=payment.recorded_at,
+                        actor_id=user.id,
+                        source=Source.LIBRARY,
+                        action=Action.CREATED,
+                        kind=RecordKind.PAYMENT,
+                        record_id=payment.id,
+                        changes=tuple(FieldChange(k, None, v) for k, v in listed(payment).items()),
+                    ),
+                )
+                for seq, payment in enumerate(payments, start=first)
+            ],
+        )
+
+
+#: Version 6, step by step: version 5's jobs set aside, the new table (with what each job
+#: holds, a paid job with a cost its cost), the ledger and the totals (with the balances)
+#: made, the jobs copied row for row, their indexes and every trigger made again, the
+#: totals computed, then one payment for each paid job with a cost.
+VERSION_6: tuple[Step, ...] = (
+    _set_jobs_aside,
+    schema.JOBS,
+    schema.PAYMENTS,
+    *totals.TABLES,
+    f"INSERT INTO jobs ({changelog.JOB_COLUMNS_V5}, owner, amount_paid_cents)"
+    f" SELECT {changelog.JOB_COLUMNS_V5}, owner, {_HOLDS} FROM old_jobs ORDER BY rowid",
+    "DROP TABLE old_jobs",
+    *_of_table(schema.INDEXES, "jobs", "payments"),
     *schema.TRIGGERS,
     *totals.TRIGGERS,
     totals.rebuild,
-    changelog.record_existing,
+    open_ledger,
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -201,6 +309,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         5,
         "a version on customers and jobs; each business's history",
         VERSION_5,
+        rebuilds_tables=True,
+    ),
+    Migration(
+        6,
+        "the payments ledger: what each job holds, balances in the running totals",
+        VERSION_6,
         rebuilds_tables=True,
     ),
 )

@@ -7,19 +7,26 @@ page; sums are taken over integer cents.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import date, datetime
 from itertools import pairwise
 
-from jobtrack_core.entities import Customer, Job
+from jobtrack_core.entities import Customer, Job, PaymentKind, PaymentMethod
 from jobtrack_core.money import from_minor
 from jobtrack_core.pagination import JobPosition, JobSort
 from jobtrack_core.periods import utc_midnight_after, utc_midnight_before
 from jobtrack_core.queries import JobFilter, ascii_lower
 from jobtrack_core.reports import (
     Accuracy,
+    Aging,
+    Balances,
+    CashRow,
+    CashTotal,
     CustomerAccuracy,
+    CustomerAging,
+    CustomerBalance,
     CustomerRevenue,
     CustomerSummary,
     OwnerTotals,
@@ -66,6 +73,19 @@ _OPEN_DUE = (
     f" WHERE owner = {OWNER} AND {rules.is_open()}"
 )
 _ORDER_DUE = " ORDER BY due_date, id LIMIT ?"
+
+_REFUND = f"'{PaymentKind.REFUND.value}'"
+#: What a payment ``p`` adds to its job (a refund takes away); voided ones are left out
+#: by the queries' conditions.
+_SIGNED = f"CASE WHEN p.kind = {_REFUND} THEN -p.amount_cents ELSE p.amount_cents END"
+#: The aging bucket of a job ``j`` completed at ``completed_at_us``, given the starts of the
+#: days 30, 60 and 90 days before the report's (``:b1``, ``:b2``, ``:b3``).
+_BUCKET = (
+    "CASE WHEN j.completed_at_us >= :b1 THEN 0 WHEN j.completed_at_us >= :b2 THEN 1"
+    " WHEN j.completed_at_us >= :b3 THEN 2 ELSE 3 END"
+)
+_METHODS = {m.value: m for m in PaymentMethod}
+_J_COLUMNS = ", ".join(f"j.{name.strip()}" for name in JOB_COLUMNS.split(","))
 
 
 def _order(sort: JobSort, where: JobFilter) -> str:
@@ -356,6 +376,133 @@ class SqliteReports:
             {"owner": owner_id, "needle": ascii_lower(text)},
         )
         return [customer_from_row(row) for row in rows]
+
+    # -- money ------------------------------------------------------------------------------
+    @translated
+    def balances(self, owner_id: str, customer_id: str | None = None) -> Sequence[CustomerBalance]:
+        """Each customer with the balance figures of its row of ``customer_totals``."""
+        only = "" if customer_id is None else " AND c.id = :customer"
+        figures = ", ".join(f"coalesce(t.{name}, 0)" for name in totals.BALANCES)
+        rows = self._db.execute(
+            f"SELECT {_C_COLUMNS}, {figures}"
+            f" FROM customers c LEFT JOIN customer_totals t ON {_TOTALS_OF_C}"
+            f" WHERE c.owner = {_OWNER_NAMED}{only} ORDER BY c.name, c.id",
+            {"owner": owner_id, "customer": customer_id},
+        )
+        return [
+            CustomerBalance(customer_from_row(row[:_WIDTH]), Balances.of_minor(*row[_WIDTH:]))
+            for row in rows
+        ]
+
+    @translated
+    def aging(
+        self, owner_id: str, bounds: Sequence[datetime], received_by: date | None
+    ) -> Sequence[CustomerAging]:
+        """As of today (``received_by`` None), from the jobs' own ``amount_paid``: only the
+        completed, unpaid jobs can owe anything, read from their partial index
+        (``idx_jobs_owner_owing``). As of an earlier day, every completed job with
+        something due (``idx_jobs_owner_due_done``) less its standing payments received
+        by then (``idx_payments_owner_job_standing``)."""
+        params: dict[str, object] = {"owner": owner_id}
+        for n, bound in enumerate(bounds):
+            params[f"b{n}"] = col.timestamp(bound, "bounds")
+        if received_by is None:
+            owing = (
+                "SELECT j.customer_id, j.completed_at_us,"
+                " j.actual_cost_cents - j.amount_paid_cents AS owed"
+                " FROM jobs AS j INDEXED BY idx_jobs_owner_owing"
+                f" WHERE j.owner = {_OWNER_NAMED} AND {rules.is_receivable('j')}"
+                " AND j.completed_at_us < :b0"
+            )
+        else:
+            params["day"] = col.day(received_by, "received_by")
+            owing = (
+                "SELECT j.customer_id, j.completed_at_us, j.actual_cost_cents - coalesce(("
+                f"SELECT sum({_SIGNED}) FROM payments AS p"
+                " INDEXED BY idx_payments_owner_job_standing"
+                " WHERE p.owner = j.owner AND p.job_id = j.id AND p.voided_at_us IS NULL"
+                " AND p.received_on <= :day), 0) AS owed"
+                " FROM jobs AS j INDEXED BY idx_jobs_owner_due_done"
+                f" WHERE j.owner = {_OWNER_NAMED} AND {rules.has_due('j')}"
+                " AND j.completed_at_us < :b0"
+            )
+        rows = self._db.execute(
+            f"WITH owing AS ({owing}),"
+            f" buckets AS (SELECT j.customer_id, {_BUCKET} AS bucket,"
+            " sum(j.owed) AS cents, count(*) AS jobs FROM owing AS j WHERE j.owed > 0"
+            " GROUP BY j.customer_id, bucket)"
+            f" SELECT {_C_COLUMNS}, b.bucket, b.cents, b.jobs"
+            " FROM buckets AS b JOIN customers AS c"
+            f" ON c.owner = {_OWNER_NAMED} AND c.id = b.customer_id"
+            " ORDER BY c.name, c.id, b.bucket",
+            params,
+        )
+        made: list[tuple[Customer, list[Tally]]] = []
+        for row in rows:
+            if not made or made[-1][0].id != row[0]:
+                made.append((customer_from_row(row[:_WIDTH]), [Tally()] * 4))
+            bucket, cents, jobs = row[_WIDTH:]
+            made[-1][1][bucket] = _tally(cents, jobs)
+        return [CustomerAging(customer, Aging(*tallies)) for customer, tallies in made]
+
+    @translated
+    def cash_between(self, owner_id: str, bounds: Sequence[date]) -> Sequence[CashRow]:
+        """One GROUP BY over the standing payments' index by day (``idx_payments_owner_cash``),
+        each payment numbered with its period."""
+        days = [col.day(bound, "bounds") for bound in bounds]
+        if len(days) < 2:
+            return []
+        rows = self._db.execute(
+            "WITH periods AS (SELECT CAST(key AS INTEGER) AS n,"
+            " json_extract(value, '$[0]') AS low, json_extract(value, '$[1]') AS high"
+            " FROM json_each(:periods))"
+            " SELECT b.n, p.method,"
+            f" sum(CASE WHEN p.kind = {_REFUND} THEN 0 ELSE p.amount_cents END),"
+            f" sum(p.kind <> {_REFUND}),"
+            f" sum(CASE WHEN p.kind = {_REFUND} THEN p.amount_cents ELSE 0 END),"
+            f" sum(p.kind = {_REFUND})"
+            " FROM periods AS b JOIN payments AS p INDEXED BY idx_payments_owner_cash"
+            f" ON p.owner = {_OWNER_NAMED} AND p.voided_at_us IS NULL"
+            " AND p.received_on >= b.low AND p.received_on < b.high"
+            " GROUP BY b.n, p.method ORDER BY b.n, p.method",
+            {"owner": owner_id, "periods": json.dumps(list(pairwise(days)))},
+        )
+        return [
+            CashRow(n, _METHODS[method], CashTotal.of_minor(*figures))
+            for n, method, *figures in rows
+        ]
+
+    @translated
+    def stalled(self, owner_id: str, quiet_since: date, limit: int) -> Sequence[Job]:
+        """The completed, unpaid jobs holding money (``idx_jobs_owner_unpaid_done``), each
+        with its latest standing payment's day from the payments' index."""
+        return self._jobs(
+            f"SELECT {_J_COLUMNS} FROM jobs AS j INDEXED BY idx_jobs_owner_unpaid_done"
+            f" WHERE j.owner = {OWNER} AND {rules.is_receivable('j')}"
+            " AND j.amount_paid_cents > 0 AND (SELECT max(p.received_on) FROM payments AS p"
+            " INDEXED BY idx_payments_owner_job_standing"
+            " WHERE p.owner = j.owner AND p.job_id = j.id AND p.voided_at_us IS NULL) < ?"
+            " ORDER BY j.completed_at_us IS NOT NULL, j.completed_at_us, j.id LIMIT ?",
+            (owner_id, col.day(quiet_since, "quiet_since")),
+            limit,
+        )
+
+    @translated
+    def deposits_waiting(self, owner_id: str, taken_before: date, limit: int) -> Sequence[Job]:
+        """The pending jobs holding money (``idx_jobs_owner_holding``), each with its first
+        standing receipt's day from the payments' index."""
+        return self._jobs(
+            f"SELECT {_J_COLUMNS} FROM (SELECT j.owner, j.id, (SELECT min(p.received_on)"
+            " FROM payments AS p INDEXED BY idx_payments_owner_job_standing"
+            " WHERE p.owner = j.owner AND p.job_id = j.id AND p.voided_at_us IS NULL"
+            f" AND p.kind <> {_REFUND}) AS first"
+            " FROM jobs AS j INDEXED BY idx_jobs_owner_holding"
+            f" WHERE j.owner = {OWNER} AND {rules.is_holding_deposit('j')}) AS w"
+            " JOIN jobs AS j ON j.owner = w.owner AND j.id = w.id"
+            " WHERE w.first < ? ORDER BY w.first, w.id LIMIT ?",
+            (owner_id, col.day(taken_before, "taken_before")),
+            limit,
+        )
 
 
 __all__ = ["SqliteReports"]

@@ -17,9 +17,10 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, User
+from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, Payment, User
 from jobtrack_core.errors import ConflictError, JobtrackError, NotFoundError
-from jobtrack_core.queries import JobFilter
+from jobtrack_core.kit import add_each
+from jobtrack_core.queries import JobFilter, PaymentFilter
 from jobtrack_sqlite import columns as col
 from jobtrack_sqlite import totals
 from jobtrack_sqlite.changelog import SqliteHistory
@@ -35,6 +36,7 @@ from jobtrack_sqlite.rows import (
     JOB_COLUMNS,
     JOB_SELECT,
     NEWEST_FIRST,
+    PAYMENT_COLUMNS,
     SESSION_COLUMNS,
     USER_COLUMNS,
     customer_from_row,
@@ -42,6 +44,9 @@ from jobtrack_sqlite.rows import (
     job_conditions,
     job_from_row,
     job_values,
+    payment_conditions,
+    payment_from_row,
+    payment_values,
     session_from_row,
     session_values,
     user_from_row,
@@ -149,12 +154,15 @@ class SqliteUsers(_Repository):
         counts = self._db.execute(
             f"SELECT (SELECT count(*) FROM customers WHERE owner = {OWNER}),"
             f" (SELECT count(*) FROM jobs WHERE owner = {OWNER}),"
-            " (SELECT count(*) FROM sessions WHERE user_id = ?)",
-            (user_id,) * 3,
+            " (SELECT count(*) FROM sessions WHERE user_id = ?),"
+            f" (SELECT count(*) FROM payments WHERE owner = {OWNER})",
+            (user_id,) * 4,
         ).fetchone()
         if not self._db.execute("DELETE FROM users WHERE id = ?", (user_id,)).rowcount:
             return Deleted()
-        return Deleted(users=1, customers=counts[0], jobs=counts[1], sessions=counts[2])
+        return Deleted(
+            users=1, customers=counts[0], jobs=counts[1], sessions=counts[2], payments=counts[3]
+        )
 
 
 _CUSTOMER_FIELDS = CUSTOMER_COLUMNS.count(",") + 1
@@ -212,14 +220,16 @@ class SqliteCustomers(_Repository):
 
     @translated
     def delete(self, owner_id: str, customer_id: str) -> Deleted:
-        jobs = self._db.execute(
-            f"SELECT count(*) FROM jobs WHERE owner = {OWNER} AND customer_id = ?",
+        jobs, payments = self._db.execute(
+            f"SELECT count(*), coalesce(sum((SELECT count(*) FROM payments AS p"
+            " WHERE p.owner = j.owner AND p.job_id = j.id)), 0)"
+            f" FROM jobs AS j WHERE j.owner = {OWNER} AND j.customer_id = ?",
             (owner_id, customer_id),
-        ).fetchone()[0]
+        ).fetchone()
         deleted = self._db.execute(
             f"DELETE FROM customers WHERE {BY_KEY}", (owner_id, customer_id)
         ).rowcount
-        return Deleted(customers=1, jobs=jobs) if deleted else Deleted()
+        return Deleted(customers=1, jobs=jobs, payments=payments) if deleted else Deleted()
 
 
 _JOB_FIELDS = [column.strip() for column in JOB_COLUMNS.split(",")]
@@ -382,8 +392,85 @@ class SqliteJobs(_Repository):
 
     @translated
     def delete(self, owner_id: str, job_id: str) -> Deleted:
+        payments = self._db.execute(
+            f"SELECT count(*) FROM payments WHERE owner = {OWNER} AND job_id = ?",
+            (owner_id, job_id),
+        ).fetchone()[0]
         deleted = self._db.execute(f"DELETE FROM jobs WHERE {BY_KEY}", (owner_id, job_id)).rowcount
-        return Deleted(jobs=1) if deleted else Deleted()
+        return Deleted(jobs=1, payments=payments) if deleted else Deleted()
+
+
+_PAYMENT_FIELDS = PAYMENT_COLUMNS.count(",") + 1
+#: One payment, with its owner's number read from ``users`` (no row when there is no such
+#: user, so certainly no such job).
+_PAYMENT_INSERT = (
+    f"INSERT INTO payments (owner, {PAYMENT_COLUMNS})"
+    f" SELECT owner, {', '.join('?' * _PAYMENT_FIELDS)} FROM users WHERE id = ?"
+)
+#: Every column of a payment but its key and its job.
+_PAYMENT_UPDATE = _assignments(PAYMENT_COLUMNS, 3)
+_PAYMENT_KEY = f"owner = {OWNER} AND id = ?"
+
+
+class SqlitePayments(_Repository):
+    """The ledger. A payment is refused unless its job is its owner's
+    (:class:`NotFoundError` ``("job", id)``, checked first) and its id is free."""
+
+    @translated
+    def add(self, payment: Payment) -> None:
+        p = payment
+        values = [p.id, p.user_id, p.job_id, *payment_values(p), p.user_id]
+        try:
+            inserted = self._db.execute(_PAYMENT_INSERT, values)
+        except sqlite3.IntegrityError as exc:
+            if is_foreign_key_violation(exc) or (is_unique_violation(exc) and not self._has_job(p)):
+                raise NotFoundError("job", p.job_id) from exc
+            if is_unique_violation(exc):
+                raise ConflictError("id", f"a payment with id {p.id!r} already exists") from exc
+            raise translate(exc) from exc
+        if inserted.rowcount == 0:
+            raise NotFoundError("job", p.job_id)
+
+    def _has_job(self, payment: Payment) -> bool:
+        return self._exists(f"SELECT 1 FROM jobs WHERE {BY_KEY}", payment.user_id, payment.job_id)
+
+    @translated
+    def add_many(self, payments: Iterable[Payment]) -> int:
+        return add_each(self.add, payments)
+
+    @translated
+    def get(self, owner_id: str, payment_id: str) -> Payment | None:
+        found = self._db.execute(
+            f"SELECT {PAYMENT_COLUMNS} FROM payments WHERE {_PAYMENT_KEY}", (owner_id, payment_id)
+        ).fetchone()
+        return None if found is None else payment_from_row(found)
+
+    @translated
+    def list(self, owner_id: str, where: PaymentFilter) -> Sequence[Payment]:
+        sql, params = payment_conditions(owner_id, where)
+        columns = ", ".join(f"p.{c.strip()}" for c in PAYMENT_COLUMNS.split(","))
+        rows = self._db.execute(
+            f"SELECT {columns} FROM payments AS p WHERE {sql}"
+            " ORDER BY p.received_on, p.recorded_at_us, p.id",
+            params,
+        )
+        return [payment_from_row(row) for row in rows]
+
+    @translated
+    def update(self, payment: Payment) -> None:
+        """Everything but the key and the job: a payment stays with its job
+        (:class:`ConflictError` on ``job_id``)."""
+        p = payment
+        values = payment_values(p)
+        changed = self._db.execute(
+            f"UPDATE payments SET {_PAYMENT_UPDATE} WHERE {_PAYMENT_KEY} AND job_id = ?",
+            [*values, p.user_id, p.id, p.job_id],
+        ).rowcount
+        if changed:
+            return
+        if self._exists(f"SELECT 1 FROM payments WHERE {_PAYMENT_KEY}", p.user_id, p.id):
+            raise ConflictError("job_id", "a payment stays with its job")
+        raise NotFoundError("payment", p.id)
 
 
 class SqliteSessions(_Repository):
@@ -453,6 +540,7 @@ class SqliteUnitOfWork:
         self.users = SqliteUsers(connection)
         self.customers = SqliteCustomers(connection)
         self.jobs = SqliteJobs(connection)
+        self.payments = SqlitePayments(connection)
         self.sessions = SqliteSessions(connection)
         self.history = SqliteHistory(connection)
         self.reports = SqliteReports(connection)

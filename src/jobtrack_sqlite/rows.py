@@ -6,9 +6,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from jobtrack_core.entities import Customer, Job, LoginSession, User
+from jobtrack_core.entities import (
+    Customer,
+    Job,
+    LoginSession,
+    Payment,
+    PaymentKind,
+    PaymentMethod,
+    User,
+)
+from jobtrack_core.errors import ValidationError
 from jobtrack_core.money import from_minor
-from jobtrack_core.queries import JobFilter
+from jobtrack_core.queries import JobFilter, PaymentFilter
 from jobtrack_core.status import JobStatus
 from jobtrack_sqlite import columns as col
 from jobtrack_sqlite.schema import OWNER
@@ -72,7 +81,7 @@ def customer_values(customer: Customer) -> list[object]:
 JOB_COLUMNS = (
     "id, user_id, customer_id, title, description, status, estimated_cost_cents,"
     " actual_cost_cents, estimated_hours_hundredths, actual_hours_hundredths, due_date,"
-    " paid, paid_at_us, completed_at_us, created_at_us, updated_at_us, version"
+    " paid, paid_at_us, completed_at_us, created_at_us, updated_at_us, version, amount_paid_cents"
 )
 JOB_SELECT = f"SELECT {JOB_COLUMNS} FROM jobs"
 NEWEST_FIRST = " ORDER BY created_at_us DESC, id DESC"
@@ -113,7 +122,7 @@ def job_from_row(row: Any) -> Job:
     (
         id_, user_id, customer_id, title, description, status, estimated_cost, actual_cost,
         estimated_hours, actual_hours, due_date, paid, paid_at, completed_at, created_at,
-        updated_at, version,
+        updated_at, version, amount_paid,
     ) = row  # fmt: skip
     moment = col.read_timestamp
     created = moment(created_at)
@@ -140,6 +149,7 @@ def job_from_row(row: Any) -> Job:
         created,
         updated,
         version,
+        from_minor(amount_paid),
     )
 
 
@@ -161,6 +171,7 @@ def job_values(job: Job) -> list[object]:
         col.timestamp(job.created_at, "created_at"),
         col.timestamp(job.updated_at, "updated_at"),
         job.version,
+        col.hundredths(job.amount_paid, "amount_paid"),
     ]
 
 
@@ -239,3 +250,75 @@ def session_values(s: LoginSession) -> list[object]:
         col.timestamp(s.last_used_at, "last_used_at"),
         col.optional_timestamp(s.revoked_at, "revoked_at"),
     ]
+
+
+PAYMENT_COLUMNS = (
+    "id, user_id, job_id, kind, method, amount_cents, received_on, reference, note,"
+    " recorded_at_us, by_mark_paid, voided_at_us, void_reason, version"
+)
+_KINDS = {k.value: k for k in PaymentKind}
+_METHODS = {m.value: m for m in PaymentMethod}
+
+
+def payment_from_row(row: Any) -> Payment:
+    (
+        id_, user_id, job_id, kind, method, amount, received_on, reference, note, recorded_at,
+        by_mark_paid, voided_at, void_reason, version,
+    ) = row  # fmt: skip
+    return Payment.from_store(
+        id_,
+        user_id,
+        job_id,
+        _KINDS[kind],
+        _METHODS[method],
+        from_minor(amount),
+        date.fromisoformat(received_on),
+        reference,
+        note,
+        col.read_timestamp(recorded_at),
+        by_mark_paid == 1,
+        col.read_optional_timestamp(voided_at),
+        void_reason,
+        version,
+    )
+
+
+def payment_values(p: Payment) -> list[object]:
+    """The payment's column values, in the order of ``PAYMENT_COLUMNS`` after ``job_id``."""
+    amount = col.hundredths(p.amount, "amount")
+    if not amount:
+        raise ValidationError.single("amount", "must be more than 0")
+    return [
+        PaymentKind(p.kind).value,
+        PaymentMethod(p.method).value,
+        amount,
+        col.day(p.received_on, "received_on"),
+        p.reference,
+        p.note,
+        col.timestamp(p.recorded_at, "recorded_at"),
+        col.flag(p.by_mark_paid, "by_mark_paid"),
+        col.optional_timestamp(p.voided_at, "voided_at"),
+        p.void_reason,
+        p.version,
+    ]
+
+
+def payment_conditions(owner_id: str, where: PaymentFilter) -> tuple[str, list[object]]:
+    """The WHERE clause (and its parameters) of a payment listing, on ``payments AS p``."""
+    sql = [f"p.owner = {OWNER}"]
+    params: list[object] = [owner_id]
+    if where.job_id is not None:
+        sql.append("p.job_id = ?")
+        params.append(where.job_id)
+    if where.customer_id is not None:
+        sql.append(f"p.job_id IN (SELECT id FROM jobs WHERE owner = {OWNER} AND customer_id = ?)")
+        params += [owner_id, where.customer_id]
+    if where.received_from is not None:
+        sql.append("p.received_on >= ?")
+        params.append(col.day(where.received_from, "received_from"))
+    if where.received_to is not None:
+        sql.append("p.received_on <= ?")
+        params.append(col.day(where.received_to, "received_to"))
+    if where.voided is not None:
+        sql.append("p.voided_at_us IS NOT NULL" if where.voided else "p.voided_at_us IS NULL")
+    return " AND ".join(sql), params

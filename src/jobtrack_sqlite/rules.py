@@ -54,11 +54,34 @@ def is_receivable(row: str = "") -> str:
     return f"{is_status(JobStatus.COMPLETED, row)} AND {_column('paid', row)} = 0"
 
 
+def has_due(row: str = "") -> str:
+    """Completed with a positive actual cost: something is due
+    (:attr:`jobtrack_core.entities.Job.amount_due`); the condition of the partial index
+    ``idx_jobs_owner_due_done``."""
+    return f"{is_status(JobStatus.COMPLETED, row)} AND {_column('actual_cost_cents', row)} > 0"
+
+
+def paid_when_covered(row: str = "") -> str:
+    """The ledger's rule for ``paid`` (:func:`jobtrack_core.entities.covered`): a job with
+    something due is paid exactly when what it holds covers it (a CHECK constraint)."""
+    paid, cost = _column("paid", row), _column("actual_cost_cents", row)
+    return f"NOT ({has_due(row)}) OR {paid} = ({_column('amount_paid_cents', row)} >= {cost})"
+
+
+def is_holding_deposit(row: str = "") -> str:
+    """Pending and holding money (reminders of deposits waiting); the condition of the
+    partial index ``idx_jobs_owner_holding``."""
+    return f"{is_status(JobStatus.PENDING, row)} AND {_column('amount_paid_cents', row)} > 0"
+
+
 __all__ = [
+    "has_due",
+    "is_holding_deposit",
     "is_known_status",
     "is_open",
     "is_receivable",
     "is_revenue",
     "is_status",
     "not_cancelled",
+    "paid_when_covered",
 ]

@@ -1,5 +1,5 @@
-"""The SQL schema, version 5: the seed's four tables, made strict, exact and compact,
-and each business's history.
+"""The SQL schema, version 6: the seed's four tables, made strict, exact and compact,
+each business's history, and the payments ledger.
 
 Table and column names follow the original data model wherever the meaning is
 kept. What changed, and why:
@@ -29,14 +29,18 @@ kept. What changed, and why:
   read a minority of the rows;
 - customers and jobs have a ``version``, 1 when made and one more at each change;
   ``history`` keeps each business's changes, numbered per business, and
-  ``history_heads`` the last number handed out and how far pruning went.
+  ``history_heads`` the last number handed out and how far pruning went;
+- ``payments`` is the ledger (since version 6): each payment of a job, with
+  ``jobs.amount_paid_cents`` what the job's standing payments add up to; a CHECK
+  keeps ``paid`` to the ledger's rule (:func:`jobtrack_core.entities.covered`) for a
+  completed job with a cost.
 """
 
 from __future__ import annotations
 
 import enum
 
-from jobtrack_core.entities import Action, RecordKind, Source
+from jobtrack_core.entities import Action, PaymentKind, PaymentMethod, RecordKind, Source
 from jobtrack_core.status import JobStatus
 from jobtrack_sqlite import rules
 from jobtrack_sqlite.columns import MAX_HUNDREDTHS, MAX_US, MIN_US
@@ -201,9 +205,44 @@ JOBS = f"""CREATE TABLE jobs (
     {_stored("updated_at")},
     {_stored("paid_at", required=False)},
     {VERSION},
+    {_generated("amount_paid", "amount_paid_cents")},
+    amount_paid_cents INTEGER NOT NULL DEFAULT 0 CONSTRAINT valid_amount_paid
+        CHECK (amount_paid_cents BETWEEN 0 AND {MAX_HUNDREDTHS}),
     PRIMARY KEY (owner, id),
     FOREIGN KEY (owner, user_id) REFERENCES users (owner, id) ON DELETE CASCADE,
-    FOREIGN KEY (owner, customer_id) REFERENCES customers (owner, id) ON DELETE CASCADE
+    FOREIGN KEY (owner, customer_id) REFERENCES customers (owner, id) ON DELETE CASCADE,
+    CONSTRAINT paid_when_covered CHECK ({rules.paid_when_covered()})
+) STRICT"""
+
+#: The ledger: each payment for one job of its owner (keyed, like jobs, by owner and id).
+#: ``amount_cents`` is positive; a refund is told apart by its ``kind``. A voided payment
+#: is kept, with when and why it was voided (both or neither).
+PAYMENTS = f"""CREATE TABLE payments (
+    id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    job_id TEXT NOT NULL,
+    {_one_of("kind", PaymentKind)},
+    {_one_of("method", PaymentMethod)},
+    amount_cents INTEGER NOT NULL CONSTRAINT valid_amount
+        CHECK (amount_cents BETWEEN 1 AND {MAX_HUNDREDTHS}),
+    {_generated("amount", "amount_cents")},
+    received_on TEXT NOT NULL CONSTRAINT valid_received_on
+        CHECK (received_on GLOB '{_DATE_GLOB}' AND date(received_on, '+0 days') IS received_on),
+    reference TEXT,
+    note TEXT,
+    {_shown("recorded_at")},
+    {_shown("voided_at")},
+    owner INTEGER NOT NULL,
+    {_stored("recorded_at", default_now=False)},
+    by_mark_paid INTEGER NOT NULL DEFAULT 0 CONSTRAINT valid_by_mark_paid
+        CHECK (by_mark_paid IN (0, 1)),
+    {_stored("voided_at", required=False)},
+    void_reason TEXT,
+    {VERSION},
+    PRIMARY KEY (owner, id),
+    FOREIGN KEY (owner, user_id) REFERENCES users (owner, id) ON DELETE CASCADE,
+    FOREIGN KEY (owner, job_id) REFERENCES jobs (owner, id) ON DELETE CASCADE,
+    CONSTRAINT voided_with_reason CHECK ((voided_at_us IS NULL) = (void_reason IS NULL))
 ) STRICT"""
 
 SESSIONS = f"""CREATE TABLE sessions (
@@ -276,6 +315,32 @@ INDEXES = (
     "CREATE INDEX idx_jobs_owner_unpaid_done"
     " ON jobs (owner, completed_at_us IS NOT NULL, completed_at_us, id)"
     f" WHERE {rules.is_receivable()}",
+    # the aging report as of today: what completed, unpaid jobs still owe, by completion,
+    # from the index alone.
+    # (It holds ``status`` and ``paid``, the same in every row, because the query must
+    # name them for SQLite to use the index, and SQLite reads every column a query names.)
+    "CREATE INDEX idx_jobs_owner_owing ON jobs (owner, completed_at_us, customer_id,"
+    " actual_cost_cents, amount_paid_cents, status, paid)"
+    f" WHERE {rules.is_receivable()}",
+    # aging as of a past day: every completed job with something due, by completion, with
+    # its id to find its payments.
+    "CREATE INDEX idx_jobs_owner_due_done"
+    " ON jobs (owner, completed_at_us, customer_id, actual_cost_cents, id, status)"
+    f" WHERE {rules.has_due()}",
+    # pending jobs holding money: deposits waiting for the work to start.
+    f"CREATE INDEX idx_jobs_owner_holding ON jobs (owner, id) WHERE {rules.is_holding_deposit()}",
+    # one job's payments in the order received; cascades from jobs.
+    "CREATE INDEX idx_payments_owner_job"
+    " ON payments (owner, job_id, received_on, recorded_at_us, id)",
+    # one job's standing payments by day, from the index alone: what a job held on a day
+    # (aging as of a past day), its first and latest payment (reminders).
+    "CREATE INDEX idx_payments_owner_job_standing"
+    " ON payments (owner, job_id, received_on, kind, amount_cents) WHERE voided_at_us IS NULL",
+    # the owner's payments in the order received (listings, by period); cascades from users.
+    "CREATE INDEX idx_payments_owner_received ON payments (owner, received_on, recorded_at_us, id)",
+    # cash received by period and method, from the index alone.
+    "CREATE INDEX idx_payments_owner_cash ON payments"
+    " (owner, received_on, method, kind, amount_cents, voided_at_us) WHERE voided_at_us IS NULL",
     # logins of a user (revoke_all, cascades from users).
     "CREATE INDEX idx_sessions_user_id ON sessions (user_id)",
     # purge_expired.
@@ -288,4 +353,4 @@ INDEXES = (
 TRIGGERS = tuple(_updated_at_trigger(table) for table in ("users", "customers", "jobs"))
 
 #: The base tables, in the order they are created (parents first).
-TABLES = (USERS, CUSTOMERS, JOBS, SESSIONS, HISTORY, HISTORY_HEADS)
+TABLES = (USERS, CUSTOMERS, JOBS, SESSIONS, HISTORY, HISTORY_HEADS, PAYMENTS)

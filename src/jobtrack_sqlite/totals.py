@@ -5,13 +5,14 @@ SQLite keeps, next to the seed's tables:
 
 - ``owner_totals``: per owner (by number), customers, jobs per status, revenue (paid jobs'
   actual cost), receivables (completed, unpaid) and pipeline (estimated cost
-  of pending and in-progress jobs), each as cents and a job count;
+  of pending and in-progress jobs), each as cents and a job count, and the
+  balances (:data:`BALANCES`: amount due, amount paid, owed, deposits, credits);
 - ``paid_days``: per owner and UTC day of ``paid_at``, the paid jobs' actual
   cost and count (a year's revenue by month reads at most 366 rows, and the
   partial days at a period's ends come from the ``idx_jobs_owner_paid`` index);
 - ``customer_totals``: per customer (by owner number and customer id), the figures
-  of the customer list, the customer statistics and estimate accuracy, and the
-  newest job's ``created_at_us``;
+  of the customer list, the customer statistics and estimate accuracy, the
+  customer's balances, and the newest job's ``created_at_us``;
 - ``open_due_days``: per owner and due date, how many pending and in-progress
   jobs are due then (the dashboard's overdue count reads one row per day).
 
@@ -57,6 +58,34 @@ _HOURS_KNOWN = (
     f" AND {_R}.actual_hours_hundredths IS NOT NULL"
 )
 
+#: What a job row holds, and what it is due (its actual cost once completed).
+_HELD = f"{_R}.amount_paid_cents"
+_DUE = _money(_COMPLETED, "actual_cost_cents")
+#: A completed job's balance: amount due less what it holds.
+_BALANCE = f"({_DUE} - {_HELD})"
+_OWES = f"{_COMPLETED} AND {_BALANCE} > 0"
+_DEPOSIT = f"{rules.is_open(_R)} AND {_HELD} > 0"
+_CANCELLED = rules.is_status(JobStatus.CANCELLED, _R)
+_CREDIT = f"({_CANCELLED} AND {_HELD} > 0) OR ({_COMPLETED} AND {_BALANCE} < 0)"
+
+#: The eight figures of :class:`jobtrack_core.reports.Balances` (in its order), as one job
+#: row's contributions: its amount due, what it holds, then what it owes, holds as a
+#: deposit and holds as credit (cents and jobs), from :class:`jobtrack_core.entities.Job`'s
+#: rules.
+BALANCES = {
+    "due_cents": _DUE,
+    "held_cents": _HELD,
+    "owed_cents": f"CASE WHEN {_OWES} THEN {_BALANCE} ELSE 0 END",
+    "owed_jobs": _OWES,
+    "deposit_cents": f"CASE WHEN {_DEPOSIT} THEN {_HELD} ELSE 0 END",
+    "deposit_jobs": _DEPOSIT,
+    "credit_cents": (
+        f"CASE WHEN {_CANCELLED} THEN {_HELD} WHEN {_COMPLETED} AND {_BALANCE} < 0"
+        f" THEN -{_BALANCE} ELSE 0 END"
+    ),
+    "credit_jobs": _CREDIT,
+}
+
 #: owner_totals column -> one job row's contribution (``{r}`` is NEW, OLD or a table alias).
 OWNER = {
     **{status.value: rules.is_status(status, _R) for status in JobStatus},
@@ -66,6 +95,7 @@ OWNER = {
     "receivable_jobs": rules.is_receivable(_R),
     "pipeline_cents": _money(rules.is_open(_R), "estimated_cost_cents"),
     "pipeline_jobs": rules.is_open(_R),
+    **BALANCES,
 }
 
 #: customer_totals column -> one job row's contribution.
@@ -82,6 +112,7 @@ CUSTOMER = {
     "hours_jobs": _HOURS_KNOWN,
     "estimated_hours": _money(_HOURS_KNOWN, "estimated_hours_hundredths"),
     "actual_hours": _money(_HOURS_KNOWN, "actual_hours_hundredths"),
+    **BALANCES,
 }
 
 #: The columns whose change can change a total.
@@ -98,6 +129,7 @@ WATCHED = (
     "estimated_hours_hundredths",
     "created_at_us",
     "due_date",
+    "amount_paid_cents",
 )
 _PAID_DATED = f"{_PAID} AND {_R}.paid_at_us IS NOT NULL"
 _OPEN_DUE = f"{rules.is_open(_R)} AND {_R}.due_date IS NOT NULL"
@@ -292,6 +324,7 @@ def rebuild(connection: sqlite3.Connection) -> None:
 
 
 __all__ = [
+    "BALANCES",
     "CATCH_UP",
     "CUSTOMER",
     "INSERT_TRIGGER",

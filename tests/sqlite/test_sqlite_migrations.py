@@ -30,8 +30,9 @@ from jobtrack_core.entities import (
 )
 from jobtrack_core.history import kind_of, listed
 from jobtrack_core.kit import ReferenceReports
+from jobtrack_core.money import ZERO
 from jobtrack_core.passwords import Argon2Hasher
-from jobtrack_core.queries import JobFilter
+from jobtrack_core.queries import JobFilter, PaymentFilter
 from jobtrack_core.service import Jobtrack
 from jobtrack_core.testing import strategies as js
 from jobtrack_core.testing.fakes import FakeClock
@@ -189,10 +190,42 @@ def check_v5_data(store: SqliteStore) -> None:
         job = uow.jobs.get("u2", "j1")
         assert job is not None and job.version == 3
         latest = uow.history.latest_after("u1", 0, 10)
-        assert [(e.seq, e.kind, e.record_id) for e in latest] == [
+        assert [(e.seq, e.kind, e.record_id) for e in latest][:2] == [
             (1, RecordKind.CUSTOMER, "c1"),
             (2, RecordKind.JOB, "j1"),
         ]
+
+
+def write_v6_data(connection: sqlite3.Connection) -> None:
+    """Version 6 keeps the payments ledger: the paid job holds one payment of its cost
+    (as the migration from version 5 gives it), and the second owner's pending job a
+    deposit, written by hand with the running totals rebuilt."""
+    connection.execute("PRAGMA ignore_check_constraints = ON")  # the paid job holds 0 at first
+    write_v5_data(connection)
+    connection.execute("PRAGMA ignore_check_constraints = OFF")
+    connection.execute("DELETE FROM history")
+    connection.execute("DELETE FROM history_heads")
+    changelog.record_existing(connection)
+    connection.executemany(
+        "INSERT INTO payments (owner, id, user_id, job_id, kind, method, amount_cents,"
+        " received_on, recorded_at_us) VALUES (?, ?, ?, 'j1', ?, ?, ?, '2025-07-06', ?)",
+        [(1, "p1", "u1", "payment", "other", 1999, STAMP_US),
+         (2, "p1", "u2", "deposit", "card", 300, STAMP_US)],
+    )  # fmt: skip
+    connection.execute("UPDATE jobs SET amount_paid_cents = 1999 WHERE owner = 1")
+    connection.execute("UPDATE jobs SET amount_paid_cents = 300 WHERE owner = 2")
+    totals.rebuild(connection)
+
+
+def check_v6_data(store: SqliteStore) -> None:
+    check_v5_data(store)
+    with store.transaction(write=False) as uow:
+        (payment,) = uow.payments.list("u1", PaymentFilter())
+        assert (payment.job_id, str(payment.amount)) == ("j1", "19.99")
+        job = uow.jobs.get("u1", "j1")
+        assert job is not None and str(job.amount_paid) == "19.99" and job.paid
+        balances = uow.reports.totals("u2").balances
+        assert (str(balances.deposits.amount), balances.deposits.jobs) == ("3.00", 1)
 
 
 #: For each version, how to put sample data into a database at that version and
@@ -203,6 +236,7 @@ DATA: dict[int, tuple[Callable[[sqlite3.Connection], None], Callable[[SqliteStor
     3: (write_v3_data, check_v2_data),
     4: (write_v4_data, check_v4_data),
     5: (write_v5_data, check_v5_data),
+    6: (write_v6_data, check_v6_data),
 }
 
 #: Sample data of the current version.
@@ -459,9 +493,15 @@ def test_an_upgrade_that_would_lose_a_row_is_refused_and_rolled_back(tmp_path: P
 # -- version 4: ids unique per owner, each account's calendar ------------------------------
 
 #: Every figure the running totals hold, by table, each row keyed by its key columns.
+#: (Those of version 5: the balances came with version 6.)
 FIGURES = {
-    "owner_totals": ("owner", "customers", *totals.OWNER),
-    "customer_totals": ("owner", "customer_id", *totals.CUSTOMER, "last_job_at_us"),
+    "owner_totals": ("owner", "customers", *(c for c in totals.OWNER if c not in totals.BALANCES)),
+    "customer_totals": (
+        "owner",
+        "customer_id",
+        *(c for c in totals.CUSTOMER if c not in totals.BALANCES),
+        "last_job_at_us",
+    ),
     "paid_days": ("owner", "day", "cents", "jobs"),
     "open_due_days": ("owner", "due_date", "jobs"),
 }
@@ -535,6 +575,12 @@ def write_v3_records(
         connection.execute(statement)
 
 
+def before_the_ledger(job: Job) -> Job:
+    """``job`` as a database from before the ledger holds it: a paid job with a cost holds
+    its cost (as the migration to version 6 gives it), any other holds nothing."""
+    return attrs.evolve(job, amount_paid=job.actual_cost if job.paid and job.actual_cost else ZERO)
+
+
 @st.composite
 def two_owners(
     draw: st.DrawFn,
@@ -553,7 +599,7 @@ def two_owners(
             st.lists(js.jobs(user.id, [c.id for c in mine]), max_size=8, unique_by=lambda j: j.id)
         )
         customers += mine
-        jobs += [attrs.evolve(j, id=f"{n}-{j.id}") for j in theirs]
+        jobs += [attrs.evolve(before_the_ledger(j), id=f"{n}-{j.id}") for j in theirs]
     sessions = [
         LoginSession(
             id=f"s{n}", user_id=user.id, token_hash=f"{n:064x}", created_at=js.T0,
@@ -563,6 +609,11 @@ def two_owners(
         for n, user in enumerate(users)
     ]  # fmt: skip
     return users, customers, jobs, sessions
+
+
+def store_payments(uow: Any) -> Any:
+    """The payments as the store lists them (the migration made them)."""
+    return uow.payments
 
 
 def plain(answer: object) -> object:
@@ -607,7 +658,7 @@ def test_a_version_3_database_of_two_owners_reaches_version_4_with_every_record_
             for session in sessions:
                 assert uow.sessions.get_by_token_hash(session.token_hash) == session
             listed = _Listed(customers, jobs)
-            expected = ReferenceReports(listed, listed)  # type: ignore[arg-type]
+            expected = ReferenceReports(listed, listed, store_payments(uow))  # type: ignore[arg-type]
             for user in users:
                 owner = user.id
                 assert list(uow.customers.list(owner)) == listed.list(owner)
@@ -652,7 +703,8 @@ def test_an_upgrade_that_waits_too_long_for_the_lock_is_retryable(tmp_path: Path
 
 
 def as_created(record: Customer | Job, seq: int) -> HistoryEntry:
-    """The entry the workspace would have made on creating ``record``, by its owner."""
+    """The entry the workspace of version 5 would have made on creating ``record``, by its
+    owner (a job had no ``amount_paid`` then)."""
     return HistoryEntry(
         owner_id=record.user_id,
         seq=seq,
@@ -662,7 +714,9 @@ def as_created(record: Customer | Job, seq: int) -> HistoryEntry:
         action=Action.CREATED,
         kind=kind_of(record),
         record_id=record.id,
-        changes=tuple(FieldChange(k, None, v) for k, v in listed(record).items()),
+        changes=tuple(
+            FieldChange(k, None, v) for k, v in listed(record).items() if k != "amount_paid"
+        ),
     )
 
 
@@ -686,15 +740,20 @@ def test_a_version_4_database_reaches_version_5_with_each_record_created_in_its_
                 ws = app.workspace(user.id)
                 client = Client(ws)
                 client.catch_up()
-                assert client.copy == client.truth()
+                payments = {(RecordKind.PAYMENT, p.id): p for p in ws.list_payments()}
+                assert client.copy == {**client.truth(), **payments}
                 mine: list[Customer | Job] = [c for c in customers if c.user_id == user.id]
                 mine += [j for j in jobs if j.user_id == user.id]
-                assert {(kind_of(r), r.id): r for r in mine} == client.copy
+                records = {k: r for k, r in client.copy.items() if k[0] is not RecordKind.PAYMENT}
+                assert {(kind_of(r), r.id): r for r in mine} == records
                 assert all(r.version == 1 for r in client.copy.values())
+                opened = len(client.copy) - len(records)  # the ledger's opening payments
                 mine.sort(key=lambda r: (r.created_at, isinstance(r, Job), r.id))
                 expected = [as_created(r, seq) for seq, r in enumerate(mine, start=1)]
                 with store.transaction(write=False) as uow:
-                    assert list(uow.history.latest_after(user.id, 0, 1000)) == expected
+                    latest = list(uow.history.latest_after(user.id, 0, 1000))
+                    assert latest[: len(mine)] == expected
+                    assert [e.kind for e in latest[len(mine) :]] == [RecordKind.PAYMENT] * opened
                     assert uow.history.kept_from(user.id) == 0
                 customer = next(c for c in mine if isinstance(c, Customer))
                 again = ws.add_customer(
@@ -707,4 +766,4 @@ def test_a_version_4_database_reaches_version_5_with_each_record_created_in_its_
                 renamed = ws.update_customer(customer.id, name=f"{customer.name} II")
                 assert renamed.version == 2
                 (entry,) = ws.history(RecordKind.CUSTOMER, customer.id, limit=1).items
-                assert (entry.seq, entry.action) == (len(mine) + 1, Action.UPDATED)
+                assert (entry.seq, entry.action) == (len(mine) + opened + 1, Action.UPDATED)

@@ -23,16 +23,16 @@ import attrs
 import pytest
 
 from jobtrack_core import JobFilter, JobStatus, Jobtrack, NotFoundError, SessionPolicy, Workspace
-from jobtrack_core.entities import Customer, Job, User
+from jobtrack_core.entities import Customer, Job, Payment, PaymentKind, PaymentMethod, User
 from jobtrack_core.pagination import JobPosition, JobSort
 from jobtrack_core.passwords import Argon2Hasher
 from jobtrack_core.ports import ReportQueries
 from jobtrack_core.testing import PASSWORD, CountingIds, FakeClock
 from jobtrack_sqlite import SqliteStore
 
-TABLES = ("users", "customers", "jobs", "sessions", "history", "history_heads")
+TABLES = ("users", "customers", "jobs", "sessions", "history", "history_heads", "payments")
 #: The table aliases the store's queries use (plans name a table by its alias).
-ALIASES = {"c": "customers", "j": "jobs", "h": "history", "later": "history"}
+ALIASES = {"c": "customers", "j": "jobs", "h": "history", "later": "history", "p": "payments"}
 LINE = re.compile(
     r"^(SCAN|SEARCH) (\w+)(?: AS \w+)?(?: USING (?:COVERING )?(INDEX \w+|PRIMARY KEY) \((.*)\))?"
 )
@@ -125,9 +125,16 @@ def workload(app: Jobtrack, clock: FakeClock, ws: Workspace, other: Workspace) -
     ws.update_job(job.id, title="Fix two sinks")
     ws.start_job(job.id)
     clock.tick()
+    deposit = ws.add_payment(job.id, "5", method="card", kind="deposit")
     ws.complete_job(job.id, actual_cost="12.50")
     ws.mark_paid(job.id)
     ws.mark_unpaid(job.id)
+    refund = ws.add_payment(job.id, "1", kind="refund", method="cash")
+    ws.void_payment(refund.id, "typed twice")
+    ws.get_payment(deposit.id)
+    ws.list_payments()
+    ws.list_payments(job_id=job.id)
+    ws.list_payments(customer_id=customer.id)
     history(ws, job.id)
     ws.revenue()
     for where in filters(customer.id):
@@ -146,8 +153,8 @@ def workload(app: Jobtrack, clock: FakeClock, ws: Workspace, other: Workspace) -
     app.logout(login.token)
     clock.advance(days=2)
     app.login(ws.user.email, PASSWORD)  # purges expired sessions
-    ws.delete_job(job.id)
-    ws.delete_customer(customer.id)
+    ws.delete_job(job.id, with_payments=True)
+    ws.delete_customer(customer.id, with_payments=True)
     ws.prune_history(clock() + timedelta(days=1))  # drops the deletions: raises the floor
     ws.changes()
     ws.delete_account(PASSWORD)
@@ -180,6 +187,13 @@ def reports(ws: Workspace, customer_id: str) -> None:
     ws.customer_history(customer_id)
     ws.search_customers("ad")
     ws.estimate_accuracy()
+    ws.balances()
+    ws.balances(customer_id)
+    ws.customer_balances()
+    ws.aging()
+    ws.aging("2024-03-01")
+    ws.cash_received("2024-01-01", "2025-01-01")
+    ws.cash_received("2024-06-01", "2024-06-08", by="day")
     for sort, where in itertools.product(
         JobSort,
         [
@@ -311,6 +325,7 @@ def skewed(path: Path) -> Skewed:
         completed_at=start,
         created_at=start,
         updated_at=start,
+        amount_paid=Decimal("85.00"),
     )
     with app.store.transaction() as uow:
         for owner in range(OWNERS):
@@ -335,6 +350,21 @@ def skewed(path: Path) -> Skewed:
                     completed_at=None if i % 50 == 0 else start,
                     due_date=date(2024, 1, 1) + timedelta(days=i),
                     created_at=start + timedelta(minutes=i),
+                )
+                for i in range(n_jobs)
+            )
+            uow.payments.add_many(
+                Payment(
+                    id=f"{user_id}-p{i}",
+                    user_id=user_id,
+                    job_id=f"{user_id}-j{i}",
+                    kind=PaymentKind.DEPOSIT if i % 50 == 0 else PaymentKind.PAYMENT,
+                    method=PaymentMethod.CARD,
+                    amount=Decimal("85.00"),
+                    received_on=DAY + timedelta(days=i % 400),
+                    reference=None,
+                    note=None,
+                    recorded_at=start,
                 )
                 for i in range(n_jobs)
             )
@@ -455,6 +485,8 @@ def test_indexes_lead_with_the_owner_and_serve_every_foreign_key(tmp_path: Path)
 DAY = date(2024, 6, 1)
 MOMENT = datetime(2024, 6, 1, 5, tzinfo=UTC)
 Ask = Callable[[ReportQueries, str, str], object]
+#: The bounds of an aging report as of the day before ``DAY``.
+AGING = [MOMENT - timedelta(days=n) for n in (0, 30, 60, 90)]
 
 
 def _job_index(name: str, *, covering: bool = False) -> str:
@@ -499,6 +531,30 @@ QUESTIONS: dict[str, tuple[Ask, list[str]]] = {
         lambda r, owner, _: r.totals(owner),
         ["SEARCH owner_totals USING INTEGER PRIMARY KEY (rowid=?)"],
     ),
+    "balances": (
+        lambda r, owner, _: r.balances(owner),
+        ["SEARCH c USING INDEX idx_customers_owner_name (owner=?)"],
+    ),
+    "aging, today": (
+        lambda r, owner, _: r.aging(owner, AGING, None),
+        ["SEARCH j USING COVERING INDEX idx_jobs_owner_owing (owner=?"],
+    ),
+    "aging, a past day": (
+        lambda r, owner, _: r.aging(owner, AGING, DAY),
+        ["SEARCH j USING COVERING INDEX idx_jobs_owner_due_done (owner=?"],
+    ),
+    "cash_between": (
+        lambda r, owner, _: r.cash_between(owner, [DAY, DAY + timedelta(days=31)]),
+        ["SEARCH p USING COVERING INDEX idx_payments_owner_cash (owner=?"],
+    ),
+    "stalled": (
+        lambda r, owner, _: r.stalled(owner, DAY, 10),
+        ["SEARCH j USING INDEX idx_jobs_owner_unpaid_done (owner=?"],
+    ),
+    "deposits_waiting": (
+        lambda r, owner, _: r.deposits_waiting(owner, DAY, 10),
+        ["SEARCH j USING INDEX idx_jobs_owner_holding (owner=?"],
+    ),
     "paid_between": (
         lambda r, owner, _: r.paid_between(owner, [MOMENT, MOMENT + timedelta(days=40)]),
         [
@@ -530,10 +586,28 @@ def test_each_report_question_reads_its_index_in_the_order_asked_for(
     recorder.on = False
     db = app.store._link().connection
     plans = [plan(db, sql, params) for sql, params in statements]
-    assert [p[0][: len(e)] for p, e in zip(plans, expected, strict=True)] == expected, plans
-    assert not [d for p in plans for d in p if d.startswith("SCAN")], plans
-    if not (analyze and question in SORTS_ONE_DAY):
+    firsts = [next(d for d in p if not d.startswith(NOT_SEARCHES)) for p in plans]
+    assert [f[: len(e)] for f, e in zip(firsts, expected, strict=True)] == expected, plans
+    assert not [d for p in plans for d in p if d.startswith("SCAN") and table_of(d)], plans
+    if question not in SORTS_WHAT_IT_FOUND and not (analyze and question in SORTS_ONE_DAY):
         assert not [d for p in plans for d in p if "TEMP B-TREE" in d], plans
+
+
+#: Lines of a plan that search no table: a WITH clause made first, the days of a cash report
+#: (a JSON array), the rows of the WITH clause.
+NOT_SEARCHES = ("MATERIALIZE", "CO-ROUTINE", "SCAN json_each", "SCAN b")
+#: The questions that group and sort what they find (aging by customer and bucket, cash by
+#: period and method, deposits by their first day): rows the index chose, few of them.
+SORTS_WHAT_IT_FOUND = {"aging, today", "aging, a past day", "cash_between", "deposits_waiting"}
+
+
+def table_of(detail: str) -> str | None:
+    """The table a plan's line reads, if it is one of the store's."""
+    match = LINE.match(detail)
+    if match is None:
+        return None
+    table = ALIASES.get(match.group(2), match.group(2))
+    return table if table in TABLES else None
 
 
 #: After ANALYZE, SQLite expects about one job a day per owner, and sorts the jobs due on

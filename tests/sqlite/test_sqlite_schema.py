@@ -93,6 +93,8 @@ TOTALS_TRIGGERS = {
 
 #: Version 5's history of each business (jobtrack_sqlite.changelog).
 HISTORY_TABLES = {"history", "history_heads"}
+#: Version 6's ledger.
+LEDGER_TABLES = {"payments"}
 
 
 def test_the_seed_tables_the_totals_the_history_and_nothing_else(
@@ -103,7 +105,7 @@ def test_the_seed_tables_the_totals_the_history_and_nothing_else(
         for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
         if not r[0].startswith("sqlite_")
     }
-    assert tables == set(SEED_COLUMNS) | TOTALS_TABLES | HISTORY_TABLES
+    assert tables == set(SEED_COLUMNS) | TOTALS_TABLES | HISTORY_TABLES | LEDGER_TABLES
     strict = {r[1] for r in db.execute("PRAGMA table_list") if r[5]}
     assert strict >= tables
 
@@ -577,3 +579,81 @@ def test_hand_edits_in_quick_succession_never_recurse(
     db.execute("COMMIT")
     (stamp,) = db.execute("SELECT updated_at FROM jobs").fetchone()
     assert stamp > STAMP
+
+
+#: One payment of the seeded job, written by hand.
+PAYMENT_ROW = (
+    "INSERT INTO payments (owner, id, user_id, job_id, kind, method, amount_cents, received_on,"
+    " recorded_at_us) VALUES (1, 'p', 'u', 'j', 'payment', 'card', 1234, '2025-07-06', ?)"
+)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "amount_cents = 0",
+        "amount_cents = -5",
+        "amount_cents = 1.5",
+        "kind = 'gift'",
+        "method = 'barter'",
+        "received_on = '6 July'",
+        "received_on = '2025-02-30'",
+        "by_mark_paid = 2",
+        "voided_at_us = 1751792400000000",  # voided without a reason
+        "void_reason = 'typo'",  # a reason without a void
+        "job_id = 'nobody'",
+        "owner = 2",
+        "version = 0",
+    ],
+)
+def test_the_ledger_refuses_bad_payments(db: sqlite3.Connection, bad: str) -> None:
+    seeded(db)
+    db.execute(PAYMENT_ROW, (STAMP_US,))
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute(f"UPDATE payments SET {bad}")
+    db.execute("UPDATE payments SET voided_at_us = ?, void_reason = 'typo'", (STAMP_US,))
+    assert db.execute("SELECT amount, voided_at FROM payments").fetchone() == (
+        12.34,
+        "2025-07-06T09:00:00.000000Z",
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "accepted"),
+    [
+        ("status = 'completed', paid = 1, amount_paid_cents = 1234", True),
+        ("status = 'completed', paid = 1, amount_paid_cents = 2000", True),  # overpaid
+        ("status = 'completed', paid = 0, amount_paid_cents = 1233", True),  # partly paid
+        ("status = 'completed', paid = 1, amount_paid_cents = 1233", False),
+        ("status = 'completed', paid = 0, amount_paid_cents = 1234", False),
+        ("status = 'completed', paid = 1, actual_cost_cents = NULL", True),  # nothing due
+        ("status = 'pending', paid = 1, amount_paid_cents = 0", True),  # the seed's own mark
+        ("amount_paid_cents = -1", False),
+    ],
+)
+def test_paid_follows_the_ledgers_rule_when_something_is_due(
+    db: sqlite3.Connection, edit: str, accepted: bool
+) -> None:
+    """The CHECK ``paid_when_covered``: a completed job with a cost is paid exactly when
+    what it holds covers it (``jobtrack_core.entities.covered``); other jobs keep their mark."""
+    seeded(db)
+    if accepted:
+        db.execute(f"UPDATE jobs SET {edit}")
+    else:
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute(f"UPDATE jobs SET {edit}")
+
+
+def test_a_jobs_payments_go_with_it_and_with_its_owner(db: sqlite3.Connection) -> None:
+    seeded(db)
+    db.execute(PAYMENT_ROW, (STAMP_US,))
+    db.execute("DELETE FROM jobs")
+    assert db.execute("SELECT count(*) FROM payments").fetchone() == (0,)
+    db.execute(
+        "INSERT INTO jobs (owner, id, user_id, customer_id, title, created_at_us, updated_at_us)"
+        " VALUES (1, 'j', 'u', 'c', 'T', ?1, ?1)",
+        (STAMP_US,),
+    )
+    db.execute(PAYMENT_ROW, (STAMP_US,))
+    db.execute("DELETE FROM users")
+    assert db.execute("SELECT count(*) FROM payments").fetchone() == (0,)

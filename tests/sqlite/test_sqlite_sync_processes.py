@@ -92,10 +92,10 @@ for i in range(25):
         ws.mark_paid(rng.choice(mine))
     elif step == 2:
         gone = rng.choice(mine)
-        ws.delete_job(gone)
+        ws.delete_job(gone, with_payments=True)
         mine.remove(gone)
     elif step == 3:
-        ws.delete_customer(customer.id)
+        ws.delete_customer(customer.id, with_payments=True)
         mine.remove(job.id)
     else:
         with ws.atomic():
@@ -214,6 +214,7 @@ def test_a_reader_polling_the_feed_during_concurrent_writes_ends_with_the_data(
     assert sum(1 for batch in seen["batches"] if batch) > 3  # it polled during the writes
     truth = {f"customer:{c.id}": repr(c) for c in ws.list_customers()}
     truth |= {f"job:{j.id}": repr(j) for j in ws.list_jobs()}
+    truth |= {f"payment:{p.id}": repr(p) for p in ws.list_payments()}
     assert seen["copy"] == truth
     assert len(truth) > 25
     app.close()

@@ -63,10 +63,11 @@ def test_hand_edits_and_deletes_keep_the_totals(plan: Plan, paid: bool, status: 
     db = connection_of(built.app.store)
     db.execute("BEGIN IMMEDIATE")
     db.execute(
-        "UPDATE jobs SET paid = ?, paid_at_us = CASE WHEN ? THEN updated_at_us END,"
-        " status = ?, actual_cost_cents = 1234, due_date = '2025-07-01'"
+        "UPDATE jobs SET paid = ?1, paid_at_us = CASE WHEN ?1 THEN updated_at_us END,"
+        " status = ?2, actual_cost_cents = 1234, due_date = '2025-07-01',"
+        " amount_paid_cents = CASE WHEN ?1 THEN 1234 + rowid % 3 ELSE rowid % 5 * 100 END"
         " WHERE rowid % 2 = 0",
-        (int(paid), int(paid), status),
+        (int(paid), status),
     )
     db.execute("UPDATE jobs SET due_date = '2025-06-30' WHERE rowid % 3 = 1")  # alone
     db.execute("DELETE FROM jobs WHERE rowid % 3 = 0")
@@ -95,8 +96,9 @@ def test_jobs_inserted_by_hand_count_once_the_totals_are_rebuilt() -> None:
         )
         db.execute(
             "INSERT INTO jobs (owner, id, user_id, customer_id, title, status,"
-            " actual_cost_cents, paid, paid_at_us, completed_at_us, created_at_us, updated_at_us)"
-            " VALUES (1, 'j', 'u', 'c', 'T', 'completed', 500, 1, ?1, ?1, ?1, ?1)",
+            " actual_cost_cents, paid, paid_at_us, completed_at_us, created_at_us, updated_at_us,"
+            " amount_paid_cents) VALUES (1, 'j', 'u', 'c', 'T', 'completed', 500, 1, ?1, ?1, ?1,"
+            " ?1, 500)",
             (stamp,),
         )
         with store.transaction(write=False) as uow:
