@@ -2,7 +2,10 @@
 
 :func:`create_demo` fills a store with one demo account (:data:`DEMO_EMAIL`,
 :data:`DEMO_PASSWORD`), its customers and jobs: jobs in every status, paid and
-unpaid, overdue and upcoming, spread over the months before ``today``. The data
+unpaid, overdue and upcoming, spread over the months before ``today``, and their
+payments: deposits taken ahead of the work (one on a job not started for weeks),
+jobs partly paid (one gone quiet), a refund on a cancelled job, and the rest paid
+by cash, card, check or bank transfer. The data
 depend only on ``seed`` and ``today``: the same pair gives the same ids, names,
 amounts and timestamps. Running it again replaces the demo account (and only it).
 
@@ -18,6 +21,8 @@ zone), so the history is plausible whenever the demo is looked at during that da
 'demo@example.com'
 >>> sorted({job.status.value for job in demo.jobs})
 ['cancelled', 'completed', 'in_progress', 'pending']
+>>> sorted({payment.kind.value for payment in demo.payments})
+['deposit', 'payment', 'refund']
 """
 
 from __future__ import annotations
@@ -31,9 +36,10 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from jobtrack_core.entities import Customer, Job, User
+from jobtrack_core.entities import Customer, Job, Payment, PaymentKind, PaymentMethod, User
 from jobtrack_core.money import CENT
 from jobtrack_core.passwords import PasswordHasher
+from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.ports import Store
 from jobtrack_core.service import Jobtrack, Workspace
 
@@ -199,6 +205,11 @@ class _Plan:
     has_due_date: bool = True
     paid_after: int = 3  # days from completion to payment
     with_estimate: bool = True
+    created: int | None = None  # days from today it was added (else some days before due)
+    deposit: Decimal | None = None  # taken by bank transfer an hour after it was added
+    part_paid: Decimal | None = None  # paid in cash ``part_after`` days after completion
+    part_after: int = 5
+    refund: Decimal | None = None  # of the deposit, the day after it was cancelled
 
 
 # Jobs every demo has, whatever the seed: each case a dashboard or a reminder shows.
@@ -211,22 +222,34 @@ _FIXED_PLANS = (
     _Plan(customer=5, work=13, due=0, outcome=_Outcome.PENDING),
     _Plan(customer=3, work=15, due=1, outcome=_Outcome.PENDING),
     # upcoming
-    _Plan(customer=2, work=10, due=3, outcome=_Outcome.PENDING),
+    # a deposit taken weeks ago on work not started: a reminder
+    _Plan(customer=2, work=10, due=3, outcome=_Outcome.PENDING, created=-20, deposit=Decimal(150)),
     _Plan(customer=7, work=16, due=5, outcome=_Outcome.PENDING),
     _Plan(customer=3, work=6, due=9, outcome=_Outcome.PENDING, with_estimate=False),
-    _Plan(customer=0, work=2, due=16, outcome=_Outcome.PENDING),
+    _Plan(customer=0, work=2, due=16, outcome=_Outcome.PENDING, deposit=Decimal(100)),
     _Plan(customer=7, work=9, due=0, outcome=_Outcome.PENDING, has_due_date=False),
     # completed and unpaid: a letting agency owing a lot for weeks, and one recent job
     _Plan(customer=3, work=10, due=-24, outcome=_Outcome.UNPAID),
     _Plan(customer=3, work=1, due=-15, outcome=_Outcome.UNPAID),
-    _Plan(customer=3, work=2, due=-31, outcome=_Outcome.UNPAID),
-    _Plan(customer=2, work=17, due=-2, outcome=_Outcome.UNPAID),
+    # partly paid: one gone quiet for weeks (a reminder), one paid in part on the day
+    _Plan(customer=3, work=2, due=-31, outcome=_Outcome.UNPAID, part_paid=Decimal(100)),
+    _Plan(
+        customer=2, work=17, due=-2, outcome=_Outcome.UNPAID, part_paid=Decimal(50), part_after=0
+    ),
     # paid recently: this week's and this month's earnings
     _Plan(customer=5, work=11, due=-4, outcome=_Outcome.PAID, paid_after=2),
-    _Plan(customer=0, work=7, due=-6, outcome=_Outcome.PAID, paid_after=1),
-    # cancelled
+    # paid in full after a deposit
+    _Plan(customer=0, work=7, due=-6, outcome=_Outcome.PAID, paid_after=1, deposit=Decimal(40)),
+    # cancelled; one after a deposit, of which part is given back and part kept
     _Plan(customer=1, work=14, due=-40, outcome=_Outcome.CANCELLED_PENDING),
-    _Plan(customer=5, work=5, due=-70, outcome=_Outcome.CANCELLED_STARTED),
+    _Plan(
+        customer=5,
+        work=5,
+        due=-70,
+        outcome=_Outcome.CANCELLED_STARTED,
+        deposit=Decimal(60),
+        refund=Decimal(40),
+    ),
     # a customer not seen for months
     _Plan(customer=4, work=2, due=-95, outcome=_Outcome.PAID, paid_after=6),
     _Plan(customer=4, work=12, due=-120, outcome=_Outcome.PAID, paid_after=0),
@@ -248,6 +271,7 @@ class DemoData:
     today: date
     replaced: bool
     """Whether an earlier demo account was removed first."""
+    payments: tuple[Payment, ...] = ()
 
 
 class _ScriptClock:
@@ -332,11 +356,19 @@ def create_demo(
     """
     zone = ZoneInfo(timezone)
     rng = random.Random(seed)
+    # How paid jobs were paid: drawn apart, so that the jobs stay those of the seed.
+    methods = random.Random(f"jobtrack-demo-methods-{seed}")
     plans = [*_FIXED_PLANS, *_random_plans(rng)]
     clock = _ScriptClock(
         datetime.combine(today - timedelta(days=HISTORY_DAYS + 30), time(9), tzinfo=UTC)
     )
-    app = Jobtrack(store, clock=clock, ids=_seeded_ids(seed), hasher=hasher)
+    app = Jobtrack(
+        store,
+        clock=clock,
+        ids=_seeded_ids(seed),
+        hasher=hasher,
+        calendar=BusinessCalendar(timezone),
+    )
     events: list[tuple[datetime, int, Callable[[Workspace], None]]] = []
     job_ids: dict[int, str] = {}
     first_job: dict[int, datetime] = {}
@@ -357,7 +389,8 @@ def create_demo(
         actual_hours = (hours * factor * 4).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 4
 
         lead = rng.randint(3, 21)
-        created = _at(today, min(plan.due - lead, -1), rng, zone)
+        days = plan.created if plan.created is not None else min(plan.due - lead, -1)
+        created = _at(today, days, rng, zone)
         first_job[plan.customer] = min(first_job.get(plan.customer, created), created)
         due_date = today + timedelta(days=plan.due) if plan.has_due_date else None
 
@@ -381,12 +414,16 @@ def create_demo(
             job_ids[number] = job.id
 
         add(created, create)
+        if plan.deposit is not None:
+            taken = min(created + timedelta(hours=1), yesterday_end)
+            add(taken, _pay(job_ids, number, plan.deposit, PaymentKind.DEPOSIT))
         outcome = plan.outcome
         if outcome == _Outcome.PENDING:
             continue
         if outcome == _Outcome.CANCELLED_PENDING:
             cancelled = min(created + timedelta(days=rng.randint(1, 5)), yesterday_end)
             add(cancelled, _on_job(Workspace.cancel_job, job_ids, number))
+            _refund(add, plan, job_ids, number, cancelled, yesterday_end)
             continue
         started = min(_at(today, min(plan.due, -1), rng, zone, earliest=7, latest=9), yesterday_end)
         started = max(started, created + timedelta(minutes=5))
@@ -398,6 +435,7 @@ def create_demo(
                 started + timedelta(hours=2),
                 _on_job(Workspace.cancel_job, job_ids, number),
             )
+            _refund(add, plan, job_ids, number, started + timedelta(hours=2), yesterday_end)
             continue
         completed = min(started + timedelta(hours=float(hours) + rng.random()), yesterday_end)
 
@@ -410,9 +448,13 @@ def create_demo(
             ws.complete_job(job_ids[n], actual_cost=cost, actual_hours=spent)
 
         add(completed, complete)
+        if plan.part_paid is not None:
+            part = completed + timedelta(days=plan.part_after, hours=1)
+            add(min(part, yesterday_end), _pay(job_ids, number, plan.part_paid, method="cash"))
         if outcome == _Outcome.PAID:
             paid = completed + timedelta(days=plan.paid_after, hours=rng.randint(1, 5))
-            add(min(paid, yesterday_end), _on_job(Workspace.mark_paid, job_ids, number))
+            how = methods.choice(_METHODS)
+            add(min(paid, yesterday_end), _mark_paid(job_ids, number, how))
 
     customer_ids: dict[int, str] = {}
     for index, person in enumerate(_CUSTOMERS):
@@ -445,7 +487,63 @@ def create_demo(
             action(workspace)
         customers = tuple(workspace.list_customers())
         jobs = tuple(workspace.list_jobs())
-    return DemoData(user, customers, jobs, today, replaced=existing is not None)
+        payments = tuple(workspace.list_payments())
+    return DemoData(user, customers, jobs, today, existing is not None, payments)
+
+
+#: How the demo's customers pay, the more common ones more often.
+_METHODS = (
+    PaymentMethod.CARD,
+    PaymentMethod.CARD,
+    PaymentMethod.BANK_TRANSFER,
+    PaymentMethod.BANK_TRANSFER,
+    PaymentMethod.CASH,
+    PaymentMethod.CHECK,
+)
+
+
+def _pay(
+    job_ids: dict[int, str],
+    number: int,
+    amount: Decimal,
+    kind: PaymentKind = PaymentKind.PAYMENT,
+    *,
+    method: str = "bank_transfer",
+    note: str | None = None,
+) -> Callable[[Workspace], None]:
+    """An event that records a payment for the job planned as ``number``."""
+
+    def run(workspace: Workspace) -> None:
+        workspace.add_payment(job_ids[number], amount, method=method, kind=kind, note=note)
+
+    return run
+
+
+def _mark_paid(
+    job_ids: dict[int, str], number: int, method: PaymentMethod
+) -> Callable[[Workspace], None]:
+    """An event that marks the job planned as ``number`` paid, by ``method``."""
+
+    def run(workspace: Workspace) -> None:
+        workspace.mark_paid(job_ids[number], method=method)
+
+    return run
+
+
+def _refund(
+    add: Callable[[datetime, Callable[[Workspace], None]], None],
+    plan: _Plan,
+    job_ids: dict[int, str],
+    number: int,
+    cancelled: datetime,
+    latest: datetime,
+) -> None:
+    """The refund of part of a cancelled job's deposit, the day after, if it has one."""
+    if plan.refund is not None:
+        back = _pay(
+            job_ids, number, plan.refund, PaymentKind.REFUND, note="deposit less the call-out fee"
+        )
+        add(min(cancelled + timedelta(days=1), latest), back)
 
 
 def _on_job(

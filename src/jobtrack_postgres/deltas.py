@@ -270,14 +270,17 @@ def _folded(table: str, conflict: Conflict, figures: Figures) -> str:
     )
 
 
-def fold(conflict: Conflict, create: str = "CREATE", figures: Figures = V3_FIGURES) -> str:
-    """The function that moves the calling transaction's deltas into the ``_base`` rows."""
+def fold(
+    conflict: Conflict, create: str = "CREATE", figures: Figures = V3_FIGURES, more: str = ""
+) -> str:
+    """The function that moves the calling transaction's deltas into the ``_base`` rows
+    (``more``: statements folding the deltas of totals kept elsewhere, run after these)."""
     return f"""
     {create} FUNCTION jobtrack_fold_totals() RETURNS void LANGUAGE plpgsql AS $$
     DECLARE
         owners text[];
         keys date[];
-    BEGIN{"".join(_folded(table, conflict, figures) for table in KEYS)}
+    BEGIN{"".join(_folded(table, conflict, figures) for table in KEYS)}{more}
         DELETE FROM totals_pending WHERE txid = txid_current();
     END
     $$
@@ -336,6 +339,16 @@ TABLES = (
     "CREATE TABLE totals_pending (txid bigint NOT NULL PRIMARY KEY)",
 )
 
+
+def users_deleted(more: tuple[str, ...] = ()) -> str:
+    """The trigger function of ``users`` deleting the totals of the deleted owners (and
+    those of the tables in ``more``, kept elsewhere with the same two parts)."""
+    return _function(
+        "jobtrack_users_deleted",
+        "".join(_forget(table, "user_id IN (SELECT id FROM old_rows)") for table in (*KEYS, *more)),
+    )
+
+
 FUNCTIONS = (
     fold(V3_CONFLICT),
     _function("jobtrack_totals_commit", "\n    PERFORM jobtrack_fold_totals();"),
@@ -348,10 +361,7 @@ FUNCTIONS = (
             "customer_totals", "(user_id, customer_id) IN (SELECT user_id, id FROM old_rows)"
         ),
     ),
-    _function(
-        "jobtrack_users_deleted",
-        "".join(_forget(table, "user_id IN (SELECT id FROM old_rows)") for table in KEYS),
-    ),
+    users_deleted(),
 )
 
 TRIGGERS = (
@@ -397,5 +407,6 @@ __all__ = [
     "fold",
     "job_functions",
     "rebuild",
+    "users_deleted",
     "view",
 ]

@@ -46,7 +46,7 @@ from jobtrack_core.ledger import opening_payment
 from jobtrack_core.money import ZERO, to_minor
 from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.status import JobStatus
-from jobtrack_postgres import deltas, totals
+from jobtrack_postgres import cash, deltas, totals
 from jobtrack_postgres.notions import in_status, open_work
 
 _MAX_CENTS = 999_999_999_999
@@ -80,7 +80,7 @@ FIGURES = deltas.Figures({**totals.OWNER, **BALANCES}, {**totals.CUSTOMER, **BAL
 #: :meth:`~jobtrack_core.reports.OwnerTotals.of_row`.
 OWNER_FIGURES = tuple(FIGURES.owner)
 #: Every total recomputed from the tables, in the calling transaction (for checks).
-REBUILD = deltas.rebuild(FIGURES)
+REBUILD = (*cash.REBUILD, *deltas.rebuild(FIGURES))
 
 _TEXT = 'text COLLATE "C"'
 
@@ -161,7 +161,7 @@ _TOTALS = (
     "DROP VIEW customer_totals",
     deltas.view("owner_totals", FIGURES),
     deltas.view("customer_totals", FIGURES),
-    deltas.fold({}, "CREATE OR REPLACE", FIGURES),
+    deltas.fold({}, "CREATE OR REPLACE", FIGURES, cash.FOLD),
     *deltas.job_functions({}, FIGURES),
 )
 
@@ -317,6 +317,14 @@ OPENED = """
     WHERE paid AND actual_cost_cents > 0
 """
 
-V6: tuple[str | Step, ...] = (*_TABLES, open_ledger, OPENED, *_TOTALS, *_BACKFILL, _COVERED)
+V6: tuple[str | Step, ...] = (
+    *_TABLES,
+    open_ledger,
+    OPENED,
+    *_TOTALS,
+    *cash.V6,
+    *_BACKFILL,
+    _COVERED,
+)
 
 __all__ = ["BALANCES", "FIGURES", "OPENED", "OWNER_FIGURES", "REBUILD", "V6", "Step", "open_ledger"]

@@ -446,26 +446,19 @@ class PostgresReports(Repository):
         ]
 
     def cash_between(self, owner_id: str, bounds: Sequence[date]) -> Sequence[CashRow]:
-        """One read of the owner's payments by day (``payments_owner_received_idx``),
-        summed per period and method."""
+        """One read of the owner's days of ``cash_days`` (kept by triggers: per day
+        received and method, the standing receipts and refunds), summed per period and
+        method: at most one row per day and method, however many payments a day has."""
         if len(bounds) < 2:
             return []
         rows = self._all(
             "SELECT width_bucket(received_on, %(bounds)s::date[]) - 1 AS period, method, "
-            "coalesce(sum(amount_cents) FILTER (WHERE kind <> %(refund)s), 0), "
-            "count(*) FILTER (WHERE kind <> %(refund)s), "
-            "coalesce(sum(amount_cents) FILTER (WHERE kind = %(refund)s), 0), "
-            "count(*) FILTER (WHERE kind = %(refund)s) "
-            "FROM payments WHERE user_id = %(owner)s AND voided_at IS NULL "
+            "sum(received_cents)::bigint, sum(receipts)::bigint, sum(refunded_cents)::bigint, "
+            "sum(refunds)::bigint "
+            f"FROM {self._totals('cash_days')} WHERE user_id = %(owner)s "
             "AND received_on >= %(low)s AND received_on < %(high)s "
             "GROUP BY 1, 2 ORDER BY 1, 2",
-            {
-                "owner": owner_id,
-                "bounds": list(bounds),
-                "low": bounds[0],
-                "high": bounds[-1],
-                "refund": PaymentKind.REFUND.value,
-            },
+            {"owner": owner_id, "bounds": list(bounds), "low": bounds[0], "high": bounds[-1]},
         )
         # width_bucket counts the bounds at or before the day: of equal neighbours (an
         # empty period) the last, so a day falls in the one period that holds it.

@@ -26,10 +26,19 @@ from collections.abc import Callable, Sequence
 import attrs
 
 from jobtrack_core.clock import uuid7_ids
-from jobtrack_core.entities import Action, FieldChange, HistoryEntry, RecordKind, Source
+from jobtrack_core.entities import (
+    Action,
+    FieldChange,
+    HistoryEntry,
+    Payment,
+    RecordKind,
+    Source,
+    User,
+)
 from jobtrack_core.errors import RetryableError, SchemaVersionError, StoreError
-from jobtrack_core.history import listed
+from jobtrack_core.history import listed, plain
 from jobtrack_core.ledger import opening_payment
+from jobtrack_core.money import ZERO
 from jobtrack_core.periods import BusinessCalendar
 from jobtrack_sqlite import changelog, history, schema, totals
 from jobtrack_sqlite.errors import translate
@@ -212,7 +221,44 @@ def _of_table(statements: tuple[str, ...], *tables: str) -> tuple[str, ...]:
 
 
 #: The ledger's rule in SQL for the rows of version 5: a paid job with a cost holds it.
-_HOLDS = "CASE WHEN paid = 1 AND actual_cost_cents > 0 THEN actual_cost_cents ELSE 0 END"
+_OPENS = "paid = 1 AND actual_cost_cents > 0"
+_HOLDS = f"CASE WHEN {_OPENS} THEN actual_cost_cents ELSE 0 END"
+#: Such a job has changed once more, as ``mark_paid`` would have changed it.
+_VERSION = f"CASE WHEN {_OPENS} THEN version + 1 ELSE version END"
+#: The columns of version 5's jobs but the last, their version.
+_BUT_VERSION = changelog.JOB_COLUMNS_V5.removesuffix(", version")
+
+
+def _entries(user: User, payment: Payment, seq: int) -> tuple[HistoryEntry, HistoryEntry]:
+    """The history entries of a job's opening payment, numbered from ``seq``: the payment
+    created, then the job updated to hold it (as ``mark_paid`` records the job); both by
+    the owner, when the payment was recorded."""
+    made = tuple(FieldChange(k, None, v) for k, v in listed(payment).items())
+    held = (FieldChange("amount_paid", plain(ZERO), plain(payment.amount)),)
+    return (
+        HistoryEntry(
+            owner_id=user.id,
+            seq=seq,
+            at=payment.recorded_at,
+            actor_id=user.id,
+            source=Source.LIBRARY,
+            action=Action.CREATED,
+            kind=RecordKind.PAYMENT,
+            record_id=payment.id,
+            changes=made,
+        ),
+        HistoryEntry(
+            owner_id=user.id,
+            seq=seq + 1,
+            at=payment.recorded_at,
+            actor_id=user.id,
+            source=Source.LIBRARY,
+            action=Action.UPDATED,
+            kind=RecordKind.JOB,
+            record_id=payment.job_id,
+            changes=held,
+        ),
+    )
 
 
 def open_ledger(connection: sqlite3.Connection, ids: Callable[[], str] = uuid7_ids) -> None:
@@ -220,7 +266,9 @@ def open_ledger(connection: sqlite3.Connection, ids: Callable[[], str] = uuid7_i
     (:func:`jobtrack_core.ledger.opening_payment`, dated in its account's calendar, UTC
     for an account without one), with a "created" entry in its business's history, made
     by its owner when the payment was recorded and numbered after the business's last
-    change. The jobs already hold their cost (``amount_paid_cents``)."""
+    change, then the job's "updated" entry (``amount_paid`` from 0.00 to its cost), made
+    then too and numbered right after it. The jobs already hold their cost
+    (``amount_paid_cents``) and have their new version."""
     users = connection.execute(f"SELECT owner, {USER_COLUMNS} FROM users ORDER BY owner")
     for owner, *row in users.fetchall():
         user = user_from_row(row)
@@ -228,9 +276,7 @@ def open_ledger(connection: sqlite3.Connection, ids: Callable[[], str] = uuid7_i
         jobs = [
             job_from_row(found)
             for found in connection.execute(
-                f"SELECT {JOB_COLUMNS} FROM jobs WHERE owner = ? AND paid = 1"
-                " AND actual_cost_cents > 0",
-                (owner,),
+                f"SELECT {JOB_COLUMNS} FROM jobs WHERE owner = ? AND {_OPENS}", (owner,)
             )
         ]
         jobs.sort(key=lambda j: (j.paid_at or j.completed_at or j.updated_at, j.id))
@@ -242,47 +288,37 @@ def open_ledger(connection: sqlite3.Connection, ids: Callable[[], str] = uuid7_i
             f" VALUES (?, {', '.join('?' * (PAYMENT_COLUMNS.count(',') + 1))})",
             [(owner, p.id, p.user_id, p.job_id, *payment_values(p)) for p in payments],
         )
+        count = 2 * len(payments)  # each payment's entry, then its job's
         head: int = connection.execute(
             "INSERT INTO history_heads (owner, head) VALUES (?, ?)"
             " ON CONFLICT (owner) DO UPDATE SET head = head + excluded.head RETURNING head",
-            (owner, len(payments)),
+            (owner, count),
         ).fetchone()[0]
-        first = head - len(payments) + 1
+        first = head - count + 1
         connection.executemany(
             f"INSERT INTO history (owner, {changelog.ENTRY_COLUMNS})"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                changelog.entry_values(
-                    owner,
-                    HistoryEntry(
-                        owner_id=user.id,
-                        seq=seq,
-                        at=payment.recorded_at,
-                        actor_id=user.id,
-                        source=Source.LIBRARY,
-                        action=Action.CREATED,
-                        kind=RecordKind.PAYMENT,
-                        record_id=payment.id,
-                        changes=tuple(FieldChange(k, None, v) for k, v in listed(payment).items()),
-                    ),
-                )
-                for seq, payment in enumerate(payments, start=first)
+                changelog.entry_values(owner, entry)
+                for n, payment in enumerate(payments)
+                for entry in _entries(user, payment, first + 2 * n)
             ],
         )
 
 
 #: Version 6, step by step: version 5's jobs set aside, the new table (with what each job
-#: holds, a paid job with a cost its cost), the ledger and the totals (with the balances)
-#: made, the jobs copied row for row, their indexes and every trigger made again, the
-#: totals computed, then one payment for each paid job with a cost; the payments' cash
-#: triggers made once those are in, and the cash by day computed from them at once.
+#: holds, a paid job with a cost its cost, and its version one more), the ledger and the
+#: totals (with the balances) made, the jobs copied row for row, their indexes and every
+#: trigger made again, the totals computed, then one payment for each paid job with a
+#: cost, with its entry and its job's; the payments' cash triggers made once those are
+#: in, and the cash by day computed from them at once.
 VERSION_6: tuple[Step, ...] = (
     _set_jobs_aside,
     schema.JOBS,
     schema.PAYMENTS,
     *totals.TABLES,
     f"INSERT INTO jobs ({changelog.JOB_COLUMNS_V5}, owner, amount_paid_cents)"
-    f" SELECT {changelog.JOB_COLUMNS_V5}, owner, {_HOLDS} FROM old_jobs ORDER BY rowid",
+    f" SELECT {_BUT_VERSION}, {_VERSION}, owner, {_HOLDS} FROM old_jobs ORDER BY rowid",
     "DROP TABLE old_jobs",
     *_of_table(schema.INDEXES, "jobs", "payments"),
     *schema.TRIGGERS,

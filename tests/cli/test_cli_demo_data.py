@@ -31,6 +31,7 @@ def test_same_seed_and_day_give_the_same_data() -> None:
     _, again = _demo(7)
     _, other = _demo(8)
     assert first.customers == again.customers and first.jobs == again.jobs
+
     def profile(user: object) -> dict[str, object]:
         return attrs.asdict(user, filter=lambda a, _: a.name != "password_hash")  # type: ignore[arg-type]
 
@@ -84,3 +85,21 @@ def test_running_it_again_replaces_only_the_demo_account() -> None:
     assert again.replaced and not first.replaced
     assert again.jobs == first.jobs
     assert [c.name for c in app.workspace(other.id).list_customers()] == ["Keep Me"]
+
+
+@pytest.mark.parametrize("seed,timezone", [(2025, "UTC"), (99, "Pacific/Auckland")])
+def test_the_demo_payments_are_the_seeds_and_all_before_today(seed: int, timezone: str) -> None:
+    store, data = _demo(seed, timezone)
+    _, again = _demo(seed, timezone)
+    assert data.payments == again.payments
+    assert {p.kind.value for p in data.payments} == {"deposit", "payment", "refund"}
+    assert all(p.received_on < TODAY for p in data.payments)
+    midnight = datetime.combine(TODAY, time(0), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+    assert all(p.recorded_at < midnight for p in data.payments)
+    noon = datetime.combine(TODAY, time(12), tzinfo=ZoneInfo(timezone))
+    app = Jobtrack(store, clock=lambda: noon, calendar=BusinessCalendar(timezone))
+    workspace = app.workspace(data.user.id)
+    balances = workspace.balances()
+    assert balances.owed.jobs and balances.deposits.jobs and balances.credits.jobs
+    reminders = workspace.reminders()
+    assert reminders.stalled and reminders.deposits_waiting

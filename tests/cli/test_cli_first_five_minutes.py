@@ -32,7 +32,7 @@ def test_demo_login_dashboard_add_work_get_paid(cli: Cli) -> None:
     assert "Logged in as" in login.out
 
     before = cli("dashboard", "--json").json()
-    assert cli("dashboard").ok().out.count("Revenue") == 1
+    assert cli("dashboard").ok().out.count("Revenue:") == 1
 
     added = cli("customer", "add", "Ada Lovelace", "--phone", "(555) 010-1815", "--json").json()
     assert added["name"] == "Ada Lovelace"

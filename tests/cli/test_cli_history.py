@@ -96,7 +96,9 @@ def test_if_version_guards_every_change_of_a_job(sam: Cli) -> None:
     )
     # delete checks before it asks: the stale version is refused, not the missing --yes
     _conflict(sam("job", "delete", job, "--if-version", "1"), "job", 6, 1)
-    sam("job", "delete", job, "--if-version", "6", "--yes").ok()
+    # pay and unpay leave the voided payment: it goes only with --with-payments
+    sam("job", "delete", job, "--if-version", "6", "--yes").refused("--with-payments")
+    sam("job", "delete", job, "--if-version", "6", "--yes", "--with-payments").ok()
     sam("job", "edit", job, "--title", "x", "--if-version", "0").refused("at least 1", code=2)
 
 

@@ -39,6 +39,7 @@ from jobtrack_core.testing import strategies as js
 from jobtrack_core.testing.feed import Client
 from jobtrack_memory import MemoryStore
 from jobtrack_postgres import SCHEMA_VERSION, PostgresStore, totals
+from jobtrack_postgres.ledger import REBUILD
 from jobtrack_postgres.migrations import LOCK_KEY, current_version, migrate
 from jobtrack_postgres.rows import (
     CUSTOMER_COLUMNS,
@@ -59,7 +60,7 @@ RELEASED = {
     3: "a1c9c77ea0142f43530cc489fa7bce2a82ff32cacd9064f6ebeb0fd93cd36090",
     4: "5273288f7f0c1da3bb5f10e7c423c75bc11fe4fcab63f0a0254daea167955080",
     5: "2a6dde8c274b24a6e3d32e0c70d57f407a40e0ebb6b8f0f38a7c402e3a7f82bd",
-    6: "7240c5e80f09b72d8a12a8706dcdea3d9521787d07ebbb3f75be98a4dfc8452e",
+    6: "ea5ed2425058f0f3e1ce89904802b447dcf7e9783c6e7e53049cb27f4c6086df",
 }
 
 
@@ -622,4 +623,11 @@ def test_version_6_gives_each_paid_job_its_payment_and_changes_no_figure(
             with reference.transaction(write=False) as mine:
                 expected = _questions(mine.reports, owner.id, today, days, instants)
             assert _questions(uow.reports, owner.id, today, days, instants) == expected
+        # the cash per day was filled from the opening payments: as a rebuild makes it
+        cash = set(blank.execute("SELECT * FROM cash_days").fetchall())
+        days_paid = "SELECT count(DISTINCT (user_id, received_on, method)) FROM payments"
+        assert (len(cash),) == blank.execute(days_paid).fetchone()
+        for statement in REBUILD:
+            blank.execute(statement)
+        assert set(blank.execute("SELECT * FROM cash_days").fetchall()) == cash
         raise _RolledBack

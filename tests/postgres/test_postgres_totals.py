@@ -1,4 +1,4 @@
-"""The running totals (schema versions 2 and 3): kept by statement triggers, they always
+"""The running totals (schema versions 2, 3 and 6): kept by statement triggers, they always
 equal a recomputation from the tables, after the store's own writes and after hand edits,
 inside a long unit of work as after it, and its writes cost the same from first to last."""
 
@@ -30,7 +30,7 @@ from jobtrack_postgres.schema import VERSIONS
 
 HASHER = Argon2Hasher.for_tests()
 
-TABLES = ("owner_totals", "paid_days", "customer_totals", "open_due_days")
+TABLES = ("owner_totals", "paid_days", "customer_totals", "open_due_days", "cash_days")
 
 _factory: list[Callable[[], PostgresStore]] = []
 _pool: list[ConnectionPool[Any]] = []
@@ -62,14 +62,15 @@ BEFORE_THE_LEDGER = {
 
 
 def snapshot(conn: Any, columns: dict[str, str] | None = None) -> dict[str, set[tuple[Any, ...]]]:
-    """Every row of the totals that says something (only ``columns`` of each, if given)."""
+    """Every row of the totals that says something (only the tables of ``columns``, and
+    their columns given, if given)."""
     return {
         table: {
             tuple(row)
             for row in conn.execute(f"SELECT {(columns or {}).get(table, '*')} FROM {table}")
             if says(row)
         }
-        for table in TABLES
+        for table in (TABLES if columns is None else columns)
     }
 
 
@@ -128,7 +129,7 @@ def rewritten(conn: Any) -> int:
 
 def leftovers(conn: Any) -> list[tuple[str, int]]:
     """Tables of deltas or pending transactions that still hold rows."""
-    tables = [*(f"{table}_delta" for table in KEYS), "totals_pending"]
+    tables = [*(f"{table}_delta" for table in (*KEYS, "cash_days")), "totals_pending"]
     counts = [(t, int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])) for t in tables]
     return [(table, count) for table, count in counts if count]
 
@@ -362,3 +363,173 @@ def test_version_3_records_and_figures_carry_over_to_version_4(schema_url: str) 
         assert customer is not None
         uow.customers.add(attrs.evolve(customer, user_id="v"))  # "a" is free for another owner
         assert [c.id for c in uow.customers.list("v")] == ["a", "c"]
+
+
+# -- cash received per day (version 6) --------------------------------------------------
+
+
+def cash_days(conn: Any) -> set[tuple[Any, ...]]:
+    return {tuple(row) for row in conn.execute("SELECT * FROM cash_days")}
+
+
+def assert_exact(conn: Any) -> None:
+    """The totals (read with this transaction's own deltas) equal a recomputation."""
+    kept = snapshot(conn)
+    with conn.transaction(force_rollback=True):
+        assert recomputed(conn) == kept
+
+
+def ledger_of(store: PostgresStore, email: str) -> tuple[Workspace, list[str]]:
+    """An owner with two customers and four completed jobs of 100.00, holding deposits,
+    payments and a refund, several on one day and method; one payment voided."""
+    ws = owner(store, email)
+    jobs: list[str] = []
+    for name in ("Ada", "Bob"):
+        customer = ws.add_customer(name)
+        for n in range(2):
+            job = ws.create_job(customer.id, f"{name} {n}", estimated_cost="90.00")
+            ws.start_job(job.id)
+            ws.complete_job(job.id, actual_cost="100.00")
+            jobs.append(job.id)
+    for n, job_id in enumerate(jobs):
+        ws.add_payment(job_id, "10.00", method="cash", kind="deposit", received_on="2025-07-01")
+        ws.add_payment(job_id, "20.00", method="cash", received_on="2025-07-01")
+        ws.add_payment(job_id, f"{n + 1}.25", method="card", received_on=f"2025-07-0{n + 2}")
+    refund = ws.add_payment(jobs[0], "5.00", method="cash", kind="refund", received_on="2025-07-01")
+    mistake = ws.add_payment(jobs[1], "7.00", method="check", received_on="2025-07-03")
+    ws.void_payment(mistake.id, "typed twice")
+    assert refund.kind.value == "refund"
+    return ws, jobs
+
+
+#: Hand edits of the ledger, then cascades to it, each a statement of its own.
+HAND_EDITS = (
+    "UPDATE payments SET voided_at = now(), void_reason = 'x' "
+    "WHERE voided_at IS NULL AND hashtext(id) % 3 = 0",
+    "UPDATE payments SET voided_at = NULL, void_reason = NULL WHERE hashtext(id) % 2 = 0",
+    "UPDATE payments SET method = 'other', received_on = received_on + 1 "
+    "WHERE hashtext(id) % 4 = 1",
+    "UPDATE payments SET kind = 'refund', amount_cents = amount_cents + 1 "
+    "WHERE hashtext(id) % 5 = 2",
+    "UPDATE payments SET note = 'counts for nothing'",
+    "INSERT INTO payments (id, user_id, job_id, kind, method, amount_cents, received_on, "
+    "recorded_at, voided_at, void_reason) SELECT id || '-copy', user_id, job_id, kind, method, "
+    "amount_cents, received_on, recorded_at, voided_at, void_reason FROM payments",
+    "DELETE FROM payments WHERE hashtext(id) % 3 = 1",
+    "DELETE FROM jobs WHERE id = (SELECT min(id) FROM jobs)",
+    "DELETE FROM customers WHERE id = (SELECT max(id) FROM customers)",
+    "DELETE FROM users WHERE email = 'second@example.com'",
+)
+
+
+@pytest.mark.parametrize("in_one_transaction", [True, False])
+def test_hand_edits_voids_and_cascades_keep_the_cash_per_day_exact(
+    store: PostgresStore, in_one_transaction: bool
+) -> None:
+    """Every insert, void, edit and delete of payments, cascades from a job, a customer
+    and an account included, keeps ``cash_days`` equal to a recomputation: in one
+    transaction (its first statement in place, the others as deltas) as statement by
+    statement (each in place)."""
+    ledger_of(store, "first@example.com")
+    ledger_of(store, "second@example.com")
+    with _pool[0].connection() as conn:
+        assert len(cash_days(conn)) == 2 * 5  # 1 July in cash, 2 to 5 July by card
+        assert_exact(conn)
+        with conn.transaction(force_rollback=in_one_transaction):
+            for statement in HAND_EDITS:
+                conn.execute(statement)
+                assert_exact(conn)
+        assert leftovers(conn) == []
+        assert_exact(conn)
+
+
+def test_the_store_keeps_the_cash_per_day_through_copies_voids_and_deletes(
+    store: PostgresStore,
+) -> None:
+    ws, jobs = ledger_of(store, "first@example.com")
+    other, _ = ledger_of(store, "second@example.com")
+    july = ws.cash_received("2025-07-01", "2025-08-01")
+    assert [(p.cash.received, p.cash.receipts, p.cash.refunded, p.cash.refunds) for p in july] == [
+        (Decimal("131.00"), 12, Decimal("5.00"), 1)
+    ]
+    payments = list(ws.list_payments())
+    with store.transaction() as uow:  # a bulk load, sent with COPY
+        count = uow.payments.add_many(
+            [attrs.evolve(p, id=f"{p.id}-copy", version=1) for p in payments]
+        )
+        assert count == len(payments)
+        assert_exact(uow.jobs._conn)
+    with _pool[0].connection() as conn:
+        assert_exact(conn)
+    ws.delete_job(jobs[0], with_payments=True)
+    ws.void_payment(
+        next(p.id for p in payments if p.job_id == jobs[1] and p.kind.value == "deposit"), "no"
+    )
+    with ws.atomic():
+        ws.delete_customer(ws.get_job(jobs[3]).customer_id, with_payments=True)
+        ws.add_payment(jobs[1], "3.00", method="cash", received_on="2025-07-01")
+    with _pool[0].connection() as conn:
+        assert leftovers(conn) == []
+        assert_exact(conn)
+    assert other.cash_received("2025-07-01", "2025-08-01") == july
+
+
+def _one_job_for(ws: Workspace) -> str:
+    customer = ws.add_customer("Ada")
+    job = ws.create_job(customer.id, "Roof")
+    ws.start_job(job.id)
+    return ws.complete_job(job.id, actual_cost="1000.00").id
+
+
+@pytest.mark.parametrize("first", ["a payment", "another owner's job"])
+@pytest.mark.parametrize("isolation", ["read committed", "serializable"])
+def test_payments_of_one_day_and_method_recorded_at_once_lose_nothing(
+    fresh_store: Callable[[], PostgresStore],
+    postgres_pool: ConnectionPool[Any],
+    isolation: Isolation,
+    first: str,
+) -> None:
+    """Two writers record payments of the same owner, day and method at the same time,
+    each unit of work changing that day's total in place (its first write) or as a delta
+    added in at its commit (after a first write elsewhere). At ``READ COMMITTED`` none
+    fails; at ``SERIALIZABLE`` some may, with ``RetryableError``. The day's total counts
+    exactly the payments recorded."""
+    fresh_store().close()  # empties the tables
+    store = PostgresStore(pool=postgres_pool, isolation=isolation)
+    shared = owner(store, "shared@example.com")
+    job_id = _one_job_for(shared)
+    outcomes: list[BaseException | None] = []
+    writers = [owner(store, f"writer{n}@example.com") for n in range(2)]
+    their_jobs = [_one_job_for(own) for own in writers]
+
+    def writer(n: int) -> None:
+        own, own_job = writers[n], their_jobs[n]
+        for _ in range(6):
+            try:
+                with own.atomic():
+                    if first != "a payment":
+                        own.add_payment(own_job, "1.00", method="card")
+                    shared.add_payment(job_id, "1.00", method="cash", received_on="2025-07-01")
+                    shared.add_payment(job_id, "2.00", method="cash", received_on="2025-07-01")
+            except BaseException as exc:  # judged below
+                outcomes.append(exc)
+            else:
+                outcomes.append(None)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    failed = [exc for exc in outcomes if exc is not None]
+    if isolation == "read committed":
+        assert failed == []
+    for exc in failed:
+        assert isinstance(exc, RetryableError), exc
+    done = len(outcomes) - len(failed)
+    (day,) = shared.cash_received("2025-07-01", "2025-07-02")
+    assert (day.cash.received, day.cash.receipts) == (Decimal("3.00") * done, 2 * done)
+    with _pool[0].connection() as conn:
+        assert leftovers(conn) == []
+        assert_exact(conn)
+    store.close()

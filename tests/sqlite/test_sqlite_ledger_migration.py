@@ -7,8 +7,9 @@ running totals and the seed's hand-typed query read from the file itself, and ev
 report of a workspace over the memory store holding the same records. "After" is the
 migrated file, through the SQLite store. Each paid job with a cost then holds one
 payment of its cost (:func:`jobtrack_core.ledger.opening_payment`), in its history and
-in the change feed; and the ledger's own figures agree with the memory store given the
-same payments.
+in the change feed, and has changed once more (its version, and an "updated" entry right
+after its payment's), so that a feed client synced before the migration is given it
+again; and the ledger's own figures agree with the memory store given the same payments.
 """
 
 from __future__ import annotations
@@ -24,15 +25,29 @@ import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_sqlite_migrations import (
+    after_the_ledger,
     at_version,
     before_the_ledger,
     figures,
+    opened,
     raw,
     write_v3_records,
 )
 
-from jobtrack_core.entities import Action, Customer, Job, LoginSession, Payment, RecordKind, User
+from jobtrack_core.entities import (
+    Action,
+    Customer,
+    FieldChange,
+    Job,
+    LoginSession,
+    Payment,
+    RecordKind,
+    Source,
+    User,
+)
+from jobtrack_core.history import Kept, encode_place, kind_of, plain
 from jobtrack_core.ledger import opening_payment
+from jobtrack_core.money import ZERO
 from jobtrack_core.passwords import Argon2Hasher
 from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.ports import Store
@@ -105,6 +120,33 @@ def memory_holding(records: Records, payments: Sequence[Payment] = ()) -> Memory
         uow.jobs.add_many(jobs)
         uow.payments.add_many(payments)
     return store
+
+
+def migrated(records: Records) -> Records:
+    """``records`` as version 6 leaves them: each job given its opening payment has
+    changed once more (its version); no figure changes."""
+    users, customers, jobs, sessions = records
+    return users, customers, [after_the_ledger(j) for j in jobs], sessions
+
+
+Copy = dict[tuple[RecordKind, str], Kept]
+
+
+def as_of_5(job: Job) -> Job:
+    """``job`` as version 5 gave it: holding nothing, even if paid (as a store reads it:
+    the ledger's rule was not there yet)."""
+    values = attrs.asdict(job, recurse=False) | {"amount_paid": ZERO}
+    return Job.from_store(*(values[a.name] for a in attrs.fields(Job)))
+
+
+def synced_at_5(records: Records, user_id: str) -> Copy:
+    """What a feed client that followed the feed from nothing held at version 5: every
+    customer and job of the business as they were, a job holding nothing (there was no
+    ledger)."""
+    _, customers, jobs, _ = records
+    held: list[Customer | Job] = [c for c in customers if c.user_id == user_id]
+    held += [as_of_5(j) for j in jobs if j.user_id == user_id]
+    return {(kind_of(r), r.id): r for r in held}
 
 
 def workspace(store: Store, user_id: str) -> Workspace:
@@ -201,9 +243,17 @@ def test_no_figure_changes_and_every_paid_job_holds_one_payment_of_its_cost(
         before_totals = figures(connection)
         before_seed = [connection.execute(SEED_REVENUE, (u.id,)).fetchall() for u in users]
         before_history = connection.execute("SELECT * FROM history ORDER BY owner, seq").fetchall()
+        heads = dict(connection.execute("SELECT owner, head FROM history_heads").fetchall())
+        # where each business's feed client was (its cursor), and what it held
+        cursors = {u.id: encode_place(heads.get(n, 0)) for n, u in enumerate(users, start=1)}
+        assert [u.id for u in users] == [
+            i for (i,) in connection.execute("SELECT id FROM users ORDER BY owner")
+        ]
+        clients = {u.id: synced_at_5(records, u.id) for u in users}
         connection.close()
 
-        before = memory_holding(records)
+        # the same records (at the versions version 6 gives them: no figure depends on it)
+        before = memory_holding(migrated(records))
         with SqliteStore(path) as store:
             connection = raw(path)
             assert read_version(connection) == SCHEMA_VERSION
@@ -218,18 +268,21 @@ def test_no_figure_changes_and_every_paid_job_holds_one_payment_of_its_cost(
             rebuild(connection)
             assert connection.execute(cash).fetchall() == counted
             connection.execute("ROLLBACK")
-            # Version 5's history is kept as it was; the payments' entries come after it.
-            kept = connection.execute(
-                "SELECT * FROM history WHERE kind <> 'payment' ORDER BY owner, seq"
-            ).fetchall()
+            # Version 5's history is kept as it was; the payments' entries (each followed
+            # by its job's) come after it.
+            entries = connection.execute("SELECT * FROM history ORDER BY owner, seq").fetchall()
+            heads_now = dict(connection.execute("SELECT owner, head FROM history_heads"))
+            kept = [e for e in entries if e[1] <= heads.get(e[0], 0)]
             assert kept == before_history
             connection.close()
 
             with store.transaction(write=False) as uow:
                 payments = list(uow.payments.list(users[0].id, PaymentFilter()))
                 payments += uow.payments.list(users[1].id, PaymentFilter())
-                for job in jobs:  # paid, its cost, and what it holds: unchanged
-                    assert uow.jobs.get(job.user_id, job.id) == job
+                for job in jobs:  # paid, its cost, what it holds, updated_at: unchanged
+                    assert uow.jobs.get(job.user_id, job.id) == after_the_ledger(job)
+                    # a job given its payment has changed once more, nothing else
+                    assert after_the_ledger(job).version == job.version + opened(job)
             for user in users:
                 old, new = workspace(before, user.id), workspace(store, user.id)
                 # Every report, figure for figure.
@@ -244,6 +297,7 @@ def test_no_figure_changes_and_every_paid_job_holds_one_payment_of_its_cost(
                 assert len(by_job) == len(mine)
                 paid = [j for j in jobs if j.user_id == user.id and j.paid and j.actual_cost]
                 assert set(by_job) == {j.id for j in paid}
+                head = heads.get(users.index(user) + 1, 0)
                 for job in paid:
                     payment = by_job[job.id]
                     assert payment == opening_payment(job, calendar, payment.id)
@@ -254,6 +308,39 @@ def test_no_figure_changes_and_every_paid_job_holds_one_payment_of_its_cost(
                         user.id,
                         payment.recorded_at,
                     )
+                    # the job's latest entry: updated to hold it, right after the payment's
+                    latest = new.history(RecordKind.JOB, job.id).items[0]
+                    assert latest.seq == entry.seq + 1 > head + 1
+                    assert (latest.action, latest.actor_id, latest.at) == (
+                        Action.UPDATED,
+                        user.id,
+                        payment.recorded_at,
+                    )
+                    for made in (entry, latest):
+                        assert (made.source, made.cause) == (Source.LIBRARY, None)
+                    held = FieldChange("amount_paid", plain(ZERO), plain(payment.amount))
+                    assert latest.changes == (held,)
+                # Numbered after the business's changes so far, each payment's then its job's.
+                count = 2 * len(mine)
+                with store.transaction(write=False) as uow:
+                    opening = uow.history.latest_after(user.id, head, 1000)
+                    assert [e.seq for e in opening] == list(range(head + 1, head + count + 1))
+                    pairs = [(a.kind, b.kind, a.record_id, b.record_id) for a, b in
+                             zip(opening[::2], opening[1::2], strict=True)]  # fmt: skip
+                    assert sorted(pairs) == sorted(
+                        (RecordKind.PAYMENT, RecordKind.JOB, p.id, p.job_id) for p in mine
+                    )
+                    assert uow.history.kept_from(user.id) == 0
+                assert heads_now.get(users.index(user) + 1, 0) == head + count
+                # A feed client synced before the migration is given every job paid and
+                # every payment on its next polls, and ends holding exactly what is stored.
+                since = Client(new)
+                since.cursor, since.copy = cursors[user.id], clients[user.id]
+                given = {c.id for c in new.changes(since.cursor, limit=100)}
+                assert given == {p.id for p in mine} | {p.job_id for p in mine}
+                while since.poll(3):
+                    pass
+                assert since.resyncs == 0 and since.copy == since.truth()
                 # The change feed from nothing ends with every record, the payments too.
                 client = Client(new)
                 client.catch_up()
@@ -261,7 +348,7 @@ def test_no_figure_changes_and_every_paid_job_holds_one_payment_of_its_cost(
                 expected.update({(RecordKind.PAYMENT, p.id): p for p in mine})
                 assert client.copy == expected
                 # The ledger's figures: as the memory store answers given the same payments.
-                after = workspace(memory_holding(records, payments), user.id)
+                after = workspace(memory_holding(migrated(records), payments), user.id)
                 assert ledger_figures(new, days) == ledger_figures(after, days)
 
 

@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import pytest
@@ -32,7 +32,7 @@ from jobtrack_core.history import kind_of, listed
 from jobtrack_core.kit import ReferenceReports
 from jobtrack_core.money import ZERO
 from jobtrack_core.passwords import Argon2Hasher
-from jobtrack_core.queries import JobFilter, PaymentFilter
+from jobtrack_core.queries import ActivityFilter, JobFilter, PaymentFilter
 from jobtrack_core.service import Jobtrack
 from jobtrack_core.testing import strategies as js
 from jobtrack_core.testing.fakes import FakeClock
@@ -189,10 +189,15 @@ def check_v5_data(store: SqliteStore) -> None:
     with store.transaction(write=False) as uow:
         job = uow.jobs.get("u2", "j1")
         assert job is not None and job.version == 3
-        latest = uow.history.latest_after("u1", 0, 10)
-        assert [(e.seq, e.kind, e.record_id) for e in latest][:2] == [
-            (1, RecordKind.CUSTOMER, "c1"),
-            (2, RecordKind.JOB, "j1"),
+        # the records' "created" entries, by when they were made (version 6 may have
+        # changed the paid job since)
+        made = [
+            uow.history.of_record("u1", kind, record_id, None, 10)[-1]  # its first
+            for kind, record_id in ((RecordKind.CUSTOMER, "c1"), (RecordKind.JOB, "j1"))
+        ]
+        assert [(e.seq, e.action, e.kind, e.record_id) for e in made] == [
+            (1, Action.CREATED, RecordKind.CUSTOMER, "c1"),
+            (2, Action.CREATED, RecordKind.JOB, "j1"),
         ]
 
 
@@ -581,6 +586,21 @@ def before_the_ledger(job: Job) -> Job:
     return attrs.evolve(job, amount_paid=job.actual_cost if job.paid and job.actual_cost else ZERO)
 
 
+R = TypeVar("R", Customer, Job)
+
+
+def opened(record: Customer | Job) -> bool:
+    """Whether the migration to version 6 gives this record (a paid job with a cost) its
+    opening payment."""
+    return isinstance(record, Job) and record.paid and bool(record.actual_cost)
+
+
+def after_the_ledger(record: R) -> R:
+    """``record`` as the migration to version 6 leaves it: a job given its opening payment
+    has changed once more (its version), nothing else has."""
+    return attrs.evolve(record, version=record.version + 1) if opened(record) else record
+
+
 @st.composite
 def two_owners(
     draw: st.DrawFn,
@@ -654,10 +674,10 @@ def test_a_version_3_database_of_two_owners_reaches_version_4_with_every_record_
             for customer in customers:
                 assert uow.customers.get(customer.user_id, customer.id) == customer
             for job in jobs:
-                assert uow.jobs.get(job.user_id, job.id) == job
+                assert uow.jobs.get(job.user_id, job.id) == after_the_ledger(job)
             for session in sessions:
                 assert uow.sessions.get_by_token_hash(session.token_hash) == session
-            listed = _Listed(customers, jobs)
+            listed = _Listed(customers, [after_the_ledger(j) for j in jobs])
             expected = ReferenceReports(listed, listed, store_payments(uow))  # type: ignore[arg-type]
             for user in users:
                 owner = user.id
@@ -725,8 +745,9 @@ def test_a_version_4_database_reaches_version_5_with_each_record_created_in_its_
     records: tuple[list[User], list[Customer], list[Job], list[LoginSession]],
 ) -> None:
     """Every existing record is at version 1, with one "created" entry listing its fields,
-    numbered per owner in the order the records were made: a feed from nothing ends with
-    exactly the data, and the next change is numbered after them."""
+    numbered per owner in the order the records were made (then version 6 gives each paid
+    job with a cost its payment, and changes the job once more): a feed from nothing ends
+    with exactly the data, and the next change is numbered after them."""
     users, customers, jobs, sessions = records
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "v4.db"
@@ -745,15 +766,23 @@ def test_a_version_4_database_reaches_version_5_with_each_record_created_in_its_
                 mine: list[Customer | Job] = [c for c in customers if c.user_id == user.id]
                 mine += [j for j in jobs if j.user_id == user.id]
                 records = {k: r for k, r in client.copy.items() if k[0] is not RecordKind.PAYMENT}
-                assert {(kind_of(r), r.id): r for r in mine} == records
-                assert all(r.version == 1 for r in client.copy.values())
-                opened = len(client.copy) - len(records)  # the ledger's opening payments
+                assert {(kind_of(r), r.id): after_the_ledger(r) for r in mine} == records
+                assert all(r.version == 1 + opened(r) for r in records.values())
+                paid = len(client.copy) - len(records)  # the ledger's opening payments
+                assert paid == sum(map(opened, mine))
                 mine.sort(key=lambda r: (r.created_at, isinstance(r, Job), r.id))
                 expected = [as_created(r, seq) for seq, r in enumerate(mine, start=1)]
+                made_then = ActivityFilter(
+                    kinds=frozenset({RecordKind.CUSTOMER, RecordKind.JOB}),
+                    actions=frozenset({Action.CREATED}),
+                )
                 with store.transaction(write=False) as uow:
-                    latest = list(uow.history.latest_after(user.id, 0, 1000))
-                    assert latest[: len(mine)] == expected
-                    assert [e.kind for e in latest[len(mine) :]] == [RecordKind.PAYMENT] * opened
+                    made = uow.history.activity(user.id, made_then, None, 1000)
+                    assert list(reversed(made)) == expected
+                    # then each payment's entry and its job's
+                    later = uow.history.latest_after(user.id, len(mine), 1000)
+                    kinds = [RecordKind.PAYMENT, RecordKind.JOB] * paid
+                    assert [e.kind for e in later] == kinds
                     assert uow.history.kept_from(user.id) == 0
                 customer = next(c for c in mine if isinstance(c, Customer))
                 again = ws.add_customer(
@@ -766,4 +795,4 @@ def test_a_version_4_database_reaches_version_5_with_each_record_created_in_its_
                 renamed = ws.update_customer(customer.id, name=f"{customer.name} II")
                 assert renamed.version == 2
                 (entry,) = ws.history(RecordKind.CUSTOMER, customer.id, limit=1).items
-                assert (entry.seq, entry.action) == (len(mine) + opened + 1, Action.UPDATED)
+                assert (entry.seq, entry.action) == (len(mine) + 2 * paid + 1, Action.UPDATED)

@@ -29,6 +29,8 @@ _METAVARS: tuple[tuple[type[f.Rule[Any]], str], ...] = (
 
 
 def _metavar(of: f.Rule[Any]) -> str:
+    if isinstance(of, f.Choice):  # its values: cash|card|check
+        return "|".join(str(c.value) for c in of.choices)
     return next((shown for kind, shown in _METAVARS if isinstance(of, kind)), "VALUE")
 
 
@@ -59,9 +61,12 @@ def field_options(
     only: Iterable[str] | None = None,
     clearable: bool = False,
     aliases: Mapping[str, Sequence[str]] | None = None,
+    required: Iterable[str] = (),
 ) -> None:
     """Add an option for each field of ``command`` (``only`` these, if given) but
-    ``skip``. With ``clearable`` (an edit), an empty value clears an optional field."""
+    ``skip``. With ``clearable`` (an edit), an empty value clears an optional field;
+    the options of the fields named in ``required`` must be given."""
+    needed = set(required)
     skipped = set(skip)
     chosen = None if only is None else set(only)
     for field in _fields(command):
@@ -78,6 +83,7 @@ def field_options(
             metavar=_metavar(of),
             type=_kind(of) or str,
             help=help,
+            required=field.name in needed,
         )
 
 

@@ -180,7 +180,15 @@ class _Version(argparse.Action):
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
-    from jobtrack.cli.commands import account, customers, history, jobs, overview, transfer
+    from jobtrack.cli.commands import (
+        account,
+        customers,
+        history,
+        jobs,
+        overview,
+        payments,
+        transfer,
+    )
 
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -202,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     overview.register_dashboard(subparsers)
     customers.register(subparsers)
     jobs.register(subparsers)
+    payments.register(subparsers)
     history.register_activity(subparsers)
     overview.register_reports(subparsers)
     transfer.register(subparsers)

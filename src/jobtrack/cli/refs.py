@@ -1,8 +1,8 @@
-"""Finding the customer or job a person means, and showing ids so that they can.
+"""Finding the customer, job or payment a person means, and showing ids so that they can.
 
 Ids are shown abbreviated, the way git abbreviates commit hashes: the shortest
-start of the id that no other record of the same kind (the owner's customers, or
-the owner's jobs) begins with at the moment it is shown, at least
+start of the id that no other record of the same kind (the owner's customers,
+the owner's jobs, or the owner's payments) begins with at the moment it is shown, at least
 :data:`MIN_SHOWN` characters long and never ending at a hyphen. An id that short
 or shorter is shown whole. Time-ordered ids made within the same minute share
 their first eight characters, so theirs are shown longer, as far as they differ.
@@ -27,7 +27,7 @@ from typing import TypeVar
 
 from jobtrack.cli.context import CliError, UsageError
 from jobtrack_core import fields as f
-from jobtrack_core.entities import Customer, Job
+from jobtrack_core.entities import Customer, Job, Payment
 from jobtrack_core.errors import NotFoundError, VersionConflict
 from jobtrack_core.history import kind_of
 from jobtrack_core.service import Workspace
@@ -89,6 +89,11 @@ class Shown:
         return self._workspace.list_jobs()
 
     @cached_property
+    def customer_of(self) -> Mapping[str, str]:
+        """The customer of each job, by the job's id."""
+        return {j.id: j.customer_id for j in self._jobs}
+
+    @cached_property
     def titles(self) -> Mapping[str, str]:
         """Job titles by id."""
         return {j.id: j.title for j in self._jobs}
@@ -105,6 +110,23 @@ class Shown:
         """A job's id, abbreviated."""
         return self._job_ids(id)
 
+    @cached_property
+    def _payments(self) -> Sequence[Payment]:
+        return self._workspace.list_payments()
+
+    @cached_property
+    def payments(self) -> Mapping[str, str]:
+        """How each payment is described, by id: ``deposit of 50.00 on 2025-07-07``."""
+        return {p.id: describe_payment(p) for p in self._payments}
+
+    @cached_property
+    def _payment_ids(self) -> Abbreviations:
+        return Abbreviations(p.id for p in self._payments)
+
+    def payment(self, id: str) -> str:
+        """A payment's id, abbreviated."""
+        return self._payment_ids(id)
+
 
 def _given(kind: str, ref: str) -> str:
     ref = ref.strip()
@@ -114,12 +136,13 @@ def _given(kind: str, ref: str) -> str:
 
 
 def _one(
-    kind: str, ref: str, matches: Sequence[Customer] | Sequence[Job], everyone: Abbreviations
+    kind: str,
+    ref: str,
+    matches: Sequence[Customer] | Sequence[Job] | Sequence[Payment],
+    everyone: Abbreviations,
 ) -> None:
     if len(matches) > 1:
-        shown = ", ".join(
-            f'{everyone(m.id)} "{m.title if isinstance(m, Job) else m.name}"' for m in matches[:5]
-        )
+        shown = ", ".join(f"{everyone(m.id)} {_named(m)}" for m in matches[:5])
         more = ", ..." if len(matches) > 5 else ""
         raise CliError(
             f"{ref!r} matches {len(matches)} {kind}s: {shown}{more}; give more of the id"
@@ -128,7 +151,20 @@ def _one(
         raise NotFoundError(kind, ref)
 
 
-R = TypeVar("R", Customer, Job)
+def describe_payment(payment: Payment) -> str:
+    """``deposit of 50.00 on 2025-07-07``: a payment in words."""
+    return f"{payment.kind.value} of {payment.amount:.2f} on {payment.received_on.isoformat()}"
+
+
+def _named(record: Customer | Job | Payment) -> str:
+    if isinstance(record, Job):
+        return f'"{record.title}"'
+    if isinstance(record, Payment):
+        return f"({describe_payment(record)})"
+    return f'"{record.name}"'
+
+
+R = TypeVar("R", Customer, Job, Payment)
 
 
 def _by_id(get: Callable[[str], R], ref: str) -> R | None:
@@ -168,6 +204,18 @@ def job(workspace: Workspace, ref: str) -> Job:
     jobs = workspace.list_jobs()
     matches = [j for j in jobs if j.id.startswith(ref)]
     _one("job", ref, matches, Abbreviations(j.id for j in jobs))
+    return matches[0]
+
+
+def payment(workspace: Workspace, ref: str) -> Payment:
+    """The payment with id ``ref`` or a unique id prefix ``ref``."""
+    ref = _given("payment", ref)
+    found = _by_id(workspace.get_payment, ref)
+    if found is not None:
+        return found
+    payments = workspace.list_payments()
+    matches = [p for p in payments if p.id.startswith(ref)]
+    _one("payment", ref, matches, Abbreviations(p.id for p in payments))
     return matches[0]
 
 

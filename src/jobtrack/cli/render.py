@@ -12,11 +12,14 @@ from jobtrack.cli.output import (
     hours,
     moment,
     money,
+    plural,
     render_fields,
     render_table,
 )
 from jobtrack.cli.refs import Shown
-from jobtrack_core.entities import Customer, Job, User
+from jobtrack_core.entities import Customer, Job, Payment, PaymentKind, User
+from jobtrack_core.money import ZERO
+from jobtrack_core.reports import CashTotal
 
 JOB_COLUMNS = (
     Column("ID"),
@@ -61,7 +64,23 @@ def job_table(jobs: Sequence[Job], shown: Shown, today: date | None = None) -> s
     return render_table(JOB_COLUMNS, job_rows(jobs, shown, today))
 
 
-def job_fields(job: Job, shown: Shown) -> str:
+def balance(job: Job) -> str:
+    """A job's balance in words: what is owed, or what it holds for the customer."""
+    if job.balance > ZERO:
+        return f"{money(job.balance)} owed"
+    if job.deposit > ZERO:
+        return f"{money(job.balance)} (deposit held)"
+    if job.credit > ZERO:
+        return f"{money(job.balance)} (credit to give back or keep)"
+    return money(job.balance)
+
+
+def payment_state(job: Job) -> str:
+    """``partly paid``: where a job stands with its money."""
+    return job.payment_state.value.replace("_", " ")
+
+
+def job_fields(job: Job, shown: Shown, payments: Sequence[Payment] = ()) -> str:
     nexts = ", ".join(s.value for s in job.status.allowed_next)
     status = f"{job.status.value} (next: {nexts})" if nexts else f"{job.status.value} (final)"
     return render_fields(
@@ -79,12 +98,79 @@ def job_fields(job: Job, shown: Shown) -> str:
             ("Estimated hours", hours(job.estimated_hours)),
             ("Actual hours", hours(job.actual_hours)),
             ("Paid", f"yes, {moment(job.paid_at)}" if job.paid else "no"),
+            ("Amount paid", money(job.amount_paid)),
+            ("Balance", balance(job)),
+            ("Payment state", payment_state(job)),
             ("Completed", moment(job.completed_at)),
             ("Description", job.description),
             ("Created", moment(job.created_at)),
             ("Updated", moment(job.updated_at)),
             ("Version", job.version),
         ]
+    ) + (f"\n\nPayments\n{payment_table(payments, shown)}" if payments else "")
+
+
+def signed(payment: Payment) -> str:
+    """A payment's amount as it moves the job's money: a refund less than 0."""
+    return money(-payment.amount if payment.kind is PaymentKind.REFUND else payment.amount)
+
+
+def payment_table(payments: Sequence[Payment], shown: Shown, *, with_job: bool = False) -> str:
+    """A table of payments, oldest first as given; a refund's amount is less than 0, and
+    a voided payment says so (it no longer counts)."""
+    columns = [
+        Column("ID"),
+        Column("Received"),
+        *([Column("Job", max_width=30), Column("Customer", max_width=20)] if with_job else []),
+        Column("Kind"),
+        Column("Method"),
+        Column("Amount", right=True),
+        Column("Reference", max_width=16),
+        Column("Voided", max_width=30),
+    ]
+    rows = []
+    for p in payments:
+        job: list[object] = []
+        if with_job:
+            customer_id = shown.customer_of.get(p.job_id)
+            job = [
+                f"{shown.job(p.job_id)} {shown.titles.get(p.job_id, '')}".rstrip(),
+                shown.names.get(customer_id or "", EMPTY),
+            ]
+        rows.append(
+            [
+                shown.payment(p.id),
+                day(p.received_on),
+                *job,
+                p.kind.value,
+                p.method.value,
+                signed(p),
+                p.reference,
+                f"voided: {p.void_reason}" if p.voided else None,
+            ]
+        )
+    return render_table(columns, rows)
+
+
+def cash_total(payments: Sequence[Payment]) -> CashTotal:
+    """What ``payments`` add up to, voided ones left out."""
+    total = CashTotal()
+    for p in payments:
+        if p.voided:
+            continue
+        if p.kind is PaymentKind.REFUND:
+            total += CashTotal(refunded=p.amount, refunds=1)
+        else:
+            total += CashTotal(received=p.amount, receipts=1)
+    return total
+
+
+def cash_line(total: CashTotal) -> str:
+    """``received 150.00 (2 payments), refunded 40.00 (1 refund), net 110.00``."""
+    return (
+        f"received {money(total.received)} ({plural(total.receipts, 'payment')}), "
+        f"refunded {money(total.refunded)} ({plural(total.refunds, 'refund')}), "
+        f"net {money(total.net)}"
     )
 
 

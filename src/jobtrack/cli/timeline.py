@@ -42,7 +42,9 @@ def arrow() -> str:
 
 def label(field: str) -> str:
     """A field as people read it: ``estimated_cost`` is "estimated cost"."""
-    return "customer" if field == "customer_id" else field.replace("_", " ")
+    if field in ("customer_id", "job_id"):
+        return field.removesuffix("_id")
+    return field.replace("_", " ")
 
 
 def value(plain: Plain, field: str = "", shown: Shown | None = None) -> str:
@@ -60,6 +62,8 @@ def value(plain: Plain, field: str = "", shown: Shown | None = None) -> str:
             pass
     if field == "customer_id" and shown is not None:
         return record(RecordKind.CUSTOMER, text, shown, named=False)
+    if field == "job_id" and shown is not None:
+        return record(RecordKind.JOB, text, shown, named=False)
     text = " ".join(text.split())
     return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 3] + "..."
 
@@ -67,6 +71,10 @@ def value(plain: Plain, field: str = "", shown: Shown | None = None) -> str:
 def record(kind: RecordKind, id: str, shown: Shown, *, named: bool = True) -> str:
     """``job 019a3f53 "Fix the gate"`` (without the kind unless ``named``); a record that
     is gone by its whole id."""
+    if kind is RecordKind.PAYMENT:
+        about = shown.payments.get(id)
+        shown_as = f"{id} (deleted)" if about is None else f"{shown.payment(id)} ({about})"
+        return f"{kind.value} {shown_as}" if named else shown_as
     names = shown.names if kind is RecordKind.CUSTOMER else shown.titles
     name = names.get(id)
     short = shown.customer(id) if kind is RecordKind.CUSTOMER else shown.job(id)
@@ -99,7 +107,10 @@ def entry_lines(
         line = _change(change, entry.action, shown, to)
         if line is not None:
             lines.append(f"    {line}")
-    if entry.cause is not None:
+    if entry.cause is not None and entry.kind is RecordKind.PAYMENT:
+        # deleted with its job, or with the customer of its job
+        lines.append(f"    with {entry.cause} (deleted)")
+    elif entry.cause is not None:
         lines.append(f"    with {record(RecordKind.CUSTOMER, entry.cause, shown)}")
     return lines
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from jobtrack.cli import prompts, refs
 from jobtrack.cli.commands.history import register_history
-from jobtrack.cli.context import Context, UsageError
+from jobtrack.cli.context import CliError, Context, UsageError
 from jobtrack.cli.jsonable import to_data
 from jobtrack.cli.options import field_options, given, options_of
 from jobtrack.cli.output import (
@@ -106,10 +106,12 @@ def show(ctx: Context, args: argparse.Namespace) -> None:
     customer = refs.customer(workspace, args.customer)
     stats = workspace.customer_stats(customer.id)
     history = workspace.customer_history(customer.id, limit=args.limit)
+    balances = workspace.balances(customer.id)
     if ctx.json:
         write_json(
             {
                 "summary": to_data(stats),
+                "balances": to_data(balances),
                 "average_job_value": to_data(stats.average_job_value),
                 "jobs": to_data(list(history.items)),
                 "next": history.next,
@@ -120,6 +122,9 @@ def show(ctx: Context, args: argparse.Namespace) -> None:
         ("Jobs", f"{stats.jobs} ({stats.completed} completed)"),
         ("Earned", money(stats.earned)),
         ("Unpaid", money(stats.unpaid)),
+        ("Balance owed", money(balances.owed.amount)),
+        ("Deposits held", money(balances.deposits.amount)),
+        ("Credits held", money(balances.credits.amount)),
         ("Average job", money(stats.average_job_value)),
         ("Last job", moment(stats.last_job_at)),
     ]
@@ -154,16 +159,28 @@ def delete(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
     customer = refs.at_version(refs.customer(workspace, args.customer), args.if_version)
     jobs = len(workspace.list_jobs(customer_id=customer.id))
+    payments = len(workspace.list_payments(customer_id=customer.id))
+    if payments and not args.with_payments:
+        raise CliError(
+            f"{customer.name}'s jobs hold {plural(payments, 'payment')}; nothing was "
+            "deleted: add --with-payments to delete them too"
+        )
     if jobs:
+        also = f" and {plural(payments, 'payment')}" if payments else ""
         prompts.confirm(
-            f"Delete {customer.name} and their {plural(jobs, 'job')}?",
+            f"Delete {customer.name} and their {plural(jobs, 'job')}{also}?",
             assume_yes=args.yes,
         )
-    deleted = workspace.delete_customer(customer.id, if_version=args.if_version)
+    deleted = workspace.delete_customer(
+        customer.id, if_version=args.if_version, with_payments=args.with_payments
+    )
     if ctx.json:
         write_json(to_data(deleted))
         return
-    write(f"Deleted customer {customer.name} and {plural(deleted.jobs, 'job')}.")
+    gone = plural(deleted.jobs, "job")
+    if deleted.payments:
+        gone = f"{gone} and {plural(deleted.payments, 'payment')}"
+    write(f"Deleted customer {customer.name} and {gone}.")
 
 
 _REF_HELP = "the customer: its id or name, or the start of either"
@@ -246,6 +263,12 @@ def register(subparsers: Subparsers) -> None:
     )
     parser.add_argument("customer", metavar="CUSTOMER", help=_REF_HELP)
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    parser.add_argument(
+        "--with-payments",
+        action="store_true",
+        help="delete the payments of the customer's jobs too (without it, a customer "
+        "whose jobs hold payments is kept)",
+    )
     if_version(parser, "customer")
 
     register_history(customers, RecordKind.CUSTOMER, _REF_HELP)

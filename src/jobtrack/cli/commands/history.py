@@ -51,9 +51,12 @@ def one_of(kind: type[E]) -> Callable[[str], E]:
 def _record_id(workspace: Workspace, kind: RecordKind, ref: str) -> str:
     """The id of the record ``ref`` names; a deleted record's by its whole id, as long
     as its history is kept."""
-    find = refs.job if kind is RecordKind.JOB else refs.customer
     try:
-        return find(workspace, ref).id
+        if kind is RecordKind.JOB:
+            return refs.job(workspace, ref).id
+        if kind is RecordKind.PAYMENT:
+            return refs.payment(workspace, ref).id
+        return refs.customer(workspace, ref).id
     except NotFoundError:
         gone = ref.strip()
         if f.ID.holds(gone) and workspace.history(kind, gone, limit=1).items:
@@ -123,7 +126,7 @@ def _paging(parser: argparse.ArgumentParser) -> None:
 
 
 def register_history(group: Subparsers, kind: RecordKind, ref_help: str) -> None:
-    """``jobtrack job history`` or ``jobtrack customer history``."""
+    """``jobtrack job history``, ``jobtrack customer history`` or ``jobtrack payment history``."""
     name = kind.value
     parser = command(
         group,
@@ -147,9 +150,9 @@ def register_activity(subparsers: Subparsers) -> None:
         subparsers,
         "activity",
         activity,
-        help="show the latest changes to customers and jobs",
+        help="show the latest changes to customers, jobs and payments",
         description=(
-            "The changes to your customers and jobs, newest first, with filters that\n"
+            "The changes to your customers, jobs and payments, newest first, with filters that\n"
             "combine. Dates are days in the business's time zone, both included."
         ),
         epilog=(
@@ -164,7 +167,7 @@ def register_activity(subparsers: Subparsers) -> None:
         action="append",
         type=one_of(RecordKind),
         metavar="KIND",
-        help="customer or job (repeat for both; default both)",
+        help="customer, job or payment (repeat for several; default all)",
     )
     parser.add_argument(
         "--action",

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from jobtrack.cli import prompts, refs
 from jobtrack.cli.commands.history import register_history
-from jobtrack.cli.context import Context, UsageError
+from jobtrack.cli.context import CliError, Context, UsageError
 from jobtrack.cli.jsonable import to_data
 from jobtrack.cli.options import field_options, given, options_of
-from jobtrack.cli.output import moment, note, write, write_json
+from jobtrack.cli.output import moment, note, plural, write, write_json
 from jobtrack.cli.parser import command, group, if_version, iso_date, positive_int
 from jobtrack.cli.refs import Shown
 from jobtrack.cli.render import job_fields, job_line, job_table
-from jobtrack_core.commands import JobChanges, JobCompletion, NewJob
-from jobtrack_core.entities import Job, RecordKind
+from jobtrack_core.commands import JobChanges, JobCompletion, NewJob, NewPayment
+from jobtrack_core.entities import Job, Payment, RecordKind
 from jobtrack_core.pagination import MAX_PAGE_SIZE, JobSort
 from jobtrack_core.queries import JobFilter
 from jobtrack_core.status import JobStatus
@@ -88,10 +89,21 @@ def _filtered(args: argparse.Namespace) -> bool:
 def show(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
     job = refs.job(workspace, args.job)
+    payments = workspace.list_payments(job_id=job.id)
     if ctx.json:
-        write_json(to_data(job))
+        write_json(job_data(job, payments))
         return
-    write(job_fields(job, Shown(workspace)))
+    write(job_fields(job, Shown(workspace), payments))
+
+
+def job_data(job: Job, payments: Sequence[Payment]) -> dict[str, Any]:
+    """A job as the interchange converter gives it, with what it owes or holds
+    (``balance``, ``payment_state``) and its ``payments``, oldest first."""
+    data: dict[str, Any] = to_data(job)
+    data.setdefault("balance", to_data(job.balance))
+    data.setdefault("payment_state", to_data(job.payment_state))
+    data["payments"] = to_data(list(payments))
+    return data
 
 
 def edit(ctx: Context, args: argparse.Namespace) -> None:
@@ -153,7 +165,17 @@ def pay(ctx: Context, args: argparse.Namespace) -> None:
         when = f" on {moment(job.paid_at)}" if job.paid_at else ""
         _step(ctx, workspace, job, f"was already paid{when}; nothing changed")
         return
-    _step(ctx, workspace, workspace.mark_paid(job.id, if_version=args.if_version), "is paid")
+    paid = workspace.mark_paid(
+        job.id,
+        if_version=args.if_version,
+        method=args.method or None,
+        received_on=args.received_on or None,
+        reference=args.reference or None,
+    )
+    _step(ctx, workspace, paid, "is paid")
+    if not ctx.json and paid.amount_paid != job.amount_paid:
+        recorded = paid.amount_paid - job.amount_paid
+        note(f"Recorded a payment of {recorded:.2f} ({args.method or 'other'}).")
 
 
 def unpay(ctx: Context, args: argparse.Namespace) -> None:
@@ -171,11 +193,20 @@ def delete(ctx: Context, args: argparse.Namespace) -> None:
     job = refs.at_version(refs.job(workspace, args.job), args.if_version)
     line = job_line(job, Shown(workspace))
     prompts.confirm(f"Delete job {line}?", assume_yes=args.yes)
-    deleted = workspace.delete_job(job.id, if_version=args.if_version)
+    payments = len(workspace.list_payments(job_id=job.id))
+    if payments and not args.with_payments:
+        raise CliError(
+            f"job {line} holds {plural(payments, 'payment')}; nothing was deleted: add "
+            "--with-payments to delete them too, or void them and keep the job"
+        )
+    deleted = workspace.delete_job(
+        job.id, if_version=args.if_version, with_payments=args.with_payments
+    )
     if ctx.json:
         write_json(to_data(deleted))
     else:
-        write(f"Deleted job {line}.")
+        also = f" and {plural(deleted.payments, 'payment')}" if deleted.payments else ""
+        write(f"Deleted job {line}{also}.")
 
 
 # -- the parser -------------------------------------------------------------------
@@ -295,12 +326,28 @@ def register(subparsers: Subparsers) -> None:
     for name, handler, text in (
         ("start", start, "start a pending job (pending -> in_progress)"),
         ("cancel", cancel, "cancel a pending or in-progress job"),
-        ("pay", pay, "record that a job is paid (any status)"),
-        ("unpay", unpay, "undo a payment record"),
+        ("unpay", unpay, "undo `job pay`: void the payment it recorded"),
     ):
         parser = command(jobs, name, handler, help=text, json=True)
         parser.add_argument("job", metavar="JOB", help=_REF_HELP)
         if_version(parser, "job")
+
+    parser = command(
+        jobs,
+        "pay",
+        pay,
+        help="record that a job is paid (any status)",
+        description=(
+            "Mark a job paid, in any status: a payment of what is outstanding (its\n"
+            "actual cost less what its payments hold, if more than 0) is recorded.\n"
+            "To record part of it, or a deposit, use `jobtrack payment add`."
+        ),
+        epilog="Example:\n  jobtrack job pay 0199e0a2 --method card --received-on yesterday",
+        json=True,
+    )
+    parser.add_argument("job", metavar="JOB", help=_REF_HELP)
+    field_options(parser, NewPayment, only=("method", "received_on", "reference"))
+    if_version(parser, "job")
 
     parser = command(
         jobs,
@@ -312,6 +359,11 @@ def register(subparsers: Subparsers) -> None:
     )
     parser.add_argument("job", metavar="JOB", help=_REF_HELP)
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    parser.add_argument(
+        "--with-payments",
+        action="store_true",
+        help="delete the job's payments too (without it, a job with payments is kept)",
+    )
     if_version(parser, "job")
 
     parser = command(

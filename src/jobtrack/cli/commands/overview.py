@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -28,7 +28,9 @@ from jobtrack.cli.parser import command, group, iso_date, non_negative_int, posi
 from jobtrack.cli.refs import Shown
 from jobtrack.cli.render import job_table
 from jobtrack.demo import DEFAULT_SEED, DEMO_EMAIL, DEMO_PASSWORD, create_demo
-from jobtrack_core.reports import Comparison, Dashboard, Tally
+from jobtrack_core.entities import Job
+from jobtrack_core.ledger_reports import Split
+from jobtrack_core.reports import Aging, CashTotal, Comparison, Dashboard, Tally
 from jobtrack_core.service import Jobtrack, Workspace
 
 if TYPE_CHECKING:
@@ -39,17 +41,7 @@ if TYPE_CHECKING:
 def render_dashboard(board: Dashboard, shown: Shown, business: str, days: int) -> str:
     """The dashboard as text: the figures, then the lists that need attention."""
     counts = board.statuses
-    amounts = [
-        board.revenue.amount,
-        board.receivables.amount,
-        board.pipeline.amount,
-        board.this_week.amount,
-        board.this_month.amount,
-    ]
-    width = max(len(money(a)) for a in amounts)
-
-    def amount(value: Decimal) -> str:
-        return money(value).rjust(width)
+    amount = _aligned(board)
 
     week, month = board.this_week.period, board.this_month.period
     lines = [
@@ -78,17 +70,20 @@ def render_dashboard(board: Dashboard, shown: Shown, business: str, days: int) -
                     f"{plural(board.pipeline.jobs, 'open job')}",
                 ),
                 (
-                    "This week",
-                    f"{amount(board.this_week.amount)}  paid since {week.start:%a %d %b}"
-                    f" ({plural(board.this_week.revenue.jobs, 'job')})",
+                    "Revenue this week",
+                    f"{amount(board.this_week.amount)}  jobs marked paid since "
+                    f"{week.start:%a %d %b} ({plural(board.this_week.revenue.jobs, 'job')})",
                 ),
                 (
-                    "This month",
-                    f"{amount(board.this_month.amount)}  paid since {month.start:%a %d %b}"
-                    f" ({plural(board.this_month.revenue.jobs, 'job')})",
+                    "Revenue this month",
+                    f"{amount(board.this_month.amount)}  jobs marked paid since "
+                    f"{month.start:%a %d %b} ({plural(board.this_month.revenue.jobs, 'job')})",
                 ),
             ]
         ),
+        "",
+        "Payments ledger",
+        render_money(board),
     ]
     today_ids = {job.id for job in board.due_today}
     upcoming = tuple(job for job in board.upcoming if job.id not in today_ids)
@@ -102,6 +97,75 @@ def render_dashboard(board: Dashboard, shown: Shown, business: str, days: int) -
         if jobs:
             lines += ["", title, job_table(jobs, shown, board.today)]
     return "\n".join(lines)
+
+
+def _aligned(board: Dashboard) -> Callable[[Decimal], str]:
+    """Money right-aligned to the widest figure of the dashboard."""
+    balances = board.balances
+    amounts = [
+        board.revenue.amount,
+        board.receivables.amount,
+        board.pipeline.amount,
+        board.this_week.amount,
+        board.this_month.amount,
+        balances.owed.amount,
+        balances.deposits.amount,
+        balances.credits.amount,
+        board.cash_this_week.net,
+        board.cash_this_month.net,
+    ]
+    width = max(len(money(a)) for a in amounts)
+
+    def amount(value: Decimal) -> str:
+        return money(value).rjust(width)
+
+    return amount
+
+
+def _cash(total: CashTotal, since: date, amount: Callable[[Decimal], str]) -> str:
+    refunded = (
+        f", less {money(total.refunded)} refunded ({plural(total.refunds, 'refund')})"
+        if total.refunds
+        else ""
+    )
+    return (
+        f"{amount(total.net)}  received since {since:%a %d %b} "
+        f"({plural(total.receipts, 'payment')}){refunded}"
+    )
+
+
+def render_money(board: Dashboard) -> str:
+    """The ledger's figures: balances, and the cash that changed hands (not revenue:
+    revenue counts jobs marked paid, cash the money received, on the day it was)."""
+    amount = _aligned(board)
+    balances = board.balances
+    return render_fields(
+        [
+            (
+                "Balance owed",
+                f"{amount(balances.owed.amount)}  on "
+                f"{plural(balances.owed.jobs, 'completed job')}, after their payments",
+            ),
+            (
+                "Deposits held",
+                f"{amount(balances.deposits.amount)}  on "
+                f"{plural(balances.deposits.jobs, 'open job')}",
+            ),
+            (
+                "Credits held",
+                f"{amount(balances.credits.amount)}  on "
+                f"{plural(balances.credits.jobs, 'job')} overpaid or cancelled",
+            ),
+            (
+                "Cash in this week",
+                _cash(board.cash_this_week, board.this_week.period.start, amount),
+            ),
+            (
+                "Cash in this month",
+                _cash(board.cash_this_month, board.this_month.period.start, amount),
+            ),
+        ]
+    )
 
 
 def dashboard(ctx: Context, args: argparse.Namespace) -> None:
@@ -143,6 +207,7 @@ def demo(ctx: Context, args: argparse.Namespace) -> None:
                 "password": DEMO_PASSWORD,
                 "customers": len(data.customers),
                 "jobs": len(data.jobs),
+                "payments": len(data.payments),
                 "dashboard": to_data(workspace.dashboard(recent=args.recent)),
             }
         )
@@ -168,6 +233,7 @@ def demo(ctx: Context, args: argparse.Namespace) -> None:
         f"\nLog in to explore:  {prog} login --email {DEMO_EMAIL}\n"
         f"Then try:           {prog} dashboard\n"
         f"                    {prog} job list --status pending --sort due\n"
+        f"                    {prog} payment list --customer Lindqvist\n"
         f"                    {prog} report reminders\n"
         f"                    {prog} --help"
     )
@@ -281,7 +347,11 @@ def _signed(value: Decimal) -> str:
 def reminders(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
     found = workspace.reminders(
-        unpaid_days=args.unpaid_days, owing_over=args.owing_over, idle_days=args.idle_days
+        unpaid_days=args.unpaid_days,
+        owing_over=args.owing_over,
+        idle_days=args.idle_days,
+        stalled_days=args.stalled_days,
+        deposit_days=args.deposit_days,
     )
     if ctx.json:
         write_json(to_data(found))
@@ -342,11 +412,159 @@ def reminders(ctx: Context, args: argparse.Namespace) -> None:
             f"No new job for more than {plural(args.idle_days, 'day')}",
             render_table(columns, rows),
         ]
+    if found.stalled:
+        parts += [
+            f"Partly paid, no payment for more than {plural(args.stalled_days, 'day')}",
+            _money_jobs(found.stalled, shown, "Owed"),
+        ]
+    if found.deposits_waiting:
+        parts += [
+            f"Deposit taken more than {plural(args.deposit_days, 'day')} ago, work not started",
+            _money_jobs(found.deposits_waiting, shown, "Deposit"),
+        ]
     if not parts:
         write("Nothing needs attention.")
         return
     blocks = [f"{parts[i]}\n{parts[i + 1]}" for i in range(0, len(parts), 2)]
     write("\n\n".join(blocks))
+
+
+def _money_jobs(jobs: Sequence[Job], shown: Shown, what: str) -> str:
+    """Jobs with what they hold and (``what``) what they owe or hold as a deposit."""
+    columns = [
+        Column("ID"),
+        Column("Title", max_width=34),
+        Column("Customer", max_width=24),
+        Column("Status"),
+        Column("Due", right=True),
+        Column("Paid", right=True),
+        Column(what, right=True),
+    ]
+    rows = [
+        [
+            shown.job(j.id),
+            j.title,
+            shown.names.get(j.customer_id, ""),
+            j.status.value,
+            money(j.amount_due),
+            money(j.amount_paid),
+            money(j.owed if what == "Owed" else j.deposit),
+        ]
+        for j in jobs
+    ]
+    return render_table(columns, rows)
+
+
+# -- money reports ------------------------------------------------------------------
+_BUCKETS = ("0-30 days", "31-60 days", "61-90 days", "over 90 days")
+
+
+def aging(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    report = workspace.aging(args.as_of)
+    if ctx.json:
+        write_json(to_data(report))
+        return
+    heading = (
+        f"Owed at the end of {report.as_of:%a %d %b %Y}, by days since each job was "
+        "completed (payments received by then counted)"
+    )
+    if not report.customers:
+        write(f"{heading}:\nnothing is owed.")
+        return
+    shown = Shown(workspace)
+    columns = [
+        Column("ID"),
+        Column("Customer", max_width=28),
+        *(Column(b, right=True) for b in _BUCKETS),
+        Column("Total", right=True),
+        Column("Jobs", right=True),
+    ]
+
+    def row(first: str, name: str, buckets: Aging) -> list[object]:
+        return [
+            first,
+            name,
+            *(money(t.amount) for t in buckets.buckets),
+            money(buckets.total.amount),
+            buckets.total.jobs,
+        ]
+
+    rows = [row(shown.customer(c.customer.id), c.customer.name, c.aging) for c in report.customers]
+    rows.append(row("", "Total", report.total))
+    write(f"{heading}\n{render_table(columns, rows)}")
+
+
+def cash(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    # --to is included, as every date range of the command line; the library's end is not.
+    end = args.to + timedelta(days=1)
+    periods = workspace.cash_received(args.start, end, by=args.by)
+    if ctx.json:
+        write_json(to_data(list(periods)))
+        return
+    columns = [
+        Column("Period"),
+        Column("Method"),
+        Column("Received", right=True),
+        Column("Payments", right=True),
+        Column("Refunded", right=True),
+        Column("Refunds", right=True),
+        Column("Net", right=True),
+    ]
+
+    def figures(total: CashTotal) -> list[object]:
+        return [
+            money(total.received),
+            total.receipts,
+            money(total.refunded),
+            total.refunds,
+            money(total.net),
+        ]
+
+    rows: list[list[object]] = []
+    for found in periods:
+        label = _period_label(found.period.start, found.period.end, args.by)
+        methods = found.by_method
+        if len(methods) == 1:  # one line says it all
+            rows.append([label, methods[0][0].value, *figures(found.cash)])
+            continue
+        rows.append([label, "all" if methods else EMPTY, *figures(found.cash)])
+        rows.extend(["", method.value, *figures(total)] for method, total in methods)
+    total = sum((p.cash for p in periods), CashTotal())
+    rows.append(["Total", "", *figures(total)])
+    write(render_table(columns, rows))
+    write(
+        "\nCash received: the money that changed hands, on the day it did (voided "
+        "payments left out); revenue counts the jobs marked paid instead."
+    )
+
+
+def _period_label(start: date, end: date, by: Split) -> str:
+    """``2025-07``, ``2025``, ``2025-07-06``, or ``2025-07-03..2025-07-31`` for a period
+    the span cuts short (``end`` is the day after the period).
+
+    >>> _period_label(date(2025, 7, 1), date(2025, 8, 1), Split.MONTH)
+    '2025-07'
+    >>> _period_label(date(2025, 7, 3), date(2025, 8, 1), Split.MONTH)
+    '2025-07-03..2025-07-31'
+    >>> _period_label(date(2025, 1, 1), date(2026, 1, 1), Split.YEAR)
+    '2025'
+    >>> _period_label(date(2025, 12, 1), date(2026, 1, 1), Split.MONTH)
+    '2025-12'
+    """
+    last = end - timedelta(days=1)
+    if by is Split.DAY or start == last:
+        return start.isoformat()
+    if by is Split.MONTH and start.day == 1 and end == _next_month(start):
+        return f"{start:%Y-%m}"
+    if by is Split.YEAR and (start.month, start.day) == (1, 1) and end.year == start.year + 1:
+        return f"{start:%Y}"
+    return f"{start.isoformat()}..{last.isoformat()}"
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 # -- the parser -----------------------------------------------------------------------
@@ -417,7 +635,7 @@ def register_reports(subparsers: Subparsers) -> None:
     reports = group(
         subparsers,
         "report",
-        help="revenue by month and by customer, estimate accuracy, reminders",
+        help="revenue, cash received, aging, estimate accuracy, reminders",
         description="Reports over all your jobs. Payments count on their local date.",
     )
     parser = command(
@@ -475,4 +693,68 @@ def register_reports(subparsers: Subparsers) -> None:
         default=30,
         metavar="N",
         help="customers with no new job for more than N days (default 30)",
+    )
+    parser.add_argument(
+        "--stalled-days",
+        type=non_negative_int,
+        default=14,
+        metavar="N",
+        help="completed jobs partly paid, with no payment for more than N days (default 14)",
+    )
+    parser.add_argument(
+        "--deposit-days",
+        type=non_negative_int,
+        default=14,
+        metavar="N",
+        help="pending jobs holding a deposit taken more than N days ago (default 14)",
+    )
+
+    parser = command(
+        reports,
+        "aging",
+        aging,
+        help="what each customer owes, by how long ago the work was completed",
+        description=(
+            "Accounts receivable: what each customer owed at the end of a day (today by\n"
+            "default), by days since each job was completed: 0-30, 31-60, 61-90 and\n"
+            "over 90 days. Payments received by then are counted."
+        ),
+        epilog="Example:\n  jobtrack report aging --as-of 2025-06-30",
+        json=True,
+    )
+    parser.add_argument(
+        "--as-of", type=iso_date, metavar="DATE", help="at the end of this day (default: today)"
+    )
+
+    parser = command(
+        reports,
+        "cash",
+        cash,
+        help="cash received, per period and method, refunds apart",
+        description=(
+            "The money received from DATE to DATE (both included), by the day it was\n"
+            "received, per day, month or year and per method, refunds apart. This is\n"
+            "cash, not revenue: revenue counts the jobs marked paid."
+        ),
+        epilog="Example:\n  jobtrack report cash --from 2025-01-01 --to 2025-06-30 --by month",
+        json=True,
+    )
+    parser.add_argument(
+        "--from",
+        dest="start",
+        type=iso_date,
+        required=True,
+        metavar="DATE",
+        help="the first day",
+    )
+    parser.add_argument(
+        "--to", type=iso_date, required=True, metavar="DATE", help="the last day (included)"
+    )
+    parser.add_argument(
+        "--by",
+        type=Split,
+        choices=list(Split),
+        default=Split.MONTH,
+        metavar="day|month|year",
+        help="one line per day, month (default) or year",
     )

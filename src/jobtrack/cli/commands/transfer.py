@@ -79,7 +79,11 @@ def export(ctx: Context, args: argparse.Namespace) -> None:
             counts = export_csv(app, workspace.user_id, target or sys.stdout.buffer, **options)
     finally:
         progress.finish()
-    message = f"Exported {plural(counts.customers, 'customer')} and {plural(counts.jobs, 'job')}"
+    parts = [plural(counts.customers, "customer"), plural(counts.jobs, "job")]
+    payments: int = getattr(counts, "payments", 0)  # counted by formats with payments
+    if payments:
+        parts.append(plural(payments, "payment"))
+    message = f"Exported {', '.join(parts[:-1])} and {parts[-1]}"
     if target is None:
         print(message + ".", file=sys.stderr)
     elif ctx.json:
