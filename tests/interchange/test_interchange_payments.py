@@ -9,7 +9,7 @@ import io
 import itertools
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -285,7 +285,9 @@ def test_records_made_in_code_carry_their_payments(app: Jobtrack) -> None:
     customers = theirs.list_customers()
     import attrs
 
-    mine = lambda records: [attrs.evolve(r, user_id=me.user_id) for r in records]  # noqa: E731
+    def mine(records: Sequence[Any]) -> list[Any]:
+        return [attrs.evolve(r, user_id=me.user_id) for r in records]
+
     with pytest.raises(ValidationError, match="amount_paid"):
         import_records(me, mine(customers), mine(jobs))  # their money, without its payments
     assert me.list_jobs() == []

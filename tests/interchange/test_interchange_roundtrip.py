@@ -126,9 +126,9 @@ def _ledger_step(ws: Workspace, job_id: str, step: Any) -> None:
                 received_on=received_on,
             )
         elif what == "void":
-            held = ws.list_payments(job_id=job_id)
-            if held:
-                ws.void_payment(held[which % len(held)].id, "entered by mistake")
+            ledger = ws.list_payments(job_id=job_id)
+            if ledger:
+                ws.void_payment(ledger[which % len(ledger)].id, "entered by mistake")
         elif what == "mark_paid":
             ws.mark_paid(job_id, method=method)
         else:

@@ -346,6 +346,7 @@ def test_version_5_records_what_was_there_as_created_by_the_library(
     with pytest.raises(_RolledBack), blank.transaction():
         _insert_at_version_4(blank, *data)
         for statement in statements:
+            assert isinstance(statement, str)  # version 5 is SQL alone
             blank.execute(statement)
         uow = PostgresUnitOfWork(blank, lock_rows=False)
         _check_backfill(uow, *data)
@@ -553,6 +554,7 @@ def test_version_6_gives_each_paid_job_its_payment_and_changes_no_figure(
     with pytest.raises(_RolledBack), blank.transaction():
         _insert_at_version_4(blank, users, customers, jobs)
         for statement in VERSIONS[4][1]:
+            assert isinstance(statement, str)  # version 5 is SQL alone
             blank.execute(statement)  # version 5: the records and their history
         before = _figures_of_5(blank)
         heads = dict(blank.execute("SELECT user_id, head FROM history_heads").fetchall())
@@ -590,9 +592,9 @@ def test_version_6_gives_each_paid_job_its_payment_and_changes_no_figure(
                 assert payment.amount == job.actual_cost == job.amount_paid
                 # its latest entry: updated to hold the payment, right after the payment made
                 latest, *_ = uow.history.of_record(owner.id, JOB, job.id, None, 10_000)
-                (made,) = uow.history.of_record(owner.id, PAYMENT, payment.id, None, 10_000)
-                assert latest.seq == made.seq + 1 > head + 1
-                assert (made.action, made.at, made.actor_id) == (
+                (entry,) = uow.history.of_record(owner.id, PAYMENT, payment.id, None, 10_000)
+                assert latest.seq == entry.seq + 1 > head + 1
+                assert (entry.action, entry.at, entry.actor_id) == (
                     CREATED,
                     payment.recorded_at,
                     owner.id,
@@ -602,9 +604,9 @@ def test_version_6_gives_each_paid_job_its_payment_and_changes_no_figure(
                     payment.recorded_at,
                     owner.id,
                 )
-                for entry in (made, latest):
-                    assert (entry.source, entry.cause) == (Source.LIBRARY, None)
-                assert made.changes == _created(payment)
+                for one in (entry, latest):
+                    assert (one.source, one.cause) == (Source.LIBRARY, None)
+                assert entry.changes == _created(payment)
                 cost = plain(payment.amount)
                 assert latest.changes == (FieldChange("amount_paid", "0.00", cost),)
             assert by_job == {}  # no other job has one
