@@ -16,9 +16,9 @@ exactly one of two conflicting changes wins and the other sees why it cannot.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import psycopg
 
@@ -53,6 +53,8 @@ from jobtrack_postgres.rows import (
     user_params,
 )
 from jobtrack_postgres.schema import ASCII_LOWER_SQL
+
+R = TypeVar("R")
 
 
 class Repository:
@@ -89,6 +91,37 @@ class Repository:
 
     def _exists(self, query: str, params: Any) -> bool:
         return self._one(f"SELECT EXISTS ({query})", params) == (True,)
+
+    def _copy_in(
+        self,
+        table: str,
+        records: Iterable[R],
+        copy_sql: str,
+        row: Callable[[R], Sequence[Any]],
+        check: Callable[[list[R]], None],
+        parent: tuple[str, Callable[[R], str]],
+    ) -> int:
+        """Add ``records`` in batches: each batch checked by ``check`` (which raises what a
+        single add would), then sent with COPY; a parent gone meanwhile is a
+        :class:`NotFoundError` naming it (``parent``: its kind, and a record's parent id).
+        The statistics are refreshed after a bulk load; returns how many were added."""
+        kind, parent_of = parent
+        count = 0
+        iterator = iter(records)
+        while batch := list(itertools.islice(iterator, BATCH)):
+            check(batch)
+            parents = {parent_of(record) for record in batch}
+            missing = NotFoundError(kind, parents.pop() if len(parents) == 1 else "?")
+            with (
+                translated(missing=missing),
+                self._conn.cursor() as cursor,
+                cursor.copy(copy_sql) as copy,
+            ):
+                for record in batch:
+                    copy.write_row(row(record))
+            count += len(batch)
+        self._analyze_after(table, count)
+        return count
 
     def _analyze_after(self, table: str, count: int) -> None:
         """Refresh the planner's statistics of ``table`` after a bulk load of ``count``
@@ -319,22 +352,8 @@ class PostgresJobs(Repository):
         to it (a minute or more later, if it runs at all), the planner would take an
         owner's thousands of new jobs for a few and choose plans that read them all.
         """
-        count = 0
-        iterator = iter(jobs)
-        while batch := list(itertools.islice(iterator, BATCH)):
-            self._check_batch(batch)
-            customers = {job.customer_id for job in batch}
-            missing = NotFoundError("customer", customers.pop() if len(customers) == 1 else "?")
-            with (
-                translated(missing=missing),
-                self._conn.cursor() as cursor,
-                cursor.copy(_COPY_JOBS) as copy,
-            ):
-                for job in batch:
-                    copy.write_row(job_row(job))
-            count += len(batch)
-        self._analyze_after("jobs", count)
-        return count
+        customer = ("customer", lambda job: job.customer_id)
+        return self._copy_in("jobs", jobs, _COPY_JOBS, job_row, self._check_batch, customer)
 
     def _check_batch(self, batch: list[Job]) -> None:
         """Raise what :meth:`add` would raise for the first job of ``batch`` that fails."""
@@ -460,22 +479,10 @@ class PostgresPayments(Repository):
     def add_many(self, payments: Iterable[Payment]) -> int:
         """Add payments in batches: each batch is checked in two queries, then sent with
         COPY, and the statistics refreshed after a bulk load (as :meth:`PostgresJobs.add_many`)."""
-        count = 0
-        iterator = iter(payments)
-        while batch := list(itertools.islice(iterator, BATCH)):
-            self._check_batch(batch)
-            jobs = {p.job_id for p in batch}
-            missing = NotFoundError("job", jobs.pop() if len(jobs) == 1 else "?")
-            with (
-                translated(missing=missing),
-                self._conn.cursor() as cursor,
-                cursor.copy(_COPY_PAYMENTS) as copy,
-            ):
-                for payment in batch:
-                    copy.write_row(payment_row(payment))
-            count += len(batch)
-        self._analyze_after("payments", count)
-        return count
+        job = ("job", lambda payment: payment.job_id)
+        return self._copy_in(
+            "payments", payments, _COPY_PAYMENTS, payment_row, self._check_batch, job
+        )
 
     def _check_batch(self, batch: list[Payment]) -> None:
         """Raise what :meth:`add` would raise for the first payment of ``batch`` that fails."""
