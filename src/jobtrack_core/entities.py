@@ -301,11 +301,15 @@ class Payment(Record):
     local date the money changed hands, ``recorded_at`` when it was written down.
     ``by_mark_paid`` marks the payments :meth:`~jobtrack_core.workspace.Workspace.mark_paid`
     recorded, which ``mark_unpaid`` voids again.
+
+    A payment made to an invoice names it (``invoice_id``): the part of it that pays one
+    of the invoice's jobs names that job too, and the part that pays the rest of the
+    invoice (its tax, lines of no job) names no job.
     """
 
     id: str = rule(f.ID)
     user_id: str = rule(f.ID)
-    job_id: str = rule(f.ID)
+    job_id: str | None = rule(f.ID.but(optional=True))
     kind: PaymentKind = rule(f.Choice(PaymentKind))
     method: PaymentMethod = rule(f.Choice(PaymentMethod))
     amount: Decimal = rule(f.AMOUNT)
@@ -317,10 +321,13 @@ class Payment(Record):
     voided_at: datetime | None = _stamp(optional=True, default=None)
     void_reason: str | None = rule(f.REASON.but(optional=True), default=None)
     version: int = rule(f.VERSION, default=1)
+    invoice_id: str | None = rule(f.ID.but(optional=True), default=None)
 
     def _invariants(self) -> list[FieldError]:
         if (self.voided_at is None) != (self.void_reason is None):
             return [FieldError("void_reason", "is given exactly when the payment is voided")]
+        if self.job_id is None and self.invoice_id is None:
+            return [FieldError("job_id", "is required for a payment not made to an invoice")]
         return []
 
     @property
@@ -357,7 +364,12 @@ class Action(enum.StrEnum):
     MOVED = "moved"  # its status
     PAID = "paid"
     UNPAID = "unpaid"
-    VOIDED = "voided"  # a payment
+    VOIDED = "voided"  # a payment, an invoice
+    SENT = "sent"  # a quote
+    ACCEPTED = "accepted"  # a quote
+    DECLINED = "declined"  # a quote
+    EXPIRED = "expired"  # a quote
+    ISSUED = "issued"  # an invoice, a credit note
     DELETED = "deleted"
 
 
@@ -376,6 +388,8 @@ class RecordKind(enum.StrEnum):
     CUSTOMER = "customer"
     JOB = "job"
     PAYMENT = "payment"
+    QUOTE = "quote"
+    INVOICE = "invoice"
 
 
 #: A value as a change keeps it: text, a whole number, true or false, or nothing.
@@ -445,14 +459,12 @@ class Deleted:
     jobs: int = 0
     sessions: int = 0
     payments: int = 0
+    quotes: int = 0
+    invoices: int = 0
 
     def __add__(self, other: Deleted) -> Deleted:
         return Deleted(
-            self.users + other.users,
-            self.customers + other.customers,
-            self.jobs + other.jobs,
-            self.sessions + other.sessions,
-            self.payments + other.payments,
+            *(getattr(self, a.name) + getattr(other, a.name) for a in attrs.fields(Deleted))
         )
 
 

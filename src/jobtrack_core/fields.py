@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import enum
 import re
+import string
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -429,6 +430,101 @@ class Secret(Rule[str]):
         return value
 
 
+class Exact(Rule[Decimal]):
+    """An exact decimal with at most ``places`` places, from ``low`` to ``high`` (``low``
+    itself refused when ``above_low``), kept with exactly ``places`` places: quantities
+    and tax rates. Like money, never a float."""
+
+    def __init__(
+        self,
+        places: int,
+        low: Decimal,
+        high: Decimal,
+        *,
+        above_low: bool = False,
+        optional: bool = False,
+    ) -> None:
+        super().__init__(optional=optional)
+        self.places, self.low, self.high, self.above_low = places, low, high, above_low
+        self.step = Decimal(1).scaleb(-places)
+        self.form = f"a Decimal with exactly {places} places"
+
+    def _clean(self, value: object) -> Decimal:
+        if isinstance(value, bool | float):
+            raise Problem(f"must be a Decimal, int or decimal string, not {type(value).__name__}")
+        if isinstance(value, int | str):
+            try:
+                value = Decimal(value.strip() if isinstance(value, str) else value)
+            except InvalidOperation:
+                raise Problem(f"{quoted(value)} is not a decimal number") from None
+        if not isinstance(value, Decimal):
+            raise Problem(f"must be a Decimal, int or decimal string, not {json_type(value)}")
+        if not value.is_finite():
+            raise Problem("must be a finite number")
+        too_low = value <= self.low if self.above_low else value < self.low
+        if too_low or value > self.high:
+            lowest = f"more than {self.low}" if self.above_low else f"at least {self.low}"
+            raise Problem(f"must be {lowest} and at most {self.high}")
+        if value != value.quantize(self.step, rounding=ROUND_DOWN):
+            raise Problem(f"must have at most {self.places} decimal places")
+        return value.quantize(self.step) + 0  # + 0: never -0
+
+    def _same(self, value: object, cleaned: Decimal) -> bool:
+        return type(value) is Decimal and value.as_tuple() == cleaned.as_tuple()
+
+
+class Currency(Rule[str]):
+    """An ISO 4217 currency code of a currency counted in hundredths (``"EUR"``, ``"USD"``),
+    upper case. jobtrack keeps every amount in hundredths, so currencies with no minor
+    unit (``"JPY"``) or with three (``"BHD"``) are refused, saying so."""
+
+    form = "an ISO 4217 currency code"
+
+    def _clean(self, value: object) -> str:
+        from babel.numbers import get_currency_precision, list_currencies
+
+        if not isinstance(value, str):
+            raise Problem(f"must be a currency code (text), not {json_type(value)}")
+        code = value.strip().upper()
+        if code not in list_currencies():
+            raise Problem(f"{quoted(value)} is not an ISO 4217 currency code")
+        if get_currency_precision(code) != 2:
+            raise Problem(
+                f"{code} is not counted in hundredths, and jobtrack keeps amounts in hundredths"
+            )
+        return code
+
+
+class NumberFormat(Text):
+    """How a business numbers its documents: text holding ``{number}`` (or, padded,
+    ``{number:04d}``) and, if numbers restart each year, ``{year}``; nothing else in braces
+    (write ``{{`` for a brace). ``"INV-{year}-{number:04d}"`` makes ``INV-2025-0042``."""
+
+    form = "a number format such as 'INV-{year}-{number:04d}'"
+
+    def __init__(self) -> None:
+        super().__init__(40)
+
+    def _clean(self, value: object) -> str | None:
+        text = super()._clean(value)
+        assert text is not None
+        try:
+            parts = list(string.Formatter().parse(text))
+        except ValueError as exc:
+            raise Problem(f"is not a number format: {exc}") from None
+        names = [name for _, name, _, _ in parts if name is not None]
+        if "number" not in names:
+            raise Problem("must hold {number}, e.g. 'INV-{year}-{number:04d}'")
+        for _, name, spec, conversion in parts:
+            if name is None:
+                continue
+            if name not in ("number", "year") or conversion:
+                raise Problem(f"may hold only {{number}} and {{year}}, not {{{name}}}")
+            if spec and not re.fullmatch(r"0?[1-9]d?", spec):
+                raise Problem(f"{{{name}:{spec}}}: the only format is a width, such as :04d")
+        return text
+
+
 # -- the rules of jobtrack's fields -------------------------------------------------------
 ID = Id()
 NAME = Text(200)
@@ -459,6 +555,18 @@ WEEK_START = Whole(0, 6, optional=True)
 PASSWORD = Password()
 PASSWORD_HASH = Secret(2048)
 TOKEN_HASH = Secret(64, r"^[0-9a-f]{64}$")
+# -- quotes and invoices
+#: How much of something a document line bills: more than 0, at most 3 places (2.5 hours).
+QUANTITY = Exact(3, Decimal(0), Decimal(1_000_000), above_low=True)
+#: A tax rate in percent, 0 to 100, at most 3 places (20, 5.5, 8.875).
+PERCENT = Exact(3, Decimal(0), Decimal(100))
+CURRENCY = Currency()
+NUMBER_FORMAT = NumberFormat()
+LINE_TEXT = Text(1_000, multiline=True)
+UNIT = Text(20, optional=True)
+TAX_NAME = Text(50)
+#: Days of payment terms or of a quote's validity.
+DAYS = Whole(0, 3_650)
 
 
 def rule(
@@ -548,12 +656,15 @@ __all__ = [
     "MIN_PASSWORD_LENGTH",
     "Amount",
     "Choice",
+    "Currency",
     "Day",
     "Email",
+    "Exact",
     "Flag",
     "Id",
     "Instant",
     "Money",
+    "NumberFormat",
     "Password",
     "Problem",
     "Problems",

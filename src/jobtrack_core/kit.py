@@ -28,12 +28,18 @@ from typing import Self, TypeVar
 import attrs
 
 from jobtrack_core import reference, rules
+from jobtrack_core.documents import Invoice
 from jobtrack_core.entities import Action, Customer, HistoryEntry, Job, Payment, RecordKind
 from jobtrack_core.errors import ConflictError, NotFoundError
 from jobtrack_core.money import ZERO
 from jobtrack_core.pagination import JobPosition, JobSort
-from jobtrack_core.ports import CustomerRepository, JobRepository, PaymentRepository
-from jobtrack_core.queries import ActivityFilter, JobFilter, PaymentFilter
+from jobtrack_core.ports import (
+    CustomerRepository,
+    InvoiceRepository,
+    JobRepository,
+    PaymentRepository,
+)
+from jobtrack_core.queries import ActivityFilter, InvoiceFilter, JobFilter, PaymentFilter
 from jobtrack_core.reports import (
     Aging,
     CashRow,
@@ -41,6 +47,7 @@ from jobtrack_core.reports import (
     CustomerAccuracy,
     CustomerAging,
     CustomerBalance,
+    CustomerInvoiceAging,
     CustomerRevenue,
     CustomerSummary,
     OwnerTotals,
@@ -84,11 +91,16 @@ class ReferenceReports:
     repositories list them. Correct, and slow in proportion to the owner's data."""
 
     def __init__(
-        self, customers: CustomerRepository, jobs: JobRepository, payments: PaymentRepository
+        self,
+        customers: CustomerRepository,
+        jobs: JobRepository,
+        payments: PaymentRepository,
+        invoices: InvoiceRepository | None = None,
     ) -> None:
         self._customers = customers
         self._jobs = jobs
         self._payments = payments
+        self._invoices = invoices
 
     def _all(self, owner_id: str) -> tuple[Sequence[Customer], Sequence[Job]]:
         return self._customers.list(owner_id), self._jobs.list(owner_id, JobFilter())
@@ -209,6 +221,21 @@ class ReferenceReports:
         jobs = self._jobs.list(owner_id, JobFilter())
         found = reference.deposits_waiting(jobs, self._ledger(owner_id), taken_before)
         return found[: max(limit, 0)]
+
+    def invoice_aging(
+        self, owner_id: str, bounds: Sequence[date]
+    ) -> Sequence[CustomerInvoiceAging]:
+        invoices = self._all_invoices(owner_id)
+        return reference.invoice_aging(self._customers.list(owner_id), invoices, bounds[0])
+
+    def overdue_invoices(self, owner_id: str, today: date, limit: int) -> Sequence[Invoice]:
+        invoices = self._all_invoices(owner_id)
+        return reference.overdue_invoices(invoices, today)[: max(limit, 0)]
+
+    def _all_invoices(self, owner_id: str) -> Sequence[Invoice]:
+        if self._invoices is None:
+            return ()
+        return self._invoices.list(owner_id, InvoiceFilter())
 
 
 @attrs.frozen

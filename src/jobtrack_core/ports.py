@@ -17,6 +17,17 @@ with the same behaviour everywhere:
 - deleting a job deletes its payments, deleting a customer deletes its jobs (and
   their payments), deleting a user deletes everything of theirs, and each reports
   what it removed;
+- a quote or an invoice must be for a customer of its own owner, a line's job must be
+  a job of its owner, an accepted quote's job likewise, and a credit note's invoice an
+  invoice of its owner (:class:`NotFoundError` otherwise); a payment's invoice must be an
+  invoice of its owner (:class:`NotFoundError` ``("invoice", id)``);
+- a document number is unique per owner and series (:class:`ConflictError` on
+  ``field="number"``); deleting a customer deletes its quotes and draft invoices; a
+  customer or job that an issued invoice (void ones included) or a credit note bills is
+  not deleted (:class:`ConflictError` on ``field="invoices"``): only deleting the
+  account removes them; deleting a job a draft invoice bills is refused likewise, and
+  deleting an accepted quote's job unlinks it
+  (the quote's ``job_id`` becomes None);
 - a unit of work commits when its ``with`` block ends normally and rolls back
   completely when it raises; units of work nest (the inner one is a savepoint);
 - only :mod:`jobtrack_core.errors` types escape; a failure worth retrying (a lock
@@ -37,6 +48,7 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Protocol
 
+from jobtrack_core.documents import BillingSettings, Invoice, Quote, Series
 from jobtrack_core.entities import (
     Customer,
     Deleted,
@@ -48,12 +60,19 @@ from jobtrack_core.entities import (
     User,
 )
 from jobtrack_core.pagination import JobPosition, JobSort
-from jobtrack_core.queries import ActivityFilter, JobFilter, PaymentFilter
+from jobtrack_core.queries import (
+    ActivityFilter,
+    InvoiceFilter,
+    JobFilter,
+    PaymentFilter,
+    QuoteFilter,
+)
 from jobtrack_core.reports import (
     CashRow,
     CustomerAccuracy,
     CustomerAging,
     CustomerBalance,
+    CustomerInvoiceAging,
     CustomerRevenue,
     CustomerSummary,
     OwnerTotals,
@@ -114,6 +133,68 @@ class PaymentRepository(Protocol):
         ...
 
     def update(self, payment: Payment) -> None: ...
+
+
+class BillingRepository(Protocol):
+    """Each owner's :class:`~jobtrack_core.documents.BillingSettings`, and the counters
+    that number its documents."""
+
+    def get(self, owner_id: str) -> BillingSettings | None:
+        """The owner's settings, or None if they were never saved."""
+        ...
+
+    def put(self, settings: BillingSettings) -> None:
+        """Save the owner's settings, replacing any before."""
+        ...
+
+    def next_number(self, owner_id: str, series: Series, period: int) -> int:
+        """The next number of the owner's ``series`` in ``period`` (1 for the first), taken
+        for this unit of work: it is used up when the unit of work commits and handed out
+        again if it rolls back, so that numbers have no gaps. Until the unit of work ends,
+        another one asking for the same series waits (or fails with
+        :class:`RetryableError`), so two never get the same number."""
+        ...
+
+    def last_numbers(self, owner_id: str) -> Sequence[tuple[Series, int, int]]:
+        """Each counter of the owner as ``(series, period, last number handed out)``."""
+        ...
+
+    def set_number(self, owner_id: str, series: Series, period: int, last: int) -> None:
+        """Set a counter's last number (a restore); it never goes down."""
+        ...
+
+
+class QuoteRepository(Protocol):
+    def add(self, quote: Quote) -> None: ...
+    def get(self, owner_id: str, quote_id: str) -> Quote | None: ...
+    def list(self, owner_id: str, where: QuoteFilter) -> Sequence[Quote]:
+        """The owner's quotes matching ``where``, newest first (created_at, then id,
+        descending)."""
+        ...
+
+    def of_job(self, owner_id: str, job_id: str) -> Quote | None:
+        """The accepted quote that made the job, if any."""
+        ...
+
+    def update(self, quote: Quote) -> None: ...
+    def delete(self, owner_id: str, quote_id: str) -> Deleted: ...
+
+
+class InvoiceRepository(Protocol):
+    """Invoices and credit notes, with their lines. An issued one is only updated in its
+    money and status fields, and is never deleted but with its owner's account."""
+
+    def add(self, invoice: Invoice) -> None: ...
+    def get(self, owner_id: str, invoice_id: str) -> Invoice | None: ...
+    def list(self, owner_id: str, where: InvoiceFilter) -> Sequence[Invoice]:
+        """The owner's invoices and credit notes matching ``where``, newest first
+        (created_at, then id, descending)."""
+        ...
+
+    def update(self, invoice: Invoice) -> None: ...
+    def delete(self, owner_id: str, invoice_id: str) -> Deleted:
+        """Delete a draft (:class:`ConflictError` on ``status`` for an issued one)."""
+        ...
 
 
 class SessionRepository(Protocol):
@@ -308,6 +389,22 @@ class ReportQueries(Protocol):
         completion first, then id."""
         ...
 
+    def invoice_aging(
+        self, owner_id: str, bounds: Sequence[date]
+    ) -> Sequence[CustomerInvoiceAging]:
+        """Invoices still owing (issued, kind invoice, balance more than 0) by due date.
+        ``bounds`` are four days, decreasing: the report's day, and 30, 60 and 90 days
+        before it. An invoice falls in bucket 0 (not yet due) when ``due_on >= bounds[0]``,
+        else 1 when ``>= bounds[1]``, else 2 when ``>= bounds[2]``, else 3 when
+        ``>= bounds[3]``, else 4; it counts its balance. Customers owing anything, by name
+        then id."""
+        ...
+
+    def overdue_invoices(self, owner_id: str, today: date, limit: int) -> Sequence[Invoice]:
+        """Up to ``limit`` issued invoices (kind invoice) owing something and due before
+        ``today``: by due date, then number."""
+        ...
+
     def deposits_waiting(self, owner_id: str, taken_before: date, limit: int) -> Sequence[Job]:
         """Up to ``limit`` pending jobs holding money (``amount_paid > 0``) whose first
         standing deposit or payment was received before ``taken_before``: by that day,
@@ -324,6 +421,12 @@ class UnitOfWork(Protocol):
     def jobs(self) -> JobRepository: ...
     @property
     def payments(self) -> PaymentRepository: ...
+    @property
+    def billing(self) -> BillingRepository: ...
+    @property
+    def quotes(self) -> QuoteRepository: ...
+    @property
+    def invoices(self) -> InvoiceRepository: ...
     @property
     def sessions(self) -> SessionRepository: ...
     @property

@@ -9,6 +9,7 @@ import attrs
 
 from jobtrack_core import fields as f
 from jobtrack_core.commands import Command
+from jobtrack_core.documents import Invoice, InvoiceKind, InvoiceStatus, Quote, QuoteStatus
 from jobtrack_core.entities import Action, HistoryEntry, Job, Payment, RecordKind
 from jobtrack_core.fields import Problem, rule
 from jobtrack_core.status import JobStatus
@@ -106,7 +107,9 @@ class ActivityFilter:
 class PaymentFilter(Command):
     """Which payments to list; every condition given must hold.
 
-    - ``job_id`` / ``customer_id``: payments for this job, or for this customer's jobs;
+    - ``job_id`` / ``customer_id``: payments for this job, or for this customer (by the
+      customer of the payment's job, or else of its invoice);
+    - ``invoice_id``: payments made to this invoice;
     - ``received_from`` / ``received_to``: received within these days, both included;
     - ``voided``: only voided (True) or only standing (False) payments.
     """
@@ -116,13 +119,50 @@ class PaymentFilter(Command):
     received_from: date | None = rule(f.DAY, default=None)
     received_to: date | None = rule(f.DAY, default=None)
     voided: bool | None = rule(f.FLAG.but(optional=True), default=None)
+    invoice_id: str | None = rule(f.ID.but(optional=True), default=None)
 
     def matches(self, payment: Payment, customer_id: str) -> bool:
-        """The reference semantics, given the customer of the payment's job."""
+        """The reference semantics, given the customer of the payment's job (or of its
+        invoice, for a payment of no job)."""
         return (
             (self.job_id is None or payment.job_id == self.job_id)
+            and (self.invoice_id is None or payment.invoice_id == self.invoice_id)
             and (self.customer_id is None or customer_id == self.customer_id)
             and (self.received_from is None or payment.received_on >= self.received_from)
             and (self.received_to is None or payment.received_on <= self.received_to)
             and (self.voided is None or payment.voided == self.voided)
+        )
+
+
+@attrs.frozen(kw_only=True)
+class QuoteFilter(Command):
+    """Which quotes to list (newest first: ``created_at``, then id, descending): of this
+    ``customer_id``, in this ``status``."""
+
+    customer_id: str | None = rule(f.ID.but(optional=True), default=None)
+    status: QuoteStatus | None = rule(f.Choice(QuoteStatus, optional=True), default=None)
+
+    def matches(self, quote: Quote) -> bool:
+        return (self.customer_id is None or quote.customer_id == self.customer_id) and (
+            self.status is None or quote.status is self.status
+        )
+
+
+@attrs.frozen(kw_only=True)
+class InvoiceFilter(Command):
+    """Which invoices and credit notes to list (newest first: ``created_at``, then id,
+    descending): of this ``customer_id``, in this ``status``, of this ``kind``, billing
+    the job ``job_id``."""
+
+    customer_id: str | None = rule(f.ID.but(optional=True), default=None)
+    status: InvoiceStatus | None = rule(f.Choice(InvoiceStatus, optional=True), default=None)
+    kind: InvoiceKind | None = rule(f.Choice(InvoiceKind, optional=True), default=None)
+    job_id: str | None = rule(f.ID.but(optional=True), default=None)
+
+    def matches(self, invoice: Invoice) -> bool:
+        return (
+            (self.customer_id is None or invoice.customer_id == self.customer_id)
+            and (self.status is None or invoice.status is self.status)
+            and (self.kind is None or invoice.kind is self.kind)
+            and (self.job_id is None or self.job_id in invoice.job_ids)
         )

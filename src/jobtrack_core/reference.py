@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from jobtrack_core import rules
+from jobtrack_core.documents import STANDING, Invoice, InvoiceKind
 from jobtrack_core.entities import Customer, Job, Payment, PaymentKind
 from jobtrack_core.money import ZERO
 from jobtrack_core.pagination import JobPosition, JobSort, reference_page, sort_key
@@ -32,10 +33,12 @@ from jobtrack_core.reports import (
     CustomerAccuracy,
     CustomerAging,
     CustomerBalance,
+    CustomerInvoiceAging,
     CustomerRevenue,
     CustomerSummary,
     Dashboard,
     EstimateReport,
+    InvoiceAging,
     OwnerTotals,
     PeriodRevenue,
     Reminders,
@@ -415,6 +418,41 @@ def page(
     return reference_page((j for j in jobs if where.matches(j)), sort, after, max(limit, 0))
 
 
+# -- invoices -----------------------------------------------------------------------------
+def owing_invoices(invoices: Iterable[Invoice]) -> list[Invoice]:
+    """Invoices (not credit notes) issued and still owing something."""
+    return [
+        i
+        for i in invoices
+        if i.kind is InvoiceKind.INVOICE and i.status in STANDING and i.balance > ZERO
+    ]
+
+
+def invoice_aging(
+    customers: Iterable[Customer], invoices: Iterable[Invoice], as_of: date
+) -> list[CustomerInvoiceAging]:
+    """What each customer's invoices still ask on ``as_of``, by days past their due date:
+    not yet due (due on or after ``as_of``), 1-30, 31-60, 61-90, more than 90."""
+    buckets: dict[str, list[Tally]] = {}
+    for invoice in owing_invoices(invoices):
+        assert invoice.due_on is not None
+        late = (as_of - invoice.due_on).days
+        index = 0 if late <= 0 else 1 + sum(1 for days in (30, 60, 90) if late > days)
+        found = buckets.setdefault(invoice.customer_id, [Tally()] * 5)
+        found[index] = found[index] + Tally(invoice.balance, 1)
+    return [
+        CustomerInvoiceAging(c, InvoiceAging(*buckets[c.id]))
+        for c in sorted(customers, key=lambda c: (c.name, c.id))
+        if c.id in buckets
+    ]
+
+
+def overdue_invoices(invoices: Iterable[Invoice], today: date) -> list[Invoice]:
+    """Invoices owing something after their due date: by due date, then number."""
+    late = [i for i in owing_invoices(invoices) if i.overdue_on(today)]
+    return sorted(late, key=lambda i: (i.due_on, i.number))
+
+
 __all__ = [
     "aging",
     "balances",
@@ -427,9 +465,12 @@ __all__ = [
     "deposits_waiting",
     "estimate_report",
     "idle_customers",
+    "invoice_aging",
     "listing",
     "net_paid",
+    "overdue_invoices",
     "owing_customers",
+    "owing_invoices",
     "page",
     "paid_by_customer",
     "reminders",

@@ -160,6 +160,50 @@ class AgingReport:
 
 
 @attrs.frozen
+class InvoiceAging:
+    """What issued invoices still ask, by how many days past their due date they are on
+    the report's day: not yet due, 1-30, 31-60, 61-90 and more than 90 days (a
+    :class:`Tally` counts invoices here)."""
+
+    not_due: Tally = Tally()
+    days_1_30: Tally = Tally()
+    days_31_60: Tally = Tally()
+    days_61_90: Tally = Tally()
+    over_90: Tally = Tally()
+
+    @property
+    def buckets(self) -> tuple[Tally, Tally, Tally, Tally, Tally]:
+        return (self.not_due, self.days_1_30, self.days_31_60, self.days_61_90, self.over_90)
+
+    @property
+    def total(self) -> Tally:
+        return sum(self.buckets[1:], self.not_due)
+
+    @property
+    def overdue(self) -> Tally:
+        return sum(self.buckets[2:], self.days_1_30)
+
+    def __add__(self, other: InvoiceAging) -> InvoiceAging:
+        return InvoiceAging(*(a + b for a, b in zip(self.buckets, other.buckets, strict=True)))
+
+
+@attrs.frozen
+class CustomerInvoiceAging:
+    customer: Customer
+    aging: InvoiceAging
+
+
+@attrs.frozen
+class InvoiceAgingReport:
+    """Invoices still owing on ``as_of``, by their due date: per customer owing anything
+    (by name, then id) and in total."""
+
+    as_of: date
+    customers: tuple[CustomerInvoiceAging, ...]
+    total: InvoiceAging
+
+
+@attrs.frozen
 class CashTotal:
     """Money that changed hands: ``received`` (deposits and payments, ``receipts`` of
     them) and ``refunded`` (``refunds`` of them); voided payments left out."""
@@ -471,10 +515,13 @@ __all__ = [
     "CustomerAccuracy",
     "CustomerAging",
     "CustomerBalance",
+    "CustomerInvoiceAging",
     "CustomerRevenue",
     "CustomerSummary",
     "Dashboard",
     "EstimateReport",
+    "InvoiceAging",
+    "InvoiceAgingReport",
     "OwnerTotals",
     "PeriodRevenue",
     "Reminders",

@@ -17,7 +17,12 @@ from jobtrack_core.entities import Customer, Job, Payment, PaymentMethod
 from jobtrack_core.kit import ReferenceReports
 from jobtrack_core.money import from_minor
 from jobtrack_core.pagination import JobPosition, JobSort, sort_key
-from jobtrack_core.ports import CustomerRepository, JobRepository, PaymentRepository
+from jobtrack_core.ports import (
+    CustomerRepository,
+    InvoiceRepository,
+    JobRepository,
+    PaymentRepository,
+)
 from jobtrack_core.queries import JobFilter, ascii_lower
 from jobtrack_core.reports import (
     Accuracy,
@@ -58,7 +63,9 @@ class MemoryReports:
         jobs: dict[str, dict[str, Job]],
         customers: dict[str, dict[str, Customer]],
         indexes: dict[str, OwnerIndex],
-        repositories: tuple[CustomerRepository, JobRepository, PaymentRepository],
+        repositories: tuple[
+            CustomerRepository, JobRepository, PaymentRepository, InvoiceRepository
+        ],
         received: Callable[[str, date, date], Iterable[Payment]],
     ) -> None:
         self._received = received
@@ -67,6 +74,8 @@ class MemoryReports:
         self.aging = self._plain.aging
         self.stalled = self._plain.stalled
         self.deposits_waiting = self._plain.deposits_waiting
+        self.invoice_aging = self._plain.invoice_aging
+        self.overdue_invoices = self._plain.overdue_invoices
         self._jobs = jobs
         self._customers = customers
         self._indexes = indexes

@@ -14,19 +14,21 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, MutableSet, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import attrs
 
+from jobtrack_core.documents import BillingSettings, Invoice, InvoiceStatus, Quote, Series
 from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, Payment, User
 from jobtrack_core.errors import ConflictError, NotFoundError, StoreError, quoted
 from jobtrack_core.kit import LogHistory, OwnerLog, add_each
-from jobtrack_core.queries import JobFilter, PaymentFilter
+from jobtrack_core.queries import InvoiceFilter, JobFilter, PaymentFilter, QuoteFilter
 from jobtrack_memory.indexes import Keys, OwnerIndex
 from jobtrack_memory.reports import MemoryReports
 
 K = TypeVar("K")
 V = TypeVar("V")
+D = TypeVar("D", Quote, Invoice)
 
 
 class _Data:
@@ -45,6 +47,10 @@ class _Data:
         self.session_by_token: dict[str, str] = {}
         self.sessions_of_user: dict[str, set[str]] = {}
         self.history: dict[str, OwnerLog] = {}
+        self.billing: dict[str, BillingSettings] = {}
+        self.counters: dict[tuple[str, Series, int], int] = {}  # (owner, series, period)
+        self.quotes: dict[str, dict[str, Quote]] = {}  # owner -> id -> quote
+        self.invoices: dict[str, dict[str, Invoice]] = {}  # owner -> id -> invoice
 
 
 class _Writer:
@@ -165,8 +171,19 @@ class _Users:
             return Deleted()
         customers = _Customers(self.d, self.w)
         removed = Deleted(users=1)
+        invoices = self.d.invoices.get(user_id, {})
+        removed += Deleted(invoices=len(invoices))
+        for payment in list(self.d.payments.get(user_id, {}).values()):
+            if payment.job_id is None:
+                removed += _Payments(self.d, self.w).delete(user_id, payment.id)
+        for invoice_id in list(invoices):
+            self.w.pop(invoices, invoice_id)
         for customer_id in list(self.d.customers.get(user_id, {})):
             removed += customers.delete(user_id, customer_id)
+        if user_id in self.d.billing:
+            self.w.pop(self.d.billing, user_id)
+        for key in [k for k in self.d.counters if k[0] == user_id]:
+            self.w.pop(self.d.counters, key)
         for session_id in list(self.d.sessions_of_user.get(user_id, ())):
             _Sessions(self.d, self.w).delete(session_id)
             removed += Deleted(sessions=1)
@@ -209,8 +226,20 @@ class _Customers:
         mine = self.d.customers.get(owner_id, {})
         if customer_id not in mine:
             return Deleted()
+        invoices = self.d.invoices.get(owner_id, {})
+        billed = [i for i in invoices.values() if i.customer_id == customer_id]
+        if any(i.status is not InvoiceStatus.DRAFT for i in billed):
+            raise ConflictError(
+                "invoices",
+                f"customer {quoted(customer_id)} has issued invoices, which are kept",
+            )
         jobs = _Jobs(self.d, self.w)
-        removed = Deleted(customers=1)
+        removed = Deleted(customers=1, invoices=len(billed))
+        for invoice in billed:
+            self.w.pop(invoices, invoice.id)
+        quotes = self.d.quotes.get(owner_id, {})
+        for quote in [q for q in quotes.values() if q.customer_id == customer_id]:
+            removed += _Quotes(self.d, self.w).delete(owner_id, quote.id)
         index = _index(self.d, owner_id)
         for job_id in list(index.customer_totals[customer_id].history.ids()):
             removed += jobs.delete(owner_id, job_id)
@@ -279,6 +308,11 @@ class _Jobs:
         job = mine.get(job_id)
         if job is None:
             return Deleted()
+        if any(job_id in i.job_ids for i in self.d.invoices.get(owner_id, {}).values()):
+            raise ConflictError("invoices", f"job {quoted(job_id)} is billed by an invoice")
+        for quote in list(self.d.quotes.get(owner_id, {}).values()):
+            if quote.job_id == job_id:
+                self.w.put(self.d.quotes[owner_id], quote.id, attrs.evolve(quote, job_id=None))
         payments = _Payments(self.d, self.w)
         removed = Deleted(jobs=1)
         for payment_id in sorted(self.d.payments_of_job.get((owner_id, job_id), ())):
@@ -297,14 +331,21 @@ class _Payments:
         self.d, self.w = data, w
 
     def add(self, payment: Payment) -> None:
-        if payment.job_id not in self.d.jobs.get(payment.user_id, {}):
+        if payment.job_id is not None and payment.job_id not in self.d.jobs.get(
+            payment.user_id, {}
+        ):
             raise NotFoundError("job", payment.job_id)
+        if payment.invoice_id is not None and payment.invoice_id not in self.d.invoices.get(
+            payment.user_id, {}
+        ):
+            raise NotFoundError("invoice", payment.invoice_id)
         mine = self.d.payments.setdefault(payment.user_id, {})
         if payment.id in mine:
             raise ConflictError("id", f"a payment with id {quoted(payment.id)} already exists")
         self.w.put(mine, payment.id, payment)
-        key = (payment.user_id, payment.job_id)
-        self.w.add(self.d.payments_of_job.setdefault(key, set()), payment.id)
+        if payment.job_id is not None:
+            key = (payment.user_id, payment.job_id)
+            self.w.add(self.d.payments_of_job.setdefault(key, set()), payment.id)
         self.w.key(self._by_day(payment.user_id), None, _day_key(payment))
 
     def _by_day(self, owner_id: str) -> Keys[tuple[int, str]]:
@@ -322,24 +363,30 @@ class _Payments:
             chosen = [mine[i] for i in self.d.payments_of_job.get((owner_id, where.job_id), ())]
         else:
             chosen = list(mine.values())
-        jobs = self.d.jobs.get(owner_id, {})
-        found = [p for p in chosen if where.matches(p, jobs[p.job_id].customer_id)]
+        found = [p for p in chosen if where.matches(p, self._customer_of(owner_id, p))]
         return sorted(found, key=lambda p: (p.received_on, p.recorded_at, p.id))
+
+    def _customer_of(self, owner_id: str, payment: Payment) -> str:
+        if payment.job_id is not None:
+            return self.d.jobs[owner_id][payment.job_id].customer_id
+        assert payment.invoice_id is not None
+        return self.d.invoices[owner_id][payment.invoice_id].customer_id
 
     def update(self, payment: Payment) -> None:
         mine = self.d.payments.get(payment.user_id, {})
         old = mine.get(payment.id)
         if old is None:
             raise NotFoundError("payment", payment.id)
-        if old.job_id != payment.job_id:
-            raise ConflictError("job_id", "a payment stays with its job")
+        if (old.job_id, old.invoice_id) != (payment.job_id, payment.invoice_id):
+            raise ConflictError("job_id", "a payment stays with its job and invoice")
         self.w.put(mine, payment.id, payment)
         if old.received_on != payment.received_on:
             self.w.key(self._by_day(payment.user_id), _day_key(old), _day_key(payment))
 
     def delete(self, owner_id: str, payment_id: str) -> Deleted:
         payment = self.w.pop(self.d.payments[owner_id], payment_id)
-        self.w.discard(self.d.payments_of_job[(owner_id, payment.job_id)], payment_id)
+        if payment.job_id is not None:
+            self.w.discard(self.d.payments_of_job[(owner_id, payment.job_id)], payment_id)
         self.w.key(self._by_day(owner_id), _day_key(payment), None)
         return Deleted(payments=1)
 
@@ -355,6 +402,134 @@ class _Payments:
 
 def _day_key(payment: Payment) -> tuple[int, str]:
     return (payment.received_on.toordinal(), payment.id)
+
+
+class _Billing:
+    def __init__(self, data: _Data, w: _Writer) -> None:
+        self.d, self.w = data, w
+
+    def get(self, owner_id: str) -> BillingSettings | None:
+        return self.d.billing.get(owner_id)
+
+    def put(self, settings: BillingSettings) -> None:
+        if settings.user_id not in self.d.users:
+            raise NotFoundError("user", settings.user_id)
+        self.w.put(self.d.billing, settings.user_id, settings)
+
+    def next_number(self, owner_id: str, series: Series, period: int) -> int:
+        key = (owner_id, series, period)
+        number = self.d.counters.get(key, 0) + 1
+        self.w.put(self.d.counters, key, number)
+        return number
+
+    def last_numbers(self, owner_id: str) -> Sequence[tuple[Series, int, int]]:
+        return sorted((k[1], k[2], n) for k, n in self.d.counters.items() if k[0] == owner_id)
+
+    def set_number(self, owner_id: str, series: Series, period: int, last: int) -> None:
+        key = (owner_id, series, period)
+        self.w.put(self.d.counters, key, max(last, self.d.counters.get(key, 0)))
+
+
+class _Documents(Generic[D]):
+    """Quotes or invoices: each for a customer of its owner, numbers unique per owner."""
+
+    kind = "document"
+
+    def __init__(self, data: _Data, w: _Writer, table: dict[str, dict[str, D]]) -> None:
+        self.d, self.w = data, w
+        self.table: dict[str, dict[str, D]] = table
+
+    def _check(self, doc: D) -> None:
+        if doc.customer_id not in self.d.customers.get(doc.user_id, {}):
+            raise NotFoundError("customer", doc.customer_id)
+        jobs = self.d.jobs.get(doc.user_id, {})
+        for line in doc.lines:
+            if line.job_id is not None and line.job_id not in jobs:
+                raise NotFoundError("job", line.job_id)
+        taken = doc.number is not None and any(
+            other.number == doc.number
+            and other.id != doc.id
+            and self._series(other) == self._series(doc)
+            for other in self.table.get(doc.user_id, {}).values()
+        )
+        if taken:
+            raise ConflictError("number", f"number {quoted(doc.number)} is taken")
+
+    def _series(self, doc: D) -> str:
+        return getattr(doc, "kind", "quote")
+
+    def add(self, doc: D) -> None:
+        if doc.user_id not in self.d.users:
+            raise NotFoundError("user", doc.user_id)
+        self._check(doc)
+        mine = self.table.setdefault(doc.user_id, {})
+        if doc.id in mine:
+            raise ConflictError("id", f"a {self.kind} with id {quoted(doc.id)} already exists")
+        self.w.put(mine, doc.id, doc)
+
+    def get(self, owner_id: str, doc_id: str) -> D | None:
+        return self.table.get(owner_id, {}).get(doc_id)
+
+    def _newest(self, docs: Iterable[D]) -> list[D]:
+        return sorted(docs, key=lambda d: (d.created_at, d.id), reverse=True)
+
+    def update(self, doc: D) -> None:
+        mine = self.table.get(doc.user_id, {})
+        if doc.id not in mine:
+            raise NotFoundError(self.kind, doc.id)
+        self._check(doc)
+        self.w.put(mine, doc.id, doc)
+
+
+class _Quotes(_Documents[Quote]):
+    kind = "quote"
+
+    def __init__(self, data: _Data, w: _Writer) -> None:
+        super().__init__(data, w, data.quotes)
+
+    def _check(self, doc: Quote) -> None:
+        super()._check(doc)
+        if doc.job_id is not None and doc.job_id not in self.d.jobs.get(doc.user_id, {}):
+            raise NotFoundError("job", doc.job_id)
+
+    def list(self, owner_id: str, where: QuoteFilter) -> Sequence[Quote]:
+        return self._newest(q for q in self.table.get(owner_id, {}).values() if where.matches(q))
+
+    def of_job(self, owner_id: str, job_id: str) -> Quote | None:
+        found = [q for q in self.table.get(owner_id, {}).values() if q.job_id == job_id]
+        return found[0] if found else None
+
+    def delete(self, owner_id: str, quote_id: str) -> Deleted:
+        mine = self.table.get(owner_id, {})
+        if quote_id not in mine:
+            return Deleted()
+        self.w.pop(mine, quote_id)
+        return Deleted(quotes=1)
+
+
+class _Invoices(_Documents[Invoice]):
+    kind = "invoice"
+
+    def __init__(self, data: _Data, w: _Writer) -> None:
+        super().__init__(data, w, data.invoices)
+
+    def _check(self, doc: Invoice) -> None:
+        super()._check(doc)
+        if doc.corrects is not None and doc.corrects not in self.table.get(doc.user_id, {}):
+            raise NotFoundError("invoice", doc.corrects)
+
+    def list(self, owner_id: str, where: InvoiceFilter) -> Sequence[Invoice]:
+        return self._newest(i for i in self.table.get(owner_id, {}).values() if where.matches(i))
+
+    def delete(self, owner_id: str, invoice_id: str) -> Deleted:
+        mine = self.table.get(owner_id, {})
+        invoice = mine.get(invoice_id)
+        if invoice is None:
+            return Deleted()
+        if invoice.status is not InvoiceStatus.DRAFT:
+            raise ConflictError("status", f"invoice {quoted(invoice_id)} is issued: it is kept")
+        self.w.pop(mine, invoice_id)
+        return Deleted(invoices=1)
 
 
 class _Sessions:
@@ -428,13 +603,16 @@ class _UnitOfWork:
         self.customers = _Customers(data, w)
         self.jobs = _Jobs(data, w)
         self.payments = _Payments(data, w)
+        self.billing = _Billing(data, w)
+        self.quotes = _Quotes(data, w)
+        self.invoices = _Invoices(data, w)
         self.sessions = _Sessions(data, w)
         self.history = LogHistory(_Logged(data, w), data.users.__contains__)
         self.reports = MemoryReports(
             data.jobs,
             data.customers,
             data.indexes,
-            (self.customers, self.jobs, self.payments),
+            (self.customers, self.jobs, self.payments, self.invoices),
             self.payments.received_between,
         )
 

@@ -317,7 +317,7 @@ class SyncContract(Contract):
         }
         assert ws.activity(since=first_day + timedelta(days=30)).items == ()
         for bad, field in (
-            ({"kinds": "invoice"}, "kinds"),
+            ({"kinds": "receipt"}, "kinds"),
             ({"actions": ["created", "bogus"]}, "actions"),
             ({"limit": 0}, "limit"),
             ({"since": "July"}, "since"),
