@@ -182,11 +182,14 @@ def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
     from jobtrack.cli.commands import (
         account,
+        billing,
         customers,
         history,
+        invoices,
         jobs,
         overview,
         payments,
+        quotes,
         transfer,
     )
 
@@ -211,6 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
     customers.register(subparsers)
     jobs.register(subparsers)
     payments.register(subparsers)
+    quotes.register(subparsers)
+    invoices.register(subparsers)
+    billing.register(subparsers)
     history.register_activity(subparsers)
     overview.register_reports(subparsers)
     transfer.register(subparsers)

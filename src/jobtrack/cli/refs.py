@@ -1,4 +1,5 @@
-"""Finding the customer, job or payment a person means, and showing ids so that they can.
+"""Finding the customer, job, payment, quote or invoice a person means, and showing ids
+so that they can.
 
 Ids are shown abbreviated, the way git abbreviates commit hashes: the shortest
 start of the id that no other record of the same kind (the owner's customers,
@@ -27,6 +28,7 @@ from typing import TypeVar
 
 from jobtrack.cli.context import CliError, UsageError
 from jobtrack_core import fields as f
+from jobtrack_core.documents import Invoice, Quote
 from jobtrack_core.entities import Customer, Job, Payment
 from jobtrack_core.errors import NotFoundError, VersionConflict
 from jobtrack_core.history import kind_of
@@ -127,6 +129,48 @@ class Shown:
         """A payment's id, abbreviated."""
         return self._payment_ids(id)
 
+    @cached_property
+    def _quotes(self) -> Sequence[Quote]:
+        return self._workspace.list_quotes()
+
+    @cached_property
+    def _quote_ids(self) -> Abbreviations:
+        return Abbreviations(q.id for q in self._quotes)
+
+    @cached_property
+    def quote_names(self) -> Mapping[str, str]:
+        """How each quote is described, by id: ``Q-2025-0001 "New tiles"``."""
+        return {q.id: _named(q) for q in self._quotes}
+
+    @cached_property
+    def invoice_names(self) -> Mapping[str, str]:
+        """How each invoice or credit note is described, by id: ``INV-2025-0001``."""
+        return {i.id: _named(i) for i in self._invoices}
+
+    def quote(self, id: str) -> str:
+        """A quote's id, abbreviated."""
+        return self._quote_ids(id)
+
+    @cached_property
+    def _invoices(self) -> Sequence[Invoice]:
+        return self._workspace.list_invoices()
+
+    @cached_property
+    def _invoice_ids(self) -> Abbreviations:
+        return Abbreviations(i.id for i in self._invoices)
+
+    def invoice(self, id: str) -> str:
+        """An invoice's (or a credit note's) id, abbreviated."""
+        return self._invoice_ids(id)
+
+    def document(self, document: Quote | Invoice) -> str:
+        """``INV-2025-0001``, or ``draft 0199e0a2`` for a draft: how messages name it."""
+        if document.number is not None:
+            return document.number
+        if isinstance(document, Quote):
+            return f"draft {self.quote(document.id)}"
+        return f"draft {self.invoice(document.id)}"
+
 
 def _given(kind: str, ref: str) -> str:
     ref = ref.strip()
@@ -138,7 +182,11 @@ def _given(kind: str, ref: str) -> str:
 def _one(
     kind: str,
     ref: str,
-    matches: Sequence[Customer] | Sequence[Job] | Sequence[Payment],
+    matches: Sequence[Customer]
+    | Sequence[Job]
+    | Sequence[Payment]
+    | Sequence[Quote]
+    | Sequence[Invoice],
     everyone: Abbreviations,
 ) -> None:
     if len(matches) > 1:
@@ -156,15 +204,19 @@ def describe_payment(payment: Payment) -> str:
     return f"{payment.kind.value} of {payment.amount:.2f} on {payment.received_on.isoformat()}"
 
 
-def _named(record: Customer | Job | Payment) -> str:
+def _named(record: Customer | Job | Payment | Quote | Invoice) -> str:
     if isinstance(record, Job):
         return f'"{record.title}"'
+    if isinstance(record, Quote):
+        return f'{record.number or "(draft)"} "{record.title}"'
+    if isinstance(record, Invoice):
+        return record.number or f"(draft {record.kind.value.replace('_', ' ')})"
     if isinstance(record, Payment):
         return f"({describe_payment(record)})"
     return f'"{record.name}"'
 
 
-R = TypeVar("R", Customer, Job, Payment)
+R = TypeVar("R", Customer, Job, Payment, Quote, Invoice)
 
 
 def _by_id(get: Callable[[str], R], ref: str) -> R | None:
@@ -217,6 +269,36 @@ def payment(workspace: Workspace, ref: str) -> Payment:
     matches = [p for p in payments if p.id.startswith(ref)]
     _one("payment", ref, matches, Abbreviations(p.id for p in payments))
     return matches[0]
+
+
+D = TypeVar("D", Quote, Invoice)
+
+
+def _document(kind: str, ref: str, get: Callable[[str], D], everything: Sequence[D]) -> D:
+    """The quote or invoice with id ``ref``, else number ``ref`` (any case), else the one
+    whose id starts with ``ref``."""
+    ref = _given(kind, ref)
+    found = _by_id(get, ref)
+    if found is not None:
+        return found
+    folded = ref.casefold()
+    matches = [d for d in everything if d.number is not None and d.number.casefold() == folded]
+    if not matches:
+        matches = [d for d in everything if d.id.startswith(ref)]
+    _one(kind, ref, matches, Abbreviations(d.id for d in everything))
+    return matches[0]
+
+
+def quote(workspace: Workspace, ref: str) -> Quote:
+    """The quote with id ``ref``, else number ``ref`` (``Q-2025-0001``, any case), else
+    the one whose id starts with ``ref``."""
+    return _document("quote", ref, workspace.get_quote, workspace.list_quotes())
+
+
+def invoice(workspace: Workspace, ref: str) -> Invoice:
+    """The invoice or credit note with id ``ref``, else number ``ref`` (``INV-2025-0001``,
+    any case), else the one whose id starts with ``ref``."""
+    return _document("invoice", ref, workspace.get_invoice, workspace.list_invoices())
 
 
 def at_version(record: R, version: int | None) -> R:

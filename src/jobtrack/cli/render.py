@@ -131,7 +131,9 @@ def payment_table(payments: Sequence[Payment], shown: Shown, *, with_job: bool =
     rows = []
     for p in payments:
         job: list[object] = []
-        if with_job:
+        if with_job and p.job_id is None:  # paid on an invoice, for none of its jobs
+            job = [shown.invoice_names.get(p.invoice_id or "", EMPTY), EMPTY]
+        elif with_job and p.job_id is not None:
             customer_id = shown.customer_of.get(p.job_id)
             job = [
                 f"{shown.job(p.job_id)} {shown.titles.get(p.job_id, '')}".rstrip(),

@@ -75,6 +75,12 @@ def record(kind: RecordKind, id: str, shown: Shown, *, named: bool = True) -> st
         about = shown.payments.get(id)
         shown_as = f"{id} (deleted)" if about is None else f"{shown.payment(id)} ({about})"
         return f"{kind.value} {shown_as}" if named else shown_as
+    if kind in (RecordKind.QUOTE, RecordKind.INVOICE):
+        quote = kind is RecordKind.QUOTE
+        about = (shown.quote_names if quote else shown.invoice_names).get(id)
+        short = shown.quote(id) if quote else shown.invoice(id)
+        shown_as = f"{id} (deleted)" if about is None else f"{short} {about}"
+        return f"{kind.value} {shown_as}" if named else shown_as
     names = shown.names if kind is RecordKind.CUSTOMER else shown.titles
     name = names.get(id)
     short = shown.customer(id) if kind is RecordKind.CUSTOMER else shown.job(id)

@@ -56,6 +56,10 @@ def _record_id(workspace: Workspace, kind: RecordKind, ref: str) -> str:
             return refs.job(workspace, ref).id
         if kind is RecordKind.PAYMENT:
             return refs.payment(workspace, ref).id
+        if kind is RecordKind.QUOTE:
+            return refs.quote(workspace, ref).id
+        if kind is RecordKind.INVOICE:
+            return refs.invoice(workspace, ref).id
         return refs.customer(workspace, ref).id
     except NotFoundError:
         gone = ref.strip()
@@ -167,7 +171,7 @@ def register_activity(subparsers: Subparsers) -> None:
         action="append",
         type=one_of(RecordKind),
         metavar="KIND",
-        help="customer, job or payment (repeat for several; default all)",
+        help=f"{', '.join(k.value for k in RecordKind)} (repeat for several; default all)",
     )
     parser.add_argument(
         "--action",

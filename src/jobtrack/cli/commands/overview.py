@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from jobtrack.cli import session_file
 from jobtrack.cli.context import Context
+from jobtrack.cli.documents import invoice_table
 from jobtrack.cli.jsonable import to_data
 from jobtrack.cli.output import (
     EMPTY,
@@ -30,7 +31,7 @@ from jobtrack.cli.render import job_table
 from jobtrack.demo import DEFAULT_SEED, DEMO_EMAIL, DEMO_PASSWORD, create_demo
 from jobtrack_core.entities import Job
 from jobtrack_core.ledger_reports import Split
-from jobtrack_core.reports import Aging, CashTotal, Comparison, Dashboard, Tally
+from jobtrack_core.reports import Aging, CashTotal, Comparison, Dashboard, InvoiceAging, Tally
 from jobtrack_core.service import Jobtrack, Workspace
 
 if TYPE_CHECKING:
@@ -365,6 +366,12 @@ def reminders(ctx: Context, args: argparse.Namespace) -> None:
         ]
     if found.due_soon:
         parts += ["Due today or tomorrow", job_table(found.due_soon, shown, found.today)]
+    overdue_invoices = workspace.overdue_invoices()
+    if overdue_invoices:
+        parts += [
+            "Invoices overdue (still owing after their due date)",
+            invoice_table(overdue_invoices, shown, found.today),
+        ]
     if found.unpaid_jobs:
         columns = [
             Column("ID"),
@@ -493,6 +500,47 @@ def aging(ctx: Context, args: argparse.Namespace) -> None:
     rows = [row(shown.customer(c.customer.id), c.customer.name, c.aging) for c in report.customers]
     rows.append(row("", "Total", report.total))
     write(f"{heading}\n{render_table(columns, rows)}")
+
+
+_INVOICE_BUCKETS = ("Not yet due", "1-30 days", "31-60 days", "61-90 days", "over 90 days")
+
+
+def invoice_aging(ctx: Context, args: argparse.Namespace) -> None:
+    workspace = ctx.workspace()
+    report = workspace.invoice_aging(args.as_of)
+    if ctx.json:
+        write_json(to_data(report))
+        return
+    heading = (
+        f"Invoices owing at the end of {report.as_of:%a %d %b %Y}, by days past their due "
+        "date (payments and credit notes counted)"
+    )
+    if not report.customers:
+        write(f"{heading}:\nno invoice is owing.")
+        return
+    shown = Shown(workspace)
+    columns = [
+        Column("ID"),
+        Column("Customer", max_width=28),
+        *(Column(b, right=True) for b in _INVOICE_BUCKETS),
+        Column("Total", right=True),
+        Column("Invoices", right=True),
+    ]
+
+    def row(first: str, name: str, buckets: InvoiceAging) -> list[object]:
+        return [
+            first,
+            name,
+            *(money(t.amount) for t in buckets.buckets),
+            money(buckets.total.amount),
+            buckets.total.jobs,
+        ]
+
+    rows = [row(shown.customer(c.customer.id), c.customer.name, c.aging) for c in report.customers]
+    rows.append(row("", "Total", report.total))
+    overdue = report.total.overdue
+    write(f"{heading}\n{render_table(columns, rows)}")
+    write(f"\nOverdue: {money(overdue.amount)} on {plural(overdue.jobs, 'invoice')}.")
 
 
 def cash(ctx: Context, args: argparse.Namespace) -> None:
@@ -635,7 +683,7 @@ def register_reports(subparsers: Subparsers) -> None:
     reports = group(
         subparsers,
         "report",
-        help="revenue, cash received, aging, estimate accuracy, reminders",
+        help="revenue, cash received, aging, invoices, estimate accuracy, reminders",
         description="Reports over all your jobs. Payments count on their local date.",
     )
     parser = command(
@@ -671,7 +719,7 @@ def register_reports(subparsers: Subparsers) -> None:
         reports,
         "reminders",
         reminders,
-        help="late payments, customers owing much, idle customers, jobs due soon",
+        help="late payments, overdue invoices, customers owing much, idle customers, jobs due soon",
         json=True,
     )
     parser.add_argument(
@@ -720,6 +768,23 @@ def register_reports(subparsers: Subparsers) -> None:
             "over 90 days. Payments received by then are counted."
         ),
         epilog="Example:\n  jobtrack report aging --as-of 2025-06-30",
+        json=True,
+    )
+    parser.add_argument(
+        "--as-of", type=iso_date, metavar="DATE", help="at the end of this day (default: today)"
+    )
+
+    parser = command(
+        reports,
+        "invoices",
+        invoice_aging,
+        help="what issued invoices still ask, by days past their due date",
+        description=(
+            "Invoice aging: what each customer's issued invoices still asked at the end of\n"
+            "a day (today by default), after payments and credit notes, by days past\n"
+            "each invoice's due date: not yet due, 1-30, 31-60, 61-90, over 90 days."
+        ),
+        epilog="Example:\n  jobtrack report invoices --as-of 2025-06-30",
         json=True,
     )
     parser.add_argument(

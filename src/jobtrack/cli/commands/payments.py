@@ -110,13 +110,16 @@ def show(ctx: Context, args: argparse.Namespace) -> None:
 
 def payment_fields(payment: Payment, workspace: Workspace) -> str:
     shown = Shown(workspace)
-    job = workspace.get_job(payment.job_id)
+    job = workspace.get_job(payment.job_id) if payment.job_id else None
+    invoice = workspace.get_invoice(payment.invoice_id) if payment.invoice_id else None
+    customer_id = job.customer_id if job else invoice.customer_id if invoice else ""
     voided = f"yes, {moment(payment.voided_at)}: {payment.void_reason}" if payment.voided else "no"
     return render_fields(
         [
             ("Payment", payment.id),
-            ("Job", job_line(job, shown)),
-            ("Customer", shown.names.get(job.customer_id)),
+            ("Job", job_line(job, shown) if job else None),
+            *([("Invoice", shown.document(invoice))] if invoice else []),
+            ("Customer", shown.names.get(customer_id)),
             ("Kind", payment.kind.value),
             ("Method", payment.method.value),
             ("Amount", signed(payment)),
@@ -152,7 +155,14 @@ def void(ctx: Context, args: argparse.Namespace) -> None:
         f"Voided payment {shown.payment(voided.id)} ({refs.describe_payment(voided)}): "
         f"{voided.void_reason}."
     )
-    write(job_money(workspace.get_job(voided.job_id), shown))
+    if voided.job_id:
+        write(job_money(workspace.get_job(voided.job_id), shown))
+    if voided.invoice_id:
+        invoice = workspace.get_invoice(voided.invoice_id)
+        write(
+            f"Invoice {shown.document(invoice)}: {invoice.amount_paid:.2f} paid, "
+            f"balance due {invoice.balance:.2f}; {invoice.status.value.replace('_', ' ')}."
+        )
 
 
 # -- the parser -------------------------------------------------------------------
