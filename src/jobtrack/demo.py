@@ -5,7 +5,9 @@
 unpaid, overdue and upcoming, spread over the months before ``today``, and their
 payments: deposits taken ahead of the work (one on a job not started for weeks),
 jobs partly paid (one gone quiet), a refund on a cancelled job, and the rest paid
-by cash, card, check or bank transfer. The data
+by cash, card, check or bank transfer. It bills too: billing settings with a sales
+tax, a quote accepted (which made a job), another sent and awaiting an answer, and an
+invoice issued for a completed job and paid in part. The data
 depend only on ``seed`` and ``today``: the same pair gives the same ids, names,
 amounts and timestamps. Running it again replaces the demo account (and only it).
 
@@ -36,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from jobtrack_core.documents import Invoice, Quote
 from jobtrack_core.entities import Customer, Job, Payment, PaymentKind, PaymentMethod, User
 from jobtrack_core.money import CENT
 from jobtrack_core.passwords import PasswordHasher
@@ -210,6 +213,7 @@ class _Plan:
     part_paid: Decimal | None = None  # paid in cash ``part_after`` days after completion
     part_after: int = 5
     refund: Decimal | None = None  # of the deposit, the day after it was cancelled
+    invoice_paid: Decimal | None = None  # invoiced the day after completion, this paid on it
 
 
 # Jobs every demo has, whatever the seed: each case a dashboard or a reminder shows.
@@ -230,7 +234,7 @@ _FIXED_PLANS = (
     _Plan(customer=7, work=9, due=0, outcome=_Outcome.PENDING, has_due_date=False),
     # completed and unpaid: a letting agency owing a lot for weeks, and one recent job
     _Plan(customer=3, work=10, due=-24, outcome=_Outcome.UNPAID),
-    _Plan(customer=3, work=1, due=-15, outcome=_Outcome.UNPAID),
+    _Plan(customer=3, work=1, due=-15, outcome=_Outcome.UNPAID, invoice_paid=Decimal(100)),
     # partly paid: one gone quiet for weeks (a reminder), one paid in part on the day
     _Plan(customer=3, work=2, due=-31, outcome=_Outcome.UNPAID, part_paid=Decimal(100)),
     _Plan(
@@ -272,6 +276,8 @@ class DemoData:
     replaced: bool
     """Whether an earlier demo account was removed first."""
     payments: tuple[Payment, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    invoices: tuple[Invoice, ...] = ()
 
 
 class _ScriptClock:
@@ -358,6 +364,7 @@ def create_demo(
     rng = random.Random(seed)
     # How paid jobs were paid: drawn apart, so that the jobs stay those of the seed.
     methods = random.Random(f"jobtrack-demo-methods-{seed}")
+    rng_quotes = random.Random(f"jobtrack-demo-quotes-{seed}")
     plans = [*_FIXED_PLANS, *_random_plans(rng)]
     clock = _ScriptClock(
         datetime.combine(today - timedelta(days=HISTORY_DAYS + 30), time(9), tzinfo=UTC)
@@ -371,6 +378,8 @@ def create_demo(
     )
     events: list[tuple[datetime, int, Callable[[Workspace], None]]] = []
     job_ids: dict[int, str] = {}
+    invoice_ids: dict[int, str] = {}
+    customer_ids: dict[int, str] = {}
     first_job: dict[int, datetime] = {}
     yesterday_end = (
         datetime.combine(today, time(0), tzinfo=zone) - timedelta(minutes=30)
@@ -448,6 +457,11 @@ def create_demo(
             ws.complete_job(job_ids[n], actual_cost=cost, actual_hours=spent)
 
         add(completed, complete)
+        if plan.invoice_paid is not None:
+            issued = min(completed + timedelta(days=1), yesterday_end)
+            add(issued, _invoice(customer_ids, invoice_ids, job_ids, plan, number))
+            paid_on = min(issued + timedelta(days=5), yesterday_end)
+            add(paid_on, _pay_invoice(invoice_ids, number, plan.invoice_paid))
         if plan.part_paid is not None:
             part = completed + timedelta(days=plan.part_after, hours=1)
             add(min(part, yesterday_end), _pay(job_ids, number, plan.part_paid, method="cash"))
@@ -456,7 +470,8 @@ def create_demo(
             how = methods.choice(_METHODS)
             add(min(paid, yesterday_end), _mark_paid(job_ids, number, how))
 
-    customer_ids: dict[int, str] = {}
+    for days, action in _quotes(customer_ids):
+        add(min(_at(today, days, rng_quotes, zone), yesterday_end), action)
     for index, person in enumerate(_CUSTOMERS):
         moment = first_job.get(index, _at(today, -HISTORY_DAYS, rng, zone)) - timedelta(
             days=rng.randint(1, 10)
@@ -482,13 +497,16 @@ def create_demo(
             email=DEMO_EMAIL, password=DEMO_PASSWORD, name=DEMO_NAME, business_name=DEMO_BUSINESS
         )
         workspace = Workspace(app, user.id)
+        workspace.update_billing(**_BILLING)
         for moment, _, action in sorted(events, key=lambda event: (event[0], event[1])):
             clock.now = moment
             action(workspace)
         customers = tuple(workspace.list_customers())
         jobs = tuple(workspace.list_jobs())
         payments = tuple(workspace.list_payments())
-    return DemoData(user, customers, jobs, today, existing is not None, payments)
+        quotes = tuple(workspace.list_quotes())
+        invoices = tuple(workspace.list_invoices())
+    return DemoData(user, customers, jobs, today, existing is not None, payments, quotes, invoices)
 
 
 #: How the demo's customers pay, the more common ones more often.
@@ -544,6 +562,95 @@ def _refund(
             job_ids, number, plan.refund, PaymentKind.REFUND, note="deposit less the call-out fee"
         )
         add(min(cancelled + timedelta(days=1), latest), back)
+
+
+#: How the demo business bills.
+_BILLING: dict[str, object] = {
+    "currency": "USD",
+    "tax_rates": [{"name": "Sales tax", "rate": "8.25"}],
+    "default_tax": "Sales tax",
+    "payment_terms_days": 14,
+    "address": "12 Workshop Lane, Springfield",
+    "phone": "(555) 010-4400",
+    "email": "hello@morgan-repairs.example",
+    "payment_instructions": (
+        "Bank transfer to Morgan Home Repairs, account 0012 3456 78, quoting the invoice number."
+    ),
+}
+
+
+def _quotes(customer_ids: dict[int, str]) -> list[tuple[int, Callable[[Workspace], None]]]:
+    """The demo's quotes, as events (days from today): one sent and accepted, which made
+    a job, and one sent and still awaiting an answer."""
+    made: dict[str, str] = {}
+
+    def worktop(ws: Workspace) -> None:
+        made["worktop"] = ws.create_quote(
+            customer_ids[1],
+            "Replace kitchen worktop",
+            lines=[
+                {"description": "Labour", "quantity": "6", "unit": "h", "unit_price": HOURLY_RATE},
+                {"description": "Oak worktop, 3 m", "quantity": "1", "unit_price": "240.00"},
+                {
+                    "description": "Take away the old worktop",
+                    "quantity": "1",
+                    "unit_price": "25.00",
+                    "tax": None,
+                },
+            ],
+            notes="Worktop to be ordered once the quote is accepted: about a week.",
+        ).id
+        ws.send_quote(made["worktop"])
+
+    def counter(ws: Workspace) -> None:
+        quote = ws.create_quote(
+            customer_ids[5],
+            "Repaint the counter and shelves",
+            lines=[
+                {"description": "Labour", "quantity": "5", "unit": "h", "unit_price": HOURLY_RATE},
+                {"description": "Paint and primer", "quantity": "1", "unit_price": "64.00"},
+            ],
+            notes="Work before 7:00 or after 16:00, as the cafe asks.",
+        )
+        ws.send_quote(quote.id)
+
+    def accept(ws: Workspace) -> None:
+        ws.accept_quote(made["worktop"])
+
+    return [(-12, worktop), (-9, accept), (-3, counter)]
+
+
+def _invoice(
+    customer_ids: dict[int, str],
+    invoice_ids: dict[int, str],
+    job_ids: dict[int, str],
+    plan: _Plan,
+    number: int,
+) -> Callable[[Workspace], None]:
+    """An event that invoices the job planned as ``number`` and issues the invoice."""
+
+    def run(workspace: Workspace) -> None:
+        draft = workspace.create_invoice(
+            customer_ids[plan.customer],
+            job_ids=[job_ids[number]],
+            notes="Please quote the property address with your payment.",
+        )
+        invoice_ids[number] = workspace.issue_invoice(draft.id).id
+
+    return run
+
+
+def _pay_invoice(
+    invoice_ids: dict[int, str], number: int, amount: Decimal
+) -> Callable[[Workspace], None]:
+    """An event that records ``amount`` paid on the invoice of the job planned as ``number``."""
+
+    def run(workspace: Workspace) -> None:
+        workspace.pay_invoice(
+            invoice_ids[number], amount, method="bank_transfer", reference="remittance 0412"
+        )
+
+    return run
 
 
 def _on_job(

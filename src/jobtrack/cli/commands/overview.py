@@ -6,11 +6,12 @@ import argparse
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jobtrack.cli import session_file
-from jobtrack.cli.context import Context
-from jobtrack.cli.documents import invoice_table
+from jobtrack.cli.context import CliError, Context
+from jobtrack.cli.documents import file_name, invoice_table, render_document
 from jobtrack.cli.jsonable import to_data
 from jobtrack.cli.output import (
     EMPTY,
@@ -29,6 +30,7 @@ from jobtrack.cli.parser import command, group, iso_date, non_negative_int, posi
 from jobtrack.cli.refs import Shown
 from jobtrack.cli.render import job_table
 from jobtrack.demo import DEFAULT_SEED, DEMO_EMAIL, DEMO_PASSWORD, create_demo
+from jobtrack_core.documents import Invoice
 from jobtrack_core.entities import Job
 from jobtrack_core.ledger_reports import Split
 from jobtrack_core.reports import Aging, CashTotal, Comparison, Dashboard, InvoiceAging, Tally
@@ -200,6 +202,7 @@ def demo(ctx: Context, args: argparse.Namespace) -> None:
         noon = datetime.combine(today, time(12), tzinfo=calendar.zone).astimezone(UTC)
         viewer = Jobtrack(app.store, clock=lambda: noon, hasher=app.hasher, calendar=calendar)
     workspace = viewer.workspace(data.user.id)
+    written = _write_invoices(ctx, workspace, data.invoices)
     if ctx.json:
         write_json(
             {
@@ -209,6 +212,9 @@ def demo(ctx: Context, args: argparse.Namespace) -> None:
                 "customers": len(data.customers),
                 "jobs": len(data.jobs),
                 "payments": len(data.payments),
+                "quotes": len(data.quotes),
+                "invoices": len(data.invoices),
+                "documents": [str(path) for path in written],
                 "dashboard": to_data(workspace.dashboard(recent=args.recent)),
             }
         )
@@ -216,8 +222,11 @@ def demo(ctx: Context, args: argparse.Namespace) -> None:
     verb = "Created" if created else ("Refreshed" if data.replaced else "Added")
     write(
         f"{verb} the demo account in {ctx.database.shown}: "
-        f"{plural(len(data.customers), 'customer')}, {plural(len(data.jobs), 'job')}."
+        f"{plural(len(data.customers), 'customer')}, {plural(len(data.jobs), 'job')}, "
+        f"{plural(len(data.quotes), 'quote')}, {plural(len(data.invoices), 'invoice')}."
     )
+    if written:
+        write(f"Wrote the demo invoice to {' and '.join(str(p) for p in written)}.")
     write()
     _print_dashboard(ctx, workspace, 7, args.recent)
     write()
@@ -235,9 +244,30 @@ def demo(ctx: Context, args: argparse.Namespace) -> None:
         f"Then try:           {prog} dashboard\n"
         f"                    {prog} job list --status pending --sort due\n"
         f"                    {prog} payment list --customer Lindqvist\n"
+        f"                    {prog} invoice list\n"
         f"                    {prog} report reminders\n"
         f"                    {prog} --help"
     )
+
+
+def _write_invoices(ctx: Context, workspace: Workspace, invoices: Sequence[Invoice]) -> list[Path]:
+    """Write each demo invoice as HTML (and as a PDF) next to the database file, if the
+    database is a file and the documents can be made here; the files written."""
+    folder = ctx.database.file.parent if ctx.database.file is not None else None
+    if folder is None:
+        return []
+    written: list[Path] = []
+    shown = Shown(workspace)
+    for invoice in invoices:
+        for html in (True, False):
+            try:
+                content = render_document(workspace, invoice, html=html)
+            except CliError:  # the documents package is not there
+                return written
+            path = folder / file_name(invoice, shown, ".html" if html else ".pdf")
+            path.write_bytes(content)
+            written.append(path)
+    return written
 
 
 # -- reports ------------------------------------------------------------------------
