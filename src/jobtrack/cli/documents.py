@@ -102,25 +102,26 @@ def line_table(lines: Sequence[Line]) -> str:
     return render_table(columns, rows)
 
 
-def tax_by_rate(document: Quote | Invoice) -> list[tuple[str, object]]:
-    """One ``VAT 20%`` entry per tax rate of the lines: its base and its tax."""
+def tax_table(document: Quote | Invoice) -> str:
+    """The tax by rate: each rate of the lines (by the names lines gave it), the base
+    taxed at it and its tax, highest rate first."""
     names: dict[Decimal, list[str]] = {}
     for line in document.lines:
         named = names.setdefault(line.tax_rate, [])
         if line.tax_name and line.tax_name not in named:
             named.append(line.tax_name)
-    entries: list[tuple[str, object]] = []
-    for rate in document.totals.by_rate:
-        name = "/".join(names.get(rate.rate, [])) or "No tax"
-        label = f"{name} {percent(rate.rate)}" if rate.rate else name
-        entries.append((f"Tax {label}", f"{money(rate.tax)} on {money(rate.base)}"))
-    return entries
-
-
-def _figures(entries: Sequence[tuple[str, Decimal | None]]) -> list[tuple[str, object]]:
-    """Money right-aligned under each other."""
-    width = max(len(money(value)) for _, value in entries)
-    return [(label, money(value).rjust(width)) for label, value in entries]
+    rows = [
+        [
+            f"{'/'.join(names.get(r.rate, []))} {percent(r.rate)}".strip()
+            if names.get(r.rate)
+            else "no tax",
+            money(r.base),
+            money(r.tax),
+        ]
+        for r in document.totals.by_rate
+    ]
+    columns = [Column("Rate"), Column("Taxable", right=True), Column("Tax", right=True)]
+    return render_table(columns, rows)
 
 
 def _customer(shown: Shown, customer_id: str) -> str:
@@ -150,7 +151,7 @@ def quote_fields(quote: Quote, shown: Shown) -> str:
             ("Version", quote.version),
         ]
     )
-    return "\n\n".join([head, _lines(quote.lines), render_fields(_totals(quote, ()))])
+    return "\n\n".join([head, _lines(quote.lines), _totals(quote, ())])
 
 
 def _job(job_id: str | None, shown: Shown) -> str | None:
@@ -164,18 +165,19 @@ def _lines(lines: Sequence[Line]) -> str:
     return f"Lines\n{line_table(lines)}" if lines else "Lines: none yet"
 
 
-def _totals(
-    document: Quote | Invoice, money_lines: Sequence[tuple[str, Decimal | None]]
-) -> list[tuple[str, object]]:
-    figures = _figures(
-        [
-            ("Subtotal", document.subtotal),
-            ("Tax", document.tax),
-            ("Total", document.total),
-            *money_lines,
-        ]
-    )
-    return [*tax_by_rate(document), *figures]
+def _totals(document: Quote | Invoice, money_lines: Sequence[tuple[str, Decimal | None]]) -> str:
+    """The tax by rate, then the figures, money right-aligned."""
+    entries = [
+        ("Subtotal", document.subtotal),
+        ("Tax", document.tax),
+        ("Total", document.total),
+        *money_lines,
+    ]
+    width = max(len(money(value)) for _, value in entries)
+    figures = render_fields([(label, money(value).rjust(width)) for label, value in entries])
+    if not document.lines:
+        return figures
+    return f"Tax by rate\n{tax_table(document)}\n\n{figures}"
 
 
 def invoice_fields(
@@ -216,7 +218,7 @@ def invoice_fields(
             ("Credited", invoice.amount_credited),
             ("Balance due", invoice.balance),
         ]
-    blocks = [head, _lines(invoice.lines), render_fields(_totals(invoice, money_lines))]
+    blocks = [head, _lines(invoice.lines), _totals(invoice, money_lines)]
     if payments:
         blocks.append(f"Payments\n{payments_of_invoice(payments, shown)}")
     if credit_notes:
