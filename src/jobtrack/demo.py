@@ -233,8 +233,9 @@ _FIXED_PLANS = (
     _Plan(customer=0, work=2, due=16, outcome=_Outcome.PENDING, deposit=Decimal(100)),
     _Plan(customer=7, work=9, due=0, outcome=_Outcome.PENDING, has_due_date=False),
     # completed and unpaid: a letting agency owing a lot for weeks, and one recent job
-    _Plan(customer=3, work=10, due=-24, outcome=_Outcome.UNPAID),
-    _Plan(customer=3, work=1, due=-15, outcome=_Outcome.UNPAID, invoice_paid=Decimal(100)),
+    # (the first invoiced, paid in part and now overdue)
+    _Plan(customer=3, work=10, due=-24, outcome=_Outcome.UNPAID, invoice_paid=Decimal(100)),
+    _Plan(customer=3, work=1, due=-15, outcome=_Outcome.UNPAID),
     # partly paid: one gone quiet for weeks (a reminder), one paid in part on the day
     _Plan(customer=3, work=2, due=-31, outcome=_Outcome.UNPAID, part_paid=Decimal(100)),
     _Plan(

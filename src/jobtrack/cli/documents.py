@@ -296,21 +296,22 @@ def invoice_table(invoices: Sequence[Invoice], shown: Shown, today: date | None 
     ]
     rows = []
     for i in invoices:
-        due = day(i.due_on)
+        credit_note = i.kind is InvoiceKind.CREDIT_NOTE
+        due = None if credit_note else day(i.due_on)
         if today is not None and i.overdue_on(today):
-            due += " !"
+            due = f"{due} !"
         rows.append(
             [
                 i.number,
                 shown.invoice(i.id),
-                "credit note" if i.kind is InvoiceKind.CREDIT_NOTE else "invoice",
+                words(i.kind.value),
                 words(i.status.value),
                 shown.names.get(i.customer_id, shown.customer(i.customer_id)),
                 day(i.issued_on),
                 due,
                 money(i.total),
-                money(i.amount_paid),
-                money(i.balance),
+                None if credit_note else money(i.amount_paid),
+                None if credit_note else money(i.balance),
             ]
         )
     return render_table(columns, rows)

@@ -42,7 +42,7 @@ def arrow() -> str:
 
 def label(field: str) -> str:
     """A field as people read it: ``estimated_cost`` is "estimated cost"."""
-    if field in ("customer_id", "job_id"):
+    if field in ("customer_id", "job_id", "invoice_id"):
         return field.removesuffix("_id")
     return field.replace("_", " ")
 
@@ -64,6 +64,8 @@ def value(plain: Plain, field: str = "", shown: Shown | None = None) -> str:
         return record(RecordKind.CUSTOMER, text, shown, named=False)
     if field == "job_id" and shown is not None:
         return record(RecordKind.JOB, text, shown, named=False)
+    if field in ("invoice_id", "corrects") and shown is not None:
+        return record(RecordKind.INVOICE, text, shown, named=False)
     text = " ".join(text.split())
     return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 3] + "..."
 
@@ -109,8 +111,11 @@ def entry_lines(
         heading += f"  {record(entry.kind, entry.record_id, shown)}"
     lines = [heading.rstrip()]
     to = arrow()
+    # A credit note is made "issued": it shows its first values as a creation does.
+    made = entry.action is Action.ISSUED and all(c.old is None for c in entry.changes)
+    action = Action.CREATED if made else entry.action
     for change in entry.changes:
-        line = _change(change, entry.action, shown, to)
+        line = _change(change, action, shown, to)
         if line is not None:
             lines.append(f"    {line}")
     if entry.cause is not None and entry.kind is RecordKind.PAYMENT:

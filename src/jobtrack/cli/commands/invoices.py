@@ -56,7 +56,8 @@ def _said(ctx: Context, workspace: Workspace, invoice: Invoice, what: str) -> No
     if ctx.json:
         write_json(document_data(invoice))
         return
-    write(f"{_name(workspace, invoice).capitalize()} {what}.")
+    name = _name(workspace, invoice)
+    write(f"{name[:1].upper()}{name[1:]} {what}.")
 
 
 def create(ctx: Context, args: argparse.Namespace) -> None:
