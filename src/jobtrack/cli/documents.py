@@ -33,6 +33,7 @@ from jobtrack_core.documents import (
     BillingSettings,
     Invoice,
     InvoiceKind,
+    InvoiceStatus,
     Line,
     Quote,
 )
@@ -212,7 +213,7 @@ def invoice_fields(
         ]
     )
     money_lines: list[tuple[str, Decimal | None]] = []
-    if not credit_note:
+    if not credit_note and invoice.status is not InvoiceStatus.DRAFT:
         money_lines = [
             ("Paid", invoice.amount_paid),
             ("Credited", invoice.amount_credited),
@@ -341,13 +342,6 @@ def settings_fields(settings: BillingSettings) -> str:
             ("Payment instructions", settings.payment_instructions),
             ("Saved", saved),
         ]
-    )
-
-
-def document_options(parser: argparse.ArgumentParser, what: str) -> None:
-    """``--notes TEXT``: what the document says besides its lines."""
-    parser.add_argument(
-        "--notes", metavar="TEXT", help=f"what {what} says besides its lines (empty: none)"
     )
 
 

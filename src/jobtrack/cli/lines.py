@@ -29,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jobtrack_core.documents import Line
+from jobtrack_core.commands import LineRequest
 from jobtrack_core.errors import FieldError, ValidationError
 
 #: How ``--line`` is written, for help and messages.
@@ -37,8 +37,6 @@ LINE_SYNTAX = "DESCRIPTION;QTY;PRICE[;UNIT[;TAX[;DISCOUNT]]]"
 #: What ``TAX`` says for a line that bears no tax.
 NO_TAX = ("none", "-")
 _PARTS = ("description", "quantity", "unit_price", "unit", "tax", "discount")
-#: The keys a line of ``--lines-json`` may have.
-_KEYS = frozenset(_PARTS)
 
 
 def _split(text: str) -> list[str]:
@@ -82,21 +80,14 @@ def parse_line(text: str, number: int) -> dict[str, Any]:
 
 
 def check(line: Mapping[str, Any], number: int) -> None:
-    """Refuse a line whose parts are not what a :class:`~jobtrack_core.documents.Line`
-    holds, naming the line and the part (``lines[2].quantity``); the tax is the
-    library's to check, against the business's rates."""
-    field = f"lines[{number}]"
-    unknown = sorted(str(key) for key in line if key not in _KEYS)
-    if unknown:
-        raise ValidationError.single(
-            field, f"has parts that are not those of a line: {', '.join(unknown)}"
-        )
-    fields = {"unit": None, "discount": "0", **{k: v for k, v in line.items() if k != "tax"}}
+    """Refuse a line that is not a :class:`~jobtrack_core.commands.LineRequest`, naming
+    the line and the part (``lines[2].quantity``); whether its tax is one of the
+    business's rates is the library's to say."""
     try:
-        Line.parse(fields)
+        LineRequest.parse(line)
     except ValidationError as exc:
         raise ValidationError(
-            [FieldError(f"{field}.{e.field}", e.message) for e in exc.errors]
+            [FieldError(f"lines[{number}].{e.field}", e.message) for e in exc.errors]
         ) from None
 
 

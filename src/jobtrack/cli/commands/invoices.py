@@ -13,7 +13,6 @@ from jobtrack.cli.commands.history import one_of, register_history
 from jobtrack.cli.context import Context, UsageError
 from jobtrack.cli.documents import (
     document_data,
-    document_options,
     invoice_fields,
     invoice_table,
     save_document,
@@ -27,7 +26,7 @@ from jobtrack.cli.output import money, plural, write, write_json
 from jobtrack.cli.parser import command, group, if_version, iso_date
 from jobtrack.cli.refs import Shown
 from jobtrack_core import fields as f
-from jobtrack_core.commands import NewPayment
+from jobtrack_core.commands import InvoiceChanges, NewInvoice, NewPayment
 from jobtrack_core.documents import Invoice, InvoiceKind, InvoiceStatus
 from jobtrack_core.entities import Payment, RecordKind
 from jobtrack_core.queries import InvoiceFilter, PaymentFilter
@@ -65,9 +64,8 @@ def create(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
     customer = refs.customer(workspace, args.customer)
     jobs = [refs.job(workspace, ref).id for ref in args.job or ()]
-    invoice = workspace.create_invoice(
-        customer.id, job_ids=jobs, lines=lines, notes=args.notes or None, id=args.id
-    )
+    fields = given(args, NewInvoice) | {"customer_id": customer.id, "job_ids": jobs}
+    invoice = workspace.create_invoice(NewInvoice.parse(fields | {"lines": lines}))
     total = f"{plural(len(invoice.lines), 'line')}, total {money(invoice.total)}"
     _said(ctx, workspace, invoice, f"is drafted for {customer.name}: {total} {invoice.currency}")
 
@@ -86,16 +84,16 @@ def add_line(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def edit(ctx: Context, args: argparse.Namespace) -> None:
-    changes: dict[str, object] = {}
-    if args.notes is not None:
-        changes["notes"] = args.notes or None
+    changes = given(args, NewInvoice)
     if args.line is not None or args.lines_json is not None:
         changes["lines"] = read_lines(args.line, args.lines_json)
     if not changes:
         raise UsageError("nothing to change: give at least one of --notes, --line, --lines-json")
     workspace = ctx.workspace()
     invoice = refs.invoice(workspace, args.invoice)
-    changed = workspace.update_invoice(invoice.id, if_version=args.if_version, **changes)
+    changed = workspace.update_invoice(
+        invoice.id, InvoiceChanges.parse(changes), if_version=args.if_version
+    )
     _print(ctx, workspace, changed)
 
 
@@ -286,8 +284,7 @@ def register(subparsers: Subparsers) -> None:
         help="a completed job of the customer to bill (repeat for more)",
     )
     line_options(parser)
-    document_options(parser, "the invoice")
-    parser.add_argument("--id", metavar="ID", help="an id chosen by the client")
+    field_options(parser, NewInvoice, only=("notes", "id"))
 
     parser = command(
         invoices,
@@ -311,7 +308,7 @@ def register(subparsers: Subparsers) -> None:
     )
     parser.add_argument("invoice", metavar="INVOICE", help=_REF_HELP)
     line_options(parser)
-    document_options(parser, "the invoice")
+    field_options(parser, NewInvoice, only=("notes",), clearable=True)
     if_version(parser, "invoice")
 
     parser = command(
@@ -372,7 +369,7 @@ def register(subparsers: Subparsers) -> None:
     )
     parser.add_argument("invoice", metavar="INVOICE", help=_REF_HELP)
     line_options(parser)
-    document_options(parser, "the credit note")
+    parser.add_argument("--notes", metavar="TEXT", help="anything the customer should read")
     parser.add_argument(
         "--issued-on", type=iso_date, metavar="DATE", help="the day it is dated (default: today)"
     )

@@ -396,11 +396,10 @@ def reminders(ctx: Context, args: argparse.Namespace) -> None:
         ]
     if found.due_soon:
         parts += ["Due today or tomorrow", job_table(found.due_soon, shown, found.today)]
-    overdue_invoices = workspace.overdue_invoices()
-    if overdue_invoices:
+    if found.overdue_invoices:
         parts += [
             "Invoices overdue (still owing after their due date)",
-            invoice_table(overdue_invoices, shown, found.today),
+            invoice_table(found.overdue_invoices, shown, found.today),
         ]
     if found.unpaid_jobs:
         columns = [

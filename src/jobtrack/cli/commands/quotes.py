@@ -11,7 +11,6 @@ from jobtrack.cli.commands.history import one_of, register_history
 from jobtrack.cli.context import Context, UsageError
 from jobtrack.cli.documents import (
     document_data,
-    document_options,
     quote_fields,
     quote_table,
     save_document,
@@ -19,9 +18,11 @@ from jobtrack.cli.documents import (
 )
 from jobtrack.cli.jsonable import to_data
 from jobtrack.cli.lines import line_options, read_lines
+from jobtrack.cli.options import field_options, given
 from jobtrack.cli.output import money, plural, write, write_json
-from jobtrack.cli.parser import command, group, if_version, iso_date, optional_date
+from jobtrack.cli.parser import command, group, if_version, iso_date
 from jobtrack.cli.refs import Shown
+from jobtrack_core.commands import NewQuote, QuoteChanges
 from jobtrack_core.documents import Quote, QuoteStatus
 from jobtrack_core.entities import RecordKind
 from jobtrack_core.queries import QuoteFilter
@@ -47,14 +48,8 @@ def create(ctx: Context, args: argparse.Namespace) -> None:
     lines = read_lines(args.line, args.lines_json)
     workspace = ctx.workspace()
     customer = refs.customer(workspace, args.customer)
-    quote = workspace.create_quote(
-        customer.id,
-        args.title,
-        lines=lines,
-        notes=args.notes or None,
-        valid_until=args.valid_until,
-        id=args.id,
-    )
+    fields = given(args, NewQuote) | {"customer_id": customer.id, "lines": lines}
+    quote = workspace.create_quote(NewQuote.parse(fields))
     _said(ctx, workspace, quote, f"is drafted for {customer.name}: {_total(quote)}")
 
 
@@ -71,13 +66,7 @@ def add_line(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def edit(ctx: Context, args: argparse.Namespace) -> None:
-    changes: dict[str, object] = {}
-    if args.title is not None:
-        changes["title"] = args.title
-    if args.notes is not None:
-        changes["notes"] = args.notes or None
-    if args.valid_until is not None:
-        changes["valid_until"] = args.valid_until or None
+    changes = given(args, NewQuote)
     if args.line is not None or args.lines_json is not None:
         changes["lines"] = read_lines(args.line, args.lines_json)
     if not changes:
@@ -87,7 +76,9 @@ def edit(ctx: Context, args: argparse.Namespace) -> None:
         )
     workspace = ctx.workspace()
     quote = refs.quote(workspace, args.quote)
-    changed = workspace.update_quote(quote.id, if_version=args.if_version, **changes)
+    changed = workspace.update_quote(
+        quote.id, QuoteChanges.parse(changes), if_version=args.if_version
+    )
     if ctx.json:
         write_json(document_data(changed))
     else:
@@ -217,16 +208,9 @@ def register(subparsers: Subparsers) -> None:
         json=True,
     )
     parser.add_argument("customer", metavar="CUSTOMER", help=_CUSTOMER_HELP)
-    parser.add_argument("title", metavar="TITLE", help="what the quote is for")
+    parser.add_argument("title", metavar="TITLE", help="what the work is called")
     line_options(parser)
-    document_options(parser, "the quote")
-    parser.add_argument(
-        "--valid-until",
-        type=iso_date,
-        metavar="DATE",
-        help="valid until DATE (default: the business's validity from the day it is sent)",
-    )
-    parser.add_argument("--id", metavar="ID", help="an id chosen by the client")
+    field_options(parser, NewQuote, only=("notes", "valid_until", "id"))
 
     parser = command(
         quotes,
@@ -252,12 +236,8 @@ def register(subparsers: Subparsers) -> None:
         json=True,
     )
     parser.add_argument("quote", metavar="QUOTE", help=_REF_HELP)
-    parser.add_argument("--title", metavar="TEXT", help="what the quote is for")
     line_options(parser)
-    document_options(parser, "the quote")
-    parser.add_argument(
-        "--valid-until", metavar="DATE", type=optional_date, help="valid until DATE"
-    )
+    field_options(parser, NewQuote, only=QuoteChanges.rules, skip=("lines",), clearable=True)
     if_version(parser, "quote")
 
     parser = command(
