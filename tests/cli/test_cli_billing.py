@@ -205,7 +205,7 @@ def test_credit_notes_voids_and_deletes(cli: Cli) -> None:
     assert "Credit notes" in shown and str(partial["number"]) in shown
     note = cli("invoice", "show", str(partial["number"])).ok().out
     assert re.search(rf"Corrects:\s+{number}", note) and "Credit note" in note
-    cli("invoice", "credit", number, "--line", "Too much;1;500").refused("total")
+    cli("invoice", "credit", number, "--line", "Too much;1;500").refused("lines", "exceeds")
     cli("invoice", "void", number, "--reason", "x").refused("credit")
 
     second = _issued_invoice(cli)

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from jobtrack_core.commands import LineRequest
+from jobtrack_core.documents import Line
 from jobtrack_core.errors import FieldError, ValidationError
 
 #: How ``--line`` is written, for help and messages.
@@ -37,6 +38,7 @@ LINE_SYNTAX = "DESCRIPTION;QTY;PRICE[;UNIT[;TAX[;DISCOUNT]]]"
 #: What ``TAX`` says for a line that bears no tax.
 NO_TAX = ("none", "-")
 _PARTS = ("description", "quantity", "unit_price", "unit", "tax", "discount")
+_LINE_FIELDS = ("description", "quantity", "unit", "unit_price", "discount")
 
 
 def _split(text: str) -> list[str]:
@@ -84,7 +86,9 @@ def check(line: Mapping[str, Any], number: int) -> None:
     the line and the part (``lines[2].quantity``); whether its tax is one of the
     business's rates is the library's to say."""
     try:
-        LineRequest.parse(line)
+        request = LineRequest.parse(line)
+        # what a line must hold besides its fields: a discount within its amount...
+        Line.parse({name: getattr(request, name) for name in _LINE_FIELDS})
     except ValidationError as exc:
         raise ValidationError(
             [FieldError(f"lines[{number}].{e.field}", e.message) for e in exc.errors]
