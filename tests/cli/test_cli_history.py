@@ -202,7 +202,7 @@ def test_activity_filters_combine(sam: Cli) -> None:
     rest = sam("activity", "--limit", "3", "--after", page["next"], "--json").json()
     assert [e["action"] for e in rest["entries"]] == ["created"] and rest["next"] is None
 
-    sam("activity", "--kind", "invoice").refused("is not one of customer, job", code=2)
+    sam("activity", "--kind", "receipt").refused("is not one of customer, job", code=2)
     sam("activity", "--since", "soon").refused("is not a date", code=2)
 
 
