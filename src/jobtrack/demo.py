@@ -34,6 +34,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -566,7 +567,7 @@ def _refund(
 
 
 #: How the demo business bills.
-_BILLING: dict[str, object] = {
+_BILLING: dict[str, Any] = {
     "currency": "USD",
     "tax_rates": [{"name": "Sales tax", "rate": "8.25"}],
     "default_tax": "Sales tax",
