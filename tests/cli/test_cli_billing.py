@@ -263,8 +263,12 @@ def test_the_demo_bills(demo_cli: Cli) -> None:
     quotes = demo_cli("quote", "list", "--json").json()["quotes"]
     assert sorted(q["status"] for q in quotes) == ["accepted", "sent"]
     assert demo_cli("billing", "show", "--json").json()["default_tax"] == "Sales tax"
-    shown = demo_cli("invoice", "show", invoices[0]["number"]).ok().out
+    number = invoices[0]["number"]
+    shown = demo_cli("invoice", "show", number).ok().out
     assert "Sales tax 8.25%" in shown and re.search(r"Paid:\s+100\.00", shown)
+    assert number in demo_cli("report", "reminders").ok().out  # it is overdue
+    page = demo_cli.home / f"{number}.html"  # the demo wrote it next to the database
+    assert number in page.read_text(encoding="utf-8")
 
 
 def test_the_billing_examples_of_the_docs(cli: Cli) -> None:

@@ -75,7 +75,8 @@ def test_demo_refreshes_only_the_demo_account(cli: Cli) -> None:
     first = cli("demo", "--json").json()
     again = cli("demo").ok().out
     assert f"Refreshed the demo account in {cli.home / 'jobtrack.db'}: " in again
-    assert f"{first['customers']} customers, {first['jobs']} jobs." in again
+    counts = f"{first['customers']} customers, {first['jobs']} jobs, {first['quotes']} quotes, "
+    assert f"{counts}{first['invoices']} invoice." in again
     # The other account and its data are untouched, and its login still works.
     names = [c["customer"]["name"] for c in cli("customer", "list", "--json").json()]
     assert names == ["Keep Me"]
