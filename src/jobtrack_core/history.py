@@ -14,12 +14,14 @@ from __future__ import annotations
 import base64
 import binascii
 import enum
+import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
 import attrs
 
+from jobtrack_core.documents import Invoice, Line, Quote
 from jobtrack_core.entities import (
     Action,
     Customer,
@@ -39,9 +41,15 @@ UNLISTED = frozenset({"id", "user_id", "created_at", "updated_at", "version"})
 
 
 def plain(value: object) -> Plain:
-    """A field's value as history keeps it: text, a whole number, a boolean or None."""
+    """A field's value as history keeps it: text, a whole number, a boolean or None. A
+    document's lines are one JSON text: a list of objects of their fields, in plain form."""
     if value is None or isinstance(value, bool | int | str):
         return value
+    if isinstance(value, tuple) and all(isinstance(item, Line) for item in value):
+        return json.dumps(
+            [{a.name: plain(getattr(item, a.name)) for a in attrs.fields(Line)} for item in value],
+            ensure_ascii=False,
+        )
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, datetime | date):
@@ -52,9 +60,15 @@ def plain(value: object) -> Plain:
 
 
 #: A record whose changes the history keeps.
-Kept = Customer | Job | Payment
+Kept = Customer | Job | Payment | Quote | Invoice
 
-_KINDS = {Customer: RecordKind.CUSTOMER, Job: RecordKind.JOB, Payment: RecordKind.PAYMENT}
+_KINDS = {
+    Customer: RecordKind.CUSTOMER,
+    Job: RecordKind.JOB,
+    Payment: RecordKind.PAYMENT,
+    Quote: RecordKind.QUOTE,
+    Invoice: RecordKind.INVOICE,
+}
 
 
 def kind_of(record: Kept) -> RecordKind:
@@ -67,6 +81,10 @@ def stored(uow: UnitOfWork, owner_id: str, kind: RecordKind, record_id: str) -> 
         return uow.customers.get(owner_id, record_id)
     if kind is RecordKind.JOB:
         return uow.jobs.get(owner_id, record_id)
+    if kind is RecordKind.QUOTE:
+        return uow.quotes.get(owner_id, record_id)
+    if kind is RecordKind.INVOICE:
+        return uow.invoices.get(owner_id, record_id)
     return uow.payments.get(owner_id, record_id)
 
 

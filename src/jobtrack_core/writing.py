@@ -8,6 +8,7 @@ from typing import TypeVar, cast
 
 import attrs
 
+from jobtrack_core.documents import Invoice, Quote
 from jobtrack_core.entities import Action, Customer, Job, Payment, Plain
 from jobtrack_core.errors import ConflictError, VersionConflict, quoted
 from jobtrack_core.history import Kept, kind_of, listed, stored
@@ -79,6 +80,10 @@ def _add(uow: UnitOfWork, record: Kept) -> None:
         uow.customers.add(record)
     elif isinstance(record, Job):
         uow.jobs.add(record)
+    elif isinstance(record, Quote):
+        uow.quotes.add(record)
+    elif isinstance(record, Invoice):
+        uow.invoices.add(record)
     else:
         uow.payments.add(record)
 
