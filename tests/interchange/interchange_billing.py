@@ -63,7 +63,10 @@ def settings_of(user_id: str, now: datetime, **fields: Any) -> BillingSettings:
     values: dict[str, Any] = {
         "user_id": user_id,
         "currency": "GBP",
-        "tax_rates": (TaxRate.parse({"name": "VAT", "rate": "20"}), TaxRate.parse({"name": "zero", "rate": "0"})),
+        "tax_rates": (
+            TaxRate.parse({"name": "VAT", "rate": "20"}),
+            TaxRate.parse({"name": "zero", "rate": "0"}),
+        ),
         "default_tax": "VAT",
         "payment_instructions": "Sort code 12-34-56\n=account 1234",
         "updated_at": now,
@@ -205,7 +208,7 @@ def bill(app: Jobtrack, ws: Workspace) -> dict[str, str]:
     now = app.now()
     today = now.date()
     owner = ws.user_id
-    ann = ws.add_customer("Ann, \"the\" boss")
+    ann = ws.add_customer('Ann, "the" boss')
     bob = ws.add_customer("Bob")
     roof = ws.create_job(ann.id, "Roof")
     ws.start_job(roof.id)
