@@ -5,11 +5,13 @@ than customers, jobs and payments."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import attrs
+from hypothesis import strategies as st
 
 from jobtrack_core import Jobtrack, Workspace
 from jobtrack_core.documents import (
@@ -27,9 +29,10 @@ from jobtrack_core.documents import (
     period_of,
     settled_status,
 )
-from jobtrack_core.entities import Payment, PaymentKind, PaymentMethod
+from jobtrack_core.entities import Payment, PaymentKind, PaymentMethod, covered
 from jobtrack_core.money import ZERO
 from jobtrack_core.ports import UnitOfWork
+from jobtrack_core.tax import cents
 
 D = Decimal
 
@@ -68,7 +71,7 @@ def settings_of(user_id: str, now: datetime, **fields: Any) -> BillingSettings:
             TaxRate.parse({"name": "zero", "rate": "0"}),
         ),
         "default_tax": "VAT",
-        "payment_instructions": "Sort code 12-34-56\n=account 1234",
+        "payment_instructions": "=account 1234\nSort code 12-34-56",
         "updated_at": now,
     }
     values.update(fields)
@@ -140,7 +143,13 @@ def invoice_of(
         customer_id=customer_id,
         kind=kind,
         number=number,
-        status=InvoiceStatus.DRAFT if number is None else InvoiceStatus.ISSUED,
+        status=(
+            InvoiceStatus.DRAFT
+            if number is None
+            else InvoiceStatus.ISSUED
+            if kind is InvoiceKind.CREDIT_NOTE
+            else settled_status(made.total, ZERO, ZERO)
+        ),
         lines=lines,
         notes=notes,
         currency=settings.currency,
@@ -303,7 +312,182 @@ def bill(app: Jobtrack, ws: Workspace) -> dict[str, str]:
             payment_of(owner, "pay-void", "50.00", now, invoice_id=part.id, voided=True),
         ]
         uow.payments.add_many(payments)
-        uow.jobs.update(attrs.evolve(uow.jobs.get(owner, roof.id), amount_paid=D("300.00")))
+        held = uow.jobs.get(owner, roof.id)
+        assert held is not None
+        uow.jobs.update(attrs.evolve(held, amount_paid=D("300.00")))
         uow.invoices.update(settle(part, D("320.00"), ZERO))
         uow.invoices.update(settle(credited, ZERO, note.total))
     return {"ann": ann.id, "bob": bob.id, "roof": roof.id, "deck": deck.id}
+
+
+# -- random billing, for the round-trip property ---------------------------------------------------
+#: One line: quantity in thousandths, unit price in cents, discount (percent of the
+#: line), which tax rate (an index; past the rates: none), bills the job.
+line_specs = st.tuples(
+    st.integers(1, 100_000),
+    st.integers(0, 50_000),
+    st.integers(0, 100),
+    st.integers(0, 2),
+    st.booleans(),
+)
+#: One payment to an invoice: percent of what is left, pays the job, voided, a refund.
+payment_specs = st.tuples(st.integers(1, 100), st.booleans(), st.booleans(), st.booleans())
+invoice_specs = st.tuples(
+    st.lists(line_specs, min_size=1, max_size=4),
+    st.sampled_from(["draft", "issued", "void", "credited"]),
+    st.lists(payment_specs, max_size=3),
+    st.integers(0, 3),  # which customer
+)
+quote_specs = st.tuples(st.lists(line_specs, max_size=3), st.sampled_from(list(QuoteStatus)))
+billings = st.tuples(
+    st.booleans(),  # prices include tax
+    st.sampled_from(["GBP", "EUR", "USD"]),
+    st.sampled_from(["INV-{year}-{number:04d}", "F{number}"]),
+    st.lists(quote_specs, max_size=3),
+    st.lists(invoice_specs, max_size=5),
+)
+
+
+def _random_line(spec: Any, settings: BillingSettings, job_id: str, n: int) -> Line:
+    thousandths, price, off, which, billed = spec
+    quantity = D(thousandths) / 1000
+    unit_price = D(price) / 100
+    gross = cents(quantity * unit_price)
+    rates = settings.tax_rates
+    rate = rates[which] if which < len(rates) else None
+    return Line(
+        description=f'line {n}, "{thousandths}"',
+        quantity=quantity.quantize(D("0.001")),
+        unit="h" if n % 2 else None,
+        unit_price=unit_price.quantize(D("0.01")),
+        discount=cents(gross * off / 100) if off < 100 else gross,
+        tax_name=rate.name if rate else None,
+        tax_rate=rate.rate if rate else D("0.000"),
+        job_id=job_id if billed else None,
+    )
+
+
+def bill_randomly(app: Jobtrack, ws: Workspace, spec: Any) -> None:
+    """Give ``ws``'s account the billing ``spec`` (of :data:`billings`) describes, each
+    record valid and the money held together: jobs and invoices hold what their payments
+    add up to, invoices what their credit notes do."""
+    include_tax, currency, invoice_format, quote_specs_, invoice_specs_ = spec
+    now = app.now()
+    today = now.date()
+    owner = ws.user_id
+    customers = [ws.add_customer(f"Customer {n}").id for n in range(2)]
+    job = ws.create_job(customers[0], "Billed job")
+    ws.start_job(job.id)
+    job = ws.complete_job(job.id, actual_cost="250.00")
+    settings = settings_of(
+        owner,
+        now,
+        prices_include_tax=include_tax,
+        currency=currency,
+        invoice_format=invoice_format,
+    )
+    ids = itertools.count(1)
+    job_paid = ZERO
+    quoted_job: str | None = job.id  # the job an accepted quote made (the first one's)
+    with app.unit() as uow:
+        uow.billing.put(settings)
+        for lines_spec, status in quote_specs_:
+            lines = tuple(_random_line(s, settings, job.id, n) for n, s in enumerate(lines_spec, 1))
+            draft = status is QuoteStatus.DRAFT
+            uow.quotes.add(
+                quote_of(
+                    owner,
+                    f"q{next(ids)}",
+                    customers[0],
+                    lines,
+                    now,
+                    settings=settings,
+                    number=None if draft else _number(uow, settings, Series.QUOTE, today),
+                    status=status,
+                    issued_on=None if draft else today,
+                    job_id=quoted_job if status is QuoteStatus.ACCEPTED else None,
+                )
+            )
+            if status is QuoteStatus.ACCEPTED:
+                quoted_job = None
+        payments: list[Payment] = []
+        for lines_spec, outcome, paying, which in invoice_specs_:
+            customer = customers[0] if any(s[4] for s in lines_spec) else customers[which % 2]
+            lines = tuple(_random_line(s, settings, job.id, n) for n, s in enumerate(lines_spec, 1))
+            issued = outcome != "draft"
+            invoice = invoice_of(
+                owner,
+                f"i{next(ids)}",
+                customer,
+                lines,
+                now,
+                settings=settings,
+                number=_number(uow, settings, Series.INVOICE, today) if issued else None,
+                issued_on=today if issued else None,
+            )
+            uow.invoices.add(invoice)
+            if outcome == "void":
+                uow.invoices.update(
+                    attrs.evolve(
+                        invoice,
+                        status=InvoiceStatus.VOID,
+                        voided_at=now,
+                        void_reason="sent twice",
+                        version=2,
+                    )
+                )
+                continue
+            if not issued:
+                continue
+            paid = ZERO
+            for share, for_job, voided, refund in paying:
+                amount = cents((invoice.total - paid) * share / 100)
+                if refund:
+                    amount = min(amount, paid)
+                if amount <= 0:
+                    continue
+                pays_job = for_job and not refund and job.id in invoice.job_ids
+                made = payment_of(
+                    owner,
+                    f"p{next(ids)}",
+                    str(amount),
+                    now,
+                    invoice_id=invoice.id,
+                    job_id=job.id if pays_job else None,
+                    kind=PaymentKind.REFUND if refund else PaymentKind.PAYMENT,
+                    voided=voided,
+                )
+                payments.append(made)
+                paid += made.signed
+                if pays_job:
+                    job_paid += made.signed
+            credited = ZERO
+            if outcome == "credited":
+                note = invoice_of(
+                    owner,
+                    f"c{next(ids)}",
+                    customer,
+                    lines,
+                    now,
+                    settings=settings,
+                    number=_number(uow, settings, Series.CREDIT_NOTE, today),
+                    issued_on=today,
+                    kind=InvoiceKind.CREDIT_NOTE,
+                    corrects=invoice.id,
+                )
+                uow.invoices.add(note)
+                credited = note.total
+            if paid or credited:
+                uow.invoices.update(settle(invoice, paid, credited))
+        uow.payments.add_many(payments)
+        if job_paid:
+            stored = uow.jobs.get(owner, job.id)
+            assert stored is not None
+            uow.jobs.update(
+                attrs.evolve(
+                    stored,
+                    amount_paid=job_paid,
+                    paid=covered(stored.status, stored.actual_cost, job_paid) or False,
+                    paid_at=None,
+                )
+            )

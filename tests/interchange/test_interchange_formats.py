@@ -193,8 +193,9 @@ def test_documents_before_the_ledger_give_each_paid_job_one_payment(
     paid = [j for j in app.workspace(sam).list_jobs() if j.paid and j.actual_cost]
     assert report.created == Counts(customers=2, jobs=7, payments=len(paid))
     payments = me.list_payments()
-    assert sorted(p.job_id for p in payments) == sorted(j.id for j in paid)
+    assert sorted(p.job_id or "" for p in payments) == sorted(j.id for j in paid)
     for payment in payments:
+        assert payment.job_id is not None
         job = me.get_job(payment.job_id)
         assert payment == opening_payment(job, me.app.calendar, payment.id)
         assert job.amount_paid == job.actual_cost == payment.amount
