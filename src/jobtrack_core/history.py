@@ -88,13 +88,31 @@ def stored(uow: UnitOfWork, owner_id: str, kind: RecordKind, record_id: str) -> 
     return uow.payments.get(owner_id, record_id)
 
 
+def plain_lines(lines: Sequence[Line]) -> str:
+    """A document's lines as history keeps them: one JSON text, a list of objects of the
+    lines' fields (money and quantities as text).
+
+    >>> line = Line(description="Labour", quantity=Decimal("2.000"), unit="h",
+    ...             unit_price=Decimal("40.00"))
+    >>> json.loads(plain_lines([line]))[0]["quantity"]
+    '2.000'
+    """
+    return json.dumps(
+        [{a.name: plain(getattr(line, a.name)) for a in attrs.fields(Line)} for line in lines],
+        ensure_ascii=False,
+    )
+
+
 def listed(record: Kept) -> dict[str, Plain]:
-    """The record's fields a change lists, in plain form."""
-    return {
-        a.name: plain(getattr(record, a.name))
-        for a in attrs.fields(type(record))
-        if a.name not in UNLISTED
-    }
+    """The record's fields a change lists, in plain form (a document's lines as one
+    JSON text, :func:`plain_lines`)."""
+    made: dict[str, Plain] = {}
+    for a in attrs.fields(type(record)):
+        if a.name in UNLISTED:
+            continue
+        value = getattr(record, a.name)
+        made[a.name] = plain_lines(value) if a.name == "lines" else plain(value)
+    return made
 
 
 def differences(old: Kept, new: Kept) -> tuple[FieldChange, ...]:
@@ -118,9 +136,9 @@ class Recorder:
         attrs.field(factory=list)
     )
 
-    def created(self, record: Kept) -> None:
+    def created(self, record: Kept, action: Action = Action.CREATED) -> None:
         changes = tuple(FieldChange(k, None, v) for k, v in listed(record).items())
-        self._drafts.append((Action.CREATED, kind_of(record), record.id, changes, None))
+        self._drafts.append((action, kind_of(record), record.id, changes, None))
 
     def changed(self, old: Kept, new: Kept, action: Action) -> None:
         self._drafts.append((action, kind_of(new), new.id, differences(old, new), None))
@@ -199,5 +217,6 @@ __all__ = [
     "kind_of",
     "listed",
     "plain",
+    "plain_lines",
     "stored",
 ]
