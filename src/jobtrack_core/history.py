@@ -41,15 +41,9 @@ UNLISTED = frozenset({"id", "user_id", "created_at", "updated_at", "version"})
 
 
 def plain(value: object) -> Plain:
-    """A field's value as history keeps it: text, a whole number, a boolean or None. A
-    document's lines are one JSON text: a list of objects of their fields, in plain form."""
+    """A field's value as history keeps it: text, a whole number, a boolean or None."""
     if value is None or isinstance(value, bool | int | str):
         return value
-    if isinstance(value, tuple) and all(isinstance(item, Line) for item in value):
-        return json.dumps(
-            [{a.name: plain(getattr(item, a.name)) for a in attrs.fields(Line)} for item in value],
-            ensure_ascii=False,
-        )
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, datetime | date):
