@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from jobtrack_core import Jobtrack, Workspace
+from jobtrack_core import Jobtrack, JobtrackError, Workspace
 from jobtrack_core.documents import (
     BillingSettings,
     Invoice,
@@ -491,3 +491,111 @@ def bill_randomly(app: Jobtrack, ws: Workspace, spec: Any) -> None:
                     paid_at=None,
                 )
             )
+
+
+# -- billing made through the workspace, for the round trip with its history -----------------
+#: A line a caller gives: quantity, unit price, discount (cents), tax (a rate's name,
+#: None for no tax, or left to the default).
+given_lines = st.tuples(
+    st.sampled_from(["1", "2.5", "0.333", "12"]),
+    st.sampled_from(["40", "9.99", "0.05", "1250.10", "0"]),
+    st.sampled_from(["0", "0.01", "1.50"]),
+    st.sampled_from(["VAT", "zero", None, "default"]),
+    st.sampled_from(["Labour", "Nails, a box", '=SUM(A1) "quoted"', "two\nlines"]),
+)
+#: What becomes of a quote; of an invoice (and the share of its balance paid, in percent,
+#: and which payment to void after).
+quote_fates = st.sampled_from(["draft", "sent", "accepted", "declined", "deleted"])
+invoice_fates = st.tuples(
+    st.sampled_from(["draft", "issued", "void", "credited", "half-credited", "deleted"]),
+    st.lists(st.integers(1, 100), max_size=3),
+    st.sampled_from([None, 0, 1]),
+    st.booleans(),  # bills the completed job
+)
+workspace_billings = st.tuples(
+    st.booleans(),  # prices include tax
+    st.sampled_from(["GBP", "EUR"]),
+    st.lists(st.tuples(st.lists(given_lines, max_size=3), quote_fates), max_size=3),
+    st.lists(st.tuples(st.lists(given_lines, max_size=3), invoice_fates), max_size=4),
+)
+
+
+def _given(spec: Any) -> dict[str, Any]:
+    quantity, price, discount, tax, text = spec
+    line: dict[str, Any] = {
+        "description": text,
+        "quantity": quantity,
+        "unit": "h",
+        "unit_price": price,
+        "discount": discount,
+    }
+    if tax != "default":
+        line["tax"] = tax
+    return line
+
+
+def bill_through_workspace(ws: Workspace, clock: Any, spec: Any) -> None:
+    """Bill through the workspace as ``spec`` (of :data:`workspace_billings`) says; a step
+    the workspace refuses (a discount over a line's price, a payment of nothing...)
+    changes nothing and is left out."""
+    include_tax, currency, quotes, invoices = spec
+    ws.update_billing(
+        currency=currency,
+        prices_include_tax=include_tax,
+        tax_rates=[{"name": "VAT", "rate": "20"}, {"name": "zero", "rate": "0"}],
+        default_tax="VAT",
+        payment_instructions="=pay by transfer",
+    )
+    customer = ws.add_customer("Ann")
+    jobs = []
+    for n in range(len(invoices)):
+        job = ws.create_job(customer.id, f"Job {n}")
+        ws.start_job(job.id)
+        jobs.append(ws.complete_job(job.id, actual_cost=f"{100 + n}.50"))
+    for lines, fate in quotes:
+        clock.tick()
+        try:
+            quote = ws.create_quote(customer.id, "Kitchen", lines=[_given(s) for s in lines])
+            if fate == "deleted":
+                ws.delete_quote(quote.id)
+            elif fate != "draft":
+                ws.send_quote(quote.id)
+                if fate == "accepted":
+                    ws.accept_quote(quote.id)
+                elif fate == "declined":
+                    ws.decline_quote(quote.id)
+        except JobtrackError:
+            pass
+    for n, (lines, (fate, shares, voided, with_job)) in enumerate(invoices):
+        clock.tick()
+        try:
+            invoice = ws.create_invoice(
+                customer.id,
+                job_ids=[jobs[n].id] if with_job else [],
+                lines=[_given(s) for s in lines],
+                notes="net 30",
+            )
+            if fate == "deleted":
+                ws.delete_invoice(invoice.id)
+                continue
+            if fate == "draft":
+                continue
+            ws.issue_invoice(invoice.id)
+            if fate == "void":
+                ws.void_invoice(invoice.id, "sent twice")
+                continue
+            paid: list[str] = []
+            for share in shares:
+                balance = ws.get_invoice(invoice.id).balance
+                amount = cents(balance * share / 100)
+                if amount > 0:
+                    paid += [p.id for p in ws.pay_invoice(invoice.id, amount, method="card")]
+            if voided is not None and voided < len(paid):
+                ws.void_payment(paid[voided], "bounced")
+            if fate == "credited":
+                ws.credit_invoice(invoice.id)
+            elif fate == "half-credited":
+                first = ws.get_invoice(invoice.id).lines[:1]
+                ws.credit_invoice(invoice.id, lines=list(first), notes="one line back")
+        except JobtrackError:
+            pass

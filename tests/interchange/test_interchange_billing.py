@@ -33,7 +33,13 @@ from jobtrack_interchange import (
 )
 from jobtrack_memory import MemoryStore
 
-from .interchange_billing import bill, bill_randomly, billings
+from .interchange_billing import (
+    bill,
+    bill_randomly,
+    bill_through_workspace,
+    billings,
+    workspace_billings,
+)
 from .interchange_helpers import export_text, new_account, store_factory
 
 #: The stores that keep billing (the SQL stores join once their repositories are there).
@@ -424,3 +430,42 @@ def test_billing_round_trips_exactly_through_json_and_csv(spec: Any) -> None:
     with second.unit() as uow:
         for series, period, last in uow.billing.last_numbers(ws.user_id):
             assert uow.billing.next_number(ws.user_id, series, period) == last + 1
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(workspace_billings)
+def test_billing_made_through_the_workspace_round_trips_with_its_history(spec: Any) -> None:
+    """Quotes, invoices, credit notes and invoice payments made through the workspace:
+    export, restore into a new store, export again gives the same document, history
+    included; restoring it again changes nothing; the CSV archive restores the same; the
+    restored account issues the next number."""
+    clock = FakeClock()
+    first = _opened(clock, "a")
+    ws = new_account(first, email="owner@example.com", name="Owner")
+    bill_through_workspace(ws, clock, spec)
+    exported = export_text(first, ws.user_id)
+    archive = io.BytesIO()
+    export_csv(first, ws.user_id, archive)
+    second = _opened(clock, "b")
+    created = restore_json(second, io.StringIO(exported)).created
+    there = second.workspace(ws.user_id)
+    assert export_text(second, ws.user_id) == exported  # the clock stood still
+    assert restore_json(second, io.StringIO(exported)).unchanged == created
+    assert there.list_invoices() == ws.list_invoices()
+    assert there.list_payments() == ws.list_payments()
+    assert there.billing_settings() == ws.billing_settings()
+    document = json.loads(exported)
+    kinds = {e["kind"] for e in document["history"]}
+    assert ("invoice" in kinds) == bool(document["invoices"])
+    third = _opened(clock, "c")
+    archive.seek(0)
+    assert restore_csv(third, archive).created == created
+    assert export_text(third, ws.user_id) == exported
+    customer = there.list_customers()[0].id
+    draft = there.create_invoice(
+        customer, lines=[{"description": "More", "quantity": "1", "unit_price": "5"}]
+    )
+    mine = ws.create_invoice(
+        customer, lines=[{"description": "More", "quantity": "1", "unit_price": "5"}]
+    )
+    assert there.issue_invoice(draft.id).number == ws.issue_invoice(mine.id).number
