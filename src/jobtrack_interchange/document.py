@@ -2,7 +2,7 @@
 
 JSON: one object ::
 
-    {"format": "jobtrack/4",
+    {"format": "jobtrack/5",
      "exported_at": "2025-07-06T09:00:00+00:00",
      "account": {"id": ..., "email": ..., "name": ..., "business_name": ...,
                  "created_at": ..., "updated_at": ..., "timezone": "Europe/Berlin",
