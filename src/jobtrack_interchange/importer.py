@@ -461,13 +461,15 @@ def _write_billed(
                     f"no customer {made.customer_id!r} in the file or in the account",
                 )
             )
-        named = [line.job_id for line in made.lines if line.job_id is not None]
+        named = {(line.job_id, "lines") for line in made.lines if line.job_id is not None}
         if isinstance(made, Quote) and made.job_id is not None:
-            named.append(made.job_id)
-        for job_id in dict.fromkeys(named):
+            named.add((made.job_id, "job_id"))
+        for job_id, field in sorted(named):
             if job_id not in jobs and uow.jobs.get(owner_id, job_id) is None:
                 problems.append(
-                    FieldError(f"{path}.lines", f"no job {job_id!r} in the file or in the account")
+                    FieldError(
+                        f"{path}.{field}", f"no job {job_id!r} in the file or in the account"
+                    )
                 )
         missing.extend(problems)
         return not problems
