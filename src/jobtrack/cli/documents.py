@@ -376,10 +376,10 @@ def render_document(workspace: Workspace, document: Quote | Invoice, *, html: bo
     if isinstance(document, Quote):
         if html:
             return jobtrack_documents.quote_html(workspace, document.id).encode("utf-8")
-        return bytes(jobtrack_documents.quote_pdf(workspace, document.id))
+        return jobtrack_documents.quote_pdf(workspace, document.id)
     if html:
         return jobtrack_documents.invoice_html(workspace, document.id).encode("utf-8")
-    return bytes(jobtrack_documents.invoice_pdf(workspace, document.id))
+    return jobtrack_documents.invoice_pdf(workspace, document.id)
 
 
 def save_document(
