@@ -29,6 +29,7 @@ from jobtrack.cli.output import (
     write,
 )
 from jobtrack.cli.refs import Shown
+from jobtrack.cli.render import payment_table
 from jobtrack_core.documents import (
     BillingSettings,
     Invoice,
@@ -111,16 +112,11 @@ def tax_table(document: Quote | Invoice) -> str:
         named = names.setdefault(line.tax_rate, [])
         if line.tax_name and line.tax_name not in named:
             named.append(line.tax_name)
-    rows = [
-        [
-            f"{'/'.join(names.get(r.rate, []))} {percent(r.rate)}".strip()
-            if names.get(r.rate)
-            else "no tax",
-            money(r.base),
-            money(r.tax),
-        ]
-        for r in document.totals.by_rate
-    ]
+    rows = []
+    for rate in document.totals.by_rate:
+        name = "/".join(names.get(rate.rate, ()))
+        label = f"{name} {percent(rate.rate)}" if name else "no tax"
+        rows.append([label, money(rate.base), money(rate.tax)])
     columns = [Column("Rate"), Column("Taxable", right=True), Column("Tax", right=True)]
     return render_table(columns, rows)
 
@@ -166,7 +162,7 @@ def _lines(lines: Sequence[Line]) -> str:
     return f"Lines\n{line_table(lines)}" if lines else "Lines: none yet"
 
 
-def _totals(document: Quote | Invoice, money_lines: Sequence[tuple[str, Decimal | None]]) -> str:
+def _totals(document: Quote | Invoice, money_lines: Sequence[tuple[str, Decimal]]) -> str:
     """The tax by rate, then the figures, money right-aligned."""
     entries = [
         ("Subtotal", document.subtotal),
@@ -212,7 +208,7 @@ def invoice_fields(
             ("Version", invoice.version),
         ]
     )
-    money_lines: list[tuple[str, Decimal | None]] = []
+    money_lines: list[tuple[str, Decimal]] = []
     if not credit_note and invoice.status is not InvoiceStatus.DRAFT:
         money_lines = [
             ("Paid", invoice.amount_paid),
@@ -221,35 +217,10 @@ def invoice_fields(
         ]
     blocks = [head, _lines(invoice.lines), _totals(invoice, money_lines)]
     if payments:
-        blocks.append(f"Payments\n{payments_of_invoice(payments, shown)}")
+        blocks.append(f"Payments\n{payment_table(payments, shown, with_job=True)}")
     if credit_notes:
         blocks.append(f"Credit notes\n{invoice_table(credit_notes, shown)}")
     return "\n\n".join(blocks)
-
-
-def payments_of_invoice(payments: Sequence[Payment], shown: Shown) -> str:
-    columns = [
-        Column("ID"),
-        Column("Received"),
-        Column("Job", max_width=30),
-        Column("Method"),
-        Column("Amount", right=True),
-        Column("Reference", max_width=16),
-        Column("Voided", max_width=30),
-    ]
-    rows = [
-        [
-            shown.payment(p.id),
-            day(p.received_on),
-            _job(p.job_id, shown),
-            p.method.value,
-            money(p.amount),
-            p.reference,
-            f"voided: {p.void_reason}" if p.voided else None,
-        ]
-        for p in payments
-    ]
-    return render_table(columns, rows)
 
 
 def quote_table(quotes: Sequence[Quote], shown: Shown) -> str:
