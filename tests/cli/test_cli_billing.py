@@ -161,6 +161,12 @@ def test_from_quote_to_job_to_invoice_paid(cli: Cli) -> None:
     history = cli("invoice", "history", number).ok().out
     assert "issued" in history and "created" in history
 
+    written = cli("invoice", "pdf", number).ok().out
+    assert f"wrote PDF to {number}.pdf" in written
+    assert (cli.home / f"{number}.pdf").read_bytes().startswith(b"%PDF")
+    page = cli("quote", "pdf", f"Q-{year}-0001", "--html", "--out", "-").ok().out
+    assert page.lstrip().lower().startswith("<!doctype html") and f"Q-{year}-0001" in page
+
 
 def test_refusals_name_the_field_without_a_traceback(cli: Cli) -> None:
     _sam_billing(cli)
