@@ -28,8 +28,9 @@ your store with a few lines in a test module::
 :class:`LedgerPortContract` (the payments repository and the money questions),
 :class:`ReportsContract` (every report question at the port, against the
 reference), then :class:`ServiceContract` (everything through the service), :class:`LedgerContract`
-(the ledger's rules through the service) and
-:class:`SyncContract` (versions, retries, history and the change feed).
+(the ledger's rules through the service),
+:class:`SyncContract` (versions, retries, history and the change feed) and
+:class:`BillingContract` (quotes, invoices and payments made to invoices).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
 
 if TYPE_CHECKING:
+    from jobtrack_core.testing.billing_contract import BillingContract
     from jobtrack_core.testing.contract import ServiceContract, StoreContract, snapshot
     from jobtrack_core.testing.feed import feed_machine
     from jobtrack_core.testing.history_ports import HistoryPortContract
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
     from jobtrack_core.testing.sync_contract import SyncContract
 
 _LAZY = {
+    "BillingContract": "jobtrack_core.testing.billing_contract",
     "RecordsContract": "jobtrack_core.testing.ports",
     "HistoryPortContract": "jobtrack_core.testing.history_ports",
     "LedgerContract": "jobtrack_core.testing.ledger_contract",
@@ -75,6 +78,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "PASSWORD",
+    "BillingContract",
     "CountingIds",
     "FakeClock",
     "HistoryPortContract",
