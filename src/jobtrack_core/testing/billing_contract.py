@@ -55,7 +55,7 @@ CENTS = Decimal("0.01")
 RATES = [{"name": "VAT", "rate": "20"}, {"name": "reduced", "rate": "5"}]
 
 
-def _labour(hours: str = "2.5", price: str = "40", **more: Any) -> dict[str, Any]:
+def _labour(hours: str = "2.5", price: object = "40", **more: Any) -> dict[str, Any]:
     return {"description": "Labour", "quantity": hours, "unit": "h", "unit_price": price} | more
 
 
@@ -470,18 +470,20 @@ class BillingContract(Contract):
         ws, _, customer = self._billing()
         quote = ws.create_quote(customer.id, "Fence", lines=[_labour()])
         ws.update_quote(quote.id, title="Fence and gate")
-        for call in (
+        calls: list[Callable[[], object]] = [
             lambda: ws.update_quote(quote.id, title="Stale", if_version=1),
             lambda: ws.send_quote(quote.id, if_version=1),
             lambda: ws.delete_quote(quote.id, if_version=1),
-        ):
+        ]
+        for call in calls:
             _raises(call, VersionConflict, lambda e: e.current == ws.get_quote(quote.id))
         draft = ws.create_invoice(customer.id, lines=[_labour()])
         ws.update_invoice(draft.id, notes="Now")
-        for call in (
+        calls = [
             lambda: ws.update_invoice(draft.id, notes="Stale", if_version=1),
             lambda: ws.issue_invoice(draft.id, if_version=1),
-        ):
+        ]
+        for call in calls:
             _raises(call, VersionConflict, lambda e: e.field == "version")
         issued = ws.issue_invoice(draft.id, if_version=2)
         _raises(lambda: ws.void_invoice(issued.id, "late", if_version=2), VersionConflict, bool)
@@ -750,7 +752,8 @@ class BillingContract(Contract):
         for _ in range(data.draw(st.integers(1, 8))):
             invoice = ws.get_invoice(data.draw(st.sampled_from(invoices)).id)
             standing = ws.list_payments(PaymentFilter(invoice_id=invoice.id, voided=False))
-            if standing and data.draw(st.booleans()):
+            void = data.draw(st.booleans())
+            if standing and void:
                 ws.void_payment(data.draw(st.sampled_from(standing)).id, "random void")
             elif invoice.balance > ZERO:
                 cents_owed = int(invoice.balance * 100)
