@@ -46,6 +46,7 @@ from jobtrack_core.status import JobStatus
 from jobtrack_core.tax import cents, line_amount
 from jobtrack_core.testing.base import Contract, prop
 from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
+from jobtrack_core.testing.ledger_contract import check_ledger
 
 T0 = datetime(2025, 7, 6, 9, 0, tzinfo=UTC)
 TODAY = T0.date()
@@ -829,9 +830,11 @@ def check_invoice_money(ws: Workspace) -> None:
         mine = [p for p in payments if p.invoice_id == invoice.id]
         assert invoice.amount_paid == sum((_signed(p) for p in mine), ZERO), invoice
         assert invoice.balance >= ZERO
-    for job in ws.list_jobs():
+    jobs = ws.list_jobs()
+    for job in jobs:
         mine = [p for p in payments if p.job_id == job.id]
         assert job.amount_paid == sum((_signed(p) for p in mine), ZERO), job
+    check_ledger(jobs, payments)
 
 
 def _signed(payment: Payment) -> Decimal:
