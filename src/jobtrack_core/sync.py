@@ -143,8 +143,8 @@ class Syncing(Scope):
     def changes(self, after: str | None = None, *, limit: int = 100) -> ChangeBatch:
         """Every record (customer, job, payment, quote, invoice) changed since the cursor
         ``after`` (from nothing if None), each once, as it is now or as a tombstone, in
-        the order of their latest change; and the cursor to continue from. Raises :class:`ResyncNeeded` if the
-        cursor is older than the history kept."""
+        the order of their latest change; and the cursor to continue from. Raises
+        :class:`ResyncNeeded` if the cursor is older than the history kept."""
         size = f.check("limit", PAGE_SIZE, limit)
         assert size is not None
         since, floor = (0, -1) if after is None else decode_feed_place(after, "after")
