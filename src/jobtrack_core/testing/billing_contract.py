@@ -108,14 +108,14 @@ class BillingContract(Contract):
         )
         return ws, clock, ws.add_customer("Ada")
 
-    def _done(self, ws: Workspace, customer: Customer, cost: str = "100.00") -> Job:
+    def _completed(self, ws: Workspace, customer: Customer, cost: str = "100.00") -> Job:
         job = ws.create_job(customer.id, f"Job costing {cost}")
         ws.start_job(job.id)
         return ws.complete_job(job.id, actual_cost=cost)
 
     def _issued(self, ws: Workspace, customer: Customer, *costs: str, **issue: Any) -> Invoice:
         """An issued invoice billing a new completed job of each cost."""
-        jobs = [self._done(ws, customer, cost) for cost in costs]
+        jobs = [self._completed(ws, customer, cost) for cost in costs]
         draft = ws.create_invoice(customer.id, job_ids=[j.id for j in jobs])
         return ws.issue_invoice(draft.id, **issue)
 
@@ -216,7 +216,7 @@ class BillingContract(Contract):
     # -- invoices -----------------------------------------------------------------------
     def test_an_invoice_is_issued_then_paid_in_parts(self) -> None:
         ws, clock, customer = self._billing()
-        job = self._done(ws, customer, "150.00")
+        job = self._completed(ws, customer, "150.00")
         draft = ws.create_invoice(
             customer.id,
             job_ids=[job.id],
@@ -388,7 +388,7 @@ class BillingContract(Contract):
 
     def test_a_rolled_back_issue_gives_its_number_back(self) -> None:
         ws, _, customer = self._billing()
-        job = self._done(ws, customer)
+        job = self._completed(ws, customer)
         draft = ws.create_invoice(customer.id, job_ids=[job.id])
 
         class Abort(Exception):
@@ -454,7 +454,7 @@ class BillingContract(Contract):
         _conflict(lambda: ws.create_quote(customer.id, "Other", id="q-1"), "id")
         sent = ws.send_quote(quote.id)
         assert ws.create_quote(customer.id, "Fence", lines=[_labour()], id="q-1") == sent
-        job = self._done(ws, customer)
+        job = self._completed(ws, customer)
         invoice = ws.create_invoice(customer.id, job_ids=[job.id], id="i-1")
         assert ws.create_invoice(customer.id, job_ids=[job.id], id="i-1") == invoice
         _conflict(lambda: ws.create_invoice(customer.id, lines=[_labour()], id="i-1"), "id")
@@ -519,7 +519,7 @@ class BillingContract(Contract):
         _invalid(lambda: ws.create_invoice(customer.id, job_ids=[pending.id]), "job_ids")
         _missing(lambda: ws.create_invoice(customer.id, job_ids=["nothing"]), "job")
         other = ws.add_customer("Bob")
-        done = self._done(ws, other)
+        done = self._completed(ws, other)
         _invalid(lambda: ws.create_invoice(customer.id, job_ids=[done.id]), "job_ids")
         for settings, names in (
             ({"currency": "JPY"}, {"currency"}),
@@ -545,8 +545,8 @@ class BillingContract(Contract):
     # -- payments made to invoices -------------------------------------------------------
     def test_a_payment_pays_the_jobs_in_line_order_then_the_rest(self) -> None:
         ws, _, customer = self._billing()
-        a = self._done(ws, customer, "100.00")
-        b = self._done(ws, customer, "50.00")
+        a = self._completed(ws, customer, "100.00")
+        b = self._completed(ws, customer, "50.00")
         ws.add_payment(b.id, "20", method="cash")  # b owes 30 before it is invoiced
         invoice = ws.issue_invoice(
             ws.create_invoice(
@@ -592,7 +592,7 @@ class BillingContract(Contract):
     # -- deletes ------------------------------------------------------------------------
     def test_what_an_invoice_bills_is_not_deleted(self) -> None:
         ws, _, customer = self._billing()
-        job = self._done(ws, customer)
+        job = self._completed(ws, customer)
         draft = ws.create_invoice(customer.id, job_ids=[job.id])
         _conflict(lambda: ws.delete_job(job.id), "invoices")
         issued = ws.issue_invoice(draft.id)
@@ -602,13 +602,13 @@ class BillingContract(Contract):
         _conflict(lambda: ws.delete_customer(customer.id), "invoices")  # void ones are kept
         assert ws.get_job(job.id) == job and ws.get_customer(customer.id) == customer
 
-    def test_a_customer_goes_with_its_quotes_and_draft_invoices(self) -> None:
+    def test_deleting_a_customer_deletes_its_quotes_and_drafts_with_history(self) -> None:
         ws, _, customer = self._billing()
         sent = ws.send_quote(ws.create_quote(customer.id, "Sent", lines=[_labour()]).id)
         accepted = ws.accept_quote(sent.id)
         draft_quote = ws.create_quote(customer.id, "Draft")
         assert accepted.job_id is not None
-        done = self._done(ws, customer)
+        done = self._completed(ws, customer)
         draft = ws.create_invoice(customer.id, job_ids=[done.id])
         gone = ws.delete_customer(customer.id)
         assert gone == Deleted(customers=1, jobs=2, quotes=2, invoices=1)
@@ -740,7 +740,7 @@ class BillingContract(Contract):
     ) -> None:
         ws, _, customer = self._billing()
         costs = data.draw(st.lists(st.integers(1, 30_000), min_size=1, max_size=3))
-        jobs = [self._done(ws, customer, str(Decimal(c).scaleb(-2))) for c in costs]
+        jobs = [self._completed(ws, customer, str(Decimal(c).scaleb(-2))) for c in costs]
         extra = data.draw(st.sampled_from([[], [_labour("1", "7.77", tax=None)]]))
         groups = data.draw(st.sampled_from([[jobs], [jobs[:1], jobs[1:]]]))
         invoices = [
