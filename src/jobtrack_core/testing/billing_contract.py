@@ -750,12 +750,18 @@ class BillingContract(Contract):
             for group in groups
             if group
         ]
-        for _ in range(data.draw(st.integers(1, 8))):
+        for _ in range(data.draw(st.integers(1, 10))):
             invoice = ws.get_invoice(data.draw(st.sampled_from(invoices)).id)
             standing = ws.list_payments(PaymentFilter(invoice_id=invoice.id, voided=False))
-            void = data.draw(st.booleans())
-            if standing and void:
+            step = data.draw(st.sampled_from(["pay", "pay", "void", "credit"]))
+            if step == "void" and standing:
                 ws.void_payment(data.draw(st.sampled_from(standing)).id, "random void")
+            elif step == "credit" and invoice.total > invoice.amount_credited:
+                room = int((invoice.total - invoice.amount_credited) * 100)
+                price = Decimal(data.draw(st.integers(1, room))).scaleb(-2)
+                line = {"description": "Credit", "quantity": "1", "unit_price": price}
+                note = ws.credit_invoice(invoice.id, lines=[line | {"tax": None}])
+                assert note.total == price
             elif invoice.balance > ZERO:
                 cents_owed = int(invoice.balance * 100)
                 amount = Decimal(data.draw(st.integers(1, cents_owed))).scaleb(-2)
@@ -823,13 +829,17 @@ def check_figures(doc: Quote | Invoice, inclusive: bool) -> None:
 
 
 def check_invoice_money(ws: Workspace) -> None:
-    """Each invoice holds what its standing payments add up to, each job what its own
-    standing payments add up to, and payments of no job count for no job."""
+    """Each invoice holds what its standing payments add up to and is credited what its
+    credit notes do, each job holds what its own standing payments add up to, and
+    payments of no job count for no job."""
     payments = ws.list_payments()
+    notes = ws.list_invoices(kind="credit_note")
     for invoice in ws.list_invoices(kind="invoice"):
         mine = [p for p in payments if p.invoice_id == invoice.id]
         assert invoice.amount_paid == sum((_signed(p) for p in mine), ZERO), invoice
-        assert invoice.balance >= ZERO
+        credited = sum((n.total for n in notes if n.corrects == invoice.id), ZERO)
+        assert invoice.amount_credited == credited <= invoice.total, invoice
+        assert invoice.balance == invoice.total - invoice.amount_paid - credited
     jobs = ws.list_jobs()
     for job in jobs:
         mine = [p for p in payments if p.job_id == job.id]
