@@ -161,6 +161,11 @@ def test_from_quote_to_job_to_invoice_paid(cli: Cli) -> None:
     history = cli("invoice", "history", number).ok().out
     assert "issued" in history and "created" in history
 
+    rest_id = rest["payments"][1]["id"]  # the payment of no job: the tax and the call-out
+    assert re.search(rf"Invoice:\s+{number}", cli("payment", "show", rest_id).ok().out)
+    voided = cli("payment", "void", rest_id, "--reason", "bounced").ok().out
+    assert f"Invoice {number}: 150.00 paid, balance due 72.00; partly paid." in voided
+
     written = cli("invoice", "pdf", number).ok().out
     assert f"wrote PDF to {number}.pdf" in written
     assert (cli.home / f"{number}.pdf").read_bytes().startswith(b"%PDF")
