@@ -194,6 +194,9 @@ def test_refusals_name_the_field_without_a_traceback(cli: Cli) -> None:
     cli("invoice", "pay", number, "lots", "--method", "cash").refused("amount")
     cli("invoice", "pay", number, "50", "--method", "cash").ok()
     cli("invoice", "void", number, "--reason", "wrong customer").refused("payments")
+    paid = cli("invoice", "pay", number, "70", "--method", "card", "--json").json()["invoice"]
+    assert paid["status"] == "paid"
+    cli("invoice", "void", number, "--reason", "wrong customer").refused("payments")
     cli("invoice", "show", "INV-1999-0001").refused("invoice", "not found")
     cli("invoice", "issue", number).refused("status")
     lines = Path(cli.home / "lines.json")
