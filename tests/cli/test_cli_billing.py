@@ -250,6 +250,7 @@ def test_quotes_decline_and_expire(cli: Cli) -> None:
     late = cli("quote", "create", "ada", "Roof", "--line", "Roof;1;2000", "--json").json()
     cli("quote", "send", late["id"], "--sent-on", old).ok()
     cli("quote", "accept", late["id"]).refused("valid until")
+    assert "past its validity" in cli("quote", "show", late["id"]).ok().out
     expired = cli("quote", "expire", "--json").json()["expired"]
     assert [q["id"] for q in expired] == [late["id"]] and expired[0]["status"] == "expired"
     assert "No sent quote" in cli("quote", "expire").ok().out

@@ -130,13 +130,16 @@ def _prices(document: Quote | Invoice) -> str:
     return f"{document.currency}, prices {how}"
 
 
-def quote_fields(quote: Quote, shown: Shown) -> str:
-    """A quote as a person reads it."""
+def quote_fields(quote: Quote, shown: Shown, today: date | None = None) -> str:
+    """A quote as a person reads it; one sent and past its validity on ``today`` says so."""
+    status = words(quote.status.value)
+    if today is not None and quote.expired_on(today):
+        status += " (past its validity: `quote expire` marks it expired)"
     head = render_fields(
         [
             ("Quote", quote.number or "(draft: numbered when sent)"),
             ("Title", quote.title),
-            ("Status", words(quote.status.value)),
+            ("Status", status),
             ("Customer", _customer(shown, quote.customer_id)),
             ("Sent on", day(quote.issued_on)),
             ("Valid until", day(quote.valid_until)),

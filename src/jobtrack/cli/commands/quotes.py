@@ -144,7 +144,7 @@ def show(ctx: Context, args: argparse.Namespace) -> None:
     if ctx.json:
         write_json(document_data(quote))
         return
-    write(quote_fields(quote, Shown(workspace)))
+    write(quote_fields(quote, Shown(workspace), workspace.today()))
 
 
 def list_(ctx: Context, args: argparse.Namespace) -> None:
