@@ -319,9 +319,10 @@ def payment_conditions(owner_id: str, where: PaymentFilter) -> tuple[str, list[o
         params.append(where.invoice_id)
     if where.customer_id is not None:
         # the customer of the payment's job, or of its invoice for a payment of no job
+        # (``+``: checked on the owner's rows, never a search of every owner's)
         sql.append(
-            f"(p.job_id IN (SELECT id FROM jobs WHERE owner = {OWNER} AND customer_id = ?)"
-            " OR (p.job_id IS NULL AND p.invoice_id IN"
+            f"(+p.job_id IN (SELECT id FROM jobs WHERE owner = {OWNER} AND customer_id = ?)"
+            " OR (+p.job_id IS NULL AND +p.invoice_id IN"
             f" (SELECT id FROM invoices WHERE owner = {OWNER} AND customer_id = ?)))"
         )
         params += [owner_id, where.customer_id, owner_id, where.customer_id]
