@@ -57,8 +57,14 @@ LINE = re.compile(
     r"(?: USING (?:COVERING )?(INDEX \w+|PRIMARY KEY|INTEGER PRIMARY KEY) \((.*)\))?"
 )
 #: Tables whose primary key leads with the owner's number.
-OWNER_KEYED = ("history", "history_heads", "tax_rates", "number_counters")
-OWNER_KEYED += ("quote_lines", "invoice_lines")
+OWNER_KEYED = (
+    "history",
+    "history_heads",
+    "tax_rates",
+    "number_counters",
+    "quote_lines",
+    "invoice_lines",
+)
 #: Tables whose rowid is the owner's number.
 OWNER_ROWID = ("billing_settings",)
 #: Lookups of one row by a unique key (owner checked on that row).
