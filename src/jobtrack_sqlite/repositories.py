@@ -232,8 +232,8 @@ class SqliteCustomers(_Repository):
     def delete(self, owner_id: str, customer_id: str) -> Deleted:
         """The customer, its jobs (and their payments), its quotes and its draft invoices.
         A customer billed by an issued invoice (void ones and credit notes included), or
-        whose job a draft of another customer bills, is kept (:class:`ConflictError` on
-        ``invoices``)."""
+        whose job an invoice of another customer bills, is kept (:class:`ConflictError`
+        on ``invoices``), and nothing is deleted."""
         key = (owner_id, customer_id)
         if not self._exists(f"SELECT 1 FROM customers WHERE {BY_KEY}", *key):
             return Deleted()
@@ -244,6 +244,18 @@ class SqliteCustomers(_Repository):
         ):
             raise ConflictError(
                 "invoices", f"customer {customer_id!r} has issued invoices, which are kept"
+            )
+        if self._exists(
+            "SELECT 1 FROM jobs AS j"
+            " JOIN invoice_lines AS l ON l.owner = j.owner AND l.job_id = j.id"
+            " JOIN invoices AS i ON i.owner = l.owner AND i.id = l.invoice_id"
+            f" WHERE j.owner = {OWNER} AND j.customer_id = ? AND i.customer_id <> ?",
+            owner_id,
+            customer_id,
+            customer_id,
+        ):
+            raise ConflictError(
+                "invoices", f"a job of customer {customer_id!r} is billed by an invoice"
             )
         jobs, payments, quotes, drafts = self._db.execute(
             f"SELECT count(*), coalesce(sum((SELECT count(*) FROM payments AS p"
