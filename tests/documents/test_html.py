@@ -8,7 +8,10 @@ from decimal import Decimal
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from jobtrack_core import fields as f
 from jobtrack_core.documents import BillingSettings, Invoice, Quote
 from jobtrack_core.entities import Customer, User
 from jobtrack_core.errors import ValidationError
@@ -247,3 +250,41 @@ def test_the_workspace_pdfs_are_the_documents_pdfs() -> None:
     for pdf in (quote_pdf(books, "q-1"), invoice_pdf(books, "i-1"), invoice_pdf(books, "cn-1")):
         assert pdf.startswith(b"%PDF-")
     assert books.reads == ["q-1", "c-1", "i-1", "c-1", "cn-1", "i-1", "c-1"]
+
+
+#: Text a user may type, weighted toward what markup is made of.
+typed = st.text(
+    alphabet=st.one_of(st.sampled_from("<>&\"'=/;:!-{}() \n\tabcxyz"), st.characters()),
+    min_size=1,
+    max_size=60,
+)
+
+
+def _valid(rule: f.Text, raw: str) -> str:
+    text, _ = rule.repair(raw)
+    return text or "x"
+
+
+@given(description=typed, name=typed, business=typed, notes=typed, title=typed)
+def test_whatever_is_typed_the_page_has_the_same_tags_and_shows_the_text(
+    description: str, name: str, business: str, notes: str, title: str
+) -> None:
+    description, notes = _valid(f.LINE_TEXT, description), _valid(f.NOTES, notes)
+    name, business, title = (_valid(f.NAME, name), _valid(f.NAME, business),
+                             _valid(f.TITLE, title))  # fmt: skip
+    typed_quote = s.quote(
+        title=title, notes=notes, lines=(s.line(description, "1", "10"), *s.LINES[1:])
+    )
+    customer = attrs.evolve(s.CUSTOMER, name=name, business_name=business)
+    page = HtmlPage(
+        render_html(typed_quote, business=s.BUSINESS, settings=s.SETTINGS, customer=customer)
+    )
+    assert page.tags == PLAIN.tags
+    assert page.external() == []
+    assert in_order(page.text, [name, business, title, description, notes]) == []
+
+
+#: The page of a quote with plain text in every field the test above fills.
+PLAIN = HtmlPage(
+    html_of(s.quote(title="T", notes="N", lines=(s.line("D", "1", "10"), *s.LINES[1:])))
+)
