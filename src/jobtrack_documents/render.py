@@ -343,7 +343,8 @@ def _weasyprint() -> Any:
     except OSError as exc:  # WeasyPrint loads Pango when it is imported
         raise PdfUnavailable(
             "PDF documents need the Pango library, which WeasyPrint could not load"
-            f" (on Debian and Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0): {exc}"
+            " (on Debian and Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+            f" libharfbuzz-subset0): {exc}"
         ) from exc
     return weasyprint
 
