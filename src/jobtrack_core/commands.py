@@ -40,9 +40,12 @@ from typing import Any, ClassVar, Self, TypeVar, cast
 import attrs
 
 from jobtrack_core import fields as f
+from jobtrack_core.documents import MAX_LINES, BillingSettings, Line
 from jobtrack_core.entities import PaymentKind, PaymentMethod
 from jobtrack_core.errors import ValidationError
-from jobtrack_core.fields import Problems, known_fields, rule, rules_of
+from jobtrack_core.fields import Problem, Problems, json_type, known_fields, rule, rules_of
+from jobtrack_core.money import MAX_AMOUNT, ZERO
+from jobtrack_core.tax import cents
 
 T = TypeVar("T")
 
@@ -119,7 +122,7 @@ class Changes:
     def __init_subclass__(
         cls,
         *,
-        of: type[Command],
+        of: type,
         exclude: tuple[str, ...] = (),
         only: tuple[str, ...] | None = None,
     ) -> None:
@@ -280,6 +283,142 @@ class Credentials(Command):
     password: str = rule(f.Raw(f.MAX_PASSWORD_LENGTH), repr=False)
 
 
+# -- quotes and invoices ------------------------------------------------------------------
+class _TaxChoice(f.Rule[Any]):
+    """The name of one of the business's tax rates, None for no tax, or :data:`UNSET`
+    (left out): the business's default tax."""
+
+    form = "a tax name, None or UNSET"
+
+    def __init__(self) -> None:
+        super().__init__(optional=True)
+
+    def clean(self, value: object) -> Any:
+        if value is UNSET:
+            return UNSET
+        return f.TAX_NAME.but(optional=True).clean(value)
+
+
+@attrs.frozen(kw_only=True)
+class LineRequest(Command):
+    """One line of a quote or an invoice as a caller gives it: ``tax`` names one of the
+    business's tax rates (resolved when the document is written), None for no tax;
+    left out, the business's default tax."""
+
+    description: str = rule(f.LINE_TEXT, help="what the line bills")
+    quantity: Decimal = rule(f.QUANTITY, help="how many, up to 3 places, e.g. 2.5")
+    unit: str | None = rule(f.UNIT, default=None, help="the unit, e.g. h")
+    unit_price: Decimal = rule(f.PAID_AMOUNT, help="the price of one unit, e.g. 40.00")
+    discount: Decimal = rule(f.PAID_AMOUNT, default=ZERO, help="an amount off the line")
+    tax: str | Unset | None = rule(_TaxChoice(), default=UNSET, help="the tax rate's name")
+    job_id: str | None = rule(f.ID.but(optional=True), default=None, help="the job it bills")
+
+
+def _line_problem(line: LineRequest) -> str | None:
+    gross = cents(line.quantity * line.unit_price)
+    if gross > MAX_AMOUNT:
+        return f"unit_price: quantity times price exceeds {MAX_AMOUNT}"
+    if line.discount > gross:
+        return f"discount: must not exceed the line's {gross}"
+    return None
+
+
+class LineRequests(f.Rule[tuple[Line | LineRequest, ...]]):
+    """The lines of a document as a caller gives them: each a :class:`Line` (kept as it
+    is), a :class:`LineRequest`, or a mapping of a line request's fields."""
+
+    form = "a tuple of Line or LineRequest"
+
+    def _clean(self, value: object) -> tuple[Line | LineRequest, ...]:
+        if not isinstance(value, list | tuple):
+            raise Problem(f"must be a list, not {json_type(value)}")
+        if len(value) > MAX_LINES:
+            raise Problem(f"must hold at most {MAX_LINES} items")
+        made: list[Line | LineRequest] = []
+        for number, item in enumerate(value, 1):
+            if isinstance(item, Line):
+                made.append(item)
+                continue
+            if isinstance(item, Mapping):
+                try:
+                    item = LineRequest.parse(item)
+                except ValidationError as exc:
+                    first = exc.errors[0]
+                    raise Problem(f"item {number}: {first.field}: {first.message}") from None
+            if not isinstance(item, LineRequest):
+                raise Problem(f"item {number} must be a Line or an object")
+            problem = _line_problem(item)
+            if problem:
+                raise Problem(f"item {number}: {problem}")
+            made.append(item)
+        return tuple(made)
+
+
+class _Ids(f.Rule[tuple[str, ...]]):
+    """Ids, each once, in the order given."""
+
+    form = "a tuple of ids"
+
+    def _clean(self, value: object) -> tuple[str, ...]:
+        if isinstance(value, str) or not isinstance(value, list | tuple):
+            raise Problem(f"must be a list of ids, not {json_type(value)}")
+        if len(value) > MAX_LINES:
+            raise Problem(f"must hold at most {MAX_LINES} ids")
+        found: list[str] = []
+        for number, item in enumerate(value, 1):
+            try:
+                found.append(f.ID.clean(item) or "")
+            except Problem as problem:
+                raise Problem(f"item {number}: {problem}") from None
+        return tuple(dict.fromkeys(found))
+
+
+LINE_REQUESTS = LineRequests()
+
+
+@attrs.frozen(kw_only=True)
+class NewQuote(Command):
+    """Write a draft quote for a customer."""
+
+    customer_id: str = rule(f.ID, help="the customer the quote is for")
+    title: str = rule(f.TITLE, help="what the work is called (the job's title once accepted)")
+    lines: tuple[Line | LineRequest, ...] = rule(LINE_REQUESTS, default=(), help="the lines")
+    notes: str | None = rule(f.NOTES, default=None, help="anything the customer should read")
+    valid_until: date | None = rule(f.DAY, default=None, help="the last day it may be accepted")
+    id: str | None = rule(f.ID.but(optional=True), default=None, help="an id chosen by the client")
+
+
+class QuoteChanges(Changes, of=NewQuote, only=("title", "lines", "notes", "valid_until")):
+    """Change a draft quote."""
+
+    __slots__ = ()
+
+
+@attrs.frozen(kw_only=True)
+class NewInvoice(Command):
+    """Write a draft invoice for a customer: lines for some of its completed jobs
+    (``job_ids``), and lines given as they are."""
+
+    customer_id: str = rule(f.ID, help="the customer billed")
+    job_ids: tuple[str, ...] = rule(_Ids(), default=(), help="completed jobs to bill")
+    lines: tuple[Line | LineRequest, ...] = rule(LINE_REQUESTS, default=(), help="the lines")
+    notes: str | None = rule(f.NOTES, default=None, help="anything the customer should read")
+    id: str | None = rule(f.ID.but(optional=True), default=None, help="an id chosen by the client")
+
+
+class InvoiceChanges(Changes, of=NewInvoice, only=("lines", "notes")):
+    """Change a draft invoice."""
+
+    __slots__ = ()
+
+
+class BillingChanges(Changes, of=BillingSettings, exclude=("user_id", "updated_at", "version")):
+    """Change the business's billing settings (``tax_rates`` as TaxRate records or
+    mappings such as ``{"name": "VAT", "rate": "20"}``)."""
+
+    __slots__ = ()
+
+
 R = TypeVar("R", bound="Command | Changes")
 
 
@@ -297,17 +436,25 @@ def request(kind: type[R], given: object, fields: Mapping[str, Any]) -> R:
 
 
 __all__ = [
+    "LINE_REQUESTS",
     "UNSET",
+    "BillingChanges",
     "Changes",
     "Command",
     "Credentials",
     "CustomerChanges",
+    "InvoiceChanges",
     "JobChanges",
     "JobCompletion",
+    "LineRequest",
+    "LineRequests",
     "NewCustomer",
+    "NewInvoice",
     "NewJob",
     "NewPayment",
+    "NewQuote",
     "ProfileChanges",
+    "QuoteChanges",
     "Registration",
     "Unset",
     "request",

@@ -14,12 +14,14 @@ from __future__ import annotations
 import base64
 import binascii
 import enum
+import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
 import attrs
 
+from jobtrack_core.documents import Invoice, Line, Quote
 from jobtrack_core.entities import (
     Action,
     Customer,
@@ -52,9 +54,15 @@ def plain(value: object) -> Plain:
 
 
 #: A record whose changes the history keeps.
-Kept = Customer | Job | Payment
+Kept = Customer | Job | Payment | Quote | Invoice
 
-_KINDS = {Customer: RecordKind.CUSTOMER, Job: RecordKind.JOB, Payment: RecordKind.PAYMENT}
+_KINDS = {
+    Customer: RecordKind.CUSTOMER,
+    Job: RecordKind.JOB,
+    Payment: RecordKind.PAYMENT,
+    Quote: RecordKind.QUOTE,
+    Invoice: RecordKind.INVOICE,
+}
 
 
 def kind_of(record: Kept) -> RecordKind:
@@ -67,16 +75,38 @@ def stored(uow: UnitOfWork, owner_id: str, kind: RecordKind, record_id: str) -> 
         return uow.customers.get(owner_id, record_id)
     if kind is RecordKind.JOB:
         return uow.jobs.get(owner_id, record_id)
+    if kind is RecordKind.QUOTE:
+        return uow.quotes.get(owner_id, record_id)
+    if kind is RecordKind.INVOICE:
+        return uow.invoices.get(owner_id, record_id)
     return uow.payments.get(owner_id, record_id)
 
 
+def plain_lines(lines: Sequence[Line]) -> str:
+    """A document's lines as history keeps them: one JSON text, a list of objects of the
+    lines' fields (money and quantities as text).
+
+    >>> line = Line(description="Labour", quantity=Decimal("2.000"), unit="h",
+    ...             unit_price=Decimal("40.00"))
+    >>> json.loads(plain_lines([line]))[0]["quantity"]
+    '2.000'
+    """
+    return json.dumps(
+        [{a.name: plain(getattr(line, a.name)) for a in attrs.fields(Line)} for line in lines],
+        ensure_ascii=False,
+    )
+
+
 def listed(record: Kept) -> dict[str, Plain]:
-    """The record's fields a change lists, in plain form."""
-    return {
-        a.name: plain(getattr(record, a.name))
-        for a in attrs.fields(type(record))
-        if a.name not in UNLISTED
-    }
+    """The record's fields a change lists, in plain form (a document's lines as one
+    JSON text, :func:`plain_lines`)."""
+    made: dict[str, Plain] = {}
+    for a in attrs.fields(type(record)):
+        if a.name in UNLISTED:
+            continue
+        value = getattr(record, a.name)
+        made[a.name] = plain_lines(value) if a.name == "lines" else plain(value)
+    return made
 
 
 def differences(old: Kept, new: Kept) -> tuple[FieldChange, ...]:
@@ -100,9 +130,9 @@ class Recorder:
         attrs.field(factory=list)
     )
 
-    def created(self, record: Kept) -> None:
+    def created(self, record: Kept, action: Action = Action.CREATED) -> None:
         changes = tuple(FieldChange(k, None, v) for k, v in listed(record).items())
-        self._drafts.append((Action.CREATED, kind_of(record), record.id, changes, None))
+        self._drafts.append((action, kind_of(record), record.id, changes, None))
 
     def changed(self, old: Kept, new: Kept, action: Action) -> None:
         self._drafts.append((action, kind_of(new), new.id, differences(old, new), None))
@@ -181,5 +211,6 @@ __all__ = [
     "kind_of",
     "listed",
     "plain",
+    "plain_lines",
     "stored",
 ]

@@ -21,6 +21,7 @@ import attrs
 
 from jobtrack_core import fields as f
 from jobtrack_core.commands import NewPayment, request
+from jobtrack_core.documents import Invoice, settled_status
 from jobtrack_core.entities import (
     Action,
     Job,
@@ -146,16 +147,20 @@ class Ledger(Writing):
     ) -> Payment:
         """Void a payment recorded by mistake: it is kept, marked void with ``reason``,
         and no longer counts. Voiding a voided payment changes nothing. Refused if the
-        job would then hold less than nothing (void its refunds first)."""
+        job would then hold less than nothing (void its refunds first). A payment made to
+        an invoice moves its money back off the invoice too."""
         why = f.check("reason", f.REASON, reason)
         with self._tx() as uow:
             payment = self._payment(uow, payment_id)
             expect(payment, if_version)
             if payment.voided:
                 return payment
-            job = self._job(uow, payment.job_id)
+            job = None if payment.job_id is None else self._job(uow, payment.job_id)
             voided = self._void(uow, payment, why or "")
-            self._move_money(uow, job, -payment.signed, payment)
+            if job is not None:
+                self._move_money(uow, job, -payment.signed, payment)
+            if payment.invoice_id is not None:
+                self._move_invoice_money(uow, payment.invoice_id, -payment.signed)
             return voided
 
     def mark_paid(
@@ -261,6 +266,20 @@ class Ledger(Writing):
             _check_holds(job, amount_paid)
         moved = settled(job, self._now(), {"amount_paid": amount_paid})
         return self._change(uow, job, moved, _action(job, moved))
+
+    def _move_invoice_money(self, uow: UnitOfWork, invoice_id: str, amount: Decimal) -> Invoice:
+        """Add ``amount`` (less than 0 takes money away) to the invoice's ``amount_paid``;
+        its status follows."""
+        invoice = uow.invoices.get(self.user_id, invoice_id)
+        if invoice is None:
+            raise NotFoundError("invoice", invoice_id)
+        amount_paid = invoice.amount_paid + amount
+        moved = attrs.evolve(
+            invoice,
+            amount_paid=amount_paid,
+            status=settled_status(invoice.total, amount_paid, invoice.amount_credited),
+        )
+        return self._change(uow, invoice, moved, Action.UPDATED)
 
     def _check_payments_go(
         self, kind: str, record_id: str, payments: Sequence[Payment], with_payments: bool

@@ -276,6 +276,7 @@ def reminders(
     payments: Sequence[Payment] = (),
     stalled_days: int = 14,
     deposit_days: int = 14,
+    invoices: Sequence[Invoice] = (),
 ) -> Reminders:
     today = calendar.local_date(now)
     summaries = customer_summaries(customers, jobs)
@@ -293,6 +294,7 @@ def reminders(
         deposits_waiting=tuple(
             deposits_waiting(jobs, payments, today - timedelta(days=deposit_days))[:limit]
         ),
+        overdue_invoices=tuple(overdue_invoices(invoices, today)[:limit]),
     )
 
 

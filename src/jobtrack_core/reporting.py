@@ -230,8 +230,9 @@ class Reporting(Scope):
         deposit_days: int = 14,
     ) -> Reminders:
         """What needs attention: late payments, customers owing much, idle customers,
-        jobs due today and tomorrow, overdue jobs, partly paid jobs gone quiet and
-        deposits taken on work not started; see :class:`Reminders`."""
+        jobs due today and tomorrow, overdue jobs, partly paid jobs gone quiet,
+        deposits taken on work not started and invoices overdue; see
+        :class:`Reminders`."""
         problems = Problems()
         unpaid_days = problems.clean("unpaid_days", DAYS, unpaid_days) or 0
         idle_days = problems.clean("idle_days", DAYS, idle_days) or 0
@@ -254,6 +255,9 @@ class Reporting(Scope):
             waiting = _some(
                 reports.deposits_waiting, owner, today - timedelta(days=deposit_days), limit
             )
+            late_invoices = (
+                tuple(reports.overdue_invoices(owner, today, limit)[:limit]) if limit else ()
+            )
         owing = reference.owing_customers(summaries, threshold)
         idle = reference.idle_customers(summaries, now - timedelta(days=idle_days))
         return Reminders(
@@ -265,6 +269,7 @@ class Reporting(Scope):
             overdue=overdue,
             stalled=stalled,
             deposits_waiting=waiting,
+            overdue_invoices=late_invoices,
         )
 
 

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import attrs
 
+from jobtrack_core.documents import Invoice
 from jobtrack_core.entities import Customer, Job, PaymentMethod
 from jobtrack_core.money import CENT, ZERO, from_minor
 from jobtrack_core.periods import Period
@@ -488,7 +489,9 @@ class Reminders:
     - ``stalled``: completed jobs partly paid, with no payment received for N days,
       oldest completion first;
     - ``deposits_waiting``: pending jobs holding a deposit received more than N days
-      ago, oldest deposit first.
+      ago, oldest deposit first;
+    - ``overdue_invoices``: issued invoices still owing after their due date, by due
+      date then number.
     """
 
     today: date
@@ -499,6 +502,7 @@ class Reminders:
     overdue: tuple[Job, ...] = ()
     stalled: tuple[Job, ...] = ()
     deposits_waiting: tuple[Job, ...] = ()
+    overdue_invoices: tuple[Invoice, ...] = ()
 
 
 __all__ = [

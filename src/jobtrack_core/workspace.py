@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from jobtrack_core import fields as f
+from jobtrack_core.billing import Billing
 from jobtrack_core.commands import (
     CustomerChanges,
     JobChanges,
@@ -28,19 +29,20 @@ from jobtrack_core.commands import (
     ProfileChanges,
     request,
 )
+from jobtrack_core.documents import InvoiceStatus, QuoteStatus
 from jobtrack_core.entities import Action, Customer, Deleted, Job, User
-from jobtrack_core.errors import AuthenticationError, ValidationError
-from jobtrack_core.ledger import Ledger, settled
+from jobtrack_core.errors import AuthenticationError, ConflictError, ValidationError, quoted
+from jobtrack_core.ledger import settled
 from jobtrack_core.ledger_reports import LedgerReporting
 from jobtrack_core.passwords import verify_stored
-from jobtrack_core.queries import JobFilter, PaymentFilter
+from jobtrack_core.queries import InvoiceFilter, JobFilter, PaymentFilter, QuoteFilter
 from jobtrack_core.reporting import Amount, Reporting
 from jobtrack_core.status import JobStatus, check_transition
 from jobtrack_core.sync import Syncing
 from jobtrack_core.writing import expect
 
 
-class Workspace(Syncing, Reporting, LedgerReporting, Ledger):
+class Workspace(Syncing, Reporting, LedgerReporting, Billing):
     """One user's view of the store. Everything here is scoped to ``user_id``:
     another user's records behave exactly as if they did not exist."""
 
@@ -143,17 +145,31 @@ class Workspace(Syncing, Reporting, LedgerReporting, Ledger):
     def delete_customer(
         self, customer_id: str, *, if_version: int | None = None, with_payments: bool = False
     ) -> Deleted:
-        """Delete a customer and all of its jobs; the result says how many jobs went too.
-        Refused (:class:`ConflictError` on ``payments``) if its jobs hold payments, unless
-        ``with_payments=True``: then they go too, and the history says so."""
+        """Delete a customer and all of its jobs, quotes and draft invoices; the result
+        says how many went too. Refused (:class:`ConflictError` on ``invoices``) if an
+        issued invoice bills the customer: those are kept. Refused (on ``payments``) if
+        its jobs hold payments, unless ``with_payments=True``: then they go too, and the
+        history says so."""
         with self._tx() as uow:
             customer = self._customer(uow, customer_id)
             expect(customer, if_version)
+            invoices = uow.invoices.list(self.user_id, InvoiceFilter(customer_id=customer.id))
+            issued = [i for i in invoices if i.status is not InvoiceStatus.DRAFT]
+            if issued:
+                raise ConflictError(
+                    "invoices",
+                    f"customer {quoted(customer.id)} is billed by {len(issued)} issued "
+                    "invoice(s) and credit note(s), which are kept",
+                )
             payments = uow.payments.list(self.user_id, PaymentFilter(customer_id=customer.id))
             self._check_payments_go("customer", customer.id, payments, with_payments)
             record = self._recorder(uow)
             for payment in payments:
                 record.deleted(payment, cause=customer.id)
+            for invoice in invoices:
+                record.deleted(invoice, cause=customer.id)
+            for quote in uow.quotes.list(self.user_id, QuoteFilter(customer_id=customer.id)):
+                record.deleted(quote, cause=customer.id)
             for job in uow.jobs.list(self.user_id, JobFilter(customer_id=customer.id)):
                 record.deleted(job, cause=customer.id)
             record.deleted(customer)
@@ -228,11 +244,22 @@ class Workspace(Syncing, Reporting, LedgerReporting, Ledger):
     def delete_job(
         self, job_id: str, *, if_version: int | None = None, with_payments: bool = False
     ) -> Deleted:
-        """Delete a job. Refused (:class:`ConflictError` on ``payments``) if it holds
-        payments, voided ones included, unless ``with_payments=True``."""
+        """Delete a job. Refused (:class:`ConflictError` on ``invoices``) if an invoice
+        bills it, a draft included (delete the draft or take its line out first); refused
+        (on ``payments``) if it holds payments, voided ones included, unless
+        ``with_payments=True``. The quote it was made from, if any, forgets it."""
         with self._tx() as uow:
             job = self._job(uow, job_id)
             expect(job, if_version)
+            billing = uow.invoices.list(self.user_id, InvoiceFilter(job_id=job.id))
+            if billing:
+                names = ", ".join(quoted(i.number or i.id) for i in billing[:3])
+                raise ConflictError(
+                    "invoices", f"job {quoted(job.id)} is billed by invoice(s) {names}"
+                )
+            quote = uow.quotes.of_job(self.user_id, job.id)
+            if quote is not None and quote.status is QuoteStatus.ACCEPTED:
+                self._change(uow, quote, attrs.evolve(quote, job_id=None), Action.UPDATED)
             payments = uow.payments.list(self.user_id, PaymentFilter(job_id=job.id))
             self._check_payments_go("job", job.id, payments, with_payments)
             record = self._recorder(uow)

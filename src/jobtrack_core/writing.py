@@ -8,21 +8,25 @@ from typing import TypeVar, cast
 
 import attrs
 
+from jobtrack_core.documents import Invoice, Quote
 from jobtrack_core.entities import Action, Customer, Job, Payment, Plain
 from jobtrack_core.errors import ConflictError, VersionConflict, quoted
 from jobtrack_core.history import Kept, kind_of, listed, stored
 from jobtrack_core.ports import UnitOfWork
 from jobtrack_core.scope import Scope
 
-K = TypeVar("K", Customer, Job, Payment)
+K = TypeVar("K", Customer, Job, Payment, Quote, Invoice)
 
 
 class Writing(Scope):
     """Writing records with their history, for the parts of a workspace."""
 
-    def _create(self, uow: UnitOfWork, record: K, chose_id: bool) -> K:
-        """Add ``record`` and its history entry; if the client chose its id and the same
-        request was done before, the record it made."""
+    def _create(
+        self, uow: UnitOfWork, record: K, chose_id: bool, action: Action = Action.CREATED
+    ) -> K:
+        """Add ``record`` and its history entry (``action``: created, or issued for a
+        credit note); if the client chose its id and the same request was done before,
+        the record it made."""
         if chose_id:
             found = _stored(uow, record)
             if found is not None:
@@ -36,7 +40,7 @@ class Writing(Scope):
                 raise
             return cast(K, self._same_request(uow, again, record))
         recorder = self._recorder(uow)
-        recorder.created(record)
+        recorder.created(record, action)
         self._saved(recorder)
         return record
 
@@ -60,6 +64,10 @@ class Writing(Scope):
             uow.customers.update(stamped)
         elif isinstance(stamped, Job):
             uow.jobs.update(stamped)
+        elif isinstance(stamped, Quote):
+            uow.quotes.update(stamped)
+        elif isinstance(stamped, Invoice):
+            uow.invoices.update(stamped)
         else:
             uow.payments.update(stamped)
         recorder = self._recorder(uow)
@@ -79,6 +87,10 @@ def _add(uow: UnitOfWork, record: Kept) -> None:
         uow.customers.add(record)
     elif isinstance(record, Job):
         uow.jobs.add(record)
+    elif isinstance(record, Quote):
+        uow.quotes.add(record)
+    elif isinstance(record, Invoice):
+        uow.invoices.add(record)
     else:
         uow.payments.add(record)
 

@@ -26,6 +26,7 @@ your store with a few lines in a test module::
 :class:`RecordsContract` (the repositories, called directly),
 :class:`HistoryPortContract` (the history repository, against the kit's),
 :class:`LedgerPortContract` (the payments repository and the money questions),
+:class:`BillingPortContract` (quotes, invoices, billing settings and numbering),
 :class:`ReportsContract` (every report question at the port, against the
 reference), then :class:`ServiceContract` (everything through the service), :class:`LedgerContract`
 (the ledger's rules through the service) and
@@ -39,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
 
 if TYPE_CHECKING:
+    from jobtrack_core.testing.billing_ports import BillingPortContract
     from jobtrack_core.testing.contract import ServiceContract, StoreContract, snapshot
     from jobtrack_core.testing.feed import feed_machine
     from jobtrack_core.testing.history_ports import HistoryPortContract
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
     from jobtrack_core.testing.sync_contract import SyncContract
 
 _LAZY = {
+    "BillingPortContract": "jobtrack_core.testing.billing_ports",
     "RecordsContract": "jobtrack_core.testing.ports",
     "HistoryPortContract": "jobtrack_core.testing.history_ports",
     "LedgerContract": "jobtrack_core.testing.ledger_contract",
@@ -75,6 +78,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "PASSWORD",
+    "BillingPortContract",
     "CountingIds",
     "FakeClock",
     "HistoryPortContract",

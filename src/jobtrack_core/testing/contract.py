@@ -42,6 +42,7 @@ from jobtrack_core.service import Jobtrack, SessionPolicy, Workspace
 from jobtrack_core.status import TRANSITIONS, JobStatus
 from jobtrack_core.testing import strategies as js
 from jobtrack_core.testing.base import prop
+from jobtrack_core.testing.billing_ports import BillingPortContract
 from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
 from jobtrack_core.testing.history_ports import HistoryPortContract
 from jobtrack_core.testing.ledger_contract import LedgerContract, LedgerPortContract
@@ -752,6 +753,7 @@ class StoreContract(
     RecordsContract,
     HistoryPortContract,
     LedgerPortContract,
+    BillingPortContract,
     ReportsContract,
     ServiceContract,
     LedgerContract,

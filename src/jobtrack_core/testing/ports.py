@@ -9,7 +9,10 @@ check what a store itself must keep, with no service in between:
 - :class:`ReportsContract`: every question of
   :class:`~jobtrack_core.ports.ReportQueries`, asked of the store, equals the
   answer :class:`~jobtrack_core.kit.ReferenceReports` gives over the very records
-  written, on random data for two owners who share ids.
+  written, on random data for two owners who share ids;
+- :class:`~jobtrack_core.testing.billing_ports.BillingPortContract` (in its own
+  module): quotes, invoices and credit notes, billing settings and the numbering
+  counters, payments made to invoices, and the invoice questions.
 
 Subclass them (or :class:`~jobtrack_core.testing.contract.StoreContract`, which
 holds them) and give ``make_store()``.
