@@ -180,21 +180,6 @@ _INVOICE: tuple[Column, ...] = (
     ("version", "version", _same, "integer"),
 )
 
-#: The fields of an issued invoice that never change again (its money and status may).
-_FIXED = (
-    "kind",
-    "customer_id",
-    "number",
-    "issued_on",
-    "due_on",
-    "currency",
-    "prices_include_tax",
-    "subtotal_cents",
-    "tax_cents",
-    "total_cents",
-    "corrects",
-)
-
 _QUOTE_STATUS = {s.value: s for s in QuoteStatus}
 _INVOICE_STATUS = {s.value: s for s in InvoiceStatus}
 _KINDS = {k.value: k for k in InvoiceKind}
@@ -370,6 +355,7 @@ class _Documents(Repository):
             raise NotFoundError("customer", doc.customer_id)
         if self._number_taken(doc):
             raise self._taken(doc)
+        raise NotFoundError(self.kind, doc.id)  # gone meanwhile
 
 
 class PostgresQuotes(_Documents):
@@ -435,17 +421,9 @@ class PostgresQuotes(_Documents):
         return Deleted() if row is None else Deleted(quotes=1)
 
 
-#: An issued invoice's fixed fields and lines are as given (``o`` the row before).
-_UNCHANGED = (
-    f"({', '.join(f'o.{c}' for c in _FIXED)}) IS NOT DISTINCT FROM "
-    f"({', '.join(f'%({c})s' for c in _FIXED)}) "
-    f"AND {_lines_of('invoice_lines', 'invoice_id', 'o')} = %(lines)s::jsonb"
-)
-
-
 class PostgresInvoices(_Documents):
-    """An owner's invoices and credit notes, by owner and id, with their lines. An issued
-    one changes only in its money, status and what voiding it sets."""
+    """An owner's invoices and credit notes, by owner and id, with their lines; only
+    drafts are deleted."""
 
     kind = "invoice"
     sql = INVOICES
@@ -492,33 +470,22 @@ class PostgresInvoices(_Documents):
         )
 
     def update(self, invoice: Invoice) -> None:
-        """Write the invoice; its lines are written again only while it was a draft (an
-        issued one must keep them, and its number, dates and totals: ConflictError on
-        ``status`` otherwise)."""
+        """Write the invoice and its lines (the workspace changes an issued invoice only
+        in its money, status and what voiding it sets)."""
         self._check_references(invoice)
-        params = self.sql.params(invoice)
-        params["lines"] = _json([line_json(line) for line in invoice.lines])
-        row = self._one(
-            f"UPDATE invoices t SET {self.sql.set} FROM invoices o "
-            "WHERE t.user_id = %(user_id)s AND t.id = %(id)s "
-            "AND o.user_id = t.user_id AND o.id = t.id "
-            "AND EXISTS (SELECT FROM customers "
+        cursor = self._run(
+            f"UPDATE invoices SET {self.sql.set} "
+            "WHERE user_id = %(user_id)s AND id = %(id)s AND EXISTS (SELECT FROM customers "
             "WHERE user_id = %(user_id)s AND id = %(customer_id)s) "
             "AND (%(number)s::text IS NULL OR NOT EXISTS (SELECT FROM invoices x "
             "WHERE x.user_id = %(user_id)s AND x.kind = %(kind)s AND x.number = %(number)s "
-            "AND x.id <> %(id)s)) "
-            f"AND (o.status = 'draft' OR {_UNCHANGED}) RETURNING o.status",
-            params,
+            "AND x.id <> %(id)s))",
+            self.sql.params(invoice),
             missing=NotFoundError("customer", invoice.customer_id),
         )
-        if row is None:
+        if cursor.rowcount == 0:
             self._missing_after_update(invoice)
-            raise ConflictError(
-                "status",
-                f"invoice {quoted(invoice.id)} is issued: only its money and status change",
-            )
-        if row[0] == InvoiceStatus.DRAFT.value:
-            self._write_lines(invoice, replace=True)
+        self._write_lines(invoice, replace=True)
 
     def delete(self, owner_id: str, invoice_id: str) -> Deleted:
         row = self._one(
@@ -536,12 +503,6 @@ class PostgresInvoices(_Documents):
             {"owner": owner_id, "id": invoice_id},
         )
         return Deleted(invoices=1)
-
-
-def _json(value: Any) -> Any:
-    from psycopg.types.json import Jsonb
-
-    return Jsonb(value)
 
 
 # -- settings and numbers --------------------------------------------------------------------

@@ -382,33 +382,36 @@ def test_invoices_round_trip_and_are_listed_by_job(world: PostgresStore) -> None
         assert uow.invoices.list("u2", InvoiceFilter()) == []
 
 
-def test_an_issued_invoice_changes_only_in_its_money_and_status(world: PostgresStore) -> None:
+def test_an_invoice_is_written_again_whole_and_only_drafts_are_deleted(
+    world: PostgresStore,
+) -> None:
     draft = invoice("u1", "c1", "i1")
     with world.transaction() as uow:
         uow.invoices.add(draft)
         edited = invoice("u1", "c1", "i1", (line(), line("More", "1", "5")), version=2)
-        uow.invoices.update(edited)  # a draft changes as it likes
+        uow.invoices.update(edited)
         assert uow.invoices.get("u1", "i1") == edited
         issued = invoice("u1", "c1", "i1", edited.lines, number="INV-1", version=3)
         uow.invoices.update(issued)
         paid = attrs.evolve(issued, amount_paid=issued.total, status=InvoiceStatus.PAID)
         uow.invoices.update(paid)
         assert uow.invoices.get("u1", "i1") == paid
-        for changed in (
-            attrs.evolve(paid, number="INV-9"),
-            invoice("u1", "c1", "i1", (line(),), number="INV-1"),
-            invoice("u1", "c1", "i1", (edited.lines[1], edited.lines[0]), number="INV-1"),
-        ):
-            with pytest.raises(ConflictError) as caught:
-                uow.invoices.update(changed)
-            assert caught.value.field == "status"
-        assert uow.invoices.get("u1", "i1") == paid
+        reordered = invoice("u1", "c2", "i1", edited.lines[::-1], number="INV-1", version=4)
+        uow.invoices.update(reordered)
+        assert uow.invoices.get("u1", "i1") == reordered
+        with pytest.raises(NotFoundError) as missing:
+            uow.invoices.update(attrs.evolve(reordered, customer_id="ghost"))
+        assert missing.value.kind == "customer"
+        with pytest.raises(NotFoundError) as missing:
+            uow.invoices.update(invoice("u1", "c1", "i9"))
+        assert missing.value.kind == "invoice"
         with pytest.raises(ConflictError) as caught:
             uow.invoices.delete("u1", "i1")
         assert caught.value.field == "status"
         uow.invoices.add(invoice("u1", "c1", "i2"))
         assert uow.invoices.delete("u1", "i2") == Deleted(invoices=1)
         assert uow.invoices.delete("u1", "i2") == Deleted()
+        assert uow.invoices.get("u1", "i1") == reordered
 
 
 def test_numbers_are_unique_per_series_and_credit_notes_name_their_invoice(
