@@ -4,7 +4,9 @@ Two proofs. Between two connections of one process, the interleaving is forced: 
 asks for a number while the first holds one, and PostgreSQL itself reports it waiting.
 Between several OS processes (``spawn``: nothing shared but the database), each issuing
 invoices as fast as it can from the same moment, some of them rolling back after taking
-their number: the numbers issued are then exactly 1 to n, each once.
+their number: the numbers issued are then exactly 1 to n, each once. Once at the port
+(``next_number``, then the invoice added, in one unit of work), and once through the
+service (``Workspace.issue_invoice``).
 """
 
 from __future__ import annotations
@@ -15,13 +17,23 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 
-from jobtrack_core.documents import Invoice, Line, Series, figures, number_for, period_of
+from jobtrack_core import Argon2Hasher, Jobtrack
+from jobtrack_core.documents import (
+    Invoice,
+    InvoiceStatus,
+    Line,
+    Series,
+    figures,
+    number_for,
+    period_of,
+)
 from jobtrack_core.entities import Customer, User
 from jobtrack_core.errors import RetryableError
 from jobtrack_core.queries import InvoiceFilter
@@ -206,4 +218,99 @@ def test_processes_issuing_at_once_get_consecutive_numbers(
         stored = sorted(i.number or "" for i in uow.invoices.list(OWNER, InvoiceFilter()))
         assert stored == [number_for(FORMAT, YEAR, n) for n in kept]
         assert uow.billing.last_numbers(OWNER) == [(Series.INVOICE, YEAR, committed)]
+    assert all(process.exitcode == 0 for process in workers)
+
+
+# -- several processes, through the service -------------------------------------------------
+
+
+def _issue_through_the_service(
+    conninfo: str, isolation: str, worker: int, start: Any, out: Any
+) -> None:
+    """A process: make :data:`EACH` draft invoices, wait for the others, then issue them
+    with ``Workspace.issue_invoice`` as fast as it can, every third one inside an
+    ``atomic()`` block that then fails (the issue rolled back); send back the ids issued."""
+    level: Isolation = "serializable" if isolation == "serializable" else "read committed"
+    store = PostgresStore(conninfo, min_size=1, max_size=1, isolation=level)
+    try:
+        ws = Jobtrack(store, hasher=Argon2Hasher.for_tests()).workspace(OWNER)
+        ids = [f"w{worker}-{n}" for n in range(EACH)]
+        for invoice_id in ids:
+            _again(partial(ws.create_invoice, "c1", lines=_WORK, id=invoice_id))
+        start.wait()
+        kept = []
+        for n, invoice_id in enumerate(ids):
+            if n % 3 == 2:
+                with pytest.raises(_Undone):
+                    _again(partial(_issue_and_undo, ws, invoice_id))
+            else:
+                _again(partial(ws.issue_invoice, invoice_id))
+                kept.append(invoice_id)
+        out.put((worker, kept))
+    except BaseException as exc:
+        out.put((worker, repr(exc)))
+        raise
+    finally:
+        store.close()
+
+
+_WORK = [{"description": "Work", "quantity": "1", "unit_price": "10"}]
+
+
+def _again(call: Callable[[], object]) -> None:
+    """``call()``, run again on :class:`RetryableError` (at serializable)."""
+    for _ in range(200):
+        try:
+            call()
+            return
+        except RetryableError:
+            continue
+    raise AssertionError("never went through")
+
+
+def _issue_and_undo(ws: Any, invoice_id: str) -> None:
+    with ws.atomic():
+        ws.issue_invoice(invoice_id)
+        raise _Undone
+
+
+def test_processes_issuing_through_the_workspace_get_consecutive_numbers(
+    billing_store: PostgresStore, postgres_url: str, isolation: Isolation
+) -> None:
+    """What a business sees. (Issuing reads the account for its calendar, and a writing
+    unit of work locks what it reads by id, so the workspace's issues of one business
+    already take turns before they reach the counter: the proof that the counter itself
+    is safe is the port-level test above, which fails with a counter read, then written.)"""
+    spawn = multiprocessing.get_context("spawn")
+    start = spawn.Barrier(PROCESSES)
+    out = spawn.Queue()
+    workers = [
+        spawn.Process(
+            target=_issue_through_the_service, args=(postgres_url, isolation, n, start, out)
+        )
+        for n in range(PROCESSES)
+    ]
+    for process in workers:
+        process.start()
+    try:
+        results = dict(out.get(timeout=300) for _ in workers)
+    finally:
+        for process in workers:
+            process.join(timeout=60)
+    assert all(isinstance(kept, list) for kept in results.values()), results
+    issued_ids = {i for kept in results.values() for i in kept}
+    committed = PROCESSES * (EACH - EACH // 3)
+    assert len(issued_ids) == committed
+    with billing_store.transaction(write=False) as uow:
+        invoices = uow.invoices.list(OWNER, InvoiceFilter())
+        numbered = [i for i in invoices if i.number is not None]
+        assert {i.id for i in numbered} == issued_ids  # the rolled back ones stay drafts
+        assert all(i.status is InvoiceStatus.DRAFT for i in invoices if i.number is None)
+        (year,) = {i.issued_on.year for i in numbered if i.issued_on}
+        numbers = sorted(int(i.number.rsplit("-", 1)[1]) for i in numbered if i.number)
+        assert numbers == list(range(1, committed + 1))  # consecutive: no gap, none twice
+        assert [i.number for i in sorted(numbered, key=lambda i: i.number or "")] == [
+            number_for("INV-{year}-{number:04d}", year, n) for n in numbers
+        ]
+        assert uow.billing.last_numbers(OWNER) == [(Series.INVOICE, year, committed)]
     assert all(process.exitcode == 0 for process in workers)
