@@ -64,6 +64,7 @@ from jobtrack_core.ledger import Ledger
 from jobtrack_core.money import ZERO
 from jobtrack_core.ports import UnitOfWork
 from jobtrack_core.queries import InvoiceFilter, PaymentFilter, QuoteFilter
+from jobtrack_core.reporting import LIMIT
 from jobtrack_core.reports import AGING_DAYS, InvoiceAging, InvoiceAgingReport
 from jobtrack_core.status import JobStatus
 from jobtrack_core.tax import cents
@@ -404,13 +405,8 @@ class Billing(Ledger):
             invoice = self._invoice(uow, invoice_id)
             expect(invoice, if_version)
             _must_be(invoice, InvoiceStatus.DRAFT, "changed")
-            settings = self._settings(uow)
-            if "job_ids" in given:
-                customer = self._customer(uow, invoice.customer_id)
-                lines = self._job_lines(uow, customer, given.pop("job_ids"), settings)
-                given["lines"] = lines + _resolved(given.get("lines", ()), settings)
             if "lines" in given:
-                lines = _resolved(given["lines"], settings)
+                lines = _resolved(given["lines"], self._settings(uow))
                 given |= {"lines": lines, **_figured(lines, invoice.prices_include_tax)}
             updated = attrs.evolve(invoice, **given)
             self._check_unbilled(uow, updated)
@@ -597,7 +593,8 @@ class Billing(Ledger):
         note: str | None = None,
         id: str | None = None,
     ) -> tuple[Payment, ...]:
-        """Record money received for an issued invoice, at most its balance. It is
+        """Record money received for an issued invoice, at most its balance, by
+        ``method`` (``other`` if not given) on ``received_on`` (today). It is
         split: each of the invoice's jobs, in the order of its lines, gets a payment of
         what it still owes (as much as is left), and what is left after that (the tax,
         lines of no job) is one payment of the invoice alone. The jobs' and the
@@ -605,13 +602,14 @@ class Billing(Ledger):
         the others ``id-2``, ``id-3``...; sent again, the same payments are returned."""
         problems = f.Problems()
         money = problems.clean("amount", f.AMOUNT, amount)
-        how = problems.clean("method", f.Choice(Method), method)
+        how = problems.clean("method", f.Choice(Method).but(optional=True), method)
         day = problems.clean("received_on", f.DAY, received_on)
         ref = problems.clean("reference", f.REFERENCE, reference)
         text = problems.clean("note", f.NOTES, note)
         chosen = problems.clean("id", f.ID.but(optional=True), id)
         problems.done()
-        assert money is not None and how is not None
+        assert money is not None
+        how = how or Method.OTHER
         with self._tx() as uow:
             invoice = self._invoice(uow, invoice_id)
             now = self._now()
@@ -689,8 +687,6 @@ class Billing(Ledger):
     def overdue_invoices(self, limit: int = OVERDUE_LIMIT) -> Sequence[Invoice]:
         """Up to ``limit`` issued invoices still owing after their due date, by due date
         then number."""
-        from jobtrack_core.reporting import LIMIT
-
         size = f.check("limit", LIMIT, limit) or 0
         with self._tx(write=False) as uow:
             today = self._calendar(uow).local_date(self._now())

@@ -4,8 +4,8 @@ changes to keep another copy in step.
 - :meth:`Syncing.history`: one record's changes, newest first, a page at a time;
 - :meth:`Syncing.activity`: the business's changes, filtered by kind, action and period;
 - :meth:`Syncing.changes`: the change feed. Starting from nothing (``after=None``) and
-  applying every batch, a client ends with exactly the store's customers, jobs and
-  payments: each
+  applying every batch, a client ends with exactly the store's customers, jobs,
+  payments, quotes and invoices: each
   record changed since the cursor comes once, as it is now, or as a tombstone if it was
   deleted; ``next`` is where to continue. Changes become visible in the order of their
   numbers, so polling never skips one.
@@ -141,10 +141,10 @@ class Syncing(Scope):
         return _page(found, size)
 
     def changes(self, after: str | None = None, *, limit: int = 100) -> ChangeBatch:
-        """Every customer and job changed since the cursor ``after`` (from nothing if
-        None), each once, as it is now or as a tombstone, in the order of their latest
-        change; and the cursor to continue from. Raises :class:`ResyncNeeded` if the
-        cursor is older than the history kept."""
+        """Every record (customer, job, payment, quote, invoice) changed since the cursor
+        ``after`` (from nothing if None), each once, as it is now or as a tombstone, in
+        the order of their latest change; and the cursor to continue from. Raises
+        :class:`ResyncNeeded` if the cursor is older than the history kept."""
         size = f.check("limit", PAGE_SIZE, limit)
         assert size is not None
         since, floor = (0, -1) if after is None else decode_feed_place(after, "after")

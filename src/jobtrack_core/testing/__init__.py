@@ -29,8 +29,9 @@ your store with a few lines in a test module::
 :class:`BillingPortContract` (quotes, invoices, billing settings and numbering),
 :class:`ReportsContract` (every report question at the port, against the
 reference), then :class:`ServiceContract` (everything through the service), :class:`LedgerContract`
-(the ledger's rules through the service) and
-:class:`SyncContract` (versions, retries, history and the change feed).
+(the ledger's rules through the service),
+:class:`SyncContract` (versions, retries, history and the change feed) and
+:class:`BillingContract` (quotes, invoices and payments made to invoices).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
 
 if TYPE_CHECKING:
+    from jobtrack_core.testing.billing_contract import BillingContract
     from jobtrack_core.testing.billing_ports import BillingPortContract
     from jobtrack_core.testing.contract import ServiceContract, StoreContract, snapshot
     from jobtrack_core.testing.feed import feed_machine
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
     from jobtrack_core.testing.sync_contract import SyncContract
 
 _LAZY = {
+    "BillingContract": "jobtrack_core.testing.billing_contract",
     "BillingPortContract": "jobtrack_core.testing.billing_ports",
     "RecordsContract": "jobtrack_core.testing.ports",
     "HistoryPortContract": "jobtrack_core.testing.history_ports",
@@ -78,6 +81,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "PASSWORD",
+    "BillingContract",
     "BillingPortContract",
     "CountingIds",
     "FakeClock",

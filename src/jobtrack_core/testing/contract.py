@@ -42,6 +42,7 @@ from jobtrack_core.service import Jobtrack, SessionPolicy, Workspace
 from jobtrack_core.status import TRANSITIONS, JobStatus
 from jobtrack_core.testing import strategies as js
 from jobtrack_core.testing.base import prop
+from jobtrack_core.testing.billing_contract import BillingContract
 from jobtrack_core.testing.billing_ports import BillingPortContract
 from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
 from jobtrack_core.testing.history_ports import HistoryPortContract
@@ -758,9 +759,11 @@ class StoreContract(
     ServiceContract,
     LedgerContract,
     SyncContract,
+    BillingContract,
 ):
     """The whole contract: the repositories, history, ledger and report questions at the
-    port, and everything through the service. See the module docstring for how to use it."""
+    port, and everything through the service (quotes and invoices included). See the
+    module docstring for how to use it."""
 
 
 __all__ = ["PASSWORD", "ServiceContract", "StoreContract", "snapshot"]

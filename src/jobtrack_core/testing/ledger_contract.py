@@ -689,9 +689,10 @@ class LedgerContract(Contract):
 
 
 def check_ledger(jobs: Sequence[Job], payments: Sequence[Payment]) -> None:
-    """The ledger's invariants over one business's jobs and payments."""
+    """The ledger's invariants over one business's jobs and payments (a payment of no job,
+    made to an invoice, counts for no job)."""
     ids = {j.id for j in jobs}
-    assert all(p.job_id in ids for p in payments), "a payment outlived its job"
+    assert all(p.job_id is None or p.job_id in ids for p in payments), "a payment outlived its job"
     for job in jobs:
         mine = [p for p in payments if p.job_id == job.id]
         assert job.amount_paid == reference.net_paid(job, mine)
