@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from jobtrack_core.documents import (
     BillingSettings,
@@ -40,8 +40,6 @@ from jobtrack_core.money import from_minor, to_minor
 from jobtrack_core.queries import InvoiceFilter, QuoteFilter
 from jobtrack_postgres.repositories import Repository
 from jobtrack_postgres.rows import Row
-
-D = TypeVar("D", Quote, Invoice)
 
 _THOUSANDTH = Decimal("0.001")
 
