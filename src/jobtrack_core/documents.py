@@ -188,6 +188,8 @@ class Quote(_Billed, Record):
             errors.append(FieldError("decided_at", "is set exactly once it is decided"))
         if self.job_id is not None and self.status is not QuoteStatus.ACCEPTED:
             errors.append(FieldError("job_id", "is set only once the quote is accepted"))
+        if any(line.job_id is not None for line in self.lines):
+            errors.append(FieldError("lines", "of a quote bill no job yet"))
         if self.issued_on and self.valid_until and self.valid_until < self.issued_on:
             errors.append(FieldError("valid_until", "must not be before the day it was sent"))
         return errors

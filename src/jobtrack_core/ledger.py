@@ -209,7 +209,8 @@ class Ledger(Writing):
     def mark_unpaid(self, job_id: str, *, if_version: int | None = None) -> Job:
         """Undo :meth:`mark_paid`: the payments it recorded are voided. Refused
         (:class:`ConflictError` on ``paid``) if the job's other payments still cover what
-        it has due. Marking an unpaid job unpaid changes nothing."""
+        it has due, and (on ``payment``) if its refunds would then be more than it holds.
+        Marking an unpaid job unpaid changes nothing."""
         with self._tx() as uow:
             job = self._job(uow, job_id)
             expect(job, if_version)

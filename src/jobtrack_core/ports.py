@@ -25,7 +25,8 @@ with the same behaviour everywhere:
   ``field="number"``); deleting a customer deletes its quotes and draft invoices; a
   customer or job that an issued invoice (void ones included) or a credit note bills is
   not deleted (:class:`ConflictError` on ``field="invoices"``): only deleting the
-  account removes them; deleting a job a draft invoice bills is refused likewise, and
+  account removes them; deleting a job a draft invoice bills is refused likewise (and a draft
+  invoice that payments name, on ``field="payments"``), and
   deleting an accepted quote's job unlinks it
   (the quote's ``job_id`` becomes None);
 - a unit of work commits when its ``with`` block ends normally and rolls back

@@ -1,7 +1,7 @@
 """Data interchange: JSON for frontends, export and import, moving in from MyJobTrack.
 
 - :mod:`~jobtrack_interchange.converter`: the one converter (its ``converter``, and
-  ``structure``, ``unstructure``, ``loads``, ``dumps``) and the ``jobtrack/4`` shape;
+  ``structure``, ``unstructure``, ``loads``, ``dumps``) and the ``jobtrack/5`` shape;
   what frontends send are the core's commands (``NewJob``...), structured by it;
 - :func:`export_json`, :func:`export_csv`: one user's data, streamed (CSV cells a
   spreadsheet would run as formulas escaped: :mod:`~jobtrack_interchange.formulas`);

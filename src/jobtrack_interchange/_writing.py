@@ -19,6 +19,19 @@ lacks is refused, and so is replacing what a job holding money was paid from a s
 without a ledger. A source that keeps no ledger (an export older than ``jobtrack/4``,
 MyJobTrack) gives each paid job with a cost it adds one payment of its cost
 (:func:`~jobtrack_core.ledger.opening_payment`), as the database migrations do.
+
+Quotes are compared, kept or replaced as customers are. An invoice and the payments
+made to it that pay none of its jobs are one record, as a job and its payments are (a
+payment to an invoice that pays one of its jobs travels with the job). An issued
+invoice or credit note never changes but for its money (what it was paid and
+credited, its status, its voiding): replacing one that differs in anything else (its
+number, lines, dates...) is refused, and so is replacing a stored invoice by a draft;
+a draft is replaced as a quote is. An import never deletes an invoice.
+
+The business's billing settings are compared and kept or replaced as a record is
+(their version one on when replaced); its number counters are raised to the file's,
+never lowered (:meth:`~jobtrack_core.ports.BillingRepository.set_number`), so that no
+number in use is handed out again.
 """
 
 from __future__ import annotations
@@ -29,6 +42,14 @@ from typing import Any
 
 import attrs
 
+from jobtrack_core.documents import (
+    BillingSettings,
+    Invoice,
+    InvoiceKind,
+    InvoiceStatus,
+    Quote,
+    Series,
+)
 from jobtrack_core.entities import Action, Customer, Job, Payment, RecordKind, Source
 from jobtrack_core.errors import ConflictError, quoted
 from jobtrack_core.history import Recorder, kind_of
@@ -49,6 +70,13 @@ PROGRESS_EVERY = 1000
 NOT_COMPARED = ("version",)
 #: A job's fields that its payments decide.
 MONEY = frozenset({"paid", "paid_at", "amount_paid"})
+#: An issued invoice's fields that may still change: its money, status and voiding.
+INVOICE_MONEY = frozenset(
+    {"amount_paid", "amount_credited", "status", "voided_at", "void_reason", "updated_at"}
+)
+
+#: What a writer stores: a record compared and kept or replaced as a whole.
+Written = Customer | Job | Quote | Invoice
 
 
 def differences(
@@ -127,6 +155,42 @@ class Writer:
     def customer(self, customer: Customer) -> None:
         self._write(customer, self.uow.customers.get(customer.user_id, customer.id))
 
+    def quote(self, quote: Quote) -> None:
+        self._write(quote, self.uow.quotes.get(quote.user_id, quote.id))
+
+    def invoice(self, invoice: Invoice, payments: Sequence[Payment] = ()) -> None:
+        """Write ``invoice`` (or credit note) with ``payments``, the payments made to it in
+        the source that pay none of its jobs."""
+        stored = self.uow.invoices.get(invoice.user_id, invoice.id)
+        if stored is None:
+            self._add(invoice)
+            self._add_payments(payments)
+        else:
+            self._settle_ledger(invoice, stored, payments)
+
+    def settings(self, settings: BillingSettings) -> None:
+        """The business's billing settings: added when it has none, else compared."""
+        stored = self.uow.billing.get(settings.user_id)
+        if stored is None:
+            self.uow.billing.put(settings)
+            return
+        changed = differences(stored, settings)
+        if not changed:
+            return
+        if self.on_conflict is OnConflict.FAIL:
+            self._pending.append(Conflict("billing", settings.user_id, changed, "refused"))
+            return
+        if self.on_conflict is OnConflict.REPLACE:
+            self.uow.billing.put(attrs.evolve(settings, version=stored.version + 1))
+            self.report.conflicts.append(Conflict("billing", settings.user_id, changed, "replaced"))
+        else:
+            self.report.conflicts.append(Conflict("billing", settings.user_id, changed, "kept"))
+
+    def numbers(self, owner_id: str, counters: Sequence[tuple[Series, int, int]]) -> None:
+        """Raise the owner's number counters to the source's (never lowering one)."""
+        for series, period, last in counters:
+            self.uow.billing.set_number(owner_id, series, period, last)
+
     def job(self, job: Job, payments: Sequence[Payment] = ()) -> None:
         """Write ``job`` with ``payments``, its whole ledger in the source (each for it,
         its ``amount_paid`` their standing sum: the importers check that first)."""
@@ -139,19 +203,23 @@ class Writer:
         else:
             self._settle_without_ledger(job, stored)
 
-    def _write(self, record: Customer | Job, stored: Customer | Job | None) -> None:
+    def _write(self, record: Written, stored: Written | None) -> None:
         if stored is None:
             self._add(record)
         else:
             self._settle(record, stored)
 
-    def _store(self, record: Customer | Job, *, new: bool) -> None:
+    def _store(self, record: Written, *, new: bool) -> None:
         if isinstance(record, Customer):
             (self.uow.customers.add if new else self.uow.customers.update)(record)
-        else:
+        elif isinstance(record, Job):
             (self.uow.jobs.add if new else self.uow.jobs.update)(record)
+        elif isinstance(record, Quote):
+            (self.uow.quotes.add if new else self.uow.quotes.update)(record)
+        else:
+            (self.uow.invoices.add if new else self.uow.invoices.update)(record)
 
-    def _add(self, record: Customer | Job) -> None:
+    def _add(self, record: Written) -> None:
         kind = kind_of(record)
         try:
             self._store(record, new=True)
@@ -162,7 +230,7 @@ class Writer:
         self.report.count("created", kind.value)
         self._tick()
 
-    def _settle(self, record: Customer | Job, stored: Customer | Job) -> None:
+    def _settle(self, record: Written, stored: Written) -> None:
         kind, id = kind_of(record).value, record.id
         changed = differences(stored, record)
         self._tick()
@@ -201,51 +269,64 @@ class Writer:
             if found is not None:
                 raise ConflictError(
                     "id",
-                    f"payment {quoted(payment.id)} of job {quoted(payment.job_id)}: the account "
-                    f"already holds a payment with this id, for job {quoted(found.job_id)}",
+                    f"payment {quoted(payment.id)} of {_holder(payment)}: the account already "
+                    f"holds a payment with this id, of {_holder(found)}",
                 )
             self._new_payments.append(payment)
             if (RecordKind.PAYMENT, payment.id) not in self.known:
                 self._recorder(payment.user_id).created(payment)
             self.report.count("created", "payment")
 
-    def _settle_ledger(self, job: Job, stored: Job, payments: Sequence[Payment]) -> None:
-        """A stored job and its stored payments, against the source's: compared as one."""
-        held = {p.id: p for p in self.uow.payments.list(job.user_id, PaymentFilter(job_id=job.id))}
+    def _held(self, record: Job | Invoice) -> list[Payment]:
+        """The stored payments that travel with a stored job or invoice."""
+        if isinstance(record, Job):
+            return list(self.uow.payments.list(record.user_id, PaymentFilter(job_id=record.id)))
+        made = self.uow.payments.list(record.user_id, PaymentFilter(invoice_id=record.id))
+        return [p for p in made if p.job_id is None]
+
+    def _settle_ledger(
+        self, record: Job | Invoice, stored: Job | Invoice, payments: Sequence[Payment]
+    ) -> None:
+        """A stored job (or invoice) and its stored payments, against the source's:
+        compared as one."""
+        kind = kind_of(record).value
+        held = {p.id: p for p in self._held(stored)}
         given = {p.id: p for p in payments}
-        changed = differences(stored, job)
+        changed = differences(stored, record)
         altered = {i: differences(held[i], p) for i, p in given.items() if i in held}
         if held.keys() != given.keys() or any(altered.values()):
             changed += ("payments",)
         self._tick()
         if not changed:
-            self.report.count("unchanged", "job")
+            self.report.count("unchanged", kind)
             for _ in given:
                 self.report.count("unchanged", "payment")
             return
         if self.on_conflict is OnConflict.FAIL:
-            self._pending.append(Conflict("job", job.id, changed, "refused"))
+            self._pending.append(Conflict(kind, record.id, changed, "refused"))
             return
         if self.on_conflict is OnConflict.KEEP:
-            self.report.count("kept", "job")
+            self.report.count("kept", kind)
             for payment_id in given:
                 outcome = "unchanged" if not altered.get(payment_id, ("new",)) else "kept"
                 self.report.count(outcome, "payment")
-            self.report.conflicts.append(Conflict("job", job.id, changed, "kept"))
+            self.report.conflicts.append(Conflict(kind, record.id, changed, "kept"))
             return
         lacking = sorted(held.keys() - given.keys())
         if lacking:
             raise ConflictError(
                 "payments",
-                f"job {quoted(job.id)} holds payment(s) {', '.join(map(quoted, lacking))} that "
-                "the file lacks, and an import never deletes a payment. Nothing was imported; "
-                "void them in the account first, or choose on_conflict='keep'",
+                f"{kind} {quoted(record.id)} holds payment(s) {', '.join(map(quoted, lacking))} "
+                "that the file lacks, and an import never deletes a payment. Nothing was "
+                "imported; void them in the account first, or choose on_conflict='keep'",
             )
+        if isinstance(record, Invoice) and isinstance(stored, Invoice):
+            _may_replace(stored, record, changed)
         if changed != ("payments",):
-            self._replace(job, stored)
+            self._replace(record, stored)
         else:
-            self.report.count("unchanged", "job")
-        self.report.conflicts.append(Conflict("job", job.id, changed, "replaced"))
+            self.report.count("unchanged", kind)
+        self.report.conflicts.append(Conflict(kind, record.id, changed, "replaced"))
         for payment_id, payment in given.items():
             old = held.get(payment_id)
             if old is None:
@@ -254,7 +335,7 @@ class Writer:
                 replaced = attrs.evolve(payment, version=old.version + 1)
                 self.uow.payments.update(replaced)
                 action = Action.VOIDED if replaced.voided and not old.voided else Action.UPDATED
-                self._recorder(job.user_id).changed(old, replaced, action)
+                self._recorder(record.user_id).changed(old, replaced, action)
                 self.report.count("updated", "payment")
             else:
                 self.report.count("unchanged", "payment")
@@ -293,7 +374,7 @@ class Writer:
         self._replace(job, stored)
         self.report.conflicts.append(Conflict("job", job.id, changed, "replaced"))
 
-    def _replace(self, record: Customer | Job, stored: Customer | Job) -> None:
+    def _replace(self, record: Written, stored: Written) -> None:
         replaced = attrs.evolve(record, version=stored.version + 1)
         self._store(replaced, new=False)
         self._recorder(record.user_id).changed(stored, replaced, Action.UPDATED)
@@ -319,4 +400,27 @@ class Writer:
             "id",
             f"{len(self._pending)} records already exist with different content: {shown}{more}. "
             "Nothing was imported; choose on_conflict='replace' or 'keep'",
+        )
+
+
+def _holder(payment: Payment) -> str:
+    """What a payment is for, in words: its job, or else its invoice."""
+    if payment.job_id is not None:
+        return f"job {quoted(payment.job_id)}"
+    return f"invoice {quoted(payment.invoice_id or '')}"
+
+
+def _may_replace(stored: Invoice, incoming: Invoice, changed: Sequence[str]) -> None:
+    """Refuse replacing an issued invoice in anything but its money (ConflictError)."""
+    if stored.status is InvoiceStatus.DRAFT:
+        return
+    fixed = [name for name in changed if name not in INVOICE_MONEY and name != "payments"]
+    if fixed or incoming.status is InvoiceStatus.DRAFT:
+        what = "credit note" if stored.kind is InvoiceKind.CREDIT_NOTE else "invoice"
+        raise ConflictError(
+            "invoices",
+            f"{what} {quoted(stored.id)} ({stored.number}) is issued and the file's differs in "
+            f"{', '.join(fixed) or 'status'}: an issued {what} never changes but for its "
+            "money, and an import never replaces it. Nothing was imported; choose "
+            "on_conflict='keep'",
         )

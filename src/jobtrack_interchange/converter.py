@@ -20,7 +20,7 @@ one :class:`ValidationError` listing every bad field by its path
 >>> from decimal import Decimal
 >>> from jobtrack_core import Deleted
 >>> unstructure(Deleted(customers=1, jobs=2))
-{'users': 0, 'customers': 1, 'jobs': 2, 'sessions': 0, 'payments': 0}
+{'users': 0, 'customers': 1, 'jobs': 2, 'sessions': 0, 'payments': 0, 'quotes': 0, 'invoices': 0}
 >>> unstructure(Decimal("12.50")), unstructure(datetime(2025, 7, 6, 9, 0, tzinfo=UTC))
 ('12.50', '2025-07-06T09:00:00+00:00')
 """

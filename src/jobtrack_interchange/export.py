@@ -24,27 +24,47 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from jobtrack_core.documents import BillingSettings, Invoice, Quote
 from jobtrack_core.entities import Customer, HistoryEntry, Job, Payment, User
 from jobtrack_core.errors import NotFoundError
 from jobtrack_core.pagination import JobPosition, JobSort
 from jobtrack_core.ports import UnitOfWork
-from jobtrack_core.queries import ActivityFilter, JobFilter, PaymentFilter
+from jobtrack_core.queries import (
+    ActivityFilter,
+    InvoiceFilter,
+    JobFilter,
+    PaymentFilter,
+    QuoteFilter,
+)
 from jobtrack_core.service import Jobtrack
 from jobtrack_interchange._writing import PROGRESS_EVERY, Progress
 from jobtrack_interchange.converter import FORMAT, unstructure
 from jobtrack_interchange.document import (
     ACCOUNT_COLUMNS,
     ACCOUNT_CSV,
+    BILLING_COLUMNS,
+    BILLING_CSV,
     CUSTOMER_COLUMNS,
     CUSTOMERS_CSV,
     HISTORY_COLUMNS,
     HISTORY_CSV,
+    INVOICE_COLUMNS,
+    INVOICE_LINE_COLUMNS,
+    INVOICE_LINES_CSV,
+    INVOICES_CSV,
     JOB_COLUMNS,
     JOBS_CSV,
     MANIFEST,
+    NUMBER_COLUMNS,
+    NUMBERS_CSV,
     PAYMENT_COLUMNS,
     PAYMENTS_CSV,
+    QUOTE_COLUMNS,
+    QUOTE_LINE_COLUMNS,
+    QUOTE_LINES_CSV,
+    QUOTES_CSV,
     AccountRecord,
+    NumberRecord,
 )
 from jobtrack_interchange.formulas import Formulas, escape_formula
 from jobtrack_interchange.report import Counts
@@ -82,6 +102,42 @@ def _payments(uow: UnitOfWork, owner_id: str) -> Iterable[Payment]:
     return uow.payments.list(owner_id, PaymentFilter())
 
 
+def _settings(uow: UnitOfWork, owner_id: str) -> BillingSettings | None:
+    """The owner's billing settings, None when never saved (or the store keeps none)."""
+    try:
+        billing = uow.billing
+    except AttributeError:  # a store without billing yet
+        return None
+    return billing.get(owner_id)
+
+
+def _numbers(uow: UnitOfWork, owner_id: str) -> list[NumberRecord]:
+    """The owner's number counters, by series and period."""
+    try:
+        billing = uow.billing
+    except AttributeError:
+        return []
+    return [NumberRecord(s, p, n) for s, p, n in billing.last_numbers(owner_id)]
+
+
+def _quotes(uow: UnitOfWork, owner_id: str) -> Sequence[Quote]:
+    """The owner's quotes, newest first."""
+    try:
+        quotes = uow.quotes
+    except AttributeError:
+        return []
+    return quotes.list(owner_id, QuoteFilter())
+
+
+def _invoices(uow: UnitOfWork, owner_id: str) -> Sequence[Invoice]:
+    """The owner's invoices and credit notes, newest first."""
+    try:
+        invoices = uow.invoices
+    except AttributeError:
+        return []
+    return invoices.list(owner_id, InvoiceFilter())
+
+
 def _history(uow: UnitOfWork, owner_id: str) -> Iterator[HistoryEntry]:
     """Every change the owner's history keeps, newest first, a chunk at a time."""
     before: int | None = None
@@ -98,6 +154,30 @@ def _history_row(entry: HistoryEntry) -> dict[str, Any]:
     row: dict[str, Any] = unstructure(entry)
     row["changes"] = json.dumps(row["changes"], ensure_ascii=False)
     return row
+
+
+def _settings_rows(settings: BillingSettings | None) -> list[dict[str, Any]]:
+    """The billing settings as CSV rows (none when never saved): the tax rates as JSON."""
+    if settings is None:
+        return []
+    row: dict[str, Any] = unstructure(settings)
+    row["tax_rates"] = json.dumps(row["tax_rates"], ensure_ascii=False)
+    return [row]
+
+
+def _invoice_row(invoice: Invoice) -> dict[str, Any]:
+    """An invoice as a row of invoices.csv: its fields but its lines, and its balance."""
+    row: dict[str, Any] = unstructure(invoice)
+    del row["lines"]
+    row["balance"] = unstructure(invoice.balance)
+    return row
+
+
+def _line_rows(documents: Iterable[Quote | Invoice], key: str) -> Iterator[dict[str, Any]]:
+    """Each line of each document as a row naming it (``key``) and its place."""
+    for document in documents:
+        for position, line in enumerate(document.lines, start=1):
+            yield {key: document.id, "position": position, **unstructure(line)}
 
 
 @contextmanager
@@ -165,17 +245,24 @@ def write_json(
             account_data(user, include_password_hash=include_password_hash), ensure_ascii=False
         )
         out.write(' "account": ' + account + ",\n")
-        out.write(' "customers": [')
+        out.write(' "billing": ' + _line(_settings(uow, user_id)) + ",\n")
+        out.write(' "numbers": [')
+        _write_array(out, _numbers(uow, user_id), "numbers", None)
+        out.write(',\n "customers": [')
         customers = _write_array(out, _customers(uow, user_id), "customers", progress)
         out.write(',\n "jobs": [')
         jobs = _write_array(out, _jobs(uow, user_id), "jobs", progress)
+        out.write(',\n "quotes": [')
+        quotes = _write_array(out, _quotes(uow, user_id), "quotes", progress)
+        out.write(',\n "invoices": [')
+        invoices = _write_array(out, _invoices(uow, user_id), "invoices", progress)
         out.write(',\n "payments": [')
         payments = _write_array(out, _payments(uow, user_id), "payments", progress)
         out.write(',\n "history": [')
         _write_array(out, _history(uow, user_id), "history", progress)
         out.write(',\n "kept_from": ' + json.dumps(uow.history.kept_from(user_id)))
         out.write("\n}\n")
-    return Counts(users=1, customers=customers, jobs=jobs, payments=payments)
+    return Counts(1, customers, jobs, payments, quotes, invoices)
 
 
 def export_json(
@@ -186,8 +273,8 @@ def export_json(
     include_password_hash: bool = True,
     progress: Progress | None = None,
 ) -> Counts:
-    """Export all of ``user_id``'s data, its payments and history included, as a
-    ``jobtrack/4`` JSON document.
+    """Export all of ``user_id``'s data, its payments, billing (settings, numbers, quotes,
+    invoices and credit notes) and history included, as a ``jobtrack/5`` JSON document.
 
     ``target`` is a path (written to a ``.partial`` file first and moved into
     place when complete) or a text stream. Returns what was written.
@@ -200,9 +287,9 @@ def export_json(
     >>> user = app.register(email="sam@example.com", password="correct horse", name="Sam")
     >>> out = io.StringIO()
     >>> export_json(app, user.id, out, include_password_hash=False)
-    Counts(users=1, customers=0, jobs=0, payments=0)
+    Counts(users=1, customers=0, jobs=0, payments=0, quotes=0, invoices=0)
     >>> json.loads(out.getvalue())["format"]
-    'jobtrack/4'
+    'jobtrack/5'
     """
     if isinstance(target, str | os.PathLike):
         with _replacing(target, "w", encoding="utf-8", newline="\n") as out:
@@ -277,6 +364,10 @@ def write_csv(
         columns = ACCOUNT_COLUMNS if include_password_hash else ACCOUNT_COLUMNS[:-1]
         account = [account_data(user, include_password_hash=include_password_hash)]
         _write_table(archive, ACCOUNT_CSV, now, columns, account, None, policy)
+        settings = _settings_rows(_settings(uow, user_id))
+        _write_table(archive, BILLING_CSV, now, BILLING_COLUMNS, settings, None, policy)
+        numbers = (unstructure(n) for n in _numbers(uow, user_id))
+        _write_table(archive, NUMBERS_CSV, now, NUMBER_COLUMNS, numbers, None, policy)
         customers = _write_table(
             archive,
             CUSTOMERS_CSV,
@@ -295,6 +386,16 @@ def write_csv(
             progress,
             policy,
         )
+        found = _quotes(uow, user_id)
+        rows = ({k: v for k, v in unstructure(q).items() if k != "lines"} for q in found)
+        quotes = _write_table(archive, QUOTES_CSV, now, QUOTE_COLUMNS, rows, progress, policy)
+        lines = _line_rows(found, "quote_id")
+        _write_table(archive, QUOTE_LINES_CSV, now, QUOTE_LINE_COLUMNS, lines, progress, policy)
+        billed = _invoices(uow, user_id)
+        rows = (_invoice_row(i) for i in billed)
+        invoices = _write_table(archive, INVOICES_CSV, now, INVOICE_COLUMNS, rows, progress, policy)
+        lines = _line_rows(billed, "invoice_id")
+        _write_table(archive, INVOICE_LINES_CSV, now, INVOICE_LINE_COLUMNS, lines, progress, policy)
         payments = _write_table(
             archive,
             PAYMENTS_CSV,
@@ -306,7 +407,7 @@ def write_csv(
         )
         rows = (_history_row(entry) for entry in _history(uow, user_id))
         _write_table(archive, HISTORY_CSV, now, HISTORY_COLUMNS, rows, progress, policy)
-    return Counts(users=1, customers=customers, jobs=jobs, payments=payments)
+    return Counts(1, customers, jobs, payments, quotes, invoices)
 
 
 def export_csv(
@@ -318,8 +419,8 @@ def export_csv(
     progress: Progress | None = None,
     formulas: Formulas | str = Formulas.ESCAPE,
 ) -> Counts:
-    """Export all of ``user_id``'s data, its payments and history included, as CSV
-    tables in one zip archive.
+    """Export all of ``user_id``'s data, its payments, billing and history included, as
+    CSV tables in one zip archive (``invoices.csv`` showing each invoice's balance).
 
     ``target`` is a path (conventionally ``*.zip``) or a binary stream.
     A cell that a spreadsheet would run as a formula (it starts with ``=``,

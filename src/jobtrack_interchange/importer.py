@@ -20,9 +20,23 @@ Payments travel with their jobs. A document's payments must each be for one of i
 jobs, and each job's ``amount_paid`` must be what its payments add up to (refunds
 subtracted, voided ones left out), its ``paid`` what
 :func:`~jobtrack_core.entities.covered` says: a document that breaks either is refused
-whole, naming the job. A document older than ``jobtrack/4`` holds no payments: each of
-its paid jobs with a cost holds its cost, and is given one payment of it when it is
-added (:func:`~jobtrack_core.ledger.opening_payment`, in the account's calendar).
+whole, naming the job.
+
+Quotes and invoices (``jobtrack/5``) come back exactly: number, lines, totals, dates and
+money. Each is checked by its own rules when it is read (its totals must be what its
+lines make), and as a whole with the rest of the file: each payment naming an invoice
+names one of the file's, each invoice holds (``amount_paid``) what the payments naming it
+add up to and (``amount_credited``) what its credit notes add up to, each credit note
+corrects an invoice of the file, and no number appears twice in a series; a document that
+breaks any of this is refused whole, naming the row. A payment to an invoice that pays
+none of its jobs travels with the invoice. Restoring puts back the business's billing
+settings and its number counters, so that the next number follows on from the last one
+used; importing into an account raises its counters likewise (never lowering one).
+
+A document older than ``jobtrack/4`` holds no payments: each of its paid jobs with a
+cost holds its cost, and is given one payment of it when it is added
+(:func:`~jobtrack_core.ledger.opening_payment`, in the account's calendar). A document
+older than ``jobtrack/5`` holds no billing: the account's is left as it is.
 
 History: a restore puts the account's history back as exported (its numbers, and
 where a change feed may continue), and every record keeps its version, so that a
@@ -61,6 +75,7 @@ from typing import IO, Any
 
 import attrs
 
+from jobtrack_core.documents import BillingSettings, Invoice, InvoiceKind, Quote, Series
 from jobtrack_core.entities import Customer, HistoryEntry, Job, Payment, RecordKind, User
 from jobtrack_core.errors import ConflictError, FieldError, ValidationError
 from jobtrack_core.fields import Problem, Text, rules_of
@@ -74,18 +89,31 @@ from jobtrack_interchange.converter import read_json, structure, unstructure
 from jobtrack_interchange.document import (
     ACCOUNT_COLUMNS,
     ACCOUNT_CSV,
+    BILLING_COLUMNS,
+    BILLING_CSV,
     CUSTOMER_COLUMNS,
     CUSTOMERS_CSV,
     FORMAT,
     HISTORY_COLUMNS,
     HISTORY_CSV,
+    INVOICE_COLUMNS,
+    INVOICE_LINE_COLUMNS,
+    INVOICE_LINES_CSV,
+    INVOICES_CSV,
     JOB_COLUMNS,
     JOBS_CSV,
     KEPT_FROM,
     MANIFEST,
+    NUMBER_COLUMNS,
+    NUMBERS_CSV,
     PAYMENT_COLUMNS,
     PAYMENTS_CSV,
+    QUOTE_COLUMNS,
+    QUOTE_LINE_COLUMNS,
+    QUOTE_LINES_CSV,
+    QUOTES_CSV,
     READABLE,
+    WITHOUT_BILLING,
     WITHOUT_PAYMENTS,
     AccountRecord,
     ExportDocument,
@@ -121,6 +149,12 @@ def read_document(data: object) -> ExportDocument:
             hint = "; this looks like a MyJobTrack backup: use import_myjobtrack_backup"
         readable = ", ".join(repr(r) for r in READABLE[:-1]) + f" or {READABLE[-1]!r}"
         raise ValidationError.single("format", f"must be {readable}, not {found!r}{hint}")
+    if found in WITHOUT_BILLING:
+        for name in ("billing", "numbers", "quotes", "invoices"):
+            if name in data:
+                raise ValidationError.single(
+                    name, f"are not part of a {found} document (jobtrack/5 on)"
+                )
     if found in WITHOUT_PAYMENTS:
         data = _before_the_ledger(data, found)
     return structure(data, ExportDocument)
@@ -171,6 +205,12 @@ class _Records:
     payments: Mapping[str, list[Payment]] = attrs.field(factory=dict)
     #: The file keeps each job's payments (False: a format before the ledger).
     ledgers: bool = True
+    billing: BillingSettings | None = None
+    numbers: list[tuple[Series, int, int]] = attrs.field(factory=list)
+    quotes: list[Quote] = attrs.field(factory=list)
+    invoices: list[Invoice] = attrs.field(factory=list)
+    #: The payments made to each invoice (by its id) that pay none of its jobs.
+    invoice_payments: Mapping[str, list[Payment]] = attrs.field(factory=dict)
 
     def known(self) -> frozenset[tuple[RecordKind, str]]:
         """The records the history speaks of."""
@@ -207,6 +247,8 @@ def _checked(data: Mapping[str, Any], doc: ExportDocument, report: ReportBuilder
     kinds: tuple[tuple[str, str, Sequence[Any]], ...] = (
         ("customer", "customers", doc.customers),
         ("job", "jobs", doc.jobs),
+        ("quote", "quotes", doc.quotes),
+        ("invoice", "invoices", doc.invoices),
     )
     for kind, table, records in kinds:
         seen: set[str] = set()
@@ -221,6 +263,7 @@ def _checked(data: Mapping[str, Any], doc: ExportDocument, report: ReportBuilder
             seen.add(found.id)
             _report_cleaning(report, kind, found.id, data[table][i], found)
     payments = _checked_ledger(data, doc, report, errors)
+    invoice_payments = _checked_billing(doc, errors)
     refuse(errors)
     history = sorted(doc.history, key=lambda entry: entry.seq)
     return _Records(
@@ -230,6 +273,11 @@ def _checked(data: Mapping[str, Any], doc: ExportDocument, report: ReportBuilder
         doc.kept_from,
         payments,
         ledgers=doc.format not in WITHOUT_PAYMENTS,
+        billing=doc.billing,
+        numbers=[(n.series, n.period, n.last) for n in doc.numbers],
+        quotes=list(doc.quotes),
+        invoices=list(doc.invoices),
+        invoice_payments=invoice_payments,
     )
 
 
@@ -251,9 +299,12 @@ def _checked_ledger(
         if payment.id in seen:
             errors.append(FieldError(f"{path}.id", f"{payment.id!r} appears twice"))
         seen.add(payment.id)
-        if payment.job_id not in jobs:
+        if payment.job_id is None:
+            pass  # a payment to an invoice for none of its jobs: see _checked_billing
+        elif payment.job_id not in jobs:
             errors.append(FieldError(f"{path}.job_id", f"no job {payment.job_id!r} in the file"))
-        by_job[payment.job_id].append(payment)
+        else:
+            by_job[payment.job_id].append(payment)
         _report_cleaning(report, "payment", payment.id, data["payments"][i], payment)
     for i, job in enumerate(doc.jobs):
         total = sum((p.signed for p in by_job.get(job.id, ())), ZERO)
@@ -268,6 +319,92 @@ def _checked_ledger(
     return dict(by_job)
 
 
+def _checked_billing(doc: ExportDocument, errors: list[FieldError]) -> dict[str, list[Payment]]:
+    """Check the document's billing as a whole (problems added to ``errors``): the
+    settings are the account's, each counter appears once, each number once in its
+    series, each credit note corrects an invoice of the file, each invoice holds what
+    the payments naming it and the credit notes correcting it add up to. Returns the
+    payments made to each invoice that pay none of its jobs."""
+    account = doc.account.id
+    if doc.billing is not None and doc.billing.user_id != account:
+        errors.append(FieldError("billing.user_id", f"must be the account's id {account!r}"))
+    counters: set[tuple[Series, int]] = set()
+    for i, counter in enumerate(doc.numbers):
+        if (counter.series, counter.period) in counters:
+            errors.append(
+                FieldError(
+                    f"numbers[{i}]", f"{counter.series.value} {counter.period} appears twice"
+                )
+            )
+        counters.add((counter.series, counter.period))
+    numbers: set[tuple[str, str]] = set()
+    tables: tuple[tuple[str, Sequence[Quote | Invoice]], ...] = (
+        ("quotes", doc.quotes),
+        ("invoices", doc.invoices),
+    )
+    for table, documents in tables:
+        for i, made in enumerate(documents):
+            series = getattr(made, "kind", "quote")
+            if made.number is not None and (series, made.number) in numbers:
+                errors.append(FieldError(f"{table}[{i}].number", f"{made.number!r} appears twice"))
+            numbers.add((series, made.number or ""))
+    invoices = {i.id: i for i in doc.invoices}
+    paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    unbilled: dict[str, list[Payment]] = defaultdict(list)
+    for i, payment in enumerate(doc.payments):
+        if payment.invoice_id is None:
+            continue
+        found = invoices.get(payment.invoice_id)
+        if found is None or found.kind is not InvoiceKind.INVOICE:
+            errors.append(
+                FieldError(
+                    f"payments[{i}].invoice_id", f"no invoice {payment.invoice_id!r} in the file"
+                )
+            )
+            continue
+        paid[found.id] += payment.signed
+        if payment.job_id is None:
+            unbilled[found.id].append(payment)
+        elif payment.job_id not in found.job_ids:
+            errors.append(
+                FieldError(
+                    f"payments[{i}].job_id",
+                    f"job {payment.job_id!r} is not billed by invoice {found.id!r}",
+                )
+            )
+    credited: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for i, made in enumerate(doc.invoices):
+        if made.corrects is None:
+            continue
+        corrected = invoices.get(made.corrects)
+        if corrected is None or corrected.kind is not InvoiceKind.INVOICE:
+            errors.append(
+                FieldError(f"invoices[{i}].corrects", f"no invoice {made.corrects!r} in the file")
+            )
+        else:
+            credited[corrected.id] += made.total
+    for i, made in enumerate(doc.invoices):
+        if made.kind is not InvoiceKind.INVOICE:
+            continue
+        if made.amount_paid != paid[made.id]:
+            errors.append(
+                FieldError(
+                    f"invoices[{i}].amount_paid",
+                    f"is {made.amount_paid}, but the payments naming it in the file come to "
+                    f"{paid[made.id]} (refunds subtracted, voided ones left out)",
+                )
+            )
+        if made.amount_credited != credited[made.id]:
+            errors.append(
+                FieldError(
+                    f"invoices[{i}].amount_credited",
+                    f"is {made.amount_credited}, but the credit notes correcting it in the "
+                    f"file come to {credited[made.id]}",
+                )
+            )
+    return dict(unbilled)
+
+
 def _report_cleaning(report: ReportBuilder, kind: str, id: str, raw: object, made: Any) -> None:
     """Report the text the rules changed on the way in (trimmed, empty text kept as
     null, an email lower-cased): what ``raw`` said and ``made`` holds."""
@@ -279,6 +416,10 @@ def _report_cleaning(report: ReportBuilder, kind: str, id: str, raw: object, mad
 
 
 def _write_records(writer: Writer, uow: UnitOfWork, owner_id: str, records: _Records) -> None:
+    if records.billing is not None:
+        writer.settings(attrs.evolve(records.billing, user_id=owner_id))
+    if records.numbers:
+        writer.numbers(owner_id, records.numbers)
     for customer in records.customers:
         writer.customer(attrs.evolve(customer, user_id=owner_id))
     in_file = {c.id for c in records.customers}
@@ -295,7 +436,58 @@ def _write_records(writer: Writer, uow: UnitOfWork, owner_id: str, records: _Rec
         payments = [attrs.evolve(p, user_id=owner_id) for p in records.payments.get(job.id, ())]
         writer.job(attrs.evolve(job, user_id=owner_id), payments)
     refuse(missing)
+    _write_billed(writer, uow, owner_id, records, in_file)
     writer.finish()
+
+
+def _write_billed(
+    writer: Writer, uow: UnitOfWork, owner_id: str, records: _Records, customers: set[str]
+) -> None:
+    """Write the quotes, then the invoices (before the credit notes correcting them),
+    each with the payments that travel with it; refused whole (naming the row) when one
+    names a customer or a job neither in the file nor in the account."""
+    jobs = {j.id for j in records.jobs}
+    missing: list[FieldError] = []
+
+    def check(path: str, made: Quote | Invoice) -> bool:
+        problems = []
+        if (
+            made.customer_id not in customers
+            and uow.customers.get(owner_id, made.customer_id) is None
+        ):
+            problems.append(
+                FieldError(
+                    f"{path}.customer_id",
+                    f"no customer {made.customer_id!r} in the file or in the account",
+                )
+            )
+        named = {(line.job_id, "lines") for line in made.lines if line.job_id is not None}
+        if isinstance(made, Quote) and made.job_id is not None:
+            named.add((made.job_id, "job_id"))
+        for job_id, field in sorted(named):
+            if job_id not in jobs and uow.jobs.get(owner_id, job_id) is None:
+                problems.append(
+                    FieldError(
+                        f"{path}.{field}", f"no job {job_id!r} in the file or in the account"
+                    )
+                )
+        missing.extend(problems)
+        return not problems
+
+    for i, quote in enumerate(records.quotes):
+        if check(f"quotes[{i}]", quote):
+            writer.quote(attrs.evolve(quote, user_id=owner_id))
+    credit_notes_last = sorted(
+        enumerate(records.invoices), key=lambda made: made[1].kind is InvoiceKind.CREDIT_NOTE
+    )
+    for i, invoice in credit_notes_last:
+        if check(f"invoices[{i}]", invoice):
+            paid = records.invoice_payments.get(invoice.id, ())
+            writer.invoice(
+                attrs.evolve(invoice, user_id=owner_id),
+                [attrs.evolve(p, user_id=owner_id) for p in paid],
+            )
+    refuse(missing)
 
 
 def _read(data: object, source: str) -> tuple[ExportDocument, _Records, ReportBuilder]:
@@ -341,14 +533,17 @@ def import_records(
     customers: Iterable[Customer],
     jobs: Iterable[Job],
     payments: Iterable[Payment] = (),
+    quotes: Iterable[Quote] = (),
+    invoices: Iterable[Invoice] = (),
     *,
     on_conflict: OnConflict | str = OnConflict.FAIL,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Import customers, jobs and their payments made in code (of ``workspace``'s
-    account) into it, as an export holding them is imported (see :func:`import_json`):
-    checked as a whole (each job holding what its payments add up to), written in one
-    unit of work, recorded in the history as imported."""
+    """Import customers, jobs and their payments, quotes and invoices made in code (of
+    ``workspace``'s account) into it, as an export holding them is imported (see
+    :func:`import_json`): checked as a whole (each job and each invoice holding what its
+    payments add up to), written in one unit of work, recorded in the history as
+    imported."""
     _workspace(workspace, "import_records", "restore_document")
     document = {
         "format": FORMAT,
@@ -357,6 +552,8 @@ def import_records(
         "customers": unstructure(list(customers)),
         "jobs": unstructure(list(jobs)),
         "payments": unstructure(list(payments)),
+        "quotes": unstructure(list(quotes)),
+        "invoices": unstructure(list(invoices)),
     }
     return import_document(
         workspace, document, on_conflict=on_conflict, dry_run=dry_run, source="records"
@@ -504,12 +701,28 @@ _CSV_NAMES = {
     "jobs": JOBS_CSV,
     "payments": PAYMENTS_CSV,
     "history": HISTORY_CSV,
+    "numbers": NUMBERS_CSV,
+    "quotes": QUOTES_CSV,
+    "invoices": INVOICES_CSV,
 }
-_INDEX = re.compile(r"^(customers|jobs|payments|history)\[(\d+)\]")
+_INDEX = re.compile(r"^(customers|jobs|payments|history|numbers|quotes|invoices)\[(\d+)\]")
 #: Columns of true or false.
-_FLAGS = frozenset({"paid", "by_mark_paid"})
+_FLAGS = frozenset({"paid", "by_mark_paid", "prices_include_tax"})
 #: Columns of whole numbers.
-_WHOLE = frozenset({"week_start", "version", "seq"})
+_WHOLE = frozenset(
+    {
+        "week_start",
+        "version",
+        "seq",
+        "period",
+        "last",
+        "position",
+        "payment_terms_days",
+        "quote_valid_days",
+    }
+)
+#: Columns holding a list as JSON.
+_LISTS = frozenset({"changes", "tax_rates"})
 
 
 def _cell(column: str, value: str) -> Any:
@@ -521,7 +734,7 @@ def _cell(column: str, value: str) -> Any:
         return {"true": True, "false": False}.get(value, value)
     if column in _WHOLE and value.isdigit():
         return int(value)
-    if column == "changes":
+    if column in _LISTS:
         try:
             return json.loads(value)
         except ValueError:
@@ -595,12 +808,58 @@ def _csv_document(archive: zipfile.ZipFile) -> dict[str, Any]:
         "jobs": _read_table(archive, JOBS_CSV, JOB_COLUMNS, formulas),
         "history": _read_table(archive, HISTORY_CSV, HISTORY_COLUMNS, formulas, required=False),
     }
-    if PAYMENTS_CSV in archive.namelist():  # archives before jobtrack/4 have none
+    names = archive.namelist()
+    if PAYMENTS_CSV in names:  # archives before jobtrack/4 have none
         document["payments"] = _read_table(archive, PAYMENTS_CSV, PAYMENT_COLUMNS, formulas)
+    if BILLING_CSV in names:  # archives before jobtrack/5 have no billing
+        settings = _read_table(archive, BILLING_CSV, BILLING_COLUMNS, formulas)
+        if len(settings) > 1:
+            raise ValidationError.single(
+                BILLING_CSV, f"must hold at most one row of settings, not {len(settings)}"
+            )
+        document["billing"] = settings[0] if settings else None
+        document["numbers"] = _read_table(archive, NUMBERS_CSV, NUMBER_COLUMNS, formulas)
+        quotes = _read_table(archive, QUOTES_CSV, QUOTE_COLUMNS, formulas)
+        lines = _read_table(archive, QUOTE_LINES_CSV, QUOTE_LINE_COLUMNS, formulas)
+        document["quotes"] = _with_lines(quotes, lines, QUOTE_LINES_CSV, "quote_id")
+        invoices = _read_table(archive, INVOICES_CSV, INVOICE_COLUMNS, formulas)
+        for invoice in invoices:
+            invoice.pop("balance", None)  # shown for people, made from the rest
+        lines = _read_table(archive, INVOICE_LINES_CSV, INVOICE_LINE_COLUMNS, formulas)
+        document["invoices"] = _with_lines(invoices, lines, INVOICE_LINES_CSV, "invoice_id")
     return document
 
 
+def _with_lines(
+    documents: list[dict[str, Any]], lines: list[dict[str, Any]], name: str, key: str
+) -> list[dict[str, Any]]:
+    """Quotes or invoices read from CSV, each given its lines from the rows of its lines
+    table that name it, in the order of their ``position``."""
+    by_id: dict[Any, list[tuple[int, dict[str, Any]]]] = {d.get("id"): [] for d in documents}
+    for number, row in enumerate(lines, start=1):
+        owner, position = row.pop(key, None), row.pop("position", None)
+        if owner not in by_id:
+            raise ValidationError.single(
+                f"{name} row {number}.{key}", f"names no row of the file: {owner!r}"
+            )
+        if not isinstance(position, int) or any(p == position for p, _ in by_id[owner]):
+            raise ValidationError.single(
+                f"{name} row {number}.position",
+                "must be a whole number, once for each line of its document",
+            )
+        by_id[owner].append((position, row))
+    for document in documents:
+        document["lines"] = [row for _, row in sorted(by_id[document.get("id")], key=_first)]
+    return documents
+
+
+def _first(item: tuple[int, Any]) -> int:
+    return item[0]
+
+
 def _csv_location(field: str) -> str:
+    if field == "billing" or field.startswith("billing."):
+        return f"{BILLING_CSV} row 1" + field[len("billing") :]
     match = _INDEX.match(field)
     if not match:
         return field

@@ -16,8 +16,15 @@ import attrs
 from jobtrack_core.errors import ValidationError
 
 #: The kinds of record an import writes.
-RecordKind = Literal["user", "customer", "job", "payment"]
-_PLURAL = {"user": "users", "customer": "customers", "job": "jobs", "payment": "payments"}
+RecordKind = Literal["user", "customer", "job", "payment", "quote", "invoice"]
+_PLURAL = {
+    "user": "users",
+    "customer": "customers",
+    "job": "jobs",
+    "payment": "payments",
+    "quote": "quotes",
+    "invoice": "invoices",
+}
 #: How many alterations :meth:`ImportReport.details` shows per reason.
 EXAMPLES = 3
 #: Values longer than this are cut short in :meth:`ImportReport.details`.
@@ -54,22 +61,31 @@ class OnConflict(enum.StrEnum):
 
 @attrs.frozen
 class Counts:
-    """A number of users, customers, jobs and payments."""
+    """A number of users, customers, jobs, payments, quotes and invoices (credit notes
+    counted with the invoices)."""
 
     users: int = 0
     customers: int = 0
     jobs: int = 0
     payments: int = 0
+    quotes: int = 0
+    invoices: int = 0
 
     @property
     def total(self) -> int:
-        return self.users + self.customers + self.jobs + self.payments
+        return self.users + self.customers + self.jobs + self.payments + self.quotes + self.invoices
 
     def __str__(self) -> str:
-        """``1 user, 2 customers, 3 jobs``, and the payments when there are any."""
+        """``1 user, 2 customers, 3 jobs``, and the payments, quotes and invoices when
+        there are any."""
         counted = [(self.users, "user"), (self.customers, "customer"), (self.jobs, "job")]
-        if self.payments:
-            counted.append((self.payments, "payment"))
+        for n, word in (
+            (self.payments, "payment"),
+            (self.quotes, "quote"),
+            (self.invoices, "invoice"),
+        ):
+            if n:
+                counted.append((n, word))
         return ", ".join(f"{n} {word if n == 1 else word + 's'}" for n, word in counted)
 
 

@@ -528,6 +528,8 @@ class _Invoices(_Documents[Invoice]):
             return Deleted()
         if invoice.status is not InvoiceStatus.DRAFT:
             raise ConflictError("status", f"invoice {quoted(invoice_id)} is issued: it is kept")
+        if any(p.invoice_id == invoice_id for p in self.d.payments.get(owner_id, {}).values()):
+            raise ConflictError("payments", f"payments name invoice {quoted(invoice_id)}")
         self.w.pop(mine, invoice_id)
         return Deleted(invoices=1)
 

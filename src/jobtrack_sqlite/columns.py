@@ -4,6 +4,7 @@
   sort in time order, compare as integers and round-trip to the microsecond.
 - Dates: ISO text, ``YYYY-MM-DD``.
 - Money and hours: integers of hundredths (cents), never floating point.
+- Quantities and tax rates (of document lines): integers of thousandths.
 - ``paid``: the integer 0 or 1.
 
 A value no column can hold raises :class:`~jobtrack_core.errors.ValidationError`
@@ -94,6 +95,27 @@ def hundredths(value: object, field: str) -> int | None:
     if not 0 <= minor <= MAX_HUNDREDTHS:
         raise ValidationError.single(field, f"must be between 0 and {MAX_AMOUNT}")
     return minor
+
+
+def thousandths(value: object, field: str) -> int:
+    """An exact quantity or tax rate (at most three places, 0 or more) as an integer of
+    thousandths."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise ValidationError.single(field, "must be a finite Decimal")
+    scaled = value.scaleb(3)
+    if scaled != scaled.to_integral_value():
+        raise ValidationError.single(field, "must have at most 3 decimal places")
+    number = int(scaled)
+    if number < 0:
+        raise ValidationError.single(field, "must not be negative")
+    return number
+
+
+def read_thousandths(number: int) -> Decimal:
+    """The inverse of :func:`thousandths`: a Decimal with exactly three places."""
+    return Decimal(number).scaleb(-3)
 
 
 def flag(value: object, field: str) -> int:

@@ -44,7 +44,6 @@ from jobtrack_sqlite import changelog, history, schema, totals
 from jobtrack_sqlite.errors import translate
 from jobtrack_sqlite.rows import (
     JOB_COLUMNS,
-    PAYMENT_COLUMNS,
     USER_COLUMNS,
     job_from_row,
     payment_values,
@@ -233,6 +232,8 @@ def _entries(user: User, payment: Payment, seq: int) -> tuple[HistoryEntry, Hist
     """The history entries of a job's opening payment, numbered from ``seq``: the payment
     created, then the job updated to hold it (as ``mark_paid`` records the job); both by
     the owner, when the payment was recorded."""
+    job_id = payment.job_id
+    assert job_id is not None  # an opening payment is its job's
     made = tuple(FieldChange(k, None, v) for k, v in listed(payment).items())
     held = (FieldChange("amount_paid", plain(ZERO), plain(payment.amount)),)
     return (
@@ -255,7 +256,7 @@ def _entries(user: User, payment: Payment, seq: int) -> tuple[HistoryEntry, Hist
             source=Source.LIBRARY,
             action=Action.UPDATED,
             kind=RecordKind.JOB,
-            record_id=payment.job_id,
+            record_id=job_id,
             changes=held,
         ),
     )
@@ -283,9 +284,10 @@ def open_ledger(connection: sqlite3.Connection, ids: Callable[[], str] = uuid7_i
         payments = [p for j in jobs if (p := opening_payment(j, calendar, ids())) is not None]
         if not payments:
             continue
+        columns = history.PAYMENT_COLUMNS_V6
         connection.executemany(
-            f"INSERT INTO payments (owner, {PAYMENT_COLUMNS})"
-            f" VALUES (?, {', '.join('?' * (PAYMENT_COLUMNS.count(',') + 1))})",
+            f"INSERT INTO payments (owner, {columns})"
+            f" VALUES (?, {', '.join('?' * (columns.count(',') + 1))})",
             [(owner, p.id, p.user_id, p.job_id, *payment_values(p)) for p in payments],
         )
         count = 2 * len(payments)  # each payment's entry, then its job's
@@ -314,19 +316,55 @@ def open_ledger(connection: sqlite3.Connection, ids: Callable[[], str] = uuid7_i
 #: in, and the cash by day computed from them at once.
 VERSION_6: tuple[Step, ...] = (
     _set_jobs_aside,
-    schema.JOBS,
-    schema.PAYMENTS,
-    *totals.TABLES,
+    *history.TABLES_V6,
     f"INSERT INTO jobs ({changelog.JOB_COLUMNS_V5}, owner, amount_paid_cents)"
     f" SELECT {_BUT_VERSION}, {_VERSION}, owner, {_HOLDS} FROM old_jobs ORDER BY rowid",
     "DROP TABLE old_jobs",
-    *_of_table(schema.INDEXES, "jobs", "payments"),
-    *schema.TRIGGERS,
-    *totals.TRIGGERS,
+    *history.INDEXES_V6,
+    *history.TRIGGERS_V6,
     totals.rebuild,
     open_ledger,
-    *totals.CASH_TRIGGERS,
+    *history.CASH_TRIGGERS_V6,
     totals.catch_up_cash,
+)
+
+
+def _set_payments_aside(connection: sqlite3.Connection) -> None:
+    """Drop the payments' cash triggers (made again once the new table is filled, so the
+    cash by day is left as it is) and rename version 6's ``payments`` ``old_payments``
+    (its indexes go with it), and its ``history`` ``old_history`` (whose kinds and actions
+    of records gain quotes and invoices)."""
+    for name in ("payments_cash_insert", "payments_cash_delete", "payments_cash_update"):
+        connection.execute(f"DROP TRIGGER {name}")
+    connection.execute("ALTER TABLE payments RENAME TO old_payments")
+    connection.execute("ALTER TABLE history RENAME TO old_history")
+
+
+#: The stored columns of the history, which version 7 keeps as they are.
+_HISTORY_COLUMNS = "owner, seq, at_us, actor_id, source, action, kind, record_id, changes, cause"
+
+
+#: Version 7, step by step: version 6's payments and history set aside; the billing
+#: tables (settings and tax rates, number counters, quotes, invoices and their lines)
+#: made, and the new payments (a job or an invoice, or both) and history (quotes and
+#: invoices among the records it speaks of), filled row for row; then the indexes of
+#: payments, history and the billing tables, the trigger that unlinks a deleted job
+#: from quotes, and the payments' cash triggers again.
+VERSION_7: tuple[Step, ...] = (
+    _set_payments_aside,
+    *schema.BILLING_TABLES,
+    schema.PAYMENTS,
+    f"INSERT INTO payments (owner, {history.PAYMENT_COLUMNS_V6})"
+    f" SELECT owner, {history.PAYMENT_COLUMNS_V6} FROM old_payments ORDER BY rowid",
+    "DROP TABLE old_payments",
+    schema.HISTORY,
+    f"INSERT INTO history ({_HISTORY_COLUMNS}) SELECT {_HISTORY_COLUMNS} FROM old_history",
+    "DROP TABLE old_history",
+    *_of_table(
+        schema.INDEXES, "payments", "quotes", "quote_lines", "invoices", "invoice_lines", "history"
+    ),
+    *schema.BILLING_TRIGGERS,
+    *totals.CASH_TRIGGERS,
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -354,6 +392,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         6,
         "the payments ledger: what each job holds, balances in the running totals",
         VERSION_6,
+        rebuilds_tables=True,
+    ),
+    Migration(
+        7,
+        "quotes, invoices and credit notes, billing settings and numbering; payments"
+        " made to invoices",
+        VERSION_7,
         rebuilds_tables=True,
     ),
 )

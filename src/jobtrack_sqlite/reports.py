@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from itertools import pairwise
 
+from jobtrack_core.documents import Invoice
 from jobtrack_core.entities import Customer, Job, PaymentKind, PaymentMethod
 from jobtrack_core.money import from_minor
 from jobtrack_core.pagination import JobPosition, JobSort
@@ -27,13 +28,16 @@ from jobtrack_core.reports import (
     CustomerAccuracy,
     CustomerAging,
     CustomerBalance,
+    CustomerInvoiceAging,
     CustomerRevenue,
     CustomerSummary,
+    InvoiceAging,
     OwnerTotals,
     Tally,
 )
 from jobtrack_sqlite import columns as col
-from jobtrack_sqlite import rules, totals
+from jobtrack_sqlite import rules, schema, totals
+from jobtrack_sqlite.documents import SqliteInvoices
 from jobtrack_sqlite.errors import translated
 from jobtrack_sqlite.rows import (
     CUSTOMER_COLUMNS,
@@ -127,6 +131,7 @@ class SqliteReports:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
+        self._invoices = SqliteInvoices(connection)
 
     # -- figures -----------------------------------------------------------------------
     @translated
@@ -499,6 +504,54 @@ class SqliteReports:
             (owner_id, col.day(taken_before, "taken_before")),
             limit,
         )
+
+    # -- invoices ---------------------------------------------------------------------------
+    @translated
+    def invoice_aging(
+        self, owner_id: str, bounds: Sequence[date]
+    ) -> Sequence[CustomerInvoiceAging]:
+        """The owing invoices (``idx_invoices_owner_owing``, which holds what each owes),
+        summed per customer and bucket of due date by SQLite; then the customers owing
+        anything, by name and id."""
+        days = [col.day(day, "bounds") for day in bounds[:4]]
+        rows = self._db.execute(
+            "SELECT customer_id, CASE WHEN due_on >= ?2 THEN 0 WHEN due_on >= ?3 THEN 1"
+            " WHEN due_on >= ?4 THEN 2 WHEN due_on >= ?5 THEN 3 ELSE 4 END AS bucket,"
+            " sum(total_cents - amount_paid_cents - amount_credited_cents), count(*)"
+            " FROM invoices INDEXED BY idx_invoices_owner_owing"
+            f" WHERE owner = {OWNER.replace('?', '?1')} AND {schema.OWING}"
+            " GROUP BY customer_id, bucket",
+            (owner_id, *days),
+        ).fetchall()
+        if not rows:
+            return []
+        buckets: dict[str, list[Tally]] = {}
+        for customer_id, bucket, cents, count in rows:
+            buckets.setdefault(customer_id, [Tally()] * 5)[bucket] = _tally(cents, count)
+        customers = self._db.execute(
+            f"SELECT {CUSTOMER_COLUMNS} FROM customers"
+            f" WHERE owner = {OWNER} AND id IN (SELECT value FROM json_each(?)) ORDER BY name, id",
+            (owner_id, json.dumps(sorted(buckets))),
+        )
+        return [
+            CustomerInvoiceAging(c, InvoiceAging(*buckets[c.id]))
+            for c in map(customer_from_row, customers)
+        ]
+
+    @translated
+    def overdue_invoices(self, owner_id: str, today: date, limit: int) -> Sequence[Invoice]:
+        """The owing invoices due before ``today``, walked in ``idx_invoices_owner_owing``
+        (by due date, then number), with their lines."""
+        if limit <= 0:
+            return []
+        found = self._invoices._select(
+            owner_id,
+            f"{schema.OWING} AND d.due_on < ?",
+            [col.day(today, "today"), limit],
+            " ORDER BY d.due_on, d.number LIMIT ?",
+            indexed="idx_invoices_owner_owing",
+        )
+        return list(found)
 
 
 __all__ = ["SqliteReports"]

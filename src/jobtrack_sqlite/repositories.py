@@ -24,6 +24,7 @@ from jobtrack_core.queries import JobFilter, PaymentFilter
 from jobtrack_sqlite import columns as col
 from jobtrack_sqlite import totals
 from jobtrack_sqlite.changelog import SqliteHistory
+from jobtrack_sqlite.documents import SqliteBilling, SqliteInvoices, SqliteQuotes
 from jobtrack_sqlite.errors import (
     is_foreign_key_violation,
     is_unique_violation,
@@ -155,13 +156,22 @@ class SqliteUsers(_Repository):
             f"SELECT (SELECT count(*) FROM customers WHERE owner = {OWNER}),"
             f" (SELECT count(*) FROM jobs WHERE owner = {OWNER}),"
             " (SELECT count(*) FROM sessions WHERE user_id = ?),"
-            f" (SELECT count(*) FROM payments WHERE owner = {OWNER})",
-            (user_id,) * 4,
+            f" (SELECT count(*) FROM payments WHERE owner = {OWNER}),"
+            f" (SELECT count(*) FROM quotes WHERE owner = {OWNER}),"
+            f" (SELECT count(*) FROM invoices WHERE owner = {OWNER})",
+            (user_id,) * 6,
         ).fetchone()
         if not self._db.execute("DELETE FROM users WHERE id = ?", (user_id,)).rowcount:
             return Deleted()
+        customers, jobs, sessions, payments, quotes, invoices = counts
         return Deleted(
-            users=1, customers=counts[0], jobs=counts[1], sessions=counts[2], payments=counts[3]
+            users=1,
+            customers=customers,
+            jobs=jobs,
+            sessions=sessions,
+            payments=payments,
+            quotes=quotes,
+            invoices=invoices,
         )
 
 
@@ -220,16 +230,51 @@ class SqliteCustomers(_Repository):
 
     @translated
     def delete(self, owner_id: str, customer_id: str) -> Deleted:
-        jobs, payments = self._db.execute(
+        """The customer, its jobs (and their payments), its quotes and its draft invoices.
+        A customer billed by an issued invoice (void ones and credit notes included), or
+        whose job an invoice of another customer bills, is kept (:class:`ConflictError`
+        on ``invoices``), and nothing is deleted."""
+        key = (owner_id, customer_id)
+        if not self._exists(f"SELECT 1 FROM customers WHERE {BY_KEY}", *key):
+            return Deleted()
+        if self._exists(
+            f"SELECT 1 FROM invoices WHERE owner = {OWNER} AND customer_id = ?"
+            " AND status <> 'draft'",
+            *key,
+        ):
+            raise ConflictError(
+                "invoices", f"customer {customer_id!r} has issued invoices, which are kept"
+            )
+        if self._exists(
+            "SELECT 1 FROM jobs AS j"
+            " JOIN invoice_lines AS l ON l.owner = j.owner AND l.job_id = j.id"
+            " JOIN invoices AS i ON i.owner = l.owner AND i.id = l.invoice_id"
+            f" WHERE j.owner = {OWNER} AND j.customer_id = ? AND i.customer_id <> ?",
+            owner_id,
+            customer_id,
+            customer_id,
+        ):
+            raise ConflictError(
+                "invoices", f"a job of customer {customer_id!r} is billed by an invoice"
+            )
+        jobs, payments, quotes, drafts = self._db.execute(
             f"SELECT count(*), coalesce(sum((SELECT count(*) FROM payments AS p"
-            " WHERE p.owner = j.owner AND p.job_id = j.id)), 0)"
+            " WHERE p.owner = j.owner AND p.job_id = j.id)), 0),"
+            f" (SELECT count(*) FROM quotes WHERE owner = {OWNER} AND customer_id = ?),"
+            f" (SELECT count(*) FROM invoices WHERE owner = {OWNER} AND customer_id = ?)"
             f" FROM jobs AS j WHERE j.owner = {OWNER} AND j.customer_id = ?",
-            (owner_id, customer_id),
+            key * 3,
         ).fetchone()
-        deleted = self._db.execute(
-            f"DELETE FROM customers WHERE {BY_KEY}", (owner_id, customer_id)
-        ).rowcount
-        return Deleted(customers=1, jobs=jobs, payments=payments) if deleted else Deleted()
+        try:
+            self._db.execute(f"DELETE FROM invoices WHERE owner = {OWNER} AND customer_id = ?", key)
+            self._db.execute(f"DELETE FROM customers WHERE {BY_KEY}", key)
+        except sqlite3.IntegrityError as exc:
+            if is_foreign_key_violation(exc):
+                raise ConflictError(
+                    "invoices", f"a job of customer {customer_id!r} is billed by an invoice"
+                ) from exc
+            raise translate(exc) from exc
+        return Deleted(customers=1, jobs=jobs, payments=payments, quotes=quotes, invoices=drafts)
 
 
 _JOB_FIELDS = [column.strip() for column in JOB_COLUMNS.split(",")]
@@ -392,6 +437,13 @@ class SqliteJobs(_Repository):
 
     @translated
     def delete(self, owner_id: str, job_id: str) -> Deleted:
+        """The job and its payments; an accepted quote that made it forgets it (the
+        schema's trigger). A job an invoice bills (a draft too) is kept
+        (:class:`ConflictError` on ``invoices``)."""
+        if self._exists(
+            f"SELECT 1 FROM invoice_lines WHERE owner = {OWNER} AND job_id = ?", owner_id, job_id
+        ):
+            raise ConflictError("invoices", f"job {job_id!r} is billed by an invoice")
         payments = self._db.execute(
             f"SELECT count(*) FROM payments WHERE owner = {OWNER} AND job_id = ?",
             (owner_id, job_id),
@@ -402,37 +454,48 @@ class SqliteJobs(_Repository):
 
 _PAYMENT_FIELDS = PAYMENT_COLUMNS.count(",") + 1
 #: One payment, with its owner's number read from ``users`` (no row when there is no such
-#: user, so certainly no such job).
+#: user, so certainly no such job or invoice).
 _PAYMENT_INSERT = (
     f"INSERT INTO payments (owner, {PAYMENT_COLUMNS})"
     f" SELECT owner, {', '.join('?' * _PAYMENT_FIELDS)} FROM users WHERE id = ?"
 )
-#: Every column of a payment but its key and its job.
-_PAYMENT_UPDATE = _assignments(PAYMENT_COLUMNS, 3)
+#: Every column of a payment but its key, its job and its invoice.
+_PAYMENT_UPDATE = _assignments(PAYMENT_COLUMNS.removesuffix(", invoice_id"), 3)
 _PAYMENT_KEY = f"owner = {OWNER} AND id = ?"
 
 
 class SqlitePayments(_Repository):
-    """The ledger. A payment is refused unless its job is its owner's
-    (:class:`NotFoundError` ``("job", id)``, checked first) and its id is free."""
+    """The ledger. A payment is refused unless its job (if it names one) is its owner's
+    (:class:`NotFoundError` ``("job", id)``, checked first), its invoice (if it names
+    one) too (``("invoice", id)``), and its id is free."""
 
     @translated
     def add(self, payment: Payment) -> None:
         p = payment
-        values = [p.id, p.user_id, p.job_id, *payment_values(p), p.user_id]
+        values = [p.id, p.user_id, p.job_id, *payment_values(p), p.invoice_id, p.user_id]
         try:
             inserted = self._db.execute(_PAYMENT_INSERT, values)
         except sqlite3.IntegrityError as exc:
-            if is_foreign_key_violation(exc) or (is_unique_violation(exc) and not self._has_job(p)):
-                raise NotFoundError("job", p.job_id) from exc
+            missing = self._missing(p)
+            if missing is not None:
+                raise missing from exc
             if is_unique_violation(exc):
                 raise ConflictError("id", f"a payment with id {p.id!r} already exists") from exc
             raise translate(exc) from exc
-        if inserted.rowcount == 0:
-            raise NotFoundError("job", p.job_id)
+        if inserted.rowcount == 0:  # no such user: certainly no such job or invoice
+            raise self._missing(p) or NotFoundError("user", p.user_id)
 
-    def _has_job(self, payment: Payment) -> bool:
-        return self._exists(f"SELECT 1 FROM jobs WHERE {BY_KEY}", payment.user_id, payment.job_id)
+    def _missing(self, p: Payment) -> NotFoundError | None:
+        """The first of the payment's job and invoice that is not its owner's."""
+        if p.job_id is not None and not self._exists(
+            f"SELECT 1 FROM jobs WHERE {BY_KEY}", p.user_id, p.job_id
+        ):
+            return NotFoundError("job", p.job_id)
+        if p.invoice_id is not None and not self._exists(
+            f"SELECT 1 FROM invoices WHERE {BY_KEY}", p.user_id, p.invoice_id
+        ):
+            return NotFoundError("invoice", p.invoice_id)
+        return None
 
     @translated
     def add_many(self, payments: Iterable[Payment]) -> int:
@@ -458,18 +521,19 @@ class SqlitePayments(_Repository):
 
     @translated
     def update(self, payment: Payment) -> None:
-        """Everything but the key and the job: a payment stays with its job
-        (:class:`ConflictError` on ``job_id``)."""
+        """Everything but the key, the job and the invoice: a payment stays with its job
+        and invoice (:class:`ConflictError` on ``job_id``)."""
         p = payment
         values = payment_values(p)
         changed = self._db.execute(
-            f"UPDATE payments SET {_PAYMENT_UPDATE} WHERE {_PAYMENT_KEY} AND job_id = ?",
-            [*values, p.user_id, p.id, p.job_id],
+            f"UPDATE payments SET {_PAYMENT_UPDATE}"
+            f" WHERE {_PAYMENT_KEY} AND job_id IS ? AND invoice_id IS ?",
+            [*values, p.user_id, p.id, p.job_id, p.invoice_id],
         ).rowcount
         if changed:
             return
         if self._exists(f"SELECT 1 FROM payments WHERE {_PAYMENT_KEY}", p.user_id, p.id):
-            raise ConflictError("job_id", "a payment stays with its job")
+            raise ConflictError("job_id", "a payment stays with its job and invoice")
         raise NotFoundError("payment", p.id)
 
 
@@ -541,6 +605,9 @@ class SqliteUnitOfWork:
         self.customers = SqliteCustomers(connection)
         self.jobs = SqliteJobs(connection)
         self.payments = SqlitePayments(connection)
+        self.billing = SqliteBilling(connection)
+        self.quotes = SqliteQuotes(connection)
+        self.invoices = SqliteInvoices(connection)
         self.sessions = SqliteSessions(connection)
         self.history = SqliteHistory(connection)
         self.reports = SqliteReports(connection)

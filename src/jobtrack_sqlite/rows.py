@@ -252,9 +252,11 @@ def session_values(s: LoginSession) -> list[object]:
     ]
 
 
+#: A payment's columns: the key and job, the values of :func:`payment_values`, then the
+#: invoice it was made to (since version 7).
 PAYMENT_COLUMNS = (
     "id, user_id, job_id, kind, method, amount_cents, received_on, reference, note,"
-    " recorded_at_us, by_mark_paid, voided_at_us, void_reason, version"
+    " recorded_at_us, by_mark_paid, voided_at_us, void_reason, version, invoice_id"
 )
 _KINDS = {k.value: k for k in PaymentKind}
 _METHODS = {m.value: m for m in PaymentMethod}
@@ -263,7 +265,7 @@ _METHODS = {m.value: m for m in PaymentMethod}
 def payment_from_row(row: Any) -> Payment:
     (
         id_, user_id, job_id, kind, method, amount, received_on, reference, note, recorded_at,
-        by_mark_paid, voided_at, void_reason, version,
+        by_mark_paid, voided_at, void_reason, version, invoice_id,
     ) = row  # fmt: skip
     return Payment.from_store(
         id_,
@@ -280,11 +282,13 @@ def payment_from_row(row: Any) -> Payment:
         col.read_optional_timestamp(voided_at),
         void_reason,
         version,
+        invoice_id,
     )
 
 
 def payment_values(p: Payment) -> list[object]:
-    """The payment's column values, in the order of ``PAYMENT_COLUMNS`` after ``job_id``."""
+    """The payment's column values, in the order of ``PAYMENT_COLUMNS`` after ``job_id``
+    and before ``invoice_id``."""
     amount = col.hundredths(p.amount, "amount")
     if not amount:
         raise ValidationError.single("amount", "must be more than 0")
@@ -310,9 +314,18 @@ def payment_conditions(owner_id: str, where: PaymentFilter) -> tuple[str, list[o
     if where.job_id is not None:
         sql.append("p.job_id = ?")
         params.append(where.job_id)
+    if where.invoice_id is not None:
+        sql.append("p.invoice_id = ?")
+        params.append(where.invoice_id)
     if where.customer_id is not None:
-        sql.append(f"p.job_id IN (SELECT id FROM jobs WHERE owner = {OWNER} AND customer_id = ?)")
-        params += [owner_id, where.customer_id]
+        # the customer of the payment's job, or of its invoice for a payment of no job
+        # (``+``: checked on the owner's rows, never a search of every owner's)
+        sql.append(
+            f"(+p.job_id IN (SELECT id FROM jobs WHERE owner = {OWNER} AND customer_id = ?)"
+            " OR (+p.job_id IS NULL AND +p.invoice_id IN"
+            f" (SELECT id FROM invoices WHERE owner = {OWNER} AND customer_id = ?)))"
+        )
+        params += [owner_id, where.customer_id, owner_id, where.customer_id]
     if where.received_from is not None:
         sql.append("p.received_on >= ?")
         params.append(col.day(where.received_from, "received_from"))

@@ -1,4 +1,4 @@
-"""The SQL schema, version 6: the seed's four tables, made strict, exact and compact,
+"""The SQL schema, version 7: the seed's four tables, made strict, exact and compact,
 each business's history, and the payments ledger.
 
 Table and column names follow the original data model wherever the meaning is
@@ -33,13 +33,20 @@ kept. What changed, and why:
 - ``payments`` is the ledger (since version 6): each payment of a job, with
   ``jobs.amount_paid_cents`` what the job's standing payments add up to; a CHECK
   keeps ``paid`` to the ledger's rule (:func:`jobtrack_core.entities.covered`) for a
-  completed job with a cost.
+  completed job with a cost;
+- quotes, invoices and credit notes (since version 7), each with its lines
+  (``quote_lines``, ``invoice_lines``: quantities and tax rates in thousandths), each
+  business's billing settings and tax rates, and the counters that number its
+  documents (``number_counters``); payments may be made to an invoice
+  (``payments.invoice_id``), and the part of such a payment that pays no job has no
+  ``job_id``.
 """
 
 from __future__ import annotations
 
 import enum
 
+from jobtrack_core.documents import STANDING, InvoiceKind, InvoiceStatus, QuoteStatus, Series
 from jobtrack_core.entities import Action, PaymentKind, PaymentMethod, RecordKind, Source
 from jobtrack_core.status import JobStatus
 from jobtrack_sqlite import rules
@@ -214,13 +221,15 @@ JOBS = f"""CREATE TABLE jobs (
     CONSTRAINT paid_when_covered CHECK ({rules.paid_when_covered()})
 ) STRICT"""
 
-#: The ledger: each payment for one job of its owner (keyed, like jobs, by owner and id).
+#: The ledger: each payment for one job of its owner (keyed, like jobs, by owner and id),
+#: or made to one of its invoices (since version 7: ``invoice_id``, and no job for the part
+#: of an invoice's payment that pays no job; one of the two at least).
 #: ``amount_cents`` is positive; a refund is told apart by its ``kind``. A voided payment
 #: is kept, with when and why it was voided (both or neither).
 PAYMENTS = f"""CREATE TABLE payments (
     id TEXT NOT NULL,
     user_id TEXT NOT NULL,
-    job_id TEXT NOT NULL,
+    job_id TEXT,
     {_one_of("kind", PaymentKind)},
     {_one_of("method", PaymentMethod)},
     amount_cents INTEGER NOT NULL CONSTRAINT valid_amount
@@ -239,11 +248,285 @@ PAYMENTS = f"""CREATE TABLE payments (
     {_stored("voided_at", required=False)},
     void_reason TEXT,
     {VERSION},
+    invoice_id TEXT,
     PRIMARY KEY (owner, id),
     FOREIGN KEY (owner, user_id) REFERENCES users (owner, id) ON DELETE CASCADE,
     FOREIGN KEY (owner, job_id) REFERENCES jobs (owner, id) ON DELETE CASCADE,
-    CONSTRAINT voided_with_reason CHECK ((voided_at_us IS NULL) = (void_reason IS NULL))
+    FOREIGN KEY (owner, invoice_id) REFERENCES invoices (owner, id),
+    CONSTRAINT voided_with_reason CHECK ((voided_at_us IS NULL) = (void_reason IS NULL)),
+    CONSTRAINT valid_job_id CHECK (job_id IS NOT NULL OR invoice_id IS NOT NULL)
 ) STRICT"""
+
+
+def _day(column: str, *, required: bool = False) -> str:
+    """A calendar date column: ISO text of a real day."""
+    null = " NOT NULL" if required else ""
+    return (
+        f"{column} TEXT{null} CONSTRAINT valid_{column}"
+        f" CHECK ({column} GLOB '{_DATE_GLOB}' AND date({column}, '+0 days') IS {column})"
+    )
+
+
+def _cents(column: str, field: str) -> str:
+    """A required money column of cents, 0 or more."""
+    return (
+        f"{column} INTEGER NOT NULL CONSTRAINT valid_{field}"
+        f" CHECK ({column} BETWEEN 0 AND {MAX_HUNDREDTHS})"
+    )
+
+
+_FLAG = "INTEGER NOT NULL CONSTRAINT valid_{0} CHECK ({0} IN (0, 1))"
+#: The largest quantity of a line, and the largest tax rate, in thousandths.
+MAX_QUANTITY = 1_000_000_000
+MAX_RATE = 100_000
+_CURRENCY = (
+    "currency TEXT NOT NULL CONSTRAINT valid_currency CHECK (currency GLOB '[A-Z][A-Z][A-Z]')"
+)
+_DAYS = "INTEGER NOT NULL CONSTRAINT valid_{0} CHECK ({0} BETWEEN 0 AND 3650)"
+
+#: Each business's billing settings (since version 7), at most one row per owner; its tax
+#: rates are rows of ``tax_rates`` (``default_tax`` names one of them).
+BILLING_SETTINGS = f"""CREATE TABLE billing_settings (
+    owner INTEGER NOT NULL PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    {_CURRENCY},
+    prices_include_tax {_FLAG.format("prices_include_tax")},
+    default_tax TEXT,
+    invoice_format TEXT NOT NULL,
+    quote_format TEXT NOT NULL,
+    credit_note_format TEXT NOT NULL,
+    payment_terms_days {_DAYS.format("payment_terms_days")},
+    quote_valid_days {_DAYS.format("quote_valid_days")},
+    address TEXT,
+    phone TEXT,
+    email TEXT,
+    tax_id TEXT,
+    payment_instructions TEXT,
+    {_stored("updated_at", required=False)},
+    {VERSION},
+    UNIQUE (owner, user_id),
+    FOREIGN KEY (owner, user_id) REFERENCES users (owner, id) ON DELETE CASCADE,
+    FOREIGN KEY (owner, default_tax) REFERENCES tax_rates (owner, name)
+        DEFERRABLE INITIALLY DEFERRED
+) STRICT"""
+
+#: A business's tax rates, in their order (``position``), each name once; a rate is a
+#: percent in thousandths (20% is 20000).
+TAX_RATES = f"""CREATE TABLE tax_rates (
+    owner INTEGER NOT NULL REFERENCES billing_settings (owner) ON DELETE CASCADE,
+    position INTEGER NOT NULL CONSTRAINT valid_position CHECK (position >= 0),
+    name TEXT NOT NULL,
+    rate_thousandths INTEGER NOT NULL CONSTRAINT valid_rate
+        CHECK (rate_thousandths BETWEEN 0 AND {MAX_RATE}),
+    PRIMARY KEY (owner, position),
+    UNIQUE (owner, name)
+) STRICT, WITHOUT ROWID"""
+
+#: The counters that number a business's documents: per series and period (a year, or 0
+#: for numbers that never restart), the last number handed out. A unit of work takes the
+#: next one by incrementing the row inside its write transaction, so numbers have no gaps.
+NUMBER_COUNTERS = f"""CREATE TABLE number_counters (
+    owner INTEGER NOT NULL REFERENCES users (owner) ON DELETE CASCADE,
+    {_one_of("series", Series)},
+    period INTEGER NOT NULL CONSTRAINT valid_period CHECK (period BETWEEN 0 AND 9999),
+    last INTEGER NOT NULL CONSTRAINT valid_last CHECK (last >= 0),
+    PRIMARY KEY (owner, series, period)
+) STRICT, WITHOUT ROWID"""
+
+_QUOTE_DECIDED = ", ".join(
+    f"'{s.value}'" for s in (QuoteStatus.ACCEPTED, QuoteStatus.DECLINED, QuoteStatus.EXPIRED)
+)
+_DRAFT = "status = 'draft'"
+
+
+def _billed() -> str:
+    """The columns quotes and invoices share: currency, price mode and the totals."""
+    return f"""{_CURRENCY},
+    prices_include_tax {_FLAG.format("prices_include_tax")},
+    {_cents("subtotal_cents", "subtotal")},
+    {_cents("tax_cents", "tax")},
+    {_cents("total_cents", "total")},
+    {_day("issued_on")}"""
+
+
+#: Quotes (since version 7): numbered and dated once sent; ``job_id`` is the job an
+#: accepted quote made (made NULL when that job is deleted). Lines are ``quote_lines``.
+QUOTES = f"""CREATE TABLE quotes (
+    id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    number TEXT,
+    {_one_of("status", QuoteStatus)},
+    title TEXT NOT NULL,
+    notes TEXT,
+    {_billed()},
+    {_day("valid_until")},
+    {_stored("decided_at", required=False)},
+    job_id TEXT,
+    owner INTEGER NOT NULL,
+    {_stored("created_at")},
+    {_stored("updated_at")},
+    {VERSION},
+    PRIMARY KEY (owner, id),
+    UNIQUE (owner, number),
+    FOREIGN KEY (owner, user_id) REFERENCES users (owner, id) ON DELETE CASCADE,
+    FOREIGN KEY (owner, customer_id) REFERENCES customers (owner, id) ON DELETE CASCADE,
+    FOREIGN KEY (owner, job_id) REFERENCES jobs (owner, id),
+    CONSTRAINT valid_total CHECK (total_cents = subtotal_cents + tax_cents),
+    CONSTRAINT valid_number CHECK (
+        (number IS NULL) = ({_DRAFT}) AND (issued_on IS NULL) = ({_DRAFT})
+    ),
+    CONSTRAINT valid_decided_at
+        CHECK ((decided_at_us IS NOT NULL) = (status IN ({_QUOTE_DECIDED}))),
+    CONSTRAINT valid_job_id CHECK (job_id IS NULL OR status = '{QuoteStatus.ACCEPTED.value}'),
+    CONSTRAINT valid_valid_until CHECK (valid_until >= issued_on)
+) STRICT"""
+
+_STANDING = ", ".join(f"'{s.value}'" for s in sorted(STANDING))
+_HELD = "amount_paid_cents + amount_credited_cents"
+#: What an issued invoice's status must be, from what it holds (``settled_status``).
+_SETTLED = (
+    f"CASE WHEN {_HELD} >= total_cents THEN '{InvoiceStatus.PAID.value}'"
+    f" WHEN {_HELD} > 0 THEN '{InvoiceStatus.PARTLY_PAID.value}'"
+    f" ELSE '{InvoiceStatus.ISSUED.value}' END"
+)
+
+#: Invoices and credit notes (since version 7). A draft has no number, date or money;
+#: an issued one is numbered (unique per owner and kind, the kind being its series),
+#: dated and due, and its status follows from what it holds; a void one keeps its number
+#: and says why; a credit note names the invoice it corrects and holds no money.
+INVOICES = f"""CREATE TABLE invoices (
+    id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    {_one_of("kind", InvoiceKind)},
+    number TEXT,
+    {_one_of("status", InvoiceStatus)},
+    notes TEXT,
+    {_billed()},
+    {_day("due_on")},
+    {_cents("amount_paid_cents", "amount_paid")},
+    {_cents("amount_credited_cents", "amount_credited")},
+    corrects TEXT,
+    {_stored("voided_at", required=False)},
+    void_reason TEXT,
+    owner INTEGER NOT NULL,
+    {_stored("created_at")},
+    {_stored("updated_at")},
+    {VERSION},
+    PRIMARY KEY (owner, id),
+    UNIQUE (owner, kind, number),
+    FOREIGN KEY (owner, user_id) REFERENCES users (owner, id) ON DELETE CASCADE,
+    FOREIGN KEY (owner, customer_id) REFERENCES customers (owner, id),
+    FOREIGN KEY (owner, corrects) REFERENCES invoices (owner, id),
+    CONSTRAINT valid_total CHECK (total_cents = subtotal_cents + tax_cents),
+    CONSTRAINT valid_number CHECK (
+        (number IS NULL) = ({_DRAFT}) AND (issued_on IS NULL) = ({_DRAFT})
+    ),
+    CONSTRAINT valid_due_on CHECK ({_DRAFT} OR due_on >= issued_on),
+    CONSTRAINT valid_void_reason CHECK (
+        (voided_at_us IS NOT NULL) = (status = '{InvoiceStatus.VOID.value}')
+        AND (void_reason IS NOT NULL) = (status = '{InvoiceStatus.VOID.value}')
+    ),
+    CONSTRAINT valid_corrects CHECK (
+        (corrects IS NOT NULL) = (kind = '{InvoiceKind.CREDIT_NOTE.value}')
+    ),
+    CONSTRAINT valid_status_held CHECK (CASE
+        WHEN kind = '{InvoiceKind.CREDIT_NOTE.value}'
+            THEN status = '{InvoiceStatus.ISSUED.value}' AND {_HELD} = 0
+        WHEN {_DRAFT} THEN {_HELD} = 0
+        WHEN status = '{InvoiceStatus.VOID.value}' THEN amount_credited_cents = 0
+        ELSE status = {_SETTLED} END)
+) STRICT"""
+
+
+def _lines(table: str, parent: str, key: str) -> str:
+    """The lines of a quote or invoice: in their order (``position``), quantities and tax
+    rates in thousandths, money in cents; a line's discount at most its quantity times
+    its price (rounded half up to the cent); a tax rate only with a name."""
+    return f"""CREATE TABLE {table} (
+    owner INTEGER NOT NULL,
+    {key} TEXT NOT NULL,
+    position INTEGER NOT NULL CONSTRAINT valid_position CHECK (position >= 0),
+    description TEXT NOT NULL,
+    quantity_thousandths INTEGER NOT NULL CONSTRAINT valid_quantity
+        CHECK (quantity_thousandths BETWEEN 1 AND {MAX_QUANTITY}),
+    unit TEXT,
+    {_cents("unit_price_cents", "unit_price")},
+    {_cents("discount_cents", "discount")},
+    tax_name TEXT,
+    tax_rate_thousandths INTEGER NOT NULL CONSTRAINT valid_tax_rate
+        CHECK (tax_rate_thousandths BETWEEN 0 AND {MAX_RATE}),
+    job_id TEXT,
+    PRIMARY KEY (owner, {key}, position),
+    FOREIGN KEY (owner, {key}) REFERENCES {parent} (owner, id) ON DELETE CASCADE,
+    FOREIGN KEY (owner, job_id) REFERENCES jobs (owner, id),
+    CONSTRAINT valid_discount_within
+        CHECK (discount_cents <= (quantity_thousandths * unit_price_cents + 500) / 1000),
+    CONSTRAINT valid_tax_name CHECK (tax_name IS NOT NULL OR tax_rate_thousandths = 0)
+) STRICT, WITHOUT ROWID"""
+
+
+#: A quote's lines (since version 7); a line's job is made NULL when the job is deleted.
+QUOTE_LINES = _lines("quote_lines", "quotes", "quote_id")
+#: An invoice's or credit note's lines (since version 7); a job a line bills cannot be
+#: deleted (nor its customer) while the line exists.
+INVOICE_LINES = _lines("invoice_lines", "invoices", "invoice_id")
+
+#: The billing tables, parents first.
+BILLING_TABLES = (
+    BILLING_SETTINGS,
+    TAX_RATES,
+    NUMBER_COUNTERS,
+    QUOTES,
+    QUOTE_LINES,
+    INVOICES,
+    INVOICE_LINES,
+)
+
+#: Invoices owing something: issued (or partly paid) invoices, not credit notes. An
+#: invoice in these statuses owes exactly ``total - paid - credited`` > 0 (the table's
+#: CHECK on its status).
+OWING = (
+    f"kind = '{InvoiceKind.INVOICE.value}'"
+    f" AND status IN ('{InvoiceStatus.ISSUED.value}', '{InvoiceStatus.PARTLY_PAID.value}')"
+)
+
+BILLING_INDEXES = (
+    # listings of quotes newest first, and of a customer's quotes; cascades from customers.
+    "CREATE INDEX idx_quotes_owner_created ON quotes (owner, created_at_us, id)",
+    "CREATE INDEX idx_quotes_owner_customer ON quotes (owner, customer_id, created_at_us, id)",
+    # the quote of a job; a job's deletion unlinks it.
+    "CREATE INDEX idx_quotes_owner_job ON quotes (owner, job_id)",
+    "CREATE INDEX idx_quote_lines_owner_job ON quote_lines (owner, job_id)",
+    # listings of invoices newest first, and of a customer's invoices; a customer's
+    # deletion checks them.
+    "CREATE INDEX idx_invoices_owner_created ON invoices (owner, created_at_us, id)",
+    "CREATE INDEX idx_invoices_owner_customer ON invoices (owner, customer_id, created_at_us, id)",
+    # the credit notes of an invoice.
+    "CREATE INDEX idx_invoices_owner_corrects ON invoices (owner, corrects)",
+    # invoice aging and overdue invoices: the owing invoices by due date, then number,
+    # with what they owe, from the index alone (it holds ``kind`` and ``status`` because
+    # the queries name them to use it).
+    "CREATE INDEX idx_invoices_owner_owing ON invoices (owner, due_on, number, customer_id,"
+    " total_cents, amount_paid_cents, amount_credited_cents, kind, status)"
+    f" WHERE {OWING}",
+    # the invoices billing a job (a listing's filter, and a job's deletion checks them).
+    "CREATE INDEX idx_invoice_lines_owner_job ON invoice_lines (owner, job_id, invoice_id)",
+    # an invoice's payments.
+    "CREATE INDEX idx_payments_owner_invoice ON payments (owner, invoice_id)",
+)
+
+#: A deleted job is no longer any quote's: an accepted quote's ``job_id``, and the job of
+#: a quote's line, become NULL (an invoice's line refuses the deletion instead).
+BILLING_TRIGGERS = (
+    """CREATE TRIGGER jobs_unlink_quotes AFTER DELETE ON jobs
+BEGIN
+    UPDATE quotes SET job_id = NULL WHERE owner = OLD.owner AND job_id = OLD.id;
+    UPDATE quote_lines SET job_id = NULL WHERE owner = OLD.owner AND job_id = OLD.id;
+END""",
+)
+
 
 SESSIONS = f"""CREATE TABLE sessions (
     id TEXT NOT NULL PRIMARY KEY,
@@ -345,9 +628,13 @@ INDEXES = (
     # one record's history, newest first; whether an entry is its record's latest (the
     # change feed, pruning).
     "CREATE INDEX idx_history_record ON history (owner, kind, record_id, seq)",
+    *BILLING_INDEXES,
 )
 
-TRIGGERS = tuple(_updated_at_trigger(table) for table in ("users", "customers", "jobs"))
+TRIGGERS = (
+    *(_updated_at_trigger(table) for table in ("users", "customers", "jobs")),
+    *BILLING_TRIGGERS,
+)
 
 #: The base tables, in the order they are created (parents first).
-TABLES = (USERS, CUSTOMERS, JOBS, SESSIONS, HISTORY, HISTORY_HEADS, PAYMENTS)
+TABLES = (USERS, CUSTOMERS, JOBS, SESSIONS, HISTORY, HISTORY_HEADS, *BILLING_TABLES, PAYMENTS)

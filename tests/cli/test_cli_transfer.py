@@ -158,6 +158,8 @@ def test_moving_in_from_myjobtrack(cli: Cli) -> None:
         "customers": 1,
         "jobs": 2,
         "payments": 0,
+        "quotes": 0,
+        "invoices": 0,
     }
     assert created.get("payments", 1) == 1  # the paid job's one payment, where counted
     assert not (cli.home / "jobtrack.db").exists()

@@ -185,6 +185,7 @@ def test_payment_shape_every_field_plain_and_back() -> None:
         "voided_at": "2025-07-06T09:00:00.123456+00:00",
         "void_reason": "typed twice",
         "version": 1,
+        "invoice_id": None,
     }
     assert structure(json.loads(json.dumps(data)), Payment) == _payment()
     with pytest.raises(ValidationError) as caught:
@@ -210,6 +211,8 @@ def test_deleted_filter_and_decimal_without_exponent() -> None:
         "jobs": 3,
         "sessions": 0,
         "payments": 0,
+        "quotes": 0,
+        "invoices": 0,
     }
     both = JobFilter(statuses=frozenset({JobStatus.PENDING, JobStatus.COMPLETED}))
     assert unstructure(both)["statuses"] == ["completed", "pending"]

@@ -69,7 +69,7 @@ def test_json_export_is_one_valid_document_written_record_by_record(source: Any)
     counts = export_json(app, sam, out)
     document = json.loads(out.getvalue())
     assert counts == Counts(users=1, customers=2, jobs=7, payments=2)
-    assert document["format"] == "jobtrack/4"
+    assert document["format"] == "jobtrack/5"
     assert document["account"]["id"] == sam and document["account"]["email"] == "sam@example.com"
     assert document["account"]["password_hash"].startswith("$argon2id$")
     user = app.workspace(sam).user
@@ -377,9 +377,21 @@ def test_csv_export_holds_one_table_per_file_and_imports_back(
     archive = tmp_path / "export.zip"
     assert export_csv(app, sam, archive) == Counts(users=1, customers=2, jobs=7, payments=2)
     with zipfile.ZipFile(archive) as zipped:
-        tables = ["account.csv", "customers.csv", "jobs.csv", "payments.csv", "history.csv"]
+        tables = [
+            "account.csv",
+            "billing.csv",
+            "numbers.csv",
+            "customers.csv",
+            "jobs.csv",
+            "quotes.csv",
+            "quote_lines.csv",
+            "invoices.csv",
+            "invoice_lines.csv",
+            "payments.csv",
+            "history.csv",
+        ]
         assert zipped.namelist() == ["manifest.json", *tables]
-        assert json.loads(zipped.read("manifest.json"))["format"] == "jobtrack/4"
+        assert json.loads(zipped.read("manifest.json"))["format"] == "jobtrack/5"
         header = zipped.read("account.csv").decode().splitlines()[0]
         assert header.endswith(",timezone,week_start,password_hash")
         jobs = zipped.read("jobs.csv").decode()

@@ -94,7 +94,7 @@ def busy_account(app: Jobtrack) -> tuple[Workspace, str]:
 def test_an_export_carries_versions_and_the_whole_history(app: Jobtrack) -> None:
     ws, _ = busy_account(app)
     document = json.loads(export_text(app, ws.user_id))
-    assert document["format"] == "jobtrack/4" and document["kept_from"] == 0
+    assert document["format"] == "jobtrack/5" and document["kept_from"] == 0
     assert document["history"] == unstructure(history(ws)[::-1])  # newest first
     assert {j["id"]: j["version"] for j in document["jobs"]} == {
         j.id: j.version for j in ws.list_jobs()

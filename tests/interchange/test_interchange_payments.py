@@ -1,4 +1,4 @@
-"""Payments in exports and imports (format ``jobtrack/4``): they travel with their jobs,
+"""Payments in exports and imports (format ``jobtrack/4`` on): they travel with their jobs,
 a document whose jobs do not hold what their payments add up to is refused whole, and
 the conflict policies treat a job and its payments as one. Run on every store."""
 
@@ -75,7 +75,7 @@ def ledger(app: Jobtrack) -> Workspace:
 def test_an_export_carries_the_ledger_and_jobs_hold_its_sums(app: Jobtrack) -> None:
     ws = ledger(app)
     document = json.loads(export_text(app, ws.user_id))
-    assert document["format"] == "jobtrack/4"
+    assert document["format"] == "jobtrack/5"
     payments = document["payments"]
     assert len(payments) == len(ws.list_payments()) == 7
     assert payments == [json.loads(json.dumps(p)) for p in _plain(ws.list_payments())]
@@ -140,7 +140,7 @@ def test_the_csv_archive_carries_the_ledger(app: Jobtrack, make_app: Any) -> Non
     header = table.splitlines()[0]
     assert header == (
         "id,user_id,job_id,kind,method,amount,received_on,reference,note,recorded_at,"
-        "by_mark_paid,voided_at,void_reason,version"
+        "by_mark_paid,voided_at,void_reason,version,invoice_id"
     )
     assert "'=chk 1001" in table  # a spreadsheet would run it: escaped
     me = new_account(make_app())

@@ -7,7 +7,7 @@ import hashlib
 import sqlite3
 import tempfile
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jobtrack_core import JobStatus, RetryableError, SchemaVersionError, StoreError
+from jobtrack_core.documents import InvoiceStatus, Series
 from jobtrack_core.entities import (
     Action,
     Customer,
@@ -32,7 +33,7 @@ from jobtrack_core.history import kind_of, listed
 from jobtrack_core.kit import ReferenceReports
 from jobtrack_core.money import ZERO
 from jobtrack_core.passwords import Argon2Hasher
-from jobtrack_core.queries import ActivityFilter, JobFilter, PaymentFilter
+from jobtrack_core.queries import ActivityFilter, JobFilter, PaymentFilter, QuoteFilter
 from jobtrack_core.service import Jobtrack
 from jobtrack_core.testing import strategies as js
 from jobtrack_core.testing.fakes import FakeClock
@@ -225,12 +226,81 @@ def write_v6_data(connection: sqlite3.Connection) -> None:
 def check_v6_data(store: SqliteStore) -> None:
     check_v5_data(store)
     with store.transaction(write=False) as uow:
-        (payment,) = uow.payments.list("u1", PaymentFilter())
+        (payment,) = uow.payments.list("u1", PaymentFilter(job_id="j1"))
         assert (payment.job_id, str(payment.amount)) == ("j1", "19.99")
         job = uow.jobs.get("u1", "j1")
         assert job is not None and str(job.amount_paid) == "19.99" and job.paid
         balances = uow.reports.totals("u2").balances
         assert (str(balances.deposits.amount), balances.deposits.jobs) == ("3.00", 1)
+
+
+def write_v7_data(connection: sqlite3.Connection) -> None:
+    """Version 7 keeps quotes, invoices and credit notes, each business's billing settings
+    and number counters; a payment may be made to an invoice, with no job."""
+    write_v6_data(connection)
+    connection.execute("BEGIN")  # the default tax rate is checked at the commit
+    connection.execute(
+        "INSERT INTO billing_settings (owner, user_id, currency, prices_include_tax,"
+        " default_tax, invoice_format, quote_format, credit_note_format, payment_terms_days,"
+        " quote_valid_days) VALUES (1, 'u1', 'EUR', 0, 'VAT', 'INV-{year}-{number:04d}',"
+        " 'Q-{year}-{number:04d}', 'CN-{year}-{number:04d}', 14, 30)"
+    )
+    connection.execute(
+        "INSERT INTO tax_rates (owner, position, name, rate_thousandths)"
+        " VALUES (1, 0, 'VAT', 20000)"
+    )
+    connection.execute("COMMIT")
+    connection.execute(
+        "INSERT INTO number_counters (owner, series, period, last) VALUES (1, 'invoice', 2025, 1)"
+    )
+    connection.execute(
+        "INSERT INTO invoices (owner, id, user_id, customer_id, kind, number, status, currency,"
+        " prices_include_tax, subtotal_cents, tax_cents, total_cents, issued_on, due_on,"
+        " amount_paid_cents, amount_credited_cents, created_at_us, updated_at_us)"
+        " VALUES (1, 'i1', 'u1', 'c1', 'invoice', 'INV-2025-0001', 'partly_paid', 'EUR', 0,"
+        " 1000, 200, 1200, '2025-07-06', '2025-07-20', 200, 0, ?1, ?1)",
+        (STAMP_US,),
+    )
+    connection.execute(
+        "INSERT INTO invoice_lines (owner, invoice_id, position, description,"
+        " quantity_thousandths, unit, unit_price_cents, discount_cents, tax_name,"
+        " tax_rate_thousandths) VALUES (1, 'i1', 0, 'Labour', 2500, 'h', 400, 0, 'VAT', 20000)"
+    )
+    connection.execute(
+        "INSERT INTO quotes (owner, id, user_id, customer_id, status, title, currency,"
+        " prices_include_tax, subtotal_cents, tax_cents, total_cents, created_at_us,"
+        " updated_at_us) VALUES (1, 'q1', 'u1', 'c1', 'draft', 'Roof', 'EUR', 0, 0, 0, 0, ?1, ?1)",
+        (STAMP_US,),
+    )
+    connection.execute(
+        "INSERT INTO payments (owner, id, user_id, job_id, invoice_id, kind, method,"
+        " amount_cents, received_on, recorded_at_us)"
+        " VALUES (1, 'p2', 'u1', NULL, 'i1', 'payment', 'card', 200, '2025-07-07', ?1)",
+        (STAMP_US,),
+    )
+
+
+def check_v7_data(store: SqliteStore) -> None:
+    check_v6_data(store)
+    with store.transaction(write=False) as uow:
+        settings = uow.billing.get("u1")
+        assert settings is not None and settings.currency == "EUR"
+        assert [(r.name, str(r.rate)) for r in settings.tax_rates] == [("VAT", "20.000")]
+        assert list(uow.billing.last_numbers("u1")) == [(Series.INVOICE, 2025, 1)]
+        invoice = uow.invoices.get("u1", "i1")
+        assert invoice is not None and invoice.status is InvoiceStatus.PARTLY_PAID
+        (line,) = invoice.lines
+        assert (str(line.quantity), str(line.amount), str(invoice.balance)) == (
+            "2.500",
+            "10.00",
+            "10.00",
+        )
+        assert [q.id for q in uow.quotes.list("u1", QuoteFilter())] == ["q1"]
+        (payment,) = uow.payments.list("u1", PaymentFilter(invoice_id="i1"))
+        assert (payment.job_id, str(payment.amount)) == (None, "2.00")
+        bounds = [date(2025, 8, 1) - timedelta(days=n) for n in (0, 30, 60, 90)]
+        (owing,) = uow.reports.invoice_aging("u1", bounds)
+        assert (owing.customer.id, str(owing.aging.days_1_30.amount)) == ("c1", "10.00")
 
 
 #: For each version, how to put sample data into a database at that version and
@@ -242,6 +312,7 @@ DATA: dict[int, tuple[Callable[[sqlite3.Connection], None], Callable[[SqliteStor
     4: (write_v4_data, check_v4_data),
     5: (write_v5_data, check_v5_data),
     6: (write_v6_data, check_v6_data),
+    7: (write_v7_data, check_v7_data),
 }
 
 #: Sample data of the current version.

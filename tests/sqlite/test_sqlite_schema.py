@@ -98,6 +98,16 @@ TOTALS_TRIGGERS = {
 HISTORY_TABLES = {"history", "history_heads"}
 #: Version 6's ledger.
 LEDGER_TABLES = {"payments"}
+#: Version 7's quotes and invoices.
+BILLING_TABLES = {
+    "billing_settings",
+    "tax_rates",
+    "number_counters",
+    "quotes",
+    "quote_lines",
+    "invoices",
+    "invoice_lines",
+}
 
 
 def test_the_seed_tables_the_totals_the_history_and_nothing_else(
@@ -108,7 +118,9 @@ def test_the_seed_tables_the_totals_the_history_and_nothing_else(
         for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
         if not r[0].startswith("sqlite_")
     }
-    assert tables == set(SEED_COLUMNS) | TOTALS_TABLES | HISTORY_TABLES | LEDGER_TABLES
+    assert tables == (
+        set(SEED_COLUMNS) | TOTALS_TABLES | HISTORY_TABLES | LEDGER_TABLES | BILLING_TABLES
+    )
     strict = {r[1] for r in db.execute("PRAGMA table_list") if r[5]}
     assert strict >= tables
 
@@ -214,7 +226,7 @@ def test_the_seed_unique_constraints(db: sqlite3.Connection) -> None:
 def test_the_seed_triggers_exist(db: sqlite3.Connection) -> None:
     triggers = {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'trigger'")}
     seed = {f"update_{t}_updated_at" for t in ("users", "customers", "jobs")}
-    assert triggers == seed | TOTALS_TRIGGERS
+    assert triggers == seed | TOTALS_TRIGGERS | {"jobs_unlink_quotes"}
 
 
 STAMP = "2025-07-06T09:00:00.000000Z"
@@ -406,7 +418,7 @@ HISTORY_ROW = (
         "seq = 0",
         "source = 'fax'",
         "action = 'renamed'",
-        "kind = 'invoice'",
+        "kind = 'receipt'",
         "changes = '[\"name\"'",
         "at_us = 253402300800000000",
         "owner = 2",

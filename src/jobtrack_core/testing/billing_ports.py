@@ -809,6 +809,11 @@ class BillingPortContract(Contract):
         for kept in ("issued", "void", "cn"):
             exc = _refused(store, ConflictError, functools.partial(_delete_invoice, kept))
             assert exc.field == "status"
+        with store.transaction() as uow:  # a draft that payments name keeps them
+            uow.invoices.add(invoice("o0", "named", "c1", lines=[line("3")]))
+            uow.payments.add(payment("o0", "p-named", "3.00", invoice_id="named"))
+        exc = _refused(store, ConflictError, functools.partial(_delete_invoice, "named"))
+        assert exc.field == "payments"
         with store.transaction() as uow:
             assert uow.invoices.delete("o0", "draft") == Deleted(invoices=1)
             assert uow.invoices.delete("o0", "draft") == Deleted()
@@ -819,6 +824,7 @@ class BillingPortContract(Contract):
                 "issued",
                 "void",
                 "cn",
+                "named",
             }
 
     def test_a_customer_goes_with_its_quotes_and_draft_invoices(self) -> None:

@@ -2,9 +2,11 @@
 
 Every obligation of :mod:`jobtrack_core.ports` is met here in a few lines each:
 records keyed per owner, owner-scoped reads, a job only for its owner's
-customer and a payment only for its owner's job, cascading deletes (a customer
-takes its jobs, a job its payments) that say what went, unique emails and
-session tokens, units of work that roll back and nest; the reports come from the kit's
+customer and a payment only for its owner's job (or invoice), cascading deletes (a
+customer takes its jobs, quotes and draft invoices, a job its payments) that say what
+went, billed customers and jobs kept, document numbers unique per series, gapless
+counters, unique emails and session tokens, units of work that roll back and nest; the
+reports come from the kit's
 :class:`~jobtrack_core.kit.ReferenceReports` and the history from its
 :class:`~jobtrack_core.kit.LogHistory`, correct and slow.
 """
@@ -19,10 +21,11 @@ from typing import Any
 
 import attrs
 
+from jobtrack_core.documents import BillingSettings, Invoice, InvoiceStatus, Quote, Series
 from jobtrack_core.entities import Customer, Deleted, Job, LoginSession, Payment, User
 from jobtrack_core.errors import ConflictError, NotFoundError, StoreError
 from jobtrack_core.kit import LogHistory, ReferenceReports, add_each
-from jobtrack_core.queries import JobFilter, PaymentFilter
+from jobtrack_core.queries import InvoiceFilter, JobFilter, PaymentFilter, QuoteFilter
 
 Tables = dict[str, dict[Any, Any]]
 
@@ -58,8 +61,19 @@ class Users:
         if self.t["users"].pop(user_id, None) is None:
             return Deleted()
         gone = Deleted(users=1)
+        # the account's invoices (issued ones too) and the payments of no job go first
+        invoices = [k for k in self.t["invoices"] if k[0] == user_id]
+        for key in invoices:
+            del self.t["invoices"][key]
+        loose = [k for k, p in self.t["payments"].items() if k[0] == user_id and not p.job_id]
+        for key in loose:
+            del self.t["payments"][key]
+        gone += Deleted(invoices=len(invoices), payments=len(loose))
         for owner, customer_id in [k for k in self.t["customers"] if k[0] == user_id]:
             gone += Customers(self.t).delete(owner, customer_id)
+        self.t["billing"].pop(user_id, None)
+        for key in [k for k in self.t["counters"] if k[0] == user_id]:
+            del self.t["counters"][key]
         sessions = [k for k, s in self.t["sessions"].items() if s.user_id == user_id]
         for session_id in sessions:
             del self.t["sessions"][session_id]
@@ -94,14 +108,31 @@ class Customers:
         self.t["customers"][key] = customer
 
     def delete(self, owner_id: str, customer_id: str) -> Deleted:
-        if self.t["customers"].pop((owner_id, customer_id), None) is None:
+        if (owner_id, customer_id) not in self.t["customers"]:
             return Deleted()
+        billed = {
+            key: i
+            for key, i in self.t["invoices"].items()
+            if key[0] == owner_id and i.customer_id == customer_id
+        }
+        if any(i.status is not InvoiceStatus.DRAFT for i in billed.values()):
+            raise ConflictError("invoices", "this customer has issued invoices, which are kept")
+        for key in billed:  # its drafts go
+            del self.t["invoices"][key]
+        quotes = [
+            key
+            for key, q in self.t["quotes"].items()
+            if key[0] == owner_id and q.customer_id == customer_id
+        ]
+        for key in quotes:
+            del self.t["quotes"][key]
+        del self.t["customers"][(owner_id, customer_id)]
         jobs = [
             key
             for key, job in self.t["jobs"].items()
             if key[0] == owner_id and job.customer_id == customer_id
         ]
-        gone = Deleted(customers=1)
+        gone = Deleted(customers=1, quotes=len(quotes), invoices=len(billed))
         for owner, job_id in jobs:
             gone += Jobs(self.t).delete(owner, job_id)
         return gone
@@ -140,8 +171,14 @@ class Jobs:
         self.t["jobs"][(job.user_id, job.id)] = job
 
     def delete(self, owner_id: str, job_id: str) -> Deleted:
-        if self.t["jobs"].pop((owner_id, job_id), None) is None:
+        if (owner_id, job_id) not in self.t["jobs"]:
             return Deleted()
+        if any(key[0] == owner_id and job_id in i.job_ids for key, i in self.t["invoices"].items()):
+            raise ConflictError("invoices", "this job is billed by an invoice")
+        for key, quote in list(self.t["quotes"].items()):  # a quote forgets the job it made
+            if key[0] == owner_id and quote.job_id == job_id:
+                self.t["quotes"][key] = attrs.evolve(quote, job_id=None)
+        del self.t["jobs"][(owner_id, job_id)]
         held = [
             key
             for key, payment in self.t["payments"].items()
@@ -157,8 +194,10 @@ class Payments:
         self.t = tables
 
     def add(self, payment: Payment) -> None:
-        if (payment.user_id, payment.job_id) not in self.t["jobs"]:
+        if payment.job_id and (payment.user_id, payment.job_id) not in self.t["jobs"]:
             raise NotFoundError("job", payment.job_id)
+        if payment.invoice_id and (payment.user_id, payment.invoice_id) not in self.t["invoices"]:
+            raise NotFoundError("invoice", payment.invoice_id)
         key = (payment.user_id, payment.id)
         if key in self.t["payments"]:
             raise ConflictError("id", "a payment with this id already exists")
@@ -173,8 +212,12 @@ class Payments:
 
     def list(self, owner_id: str, where: PaymentFilter) -> Sequence[Payment]:
         def customer_of(payment: Payment) -> str:
-            job: Job = self.t["jobs"][(owner_id, payment.job_id)]
-            return job.customer_id
+            # the customer of its job, or of its invoice for a payment of no job
+            table, key = (
+                ("jobs", payment.job_id) if payment.job_id else ("invoices", payment.invoice_id)
+            )
+            found: Job | Invoice = self.t[table][(owner_id, key)]
+            return found.customer_id
 
         mine = [p for (owner, _), p in self.t["payments"].items() if owner == owner_id]
         chosen = [p for p in mine if where.matches(p, customer_of(p))]
@@ -185,9 +228,120 @@ class Payments:
         stored: Payment | None = self.t["payments"].get(key)
         if stored is None:
             raise NotFoundError("payment", payment.id)
-        if stored.job_id != payment.job_id:
-            raise ConflictError("job_id", "a payment stays with its job")
+        if (stored.job_id, stored.invoice_id) != (payment.job_id, payment.invoice_id):
+            raise ConflictError("job_id", "a payment stays with its job and invoice")
         self.t["payments"][key] = payment
+
+
+class Billing:
+    """Settings by owner; counters by (owner, series, period), rolled back with the rest."""
+
+    def __init__(self, tables: Tables) -> None:
+        self.t = tables
+
+    def get(self, owner_id: str) -> BillingSettings | None:
+        found: BillingSettings | None = self.t["billing"].get(owner_id)
+        return found
+
+    def put(self, settings: BillingSettings) -> None:
+        if settings.user_id not in self.t["users"]:
+            raise NotFoundError("user", settings.user_id)
+        self.t["billing"][settings.user_id] = settings
+
+    def next_number(self, owner_id: str, series: Series, period: int) -> int:
+        key = (owner_id, series, period)
+        number: int = self.t["counters"].get(key, 0) + 1
+        self.t["counters"][key] = number
+        return number
+
+    def last_numbers(self, owner_id: str) -> Sequence[tuple[Series, int, int]]:
+        return sorted((k[1], k[2], n) for k, n in self.t["counters"].items() if k[0] == owner_id)
+
+    def set_number(self, owner_id: str, series: Series, period: int, last: int) -> None:
+        key = (owner_id, series, period)
+        self.t["counters"][key] = max(last, self.t["counters"].get(key, 0))
+
+
+class Documents:
+    """Quotes or invoices (``table``): for a customer of their owner, lines billing jobs of
+    their owner, a number unique per owner and series."""
+
+    table = ""
+    kind = ""
+
+    def __init__(self, tables: Tables) -> None:
+        self.t = tables
+
+    def _check(self, doc: Any) -> None:
+        owner = doc.user_id
+        if (owner, doc.customer_id) not in self.t["customers"]:
+            raise NotFoundError("customer", doc.customer_id)
+        for line in doc.lines:
+            if line.job_id and (owner, line.job_id) not in self.t["jobs"]:
+                raise NotFoundError("job", line.job_id)
+        series = getattr(doc, "kind", "quote")
+        for (other_owner, _), other in self.t[self.table].items():
+            same = (other_owner, getattr(other, "kind", "quote")) == (owner, series)
+            if same and doc.number and other.number == doc.number and other.id != doc.id:
+                raise ConflictError("number", "this number is taken")
+        job_id = getattr(doc, "job_id", None)
+        if job_id and (owner, job_id) not in self.t["jobs"]:
+            raise NotFoundError("job", job_id)
+        corrects = getattr(doc, "corrects", None)
+        if corrects and (owner, corrects) not in self.t["invoices"]:
+            raise NotFoundError("invoice", corrects)
+
+    def add(self, doc: Any) -> None:
+        if doc.user_id not in self.t["users"]:
+            raise NotFoundError("user", doc.user_id)
+        self._check(doc)
+        if (doc.user_id, doc.id) in self.t[self.table]:
+            raise ConflictError("id", f"a {self.kind} with this id already exists")
+        self.t[self.table][(doc.user_id, doc.id)] = doc
+
+    def get(self, owner_id: str, doc_id: str) -> Any:
+        return self.t[self.table].get((owner_id, doc_id))
+
+    def _list(self, owner_id: str, where: QuoteFilter | InvoiceFilter) -> list[Any]:
+        mine = [d for (owner, _), d in self.t[self.table].items() if owner == owner_id]
+        chosen = [d for d in mine if where.matches(d)]
+        return sorted(chosen, key=lambda d: (d.created_at, d.id), reverse=True)
+
+    def update(self, doc: Any) -> None:
+        if (doc.user_id, doc.id) not in self.t[self.table]:
+            raise NotFoundError(self.kind, doc.id)
+        self._check(doc)
+        self.t[self.table][(doc.user_id, doc.id)] = doc
+
+
+class Quotes(Documents):
+    table, kind = "quotes", "quote"
+
+    def list(self, owner_id: str, where: QuoteFilter) -> Sequence[Quote]:
+        return self._list(owner_id, where)
+
+    def of_job(self, owner_id: str, job_id: str) -> Quote | None:
+        return next((q for q in self._list(owner_id, QuoteFilter()) if q.job_id == job_id), None)
+
+    def delete(self, owner_id: str, quote_id: str) -> Deleted:
+        gone = self.t["quotes"].pop((owner_id, quote_id), None)
+        return Deleted() if gone is None else Deleted(quotes=1)
+
+
+class Invoices(Documents):
+    table, kind = "invoices", "invoice"
+
+    def list(self, owner_id: str, where: InvoiceFilter) -> Sequence[Invoice]:
+        return self._list(owner_id, where)
+
+    def delete(self, owner_id: str, invoice_id: str) -> Deleted:
+        invoice: Invoice | None = self.t["invoices"].get((owner_id, invoice_id))
+        if invoice is None:
+            return Deleted()
+        if invoice.status is not InvoiceStatus.DRAFT:
+            raise ConflictError("status", "an issued invoice is kept")
+        del self.t["invoices"][(owner_id, invoice_id)]
+        return Deleted(invoices=1)
 
 
 class Sessions:
@@ -234,9 +388,12 @@ class UnitOfWork:
         self.customers = Customers(tables)
         self.jobs = Jobs(tables)
         self.payments = Payments(tables)
+        self.billing = Billing(tables)
+        self.quotes = Quotes(tables)
+        self.invoices = Invoices(tables)
         self.sessions = Sessions(tables)
         self.history = LogHistory(tables["history"], tables["users"].__contains__)
-        self.reports = ReferenceReports(self.customers, self.jobs, self.payments)
+        self.reports = ReferenceReports(self.customers, self.jobs, self.payments, self.invoices)
 
 
 class DictStore:
@@ -245,7 +402,19 @@ class DictStore:
 
     def __init__(self) -> None:
         self._tables: Tables = {
-            name: {} for name in ("users", "customers", "jobs", "payments", "sessions", "history")
+            name: {}
+            for name in (
+                "users",
+                "customers",
+                "jobs",
+                "payments",
+                "sessions",
+                "history",
+                "billing",
+                "counters",
+                "quotes",
+                "invoices",
+            )
         }
         self._lock = threading.RLock()
         self._closed = False
