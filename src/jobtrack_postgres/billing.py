@@ -19,7 +19,8 @@ settings and the counters that number its documents.
   note naming the invoice it corrects and holding no money, ``total = subtotal + tax``.
 - ``quote_lines`` and ``invoice_lines``, the document lines, in the order of the document
   (``position``): quantity and tax rate in thousandths, unit price, discount in cents, and
-  the line's amount generated from them (:func:`jobtrack_core.tax.line_amount`).
+  the line's amount generated from them (:func:`jobtrack_core.tax.line_amount`); an
+  invoice line may name the job it bills, a quote line never does.
 - Deleting a customer takes its quotes and draft invoices (the store deletes them in the
   statement that deletes the customer); ``invoices`` references the customer, and
   ``invoice_lines`` the job a line bills, without a cascade, so that the database itself
@@ -73,7 +74,7 @@ _SUMS = (
 )
 
 
-def _lines(table: str, document: str, parent: str, job_reference: str) -> str:
+def _lines(table: str, document: str, parent: str, job: str) -> str:
     return f"""
     CREATE TABLE {table} (
         user_id              {_TEXT} NOT NULL,
@@ -104,7 +105,8 @@ def _lines(table: str, document: str, parent: str, job_reference: str) -> str:
         CONSTRAINT {table}_tax_rate_check CHECK (tax_rate_thousandths BETWEEN 0 AND 100000),
         CONSTRAINT {table}_tax_name_check CHECK (tax_name IS NOT NULL OR tax_rate_thousandths = 0),
         CONSTRAINT {table}_{document.removesuffix("_id")}_fkey FOREIGN KEY (user_id, {document})
-            REFERENCES {parent} (user_id, id) ON DELETE CASCADE{job_reference}
+            REFERENCES {parent} (user_id, id) ON DELETE CASCADE,
+        {job}
     )
     """
 
@@ -216,7 +218,13 @@ _TABLES = (
     "CREATE INDEX quotes_owner_created_idx ON quotes (user_id, created_at DESC, id DESC)",
     "CREATE INDEX quotes_owner_customer_idx ON quotes (user_id, customer_id)",
     "CREATE INDEX quotes_owner_job_idx ON quotes (user_id, job_id) WHERE job_id IS NOT NULL",
-    _lines("quote_lines", "quote_id", "quotes", ""),
+    # A quote's lines bill no job yet (the job is made when the quote is accepted).
+    _lines(
+        "quote_lines",
+        "quote_id",
+        "quotes",
+        "CONSTRAINT quote_lines_job_check CHECK (job_id IS NULL)",
+    ),
     f"""
     CREATE TABLE invoices (
         id                    {_TEXT} NOT NULL,
@@ -292,7 +300,7 @@ _TABLES = (
         "invoice_lines",
         "invoice_id",
         "invoices",
-        ",\n        CONSTRAINT invoice_lines_job_fkey FOREIGN KEY (user_id, job_id)\n"
+        "CONSTRAINT invoice_lines_job_fkey FOREIGN KEY (user_id, job_id)\n"
         "            REFERENCES jobs (user_id, id)",
     ),
     # A job's invoices (and whether a job is billed at all).

@@ -421,7 +421,7 @@ class PostgresQuotes(_Documents):
 
 class PostgresInvoices(_Documents):
     """An owner's invoices and credit notes, by owner and id, with their lines; only
-    drafts are deleted."""
+    drafts that no payment names are deleted."""
 
     kind = "invoice"
     sql = INVOICES
@@ -493,6 +493,10 @@ class PostgresInvoices(_Documents):
             return Deleted()
         if row[0] != InvoiceStatus.DRAFT.value:
             raise ConflictError("status", f"invoice {quoted(invoice_id)} is issued: it is kept")
+        if self._exists(
+            "SELECT FROM payments WHERE user_id = %s AND invoice_id = %s", (owner_id, invoice_id)
+        ):
+            raise ConflictError("payments", f"payments name invoice {quoted(invoice_id)}")
         self._run(
             "WITH l AS (DELETE FROM invoice_lines WHERE user_id = %(owner)s "
             "AND invoice_id = %(id)s) "

@@ -29,17 +29,16 @@ from jobtrack_core.errors import (
 EMAIL_CONSTRAINTS = frozenset({"user_emails_pkey"})
 #: The unique constraints whose violation means "this document number is taken".
 NUMBER_CONSTRAINTS = frozenset({"quotes_number_key", "invoices_number_key"})
-#: The foreign keys whose violation by a delete means "an invoice bills this, and is kept":
-#: a customer's invoices, a job billed by an invoice's line, an invoice that a credit note
-#: corrects or a payment was made to.
-BILLED_CONSTRAINTS = frozenset(
-    {
-        "invoices_customer_fkey",
-        "invoice_lines_job_fkey",
-        "invoices_corrects_fkey",
-        "payments_invoice_fkey",
-    }
-)
+#: The foreign keys whose violation by a delete means "what references this is kept", by
+#: the field a refusal names: a customer's invoices, a job billed by an invoice's line and
+#: an invoice that a credit note corrects (``invoices``); an invoice that payments name
+#: (``payments``).
+KEPT_CONSTRAINTS = {
+    "invoices_customer_fkey": "invoices",
+    "invoice_lines_job_fkey": "invoices",
+    "invoices_corrects_fkey": "invoices",
+    "payments_invoice_fkey": "payments",
+}
 #: The SQLSTATEs (or their two-character classes) of failures after which nothing was
 #: written and the same unit of work may succeed when run again: PostgreSQL rolled the
 #: transaction back (class 40: 40001 serialization failure, 40P01 deadlock), a lock was
@@ -72,8 +71,9 @@ def translate(exc: psycopg.Error, *, missing: NotFoundError | None = None) -> Jo
     if isinstance(exc, pg.ForeignKeyViolation):
         if missing is not None:
             return missing
-        if diag.constraint_name in BILLED_CONSTRAINTS:
-            return ConflictError("invoices", "it is billed by an invoice, which is kept")
+        field = KEPT_CONSTRAINTS.get(diag.constraint_name or "")
+        if field is not None:
+            return ConflictError(field, f"{field} that reference it are kept")
         return NotFoundError(diag.table_name or "record", "referenced record")
     if isinstance(exc, pg.IntegrityError | psycopg.DataError):
         field = diag.column_name or diag.constraint_name or "value"

@@ -281,8 +281,8 @@ class PostgresCustomers(Repository):
             raise NotFoundError("customer", customer.id)
 
     def delete(self, owner_id: str, customer_id: str) -> Deleted:
-        """Delete the customer with its jobs (and their payments), its quotes and its draft
-        invoices; refused (:class:`ConflictError` on ``invoices``) while an issued invoice
+        """Delete the customer with its jobs, its quotes and its draft invoices (and the
+        payments of those); refused (:class:`ConflictError` on ``invoices``) while an issued invoice
         is for the customer or bills one of its jobs."""
         params = {"owner": owner_id, "id": customer_id}
         if self._exists(
@@ -299,9 +299,10 @@ class PostgresCustomers(Repository):
             )
         row = self._one(
             f"WITH {_DRAFTS_GO}, "
-            "p AS (DELETE FROM payments WHERE user_id = %(owner)s AND job_id IN "
+            "p AS (DELETE FROM payments WHERE user_id = %(owner)s AND (job_id IN "
             "(SELECT id FROM jobs WHERE user_id = %(owner)s AND customer_id = %(id)s) "
-            "RETURNING 1), "
+            "OR invoice_id IN (SELECT id FROM invoices WHERE user_id = %(owner)s "
+            "AND customer_id = %(id)s AND status = 'draft')) RETURNING 1), "
             "j AS (DELETE FROM jobs WHERE user_id = %(owner)s AND customer_id = %(id)s "
             "RETURNING 1) "
             "DELETE FROM customers WHERE user_id = %(owner)s AND id = %(id)s "

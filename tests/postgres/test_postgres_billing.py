@@ -43,6 +43,7 @@ from jobtrack_core.queries import InvoiceFilter, PaymentFilter, QuoteFilter
 from jobtrack_core.testing import strategies as js
 from jobtrack_memory import MemoryStore
 from jobtrack_postgres import PostgresStore
+from jobtrack_postgres.errors import translate
 
 T = datetime(2025, 3, 1, 12, 30, tzinfo=UTC)
 D = Decimal
@@ -265,7 +266,7 @@ def test_a_number_taken_by_a_unit_of_work_that_rolls_back_is_handed_out_again(
 def test_a_quote_round_trips_with_its_lines_exactly(world: PostgresStore) -> None:
     lines = (
         line(),
-        line("Parts", "3", "0.05", tax=None, unit=None, job_id="j1"),
+        line("Parts", "3", "0.05", tax=None, unit=None),
         line("Odd", "0.333", "9.99", discount="0.50", tax=("reduced", "8.875")),
     )
     made = quote("u1", "c1", "q1", lines, notes="a\nb")
@@ -328,8 +329,11 @@ def test_quote_rules_are_refused_without_spoiling_the_unit_of_work(world: Postgr
             uow.quotes.add(attrs.evolve(sent, number="Q-2"))
         assert conflict.value.field == "id"
         with pytest.raises(NotFoundError) as caught:
-            uow.quotes.add(quote("u1", "c1", "q3", (line(job_id="ghost"),)))
-        assert caught.value.kind == "job"
+            uow.invoices.add(invoice("u1", "c1", "i3", (line(job_id="ghost"),)))
+        assert (caught.value.kind, caught.value.id) == ("job", "ghost")
+        with pytest.raises(NotFoundError) as caught:
+            uow.invoices.add(invoice("u1", "c9", "i3", (line(job_id="j1"),)))
+        assert caught.value.kind == "customer"
         other = quote("u1", "c1", "q4", number="Q-2", status="sent", issued_on=date(2025, 3, 1))
         uow.quotes.add(other)
         with pytest.raises(ConflictError) as conflict:
@@ -412,6 +416,15 @@ def test_an_invoice_is_written_again_whole_and_only_drafts_are_deleted(
         assert uow.invoices.delete("u1", "i2") == Deleted(invoices=1)
         assert uow.invoices.delete("u1", "i2") == Deleted()
         assert uow.invoices.get("u1", "i1") == reordered
+        uow.invoices.add(invoice("u1", "c1", "named"))  # a draft that a payment names
+        uow.payments.add(payment("u1", "p1", "1", invoice_id="named"))
+        with pytest.raises(ConflictError) as caught:
+            uow.invoices.delete("u1", "named")
+        assert caught.value.field == "payments"
+        # its customer goes with it, and with the payment
+        assert uow.customers.delete("u1", "c1") == Deleted(
+            customers=1, jobs=1, invoices=1, payments=1
+        )
 
 
 def test_numbers_are_unique_per_series_and_credit_notes_name_their_invoice(
@@ -476,6 +489,25 @@ def test_the_schema_refuses_what_the_store_would(
         ("UPDATE invoices SET due_on = issued_on - 1", psycopg.errors.CheckViolation),
         ("UPDATE invoice_lines SET discount_cents = 1000000", psycopg.errors.CheckViolation),
         ("UPDATE invoice_lines SET tax_name = NULL", psycopg.errors.CheckViolation),
+        (
+            "INSERT INTO quotes (id, user_id, customer_id, status, title, currency, "
+            "prices_include_tax, created_at, updated_at) "
+            "VALUES ('q', 'u1', 'c1', 'draft', 'Q', 'EUR', false, now(), now()); "
+            "INSERT INTO quote_lines (user_id, quote_id, position, description, "
+            "quantity_thousandths, unit_price_cents, job_id) "
+            "VALUES ('u1', 'q', 1, 'Work', 1000, 100, 'j1')",
+            psycopg.errors.CheckViolation,  # a quote's lines bill no job
+        ),
+        (
+            "INSERT INTO invoices (id, user_id, customer_id, kind, status, currency, "
+            "prices_include_tax, created_at, updated_at) "
+            "VALUES ('d', 'u1', 'c1', 'invoice', 'draft', 'EUR', false, now(), now()); "
+            "INSERT INTO payments (id, user_id, invoice_id, kind, method, amount_cents, "
+            "received_on, recorded_at) "
+            "VALUES ('p', 'u1', 'd', 'payment', 'cash', 1, '2025-01-01', now()); "
+            "DELETE FROM invoices WHERE id = 'd'",
+            psycopg.errors.ForeignKeyViolation,
+        ),
         ("DELETE FROM customers WHERE id = 'c1'", psycopg.errors.ForeignKeyViolation),
         ("DELETE FROM jobs WHERE id = 'j1'", psycopg.errors.ForeignKeyViolation),
         (
@@ -645,3 +677,37 @@ def _paid(made: Invoice, amount: Decimal) -> Invoice:
         amount_paid=amount,
         status=settled_status(made.total, amount, ZERO),
     )
+
+
+def test_what_the_database_refuses_is_said_as_the_store_rules_say_it(
+    world: PostgresStore, postgres_pool: ConnectionPool[Any]
+) -> None:
+    """A race that reaches the database's own guard gets the store's error all the same."""
+    with world.transaction() as uow:
+        uow.invoices.add(invoice("u1", "c1", "i1", (line(job_id="j1"),), number="N-1"))
+        uow.invoices.add(invoice("u1", "c1", "d1"))
+        uow.payments.add(payment("u1", "p1", "1", invoice_id="d1"))
+        uow.quotes.add(quote("u1", "c1", "q1", number="Q-1", status="sent", issued_on=T.date()))
+    said = {
+        "DELETE FROM customers WHERE id = 'c1'": ("invoices", ConflictError),
+        "DELETE FROM jobs WHERE id = 'j1'": ("invoices", ConflictError),
+        "DELETE FROM invoices WHERE id = 'd1'": ("payments", ConflictError),
+        "INSERT INTO invoices (id, user_id, customer_id, kind, number, status, currency, "
+        "prices_include_tax, issued_on, due_on, created_at, updated_at) "
+        "SELECT 'i9', user_id, customer_id, kind, number, 'paid', currency, "
+        "prices_include_tax, issued_on, due_on, created_at, updated_at "
+        "FROM invoices WHERE id = 'i1'": ("number", ConflictError),
+        "UPDATE quotes SET number = 'Q-1' WHERE id <> 'q1'": ("number", ConflictError),
+    }
+    with postgres_pool.connection() as conn:
+        conn.execute(
+            "INSERT INTO quotes SELECT 'q2', user_id, customer_id, 'Q-2', "
+            "status, title, notes, currency, prices_include_tax, subtotal_cents, "
+            "tax_cents, total_cents, issued_on, valid_until, decided_at, job_id, "
+            "created_at, updated_at, version FROM quotes WHERE id = 'q1'"
+        )
+        for statement, (field, error) in said.items():
+            with pytest.raises(psycopg.Error) as raised, conn.transaction():
+                conn.execute(statement)
+            made = translate(raised.value)
+            assert isinstance(made, error) and made.field == field, statement
