@@ -711,3 +711,57 @@ def test_what_the_database_refuses_is_said_as_the_store_rules_say_it(
                 conn.execute(statement)
             made = translate(raised.value)
             assert isinstance(made, error) and made.field == field, statement
+
+
+def test_the_invoice_questions_read_the_owing_invoices_index(
+    store: PostgresStore, postgres_url: str
+) -> None:
+    """Forty businesses of three hundred invoices each, most of them paid or drafts: the
+    aging report and the overdue invoices read the partial index of owing invoices only."""
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO users SELECT 'u' || o, o || '@x.com', 'U', NULL, 'h', now(), now() "
+            "FROM generate_series(1, 40) o"
+        )
+        conn.execute(
+            "INSERT INTO customers (id, user_id, name, created_at, updated_at) "
+            "SELECT 'c', 'u' || o, 'C', now(), now() FROM generate_series(1, 40) o"
+        )
+        conn.execute(
+            "INSERT INTO invoices (id, user_id, customer_id, kind, number, status, currency, "
+            "prices_include_tax, subtotal_cents, total_cents, amount_paid_cents, issued_on, "
+            "due_on, created_at, updated_at) "
+            "SELECT 'i' || n, 'u' || o, 'c', 'invoice', CASE WHEN n % 10 = 0 THEN NULL "
+            "ELSE 'N-' || n END, CASE WHEN n % 10 = 0 THEN 'draft' WHEN n % 10 = 1 "
+            "THEN 'issued' ELSE 'paid' END, 'EUR', false, 1000, 1000, CASE WHEN n % 10 "
+            "IN (0, 1) THEN 0 ELSE 1000 END, CASE WHEN n % 10 = 0 THEN NULL ELSE "
+            "date '2024-01-01' + n END, CASE WHEN n % 10 = 0 THEN NULL ELSE "
+            "date '2024-01-01' + n + 30 END, now(), now() "
+            "FROM generate_series(1, 40) o, generate_series(1, 300) n"
+        )
+        conn.execute("ANALYZE invoices")
+        day = date(2024, 6, 1)
+        bounds = [day - timedelta(days=n) for n in (0, 30, 60, 90)]
+        with store.transaction(write=False) as uow:
+            assert len(uow.reports.overdue_invoices("u7", day, 5)) == 5
+            (aging,) = uow.reports.invoice_aging("u7", bounds)
+            assert aging.aging.total.jobs == 30  # one in ten owes
+        seen: list[str] = []
+        traced = PostgresStore(postgres_url, tracer=lambda sql, params: seen.append(sql))
+        try:
+            with traced.transaction(write=False) as uow:
+                seen.clear()
+                uow.reports.overdue_invoices("u7", day, 5)
+                uow.reports.invoice_aging("u7", bounds)
+        finally:
+            traced.close()
+        assert len(seen) == 2
+        overdue = seen[0].replace("%s", "{}").format("'u7'", "'2024-06-01'", 5)
+        aging_sql = seen[1] % {
+            "owner": "'u7'",
+            **{f"b{n}": f"'{b.isoformat()}'" for n, b in enumerate(bounds)},
+        }
+        for query in (overdue, aging_sql):
+            plan = "\n".join(r[0] for r in conn.execute(f"EXPLAIN {query}").fetchall())
+            assert "invoices_owing_idx" in plan, plan
+            assert "Seq Scan on invoices" not in plan, plan
