@@ -138,6 +138,22 @@ def test_the_payment_cost_diagnostic_runs() -> None:
                for line in lines), lines  # fmt: skip
 
 
+def test_the_invoice_cost_diagnostic_runs() -> None:
+    """A job create, an invoice made and issued, and that invoice's HTML and PDF, each
+    timed and set beside the create (the PDF may be skipped, saying why: no Pango)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.invoice_costs", "--rounds", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    rows = {line.split("  ")[1] for line in lines if re.search(r" ms \[.*\] +x\d+\.\d\d$", line)}
+    assert {"job create", "invoice create + issue", "invoice HTML"} <= rows, lines
+    assert "invoice PDF" in rows or any(
+        line.startswith("invoice PDF: skipped, ") for line in lines
+    ), lines
+
+
 def test_the_history_cost_diagnostic_runs() -> None:
     """A create and an import, history on and off (the script checks that only the first
     recorded any), and the raw baseline: every figure with its ratio."""
