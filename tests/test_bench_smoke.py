@@ -138,6 +138,35 @@ def test_the_payment_cost_diagnostic_runs() -> None:
                for line in lines), lines  # fmt: skip
 
 
+def test_the_invoice_cost_diagnostic_runs() -> None:
+    """A bare commit, a job create, an invoice made and issued, and that invoice's HTML and
+    PDF, each timed and set beside the create, on the slow setting and the fast one, with
+    the commits each makes and the disk's part (the PDF may be skipped, saying why)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.invoice_costs", "--rounds", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    row = re.compile(r"  (\S.*?) +(\d+) commits? +\d+\.\d\d ms \[.*\] +x\d+\.\d\d$")
+    rows = [(m[1], int(m[2])) for line in lines if (m := row.match(line))]
+    made = {
+        ("one commit (plain sqlite3)", 1), ("job create", 1), ("invoice create + issue", 2),
+        ("invoice HTML", 0),
+    }  # fmt: skip
+    if any(line.startswith("invoice PDF: skipped, ") for line in lines):
+        assert len(rows) == 8, lines
+    else:
+        made.add(("invoice PDF", 0))
+        assert len(rows) == 10, lines
+    assert set(rows) == made, lines
+    assert [line for line in lines if line.startswith("synchronous=")] == [
+        "synchronous=FULL (slow: each commit waits for an fsync; the store's default)",
+        "synchronous=NORMAL (fast: a commit does not wait for the disk)",
+    ], lines
+    assert any(line.startswith("the disk's part (FULL less NORMAL): ") for line in lines), lines
+
+
 def test_the_history_cost_diagnostic_runs() -> None:
     """A create and an import, history on and off (the script checks that only the first
     recorded any), and the raw baseline: every figure with its ratio."""

@@ -27,6 +27,18 @@ from jobtrack_core.errors import (
 
 #: The unique constraints whose violation means "this email is taken".
 EMAIL_CONSTRAINTS = frozenset({"user_emails_pkey"})
+#: The unique constraints whose violation means "this document number is taken".
+NUMBER_CONSTRAINTS = frozenset({"quotes_number_key", "invoices_number_key"})
+#: The foreign keys whose violation by a delete means "what references this is kept", by
+#: the field a refusal names: a customer's invoices, a job billed by an invoice's line and
+#: an invoice that a credit note corrects (``invoices``); an invoice that payments name
+#: (``payments``).
+KEPT_CONSTRAINTS = {
+    "invoices_customer_fkey": "invoices",
+    "invoice_lines_job_fkey": "invoices",
+    "invoices_corrects_fkey": "invoices",
+    "payments_invoice_fkey": "payments",
+}
 #: The SQLSTATEs (or their two-character classes) of failures after which nothing was
 #: written and the same unit of work may succeed when run again: PostgreSQL rolled the
 #: transaction back (class 40: 40001 serialization failure, 40P01 deadlock), a lock was
@@ -53,10 +65,15 @@ def translate(exc: psycopg.Error, *, missing: NotFoundError | None = None) -> Jo
     if isinstance(exc, pg.UniqueViolation):
         if diag.constraint_name in EMAIL_CONSTRAINTS:
             return ConflictError("email", "this email is already registered")
+        if diag.constraint_name in NUMBER_CONSTRAINTS:
+            return ConflictError("number", "this document number is taken")
         return ConflictError("id", "a record with this id already exists")
     if isinstance(exc, pg.ForeignKeyViolation):
         if missing is not None:
             return missing
+        field = KEPT_CONSTRAINTS.get(diag.constraint_name or "")
+        if field is not None:
+            return ConflictError(field, f"{field} that reference it are kept")
         return NotFoundError(diag.table_name or "record", "referenced record")
     if isinstance(exc, pg.IntegrityError | psycopg.DataError):
         field = diag.column_name or diag.constraint_name or "value"

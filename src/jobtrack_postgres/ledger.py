@@ -256,6 +256,7 @@ def _entries(payment: Payment) -> tuple[tuple[Action, RecordKind, str, Jsonb], .
     created, then the job updated to hold it (as ``mark_paid`` records the job)."""
     from jobtrack_postgres.history import changes_json  # here: history imports schema
 
+    assert payment.job_id is not None  # an opening payment is for its job
     made = tuple(FieldChange(k, None, v) for k, v in listed(payment).items())
     held = (FieldChange("amount_paid", plain(ZERO), plain(payment.amount)),)
     return (

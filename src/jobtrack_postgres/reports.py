@@ -13,6 +13,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
+from jobtrack_core.documents import Invoice
 from jobtrack_core.entities import Customer, Job, PaymentKind, PaymentMethod
 from jobtrack_core.money import CENT, from_minor, to_minor
 from jobtrack_core.pagination import JobPosition, JobSort
@@ -27,12 +28,16 @@ from jobtrack_core.reports import (
     CustomerAccuracy,
     CustomerAging,
     CustomerBalance,
+    CustomerInvoiceAging,
     CustomerRevenue,
     CustomerSummary,
+    InvoiceAging,
     OwnerTotals,
     Tally,
 )
 from jobtrack_core.status import OPEN, JobStatus
+from jobtrack_postgres.billing import BALANCE_TEMPLATE, owing
+from jobtrack_postgres.documents import INVOICES
 from jobtrack_postgres.ledger import BALANCES, OWNER_FIGURES
 from jobtrack_postgres.notions import not_cancelled, open_work, receivable, revenue
 from jobtrack_postgres.repositories import Repository, job_filter
@@ -493,7 +498,53 @@ class PostgresReports(Repository):
             limit,
         )
 
+    # -- invoices --------------------------------------------------------------------------
+    def invoice_aging(
+        self, owner_id: str, bounds: Sequence[date]
+    ) -> Sequence[CustomerInvoiceAging]:
+        """The owing invoices (the partial index ``invoices_owing_idx``, which includes
+        their money) summed per customer and bucket of their due date, in one query."""
+        bucket = (
+            "CASE WHEN i.due_on >= %(b0)s THEN 0 WHEN i.due_on >= %(b1)s THEN 1 "
+            "WHEN i.due_on >= %(b2)s THEN 2 WHEN i.due_on >= %(b3)s THEN 3 ELSE 4 END"
+        )
+        sums = ", ".join(
+            f"coalesce(sum(o.owed) FILTER (WHERE o.bucket = {n}), 0), "
+            f"count(*) FILTER (WHERE o.bucket = {n})"
+            for n in range(5)
+        )
+        rows = self._all(
+            f"WITH o AS (SELECT i.customer_id, {_BALANCE} AS owed, "
+            f"{bucket} AS bucket "
+            f"FROM invoices i WHERE i.user_id = %(owner)s AND {owing('i')}) "
+            f"SELECT {_CUSTOMER_COLUMNS}, {sums} FROM o JOIN customers c "
+            "ON c.user_id = %(owner)s AND c.id = o.customer_id "
+            "GROUP BY c.user_id, c.id ORDER BY c.name, c.id",
+            {"owner": owner_id, **{f"b{n}": bound for n, bound in enumerate(bounds)}},
+        )
+        return [
+            CustomerInvoiceAging(
+                customer_from_row(row[:_WIDTH]),
+                InvoiceAging(
+                    *(_tally(row[_WIDTH + 2 * n], row[_WIDTH + 2 * n + 1]) for n in range(5))
+                ),
+            )
+            for row in rows
+        ]
 
+    def overdue_invoices(self, owner_id: str, today: date, limit: int) -> Sequence[Invoice]:
+        """From the partial index ``invoices_owing_idx``, in its order."""
+        if limit <= 0:
+            return []
+        rows = self._all(
+            INVOICES.select(f"d.user_id = %s AND {owing('d')} AND d.due_on < %s")
+            + " ORDER BY d.due_on, d.number LIMIT %s",
+            (owner_id, today, limit),
+        )
+        return [INVOICES.load(row) for row in rows]
+
+
+_BALANCE = BALANCE_TEMPLATE.format("i.")
 _METHODS = {m.value: m for m in PaymentMethod}
 _JOB_FIELDS = prefixed(JOB_FIELDS, "j")
 

@@ -83,8 +83,8 @@ class Repository:
         with translated(missing=missing):
             return self._conn.execute(query, params)
 
-    def _one(self, query: str, params: Any) -> Row | None:
-        return cast("Row | None", self._run(query, params).fetchone())
+    def _one(self, query: str, params: Any, *, missing: NotFoundError | None = None) -> Row | None:
+        return cast("Row | None", self._run(query, params, missing=missing).fetchone())
 
     def _all(self, query: str, params: Any) -> list[Row]:
         return cast("list[Row]", self._run(query, params).fetchall())
@@ -203,20 +203,34 @@ class PostgresUsers(Repository):
         )
 
     def delete(self, user_id: str) -> Deleted:
+        """Delete the account and everything of its business, issued invoices included
+        (the only way they go)."""
         row = self._one(
             "WITH s AS (DELETE FROM sessions WHERE user_id = %(id)s RETURNING 1), "
             "e AS (DELETE FROM user_emails WHERE user_id = %(id)s), "
             "p AS (DELETE FROM payments WHERE user_id = %(id)s RETURNING 1), "
+            "ql AS (DELETE FROM quote_lines WHERE user_id = %(id)s), "
+            "q AS (DELETE FROM quotes WHERE user_id = %(id)s RETURNING 1), "
+            "il AS (DELETE FROM invoice_lines WHERE user_id = %(id)s), "
+            "i AS (DELETE FROM invoices WHERE user_id = %(id)s RETURNING 1), "
             "j AS (DELETE FROM jobs WHERE user_id = %(id)s RETURNING 1), "
             "c AS (DELETE FROM customers WHERE user_id = %(id)s RETURNING 1) "
             "DELETE FROM users WHERE id = %(id)s RETURNING "
             "(SELECT count(*) FROM c), (SELECT count(*) FROM j), (SELECT count(*) FROM s), "
-            "(SELECT count(*) FROM p)",
+            "(SELECT count(*) FROM p), (SELECT count(*) FROM q), (SELECT count(*) FROM i)",
             {"id": user_id},
         )
         if row is None:
             return Deleted()
-        return Deleted(users=1, customers=row[0], jobs=row[1], sessions=row[2], payments=row[3])
+        return Deleted(
+            users=1,
+            customers=row[0],
+            jobs=row[1],
+            sessions=row[2],
+            payments=row[3],
+            quotes=row[4],
+            invoices=row[5],
+        )
 
 
 # -- customers -----------------------------------------------------------------
@@ -267,19 +281,53 @@ class PostgresCustomers(Repository):
             raise NotFoundError("customer", customer.id)
 
     def delete(self, owner_id: str, customer_id: str) -> Deleted:
+        """Delete the customer with its jobs, its quotes and its draft invoices (and the
+        payments of those); refused (:class:`ConflictError` on ``invoices``) while an issued invoice
+        is for the customer or bills one of its jobs."""
+        params = {"owner": owner_id, "id": customer_id}
+        if self._exists(
+            "SELECT FROM invoices i WHERE i.user_id = %(owner)s AND i.customer_id = %(id)s "
+            "AND i.status <> 'draft' "
+            "UNION ALL SELECT FROM invoice_lines l JOIN jobs j ON j.user_id = l.user_id "
+            "AND j.id = l.job_id JOIN invoices i ON i.user_id = l.user_id "
+            "AND i.id = l.invoice_id WHERE l.user_id = %(owner)s AND j.customer_id = %(id)s "
+            "AND NOT (i.customer_id = %(id)s AND i.status = 'draft')",
+            params,
+        ):
+            raise ConflictError(
+                "invoices", f"customer {quoted(customer_id)} is billed by invoices, which are kept"
+            )
         row = self._one(
-            "WITH p AS (DELETE FROM payments WHERE user_id = %(owner)s AND job_id IN "
+            f"WITH {_DRAFTS_GO}, "
+            "p AS (DELETE FROM payments WHERE user_id = %(owner)s AND (job_id IN "
             "(SELECT id FROM jobs WHERE user_id = %(owner)s AND customer_id = %(id)s) "
-            "RETURNING 1), "
+            "OR invoice_id IN (SELECT id FROM invoices WHERE user_id = %(owner)s "
+            "AND customer_id = %(id)s AND status = 'draft')) RETURNING 1), "
             "j AS (DELETE FROM jobs WHERE user_id = %(owner)s AND customer_id = %(id)s "
             "RETURNING 1) "
             "DELETE FROM customers WHERE user_id = %(owner)s AND id = %(id)s "
-            "RETURNING (SELECT count(*) FROM j), (SELECT count(*) FROM p)",
-            {"owner": owner_id, "id": customer_id},
+            "RETURNING (SELECT count(*) FROM j), (SELECT count(*) FROM p), "
+            "(SELECT count(*) FROM q), (SELECT count(*) FROM i)",
+            params,
         )
         if row is None:
             return Deleted()
-        return Deleted(customers=1, jobs=row[0], payments=row[1])
+        return Deleted(customers=1, jobs=row[0], payments=row[1], quotes=row[2], invoices=row[3])
+
+
+#: The CTEs deleting a customer's quotes and draft invoices, with their lines (``q`` and
+#: ``i`` count them).
+_DRAFTS_GO = (
+    "ql AS (DELETE FROM quote_lines l USING quotes q WHERE l.user_id = %(owner)s "
+    "AND q.user_id = l.user_id AND q.id = l.quote_id AND q.customer_id = %(id)s), "
+    "q AS (DELETE FROM quotes WHERE user_id = %(owner)s AND customer_id = %(id)s "
+    "RETURNING 1), "
+    "il AS (DELETE FROM invoice_lines l USING invoices i WHERE l.user_id = %(owner)s "
+    "AND i.user_id = l.user_id AND i.id = l.invoice_id AND i.customer_id = %(id)s "
+    "AND i.status = 'draft'), "
+    "i AS (DELETE FROM invoices WHERE user_id = %(owner)s AND customer_id = %(id)s "
+    "AND status = 'draft' RETURNING 1)"
+)
 
 
 # -- jobs ----------------------------------------------------------------------
@@ -410,6 +458,12 @@ class PostgresJobs(Repository):
             raise NotFoundError("job", job.id)
 
     def delete(self, owner_id: str, job_id: str) -> Deleted:
+        """Delete the job and its payments, unlinking the accepted quote that made it;
+        refused (:class:`ConflictError` on ``invoices``) while an invoice bills it."""
+        if self._exists(
+            "SELECT FROM invoice_lines WHERE user_id = %s AND job_id = %s", (owner_id, job_id)
+        ):
+            raise ConflictError("invoices", f"job {quoted(job_id)} is billed by an invoice")
         row = self._one(
             "WITH p AS (DELETE FROM payments WHERE user_id = %(owner)s AND job_id = %(id)s "
             "RETURNING 1) "
@@ -436,10 +490,15 @@ def payment_filter(owner_id: str, where: PaymentFilter) -> tuple[str, dict[str, 
     clauses = ["p.user_id = %(owner)s"]
     if where.job_id is not None:
         clauses.append("p.job_id = %(job)s")
+    if where.invoice_id is not None:
+        clauses.append("p.invoice_id = %(invoice)s")
     if where.customer_id is not None:
+        # the customer of the payment's job, or else of its invoice
         clauses.append(
-            "p.job_id IN (SELECT j.id FROM jobs j "
-            "WHERE j.user_id = %(owner)s AND j.customer_id = %(customer)s)"
+            "(p.job_id IN (SELECT j.id FROM jobs j "
+            "WHERE j.user_id = %(owner)s AND j.customer_id = %(customer)s) "
+            "OR p.job_id IS NULL AND p.invoice_id IN (SELECT i.id FROM invoices i "
+            "WHERE i.user_id = %(owner)s AND i.customer_id = %(customer)s))"
         )
     if where.received_from is not None:
         clauses.append("p.received_on >= %(low)s")
@@ -450,6 +509,7 @@ def payment_filter(owner_id: str, where: PaymentFilter) -> tuple[str, dict[str, 
     params = {
         "owner": owner_id,
         "job": where.job_id,
+        "invoice": where.invoice_id,
         "customer": where.customer_id,
         "low": where.received_from,
         "high": where.received_to,
@@ -458,39 +518,54 @@ def payment_filter(owner_id: str, where: PaymentFilter) -> tuple[str, dict[str, 
 
 
 class PostgresPayments(Repository):
-    """An owner's payments, by owner and id; each for a job of the same owner."""
+    """An owner's payments, by owner and id; each for a job of the same owner, or an
+    invoice of the same owner, or both."""
 
     def add(self, payment: Payment) -> None:
         cursor = self._run(
             f"INSERT INTO payments ({PAYMENT_COLUMNS}) SELECT {PAYMENT_VALUES} "
-            "WHERE EXISTS (SELECT FROM jobs WHERE user_id = %(user_id)s AND id = %(job_id)s) "
+            "WHERE (%(job_id)s::text IS NULL OR EXISTS (SELECT FROM jobs "
+            "WHERE user_id = %(user_id)s AND id = %(job_id)s)) "
+            "AND (%(invoice_id)s::text IS NULL OR EXISTS (SELECT FROM invoices "
+            "WHERE user_id = %(user_id)s AND id = %(invoice_id)s)) "
             "ON CONFLICT DO NOTHING",
             payment_params(payment),
-            missing=NotFoundError("job", payment.job_id),
+            missing=_missing_parent(payment),
         )
         if cursor.rowcount == 0:
-            if not self._exists(
+            if payment.job_id is not None and not self._exists(
                 "SELECT FROM jobs WHERE user_id = %s AND id = %s",
                 (payment.user_id, payment.job_id),
             ):
                 raise NotFoundError("job", payment.job_id)
+            if payment.invoice_id is not None and not self._exists(
+                "SELECT FROM invoices WHERE user_id = %s AND id = %s",
+                (payment.user_id, payment.invoice_id),
+            ):
+                raise NotFoundError("invoice", payment.invoice_id)
             raise _payment_taken(payment)
 
     def add_many(self, payments: Iterable[Payment]) -> int:
-        """Add payments in batches: each batch is checked in two queries, then sent with
+        """Add payments in batches: each batch is checked in a few queries, then sent with
         COPY, and the statistics refreshed after a bulk load (as :meth:`PostgresJobs.add_many`)."""
-        job = ("job", lambda payment: payment.job_id)
+        parent = ("job", lambda payment: payment.job_id or "?")
         return self._copy_in(
-            "payments", payments, _COPY_PAYMENTS, payment_row, self._check_batch, job
+            "payments", payments, _COPY_PAYMENTS, payment_row, self._check_batch, parent
         )
 
     def _check_batch(self, batch: list[Payment]) -> None:
         """Raise what :meth:`add` would raise for the first payment of ``batch`` that fails."""
-        known = set(self._pairs("jobs", {(p.user_id, p.job_id) for p in batch}))
+        jobs = {(p.user_id, p.job_id) for p in batch if p.job_id is not None}
+        invoices = {(p.user_id, p.invoice_id) for p in batch if p.invoice_id is not None}
+        known_jobs = set(self._pairs("jobs", jobs)) if jobs else set()
+        known_invoices = set(self._pairs("invoices", invoices)) if invoices else set()
         taken = set(self._pairs("payments", {(p.user_id, p.id) for p in batch}))
         for payment in batch:
-            if (payment.user_id, payment.job_id) not in known:
+            if payment.job_id is not None and (payment.user_id, payment.job_id) not in known_jobs:
                 raise NotFoundError("job", payment.job_id)
+            invoice = (payment.user_id, payment.invoice_id)
+            if payment.invoice_id is not None and invoice not in known_invoices:
+                raise NotFoundError("invoice", payment.invoice_id)
             key = (payment.user_id, payment.id)
             if key in taken:
                 raise _payment_taken(payment)
@@ -517,10 +592,12 @@ class PostgresPayments(Repository):
         return [payment_from_row(row) for row in rows]
 
     def update(self, payment: Payment) -> None:
-        """Change a payment (the library only voids one); it stays with its job."""
+        """Change a payment (the library only voids one); it stays with its job and invoice."""
         cursor = self._run(
             f"UPDATE payments SET {PAYMENT_SET} "
-            "WHERE user_id = %(user_id)s AND id = %(id)s AND job_id = %(job_id)s",
+            "WHERE user_id = %(user_id)s AND id = %(id)s "
+            "AND job_id IS NOT DISTINCT FROM %(job_id)s::text "
+            "AND invoice_id IS NOT DISTINCT FROM %(invoice_id)s::text",
             payment_params(payment),
         )
         if cursor.rowcount == 0:
@@ -528,8 +605,15 @@ class PostgresPayments(Repository):
                 "SELECT FROM payments WHERE user_id = %s AND id = %s",
                 (payment.user_id, payment.id),
             ):
-                raise ConflictError("job_id", "a payment stays with its job")
+                raise ConflictError("job_id", "a payment stays with its job and invoice")
             raise NotFoundError("payment", payment.id)
+
+
+def _missing_parent(payment: Payment) -> NotFoundError:
+    """What a foreign key violation of a payment means: its job (or invoice) went."""
+    if payment.job_id is not None:
+        return NotFoundError("job", payment.job_id)
+    return NotFoundError("invoice", payment.invoice_id or "?")
 
 
 _PAYMENT_FIELDS = ", ".join(f"p.{c.strip()}" for c in PAYMENT_FIELDS.split(","))

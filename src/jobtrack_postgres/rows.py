@@ -143,6 +143,7 @@ _PAYMENT: tuple[tuple[str, str, Callable[[Any], Any], str], ...] = (
     ("voided_at", "voided_at", _same, "timestamptz"),
     ("void_reason", "void_reason", _same, "text"),
     ("version", "version", _same, "integer"),
+    ("invoice_id", "invoice_id", _same, "text"),
 )
 #: The columns a payment is written to (its amount in cents).
 PAYMENT_COLUMNS = ", ".join(column for _, column, _, _ in _PAYMENT)
@@ -150,8 +151,9 @@ PAYMENT_COLUMNS = ", ".join(column for _, column, _, _ in _PAYMENT)
 PAYMENT_FIELDS = ", ".join(column.removesuffix("_cents") for _, column, _, _ in _PAYMENT)
 #: The values of an ``INSERT ... SELECT`` of one payment, from :func:`payment_params`.
 PAYMENT_VALUES = ", ".join(f"%({column})s::{kind}" for _, column, _, kind in _PAYMENT)
-#: The ``SET`` of an ``UPDATE`` of a payment (every column but its key and its job).
-PAYMENT_SET = ", ".join(f"{column} = %({column})s" for _, column, _, _ in _PAYMENT[3:])
+#: The ``SET`` of an ``UPDATE`` of a payment (every column but its key, its job and its
+#: invoice).
+PAYMENT_SET = ", ".join(f"{column} = %({column})s" for _, column, _, _ in _PAYMENT[3:-1])
 
 _KINDS = {k.value: k for k in PaymentKind}
 _METHODS = {m.value: m for m in PaymentMethod}

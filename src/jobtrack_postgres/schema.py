@@ -20,13 +20,15 @@ column names. What differs from the seed, and why:
   index that serves the library's queries leads with it; logins find an account
   through ``user_emails`` and requests their session by ``sessions.token_hash``;
 - customers and jobs have a ``version``, and each business a history of its changes
-  (since version 5, :mod:`jobtrack_postgres.changelog`).
+  (since version 5, :mod:`jobtrack_postgres.changelog`);
+- quotes, invoices and credit notes with their lines, each business's billing settings
+  and the counters of its document numbers (since version 7, :mod:`jobtrack_postgres.billing`).
 """
 
 from __future__ import annotations
 
 from jobtrack_core.status import JobStatus, sql_list
-from jobtrack_postgres import changelog, deltas, ledger, owner_keys, totals
+from jobtrack_postgres import billing, changelog, deltas, ledger, owner_keys, totals
 from jobtrack_postgres.ledger import Step
 from jobtrack_postgres.notions import receivable, revenue
 
@@ -42,6 +44,13 @@ TABLES = (
     "user_emails",
     "customers",
     "jobs",
+    "billing_tax_rates",  # before billing_settings, which names its default rate
+    "billing_settings",
+    "number_counters",
+    "quotes",
+    "quote_lines",
+    "invoices",
+    "invoice_lines",
     "payments",
     "sessions",
     "history_heads",
@@ -166,4 +175,5 @@ VERSIONS: tuple[tuple[str, tuple[str | Step, ...]], ...] = (
     ("keys by owner, emails and sessions looked up by their own keys, calendars", owner_keys.V4),
     ("versions of customers and jobs, and each business's history of changes", changelog.V5),
     ("the payments ledger, and the balances of each business and customer", ledger.V6),
+    ("quotes, invoices and credit notes, billing settings and document numbers", billing.V7),
 )

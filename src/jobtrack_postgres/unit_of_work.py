@@ -6,6 +6,7 @@ from typing import Any
 
 import psycopg
 
+from jobtrack_postgres.documents import PostgresBilling, PostgresInvoices, PostgresQuotes
 from jobtrack_postgres.history import PostgresHistory
 from jobtrack_postgres.reports import PostgresReports
 from jobtrack_postgres.repositories import (
@@ -26,6 +27,9 @@ class PostgresUnitOfWork:
         self.customers = PostgresCustomers(conn, lock_rows=lock_rows)
         self.jobs = PostgresJobs(conn, lock_rows=lock_rows)
         self.payments = PostgresPayments(conn, lock_rows=lock_rows)
+        self.billing = PostgresBilling(conn, lock_rows=lock_rows)
+        self.quotes = PostgresQuotes(conn, lock_rows=lock_rows)
+        self.invoices = PostgresInvoices(conn, lock_rows=lock_rows)
         self.sessions = PostgresSessions(conn, lock_rows=lock_rows)
         self.history = PostgresHistory(conn, lock_rows=False)
         self.reports = PostgresReports(conn, lock_rows=False, writes=lock_rows)

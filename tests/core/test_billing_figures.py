@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
+import attrs
 import pytest
 
 from jobtrack_core.commands import UNSET, LineRequest, NewInvoice, NewQuote, QuoteChanges
@@ -15,6 +16,8 @@ from jobtrack_core.documents import (
     InvoiceKind,
     InvoiceStatus,
     Line,
+    Quote,
+    QuoteStatus,
     Series,
     figures,
     number_for,
@@ -339,3 +342,33 @@ def test_overdue_is_owing_after_the_due_date() -> None:
     assert invoice.overdue_on(date(2025, 8, 6))
     paid = _invoice(amount_paid=D("120.00"), status=InvoiceStatus.PAID)
     assert not paid.overdue_on(date(2026, 1, 1)) and paid.balance == D("0.00")
+
+
+def test_a_quotes_lines_bill_no_job() -> None:
+    now = datetime(2025, 7, 6, 9, 0, tzinfo=UTC)
+    billed = Line(description="Fence", quantity=D("1.000"), unit=None, unit_price=D("10.00"))
+    made = figures([billed], False)
+    quote = Quote(
+        id="q",
+        user_id="u",
+        customer_id="c",
+        number=None,
+        status=QuoteStatus.DRAFT,
+        title="Fence",
+        notes=None,
+        lines=(billed,),
+        currency="USD",
+        prices_include_tax=False,
+        subtotal=made.subtotal,
+        tax=made.tax,
+        total=made.total,
+        issued_on=None,
+        valid_until=None,
+        decided_at=None,
+        job_id=None,
+        created_at=now,
+        updated_at=now,
+    )
+    with pytest.raises(ValidationError) as exc:
+        attrs.evolve(quote, lines=(attrs.evolve(billed, job_id="j"),))
+    assert fields_of(exc) == {"lines"}

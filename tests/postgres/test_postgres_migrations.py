@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -28,6 +29,7 @@ from jobtrack_core import (
     StoreError,
     User,
 )
+from jobtrack_core.documents import Series
 from jobtrack_core.entities import Action, FieldChange, RecordKind, Source
 from jobtrack_core.history import Kept, kind_of, listed, plain, stored
 from jobtrack_core.ledger import opening_payment
@@ -47,6 +49,7 @@ from jobtrack_postgres.rows import (
     USER_COLUMNS,
     job_from_row,
     job_params,
+    payment_params,
 )
 from jobtrack_postgres.schema import VERSIONS
 from jobtrack_postgres.unit_of_work import PostgresUnitOfWork
@@ -563,6 +566,9 @@ def test_version_6_gives_each_paid_job_its_payment_and_changes_no_figure(
         for step in VERSIONS[5][1]:
             blank.execute(step) if isinstance(step, str) else step(blank)
         assert _figures_of_5(blank) == before
+        for _, later in VERSIONS[6:]:  # the store's code reads the current schema
+            for step in later:
+                blank.execute(step) if isinstance(step, str) else step(blank)
         # a writing unit of work reads the running totals with this transaction's deltas
         uow = PostgresUnitOfWork(blank, lock_rows=True)
         reference = MemoryStore()
@@ -633,3 +639,201 @@ def test_version_6_gives_each_paid_job_its_payment_and_changes_no_figure(
             blank.execute(statement)
         assert set(blank.execute("SELECT * FROM cash_days").fetchall()) == cash
         raise _RolledBack
+
+
+# -- version 7: quotes and invoices; payments of no job -----------------------------------
+
+#: Every running total, as version 6 keeps it: version 7 must leave each as it was.
+_FIGURES_OF_6 = (
+    "SELECT * FROM owner_totals ORDER BY user_id",
+    "SELECT * FROM customer_totals ORDER BY user_id, customer_id",
+    "SELECT * FROM paid_days ORDER BY user_id, day",
+    "SELECT * FROM open_due_days ORDER BY user_id, due_date",
+    "SELECT * FROM cash_days ORDER BY user_id, received_on, method",
+    "SELECT user_id, seq, kind, record_id, changes FROM history ORDER BY user_id, seq",
+    "SELECT * FROM history_heads ORDER BY user_id",
+)
+
+
+def _figures_of_6(conn: psycopg.Connection[Any]) -> list[Any]:
+    return [conn.execute(query).fetchall() for query in _FIGURES_OF_6]
+
+
+def _business_at_6(owner: User) -> tuple[list[Customer], list[Job], list[Payment]]:
+    """A business as version 6 holds it: customers, jobs in every status holding money
+    or not, and payments (receipts, a refund, a voided one), each for a job."""
+    o, t = owner.id, owner.created_at
+    customers = [
+        Customer.parse({"id": f"c{n}", "user_id": o, "name": f"Customer {n}"} | _at(t))
+        for n in (1, 2)
+    ]
+    done = {"status": "completed", "completed_at": t}
+    jobs = [
+        Job.parse(_job(o, "j1", "c1") | done | {"actual_cost": "120", "paid": True} | _held(120)),
+        Job.parse(_job(o, "j2", "c1") | done | {"actual_cost": "80", "paid": False} | _held(30)),
+        Job.parse(_job(o, "j3", "c2") | {"status": "pending"} | _held(10)),
+        Job.parse(_job(o, "j4", "c2") | {"status": "in_progress", "estimated_cost": "50"}),
+    ]
+    day = date(2025, 1, 15)
+    payments = [
+        _payment(o, "p1", "j1", "100.00", day),
+        _payment(o, "p2", "j1", "20.00", day + timedelta(days=1), method="cash"),
+        _payment(o, "p3", "j2", "40.00", day),
+        _payment(o, "p4", "j2", "10.00", day + timedelta(days=2), kind="refund"),
+        _payment(o, "p5", "j3", "10.00", day, kind="deposit"),
+        _payment(o, "p6", "j3", "99.00", day, voided=True),
+    ]
+    return customers, jobs, payments
+
+
+def _at(t: datetime) -> dict[str, object]:
+    return {"created_at": t, "updated_at": t}
+
+
+def _job(owner_id: str, job_id: str, customer_id: str) -> dict[str, object]:
+    t = datetime(2025, 1, 10, 9, tzinfo=UTC)
+    made = {"id": job_id, "user_id": owner_id, "customer_id": customer_id, "title": job_id}
+    return made | {"paid": False} | _at(t)
+
+
+def _held(amount: int) -> dict[str, object]:
+    """What the job's payments add up to."""
+    return {"amount_paid": Decimal(amount).quantize(Decimal("0.01"))}
+
+
+def _payment(
+    owner_id: str,
+    payment_id: str,
+    job_id: str,
+    amount: str,
+    day: date,
+    *,
+    kind: str = "payment",
+    method: str = "card",
+    voided: bool = False,
+) -> Payment:
+    t = datetime(2025, 1, 20, 8, tzinfo=UTC)
+    return Payment.parse(
+        {"id": payment_id, "user_id": owner_id, "job_id": job_id, "kind": kind}
+        | {"method": method, "amount": amount, "received_on": day, "recorded_at": t}
+        | ({"voided_at": t, "void_reason": "typo"} if voided else {})
+    )
+
+
+def _insert_at_version_6(
+    conn: psycopg.Connection[Any],
+    owner: User,
+    customers: list[Customer],
+    jobs: list[Job],
+    payments: list[Payment],
+) -> None:
+    """Rows as the store of version 6 wrote them (a payment had no invoice)."""
+    _insert_at_version_4(conn, [owner], [], [])
+    for c in customers:
+        conn.execute(
+            f"INSERT INTO customers ({CUSTOMER_COLUMNS}) VALUES ({', '.join(['%s'] * 11)})",
+            attrs.astuple(c),
+        )
+    for j in jobs:
+        params = job_params(j)
+        conn.execute(
+            f"INSERT INTO jobs ({', '.join(params)}) "
+            f"VALUES ({', '.join(f'%({c})s' for c in params)})",
+            params,
+        )
+    for p in payments:
+        values = payment_params(p)
+        assert values.pop("invoice_id") is None
+        conn.execute(
+            f"INSERT INTO payments ({', '.join(values)}) "
+            f"VALUES ({', '.join(f'%({c})s' for c in values)})",
+            values,
+        )
+
+
+def test_a_database_of_version_6_keeps_every_record_and_figure_at_version_7(
+    schema_url: str, blank: psycopg.Connection[Any]
+) -> None:
+    """Version 6's rows; opening the store brings them to version 7: every row and every
+    running total is as it was, every report agrees with the reference, each payment is
+    still its job's and of no invoice; then the new tables take quotes, invoices and a
+    payment of no job, and the history speaks of them."""
+    migrate(blank, VERSIONS[:6])
+    blank.execute("SET TimeZone TO 'UTC'")
+    owners = [
+        User.parse(
+            {"id": f"u{n}", "email": f"u{n}@example.com", "name": f"U{n}"}
+            | {"password_hash": js.TEST_HASH}
+            | _at(datetime(2024, 12, 1, tzinfo=UTC))
+        )
+        for n in (1, 2)
+    ]
+    businesses = {owner.id: _business_at_6(owner) for owner in owners}
+    for owner in owners:
+        _insert_at_version_6(blank, owner, *businesses[owner.id])
+    before = _figures_of_6(blank)
+    catalog_before = {row[:2] for row in catalog(blank) if len(row) == 3}
+    store = PostgresStore(schema_url)
+    try:
+        assert current_version(blank) == 7
+        assert _figures_of_6(blank) == before
+        columns = {row[:2] for row in catalog(blank) if len(row) == 3}
+        assert catalog_before <= columns  # nothing dropped
+        assert ("payments", "invoice_id") in columns
+        reference = MemoryStore()
+        today = date(2025, 3, 1)
+        days = [date(2024, 1, 1), date(2025, 1, 16), today, today + timedelta(days=1)]
+        instants = [datetime(d.year, d.month, d.day, tzinfo=UTC) for d in days]
+        for owner in owners:
+            customers, jobs, payments = businesses[owner.id]
+            with reference.transaction() as mine:
+                mine.users.add(owner)
+                for c in customers:
+                    mine.customers.add(c)
+                mine.jobs.add_many(jobs)
+                mine.payments.add_many(payments)
+            with store.transaction(write=False) as uow:
+                assert uow.users.get(owner.id) == owner
+                assert list(uow.customers.list(owner.id)) == customers
+                assert sorted(uow.jobs.list(owner.id, JobFilter()), key=lambda j: j.id) == jobs
+                found = uow.payments.list(owner.id, PaymentFilter())
+                assert sorted(found, key=lambda p: p.id) == payments
+                assert all(p.invoice_id is None for p in found)
+                with reference.transaction(write=False) as mine:
+                    expected = _questions(mine.reports, owner.id, today, days, instants)
+                assert _questions(uow.reports, owner.id, today, days, instants) == expected
+        # the new tables work on the migrated database, and the history takes their kinds
+        ws = Jobtrack(store, clock=FakeClock(), hasher=Argon2Hasher.for_tests()).workspace("u1")
+        ws.add_customer("Cy", id="c3")
+        with store.transaction() as uow:
+            assert uow.billing.next_number("u1", Series.INVOICE, 2025) == 1
+        entries = blank.execute(
+            "INSERT INTO history (user_id, seq, at, actor_id, source, action, kind, record_id) "
+            "VALUES ('u1', 1000, now(), 'u1', 'library', 'issued', 'invoice', 'i1'), "
+            "('u1', 1001, now(), 'u1', 'library', 'accepted', 'quote', 'q1') RETURNING 1"
+        ).fetchall()
+        assert len(entries) == 2
+        blank.execute(
+            "INSERT INTO invoices (id, user_id, customer_id, kind, number, status, currency, "
+            "prices_include_tax, issued_on, due_on, created_at, updated_at) VALUES ('i1', 'u1', "
+            "'c1', 'invoice', 'INV-1', 'paid', 'EUR', false, '2025-01-01', '2025-01-31', "
+            "now(), now())"
+        )
+        with pytest.raises(psycopg.errors.ForeignKeyViolation):  # an issued invoice is kept
+            blank.execute("DELETE FROM customers WHERE user_id = 'u1' AND id = 'c1'")
+        with store.transaction(write=False) as uow:
+            balances = uow.reports.balances("u1")
+        blank.execute(
+            "INSERT INTO payments (id, user_id, invoice_id, kind, method, amount_cents, "
+            "received_on, recorded_at) "
+            "VALUES ('p9', 'u1', 'i1', 'payment', 'cash', 500, '2025-01-16', now())"
+        )
+        with store.transaction(write=False) as uow:
+            (p9,) = uow.payments.list("u1", PaymentFilter(invoice_id="i1"))
+            assert (p9.job_id, p9.amount) == (None, Decimal("5.00"))
+            cash = uow.reports.cash_between("u1", [date(2025, 1, 16), date(2025, 1, 17)])
+            # p2 and the payment of no job: cash, and no job's money
+            assert [(r.method.value, r.cash.received) for r in cash] == [("cash", Decimal("25.00"))]
+            assert uow.reports.balances("u1") == balances
+    finally:
+        store.close()

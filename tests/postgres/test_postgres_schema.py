@@ -228,8 +228,10 @@ def test_every_key_of_a_business_includes_its_owner(conn: psycopg.Connection[Any
     heads = sorted((kind, columns) for table, kind, columns in keys if table == "history_heads")
     assert heads == [("f", ["user_id"]), ("i", ["user_id"]), ("p", ["user_id"])]
     # a payment is the owner's, keyed by owner and id, and references the owner's job
+    # and invoice
     payments = sorted((kind, columns) for table, kind, columns in keys if table == "payments")
     assert payments == [
+        ("f", ["user_id", "invoice_id"]),
         ("f", ["user_id", "job_id"]),
         ("i", ["user_id", "id"]),
         ("p", ["user_id", "id"]),
