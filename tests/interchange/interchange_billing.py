@@ -348,7 +348,7 @@ billings = st.tuples(
 )
 
 
-def _random_line(spec: Any, settings: BillingSettings, job_id: str, n: int) -> Line:
+def _random_line(spec: Any, settings: BillingSettings, job_id: str | None, n: int) -> Line:
     thousandths, price, off, which, billed = spec
     quantity = D(thousandths) / 1000
     unit_price = D(price) / 100
@@ -392,7 +392,8 @@ def bill_randomly(app: Jobtrack, ws: Workspace, spec: Any) -> None:
     with app.unit() as uow:
         uow.billing.put(settings)
         for lines_spec, status in quote_specs_:
-            lines = tuple(_random_line(s, settings, job.id, n) for n, s in enumerate(lines_spec, 1))
+            # a quote's lines bill no job
+            lines = tuple(_random_line(s, settings, None, n) for n, s in enumerate(lines_spec, 1))
             draft = status is QuoteStatus.DRAFT
             uow.quotes.add(
                 quote_of(

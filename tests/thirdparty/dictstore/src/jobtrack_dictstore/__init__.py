@@ -340,6 +340,10 @@ class Invoices(Documents):
             return Deleted()
         if invoice.status is not InvoiceStatus.DRAFT:
             raise ConflictError("status", "an issued invoice is kept")
+        if any(
+            k[0] == owner_id and p.invoice_id == invoice_id for k, p in self.t["payments"].items()
+        ):
+            raise ConflictError("payments", "payments name this invoice")
         del self.t["invoices"][(owner_id, invoice_id)]
         return Deleted(invoices=1)
 
