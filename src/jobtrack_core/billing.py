@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 import attrs
 
@@ -127,7 +127,6 @@ class Billing(Ledger):
             customer = self._customer(uow, new.customer_id)
             settings = self._settings(uow)
             lines = _resolved(new.lines, settings)
-            subtotal, tax, total = _sums(lines, settings.prices_include_tax)
             now = self._now()
             quote = Quote(
                 id=new.id or self._app.ids(),
@@ -140,9 +139,7 @@ class Billing(Ledger):
                 lines=lines,
                 currency=settings.currency,
                 prices_include_tax=settings.prices_include_tax,
-                subtotal=subtotal,
-                tax=tax,
-                total=total,
+                **_figured(lines, settings.prices_include_tax),
                 issued_on=None,
                 valid_until=new.valid_until,
                 decided_at=None,
@@ -328,7 +325,6 @@ class Billing(Ledger):
             lines = self._job_lines(uow, customer, new.job_ids, settings) + _resolved(
                 new.lines, settings
             )
-            subtotal, tax, total = _sums(lines, settings.prices_include_tax)
             now = self._now()
             invoice = Invoice(
                 id=invoice_id,
@@ -341,9 +337,7 @@ class Billing(Ledger):
                 notes=new.notes,
                 currency=settings.currency,
                 prices_include_tax=settings.prices_include_tax,
-                subtotal=subtotal,
-                tax=tax,
-                total=total,
+                **_figured(lines, settings.prices_include_tax),
                 issued_on=None,
                 due_on=None,
                 amount_paid=ZERO,
@@ -463,12 +457,7 @@ class Billing(Ledger):
         with self._tx() as uow:
             invoice = self._invoice(uow, invoice_id)
             expect(invoice, if_version)
-            if invoice.kind is not InvoiceKind.INVOICE or invoice.status not in STANDING:
-                raise ConflictError(
-                    "status",
-                    f"{_named(invoice)} is {invoice.status.value}: only an issued invoice "
-                    "is voided",
-                )
+            _must_stand(invoice, "voided")
             standing = uow.payments.list(
                 self.user_id, PaymentFilter(invoice_id=invoice.id, voided=False)
             )
@@ -506,22 +495,17 @@ class Billing(Ledger):
         problems.done()
         with self._tx() as uow:
             invoice = self._invoice(uow, invoice_id)
-            if invoice.kind is not InvoiceKind.INVOICE or invoice.status not in STANDING:
-                raise ConflictError(
-                    "status",
-                    f"{_named(invoice)} is {invoice.status.value}: only an issued invoice "
-                    "is credited",
-                )
+            _must_stand(invoice, "credited")
             settings = self._settings(uow)
             credited = invoice.lines if given is None else _resolved(given, settings)
             if not credited:
                 raise ValidationError.single("lines", "a credit note needs lines")
-            subtotal, tax, total = _sums(credited, invoice.prices_include_tax)
+            sums = _figured(credited, invoice.prices_include_tax)
             room = invoice.total - invoice.amount_credited
-            if total > room:
+            if sums["total"] > room:
                 raise ValidationError.single(
                     "lines",
-                    f"the credit of {total} exceeds the {room} of "
+                    f"the credit of {sums['total']} exceeds the {room} of "
                     f"{_named(invoice)} not yet credited",
                 )
             issued = self._issue_day(uow, day)
@@ -541,9 +525,7 @@ class Billing(Ledger):
                 notes=text,
                 currency=invoice.currency,
                 prices_include_tax=invoice.prices_include_tax,
-                subtotal=subtotal,
-                tax=tax,
-                total=total,
+                **sums,
                 issued_on=issued,
                 due_on=issued,
                 amount_paid=ZERO,
@@ -618,11 +600,7 @@ class Billing(Ledger):
                 again = self._paid_before(uow, chosen, invoice, money, how, when, ref, text)
                 if again:
                     return again
-            if invoice.kind is not InvoiceKind.INVOICE or invoice.status not in STANDING:
-                raise ConflictError(
-                    "status",
-                    f"{_named(invoice)} is {invoice.status.value}: only an issued invoice is paid",
-                )
+            _must_stand(invoice, "paid")
             if money > invoice.balance:
                 raise ValidationError.single(
                     "amount",
@@ -856,16 +834,17 @@ def _resolved(lines: Sequence[Line | LineRequest], settings: BillingSettings) ->
     return tuple(made)
 
 
-def _figured(lines: Sequence[Line], prices_include_tax: bool) -> dict[str, Decimal]:
+class _Sums(TypedDict):
+    subtotal: Decimal
+    tax: Decimal
+    total: Decimal
+
+
+def _figured(lines: Sequence[Line], prices_include_tax: bool) -> _Sums:
     """A document's ``subtotal``, ``tax`` and ``total``, from its lines
     (:func:`~jobtrack_core.documents.figures`, the one place they are reckoned)."""
     made = figures(lines, prices_include_tax)
     return {"subtotal": made.subtotal, "tax": made.tax, "total": made.total}
-
-
-def _sums(lines: Sequence[Line], prices_include_tax: bool) -> tuple[Decimal, Decimal, Decimal]:
-    made = figures(lines, prices_include_tax)
-    return made.subtotal, made.tax, made.total
 
 
 def _line_text(title: str) -> str:
@@ -883,6 +862,15 @@ def _must_be(doc: Quote | Invoice, status: QuoteStatus | InvoiceStatus, done: st
         raise ConflictError(
             "status",
             f"{_named(doc)} is {doc.status.value}: only a {status.value} one is {done}",
+        )
+
+
+def _must_stand(invoice: Invoice, done: str) -> None:
+    """Refuse (on ``status``) anything but an issued invoice that is not void."""
+    if invoice.kind is not InvoiceKind.INVOICE or invoice.status not in STANDING:
+        raise ConflictError(
+            "status",
+            f"{_named(invoice)} is {invoice.status.value}: only an issued invoice is {done}",
         )
 
 

@@ -123,9 +123,12 @@ def figures(lines: Sequence[Line], prices_include_tax: bool) -> Totals:
 
 
 class _Billed:
-    """What quotes and invoices share: totals that must add up."""
+    """What quotes and invoices share: totals that must add up, and a number and a day
+    given exactly once they leave the draft."""
 
     __slots__ = ()
+    number: str | None
+    issued_on: date | None
     lines: tuple[Line, ...]
     prices_include_tax: bool
     subtotal: Decimal
@@ -141,6 +144,14 @@ class _Billed:
         if (made.subtotal, made.tax, made.total) != (self.subtotal, self.tax, self.total):
             return [FieldError("total", f"must be what the lines make: {made.total}")]
         return []
+
+    def _billed(self, draft: bool, done: str) -> list[FieldError]:
+        """The errors of :meth:`_sums`, and of a ``number`` and ``issued_on`` not set
+        exactly once it is ``done`` (no longer a ``draft``)."""
+        errors = self._sums()
+        if (self.number is None) != draft or (self.issued_on is None) != draft:
+            errors.append(FieldError("number", f"and issued_on are set exactly once it is {done}"))
+        return errors
 
 
 class QuoteStatus(enum.StrEnum):
@@ -179,10 +190,8 @@ class Quote(_Billed, Record):
     version: int = rule(f.VERSION, default=1)
 
     def _invariants(self) -> list[FieldError]:
-        errors = self._sums()
         draft = self.status is QuoteStatus.DRAFT
-        if (self.number is None) != draft or (self.issued_on is None) != draft:
-            errors.append(FieldError("number", "and issued_on are set exactly once it is sent"))
+        errors = self._billed(draft, "sent")
         decided = self.status not in (QuoteStatus.DRAFT, QuoteStatus.SENT)
         if (self.decided_at is not None) != decided:
             errors.append(FieldError("decided_at", "is set exactly once it is decided"))
@@ -263,10 +272,8 @@ class Invoice(_Billed, Record):
     version: int = rule(f.VERSION, default=1)
 
     def _invariants(self) -> list[FieldError]:
-        errors = self._sums()
         draft = self.status is InvoiceStatus.DRAFT
-        if (self.number is None) != draft or (self.issued_on is None) != draft:
-            errors.append(FieldError("number", "and issued_on are set exactly once it is issued"))
+        errors = self._billed(draft, "issued")
         if not draft and (self.due_on is None or self.due_on < (self.issued_on or date.min)):
             errors.append(FieldError("due_on", "must be set, not before the day it was issued"))
         void = self.status is InvoiceStatus.VOID

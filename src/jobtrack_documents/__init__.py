@@ -5,28 +5,7 @@ HTML page, and a PDF made from the same page (the ``pdf`` extra:
 ``docs/documents.md`` shows how to render and save them.
 """
 
-from jobtrack_documents.render import (
-    DEFAULT_LOCALE,
-    BillingReader,
-    PdfUnavailable,
-    document_context,
-    invoice_html,
-    invoice_pdf,
-    quote_html,
-    quote_pdf,
-    render_html,
-    render_pdf,
-)
+from jobtrack_documents.render import *  # noqa: F403 - the public API, re-exported
+from jobtrack_documents.render import __all__ as _render_all
 
-__all__ = [
-    "DEFAULT_LOCALE",
-    "BillingReader",
-    "PdfUnavailable",
-    "document_context",
-    "invoice_html",
-    "invoice_pdf",
-    "quote_html",
-    "quote_pdf",
-    "render_html",
-    "render_pdf",
-]
+__all__ = [*_render_all]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from jobtrack.cli import prompts, refs
 from jobtrack.cli.commands.history import one_of, register_history
+from jobtrack.cli.commands.quotes import CUSTOMER_HELP, LINES_HELP
 from jobtrack.cli.context import Context, UsageError
 from jobtrack.cli.documents import (
     document_data,
@@ -236,14 +237,12 @@ def pdf(ctx: Context, args: argparse.Namespace) -> None:
 #: The options of ``invoice pay`` that are fields of a payment.
 _PAY_OPTIONS = ("method", "received_on", "reference", "note", "id")
 _REF_HELP = "the invoice: its number (INV-2025-0001), or its id or any start of it"
-_CUSTOMER_HELP = "the customer: its id or name, or the start of either"
-_LINES = (
-    "Each --line is one line of work or material:\n"
-    "  DESCRIPTION;QTY;PRICE[;UNIT[;TAX[;DISCOUNT]]]\n"
-    "PRICE is the unit price; UNIT what QTY counts (h, m2; empty: none); TAX names\n"
-    "one of your tax rates (empty: the default rate; none: no tax); DISCOUNT an\n"
-    "amount off the line. Write \\; for a semicolon inside a part."
-)
+
+
+def _issued_on(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--issued-on", type=iso_date, metavar="DATE", help="the day it is dated (default: today)"
+    )
 
 
 def register(subparsers: Subparsers) -> None:
@@ -267,7 +266,7 @@ def register(subparsers: Subparsers) -> None:
         help="draft an invoice for completed jobs and other lines",
         description=(
             "Draft an invoice. Each --job adds a line for a completed job of the\n"
-            "customer (its title, at its actual cost, with the default tax rate).\n" + _LINES
+            "customer (its title, at its actual cost, with the default tax rate).\n" + LINES_HELP
         ),
         epilog=(
             "Examples:\n"
@@ -276,7 +275,7 @@ def register(subparsers: Subparsers) -> None:
         ),
         json=True,
     )
-    parser.add_argument("customer", metavar="CUSTOMER", help=_CUSTOMER_HELP)
+    parser.add_argument("customer", metavar="CUSTOMER", help=CUSTOMER_HELP)
     parser.add_argument(
         "--job",
         action="append",
@@ -325,9 +324,7 @@ def register(subparsers: Subparsers) -> None:
         json=True,
     )
     parser.add_argument("invoice", metavar="INVOICE", help=_REF_HELP)
-    parser.add_argument(
-        "--issued-on", type=iso_date, metavar="DATE", help="the day it is dated (default: today)"
-    )
+    _issued_on(parser)
     parser.add_argument(
         "--due-on", type=iso_date, metavar="DATE", help="the day it is due (default: the terms)"
     )
@@ -358,7 +355,7 @@ def register(subparsers: Subparsers) -> None:
         description=(
             "Issue a credit note for an issued invoice: without --line, for all of it;\n"
             "with lines, for those (no more than the invoice still holds). The credit\n"
-            "note takes its own number and lowers what the invoice asks.\n" + _LINES
+            "note takes its own number and lowers what the invoice asks.\n" + LINES_HELP
         ),
         epilog=(
             "Examples:\n"
@@ -370,9 +367,7 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("invoice", metavar="INVOICE", help=_REF_HELP)
     line_options(parser)
     parser.add_argument("--notes", metavar="TEXT", help="anything the customer should read")
-    parser.add_argument(
-        "--issued-on", type=iso_date, metavar="DATE", help="the day it is dated (default: today)"
-    )
+    _issued_on(parser)
 
     parser = command(
         invoices,
@@ -428,7 +423,7 @@ def register(subparsers: Subparsers) -> None:
         "  jobtrack invoice list --customer ada --status partly_paid",
         json=True,
     )
-    parser.add_argument("--customer", metavar="CUSTOMER", help=_CUSTOMER_HELP)
+    parser.add_argument("--customer", metavar="CUSTOMER", help=CUSTOMER_HELP)
     parser.add_argument(
         "--status",
         type=one_of(InvoiceStatus),

@@ -33,7 +33,16 @@ from jobtrack.demo import DEFAULT_SEED, DEMO_EMAIL, DEMO_PASSWORD, create_demo
 from jobtrack_core.documents import Invoice
 from jobtrack_core.entities import Job
 from jobtrack_core.ledger_reports import Split
-from jobtrack_core.reports import Aging, CashTotal, Comparison, Dashboard, InvoiceAging, Tally
+from jobtrack_core.reports import (
+    Aging,
+    AgingReport,
+    CashTotal,
+    Comparison,
+    Dashboard,
+    InvoiceAging,
+    InvoiceAgingReport,
+    Tally,
+)
 from jobtrack_core.service import Jobtrack, Workspace
 
 if TYPE_CHECKING:
@@ -509,27 +518,35 @@ def aging(ctx: Context, args: argparse.Namespace) -> None:
     if not report.customers:
         write(f"{heading}:\nnothing is owed.")
         return
-    shown = Shown(workspace)
+    table = _aging_table(Shown(workspace), report, _BUCKETS, "Jobs")
+    write(f"{heading}\n{table}")
+
+
+def _aging_table(
+    shown: Shown, report: AgingReport | InvoiceAgingReport, buckets: Sequence[str], count: str
+) -> str:
+    """An aging report as a table: a row per customer, then the total; a column per
+    bucket, the total owed and how many (``count``: jobs or invoices) owe it."""
     columns = [
         Column("ID"),
         Column("Customer", max_width=28),
-        *(Column(b, right=True) for b in _BUCKETS),
+        *(Column(b, right=True) for b in buckets),
         Column("Total", right=True),
-        Column("Jobs", right=True),
+        Column(count, right=True),
     ]
 
-    def row(first: str, name: str, buckets: Aging) -> list[object]:
+    def row(first: str, name: str, aging: Aging | InvoiceAging) -> list[object]:
         return [
             first,
             name,
-            *(money(t.amount) for t in buckets.buckets),
-            money(buckets.total.amount),
-            buckets.total.jobs,
+            *(money(t.amount) for t in aging.buckets),
+            money(aging.total.amount),
+            aging.total.jobs,
         ]
 
     rows = [row(shown.customer(c.customer.id), c.customer.name, c.aging) for c in report.customers]
     rows.append(row("", "Total", report.total))
-    write(f"{heading}\n{render_table(columns, rows)}")
+    return render_table(columns, rows)
 
 
 _INVOICE_BUCKETS = ("Not yet due", "1-30 days", "31-60 days", "61-90 days", "over 90 days")
@@ -548,28 +565,9 @@ def invoice_aging(ctx: Context, args: argparse.Namespace) -> None:
     if not report.customers:
         write(f"{heading}:\nno invoice is owing.")
         return
-    shown = Shown(workspace)
-    columns = [
-        Column("ID"),
-        Column("Customer", max_width=28),
-        *(Column(b, right=True) for b in _INVOICE_BUCKETS),
-        Column("Total", right=True),
-        Column("Invoices", right=True),
-    ]
-
-    def row(first: str, name: str, buckets: InvoiceAging) -> list[object]:
-        return [
-            first,
-            name,
-            *(money(t.amount) for t in buckets.buckets),
-            money(buckets.total.amount),
-            buckets.total.jobs,
-        ]
-
-    rows = [row(shown.customer(c.customer.id), c.customer.name, c.aging) for c in report.customers]
-    rows.append(row("", "Total", report.total))
+    table = _aging_table(Shown(workspace), report, _INVOICE_BUCKETS, "Invoices")
     overdue = report.total.overdue
-    write(f"{heading}\n{render_table(columns, rows)}")
+    write(f"{heading}\n{table}")
     write(f"\nOverdue: {money(overdue.amount)} on {plural(overdue.jobs, 'invoice')}.")
 
 

@@ -170,7 +170,15 @@ def pdf(ctx: Context, args: argparse.Namespace) -> None:
 
 # -- the parser -------------------------------------------------------------------
 _REF_HELP = "the quote: its number (Q-2025-0001), or its id or any start of it"
-_CUSTOMER_HELP = "the customer: its id or name, or the start of either"
+#: Shared with ``jobtrack invoice``: the customer argument, and how to write a --line.
+CUSTOMER_HELP = "the customer: its id or name, or the start of either"
+LINES_HELP = (
+    "Each --line is one line of work or material:\n"
+    "  DESCRIPTION;QTY;PRICE[;UNIT[;TAX[;DISCOUNT]]]\n"
+    "PRICE is the unit price; UNIT what QTY counts (h, m2; empty: none); TAX names\n"
+    "one of your tax rates (empty: the default rate; none: no tax); DISCOUNT an\n"
+    "amount off the line. Write \\; for a semicolon inside a part."
+)
 
 
 def register(subparsers: Subparsers) -> None:
@@ -192,13 +200,7 @@ def register(subparsers: Subparsers) -> None:
         "create",
         create,
         help="draft a quote for a customer",
-        description=(
-            "Draft a quote. Each --line is one line of work or material:\n"
-            "  DESCRIPTION;QTY;PRICE[;UNIT[;TAX[;DISCOUNT]]]\n"
-            "PRICE is the unit price; UNIT what QTY counts (h, m2; empty: none); TAX names\n"
-            "one of your tax rates (empty: the default rate; none: no tax); DISCOUNT an\n"
-            "amount off the line. Write \\; for a semicolon inside a part."
-        ),
+        description="Draft a quote. " + LINES_HELP,
         epilog=(
             "Examples:\n"
             "  jobtrack quote create ada 'New bathroom tiles' \\\n"
@@ -207,7 +209,7 @@ def register(subparsers: Subparsers) -> None:
         ),
         json=True,
     )
-    parser.add_argument("customer", metavar="CUSTOMER", help=_CUSTOMER_HELP)
+    parser.add_argument("customer", metavar="CUSTOMER", help=CUSTOMER_HELP)
     parser.add_argument("title", metavar="TITLE", help="what the work is called")
     line_options(parser)
     field_options(parser, NewQuote, only=("notes", "valid_until", "id"))
@@ -293,7 +295,7 @@ def register(subparsers: Subparsers) -> None:
         epilog="Example:\n  jobtrack quote list --status sent --customer ada",
         json=True,
     )
-    parser.add_argument("--customer", metavar="CUSTOMER", help=_CUSTOMER_HELP)
+    parser.add_argument("--customer", metavar="CUSTOMER", help=CUSTOMER_HELP)
     parser.add_argument(
         "--status",
         type=one_of(QuoteStatus),
