@@ -295,11 +295,7 @@ class Billing(Ledger):
             quote = self._quote(uow, quote_id)
             expect(quote, if_version)
             _must_be(quote, QuoteStatus.DRAFT, "deleted")
-            record = self._recorder(uow)
-            record.deleted(quote)
-            gone = uow.quotes.delete(self.user_id, quote.id)
-            self._saved(record)
-            return gone
+            return self._delete(uow, quote)
 
     def quote_of_job(self, job_id: str) -> Quote | None:
         """The accepted quote that made the job, if any."""
@@ -557,11 +553,7 @@ class Billing(Ledger):
             invoice = self._invoice(uow, invoice_id)
             expect(invoice, if_version)
             _must_be(invoice, InvoiceStatus.DRAFT, "deleted")
-            record = self._recorder(uow)
-            record.deleted(invoice)
-            gone = uow.invoices.delete(self.user_id, invoice.id)
-            self._saved(record)
-            return gone
+            return self._delete(uow, invoice)
 
     # -- payments made to invoices ------------------------------------------------------
     def pay_invoice(
@@ -689,6 +681,17 @@ class Billing(Ledger):
         if found is None:
             raise NotFoundError("invoice", str(invoice_id))
         return found
+
+    def _delete(self, uow: UnitOfWork, doc: Quote | Invoice) -> Deleted:
+        """Delete a quote or an invoice, kept in the history."""
+        record = self._recorder(uow)
+        record.deleted(doc)
+        if isinstance(doc, Quote):
+            gone = uow.quotes.delete(self.user_id, doc.id)
+        else:
+            gone = uow.invoices.delete(self.user_id, doc.id)
+        self._saved(record)
+        return gone
 
     def _number(self, uow: UnitOfWork, settings: BillingSettings, series: Series, year: int) -> str:
         """The next number of ``series`` for a document dated in ``year``."""

@@ -350,48 +350,41 @@ def _weasyprint() -> Any:
 
 
 # -- the workspace's documents ---------------------------------------------------------
-def _quote_args(ws: BillingReader, quote_id: str) -> tuple[Quote, dict[str, Any]]:
-    quote = ws.get_quote(quote_id)
-    return quote, {
+def _args(ws: BillingReader, document: Quote | Invoice) -> dict[str, Any]:
+    """What :func:`render_html` and :func:`render_pdf` take besides ``document``."""
+    corrects = None
+    if isinstance(document, Invoice) and document.corrects is not None:
+        corrects = ws.get_invoice(document.corrects)
+    return {
         "business": ws.user,
         "settings": ws.billing_settings(),
-        "customer": ws.get_customer(quote.customer_id),
-    }
-
-
-def _invoice_args(ws: BillingReader, invoice_id: str) -> tuple[Invoice, dict[str, Any]]:
-    invoice = ws.get_invoice(invoice_id)
-    corrects = None if invoice.corrects is None else ws.get_invoice(invoice.corrects)
-    return invoice, {
-        "business": ws.user,
-        "settings": ws.billing_settings(),
-        "customer": ws.get_customer(invoice.customer_id),
+        "customer": ws.get_customer(document.customer_id),
         "corrects": corrects,
     }
 
 
 def quote_html(ws: BillingReader, quote_id: str, *, locale: str = DEFAULT_LOCALE) -> str:
     """The workspace's quote ``quote_id`` as HTML (:func:`render_html`)."""
-    quote, args = _quote_args(ws, quote_id)
-    return render_html(quote, locale=locale, **args)
+    quote = ws.get_quote(quote_id)
+    return render_html(quote, locale=locale, **_args(ws, quote))
 
 
 def quote_pdf(ws: BillingReader, quote_id: str, *, locale: str = DEFAULT_LOCALE) -> bytes:
     """The workspace's quote ``quote_id`` as a PDF (:func:`render_pdf`)."""
-    quote, args = _quote_args(ws, quote_id)
-    return render_pdf(quote, locale=locale, **args)
+    quote = ws.get_quote(quote_id)
+    return render_pdf(quote, locale=locale, **_args(ws, quote))
 
 
 def invoice_html(ws: BillingReader, invoice_id: str, *, locale: str = DEFAULT_LOCALE) -> str:
     """The workspace's invoice or credit note ``invoice_id`` as HTML (:func:`render_html`)."""
-    invoice, args = _invoice_args(ws, invoice_id)
-    return render_html(invoice, locale=locale, **args)
+    invoice = ws.get_invoice(invoice_id)
+    return render_html(invoice, locale=locale, **_args(ws, invoice))
 
 
 def invoice_pdf(ws: BillingReader, invoice_id: str, *, locale: str = DEFAULT_LOCALE) -> bytes:
     """The workspace's invoice or credit note ``invoice_id`` as a PDF (:func:`render_pdf`)."""
-    invoice, args = _invoice_args(ws, invoice_id)
-    return render_pdf(invoice, locale=locale, **args)
+    invoice = ws.get_invoice(invoice_id)
+    return render_pdf(invoice, locale=locale, **_args(ws, invoice))
 
 
 __all__ = [
