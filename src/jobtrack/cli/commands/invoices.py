@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from jobtrack.cli import prompts, refs
 from jobtrack.cli.commands.history import one_of, register_history
-from jobtrack.cli.commands.quotes import CUSTOMER_HELP, LINES_HELP
+from jobtrack.cli.commands.quotes import CUSTOMER_HELP, LINES_HELP, lines_to_add
 from jobtrack.cli.context import Context, UsageError
 from jobtrack.cli.documents import (
     document_data,
@@ -72,9 +72,7 @@ def create(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def add_line(ctx: Context, args: argparse.Namespace) -> None:
-    new = read_lines(args.line, args.lines_json)
-    if not new:
-        raise UsageError("give the line to add: --line 'DESCRIPTION;QTY;PRICE' (or --lines-json)")
+    new = lines_to_add(args)
     workspace = ctx.workspace()
     invoice = refs.invoice(workspace, args.invoice)
     changed = workspace.update_invoice(

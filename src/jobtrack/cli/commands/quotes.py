@@ -4,7 +4,7 @@ the job), declined or expired; their PDF."""
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jobtrack.cli import prompts, refs
 from jobtrack.cli.commands.history import one_of, register_history
@@ -44,6 +44,14 @@ def _total(quote: Quote) -> str:
     return f"{plural(len(quote.lines), 'line')}, total {money(quote.total)} {quote.currency}"
 
 
+def lines_to_add(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The lines of ``add-line`` (a quote's or an invoice's): at least one."""
+    new = read_lines(args.line, args.lines_json)
+    if not new:
+        raise UsageError("give the line to add: --line 'DESCRIPTION;QTY;PRICE' (or --lines-json)")
+    return new
+
+
 def create(ctx: Context, args: argparse.Namespace) -> None:
     lines = read_lines(args.line, args.lines_json)
     workspace = ctx.workspace()
@@ -54,9 +62,7 @@ def create(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def add_line(ctx: Context, args: argparse.Namespace) -> None:
-    new = read_lines(args.line, args.lines_json)
-    if not new:
-        raise UsageError("give the line to add: --line 'DESCRIPTION;QTY;PRICE' (or --lines-json)")
+    new = lines_to_add(args)
     workspace = ctx.workspace()
     quote = refs.quote(workspace, args.quote)
     changed = workspace.update_quote(
