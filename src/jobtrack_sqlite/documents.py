@@ -371,6 +371,20 @@ class _Documents:
 _NEWEST = " ORDER BY d.created_at_us DESC, d.id DESC"
 
 
+def _by_customer_and_status(
+    where: QuoteFilter | InvoiceFilter, status: type[QuoteStatus] | type[InvoiceStatus]
+) -> tuple[list[str], list[object]]:
+    """The clauses (and their parameters) of what a quote and an invoice filter share."""
+    sql, params = ["1"], list[object]()
+    if where.customer_id is not None:
+        sql.append("d.customer_id = ?")
+        params.append(where.customer_id)
+    if where.status is not None:
+        sql.append("d.status = ?")
+        params.append(status(where.status).value)
+    return sql, params
+
+
 class SqliteQuotes(_Documents):
     kind = "quote"
     table = "quotes"
@@ -400,13 +414,7 @@ class SqliteQuotes(_Documents):
 
     @translated
     def list(self, owner_id: str, where: QuoteFilter) -> Sequence[Quote]:
-        sql, params = ["1"], []
-        if where.customer_id is not None:
-            sql.append("d.customer_id = ?")
-            params.append(where.customer_id)
-        if where.status is not None:
-            sql.append("d.status = ?")
-            params.append(QuoteStatus(where.status).value)
+        sql, params = _by_customer_and_status(where, QuoteStatus)
         return self._select(owner_id, " AND ".join(sql), params, _NEWEST)
 
     @translated
@@ -455,13 +463,7 @@ class SqliteInvoices(_Documents):
 
     @translated
     def list(self, owner_id: str, where: InvoiceFilter) -> Sequence[Invoice]:
-        sql, params = ["1"], []
-        if where.customer_id is not None:
-            sql.append("d.customer_id = ?")
-            params.append(where.customer_id)
-        if where.status is not None:
-            sql.append("d.status = ?")
-            params.append(InvoiceStatus(where.status).value)
+        sql, params = _by_customer_and_status(where, InvoiceStatus)
         if where.kind is not None:
             sql.append("d.kind = ?")
             params.append(InvoiceKind(where.kind).value)
