@@ -254,6 +254,9 @@ class _Documents(Repository):
 
     kind = "document"
     sql: _Table
+    #: What else a document of the kind names, checked after its lines' jobs: its field,
+    #: the table, and the kind of record a missing one is.
+    names: tuple[str, str, str]
 
     def _series_clause(self, doc: Any, alias: str = "") -> str:
         """What else than the number a number clashes on (in the table ``alias``)."""
@@ -272,6 +275,12 @@ class _Documents(Repository):
             )
             if row is not None:
                 raise NotFoundError("job", row[0])
+        field, table, kind = self.names
+        named = getattr(doc, field)
+        if named is not None and not self._exists(
+            f"SELECT FROM {table} WHERE user_id = %s AND id = %s", (doc.user_id, named)
+        ):
+            raise NotFoundError(kind, named)
 
     def _number_taken(self, doc: Any) -> bool:
         if doc.number is None:
@@ -393,13 +402,7 @@ class PostgresQuotes(_Documents):
 
     kind = "quote"
     sql = QUOTES
-
-    def _check_references(self, doc: Any) -> None:
-        super()._check_references(doc)
-        if doc.job_id is not None and not self._exists(
-            "SELECT FROM jobs WHERE user_id = %s AND id = %s", (doc.user_id, doc.job_id)
-        ):
-            raise NotFoundError("job", doc.job_id)
+    names = ("job_id", "jobs", "job")  # an accepted quote's job
 
     def add(self, quote: Quote) -> None:
         super().add(quote)
@@ -437,16 +440,10 @@ class PostgresInvoices(_Documents):
 
     kind = "invoice"
     sql = INVOICES
+    names = ("corrects", "invoices", "invoice")  # a credit note's invoice
 
     def _series_clause(self, doc: Any, alias: str = "") -> str:
         return f" AND {alias}kind = '{doc.kind.value}'"
-
-    def _check_references(self, doc: Any) -> None:
-        super()._check_references(doc)
-        if doc.corrects is not None and not self._exists(
-            "SELECT FROM invoices WHERE user_id = %s AND id = %s", (doc.user_id, doc.corrects)
-        ):
-            raise NotFoundError("invoice", doc.corrects)
 
     def add(self, invoice: Invoice) -> None:
         super().add(invoice)

@@ -193,14 +193,16 @@ def _issue_many(conninfo: str, isolation: str, worker: int, start: Any, out: Any
         store.close()
 
 
-def test_processes_issuing_at_once_get_consecutive_numbers(
-    billing_store: PostgresStore, postgres_url: str, isolation: Isolation
-) -> None:
+def _race(
+    target: Callable[[str, str, int, Any, Any], None], conninfo: str, isolation: Isolation
+) -> dict[int, list[Any]]:
+    """Run ``target`` in :data:`PROCESSES` spawned processes, released at once; what each
+    sends back, by worker (each must have sent a list and ended well)."""
     spawn = multiprocessing.get_context("spawn")
     start = spawn.Barrier(PROCESSES)
     out = spawn.Queue()
     workers = [
-        spawn.Process(target=_issue_many, args=(postgres_url, isolation, n, start, out))
+        spawn.Process(target=target, args=(conninfo, isolation, n, start, out))
         for n in range(PROCESSES)
     ]
     for process in workers:
@@ -211,6 +213,14 @@ def test_processes_issuing_at_once_get_consecutive_numbers(
         for process in workers:
             process.join(timeout=60)
     assert all(isinstance(kept, list) for kept in results.values()), results
+    assert all(process.exitcode == 0 for process in workers)
+    return results
+
+
+def test_processes_issuing_at_once_get_consecutive_numbers(
+    billing_store: PostgresStore, postgres_url: str, isolation: Isolation
+) -> None:
+    results = _race(_issue_many, postgres_url, isolation)
     kept = sorted(number for numbers in results.values() for number in numbers)
     committed = PROCESSES * (EACH - EACH // 3)
     assert kept == list(range(1, committed + 1))  # consecutive: no gap, no number twice
@@ -218,7 +228,6 @@ def test_processes_issuing_at_once_get_consecutive_numbers(
         stored = sorted(i.number or "" for i in uow.invoices.list(OWNER, InvoiceFilter()))
         assert stored == [number_for(FORMAT, YEAR, n) for n in kept]
         assert uow.billing.last_numbers(OWNER) == [(Series.INVOICE, YEAR, committed)]
-    assert all(process.exitcode == 0 for process in workers)
 
 
 # -- several processes, through the service -------------------------------------------------
@@ -281,23 +290,7 @@ def test_processes_issuing_through_the_workspace_get_consecutive_numbers(
     unit of work locks what it reads by id, so the workspace's issues of one business
     already take turns before they reach the counter: the proof that the counter itself
     is safe is the port-level test above, which fails with a counter read, then written.)"""
-    spawn = multiprocessing.get_context("spawn")
-    start = spawn.Barrier(PROCESSES)
-    out = spawn.Queue()
-    workers = [
-        spawn.Process(
-            target=_issue_through_the_service, args=(postgres_url, isolation, n, start, out)
-        )
-        for n in range(PROCESSES)
-    ]
-    for process in workers:
-        process.start()
-    try:
-        results = dict(out.get(timeout=300) for _ in workers)
-    finally:
-        for process in workers:
-            process.join(timeout=60)
-    assert all(isinstance(kept, list) for kept in results.values()), results
+    results = _race(_issue_through_the_service, postgres_url, isolation)
     issued_ids = {i for kept in results.values() for i in kept}
     committed = PROCESSES * (EACH - EACH // 3)
     assert len(issued_ids) == committed
@@ -313,4 +306,3 @@ def test_processes_issuing_through_the_workspace_get_consecutive_numbers(
             number_for("INV-{year}-{number:04d}", year, n) for n in numbers
         ]
         assert uow.billing.last_numbers(OWNER) == [(Series.INVOICE, year, committed)]
-    assert all(process.exitcode == 0 for process in workers)
