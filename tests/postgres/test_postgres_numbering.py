@@ -14,7 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import UTC, date, datetime
 from functools import partial
@@ -22,7 +22,6 @@ from typing import Any
 
 import psycopg
 import pytest
-from psycopg_pool import ConnectionPool
 
 from jobtrack_core import Argon2Hasher, Jobtrack
 from jobtrack_core.documents import (
@@ -46,20 +45,10 @@ YEAR = 2025
 OWNER = "owner"
 
 
-@pytest.fixture(params=["read committed", "serializable"])
-def isolation(request: pytest.FixtureRequest) -> Isolation:
-    return request.param  # type: ignore[no-any-return]
-
-
 @pytest.fixture
-def billing_store(
-    fresh_store: Callable[[], PostgresStore],
-    postgres_pool: ConnectionPool[Any],
-    isolation: Isolation,
-) -> Iterator[PostgresStore]:
-    fresh_store().close()  # empties the tables
-    store = PostgresStore(pool=postgres_pool, isolation=isolation)
-    with store.transaction() as uow:
+def billing_store(racing_store: PostgresStore) -> PostgresStore:
+    """The racing store (at each isolation level) with the owner and its customer c1."""
+    with racing_store.transaction() as uow:
         uow.users.add(
             User(
                 id=OWNER,
@@ -72,8 +61,7 @@ def billing_store(
             )
         )
         uow.customers.add(Customer.parse({"id": "c1", "user_id": OWNER, "name": "C"} | _at(T)))
-    yield store
-    store.close()
+    return racing_store
 
 
 def _at(t: datetime) -> dict[str, object]:
