@@ -14,8 +14,8 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
@@ -161,12 +161,25 @@ PROCESSES = 4
 EACH = 15
 
 
-def _issue_many(conninfo: str, isolation: str, worker: int, start: Any, out: Any) -> None:
-    """A process: wait for the others, then issue :data:`EACH` invoices as fast as it can,
-    every third one rolled back after taking its number; send back the numbers kept."""
+@contextmanager
+def _worker_store(conninfo: str, isolation: str, worker: int, out: Any) -> Iterator[PostgresStore]:
+    """A process's own store, at ``isolation``; what goes wrong with it is sent back on
+    ``out`` (as its repr) before it is raised."""
     level: Isolation = "serializable" if isolation == "serializable" else "read committed"
     store = PostgresStore(conninfo, min_size=1, max_size=1, isolation=level)
     try:
+        yield store
+    except BaseException as exc:
+        out.put((worker, repr(exc)))
+        raise
+    finally:
+        store.close()
+
+
+def _issue_many(conninfo: str, isolation: str, worker: int, start: Any, out: Any) -> None:
+    """A process: wait for the others, then issue :data:`EACH` invoices as fast as it can,
+    every third one rolled back after taking its number; send back the numbers kept."""
+    with _worker_store(conninfo, isolation, worker, out) as store:
         start.wait()
         kept = []
         for n in range(EACH):
@@ -174,11 +187,6 @@ def _issue_many(conninfo: str, isolation: str, worker: int, start: Any, out: Any
             if number:
                 kept.append(number)
         out.put((worker, kept))
-    except BaseException as exc:
-        out.put((worker, repr(exc)))
-        raise
-    finally:
-        store.close()
 
 
 def _race(
@@ -227,9 +235,7 @@ def _issue_through_the_service(
     """A process: make :data:`EACH` draft invoices, wait for the others, then issue them
     with ``Workspace.issue_invoice`` as fast as it can, every third one inside an
     ``atomic()`` block that then fails (the issue rolled back); send back the ids issued."""
-    level: Isolation = "serializable" if isolation == "serializable" else "read committed"
-    store = PostgresStore(conninfo, min_size=1, max_size=1, isolation=level)
-    try:
+    with _worker_store(conninfo, isolation, worker, out) as store:
         ws = Jobtrack(store, hasher=Argon2Hasher.for_tests()).workspace(OWNER)
         ids = [f"w{worker}-{n}" for n in range(EACH)]
         for invoice_id in ids:
@@ -244,11 +250,6 @@ def _issue_through_the_service(
                 _again(partial(ws.issue_invoice, invoice_id))
                 kept.append(invoice_id)
         out.put((worker, kept))
-    except BaseException as exc:
-        out.put((worker, repr(exc)))
-        raise
-    finally:
-        store.close()
 
 
 _WORK = [{"description": "Work", "quantity": "1", "unit_price": "10"}]
