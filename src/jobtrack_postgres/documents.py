@@ -254,8 +254,12 @@ class _Documents(Repository):
 
     kind = "document"
     sql: _Table
+    #: What else a document of the kind names, checked after its lines' jobs: its field,
+    #: the table, and the kind of record a missing one is.
+    names: tuple[str, str, str]
 
-    def _series_clause(self, doc: Any) -> str:
+    def _series_clause(self, doc: Any, alias: str = "") -> str:
+        """What else than the number a number clashes on (in the table ``alias``)."""
         return ""
 
     def _check_references(self, doc: Any) -> None:
@@ -271,6 +275,12 @@ class _Documents(Repository):
             )
             if row is not None:
                 raise NotFoundError("job", row[0])
+        field, table, kind = self.names
+        named = getattr(doc, field)
+        if named is not None and not self._exists(
+            f"SELECT FROM {table} WHERE user_id = %s AND id = %s", (doc.user_id, named)
+        ):
+            raise NotFoundError(kind, named)
 
     def _number_taken(self, doc: Any) -> bool:
         if doc.number is None:
@@ -334,12 +344,43 @@ class _Documents(Repository):
         )
         return None if row is None else self.sql.load(row)
 
-    def _list(self, clauses: list[str], params: dict[str, Any]) -> list[Any]:
+    def _list(
+        self, owner_id: str, where: Any, clauses: list[str], params: dict[str, Any]
+    ) -> list[Any]:
+        """The owner's documents of ``where``'s customer and status (what a quote and an
+        invoice filter share) meeting ``clauses`` too, newest first."""
+        shared = ["d.user_id = %(owner)s"]
+        if where.customer_id is not None:
+            shared.append("d.customer_id = %(customer)s")
+        if where.status is not None:
+            shared.append("d.status = %(status)s")
         rows = self._all(
-            self.sql.select(" AND ".join(clauses)) + " ORDER BY d.created_at DESC, d.id DESC",
-            params,
+            self.sql.select(" AND ".join(shared + clauses))
+            + " ORDER BY d.created_at DESC, d.id DESC",
+            {
+                "owner": owner_id,
+                "customer": where.customer_id,
+                "status": None if where.status is None else where.status.value,
+                **params,
+            },
         )
         return [self.sql.load(row) for row in rows]
+
+    def update(self, doc: Any) -> None:
+        self._check_references(doc)
+        cursor = self._run(
+            f"UPDATE {self.sql.table} SET {self.sql.set} "
+            "WHERE user_id = %(user_id)s AND id = %(id)s AND EXISTS (SELECT FROM customers "
+            "WHERE user_id = %(user_id)s AND id = %(customer_id)s) "
+            f"AND (%(number)s::text IS NULL OR NOT EXISTS (SELECT FROM {self.sql.table} o "
+            "WHERE o.user_id = %(user_id)s AND o.number = %(number)s AND o.id <> %(id)s"
+            f"{self._series_clause(doc, 'o.')}))",
+            self.sql.params(doc),
+            missing=NotFoundError("customer", doc.customer_id),
+        )
+        if cursor.rowcount == 0:
+            self._missing_after_update(doc)
+        self._write_lines(doc, replace=True)
 
     def _missing_after_update(self, doc: Any) -> None:
         """Why an update changed no row: raise what the store rules say."""
@@ -361,13 +402,7 @@ class PostgresQuotes(_Documents):
 
     kind = "quote"
     sql = QUOTES
-
-    def _check_references(self, doc: Any) -> None:
-        super()._check_references(doc)
-        if doc.job_id is not None and not self._exists(
-            "SELECT FROM jobs WHERE user_id = %s AND id = %s", (doc.user_id, doc.job_id)
-        ):
-            raise NotFoundError("job", doc.job_id)
+    names = ("job_id", "jobs", "job")  # an accepted quote's job
 
     def add(self, quote: Quote) -> None:
         super().add(quote)
@@ -377,15 +412,7 @@ class PostgresQuotes(_Documents):
         return found
 
     def list(self, owner_id: str, where: QuoteFilter) -> Sequence[Quote]:
-        clauses = ["d.user_id = %(owner)s"]
-        if where.customer_id is not None:
-            clauses.append("d.customer_id = %(customer)s")
-        if where.status is not None:
-            clauses.append("d.status = %(status)s")
-        status = None if where.status is None else where.status.value
-        return self._list(
-            clauses, {"owner": owner_id, "customer": where.customer_id, "status": status}
-        )
+        return self._list(owner_id, where, [], {})
 
     def of_job(self, owner_id: str, job_id: str) -> Quote | None:
         row = self._one(
@@ -395,19 +422,7 @@ class PostgresQuotes(_Documents):
         return None if row is None else _quote_from_row(row)
 
     def update(self, quote: Quote) -> None:
-        self._check_references(quote)
-        cursor = self._run(
-            f"UPDATE quotes SET {self.sql.set} "
-            "WHERE user_id = %(user_id)s AND id = %(id)s AND EXISTS (SELECT FROM customers "
-            "WHERE user_id = %(user_id)s AND id = %(customer_id)s) "
-            "AND (%(number)s::text IS NULL OR NOT EXISTS (SELECT FROM quotes o "
-            "WHERE o.user_id = %(user_id)s AND o.number = %(number)s AND o.id <> %(id)s))",
-            self.sql.params(quote),
-            missing=NotFoundError("customer", quote.customer_id),
-        )
-        if cursor.rowcount == 0:
-            self._missing_after_update(quote)
-        self._write_lines(quote, replace=True)
+        super().update(quote)
 
     def delete(self, owner_id: str, quote_id: str) -> Deleted:
         row = self._one(
@@ -425,16 +440,10 @@ class PostgresInvoices(_Documents):
 
     kind = "invoice"
     sql = INVOICES
+    names = ("corrects", "invoices", "invoice")  # a credit note's invoice
 
-    def _series_clause(self, doc: Any) -> str:
-        return f" AND kind = '{doc.kind.value}'"
-
-    def _check_references(self, doc: Any) -> None:
-        super()._check_references(doc)
-        if doc.corrects is not None and not self._exists(
-            "SELECT FROM invoices WHERE user_id = %s AND id = %s", (doc.user_id, doc.corrects)
-        ):
-            raise NotFoundError("invoice", doc.corrects)
+    def _series_clause(self, doc: Any, alias: str = "") -> str:
+        return f" AND {alias}kind = '{doc.kind.value}'"
 
     def add(self, invoice: Invoice) -> None:
         super().add(invoice)
@@ -444,11 +453,7 @@ class PostgresInvoices(_Documents):
         return found
 
     def list(self, owner_id: str, where: InvoiceFilter) -> Sequence[Invoice]:
-        clauses = ["d.user_id = %(owner)s"]
-        if where.customer_id is not None:
-            clauses.append("d.customer_id = %(customer)s")
-        if where.status is not None:
-            clauses.append("d.status = %(status)s")
+        clauses: list[str] = []
         if where.kind is not None:
             clauses.append("d.kind = %(kind)s")
         if where.job_id is not None:
@@ -457,33 +462,16 @@ class PostgresInvoices(_Documents):
                 "AND l.invoice_id = d.id AND l.job_id = %(job)s)"
             )
         return self._list(
+            owner_id,
+            where,
             clauses,
-            {
-                "owner": owner_id,
-                "customer": where.customer_id,
-                "status": None if where.status is None else where.status.value,
-                "kind": None if where.kind is None else where.kind.value,
-                "job": where.job_id,
-            },
+            {"kind": None if where.kind is None else where.kind.value, "job": where.job_id},
         )
 
     def update(self, invoice: Invoice) -> None:
         """Write the invoice and its lines (the workspace changes an issued invoice only
         in its money, status and what voiding it sets)."""
-        self._check_references(invoice)
-        cursor = self._run(
-            f"UPDATE invoices SET {self.sql.set} "
-            "WHERE user_id = %(user_id)s AND id = %(id)s AND EXISTS (SELECT FROM customers "
-            "WHERE user_id = %(user_id)s AND id = %(customer_id)s) "
-            "AND (%(number)s::text IS NULL OR NOT EXISTS (SELECT FROM invoices x "
-            "WHERE x.user_id = %(user_id)s AND x.kind = %(kind)s AND x.number = %(number)s "
-            "AND x.id <> %(id)s))",
-            self.sql.params(invoice),
-            missing=NotFoundError("customer", invoice.customer_id),
-        )
-        if cursor.rowcount == 0:
-            self._missing_after_update(invoice)
-        self._write_lines(invoice, replace=True)
+        super().update(invoice)
 
     def delete(self, owner_id: str, invoice_id: str) -> Deleted:
         row = self._one(

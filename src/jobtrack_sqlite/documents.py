@@ -226,6 +226,9 @@ class _Documents:
     lines_table = ""
     key = ""
     columns = ""
+    #: What else a document of the kind names, checked after its number: its field, the
+    #: table, and the kind of record a missing one is.
+    names = ("", "", "")
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
@@ -247,9 +250,6 @@ class _Documents:
     def _number_taken(self, owner: int, doc: Any) -> bool:
         raise NotImplementedError
 
-    def _check_more(self, owner: int, doc: Any) -> None:
-        """The references a kind of document has beyond its customer and lines."""
-
     # -- shared
     def _exists(self, sql: str, *params: object) -> bool:
         return self._db.execute(sql, params).fetchone() is not None
@@ -259,7 +259,8 @@ class _Documents:
         return None if found is None else int(found[0])
 
     def _check(self, owner: int, doc: Any) -> None:
-        """The memory store's checks, in its order: customer, lines' jobs, number."""
+        """The memory store's checks, in its order: customer, lines' jobs, number, then
+        what else the kind names."""
         if not self._exists(
             "SELECT 1 FROM customers WHERE owner = ? AND id = ?", owner, doc.customer_id
         ):
@@ -269,7 +270,12 @@ class _Documents:
                 raise NotFoundError("job", job_id)
         if doc.number is not None and self._number_taken(owner, doc):
             raise ConflictError("number", f"number {doc.number!r} is taken")
-        self._check_more(owner, doc)
+        field, table, kind = self.names
+        named = getattr(doc, field)
+        if named is not None and not self._exists(
+            f"SELECT 1 FROM {table} WHERE owner = ? AND id = ?", owner, named
+        ):
+            raise NotFoundError(kind, named)
 
     def _write_lines(self, owner: int, doc: Any) -> None:
         self._db.executemany(
@@ -371,12 +377,27 @@ class _Documents:
 _NEWEST = " ORDER BY d.created_at_us DESC, d.id DESC"
 
 
+def _by_customer_and_status(
+    where: QuoteFilter | InvoiceFilter, status: type[QuoteStatus] | type[InvoiceStatus]
+) -> tuple[list[str], list[object]]:
+    """The clauses (and their parameters) of what a quote and an invoice filter share."""
+    sql, params = ["1"], list[object]()
+    if where.customer_id is not None:
+        sql.append("d.customer_id = ?")
+        params.append(where.customer_id)
+    if where.status is not None:
+        sql.append("d.status = ?")
+        params.append(status(where.status).value)
+    return sql, params
+
+
 class SqliteQuotes(_Documents):
     kind = "quote"
     table = "quotes"
     lines_table = "quote_lines"
     key = "quote_id"
     columns = QUOTE_COLUMNS
+    names = ("job_id", "jobs", "job")  # an accepted quote's job
 
     def _values(self, doc: Any) -> list[object]:
         return quote_values(doc)
@@ -392,21 +413,9 @@ class SqliteQuotes(_Documents):
             doc.id,
         )
 
-    def _check_more(self, owner: int, doc: Any) -> None:
-        if doc.job_id is not None and not self._exists(
-            "SELECT 1 FROM jobs WHERE owner = ? AND id = ?", owner, doc.job_id
-        ):
-            raise NotFoundError("job", doc.job_id)
-
     @translated
     def list(self, owner_id: str, where: QuoteFilter) -> Sequence[Quote]:
-        sql, params = ["1"], []
-        if where.customer_id is not None:
-            sql.append("d.customer_id = ?")
-            params.append(where.customer_id)
-        if where.status is not None:
-            sql.append("d.status = ?")
-            params.append(QuoteStatus(where.status).value)
+        sql, params = _by_customer_and_status(where, QuoteStatus)
         return self._select(owner_id, " AND ".join(sql), params, _NEWEST)
 
     @translated
@@ -431,6 +440,7 @@ class SqliteInvoices(_Documents):
     lines_table = "invoice_lines"
     key = "invoice_id"
     columns = INVOICE_COLUMNS
+    names = ("corrects", "invoices", "invoice")  # a credit note's invoice
 
     def _values(self, doc: Any) -> list[object]:
         return invoice_values(doc)
@@ -447,21 +457,9 @@ class SqliteInvoices(_Documents):
             doc.id,
         )
 
-    def _check_more(self, owner: int, doc: Any) -> None:
-        if doc.corrects is not None and not self._exists(
-            "SELECT 1 FROM invoices WHERE owner = ? AND id = ?", owner, doc.corrects
-        ):
-            raise NotFoundError("invoice", doc.corrects)
-
     @translated
     def list(self, owner_id: str, where: InvoiceFilter) -> Sequence[Invoice]:
-        sql, params = ["1"], []
-        if where.customer_id is not None:
-            sql.append("d.customer_id = ?")
-            params.append(where.customer_id)
-        if where.status is not None:
-            sql.append("d.status = ?")
-            params.append(InvoiceStatus(where.status).value)
+        sql, params = _by_customer_and_status(where, InvoiceStatus)
         if where.kind is not None:
             sql.append("d.kind = ?")
             params.append(InvoiceKind(where.kind).value)

@@ -159,6 +159,26 @@ def invoice(*, paid: str = "0", credited: str = "0", **changes: Any) -> Invoice:
     return attrs.evolve(made, **changes) if changes else made
 
 
+#: What a page of ``invoice(paid="100")`` shows, in order, from its lines to how to pay:
+#: every line (description, quantity, unit price, discount, tax, amount), the tax of each
+#: rate on its base (5.5% of 143.80 is 7.909), the totals and what is still owed.
+PAID_100_FIGURES = [
+    "Call-out and diagnosis 1 €65.00 VAT 20% €65.00",
+    "Labour 3.5 h €48.00 €18.00 VAT 20% €150.00",
+    "Copper pipe 15 mm 12 m €4.35 reduced 5.5% €52.20",
+    "Thermostatic radiator valves 4 €22.90 reduced 5.5% €91.60",
+    "Subtotal €358.80",
+    "VAT 20% on €215.00 €43.00",
+    "reduced 5.5% on €143.80 €7.91",
+    "Tax €50.91",
+    "Total €409.71",
+    "Amount paid €100.00",
+    "Balance due €309.71",
+    "Payment is due within 30 days, by Jul 31, 2025.",
+    "IBAN GB33 BUKB 2020 1555 5555 55",
+]
+
+
 def draft_invoice() -> Invoice:
     return invoice(
         number=None, status=InvoiceStatus.DRAFT, issued_on=None, due_on=None, id="i-draft"

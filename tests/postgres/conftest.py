@@ -19,7 +19,7 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 from psycopg_pool import ConnectionPool
 
-from jobtrack_postgres import PostgresStore
+from jobtrack_postgres import Isolation, PostgresStore
 from jobtrack_postgres.schema import TABLES
 
 URL_VARIABLE = "JOBTRACK_TEST_POSTGRES_URL"
@@ -100,6 +100,25 @@ def fresh_store(postgres_pool: ConnectionPool[Any]) -> Callable[[], PostgresStor
         return PostgresStore(pool=postgres_pool)
 
     return make
+
+
+@pytest.fixture(params=["read committed", "serializable"])
+def isolation(request: pytest.FixtureRequest) -> Isolation:
+    """Each isolation level a store may run at."""
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def racing_store(
+    fresh_store: Callable[[], PostgresStore],
+    postgres_pool: ConnectionPool[Any],
+    isolation: Isolation,
+) -> Iterator[PostgresStore]:
+    """An empty store on the shared pool, at each isolation level, for the races."""
+    fresh_store().close()  # empties the tables
+    store = PostgresStore(pool=postgres_pool, isolation=isolation)
+    yield store
+    store.close()
 
 
 @pytest.fixture

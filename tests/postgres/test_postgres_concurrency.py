@@ -40,23 +40,6 @@ from jobtrack_postgres import Isolation, PostgresStore
 HASHER = Argon2Hasher.for_tests()
 
 
-@pytest.fixture(params=["read committed", "serializable"])
-def isolation(request: pytest.FixtureRequest) -> Isolation:
-    return request.param  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-def racing_store(
-    fresh_store: Callable[[], PostgresStore],
-    postgres_pool: ConnectionPool[Any],
-    isolation: Isolation,
-) -> Iterator[PostgresStore]:
-    fresh_store().close()  # empties the tables
-    store = PostgresStore(pool=postgres_pool, isolation=isolation)
-    yield store
-    store.close()
-
-
 class Monitor:
     """A separate connection that watches the test database for lock waits."""
 

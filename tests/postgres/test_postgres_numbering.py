@@ -15,14 +15,13 @@ import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
 
 import psycopg
 import pytest
-from psycopg_pool import ConnectionPool
 
 from jobtrack_core import Argon2Hasher, Jobtrack
 from jobtrack_core.documents import (
@@ -46,20 +45,10 @@ YEAR = 2025
 OWNER = "owner"
 
 
-@pytest.fixture(params=["read committed", "serializable"])
-def isolation(request: pytest.FixtureRequest) -> Isolation:
-    return request.param  # type: ignore[no-any-return]
-
-
 @pytest.fixture
-def billing_store(
-    fresh_store: Callable[[], PostgresStore],
-    postgres_pool: ConnectionPool[Any],
-    isolation: Isolation,
-) -> Iterator[PostgresStore]:
-    fresh_store().close()  # empties the tables
-    store = PostgresStore(pool=postgres_pool, isolation=isolation)
-    with store.transaction() as uow:
+def billing_store(racing_store: PostgresStore) -> PostgresStore:
+    """The racing store (at each isolation level) with the owner and its customer c1."""
+    with racing_store.transaction() as uow:
         uow.users.add(
             User(
                 id=OWNER,
@@ -72,8 +61,7 @@ def billing_store(
             )
         )
         uow.customers.add(Customer.parse({"id": "c1", "user_id": OWNER, "name": "C"} | _at(T)))
-    yield store
-    store.close()
+    return racing_store
 
 
 def _at(t: datetime) -> dict[str, object]:
@@ -173,19 +161,14 @@ PROCESSES = 4
 EACH = 15
 
 
-def _issue_many(conninfo: str, isolation: str, worker: int, start: Any, out: Any) -> None:
-    """A process: wait for the others, then issue :data:`EACH` invoices as fast as it can,
-    every third one rolled back after taking its number; send back the numbers kept."""
+@contextmanager
+def _worker_store(conninfo: str, isolation: str, worker: int, out: Any) -> Iterator[PostgresStore]:
+    """A process's own store, at ``isolation``; what goes wrong with it is sent back on
+    ``out`` (as its repr) before it is raised."""
     level: Isolation = "serializable" if isolation == "serializable" else "read committed"
     store = PostgresStore(conninfo, min_size=1, max_size=1, isolation=level)
     try:
-        start.wait()
-        kept = []
-        for n in range(EACH):
-            number = issue_one(store, f"w{worker}-{n}", roll_back=n % 3 == 2)
-            if number:
-                kept.append(number)
-        out.put((worker, kept))
+        yield store
     except BaseException as exc:
         out.put((worker, repr(exc)))
         raise
@@ -193,14 +176,29 @@ def _issue_many(conninfo: str, isolation: str, worker: int, start: Any, out: Any
         store.close()
 
 
-def test_processes_issuing_at_once_get_consecutive_numbers(
-    billing_store: PostgresStore, postgres_url: str, isolation: Isolation
-) -> None:
+def _issue_many(conninfo: str, isolation: str, worker: int, start: Any, out: Any) -> None:
+    """A process: wait for the others, then issue :data:`EACH` invoices as fast as it can,
+    every third one rolled back after taking its number; send back the numbers kept."""
+    with _worker_store(conninfo, isolation, worker, out) as store:
+        start.wait()
+        kept = []
+        for n in range(EACH):
+            number = issue_one(store, f"w{worker}-{n}", roll_back=n % 3 == 2)
+            if number:
+                kept.append(number)
+        out.put((worker, kept))
+
+
+def _race(
+    target: Callable[[str, str, int, Any, Any], None], conninfo: str, isolation: Isolation
+) -> dict[int, list[Any]]:
+    """Run ``target`` in :data:`PROCESSES` spawned processes, released at once; what each
+    sends back, by worker (each must have sent a list and ended well)."""
     spawn = multiprocessing.get_context("spawn")
     start = spawn.Barrier(PROCESSES)
     out = spawn.Queue()
     workers = [
-        spawn.Process(target=_issue_many, args=(postgres_url, isolation, n, start, out))
+        spawn.Process(target=target, args=(conninfo, isolation, n, start, out))
         for n in range(PROCESSES)
     ]
     for process in workers:
@@ -211,6 +209,14 @@ def test_processes_issuing_at_once_get_consecutive_numbers(
         for process in workers:
             process.join(timeout=60)
     assert all(isinstance(kept, list) for kept in results.values()), results
+    assert all(process.exitcode == 0 for process in workers)
+    return results
+
+
+def test_processes_issuing_at_once_get_consecutive_numbers(
+    billing_store: PostgresStore, postgres_url: str, isolation: Isolation
+) -> None:
+    results = _race(_issue_many, postgres_url, isolation)
     kept = sorted(number for numbers in results.values() for number in numbers)
     committed = PROCESSES * (EACH - EACH // 3)
     assert kept == list(range(1, committed + 1))  # consecutive: no gap, no number twice
@@ -218,7 +224,6 @@ def test_processes_issuing_at_once_get_consecutive_numbers(
         stored = sorted(i.number or "" for i in uow.invoices.list(OWNER, InvoiceFilter()))
         assert stored == [number_for(FORMAT, YEAR, n) for n in kept]
         assert uow.billing.last_numbers(OWNER) == [(Series.INVOICE, YEAR, committed)]
-    assert all(process.exitcode == 0 for process in workers)
 
 
 # -- several processes, through the service -------------------------------------------------
@@ -230,9 +235,7 @@ def _issue_through_the_service(
     """A process: make :data:`EACH` draft invoices, wait for the others, then issue them
     with ``Workspace.issue_invoice`` as fast as it can, every third one inside an
     ``atomic()`` block that then fails (the issue rolled back); send back the ids issued."""
-    level: Isolation = "serializable" if isolation == "serializable" else "read committed"
-    store = PostgresStore(conninfo, min_size=1, max_size=1, isolation=level)
-    try:
+    with _worker_store(conninfo, isolation, worker, out) as store:
         ws = Jobtrack(store, hasher=Argon2Hasher.for_tests()).workspace(OWNER)
         ids = [f"w{worker}-{n}" for n in range(EACH)]
         for invoice_id in ids:
@@ -247,11 +250,6 @@ def _issue_through_the_service(
                 _again(partial(ws.issue_invoice, invoice_id))
                 kept.append(invoice_id)
         out.put((worker, kept))
-    except BaseException as exc:
-        out.put((worker, repr(exc)))
-        raise
-    finally:
-        store.close()
 
 
 _WORK = [{"description": "Work", "quantity": "1", "unit_price": "10"}]
@@ -281,23 +279,7 @@ def test_processes_issuing_through_the_workspace_get_consecutive_numbers(
     unit of work locks what it reads by id, so the workspace's issues of one business
     already take turns before they reach the counter: the proof that the counter itself
     is safe is the port-level test above, which fails with a counter read, then written.)"""
-    spawn = multiprocessing.get_context("spawn")
-    start = spawn.Barrier(PROCESSES)
-    out = spawn.Queue()
-    workers = [
-        spawn.Process(
-            target=_issue_through_the_service, args=(postgres_url, isolation, n, start, out)
-        )
-        for n in range(PROCESSES)
-    ]
-    for process in workers:
-        process.start()
-    try:
-        results = dict(out.get(timeout=300) for _ in workers)
-    finally:
-        for process in workers:
-            process.join(timeout=60)
-    assert all(isinstance(kept, list) for kept in results.values()), results
+    results = _race(_issue_through_the_service, postgres_url, isolation)
     issued_ids = {i for kept in results.values() for i in kept}
     committed = PROCESSES * (EACH - EACH // 3)
     assert len(issued_ids) == committed
@@ -313,4 +295,3 @@ def test_processes_issuing_through_the_workspace_get_consecutive_numbers(
             number_for("INV-{year}-{number:04d}", year, n) for n in numbers
         ]
         assert uow.billing.last_numbers(OWNER) == [(Series.INVOICE, year, committed)]
-    assert all(process.exitcode == 0 for process in workers)

@@ -12,10 +12,17 @@ with the settings active when the subclass is made (a profile loaded in a
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from hypothesis import given
 from hypothesis import strategies as st
+
+from jobtrack_core.passwords import Argon2Hasher
+from jobtrack_core.periods import BusinessCalendar
+from jobtrack_core.ports import Store
+from jobtrack_core.service import Jobtrack, Workspace
+from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
 
 F = TypeVar("F", bound=Callable[..., Any])
 _STRATEGIES = "_contract_strategies"
@@ -51,3 +58,20 @@ class Contract:
 
 
 __all__ = ["Contract", "prop"]
+
+
+def business(
+    store: Store, at: datetime, zone: str, email: str, name: str
+) -> tuple[Workspace, FakeClock]:
+    """The workspace of a business registered (``email``, ``name``) on a service over
+    ``store`` whose fake clock stands at ``at``, with counting ids, the tests' hasher and
+    the business calendar of ``zone``; and that clock."""
+    clock = FakeClock(at)
+    app = Jobtrack(
+        store,
+        clock=clock,
+        ids=CountingIds(),
+        hasher=Argon2Hasher.for_tests(),
+        calendar=BusinessCalendar(zone),
+    )
+    return app.workspace(app.register(email=email, password=PASSWORD, name=name).id), clock

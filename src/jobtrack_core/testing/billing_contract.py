@@ -37,15 +37,14 @@ from jobtrack_core.entities import (
 )
 from jobtrack_core.errors import ConflictError, NotFoundError, ValidationError, VersionConflict
 from jobtrack_core.money import ZERO
-from jobtrack_core.passwords import Argon2Hasher
 from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.ports import Store
 from jobtrack_core.queries import PaymentFilter
-from jobtrack_core.service import Jobtrack, Workspace
+from jobtrack_core.service import Workspace
 from jobtrack_core.status import JobStatus
 from jobtrack_core.tax import cents, line_amount
-from jobtrack_core.testing.base import Contract, prop
-from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
+from jobtrack_core.testing.base import Contract, business, prop
+from jobtrack_core.testing.fakes import PASSWORD, FakeClock
 from jobtrack_core.testing.ledger_contract import check_ledger
 
 T0 = datetime(2025, 7, 6, 9, 0, tzinfo=UTC)
@@ -94,15 +93,7 @@ class BillingContract(Contract):
     def _billing(
         self, zone: str = "UTC", *, inclusive: bool = False, **settings: Any
     ) -> tuple[Workspace, FakeClock, Customer]:
-        clock = FakeClock(T0)
-        app = Jobtrack(
-            self.make_store(),
-            clock=clock,
-            ids=CountingIds(),
-            hasher=Argon2Hasher.for_tests(),
-            calendar=BusinessCalendar(zone),
-        )
-        ws = app.workspace(app.register(email="b@example.com", password=PASSWORD, name="B").id)
+        ws, clock = business(self.make_store(), T0, zone, "b@example.com", "B")
         ws.update_billing(
             tax_rates=RATES, default_tax="VAT", prices_include_tax=inclusive, **settings
         )

@@ -266,6 +266,13 @@ def exact(value: object) -> object:
     return (type(value).__name__, value)
 
 
+def _some_customers(owner_id: str) -> st.SearchStrategy[list[Customer]]:
+    """One to three customers of the owner, with ids other owners often share."""
+    return st.lists(
+        js.customers(owner_id, shared), min_size=1, max_size=3, unique_by=lambda c: c.id
+    )
+
+
 def _newest(docs: Iterable[Any]) -> list[Any]:
     return sorted(docs, key=lambda d: (d.created_at, d.id), reverse=True)
 
@@ -281,19 +288,20 @@ class _Listed:
         return sorted((r for r in found if where is None or where.matches(r)), key=self.order)
 
 
+def _owner(n: int) -> User:
+    return User(
+        id=f"o{n}",
+        email=f"o{n}@example.com",
+        name=f"Owner {n}",
+        business_name=None,
+        password_hash="x" * 20,
+        created_at=T0,
+        updated_at=T0,
+    )
+
+
 def _owners(store: Store, count: int = 2) -> list[User]:
-    owners = [
-        User(
-            id=f"o{n}",
-            email=f"o{n}@example.com",
-            name=f"Owner {n}",
-            business_name=None,
-            password_hash="x" * 20,
-            created_at=T0,
-            updated_at=T0,
-        )
-        for n in range(count)
-    ]
+    owners = [_owner(n) for n in range(count)]
     with store.transaction() as uow:
         for owner in owners:
             uow.users.add(owner)
@@ -507,9 +515,7 @@ class BillingPortContract(Contract):
         made_invoices: dict[str, list[Invoice]] = {}
         for owner in owners:
             o = owner.id
-            customers[o] = data.draw(
-                st.lists(js.customers(o, shared), min_size=1, max_size=3, unique_by=lambda c: c.id)
-            )
+            customers[o] = data.draw(_some_customers(o))
             cids = [c.id for c in customers[o]]
             jobs[o] = data.draw(
                 st.lists(js.jobs(o, cids, shared), max_size=4, unique_by=lambda j: j.id)
@@ -932,17 +938,8 @@ class BillingPortContract(Contract):
             assert len(uow.invoices.list("o1", InvoiceFilter())) == 3
             assert len(uow.payments.list("o1", PaymentFilter())) == 3
             assert list(uow.billing.last_numbers("o1")) == [(Series.INVOICE, 2025, 1)]
-        _owners_again = User(
-            id="o0",
-            email="o0@example.com",
-            name="Owner 0",
-            business_name=None,
-            password_hash="x" * 20,
-            created_at=T0,
-            updated_at=T0,
-        )
         with store.transaction() as uow:  # an account made again starts from nothing
-            uow.users.add(_owners_again)
+            uow.users.add(_owner(0))
             assert uow.billing.next_number("o0", Series.INVOICE, 2025) == 1
 
     # -- payments made to invoices -------------------------------------------------------
@@ -1077,9 +1074,7 @@ class BillingPortContract(Contract):
         made: dict[str, list[Invoice]] = {}
         for owner in owners:
             o = owner.id
-            customers[o] = data.draw(
-                st.lists(js.customers(o, shared), min_size=1, max_size=3, unique_by=lambda c: c.id)
-            )
+            customers[o] = data.draw(_some_customers(o))
             cids = [c.id for c in customers[o]]
             made[o] = []
             ids = data.draw(

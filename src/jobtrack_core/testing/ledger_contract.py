@@ -37,15 +37,14 @@ from jobtrack_core.entities import (
 from jobtrack_core.errors import ConflictError, NotFoundError, ValidationError, VersionConflict
 from jobtrack_core.kit import ReferenceReports
 from jobtrack_core.money import ZERO
-from jobtrack_core.passwords import Argon2Hasher
 from jobtrack_core.periods import BusinessCalendar
 from jobtrack_core.ports import Store
 from jobtrack_core.queries import PaymentFilter
-from jobtrack_core.service import Jobtrack, Workspace
+from jobtrack_core.service import Workspace
 from jobtrack_core.status import JobStatus
 from jobtrack_core.testing import strategies as js
-from jobtrack_core.testing.base import Contract, prop
-from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
+from jobtrack_core.testing.base import Contract, business, prop
+from jobtrack_core.testing.fakes import PASSWORD, FakeClock
 
 T0 = datetime(2025, 7, 6, 9, 0, tzinfo=UTC)
 TODAY = T0.date()
@@ -359,15 +358,7 @@ class LedgerContract(Contract):
         raise NotImplementedError
 
     def _business(self, zone: str = "UTC") -> tuple[Workspace, FakeClock, Customer]:
-        clock = FakeClock(T0)
-        app = Jobtrack(
-            self.make_store(),
-            clock=clock,
-            ids=CountingIds(),
-            hasher=Argon2Hasher.for_tests(),
-            calendar=BusinessCalendar(zone),
-        )
-        ws = app.workspace(app.register(email="l@example.com", password=PASSWORD, name="L").id)
+        ws, clock = business(self.make_store(), T0, zone, "l@example.com", "L")
         return ws, clock, ws.add_customer("Ada")
 
     def _done(self, ws: Workspace, customer: Customer, cost: str | None = "100.00") -> Job:
