@@ -2,9 +2,10 @@
 
 A line's amount is its quantity times its unit price, rounded to the cent, less its
 discount. Tax is reckoned per rate on the sum of the lines at that rate, never line by
-line, and rounded once, half up (the rule of the European e-invoicing norm EN 16931 and
-of most accountants): so a document's tax by rate is exactly what its lines at that rate
-make, and the total is exactly the subtotal plus the tax.
+line, and rounded once, half up (the rule of the European e-invoicing norm EN 16931: a
+category's tax is its taxable amount times its rate, rounded): so a document's tax by rate
+is exactly what its lines at that rate make, and the total is exactly the subtotal plus the
+tax.
 
 - With prices **without tax** (the business default), the lines' amounts at a rate are
   its taxable base, and the tax is ``base * rate / 100``, rounded.
