@@ -190,6 +190,13 @@ def _parse(value: Any, cls: Any) -> Any:
     return cls.parse(value)
 
 
+#: Fields the converter never writes: secrets kept only in the store.
+OMITTED: Mapping[type, frozenset[str]] = {
+    User: frozenset({"password_hash"}),
+    LoginSession: frozenset({"token_hash"}),
+}
+
+
 def make_converter() -> cattrs.Converter:
     """A new converter configured like :data:`converter`, for callers that add hooks of
     their own without touching the shared one."""
@@ -216,12 +223,9 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(attrs.has, _attrs_structure_factory)
     conv.register_structure_hook_func(_is_checked, _parse)
     conv.register_unstructure_hook(Changes, lambda changes: conv.unstructure(changes.given()))
-    conv.register_unstructure_hook(
-        User, make_dict_unstructure_fn(User, conv, password_hash=override(omit=True))
-    )
-    conv.register_unstructure_hook(
-        LoginSession, make_dict_unstructure_fn(LoginSession, conv, token_hash=override(omit=True))
-    )
+    for cls, secrets in OMITTED.items():
+        omit: dict[str, Any] = {name: override(omit=True) for name in secrets}
+        conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, **omit))
     return conv
 
 

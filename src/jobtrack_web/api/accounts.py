@@ -1,0 +1,101 @@
+"""Accounts and logins: register, log in and out, the profile, the password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from litestar import Request, Response, Router
+
+from jobtrack_core.commands import Credentials, ProfileChanges, Registration
+from jobtrack_core.entities import Deleted, User
+from jobtrack_core.service import Login
+from jobtrack_web.api.verbs import delete, get, patch, post
+from jobtrack_web.auth import SECURITY, Served, SignedIn, bearer_token
+from jobtrack_web.problems import responses
+
+
+@attrs.frozen(kw_only=True)
+class PasswordChange:
+    """A new password, given with the current one."""
+
+    current_password: str
+    new_password: str
+
+
+@attrs.frozen(kw_only=True)
+class PasswordCheck:
+    """The account's password, asked again before something that cannot be undone."""
+
+    password: str
+
+
+@post("/accounts", status_code=201, responses=responses(409, 422), tags=["accounts"])
+def register(data: Registration, jobtrack: Served) -> User:
+    """Open an account. Its email must not be registered yet (409)."""
+    return jobtrack.register(data)
+
+
+@post("/sessions", status_code=201, responses=responses(401, 422, 429), tags=["accounts"])
+def login(data: Credentials, jobtrack: Served) -> Login:
+    """Log in: the answer holds the session's Bearer ``token``, shown only here."""
+    return jobtrack.login(data.email, data.password)
+
+
+@delete("/sessions/current", responses=responses(401), security=SECURITY, tags=["accounts"])
+def logout(request: Request[Any, Any, Any], ws: SignedIn, jobtrack: Served) -> None:
+    """End the session of the token this request carries."""
+    jobtrack.logout(bearer_token(request))
+
+
+@delete(
+    "/sessions", status_code=200, responses=responses(401), security=SECURITY, tags=["accounts"]
+)
+def logout_everywhere(ws: SignedIn) -> Response[dict[str, int]]:
+    """End every session of this account, this one too; the answer counts them."""
+    return Response({"ended": ws.logout_everywhere()})
+
+
+@get("/me", responses=responses(401), security=SECURITY, tags=["accounts"])
+def me(ws: SignedIn) -> User:
+    """The account of the token."""
+    return ws.user
+
+
+@patch("/me", responses=responses(401, 409, 422), security=SECURITY, tags=["accounts"])
+def update_profile(data: ProfileChanges, ws: SignedIn) -> User:
+    """Change the profile: name, email, business name, time zone, week start."""
+    return ws.update_profile(data)
+
+
+@post(
+    "/me/password",
+    status_code=204,
+    responses=responses(401, 422),
+    security=SECURITY,
+    tags=["accounts"],
+)
+def change_password(data: PasswordChange, ws: SignedIn) -> None:
+    """Set a new password; every other session of the account ends."""
+    ws.change_password(data.current_password, data.new_password)
+
+
+@post("/me/delete", responses=responses(401, 422), security=SECURITY, tags=["accounts"])
+def delete_account(data: PasswordCheck, ws: SignedIn) -> Deleted:
+    """Delete the account and everything of it, after the password is given again."""
+    return ws.delete_account(data.password)
+
+
+router = Router(
+    "/",
+    route_handlers=[
+        register,
+        login,
+        logout,
+        logout_everywhere,
+        me,
+        update_profile,
+        change_password,
+        delete_account,
+    ],
+)
