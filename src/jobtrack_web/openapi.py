@@ -31,10 +31,13 @@ def document(request: Request[Any, Any, Any]) -> dict[str, Any]:
         shapes = next(p for p in request.app.plugins.openapi if isinstance(p, ShapeSchemas))
         components = dict(made.get("components", {}))
         named = components.get("schemas", {})
-        unknown = set(named) - set(shapes.schemas.components)
+        # Enumerations given as query parameters (a job's status, a record's kind) are
+        # Litestar's own components; every other named shape is the interchange's.
+        choices = {name: schema for name, schema in named.items() if "enum" in schema}
+        unknown = set(named) - set(shapes.schemas.components) - set(choices)
         if unknown:
             raise RuntimeError(f"shapes named differently by the interchange: {sorted(unknown)}")
-        components["schemas"] = dict(sorted(shapes.schemas.components.items()))
+        components["schemas"] = dict(sorted({**choices, **shapes.schemas.components}.items()))
         made["components"] = components
         state.openapi_document = cached = made
     return cached
