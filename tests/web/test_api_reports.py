@@ -156,15 +156,6 @@ def test_one_customers_figures_history_and_balances(api: Api, jobtrack_app: Jobt
     assert seen == [job.id for job in page.items] and len(seen) == 3
 
 
-def test_one_jobs_estimate_accuracy(api: Api, jobtrack_app: Jobtrack) -> None:
-    ws = workspace(jobtrack_app, api)
-    ids = seed(ws)
-    answer = api.get(f"/api/reports/estimate-accuracy/{ids['paid']}")
-    assert answer.status_code == 200
-    assert answer.json() == unstructure(ws.job_accuracy(ids["paid"]))
-    assert api.get("/api/reports/estimate-accuracy/no-such-job").status_code == 404
-
-
 @pytest.mark.parametrize(
     ("path", "params", "field"),
     [
@@ -212,7 +203,6 @@ def test_another_account_sees_nothing_of_the_first(
         f"/api/customers/{ids['ada']}/stats",
         f"/api/customers/{ids['ada']}/history",
         f"/api/customers/{ids['ada']}/balances",
-        f"/api/reports/estimate-accuracy/{ids['paid']}",
     ):
         answer = other.get(path)
         assert answer.status_code == 404, path

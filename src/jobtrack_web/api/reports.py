@@ -21,7 +21,6 @@ from jobtrack_core.ledger_reports import Split
 from jobtrack_core.pagination import MAX_PAGE_SIZE
 from jobtrack_core.reporting import MAX_DAYS, MAX_YEAR, MIN_YEAR
 from jobtrack_core.reports import (
-    Accuracy,
     AgingReport,
     Balances,
     CashPeriod,
@@ -159,12 +158,6 @@ def estimate_accuracy(ws: SignedIn) -> EstimateReport:
     return ws.estimate_accuracy()
 
 
-@get("/estimate-accuracy/{job_id:str}", responses=responses(404))
-def job_accuracy(job_id: FromPath[str], ws: SignedIn) -> Accuracy:
-    """One job's estimate accuracy (it counts nothing until the job is completed)."""
-    return ws.job_accuracy(job_id)
-
-
 @get("/reminders", responses=responses(422))
 def reminders(
     ws: SignedIn,
@@ -273,7 +266,6 @@ router = Router(
         revenue_by_customer,
         customer_summaries,
         estimate_accuracy,
-        job_accuracy,
         reminders,
         balances,
         customer_balances,
