@@ -38,8 +38,19 @@ def document(request: Request[Any, Any, Any]) -> dict[str, Any]:
             raise RuntimeError(f"shapes named differently by the interchange: {sorted(stray)}")
         components["schemas"] = dict(sorted({**named, **ours}.items()))
         made["components"] = components
+        for item in made.get("paths", {}).values():
+            for operation in item.values():
+                if isinstance(operation, dict) and operation.get("description"):
+                    operation["summary"] = summary_of(operation["description"])
         state.openapi_document = cached = made
     return cached
+
+
+def summary_of(description: str) -> str:
+    """An operation's summary: the first sentence of its handler's docstring."""
+    first = " ".join(description.split("\n\n")[0].split())
+    end = first.find(". ")
+    return first if end < 0 else first[: end + 1]
 
 
 @get("/openapi.json", include_in_schema=False, media_type=MediaType.JSON, sync_to_thread=False)
