@@ -37,7 +37,8 @@ from typing import Any
 import attrs
 
 from jobtrack_core import fields as f
-from jobtrack_core.commands import Changes, Command
+from jobtrack_core.commands import Changes, Command, LineRequest, LineRequests, _Ids
+from jobtrack_core.documents import MAX_LINES, Records
 from jobtrack_interchange.converter import OMITTED
 
 JSON = dict[str, Any]
@@ -130,7 +131,7 @@ class Schemas:
                 continue
             of = f.rule_of(field)
             if of is not None:
-                schema = rule_schema(of, request=request)
+                schema = self.of_rule(of, request=request)
                 if of.optional:
                     schema = _nullable(schema)
             else:
@@ -149,10 +150,22 @@ class Schemas:
             shape["description"] = cls.__doc__.strip().split("\n\n")[0]
         return shape
 
+    def of_rule(self, of: f.Rule[Any], *, request: bool) -> JSON:
+        """The schema of a value following ``of`` (not counting ``None``): a list of
+        records (a document's lines, tax rates) refers to the schema of its items."""
+        if isinstance(of, Records):
+            return {"type": "array", "items": self.ref(of.of), "maxItems": of.limit}
+        if isinstance(of, LineRequests):
+            return {"type": "array", "items": self.ref(LineRequest), "maxItems": MAX_LINES}
+        if isinstance(of, _Ids):
+            item = rule_schema(f.ID, request=request)
+            return {"type": "array", "items": item, "maxItems": MAX_LINES}
+        return rule_schema(of, request=request)
+
     def _changes(self, cls: type[Changes]) -> JSON:
         properties: JSON = {}
         for name, of in cls.rules.items():
-            schema = rule_schema(of, request=True)
+            schema = self.of_rule(of, request=True)
             properties[name] = _nullable(schema) if of.optional else schema
         shape: JSON = {"type": "object", "properties": properties, "additionalProperties": False}
         if cls.__doc__:

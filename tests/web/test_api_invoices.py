@@ -267,6 +267,14 @@ def test_the_document_routes_are_described_with_their_media_types(api: Api) -> N
     assert {"201", "404", "409", "412", "422"} <= set(payments)
     for action in ("issue", "void"):
         assert "200" in paths[f"/api/invoices/{{invoice_id}}/{action}"]["post"]["responses"]
+    shapes = document["components"]["schemas"]
+    lines = shapes["NewInvoice"]["properties"]["lines"]
+    assert lines["items"] == {"$ref": "#/components/schemas/LineRequest"}
+    assert shapes["NewInvoice"]["properties"]["job_ids"]["type"] == "array"
+    assert shapes["Invoice"]["properties"]["lines"]["items"] == {
+        "$ref": "#/components/schemas/Line"
+    }
+    assert shapes["BillingChanges"]["properties"]["tax_rates"]["type"] == "array"
 
 
 def test_another_accounts_invoice_is_as_missing_as_none(api: Api, other: Api) -> None:
