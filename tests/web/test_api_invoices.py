@@ -161,7 +161,14 @@ def test_a_stale_version_is_412_on_every_invoice_write(api: Api) -> None:
     now = api.get(path)
     assert now.json()["status"] == "issued" and now.json()["amount_paid"] == "0.00"
     fresh = {"If-Match": now.headers["etag"]}
-    assert api.post(f"{path}/payments", json={"amount": "1"}, headers=fresh).status_code == 201
+    body = {"amount": "1", "id": "pay-1"}
+    paid = api.post(f"{path}/payments", json=body, headers=fresh)
+    assert paid.status_code == 201
+    again = api.post(f"{path}/payments", json=body, headers=fresh)
+    assert again.status_code == 201 and again.json() == paid.json()
+    other = api.post(f"{path}/payments", json={"amount": "1", "id": "pay-2"}, headers=fresh)
+    assert other.status_code == 412
+    assert api.get(path).json()["amount_paid"] == "1.00"
 
 
 def test_a_job_is_billed_once_until_its_invoice_is_void(api: Api, jobtrack_app: Jobtrack) -> None:
@@ -301,4 +308,6 @@ def test_another_accounts_invoice_is_as_missing_as_none(api: Api, other: Api) ->
     assert theirs.status_code == 404
     assert other.get("/api/invoices").json()["items"] == []
     assert other.get("/api/invoices/overdue").json() == []
+    aging = other.get("/api/reports/invoice-aging").json()
+    assert aging["customers"] == [] and aging["total"]["not_due"]["amount"] == "0.00"
     assert api.get(f"/api/invoices/{invoice['id']}").json()["status"] == "issued"

@@ -183,6 +183,9 @@ def test_the_quote_is_served_as_a_document(api: Api) -> None:
     assert html.status_code == 200
     assert html.headers["content-type"].startswith("text/html")
     assert sent["number"] in html.text
+    pdf = api.get(f"{path}/document.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
 
 
 def test_another_accounts_quote_is_as_missing_as_none(api: Api, other: Api) -> None:
