@@ -311,3 +311,32 @@ def test_another_accounts_invoice_is_as_missing_as_none(api: Api, other: Api) ->
     aging = other.get("/api/reports/invoice-aging").json()
     assert aging["customers"] == [] and aging["total"]["not_due"]["amount"] == "0.00"
     assert api.get(f"/api/invoices/{invoice['id']}").json()["status"] == "issued"
+
+
+def test_bad_action_bodies_list_every_field(api: Api) -> None:
+    invoice = an_issued(api)
+    path = f"/api/invoices/{invoice['id']}"
+    paid = api.post(
+        f"{path}/payments",
+        json={"amount": "-1", "method": "barter", "received_on": "soon", "tip": "1"},
+    )
+    assert paid.status_code == 422
+    assert {e["field"] for e in paid.json()["errors"]} == {
+        "amount",
+        "method",
+        "received_on",
+        "tip",
+    }
+    void = api.post(f"{path}/void", json={"reason": "", "why": "x"})
+    assert void.status_code == 422
+    assert {e["field"] for e in void.json()["errors"]} == {"reason", "why"}
+    credit = api.post(f"{path}/credit", json={"lines": "all", "issued_on": "2999-01-01"})
+    assert credit.status_code == 422
+    assert "lines" in {e["field"] for e in credit.json()["errors"]}
+    draft = a_draft(api)
+    changes = api.patch(f"/api/invoices/{draft['id']}", json={"customer_id": "x", "notes": 5})
+    assert changes.status_code == 422
+    assert {e["field"] for e in changes.json()["errors"]} == {"customer_id", "notes"}
+    issue = api.post(f"/api/invoices/{draft['id']}/issue", json={"due_on": "2020-01-01"})
+    assert issue.status_code == 422 and issue.json()["errors"][0]["field"] == "due_on"
+    assert api.get(path).json()["amount_paid"] == "0.00"
