@@ -117,11 +117,13 @@ class Schemas:
             self.components[name] = self.component(cls)
         return self._names[cls]
 
-    def component(self, cls: type) -> JSON:
-        """The schema of an attrs class, a command or a change request."""
+    def component(self, cls: type, *, request: bool | None = None) -> JSON:
+        """The schema of an attrs class, a command or a change request; ``request`` says
+        whether it is read from a caller (a command is; a record is unless told)."""
         if isinstance(cls, type) and issubclass(cls, Changes):
             return self._changes(cls)
-        request = isinstance(cls, type) and issubclass(cls, Command)
+        if request is None:
+            request = isinstance(cls, type) and issubclass(cls, Command)
         hints = typing.get_type_hints(cls)
         properties: JSON = {}
         required: list[str] = []
@@ -152,9 +154,11 @@ class Schemas:
 
     def of_rule(self, of: f.Rule[Any], *, request: bool) -> JSON:
         """The schema of a value following ``of`` (not counting ``None``): a list of
-        records (a document's lines, tax rates) refers to the schema of its items."""
+        records (a document's lines, tax rates) refers to the schema of its items, or holds
+        it in a request (which reads each record as given, ``"20"`` as a rate)."""
         if isinstance(of, Records):
-            return {"type": "array", "items": self.ref(of.of), "maxItems": of.limit}
+            item = self.component(of.of, request=True) if request else self.ref(of.of)
+            return {"type": "array", "items": item, "maxItems": of.limit}
         if isinstance(of, LineRequests):
             return {"type": "array", "items": self.ref(LineRequest), "maxItems": MAX_LINES}
         if isinstance(of, _Ids):

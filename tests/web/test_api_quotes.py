@@ -219,3 +219,49 @@ def test_a_job_made_otherwise_has_no_quote(api: Api, jobtrack_app: Any) -> None:
     job = ws.create_job(a_customer(api), "Fix the gate")
     assert api.get(f"/api/jobs/{job.id}/quote").status_code == 404
     assert api.get("/api/jobs/no-such-job/quote").status_code == 404
+
+
+def test_billing_shapes_agree_with_the_openapi_document(api: Api) -> None:
+    """What these routes read and write validates against the schemas the API declares."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    document = api.client.get("/openapi.json").json()
+    registry: Registry[Any] = Registry().with_resource(
+        "urn:api",
+        Resource.from_contents(
+            {"$schema": "https://json-schema.org/draft/2020-12/schema", **document}
+        ),
+    )
+
+    def errors(name: str, value: object) -> list[str]:
+        schema = {"$ref": f"urn:api#/components/schemas/{name}"}
+        found = Draft202012Validator(schema, registry=registry).iter_errors(value)
+        return [f"{e.json_path}: {e.message}" for e in found]
+
+    changes = {"tax_rates": [{"name": "VAT", "rate": "20"}], "default_tax": "VAT"}
+    assert errors("BillingChanges", changes) == []
+    settings = api.patch("/api/billing", json=changes).json()
+    assert errors("BillingSettings", settings) == []
+    body = {
+        "customer_id": a_customer(api),
+        "title": "Fence",
+        "lines": [LABOUR, {**LABOUR, "tax": None, "discount": "5"}],
+    }
+    assert errors("NewQuote", body) == []
+    assert errors("NewQuote", {**body, "lines": "two"}) != []
+    quote = api.made("/api/quotes", body)
+    sent = api.post(f"/api/quotes/{quote['id']}/send").json()
+    assert errors("Quote", sent) == []
+    assert errors("QuotePage", api.get("/api/quotes").json()) == []
+    invoice_body = {"customer_id": body["customer_id"], "job_ids": [], "lines": [LABOUR]}
+    assert errors("NewInvoice", invoice_body) == []
+    invoice = api.made("/api/invoices", invoice_body)
+    issued = api.post(f"/api/invoices/{invoice['id']}/issue").json()
+    assert errors("Invoice", issued) == []
+    paid = api.post(f"/api/invoices/{invoice['id']}/payments", json={"amount": "10"}).json()
+    assert all(errors("Payment", p) == [] for p in paid)
+    note = api.post(f"/api/invoices/{invoice['id']}/credit").json()
+    assert errors("Invoice", note) == []
+    aging = api.get("/api/reports/invoice-aging").json()
+    assert errors("InvoiceAgingReport", aging) == []
