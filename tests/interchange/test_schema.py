@@ -8,6 +8,8 @@ the request's schema; and the schema refuses what the converter would refuse by 
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,7 +19,9 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from jobtrack_core.commands import CustomerChanges, NewCustomer, NewJob
-from jobtrack_core.entities import Customer, Job, User
+from jobtrack_core.entities import Customer, Job, PaymentMethod, User
+from jobtrack_core.periods import BusinessCalendar
+from jobtrack_core.reports import CashPeriod, CashTotal
 from jobtrack_core.testing.strategies import customer_fields, customers, job_fields, jobs, users
 from jobtrack_interchange.converter import unstructure
 from jobtrack_interchange.schema import Schemas
@@ -98,3 +102,12 @@ def test_money_is_a_decimal_string_in_answers_and_may_be_a_whole_number_in_reque
     asked = Schemas().component(NewJob)["properties"]["estimated_cost"]
     assert answer["type"] == ["string", "null"] and answer["pattern"].endswith(r"\.[0-9]{2}$")
     assert asked["type"] == ["string", "integer", "null"]
+
+
+def test_a_pair_is_an_array_of_its_two_types() -> None:
+    period = BusinessCalendar("UTC").period(date(2025, 7, 1), date(2025, 8, 1))
+    cash = CashTotal(received=Decimal("12.50"), receipts=1)
+    written = unstructure(CashPeriod(period, cash, ((PaymentMethod.CARD, cash),)))
+    assert written["by_method"] == [["card", unstructure(cash)]]
+    assert errors_of(CashPeriod, written) == []
+    assert errors_of(CashPeriod, {**written, "by_method": [["card"]]}) != []
