@@ -9,6 +9,7 @@ import pytest
 from jobtrack_core.service import Jobtrack
 from jobtrack_documents import PdfUnavailable
 from web.client import Api
+from web.openapi_check import conforms
 
 CALL_OUT = {"description": "Call-out", "quantity": "1", "unit_price": "25"}
 
@@ -267,7 +268,7 @@ def test_the_document_routes_are_described_with_their_media_types(api: Api) -> N
     paths = document["paths"]
     html = paths["/api/invoices/{invoice_id}/document.html"]["get"]["responses"]
     pdf = paths["/api/invoices/{invoice_id}/document.pdf"]["get"]["responses"]
-    assert "text/html" in next(iter(html["200"]["content"]))
+    assert list(html["200"]["content"]) == ["text/html"]
     assert list(pdf["200"]["content"]) == ["application/pdf"]
     assert "503" in pdf
     payments = paths["/api/invoices/{invoice_id}/payments"]["post"]["responses"]
@@ -340,3 +341,43 @@ def test_bad_action_bodies_list_every_field(api: Api) -> None:
     issue = api.post(f"/api/invoices/{draft['id']}/issue", json={"due_on": "2020-01-01"})
     assert issue.status_code == 422 and issue.json()["errors"][0]["field"] == "due_on"
     assert api.get(path).json()["amount_paid"] == "0.00"
+
+
+def test_every_answer_is_the_one_the_document_declares(api: Api, other: Api) -> None:
+    invoice = a_draft(api)
+    path = f"/api/invoices/{invoice['id']}"
+    route = "/api/invoices/{invoice_id}"
+    checked = [
+        ("post", "/api/invoices", api.post("/api/invoices", json={"customer_id": "x"})),
+        ("post", "/api/invoices", api.post("/api/invoices", json={"lines": 5})),
+        ("get", "/api/invoices", api.get("/api/invoices", params={"limit": 1})),
+        ("patch", route, api.patch(path, json={"notes": "n"}, headers={"If-Match": '"1"'})),
+        ("patch", route, api.patch(path, json={"notes": "m"}, headers={"If-Match": '"1"'})),
+        ("post", f"{route}/payments", api.post(f"{path}/payments", json={"amount": "1"})),
+        ("post", f"{route}/void", api.post(f"{path}/void", json={"reason": "r"})),
+        ("post", f"{route}/credit", api.post(f"{path}/credit")),
+        ("post", f"{route}/issue", api.post(f"{path}/issue")),
+        ("post", f"{route}/issue", api.post(f"{path}/issue")),
+        ("post", f"{route}/payments", api.post(f"{path}/payments", json={"amount": "2"})),
+        ("get", f"{route}/payments", api.get(f"{path}/payments")),
+        ("post", f"{route}/credit", api.post(f"{path}/credit", json={"notes": "all"})),
+        ("get", route, other.get(path)),
+        ("delete", route, api.delete(path)),
+        ("get", f"{route}/document.pdf", other.get(f"{path}/document.pdf")),
+        ("get", "/api/invoices/overdue", api.get("/api/invoices/overdue")),
+        ("get", "/api/reports/invoice-aging", api.get("/api/reports/invoice-aging")),
+        ("get", "/api/billing", api.get("/api/billing")),
+        ("patch", "/api/billing", api.patch("/api/billing", json={"currency": "euro"})),
+        ("post", "/api/quotes/expire", api.post("/api/quotes/expire")),
+        ("get", "/api/quotes", api.get("/api/quotes", params={"status": "lost"})),
+    ]
+    statuses = set()
+    for method, route_path, answer in checked:
+        statuses.add(answer.status_code)
+        conforms(api, method, route_path, answer)
+    assert statuses == {200, 201, 404, 409, 412, 422}
+    html = api.get(f"{path}/document.html")
+    assert html.headers["content-type"] == "text/html; charset=utf-8"
+    document = api.client.get("/openapi.json").json()
+    declared = document["paths"][f"{route}/document.html"]["get"]["responses"]["200"]
+    assert list(declared["content"]) == ["text/html"]

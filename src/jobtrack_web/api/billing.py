@@ -25,7 +25,7 @@ from jobtrack_web.api.versions import ETAG, if_version, tagged
 from jobtrack_web.auth import SignedIn
 from jobtrack_web.problems import problem, responses
 
-HTML = "text/html; charset=utf-8"
+HTML = "text/html"
 PDF = "application/pdf"
 
 
