@@ -29,6 +29,17 @@ def post_form(client: Client, path: str, form: dict[str, str], *, via: str) -> h
     return client.post(path, data={**form, "csrf_token": token}, follow_redirects=False)
 
 
+def path_of(made: httpx.Response) -> str:
+    """The page of the record a form made (where it redirects)."""
+    assert made.status_code == 303, made.text
+    return made.headers["location"].partition("?")[0]
+
+
+def record_id(made: httpx.Response) -> str:
+    """The id of the record a form made."""
+    return path_of(made).rsplit("/", 1)[1]
+
+
 def signed_up(client: Client, email: str = "sam@example.com") -> Client:
     made = post_form(
         client,
@@ -186,7 +197,7 @@ def test_register_errors_and_a_taken_email(client: Client) -> None:
 def test_a_job_from_start_to_paid(browser: Client, jobtrack_app: Jobtrack) -> None:
     made = post_form(browser, "/customers", {"name": "Ada Lovelace"}, via="/customers/new")
     assert made.status_code == 303
-    customer_id = made.headers["location"].rsplit("/", 1)[1]
+    customer_id = record_id(made)
     job = post_form(
         browser,
         "/jobs",
@@ -194,7 +205,7 @@ def test_a_job_from_start_to_paid(browser: Client, jobtrack_app: Jobtrack) -> No
         via="/jobs/new",
     )
     assert job.status_code == 303
-    job_path = job.headers["location"]
+    job_path = path_of(job)
     for action, form in (
         ("start", {}),
         ("complete", {"actual_cost": "135.5", "actual_hours": "2.5"}),
@@ -212,10 +223,10 @@ def test_a_job_from_start_to_paid(browser: Client, jobtrack_app: Jobtrack) -> No
 
 def test_a_bad_completion_is_shown_on_the_job(browser: Client) -> None:
     made = post_form(browser, "/customers", {"name": "Ada"}, via="/customers/new")
-    customer_id = made.headers["location"].rsplit("/", 1)[1]
-    job_path = post_form(
-        browser, "/jobs", {"customer_id": customer_id, "title": "Sink"}, via="/jobs/new"
-    ).headers["location"]
+    customer_id = record_id(made)
+    job_path = path_of(
+        post_form(browser, "/jobs", {"customer_id": customer_id, "title": "Sink"}, via="/jobs/new")
+    )
     refused = post_form(browser, f"{job_path}/complete", {"actual_cost": "12"}, via=job_path)
     assert refused.status_code == 409  # still pending: it cannot complete
     assert "cannot become completed" in refused.text
@@ -231,11 +242,11 @@ def test_a_bad_completion_is_shown_on_the_job(browser: Client) -> None:
 def test_another_accounts_records_are_not_found(client: Client) -> None:
     signed_up(client)
     made = post_form(client, "/customers", {"name": "Ada"}, via="/customers/new")
-    customer_path = made.headers["location"]
-    customer_id = customer_path.rsplit("/", 1)[1]
-    job_path = post_form(
-        client, "/jobs", {"customer_id": customer_id, "title": "Sink"}, via="/jobs/new"
-    ).headers["location"]
+    customer_path = path_of(made)
+    customer_id = record_id(made)
+    job_path = path_of(
+        post_form(client, "/jobs", {"customer_id": customer_id, "title": "Sink"}, via="/jobs/new")
+    )
     client.cookies.clear()
     signed_up(client, "kim@example.com")
     for path in (customer_path, job_path, "/customers/missing", "/jobs/missing"):
@@ -258,7 +269,7 @@ def test_lists_filters_reports_and_export(browser: Client) -> None:
     made = post_form(
         browser, "/customers", {"name": "Ada", "phone": "555-0100"}, via="/customers/new"
     )
-    customer_id = made.headers["location"].rsplit("/", 1)[1]
+    customer_id = record_id(made)
     post_form(browser, "/customers", {"name": "Bob"}, via="/customers/new")
     post_form(browser, "/jobs", {"customer_id": customer_id, "title": "Roof"}, via="/jobs/new")
     assert "Bob" not in browser.get("/customers?q=ada").text

@@ -64,7 +64,7 @@ def add_customer(request: Request[Any, Any, Any], ws: SignedIn, data: Form) -> R
         form = fields(data, *CUSTOMER_FIELDS)
         errors = field_errors(exc.errors)
         return page(request, "customer_form.html", 422, customer=None, form=form, errors=errors)
-    return Redirect(f"/customers/{made.id}", status_code=303)
+    return Redirect(f"/customers/{made.id}?saved=1", status_code=303)
 
 
 @get("/customers/{customer_id:str}", sync_to_thread=True)
@@ -182,7 +182,7 @@ def add_job(request: Request[Any, Any, Any], ws: SignedIn, data: Form) -> Respon
             form=fields(data, *JOB_FIELDS),
             errors=field_errors(exc.errors),
         )
-    return Redirect(f"/jobs/{made.id}", status_code=303)
+    return Redirect(f"/jobs/{made.id}?done=created", status_code=303)
 
 
 def _job_page(
@@ -237,7 +237,7 @@ def _act(
         )
     except (InvalidTransitionError, ConflictError) as exc:
         return _job_page(request, ws, found.id, 409, problem=_said(exc))
-    return Redirect(f"/jobs/{found.id}", status_code=303)
+    return Redirect(f"/jobs/{found.id}?done={action}", status_code=303)
 
 
 def _said(exc: Exception) -> str:

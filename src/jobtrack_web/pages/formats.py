@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jobtrack_core.status import JobStatus
 
@@ -38,9 +39,15 @@ def day(value: date | None) -> str:
     return "" if value is None else value.isoformat()
 
 
-def moment(value: datetime | None) -> str:
-    """A time to the minute, as UTC."""
-    return "" if value is None else value.strftime("%Y-%m-%d %H:%M UTC")
+def moment(value: datetime | None, zone: str | None = None) -> str:
+    """A time to the minute in the business's time zone (UTC if it has none)."""
+    if value is None:
+        return ""
+    try:
+        local = value.astimezone(ZoneInfo(zone) if zone else UTC)
+    except (ValueError, ZoneInfoNotFoundError):
+        local = value.astimezone(UTC)
+    return local.strftime("%Y-%m-%d %H:%M %Z")
 
 
 def status_name(value: Any) -> str:

@@ -43,7 +43,7 @@ class Chart:
     bars: tuple[Bar, ...]
     top: Decimal
     width: int = 600
-    height: int = 240
+    height: int = 244
     base: float = 210  # where the bars stand (the rest is for labels)
 
 
@@ -51,7 +51,7 @@ def chart(months: Sequence[PeriodRevenue]) -> Chart:
     """Revenue by month as bars scaled to the largest month."""
     top = max((m.revenue.amount for m in months), default=Decimal(0))
     layout = Chart((), top)
-    room = layout.base - 20
+    room = layout.base - 36
     step = layout.width / max(len(months), 1)
     bars = []
     for index, month in enumerate(months):
