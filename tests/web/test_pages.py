@@ -11,6 +11,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from jobtrack_core.service import Jobtrack
+from jobtrack_web import create_app
 from web.client import PASSWORD
 
 Client = TestClient[Litestar]
@@ -87,17 +88,27 @@ def test_pages_need_a_login_and_come_back_after_it(client: Client) -> None:
     assert client.get("/customers").status_code == 200
 
 
-def test_a_login_goes_only_to_this_site(client: Client) -> None:
+@pytest.mark.parametrize(
+    "target", ["//evil.example/", "https://evil.example/", "/\t/evil.example", "/\\evil.example"]
+)
+def test_a_login_goes_only_to_this_site(client: Client, target: str) -> None:
     client.post(
         "/api/accounts", json={"email": "sam@example.com", "password": PASSWORD, "name": "S"}
     )
     answer = post_form(
         client,
         "/login",
-        {"email": "sam@example.com", "password": PASSWORD, "next": "//evil.example/"},
+        {"email": "sam@example.com", "password": PASSWORD, "next": target},
         via="/login",
     )
     assert answer.headers["location"] == "/"
+
+
+def test_the_login_comes_back_to_the_filtered_list(client: Client) -> None:
+    answer = client.get("/jobs?status=pending&paid=no", follow_redirects=False)
+    assert answer.headers["location"] == "/login?next=/jobs%3Fstatus%3Dpending%26paid%3Dno"
+    page = client.get(answer.headers["location"])
+    assert 'name="next" value="/jobs?status=pending&amp;paid=no"' in page.text
 
 
 def test_a_wrong_password_shows_the_form_again(client: Client) -> None:
@@ -249,10 +260,11 @@ def test_another_accounts_records_are_not_found(client: Client) -> None:
     )
     client.cookies.clear()
     signed_up(client, "kim@example.com")
-    for path in (customer_path, job_path, "/customers/missing", "/jobs/missing"):
+    for path in (customer_path, job_path, "/customers/missing", "/jobs/" + "x" * 500):
         answer = client.get(path)
-        assert answer.status_code == 404, path
-        assert "Not found" in answer.text
+        assert answer.status_code in (404, 422), path
+        assert answer.headers["content-type"].startswith("text/html")
+        assert "Not found" in answer.text or "not valid" in answer.text
     for action in ("start", "complete", "cancel", "paid"):
         answer = post_form(client, f"{job_path}/{action}", {}, via="/jobs")
         assert answer.status_code == 404
@@ -299,3 +311,17 @@ def test_pages_are_for_phones_and_keyboards(browser: Client) -> None:
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
     assert '<a class="skip" href="#main">' in page and '<main id="main"' in page
     assert "https://" not in page and "http://" not in page  # nothing from elsewhere
+
+
+def test_over_https_the_cookies_are_secure(jobtrack_app: Jobtrack) -> None:
+    jobtrack_app.register(email="sam@example.com", password=PASSWORD, name="Sam")
+    with TestClient(create_app(jobtrack_app), base_url="https://testserver.local") as client:
+        page = client.get("/login")
+        assert "Secure" in page.headers["set-cookie"]  # the form cookie
+        answer = client.post(
+            "/login",
+            data={"email": "sam@example.com", "password": PASSWORD, "csrf_token": token_of(page)},
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303
+        assert "Secure" in answer.headers["set-cookie"]

@@ -26,10 +26,17 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template import TemplateConfig
 
-from jobtrack_core.errors import AuthenticationError, FieldError, NotFoundError, SessionError
+from jobtrack_core.errors import (
+    AuthenticationError,
+    FieldError,
+    JobtrackError,
+    NotFoundError,
+    SessionError,
+)
 from jobtrack_core.workspace import Workspace
 from jobtrack_web.auth import jobtrack_of
 from jobtrack_web.pages.formats import FILTERS
+from jobtrack_web.problems import TITLES, status_of
 
 log = logging.getLogger("jobtrack_web")
 
@@ -161,7 +168,13 @@ def error_page(request: Request[Any, Any, Any], status: int, title: str, detail:
 
 def safe_next(target: str | None) -> str:
     """Where to go after login: a path of this site only, else the dashboard."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and all(c.isprintable() and not c.isspace() for c in target)
+    ):
         return target
     return "/"
 
@@ -182,12 +195,23 @@ def provide_workspace(request: Request[Any, Any, Any]) -> Workspace:
 def login_needed(request: Request[Any, Any, Any], exc: AuthenticationError) -> Response[Any]:
     """To the login page, coming back here afterwards; a stale cookie is removed."""
     back = request.url.path if request.method in SAFE_METHODS else "/"
+    if back != "/" and request.url.query:
+        back = f"{back}?{request.url.query}"
     target = "/login" if back == "/" else f"/login?next={quote(back, safe='/')}"
     return Redirect(target, status_code=303, cookies=[cleared(request)])
 
 
 def not_found(request: Request[Any, Any, Any], exc: NotFoundError) -> Response[Any]:
     return error_page(request, 404, "Not found", "There is nothing here, or it was deleted.")
+
+
+def jobtrack_error(request: Request[Any, Any, Any], exc: JobtrackError) -> Response[Any]:
+    """Any other error of jobtrack's a page did not show on its form: its status and words."""
+    status = status_of(exc)
+    if status == 500:
+        return internal_error(request, exc)
+    title = TITLES.get(status, ("error", "Error"))[1]
+    return error_page(request, status, title, str(exc))
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -212,6 +236,7 @@ def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[
 HANDLERS: Mapping[Any, Any] = {
     AuthenticationError: login_needed,
     NotFoundError: not_found,
+    JobtrackError: jobtrack_error,
     HTTPException: http_error,
     Exception: internal_error,
 }
