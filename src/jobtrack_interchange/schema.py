@@ -173,6 +173,15 @@ class Schemas:
             return _nullable(inner) if len(rest) < len(args) else inner
         if origin is typing.Literal:
             return {"enum": list(args)}
+        if origin is tuple and args and args[-1] is not Ellipsis:
+            # A pair (or any fixed length): each place has its own type.
+            return {
+                "type": "array",
+                "prefixItems": [self.of_type(arg, request=request) for arg in args],
+                "items": False,
+                "minItems": len(args),
+                "maxItems": len(args),
+            }
         if origin in (tuple, list, Sequence, AbstractSet, set, frozenset):
             item = args[0] if args else Any
             return {"type": "array", "items": self.of_type(item, request=request)}
