@@ -122,10 +122,13 @@ def test_a_wrong_password_shows_the_form_again(client: Client) -> None:
 
 
 def test_logout_ends_the_session(browser: Client) -> None:
+    for path in ("/login", "/register"):  # logged in: on to the dashboard
+        assert browser.get(path, follow_redirects=False).headers["location"] == "/"
     answer = post_form(browser, "/logout", {}, via="/")
     assert answer.status_code == 303
     assert "jobtrack_session=" in answer.headers["set-cookie"]
     assert browser.get("/", follow_redirects=False).status_code == 303
+    assert browser.get("/login", follow_redirects=False).status_code == 200
 
 
 def test_a_stale_session_cookie_sends_to_the_login(client: Client) -> None:
@@ -325,3 +328,21 @@ def test_over_https_the_cookies_are_secure(jobtrack_app: Jobtrack) -> None:
         )
         assert answer.status_code == 303
         assert "Secure" in answer.headers["set-cookie"]
+
+
+def test_the_job_list_goes_on_page_by_page(browser: Client, jobtrack_app: Jobtrack) -> None:
+    ws = jobtrack_app.authenticate(jobtrack_app.login("sam@example.com", PASSWORD).token)
+    ada = ws.add_customer("Ada")
+    for number in range(30):
+        ws.create_job(ada.id, f"Job {number:02}")
+    first = browser.get("/jobs?status=pending&text=job")
+    found = re.search(r'href="/jobs\?([^"]+)">Next page', first.text)
+    assert found, first.text
+    link = found.group(1).replace("&amp;", "&")
+    assert "status=pending" in link and "text=job" in link
+    second = browser.get(f"/jobs?{link}")
+    titles = set(re.findall(r">(Job \d\d)<", first.text)) | set(
+        re.findall(r">(Job \d\d)<", second.text)
+    )
+    assert len(titles) == 30
+    assert "Next page" not in second.text

@@ -21,8 +21,25 @@ from jobtrack_web.pages.session import (
 )
 
 
-@get("/login", sync_to_thread=False)
-def login_form(request: Request[Any, Any, Any], next: FromQuery[str | None] = None) -> Template:
+def _signed_in(request: Request[Any, Any, Any]) -> bool:
+    """Whether the browser holds a live login already."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return False
+    try:
+        jobtrack_of(request.app.state).authenticate(token)
+    except AuthenticationError:
+        return False
+    return True
+
+
+@get("/login", sync_to_thread=True)
+def login_form(
+    request: Request[Any, Any, Any], next: FromQuery[str | None] = None
+) -> Template | Redirect:
+    """The login form; a browser logged in already goes on to where it was going."""
+    if _signed_in(request):
+        return Redirect(safe_next(next), status_code=303)
     return page(request, "login.html", next=safe_next(next), email="")
 
 
@@ -39,8 +56,10 @@ def login(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     return Redirect(target, status_code=303, cookies=[session_cookie(request, done.token)])
 
 
-@get("/register", sync_to_thread=False)
-def register_form(request: Request[Any, Any, Any]) -> Template:
+@get("/register", sync_to_thread=True)
+def register_form(request: Request[Any, Any, Any]) -> Template | Redirect:
+    if _signed_in(request):
+        return Redirect("/", status_code=303)
     return page(request, "register.html", form={})
 
 
