@@ -24,7 +24,7 @@ from litestar.di import Provide
 from litestar.static_files import create_static_files_router
 
 from jobtrack_core.service import Jobtrack
-from jobtrack_web import openapi
+from jobtrack_web import openapi, pages
 from jobtrack_web.api import (
     accounts,
     billing,
@@ -87,7 +87,9 @@ def create_app(
             create_static_files_router(
                 path="/static", directories=[str(static)], include_in_schema=False
             ),
+            pages.router(),
         ],
+        template_config=pages.template_config(),
         state=State({"jobtrack": jobtrack, "settings": settings}),
         exception_handlers=dict(HANDLERS),
         plugins=openapi.plugins(),
