@@ -1067,6 +1067,7 @@ class BillingPortContract(Contract):
                 assert sorted(uow.billing.last_numbers(o)) == want
 
     # -- the invoice questions -----------------------------------------------------------
+    @costly
     @prop(data=st.data())
     def test_invoice_questions_equal_the_kits_answers(self, data: st.DataObject) -> None:
         store = self.make_store()
