@@ -1,0 +1,226 @@
+"""The API against its own OpenAPI document, with generated requests (schemathesis).
+
+A real server on a temporary SQLite database; every operation of ``/openapi.json`` gets
+requests made from its schema, sent with one account's token, and each answer must
+match the document: a documented status, content type, body and headers, and never a
+5xx. Then another account must see none of the first one's records.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+import jobtrack
+from jobtrack import Argon2Hasher
+from jobtrack_web.server import running
+
+PASSWORD = "pipes and wrenches"
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
+#: Requests per operation: few under CI (the whole file stays within about a minute and
+#: a half), more when run by hand (JOBTRACK_FUZZ_EXAMPLES=200).
+EXAMPLES = int(os.environ.get("JOBTRACK_FUZZ_EXAMPLES") or (12 if os.environ.get("CI") else 25))
+#: Operations that end sessions: the token is renewed after them.
+LOGOUTS = {("DELETE", "/api/sessions"), ("DELETE", "/api/sessions/current")}
+
+
+@attrs.define
+class Account:
+    email: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@attrs.define
+class Live:
+    url: str
+    a: Account
+    b: Account
+
+    def login(self, account: Account) -> None:
+        answer = httpx.post(
+            f"{self.url}/api/sessions", json={"email": account.email, "password": PASSWORD}
+        )
+        assert answer.status_code == 201, answer.text
+        account.token = answer.json()["token"]
+
+
+def signed_up(url: str, email: str) -> Account:
+    made = httpx.post(
+        f"{url}/api/accounts", json={"email": email, "password": PASSWORD, "name": email[:3]}
+    )
+    assert made.status_code == 201, made.text
+    account = Account(email, "")
+    Live(url, account, account).login(account)
+    return account
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    database: Path = tmp_path_factory.mktemp("fuzz") / "jobtrack.db"
+    app = jobtrack.connect(f"sqlite:///{database}", hasher=Argon2Hasher.for_tests())
+    try:
+        with running(app) as url:
+            yield Live(url, signed_up(url, "ann@example.com"), signed_up(url, "bob@example.com"))
+    finally:
+        app.close()
+
+
+def operations(live: Live) -> list[Any]:
+    """Every operation of the live document."""
+    loaded = schemathesis.openapi.from_url(f"{live.url}/openapi.json")
+    return [result.ok() for result in loaded.get_all_operations()]
+
+
+def cases(operation: Any) -> st.SearchStrategy[Any]:
+    """Requests the schema allows, and requests it does not (each must be refused as
+    documented: 400 or 422, never a 5xx)."""
+    made = [operation.as_strategy(GenerationMode.POSITIVE)]
+    with contextlib.suppress(Exception):  # an operation with nothing to get wrong
+        made.append(operation.as_strategy(GenerationMode.NEGATIVE))
+    return st.one_of(made)
+
+
+def exercise(operation: Any, live: Live) -> None:
+    """Send ``operation`` :data:`EXAMPLES` generated requests as account A."""
+
+    @given(case=cases(operation))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
+    )
+    def run(case: Any) -> None:
+        response = case.call_and_validate(
+            base_url=live.url, headers=live.a.headers, checks=CHECKS, timeout=30
+        )
+        key = (case.method.upper(), case.path)
+        if key == ("PATCH", "/api/me") and response.status_code == 200:
+            live.a.email = response.json()["email"]
+        if key in LOGOUTS and response.status_code in (200, 204):
+            live.login(live.a)
+
+    run()
+
+
+def test_every_operation_answers_as_documented(live: Live) -> None:
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    found = operations(live)
+    assert len(found) >= 13
+    failures: list[str] = []
+    for operation in found:
+        try:
+            exercise(operation, live)
+        except (Exception, BaseExceptionGroup) as exc:
+            failures.append(f"{operation.method.upper()} {operation.path}:\n{exc}")
+    assert not failures, "\n\n".join(failures)
+
+
+# -- tenancy ----------------------------------------------------------------------------------
+def document(live: Live) -> dict[str, Any]:
+    found: dict[str, Any] = httpx.get(f"{live.url}/openapi.json").json()
+    return found
+
+
+def listings(paths: dict[str, Any]) -> list[str]:
+    """The API's lists: GET routes without path parameters that answer pages of items."""
+    return sorted(
+        path
+        for path, item in paths.items()
+        if "{" not in path and "get" in item and path.startswith("/api/") and path != "/api/me"
+    )
+
+
+def ids_in(answer: httpx.Response) -> set[str]:
+    body = answer.json()
+    items = body.get("items", []) if isinstance(body, dict) else []
+    return {item["id"] for item in items if isinstance(item, dict) and "id" in item}
+
+
+def collection_of(path: str) -> str | None:
+    """The listing of the records a path with one id names (``/api/customers`` for
+    ``/api/customers/{customer_id}/...``); None for a path with no id, or several."""
+    names = re.findall(r"\{[^}]+\}", path)
+    return path.split(names[0], 1)[0].rstrip("/") if len(names) == 1 else None
+
+
+def test_another_account_sees_nothing_of_the_first(live: Live) -> None:
+    client = httpx.Client(base_url=live.url, timeout=30)
+    a, b = live.a.headers, live.b.headers
+    made = client.post("/api/customers", json={"name": "Ann's customer"}, headers=a)
+    assert made.status_code == 201, made.text
+    paths: dict[str, Any] = document(live)["paths"]
+
+    # Every record A can see, by the collection it is listed in.
+    seen: dict[str, set[str]] = {}
+    for path in listings(paths):
+        answer = client.get(path, headers=a, params={"limit": 500})
+        if answer.status_code == 200:
+            seen[path] = ids_in(answer)
+    assert seen["/api/customers"]
+    everything = set().union(*seen.values())
+
+    # B lists none of them.
+    for path in listings(paths):
+        answer = client.get(path, headers=b, params={"limit": 500})
+        assert not any(record in answer.text for record in everything), path
+
+    # Every route with an id answers B for each of A's records exactly as for a record
+    # that never was (404), and changes nothing of A's.
+    nobody = str(uuid.uuid4())
+    tried = 0
+    for path, item in sorted(paths.items()):
+        collection = collection_of(path)
+        for record in sorted(seen.get(collection or "", set())):
+            target = re.sub(r"\{[^}]+\}", record, path)
+            own = f"{collection}/{record}"
+            before = client.get(own, headers=a)
+            for method in ("get", "patch", "put", "delete", "post"):
+                if method not in item:
+                    continue
+                answer = client.request(method.upper(), target, headers=b, json={})
+                missing = client.request(
+                    method.upper(), target.replace(record, nobody), headers=b, json={}
+                )
+                tried += 1
+                assert answer.status_code == 404, (method, target, answer.text)
+                assert answer.text.replace(record, nobody) == missing.text, (method, target)
+            after = client.get(own, headers=a)
+            assert (before.status_code, before.headers.get("etag")) == (
+                after.status_code,
+                after.headers.get("etag"),
+            ), own
+    assert tried >= 3
