@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -99,7 +100,12 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 def operations(live: Live) -> list[Any]:
     """Every operation of the live document."""
     loaded = schemathesis.openapi.from_url(f"{live.url}/openapi.json")
-    return [result.ok() for result in loaded.get_all_operations()]
+    found = []
+    for result in loaded.get_all_operations():
+        if not isinstance(result, Ok):
+            raise AssertionError(f"the document describes an operation wrongly: {result.err()}")
+        found.append(result.ok())
+    return found
 
 
 def cases(operation: Any) -> st.SearchStrategy[Any]:
