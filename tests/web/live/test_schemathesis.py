@@ -230,3 +230,29 @@ def test_another_account_sees_nothing_of_the_first(live: Live) -> None:
                 after.headers.get("etag"),
             ), own
     assert tried >= 3
+
+
+def test_a_chunked_body_over_the_limit_is_refused_over_http(live: Live) -> None:
+    """uvicorn hands the body on in pieces, without a Content-Length: the limit holds."""
+
+    def pieces() -> Iterator[bytes]:
+        yield b'{"name": "Big", "notes": "'
+        for _ in range(6):
+            yield b"x" * 1_000_000
+        yield b'"}'
+
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        try:
+            answer = client.post(
+                "/api/customers",
+                content=pieces(),
+                headers={**live.b.headers, "content-type": "application/json"},
+            )
+        except httpx.TransportError:  # the server may close before all is sent
+            pass
+        else:
+            assert "content-length" not in answer.request.headers
+            assert answer.status_code == 413, answer.text
+            assert answer.headers["content-type"].startswith("application/problem+json")
+        listed = client.get("/api/customers", headers=live.b.headers).json()["items"]
+        assert "Big" not in [customer["name"] for customer in listed]
