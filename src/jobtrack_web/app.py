@@ -24,7 +24,7 @@ from litestar.static_files import create_static_files_router
 
 from jobtrack_core.service import Jobtrack
 from jobtrack_web import openapi, safety
-from jobtrack_web.api import accounts, customers
+from jobtrack_web.api import accounts, customers, jobs, payments, reports, sync, transfer
 from jobtrack_web.auth import SECURITY, provide_jobtrack, provide_workspace
 from jobtrack_web.problems import HANDLERS
 from jobtrack_web.settings import WebSettings
@@ -39,7 +39,8 @@ def _version() -> str:
 
 
 #: The routers of the API that need a login, each on its own path under ``/api``.
-SIGNED_IN: list[Router] = [customers.router]
+SIGNED_IN: list[Router] = [customers.router, jobs.router, payments.router]
+SIGNED_IN += [reports.router, reports.customer_router, sync.router, transfer.router]
 
 
 def api_router() -> Router:
