@@ -188,16 +188,17 @@ class LoginThrottle:
         waits = [f.last + self._delay(f) - now for f in found if f is not None]
         return max([0.0, *waits])
 
+    def retry_after(self, account: str, address: str | None) -> int | None:
+        """The whole seconds to wait before trying (a ``Retry-After``); None: go ahead."""
+        wait = self.wait(account, address)
+        return max(1, math.ceil(wait)) if wait > 0 else None
+
     def check(self, account: str, address: str | None) -> None:
         """Raise :class:`TooManyAttempts` (429 with ``Retry-After``) if the attempt comes
         too early; call it before the password is checked."""
-        wait = self.wait(account, address)
-        if wait > 0:
-            seconds = max(1, math.ceil(wait))
-            raise TooManyAttempts(
-                detail=f"Too many failed logins: try again in {seconds} seconds.",
-                headers={"Retry-After": str(seconds)},
-            )
+        seconds = self.retry_after(account, address)
+        if seconds is not None:
+            raise TooManyAttempts(detail=too_early(seconds), headers={"Retry-After": str(seconds)})
 
     def failed(self, account: str, address: str | None) -> None:
         """Count a failed login (a wrong password, an unknown email)."""
@@ -223,6 +224,11 @@ class LoginThrottle:
     def __len__(self) -> int:
         with self._lock:
             return len(self._accounts) + len(self._addresses)
+
+
+def too_early(seconds: int) -> str:
+    """What a login that came too early is told."""
+    return f"Too many failed logins: try again in {seconds} second{'' if seconds == 1 else 's'}."
 
 
 def throttle_of(state: State) -> LoginThrottle:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import inspect
+import re
 import threading
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from litestar.testing import TestClient
 
@@ -241,3 +243,34 @@ def test_logins_are_throttled_over_http(jobtrack_app: Jobtrack) -> None:
         # the address still has its failures (4): another account waits too
         status, headers = login("wrong", "kim@example.com")
         assert status == 429 and int(headers["retry-after"]) >= 1
+
+
+def test_the_login_form_shares_the_throttle(jobtrack_app: Jobtrack) -> None:
+    clock = Clock()
+    with serve(jobtrack_app, WebSettings(login_attempts=1, max_login_delay=30)) as client:
+        Api.signed_up(client, "sam@example.com")
+        throttle_of(client.app.state).clock = clock
+
+        def form_login(password: str) -> httpx.Response:
+            page = client.get("/login")
+            token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
+            assert token, page.text
+            form = {"email": "sam@example.com", "password": password, "csrf_token": token[1]}
+            return client.post("/login", data=form, follow_redirects=False)
+
+        assert form_login("wrong").status_code == 401
+        refused = form_login(PASSWORD)
+        assert refused.status_code == 429
+        assert refused.headers["retry-after"] == "1"
+        assert "try again in 1 second." in refused.text
+        # the API counts the form's failures, and the form the API's
+        api = client.post("/api/sessions", json={"email": "sam@example.com", "password": "x"})
+        assert api.status_code == 429
+        clock.now += 1
+        assert form_login(PASSWORD).status_code == 303
+        assert (
+            client.post(
+                "/api/sessions", json={"email": "sam@example.com", "password": "x"}
+            ).status_code
+            == 401
+        )
