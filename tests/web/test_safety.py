@@ -274,3 +274,10 @@ def test_the_login_form_shares_the_throttle(jobtrack_app: Jobtrack) -> None:
             ).status_code
             == 401
         )
+
+
+def test_a_record_whose_id_is_not_ascii_is_located_by_a_uri(api: Api) -> None:
+    made = api.post("/api/customers", json={"id": "c-\U0005dfc2%ü", "name": "Ann"})
+    assert made.status_code == 201, made.text
+    assert made.headers["location"] == "/api/customers/c-%F1%9D%BF%82%25%C3%BC"
+    assert api.get(made.headers["location"]).json()["name"] == "Ann"
