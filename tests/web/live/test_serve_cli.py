@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import queue
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -43,7 +44,12 @@ def database(tmp_path: Path) -> Iterator[Path]:
     yield file
 
 
-def test_serve_answers_over_http_and_stops_on_ctrl_c(database: Path) -> None:
+@pytest.mark.parametrize("fresh", [False, True], ids=["existing", "fresh"])
+def test_serve_answers_over_http_and_stops_on_ctrl_c(
+    database: Path, fresh: bool, tmp_path: Path
+) -> None:
+    if fresh:  # the first run of a new business: serve makes the database
+        database = tmp_path / "new" / "shop.db"
     env = {**os.environ, "JOBTRACK_INSECURE_FAST_HASH": "1", "PYTHONUNBUFFERED": "1"}
     env.pop("JOBTRACK_DB", None)
     process = subprocess.Popen(
@@ -109,12 +115,16 @@ def test_serve_answers_over_http_and_stops_on_ctrl_c(database: Path) -> None:
         app.close()
 
 
-def test_serve_refuses_a_database_that_is_not_there(
+def test_serve_that_cannot_start_leaves_no_new_database(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    missing = tmp_path / "typo.db"
-    assert main(["serve", "--db", str(missing)]) == 1
-    assert "no database at" in capsys.readouterr().err
+    missing = tmp_path / "new.db"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--db", str(missing), "--port", str(port)]) == 1
+    assert f"could not serve on 127.0.0.1:{port}" in capsys.readouterr().err
     assert not missing.exists()
 
 

@@ -1,7 +1,8 @@
 """``jobtrack serve``: the JSON API and the web app over HTTP (the ``web`` extra).
 
 The database is found as for every other command (``--db``, ``JOBTRACK_DB``,
-``./jobtrack.db``), and a missing file is refused the same way. The server listens on
+``./jobtrack.db``); like ``account register``, serving makes it if it is not there,
+since the first account of a new business may register in the browser. The server listens on
 this machine only (127.0.0.1) unless ``--host`` says otherwise.
 """
 
@@ -65,22 +66,25 @@ def serve(ctx: Context, args: argparse.Namespace) -> int:
         from jobtrack_web.settings import WebSettings
     except ImportError:
         raise CliError(f"serving needs the web extra: {INSTALL}") from None
-    app = ctx.app(source=Source.API)
+    app = ctx.app(create=True, source=Source.API)
     settings = WebSettings(cors_origins=tuple(dict.fromkeys(args.cors_origin or ())))
 
     def ready(url: str) -> None:
         print(f"Serving {ctx.database.shown} on {url}", flush=True)
         print(f"API docs: {url}/api/docs; press Ctrl-C to stop.", flush=True)
 
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: the way to stop it
-        run_server(
-            app,
-            host=args.host,
-            port=args.port,
-            settings=settings,
-            log_level="warning",
-            on_ready=ready,
-        )
+    try:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: the way to stop it
+            run_server(
+                app,
+                host=args.host,
+                port=args.port,
+                settings=settings,
+                log_level="warning",
+                on_ready=ready,
+            )
+    except SystemExit:  # uvicorn exits when it cannot listen, having said why
+        raise CliError(f"could not serve on {args.host}:{args.port}") from None
     print("Stopped.", file=sys.stderr)
     return 0
 
