@@ -10,7 +10,7 @@ from litestar.params import FromPath, Parameter
 
 from jobtrack_core.commands import CustomerChanges, NewCustomer
 from jobtrack_core.entities import Customer, Deleted
-from jobtrack_web.api.paging import DEFAULT_LIMIT, MAX_LIMIT, page
+from jobtrack_web.api.paging import after_parameter, limit_parameter, page
 from jobtrack_web.api.verbs import delete, get, patch, post
 from jobtrack_web.api.versions import ETAG, if_version, tagged
 from jobtrack_web.auth import SignedIn
@@ -24,24 +24,6 @@ class CustomerPage:
 
     items: tuple[Customer, ...]
     next: str | None
-
-
-def limit_parameter() -> int:
-    """The ``limit`` query parameter of a listing."""
-    found: int = Parameter(
-        default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="How many to show at most."
-    )
-    return found
-
-
-def after_parameter() -> str | None:
-    """The ``after`` query parameter of a listing: where its page starts."""
-    found: str | None = Parameter(
-        default=None,
-        max_length=1000,
-        description="The cursor of the page to show (a page's `next`).",
-    )
-    return found
 
 
 @get("/", responses=responses(422))

@@ -22,8 +22,7 @@ from jobtrack_core.errors import ValidationError
 from jobtrack_core.pagination import MAX_PAGE_SIZE, JobPosition, JobSort
 from jobtrack_core.queries import MAX_SEARCH_LENGTH, JobFilter
 from jobtrack_core.reports import Accuracy
-from jobtrack_web.api.customers import after_parameter, limit_parameter
-from jobtrack_web.api.paging import DEFAULT_LIMIT
+from jobtrack_web.api.paging import after_parameter, limit_parameter
 from jobtrack_web.api.payments import PaymentPage, payment_page
 from jobtrack_web.api.verbs import delete, get, patch, post
 from jobtrack_web.api.versions import ETAG, if_version, tagged
@@ -148,14 +147,7 @@ def list_jobs(
         "last), updated (last changed first) or title (A to Z).",
         schema_extra={"enum": [order.value for order in JobSort]},
     ),
-    limit: int = Parameter(
-        default=DEFAULT_LIMIT, ge=1, le=MAX_PAGE_SIZE, description="How many to show at most."
-    ),
-    after: str | None = after_parameter(),
-) -> JobPage:
-    """This account's jobs matching every filter given, a page at a time. A cursor keeps
-    its place while jobs are added and removed: no job is shown twice or skipped."""
-    where, order = _job_filter(status, customer_id, paid, due_from, due_to, text, sort, after)
+    limit: int = limit_parameter(most=MAX_PAGE_SIZE),
     found = ws.list_jobs_page(where, sort=order, limit=limit, after=after)
     return JobPage(found.items, found.next)
 

@@ -7,6 +7,8 @@ import binascii
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from litestar.params import Parameter
+
 from jobtrack_core.errors import ValidationError
 
 T = TypeVar("T")
@@ -14,6 +16,22 @@ T = TypeVar("T")
 #: How many items a page holds unless the request says (``limit``), and at most.
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+
+
+def limit_parameter(default: int = DEFAULT_LIMIT, most: int = MAX_LIMIT) -> int:
+    """The ``limit`` query parameter of a listing: how many items a page holds."""
+    found: int = Parameter(default=default, ge=1, le=most, description="How many to show at most.")
+    return found
+
+
+def after_parameter() -> str | None:
+    """The ``after`` query parameter of a listing: where its page starts."""
+    found: str | None = Parameter(
+        default=None,
+        max_length=1000,
+        description="The cursor of the page to show (a page's `next`).",
+    )
+    return found
 
 
 def encode(key: str) -> str:

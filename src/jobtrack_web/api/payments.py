@@ -18,8 +18,7 @@ from jobtrack_core import fields as f
 from jobtrack_core.commands import Command, NewPayment
 from jobtrack_core.entities import Payment
 from jobtrack_core.queries import PaymentFilter
-from jobtrack_web.api.customers import after_parameter, limit_parameter
-from jobtrack_web.api.paging import page
+from jobtrack_web.api.paging import after_parameter, limit_parameter, page
 from jobtrack_web.api.verbs import get, post
 from jobtrack_web.api.versions import ETAG, if_version, tagged
 from jobtrack_web.auth import SignedIn

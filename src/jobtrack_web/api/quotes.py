@@ -19,7 +19,7 @@ from jobtrack_core.fields import rule
 from jobtrack_core.queries import QuoteFilter
 from jobtrack_documents import quote_html, quote_pdf
 from jobtrack_web.api.billing import HTML, PDF, choice_parameter, newest_first, rendered
-from jobtrack_web.api.customers import after_parameter, limit_parameter
+from jobtrack_web.api.paging import after_parameter, limit_parameter
 from jobtrack_web.api.verbs import delete, get, patch, post
 from jobtrack_web.api.versions import ETAG, if_version, tagged
 from jobtrack_web.auth import SignedIn

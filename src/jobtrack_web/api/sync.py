@@ -21,6 +21,7 @@ from jobtrack_core import fields as f
 from jobtrack_core.entities import Action, HistoryEntry, RecordKind
 from jobtrack_core.pagination import MAX_PAGE_SIZE
 from jobtrack_core.sync import ChangeBatch
+from jobtrack_web.api.paging import after_parameter, limit_parameter
 from jobtrack_web.api.verbs import get, post
 from jobtrack_web.auth import SignedIn
 from jobtrack_web.problems import responses
@@ -54,22 +55,6 @@ class HistoryPruned:
     removed: int
 
 
-def _limit(default: int) -> int:
-    found: int = Parameter(
-        default=default, ge=1, le=MAX_PAGE_SIZE, description="How many to show at most."
-    )
-    return found
-
-
-def _after() -> str | None:
-    found: str | None = Parameter(
-        default=None,
-        max_length=1000,
-        description="The cursor of the page to show (a page's `next`).",
-    )
-    return found
-
-
 @get("/history", responses=responses(422))
 def history(
     ws: SignedIn,
@@ -80,8 +65,8 @@ def history(
             name="id", min_length=1, max_length=f.MAX_ID_LENGTH, description="The record's id."
         ),
     ],
-    limit: int = _limit(50),
-    after: str | None = _after(),
+    limit: int = limit_parameter(50, most=MAX_PAGE_SIZE),
+    after: str | None = after_parameter(),
 ) -> HistoryPage:
     """One record's changes, newest first, a page at a time. A deleted record's history
     stays; a record never seen (or another account's) has none."""
@@ -105,8 +90,8 @@ def activity(
     until: Annotated[
         date | None, Parameter(description="Only changes made before this local day.")
     ] = None,
-    limit: int = _limit(50),
-    after: str | None = _after(),
+    limit: int = limit_parameter(50, most=MAX_PAGE_SIZE),
+    after: str | None = after_parameter(),
 ) -> HistoryPage:
     """The business's changes, newest first, a page at a time, of the kinds and actions
     asked for (all if left out) and made in the span asked for."""
@@ -124,7 +109,7 @@ def changes(
         max_length=1000,
         description="The cursor a batch gave as `next`; from nothing if left out.",
     ),
-    limit: int = _limit(100),
+    limit: int = limit_parameter(100, most=MAX_PAGE_SIZE),
 ) -> ChangeBatch:
     """The change feed: every customer, job, payment, quote and invoice changed since
     the cursor, each once, as it is now or as a tombstone (``record`` null: deleted), in
