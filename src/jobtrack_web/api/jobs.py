@@ -148,6 +148,11 @@ def list_jobs(
         schema_extra={"enum": [order.value for order in JobSort]},
     ),
     limit: int = limit_parameter(most=MAX_PAGE_SIZE),
+    after: str | None = after_parameter(),
+) -> JobPage:
+    """This account's jobs matching every filter given, a page at a time. A cursor keeps
+    its place while jobs are added and removed: no job is shown twice or skipped."""
+    where, order = _job_filter(status, customer_id, paid, due_from, due_to, text, sort, after)
     found = ws.list_jobs_page(where, sort=order, limit=limit, after=after)
     return JobPage(found.items, found.next)
 
@@ -277,9 +282,7 @@ def job_payments(
 def job_history(
     job_id: FromPath[str],
     ws: SignedIn,
-    limit: int = Parameter(
-        default=DEFAULT_LIMIT, ge=1, le=MAX_PAGE_SIZE, description="How many to show at most."
-    ),
+    limit: int = limit_parameter(most=MAX_PAGE_SIZE),
     after: str | None = after_parameter(),
 ) -> JobHistoryPage:
     """The job's changes, newest first: who made each, when, from where, and the fields
