@@ -37,7 +37,8 @@ from typing import Any
 import attrs
 
 from jobtrack_core import fields as f
-from jobtrack_core.commands import Changes, Command
+from jobtrack_core.commands import Changes, Command, LineRequest, LineRequests, _Ids
+from jobtrack_core.documents import MAX_LINES, Records
 from jobtrack_interchange.converter import OMITTED
 
 JSON = dict[str, Any]
@@ -116,11 +117,13 @@ class Schemas:
             self.components[name] = self.component(cls)
         return self._names[cls]
 
-    def component(self, cls: type) -> JSON:
-        """The schema of an attrs class, a command or a change request."""
+    def component(self, cls: type, *, request: bool | None = None) -> JSON:
+        """The schema of an attrs class, a command or a change request; ``request`` says
+        whether it is read from a caller (a command is; a record is unless told)."""
         if isinstance(cls, type) and issubclass(cls, Changes):
             return self._changes(cls)
-        request = isinstance(cls, type) and issubclass(cls, Command)
+        if request is None:
+            request = isinstance(cls, type) and issubclass(cls, Command)
         hints = typing.get_type_hints(cls)
         properties: JSON = {}
         required: list[str] = []
@@ -130,7 +133,7 @@ class Schemas:
                 continue
             of = f.rule_of(field)
             if of is not None:
-                schema = rule_schema(of, request=request)
+                schema = self.of_rule(of, request=request)
                 if of.optional:
                     schema = _nullable(schema)
             else:
@@ -149,10 +152,24 @@ class Schemas:
             shape["description"] = cls.__doc__.strip().split("\n\n")[0]
         return shape
 
+    def of_rule(self, of: f.Rule[Any], *, request: bool) -> JSON:
+        """The schema of a value following ``of`` (not counting ``None``): a list of
+        records (a document's lines, tax rates) refers to the schema of its items, or holds
+        it in a request (which reads each record as given, ``"20"`` as a rate)."""
+        if isinstance(of, Records):
+            item = self.component(of.of, request=True) if request else self.ref(of.of)
+            return {"type": "array", "items": item, "maxItems": of.limit}
+        if isinstance(of, LineRequests):
+            return {"type": "array", "items": self.ref(LineRequest), "maxItems": MAX_LINES}
+        if isinstance(of, _Ids):
+            item = rule_schema(f.ID, request=request)
+            return {"type": "array", "items": item, "maxItems": MAX_LINES}
+        return rule_schema(of, request=request)
+
     def _changes(self, cls: type[Changes]) -> JSON:
         properties: JSON = {}
         for name, of in cls.rules.items():
-            schema = rule_schema(of, request=True)
+            schema = self.of_rule(of, request=True)
             properties[name] = _nullable(schema) if of.optional else schema
         shape: JSON = {"type": "object", "properties": properties, "additionalProperties": False}
         if cls.__doc__:
@@ -173,6 +190,15 @@ class Schemas:
             return _nullable(inner) if len(rest) < len(args) else inner
         if origin is typing.Literal:
             return {"enum": list(args)}
+        if origin is tuple and args and args[-1] is not Ellipsis:
+            # A pair (or any fixed length): each place has its own type.
+            return {
+                "type": "array",
+                "prefixItems": [self.of_type(arg, request=request) for arg in args],
+                "items": False,
+                "minItems": len(args),
+                "maxItems": len(args),
+            }
         if origin in (tuple, list, Sequence, AbstractSet, set, frozenset):
             item = args[0] if args else Any
             return {"type": "array", "items": self.of_type(item, request=request)}

@@ -24,8 +24,19 @@ from litestar.di import Provide
 from litestar.static_files import create_static_files_router
 
 from jobtrack_core.service import Jobtrack
-from jobtrack_web import openapi
-from jobtrack_web.api import accounts, customers
+from jobtrack_web import openapi, pages
+from jobtrack_web.api import (
+    accounts,
+    billing,
+    customers,
+    invoices,
+    jobs,
+    payments,
+    quotes,
+    reports,
+    sync,
+    transfer,
+)
 from jobtrack_web.auth import SECURITY, provide_jobtrack, provide_workspace
 from jobtrack_web.problems import HANDLERS
 from jobtrack_web.settings import WebSettings
@@ -40,7 +51,9 @@ def _version() -> str:
 
 
 #: The routers of the API that need a login, each on its own path under ``/api``.
-SIGNED_IN: list[Router] = [customers.router]
+SIGNED_IN: list[Router] = [customers.router, jobs.router, payments.router]
+SIGNED_IN += [reports.router, reports.customer_router, sync.router, transfer.router]
+SIGNED_IN += [billing.router, quotes.router, quotes.of_jobs, invoices.router]
 
 
 def api_router() -> Router:
@@ -74,7 +87,9 @@ def create_app(
             create_static_files_router(
                 path="/static", directories=[str(static)], include_in_schema=False
             ),
+            pages.router(),
         ],
+        template_config=pages.template_config(),
         state=State({"jobtrack": jobtrack, "settings": settings}),
         exception_handlers=dict(HANDLERS),
         plugins=openapi.plugins(),

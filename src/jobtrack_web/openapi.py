@@ -30,14 +30,27 @@ def document(request: Request[Any, Any, Any]) -> dict[str, Any]:
         made = dict(request.app.openapi_schema.to_schema())
         shapes = next(p for p in request.app.plugins.openapi if isinstance(p, ShapeSchemas))
         components = dict(made.get("components", {}))
-        named = components.get("schemas", {})
-        unknown = set(named) - set(shapes.schemas.components)
-        if unknown:
-            raise RuntimeError(f"shapes named differently by the interchange: {sorted(unknown)}")
-        components["schemas"] = dict(sorted(shapes.schemas.components.items()))
+        named = dict(components.get("schemas", {}))
+        ours = shapes.schemas.components
+        # A shape Litestar named otherwise than the interchange would stay a placeholder.
+        stray = [name for name, s in named.items() if name not in ours and s.get("title") in ours]
+        if stray:
+            raise RuntimeError(f"shapes named differently by the interchange: {sorted(stray)}")
+        components["schemas"] = dict(sorted({**named, **ours}.items()))
         made["components"] = components
+        for item in made.get("paths", {}).values():
+            for operation in item.values():
+                if isinstance(operation, dict) and operation.get("description"):
+                    operation["summary"] = summary_of(operation["description"])
         state.openapi_document = cached = made
     return cached
+
+
+def summary_of(description: str) -> str:
+    """An operation's summary: the first sentence of its handler's docstring."""
+    first = " ".join(description.split("\n\n")[0].split())
+    end = first.find(". ")
+    return first if end < 0 else first[: end + 1]
 
 
 @get("/openapi.json", include_in_schema=False, media_type=MediaType.JSON, sync_to_thread=False)

@@ -22,6 +22,7 @@ anything else                   500     never with a trace: ``detail`` says only
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -140,6 +141,10 @@ def jobtrack_error(request: Request[Any, Any, Any], exc: JobtrackError) -> Respo
     return problem(status, str(exc), errors, **headers)
 
 
+#: How Litestar says a required parameter was not sent (a 422 on that field here).
+_MISSING = re.compile(r"^Missing required \w+ parameter '([^']+)'")
+
+
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     """Litestar's own errors (no route, a bad query parameter, a body too large) as problems."""
     status = exc.status_code
@@ -153,6 +158,9 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
             if isinstance(item, dict)
         )
         status = 422 if errors else 400
+    elif isinstance(exc, ValidationException) and (missing := _MISSING.match(str(exc.detail))):
+        errors = (FieldError(missing.group(1), "is required"),)
+        status = 422
     headers = dict(exc.headers or {})
     if isinstance(exc, NotAuthorizedException):
         headers.setdefault("www-authenticate", 'Bearer realm="jobtrack"')
