@@ -253,7 +253,9 @@ def test_the_page_holds_curl_examples_with_their_answers() -> None:
 def test_every_curl_example_gives_the_answer_shown(tmp_path: Path) -> None:
     from jobtrack_web.server import running
 
-    app = jobtrack.connect(str(tmp_path / "api.db"), hasher=Argon2Hasher.for_tests())
+    app = jobtrack.connect(
+        str(tmp_path / "api.db"), hasher=Argon2Hasher.for_tests(), source="api"
+    )
     try:
         with running(app) as base:
             answers = Answers(base)
