@@ -265,6 +265,7 @@ def test_every_curl_example_gives_the_answer_shown(tmp_path: Path) -> None:
                 done = subprocess.run(
                     ["sh", "-c", step.command],
                     env=answers.environment(tmp_path),
+                    cwd=tmp_path,
                     capture_output=True,
                     text=True,
                     timeout=60,
