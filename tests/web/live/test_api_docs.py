@@ -249,6 +249,27 @@ def test_the_page_holds_curl_examples_with_their_answers() -> None:
         assert step.answer, f"{step}: no answer shown"
 
 
+def test_the_page_names_every_route() -> None:
+    """Each path of the OpenAPI document is on the page (``{id}`` for its parameters), or
+    its last part is, beside the path it belongs to (``POST /api/jobs/{id}/start``,
+    ``/complete``)."""
+    from jobtrack_web import create_app
+
+    page = PAGE.read_text(encoding="utf-8")
+    app = jobtrack.connect("memory://")
+    try:
+        paths = create_app(app).openapi_schema.to_schema()["paths"]
+    finally:
+        app.close()
+    missing = []
+    for path in paths:
+        named = re.sub(r"\{[^}]+\}", "{id}", path)
+        parent, _, last = named.rpartition("/")
+        if named not in page and not (f"`/{last}" in page and parent in page):
+            missing.append(named)
+    assert not missing, f"docs/api.md does not name {missing}"
+
+
 @pytest.mark.skipif(_curl_reason() is not None, reason=_curl_reason() or "")
 def test_every_curl_example_gives_the_answer_shown(tmp_path: Path) -> None:
     from jobtrack_web.server import running
