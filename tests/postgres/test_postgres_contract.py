@@ -25,6 +25,10 @@ from jobtrack_postgres.schema import TABLES
 
 
 class TestPostgresContract(StoreContract):
+    # Every call is a round trip to the server: the costly properties draw a third of the
+    # profile's examples here (the in-memory stores draw them all).
+    examples_scale = 1 / 3
+
     @pytest.fixture(autouse=True)
     def _database(
         self, fresh_store: Callable[[], PostgresStore], postgres_pool: ConnectionPool[Any]

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
 
+from hypothesis import settings
+
 from jobtrack_core.ports import Store
 from jobtrack_core.testing import (
     StoreContract,
@@ -22,6 +24,7 @@ from jobtrack_core.testing import (
     feed_machine,
     reference_machine,
 )
+from jobtrack_core.testing.base import scaled_examples
 from jobtrack_interchange import import_records
 from jobtrack_memory import MemoryStore
 from jobtrack_sqlite import SqliteStore
@@ -48,6 +51,10 @@ def every_value(connection: sqlite3.Connection) -> Iterator[object]:
 
 
 class TestSqliteFileContract(StoreContract):
+    # Every unit of work writes the file: the costly properties draw half of the profile's
+    # examples here (the in-memory stores draw them all).
+    examples_scale = 1 / 2
+
     def make_store(self) -> Store:
         return file_store()
 
@@ -68,3 +75,19 @@ TestSqliteFileFeed = feed_machine(
     file_store, importer=partial(import_records, on_conflict="replace")
 ).TestCase
 TestSqliteMemoryFeed = feed_machine(memory_store).TestCase
+
+# Each step of a machine is a unit of work on the file (or the in-memory database): in the
+# thorough profile, half the profile's runs of each of the six machines (the memory store's
+# machines run them all).
+_loaded = settings.default
+assert _loaded is not None  # a profile is loaded (conftest.py, or Hypothesis's own)
+_runs = settings(_loaded, max_examples=scaled_examples(_loaded.max_examples, 1 / 2))
+for _machine in (
+    TestSqliteFileMachine,
+    TestSqliteMemoryMachine,
+    TestSqliteFileAgreesWithMemory,
+    TestSqliteMemoryAgreesWithMemory,
+    TestSqliteFileFeed,
+    TestSqliteMemoryFeed,
+):
+    _machine.settings = _runs

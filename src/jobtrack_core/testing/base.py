@@ -7,15 +7,21 @@ one process. So the suite's tests are marked with :func:`prop` and every
 subclass of :class:`Contract` applies :func:`hypothesis.given` to its own copy,
 with the settings active when the subclass is made (a profile loaded in a
 ``conftest.py`` applies). A store's test module needs nothing of this.
+
+A property marked :func:`costly` (one whose every example plays many calls on the
+store) runs ``examples_scale`` times the loaded profile's examples on a subclass that
+sets it below 1: a store behind a server or a file pays for each call, and draws
+fewer examples than the in-memory stores, which run them all. It never draws fewer
+than the profile's examples or 25, whichever is fewer: a small profile runs as it is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jobtrack_core.passwords import Argon2Hasher
@@ -27,6 +33,8 @@ from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
 F = TypeVar("F", bound=Callable[..., Any])
 _STRATEGIES = "_contract_strategies"
 _ORIGINAL = "_contract_original"
+_COSTLY = "_contract_costly"
+_FEWEST = 25  # the dev profile's examples: a scaled property never draws fewer
 
 
 def prop(**strategies: st.SearchStrategy[Any]) -> Callable[[F], F]:
@@ -39,8 +47,25 @@ def prop(**strategies: st.SearchStrategy[Any]) -> Callable[[F], F]:
     return mark
 
 
+def costly(test: F) -> F:
+    """Mark a contract property as costly per example: ``examples_scale`` applies to it."""
+    setattr(test, _COSTLY, True)
+    return test
+
+
+def scaled_examples(examples: int, scale: float) -> int:
+    """How many examples a costly property draws where the profile asks for ``examples``."""
+    if scale >= 1:
+        return examples
+    return max(min(examples, _FEWEST), round(examples * scale))
+
+
 class Contract:
     """Base of the contract suite's classes; see the module docstring."""
+
+    examples_scale: ClassVar[float] = 1.0
+    """The share of the profile's examples the :func:`costly` properties draw (see the
+    module docstring); a store's test class sets it below 1 where each call is slow."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -53,11 +78,16 @@ class Contract:
             if strategies is None:
                 continue
             wrapped = given(**strategies)(original)
+            loaded = settings.default
+            if getattr(original, _COSTLY, False) and loaded is not None:
+                examples = scaled_examples(loaded.max_examples, cls.examples_scale)
+                if examples != loaded.max_examples:
+                    wrapped = settings(loaded, max_examples=examples)(wrapped)
             setattr(wrapped, _ORIGINAL, original)
             setattr(cls, name, wrapped)
 
 
-__all__ = ["Contract", "prop"]
+__all__ = ["Contract", "costly", "prop", "scaled_examples"]
 
 
 def business(

@@ -43,7 +43,7 @@ from jobtrack_core.queries import PaymentFilter
 from jobtrack_core.service import Workspace
 from jobtrack_core.status import JobStatus
 from jobtrack_core.tax import cents, line_amount
-from jobtrack_core.testing.base import Contract, business, prop
+from jobtrack_core.testing.base import Contract, business, costly, prop
 from jobtrack_core.testing.fakes import PASSWORD, FakeClock
 from jobtrack_core.testing.ledger_contract import check_ledger
 
@@ -725,6 +725,7 @@ class BillingContract(Contract):
         invoice = ws.create_invoice(customer.id, lines=lines)
         check_figures(ws.get_invoice(invoice.id), inclusive)
 
+    @costly
     @prop(data=st.data())
     def test_money_on_invoices_and_jobs_is_what_their_payments_add_up_to(
         self, data: st.DataObject

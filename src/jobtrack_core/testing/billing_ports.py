@@ -54,7 +54,7 @@ from jobtrack_core.ports import Store, UnitOfWork
 from jobtrack_core.queries import InvoiceFilter, JobFilter, PaymentFilter, QuoteFilter
 from jobtrack_core.status import JobStatus
 from jobtrack_core.testing import strategies as js
-from jobtrack_core.testing.base import Contract, prop
+from jobtrack_core.testing.base import Contract, costly, prop
 
 T0 = datetime(2025, 7, 6, 9, 0, tzinfo=UTC)
 TODAY = T0.date()
@@ -505,6 +505,7 @@ class BillingPortContract(Contract):
         return owners
 
     # -- documents read back, list and stay their owner's -------------------------------
+    @costly
     @prop(data=st.data())
     def test_documents_read_back_exactly_and_list_in_order(self, data: st.DataObject) -> None:
         store = self.make_store()
@@ -1066,6 +1067,7 @@ class BillingPortContract(Contract):
                 assert sorted(uow.billing.last_numbers(o)) == want
 
     # -- the invoice questions -----------------------------------------------------------
+    @costly
     @prop(data=st.data())
     def test_invoice_questions_equal_the_kits_answers(self, data: st.DataObject) -> None:
         store = self.make_store()

@@ -41,7 +41,7 @@ from jobtrack_core.queries import JobFilter
 from jobtrack_core.service import Jobtrack, SessionPolicy, Workspace
 from jobtrack_core.status import TRANSITIONS, JobStatus
 from jobtrack_core.testing import strategies as js
-from jobtrack_core.testing.base import prop
+from jobtrack_core.testing.base import costly, prop
 from jobtrack_core.testing.billing_contract import BillingContract
 from jobtrack_core.testing.billing_ports import BillingPortContract
 from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
@@ -169,6 +169,7 @@ class ServiceContract(ServiceReportsContract):
             raise AssertionError(f"accepted {bad!r} as {field}")
         assert list(ws.list_jobs()) == []
 
+    @costly
     @prop(costs=st.lists(st.tuples(js.optional_amounts(), st.booleans()), min_size=1, max_size=12))
     def test_revenue_is_the_exact_sum_of_paid_actual_costs(
         self, costs: list[tuple[Decimal | None, bool]]
@@ -269,6 +270,7 @@ class ServiceContract(ServiceReportsContract):
         assert ws.get_job(job.id) == edited
 
     # -- listing --------------------------------------------------------------------
+    @costly
     @prop(
         jobs=st.lists(
             st.tuples(

@@ -31,7 +31,7 @@ from jobtrack_core.kit import LogHistory, OwnerLog
 from jobtrack_core.ports import Store
 from jobtrack_core.queries import ActivityFilter
 from jobtrack_core.testing import strategies as js
-from jobtrack_core.testing.base import Contract, prop
+from jobtrack_core.testing.base import Contract, costly, prop
 
 #: Values as a change keeps them, the awkward ones included.
 plain_values = st.none() | st.booleans() | st.integers(-(2**62), 2**62) | st.text(max_size=12)
@@ -166,6 +166,7 @@ class HistoryPortContract(Contract):
         reference, _ = self._write(store, owners, batches)
         self._agrees(store, owners, reference, data)
 
+    @costly
     @prop(
         batches=st.lists(st.lists(drafts, max_size=8), min_size=1, max_size=4),
         cutoffs=st.lists(st.integers(0, 660), min_size=1, max_size=2),

@@ -43,7 +43,7 @@ from jobtrack_core.queries import PaymentFilter
 from jobtrack_core.service import Workspace
 from jobtrack_core.status import JobStatus
 from jobtrack_core.testing import strategies as js
-from jobtrack_core.testing.base import Contract, business, prop
+from jobtrack_core.testing.base import Contract, business, costly, prop
 from jobtrack_core.testing.fakes import PASSWORD, FakeClock
 
 T0 = datetime(2025, 7, 6, 9, 0, tzinfo=UTC)
@@ -140,6 +140,7 @@ class LedgerPortContract(Contract):
                 uow.users.add(owner)
         return owners
 
+    @costly
     @prop(data=st.data())
     def test_money_questions_equal_the_kits_answers(self, data: st.DataObject) -> None:
         store = self.make_store()
@@ -295,6 +296,7 @@ class LedgerPortContract(Contract):
                 with store.transaction(write=False) as uow:
                     assert uow.payments.get(first, live.id) == voided
 
+    @costly
     @prop(data=st.data())
     def test_payments_go_with_their_job_customer_and_owner(self, data: st.DataObject) -> None:
         store = self.make_store()

@@ -36,7 +36,7 @@ from jobtrack_core.ports import Store, UnitOfWork
 from jobtrack_core.queries import JobFilter
 from jobtrack_core.status import JobStatus
 from jobtrack_core.testing import strategies as js
-from jobtrack_core.testing.base import Contract, prop
+from jobtrack_core.testing.base import Contract, costly, prop
 
 TODAY = js.T0.date()
 #: Due dates around TODAY, or none.
@@ -99,6 +99,7 @@ class RecordsContract(Contract):
                 uow.users.add(owner)
         return owners
 
+    @costly
     @prop(data=st.data())
     def test_records_read_back_exactly_as_written(self, data: st.DataObject) -> None:
         store = self.make_store()
@@ -143,6 +144,7 @@ class RecordsContract(Contract):
             assert [_recheck(uow.jobs.get(owner.id, j.id)) for j in jobs] == jobs
             assert list(uow.jobs.list(owner.id, JobFilter())) == _newest_first(jobs)
 
+    @costly
     @prop(data=st.data())
     def test_ids_are_unique_per_owner_and_kind(self, data: st.DataObject) -> None:
         store = self.make_store()
@@ -418,6 +420,7 @@ class ReportsContract(Contract):
     def make_store(self) -> Store:
         raise NotImplementedError
 
+    @costly
     @prop(data=st.data())
     def test_every_report_question_agrees_with_the_reference(self, data: st.DataObject) -> None:
         store = self.make_store()

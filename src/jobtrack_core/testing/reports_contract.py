@@ -38,7 +38,7 @@ from jobtrack_core.queries import JobFilter
 from jobtrack_core.reports import Accuracy, Tally
 from jobtrack_core.service import Jobtrack, Workspace
 from jobtrack_core.status import JobStatus
-from jobtrack_core.testing.base import Contract, prop
+from jobtrack_core.testing.base import Contract, costly, prop
 from jobtrack_core.testing.fakes import PASSWORD, CountingIds, FakeClock
 from jobtrack_core.testing.ledger_contract import check_ledger
 
@@ -274,6 +274,7 @@ class ServiceReportsContract(Contract):
         return built
 
     # -- the dashboard and revenue -----------------------------------------------------
+    @costly
     @prop(plan=plans(), calendar=calendars, upcoming_days=st.integers(0, 12))
     def test_dashboard_equals_the_reference(
         self, plan: Plan, calendar: BusinessCalendar, upcoming_days: int
@@ -298,6 +299,7 @@ class ServiceReportsContract(Contract):
                 customers, jobs, now=built.clock(), calendar=calendar, payments=payments
             )
 
+    @costly
     @prop(plan=plans(), calendar=calendars, pick=st.integers(0, 10))
     def test_revenue_by_month_and_by_customer_equal_the_reference(
         self, plan: Plan, calendar: BusinessCalendar, pick: int
@@ -323,6 +325,7 @@ class ServiceReportsContract(Contract):
         assert whole.revenue == sum((m.revenue for m in months), type(whole.revenue)())
 
     # -- periods around midnights, month ends, year ends and DST changes ----------------
+    @costly
     @prop(
         zone=st.sampled_from(ZONES),
         week_start=st.integers(0, 6),
@@ -374,6 +377,7 @@ class ServiceReportsContract(Contract):
             expected_board.this_month,
         )
 
+    @costly
     @prop(
         plan=plans(),
         picks=st.lists(
@@ -417,6 +421,7 @@ class ServiceReportsContract(Contract):
         assert got == expected
 
     # -- money --------------------------------------------------------------------------------
+    @costly
     @prop(plan=plans(), calendar=calendars, backs=st.lists(st.integers(-5, 150), max_size=3))
     def test_money_reports_equal_the_reference(
         self, plan: Plan, calendar: BusinessCalendar, backs: list[int]
@@ -448,6 +453,7 @@ class ServiceReportsContract(Contract):
             assert sum((p.cash for p in periods), type(whole)()) == whole
 
     # -- customers ------------------------------------------------------------------------
+    @costly
     @prop(plan=plans(), text=search_texts)
     def test_customer_reports_equal_the_reference(self, plan: Plan, text: str) -> None:
         built = self.build(plan)
@@ -466,6 +472,7 @@ class ServiceReportsContract(Contract):
             _missing(functools.partial(built.owners[0].customer_stats, customer.id), "customer")
             _missing(functools.partial(built.owners[0].customer_history, customer.id), "customer")
 
+    @costly
     @prop(plan=plans(), limit=st.integers(1, 4))
     def test_customer_history_pages_newest_first(self, plan: Plan, limit: int) -> None:
         built = self.build(plan)
@@ -476,6 +483,7 @@ class ServiceReportsContract(Contract):
             walked = _walk(functools.partial(ws.customer_history, customer.id, limit=limit))
             assert walked == reference.listing(mine, JobFilter(), JobSort.NEWEST, None)
 
+    @costly
     @prop(plan=plans())
     def test_estimate_accuracy_equals_the_reference(self, plan: Plan) -> None:
         built = self.build(plan)
@@ -486,6 +494,7 @@ class ServiceReportsContract(Contract):
             for job in jobs:
                 assert ws.job_accuracy(job.id) == Accuracy.of_job(job)
 
+    @costly
     @prop(
         plan=plans(),
         unpaid_days=st.integers(0, 20),
@@ -522,6 +531,7 @@ class ServiceReportsContract(Contract):
         )
 
     # -- job listings and pagination --------------------------------------------------------
+    @costly
     @prop(
         plan=plans(),
         limit=st.integers(1, 4),
@@ -559,6 +569,7 @@ class ServiceReportsContract(Contract):
             first = ws.list_jobs_page(where, sort=sort.value, limit=limit)
             assert first.items == tuple(walked[:limit])
 
+    @costly
     @prop(
         plan=plans(max_jobs=8),
         sort=st.sampled_from(list(JobSort)),
@@ -647,6 +658,7 @@ class ServiceReportsContract(Contract):
                 times = 1 if after_position and where.matches(job) else 0
                 assert seen.count(job_id) == times, (job_id, after_position)
 
+    @costly
     @prop(
         plan=plans(max_jobs=4),
         bulk=st.lists(
@@ -735,6 +747,7 @@ class ServiceReportsContract(Contract):
             for mine, expected in zip(again[::2], again[1::2], strict=True):
                 assert mine == expected
 
+    @costly
     @prop(plan=plans(max_jobs=6), pick=st.integers(0, 100))
     def test_a_failed_unit_of_work_leaves_every_report_as_it_was(
         self, plan: Plan, pick: int
