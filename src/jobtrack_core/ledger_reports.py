@@ -98,6 +98,12 @@ class LedgerReporting(Scope):
         edges = _edges(first, last, split)
         with self._tx(write=False) as uow:
             cal = self._calendar(uow)
+            for name, day in (("start", first), ("end", last)):
+                try:
+                    cal.start_of(day)
+                except (OverflowError, ValueError) as exc:
+                    message = f"is out of the supported range ({exc})"
+                    raise ValidationError.single(name, message) from None
             rows = uow.reports.cash_between(self.user_id, edges)
         return _periods(cal, edges, rows)
 
@@ -117,6 +123,8 @@ def _edges(first: date, last: date, split: Split) -> list[date]:
         at = edges[-1]
         if split is Split.DAY:
             step = at + timedelta(days=1)
+        elif at.year == date.max.year and (split is Split.YEAR or at.month == 12):
+            step = last  # the calendar ends before the next month or year starts
         elif split is Split.MONTH:
             step = date(at.year + at.month // 12, at.month % 12 + 1, 1)
         else:

@@ -17,8 +17,11 @@ the converter writes (a response) or accepts (a request):
 >>> shapes = Schemas()
 >>> shapes.ref(NewCustomer)
 {'$ref': '#/components/schemas/NewCustomer'}
->>> shapes.components["NewCustomer"]["properties"]["name"]
-{'type': 'string', 'maxLength': 200, 'description': "the customer's name"}
+>>> name = shapes.components["NewCustomer"]["properties"]["name"]
+>>> name["type"], name["minLength"], name["maxLength"], name["description"]
+('string', 1, 200, "the customer's name")
+>>> print(name["pattern"])  # some character other than white space
+\\S
 >>> "password_hash" in Schemas().component(User)["properties"]
 False
 """
@@ -67,6 +70,9 @@ def rule_schema(of: f.Rule[Any], *, request: bool) -> JSON:
     if isinstance(of, f.Email):
         return {"type": "string", "format": "email", "maxLength": of.limit}
     if isinstance(of, f.Text):
+        if request and not of.optional:
+            # Trimmed, it must not be empty: some character other than white space.
+            return {"type": "string", "minLength": 1, "maxLength": of.limit, "pattern": r"\S"}
         return {"type": "string", "maxLength": of.limit}
     if isinstance(of, f.Id):
         return {"type": "string", "minLength": 1, "maxLength": f.MAX_ID_LENGTH}

@@ -18,13 +18,12 @@ from importlib.resources import files
 from typing import Any
 
 from litestar import Litestar, Router
-from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.static_files import create_static_files_router
 
 from jobtrack_core.service import Jobtrack
-from jobtrack_web import openapi, pages
+from jobtrack_web import openapi, pages, safety
 from jobtrack_web.api import (
     accounts,
     billing,
@@ -78,7 +77,6 @@ def create_app(
     ``/openapi.json``, its docs at ``/api/docs`` and the web app at ``/``. Keyword
     arguments go to :class:`litestar.Litestar`."""
     settings = settings or WebSettings()
-    cors = CORSConfig(allow_origins=list(settings.cors_origins)) if settings.cors_origins else None
     static = files("jobtrack_web") / "static"
     return Litestar(
         route_handlers=[
@@ -90,11 +88,18 @@ def create_app(
             pages.router(),
         ],
         template_config=pages.template_config(),
-        state=State({"jobtrack": jobtrack, "settings": settings}),
+        state=State(
+            {
+                "jobtrack": jobtrack,
+                "settings": settings,
+                "login_throttle": safety.LoginThrottle.of(settings),
+            }
+        ),
         exception_handlers=dict(HANDLERS),
         plugins=openapi.plugins(),
         openapi_config=openapi.config(_version()),
-        cors_config=cors,
+        cors_config=safety.cors(settings),
+        before_send=[safety.secure_headers],
         request_max_body_size=settings.max_body_bytes,
         **litestar,
     )

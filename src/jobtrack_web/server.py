@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
 
@@ -22,9 +23,34 @@ HOST = "127.0.0.1"
 PORT = 8000
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, which says where it listens once it does."""
+
+    def __init__(self, config: uvicorn.Config, on_ready: Callable[[str], None] | None) -> None:
+        super().__init__(config)
+        self.on_ready = on_ready
+
+    @property
+    def url(self) -> str:
+        host = self.config.host
+        port = self.servers[0].sockets[0].getsockname()[1]
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{port}"
+
+    async def startup(self, sockets: Any = None) -> None:
+        await super().startup(sockets)
+        if self.started and self.on_ready is not None:
+            self.on_ready(self.url)
+
+
 def _server(
-    jobtrack: Jobtrack, host: str, port: int, settings: WebSettings | None, log_level: str
-) -> uvicorn.Server:
+    jobtrack: Jobtrack,
+    host: str,
+    port: int,
+    settings: WebSettings | None,
+    log_level: str,
+    on_ready: Callable[[str], None] | None = None,
+) -> _Server:
     config = uvicorn.Config(
         create_app(jobtrack, settings),
         host=host,
@@ -33,7 +59,7 @@ def _server(
         server_header=False,
         proxy_headers=False,
     )
-    return uvicorn.Server(config)
+    return _Server(config, on_ready)
 
 
 def serve(
@@ -43,9 +69,12 @@ def serve(
     port: int = PORT,
     settings: WebSettings | None = None,
     log_level: str = "info",
+    on_ready: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve ``jobtrack`` on ``host``:``port`` until interrupted (Ctrl-C)."""
-    _server(jobtrack, host, port, settings, log_level).run()
+    """Serve ``jobtrack`` on ``host``:``port`` until interrupted (Ctrl-C); ``on_ready`` is
+    called with the base URL (``http://127.0.0.1:8000``) once the server listens (port 0
+    picks a free one)."""
+    _server(jobtrack, host, port, settings, log_level, on_ready).run()
 
 
 @contextmanager
@@ -68,9 +97,8 @@ def running(
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError(f"the server did not start on {host}:{port}")
         time.sleep(0.01)
-    bound = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://{host}:{bound}"
+        yield server.url
     finally:
         server.should_exit = True
         thread.join(timeout=30)

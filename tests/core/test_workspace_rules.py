@@ -301,6 +301,12 @@ def test_listing_and_period_arguments_are_refused_by_name() -> None:
         ws.revenue_between("0001-01-01", "0001-01-02")
     assert caught.value.fields == ("period",)
     assert str(caught.value).startswith("period: is out of the supported range (")
+    with pytest.raises(ValidationError) as caught:
+        ws.cash_received("0001-01-01", "0001-01-02")
+    assert caught.value.fields == ("start",)
+    assert str(caught.value).startswith("start: is out of the supported range (")
+    (last,) = ws.cash_received("9999-12-01", "9999-12-31")  # the last month there is
+    assert (last.period.end, last.by_method) == (date(9999, 12, 31), ())
 
 
 def test_what_is_not_found_is_named_by_kind_and_id() -> None:

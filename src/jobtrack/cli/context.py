@@ -191,9 +191,11 @@ class Context:
     def session_path(self) -> Path:
         return session_file.path_for(self.database.key)
 
-    def app(self, *, create: bool = False) -> Jobtrack:
+    def app(self, *, create: bool = False, source: Source = Source.CLI) -> Jobtrack:
         """The service over the database. Unless ``create``, a missing file is refused
-        (so that a mistyped path does not quietly start an empty database)."""
+        (so that a mistyped path does not quietly start an empty database). The history
+        says its changes came from ``source`` (the command line, or ``jobtrack serve``'s
+        API)."""
         if self._app is None:
             calendar, sessions, hasher = self.calendar, session_policy(), password_hasher()
             file = self.database.file
@@ -212,7 +214,7 @@ class Context:
                 hasher=hasher,
                 sessions=sessions,
                 calendar=calendar,
-                source=Source.CLI,  # the history says these changes came from here
+                source=source,  # the history says these changes came from here
             )
         return self._app
 

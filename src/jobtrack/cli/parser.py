@@ -190,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
         overview,
         payments,
         quotes,
+        serve,
         transfer,
     )
 
@@ -220,5 +221,6 @@ def build_parser() -> argparse.ArgumentParser:
     history.register_activity(subparsers)
     overview.register_reports(subparsers)
     transfer.register(subparsers)
+    serve.register(subparsers)
     account.register(subparsers)
     return parser

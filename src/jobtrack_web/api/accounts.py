@@ -9,10 +9,12 @@ from litestar import Request, Response, Router
 
 from jobtrack_core.commands import Credentials, ProfileChanges, Registration
 from jobtrack_core.entities import Deleted, User
+from jobtrack_core.errors import AuthenticationError
 from jobtrack_core.service import Login
 from jobtrack_web.api.verbs import delete, get, patch, post
 from jobtrack_web.auth import SECURITY, Served, SignedIn, bearer_token
 from jobtrack_web.problems import responses
+from jobtrack_web.safety import client_address, throttle_of
 
 
 @attrs.frozen(kw_only=True)
@@ -37,9 +39,19 @@ def register(data: Registration, jobtrack: Served) -> User:
 
 
 @post("/sessions", status_code=201, responses=responses(401, 422, 429), tags=["accounts"])
-def login(data: Credentials, jobtrack: Served) -> Login:
-    """Log in: the answer holds the session's Bearer ``token``, shown only here."""
-    return jobtrack.login(data.email, data.password)
+def login(request: Request[Any, Any, Any], data: Credentials, jobtrack: Served) -> Login:
+    """Log in: the answer holds the session's Bearer ``token``, shown only here. After
+    too many failures, of the account or from the address, a login must wait (429, with
+    ``Retry-After``)."""
+    throttle, address = throttle_of(request.app.state), client_address(request)
+    throttle.check(data.email, address)
+    try:
+        made = jobtrack.login(data.email, data.password)
+    except AuthenticationError:
+        throttle.failed(data.email, address)
+        raise
+    throttle.succeeded(data.email, address)
+    return made
 
 
 @delete("/sessions/current", responses=responses(401), security=SECURITY, tags=["accounts"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Request, Response
 from litestar.datastructures import ResponseHeader
@@ -37,9 +38,22 @@ def if_version(request: Request[Any, Any, Any]) -> int | None:
     return int(found.group(1))
 
 
+def uri(location: str, record_id: str | None = None) -> str:
+    """``location`` as a URI reference: percent-encoded, and the record's id (the last
+    segment, as a client may have chosen it: ``"a/b"``, ``"ü"``) as one segment.
+
+    >>> uri("/api/customers/c-ü/1", "c-ü/1")
+    '/api/customers/c-%C3%BC%2F1'
+    """
+    if record_id and location.endswith("/" + record_id):
+        head = location[: -len(record_id)]
+        return quote(head, safe="/") + quote(record_id, safe="")
+    return quote(location, safe="/")
+
+
 def tagged(record: Any, status_code: int = 200, location: str | None = None) -> Response[Any]:
     """``record`` with its version as the ``ETag`` (and where it lives, for a create)."""
     headers = {"etag": etag(record.version)}
     if location is not None:
-        headers["location"] = location
+        headers["location"] = uri(location, getattr(record, "id", None))
     return Response(record, status_code=status_code, headers=headers)

@@ -19,6 +19,7 @@ from jobtrack_web.pages.session import (
     safe_next,
     session_cookie,
 )
+from jobtrack_web.safety import client_address, throttle_of, too_early
 
 
 def _signed_in(request: Request[Any, Any, Any]) -> bool:
@@ -47,12 +48,23 @@ def login_form(
 def login(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     jobtrack = jobtrack_of(request.app.state)
     email, target = text(data, "email").strip(), safe_next(optional(data, "next"))
+    # The API's throttle: too many failures of the account or from the address wait.
+    throttle, address = throttle_of(request.app.state), client_address(request)
+    seconds = throttle.retry_after(email, address)
+    if seconds is not None:
+        refused = page(
+            request, "login.html", 429, next=target, email=email, problem=too_early(seconds)
+        )
+        refused.headers["retry-after"] = str(seconds)
+        return refused
     try:
         done = jobtrack.login(email, text(data, "password"))
     except AuthenticationError as exc:
+        throttle.failed(email, address)
         return page(
             request, "login.html", 401, next=target, email=email, problem=str(exc).capitalize()
         )
+    throttle.succeeded(email, address)
     return Redirect(target, status_code=303, cookies=[session_cookie(request, done.token)])
 
 
