@@ -250,3 +250,20 @@ def test_both_sqlite_columns_start_with_an_empty_log(tmp_path: Path) -> None:
             assert not log.exists() or log.stat().st_size == 0, column.name
         finally:
             column.close()
+
+
+def test_the_http_cost_diagnostic_runs() -> None:
+    """The dashboard (or, where the server does not serve it yet, the account) over HTTP,
+    its answer checked against the in-process call's, beside that call: one keep-alive
+    client, then two at once, each row with its latency, rate and ratio."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.http_costs", "--size", "small", "--rounds", "5",
+         "--clients", "2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    row = re.compile(r"  (\S.*?) +\d+\.\d\d ms \[.*\] +\d+ /s  x\d+\.\d\d$")
+    rows = [m[1] for line in done.stdout.splitlines() if (m := row.match(line))]
+    assert [r.split(":")[0] for r in rows] == ["in process"] * 2 + ["HTTP"] * 2, done.stdout
+    assert rows[2:] == ["HTTP: 1 keep-alive client", "HTTP: 2 keep-alive clients"], rows
+    assert re.search(r"^GET /api/(reports/dashboard|me) against ", done.stdout, re.M)

@@ -78,8 +78,17 @@ def test_docstring_examples(name: str) -> None:
 
 @pytest.mark.parametrize(
     "package",
-    ["jobtrack", "jobtrack_core", "jobtrack_memory", "jobtrack_sqlite", "jobtrack_postgres",
-     "jobtrack_interchange", "jobtrack_documents", "jobtrack_core.testing"],
+    [
+        "jobtrack",
+        "jobtrack_core",
+        "jobtrack_memory",
+        "jobtrack_sqlite",
+        "jobtrack_postgres",
+        "jobtrack_interchange",
+        "jobtrack_documents",
+        "jobtrack_web",
+        "jobtrack_core.testing",
+    ],
 )
 def test_reference_names_every_public_name(package: str) -> None:
     reference = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
