@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import attrs
@@ -9,7 +11,7 @@ from litestar import Request, Response, Router
 
 from jobtrack_core.commands import Credentials, ProfileChanges, Registration
 from jobtrack_core.entities import Deleted, User
-from jobtrack_core.errors import AuthenticationError
+from jobtrack_core.errors import AuthenticationError, ValidationError
 from jobtrack_core.service import Login
 from jobtrack_web.api.verbs import delete, get, patch, post
 from jobtrack_web.auth import SECURITY, Served, SignedIn, bearer_token
@@ -30,6 +32,16 @@ class PasswordCheck:
     """The account's password, asked again before something that cannot be undone."""
 
     password: str
+
+
+@contextmanager
+def password_asked_again(field: str) -> Iterator[None]:
+    """A wrong password given again to confirm a change is a bad field of the request, not
+    a failed login: the session stays good, so the answer is not a 401."""
+    try:
+        yield
+    except AuthenticationError as exc:
+        raise ValidationError.single(field, "is not this account's password") from exc
 
 
 @post("/accounts", status_code=201, responses=responses(409, 422), tags=["accounts"])
@@ -88,14 +100,24 @@ def update_profile(data: ProfileChanges, ws: SignedIn) -> User:
     tags=["accounts"],
 )
 def change_password(data: PasswordChange, ws: SignedIn) -> None:
-    """Set a new password; every other session of the account ends."""
-    ws.change_password(data.current_password, data.new_password)
+    """Set a new password; every other session of the account ends. A wrong current
+    password is a 422 on ``current_password`` (the session itself is fine)."""
+    with password_asked_again("current_password"):
+        ws.change_password(data.current_password, data.new_password)
 
 
-@post("/me/delete", responses=responses(401, 422), security=SECURITY, tags=["accounts"])
+@post(
+    "/me/delete",
+    status_code=200,
+    responses=responses(401, 422),
+    security=SECURITY,
+    tags=["accounts"],
+)
 def delete_account(data: PasswordCheck, ws: SignedIn) -> Deleted:
-    """Delete the account and everything of it, after the password is given again."""
-    return ws.delete_account(data.password)
+    """Delete the account and everything of it, after the password is given again (a
+    wrong one is a 422 on ``password``)."""
+    with password_asked_again("password"):
+        return ws.delete_account(data.password)
 
 
 router = Router(

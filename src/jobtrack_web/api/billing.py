@@ -17,7 +17,6 @@ from litestar.params import Parameter
 
 from jobtrack_core.commands import BillingChanges
 from jobtrack_core.documents import BillingSettings
-from jobtrack_core.reports import InvoiceAgingReport
 from jobtrack_documents import PdfUnavailable
 from jobtrack_web.api.paging import decode, encode
 from jobtrack_web.api.verbs import get, patch
@@ -93,19 +92,4 @@ def update_billing(
     return tagged(ws.update_billing(data, if_version=if_version(request)))
 
 
-@get("/reports/invoice-aging", responses=responses(422))
-def invoice_aging(
-    ws: SignedIn,
-    as_of: str | None = Parameter(
-        default=None,
-        max_length=40,
-        description="The day of the report (YYYY-MM-DD; today if left out).",
-        schema_extra={"format": "date"},
-    ),
-) -> InvoiceAgingReport:
-    """What issued invoices still ask, by days past their due date (not yet due, 1-30,
-    31-60, 61-90, more than 90), per customer and in total."""
-    return ws.invoice_aging(as_of)
-
-
-router = Router("/", route_handlers=[get_billing, update_billing, invoice_aging], tags=["billing"])
+router = Router("/", route_handlers=[get_billing, update_billing], tags=["billing"])
