@@ -41,6 +41,8 @@ def document(request: Request[Any, Any, Any]) -> dict[str, Any]:
         for item in made.get("paths", {}).values():
             for operation in item.values():
                 if isinstance(operation, dict) and operation.get("description"):
+                    # Docstrings quote code as reST does (``x``); the document speaks Markdown.
+                    operation["description"] = operation["description"].replace("``", "`")
                     operation["summary"] = summary_of(operation["description"])
         state.openapi_document = cached = made
     return cached
