@@ -10,7 +10,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from jobtrack_core.commands import CustomerChanges, NewCustomer, NewJob
-from jobtrack_core.errors import ConflictError, InvalidTransitionError, ValidationError
+from jobtrack_core.errors import (
+    ConflictError,
+    InvalidTransitionError,
+    NotFoundError,
+    ValidationError,
+)
 from jobtrack_core.queries import JobFilter
 from jobtrack_core.workspace import Workspace
 from jobtrack_web.auth import SignedIn
@@ -249,32 +254,22 @@ def _said(exc: Exception) -> str:
     return str(getattr(exc, "message", exc))
 
 
-@post("/jobs/{job_id:str}/start", sync_to_thread=True)
-def start_job(
-    request: Request[Any, Any, Any], ws: SignedIn, job_id: FromPath[str], data: Form
+#: The moves a job's page offers, each a button posting to ``/jobs/{id}/{move}``.
+MOVES = ("start", "complete", "cancel", "paid")
+
+
+@post("/jobs/{job_id:str}/{move:str}", sync_to_thread=True)
+def move_job(
+    request: Request[Any, Any, Any],
+    ws: SignedIn,
+    job_id: FromPath[str],
+    move: FromPath[str],
+    data: Form,
 ) -> Response[Any]:
-    return _act(request, ws, job_id, "start", data)
-
-
-@post("/jobs/{job_id:str}/complete", sync_to_thread=True)
-def complete_job(
-    request: Request[Any, Any, Any], ws: SignedIn, job_id: FromPath[str], data: Form
-) -> Response[Any]:
-    return _act(request, ws, job_id, "complete", data)
-
-
-@post("/jobs/{job_id:str}/cancel", sync_to_thread=True)
-def cancel_job(
-    request: Request[Any, Any, Any], ws: SignedIn, job_id: FromPath[str], data: Form
-) -> Response[Any]:
-    return _act(request, ws, job_id, "cancel", data)
-
-
-@post("/jobs/{job_id:str}/paid", sync_to_thread=True)
-def pay_job(
-    request: Request[Any, Any, Any], ws: SignedIn, job_id: FromPath[str], data: Form
-) -> Response[Any]:
-    return _act(request, ws, job_id, "paid", data)
+    """One of the job page's buttons: start, complete, cancel or mark paid."""
+    if move not in MOVES:
+        raise NotFoundError("page", move)
+    return _act(request, ws, job_id, move, data)
 
 
 ROUTES = [
@@ -288,8 +283,5 @@ ROUTES = [
     new_job,
     add_job,
     job,
-    start_job,
-    complete_job,
-    cancel_job,
-    pay_job,
+    move_job,
 ]
