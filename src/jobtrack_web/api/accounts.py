@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 from litestar import Request, Response, Router
+from litestar.params import JSONBody
 
 from jobtrack_core.commands import Credentials, ProfileChanges, Registration
 from jobtrack_core.entities import Deleted, User
@@ -45,13 +46,13 @@ def password_asked_again(field: str) -> Iterator[None]:
 
 
 @post("/accounts", status_code=201, responses=responses(409, 422), tags=["accounts"])
-def register(data: Registration, jobtrack: Served) -> User:
+def register(data: JSONBody[Registration], jobtrack: Served) -> User:
     """Open an account. Its email must not be registered yet (409)."""
     return jobtrack.register(data)
 
 
 @post("/sessions", status_code=201, responses=responses(401, 422, 429), tags=["accounts"])
-def login(request: Request[Any, Any, Any], data: Credentials, jobtrack: Served) -> Login:
+def login(request: Request[Any, Any, Any], data: JSONBody[Credentials], jobtrack: Served) -> Login:
     """Log in: the answer holds the session's Bearer ``token``, shown only here. After
     too many failures, of the account or from the address, a login must wait (429, with
     ``Retry-After``)."""
@@ -87,7 +88,7 @@ def me(ws: SignedIn) -> User:
 
 
 @patch("/me", responses=responses(401, 409, 422), security=SECURITY, tags=["accounts"])
-def update_profile(data: ProfileChanges, ws: SignedIn) -> User:
+def update_profile(data: JSONBody[ProfileChanges], ws: SignedIn) -> User:
     """Change the profile: name, email, business name, time zone, week start."""
     return ws.update_profile(data)
 
@@ -99,7 +100,7 @@ def update_profile(data: ProfileChanges, ws: SignedIn) -> User:
     security=SECURITY,
     tags=["accounts"],
 )
-def change_password(data: PasswordChange, ws: SignedIn) -> None:
+def change_password(data: JSONBody[PasswordChange], ws: SignedIn) -> None:
     """Set a new password; every other session of the account ends. A wrong current
     password is a 422 on ``current_password`` (the session itself is fine)."""
     with password_asked_again("current_password"):
@@ -113,7 +114,7 @@ def change_password(data: PasswordChange, ws: SignedIn) -> None:
     security=SECURITY,
     tags=["accounts"],
 )
-def delete_account(data: PasswordCheck, ws: SignedIn) -> Deleted:
+def delete_account(data: JSONBody[PasswordCheck], ws: SignedIn) -> Deleted:
     """Delete the account and everything of it, after the password is given again (a
     wrong one is a 422 on ``password``)."""
     with password_asked_again("password"):

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from litestar import Request, Response, Router
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 
 from jobtrack_core.commands import BillingChanges
 from jobtrack_core.documents import BillingSettings
@@ -85,7 +85,7 @@ def get_billing(ws: SignedIn) -> Response[BillingSettings]:
 
 @patch("/billing", responses=responses(412, 422), response_headers=[ETAG])
 def update_billing(
-    request: Request[Any, Any, Any], data: BillingChanges, ws: SignedIn
+    request: Request[Any, Any, Any], data: JSONBody[BillingChanges], ws: SignedIn
 ) -> Response[BillingSettings]:
     """Change some billing settings (``null`` clears an optional one); ``If-Match`` guards
     it. Documents already written keep the currency and price mode they were made with."""

@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 from litestar import Request, Response, Router
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, JSONBody, Parameter
 
 from jobtrack_core.commands import CustomerChanges, NewCustomer
 from jobtrack_core.entities import Customer, Deleted
@@ -43,7 +43,7 @@ def list_customers(
 
 @post("/", status_code=201, responses=responses(409, 422), response_headers=[ETAG])
 def add_customer(
-    request: Request[Any, Any, Any], data: NewCustomer, ws: SignedIn
+    request: Request[Any, Any, Any], data: JSONBody[NewCustomer], ws: SignedIn
 ) -> Response[Customer]:
     """Add a customer. A create that carries its own ``id`` is safe to send again: the
     same request returns the customer it made; another request with that id is a 409."""
@@ -59,7 +59,10 @@ def get_customer(customer_id: FromPath[str], ws: SignedIn) -> Response[Customer]
 
 @patch("/{customer_id:str}", responses=responses(404, 409, 412, 422), response_headers=[ETAG])
 def update_customer(
-    request: Request[Any, Any, Any], customer_id: FromPath[str], data: CustomerChanges, ws: SignedIn
+    request: Request[Any, Any, Any],
+    customer_id: FromPath[str],
+    data: JSONBody[CustomerChanges],
+    ws: SignedIn,
 ) -> Response[Customer]:
     """Change some of a customer's fields (``null`` clears one); ``If-Match`` guards it."""
     return tagged(ws.update_customer(customer_id, data, if_version=if_version(request)))

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 from litestar import Request, Response, Router
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, JSONBody, Parameter
 
 from jobtrack_core import fields as f
 from jobtrack_core.billing import OVERDUE_LIMIT
@@ -118,7 +118,7 @@ def list_invoices(
 
 
 @post("/", status_code=201, responses=responses(404, 409, 422), response_headers=[ETAG])
-def create_invoice(data: NewInvoice, ws: SignedIn) -> Response[Invoice]:
+def create_invoice(data: JSONBody[NewInvoice], ws: SignedIn) -> Response[Invoice]:
     """Write a draft invoice for a customer: a line for each job of ``job_ids`` (completed,
     with an actual cost, not billed already), then the ``lines`` given. A create that
     carries its own ``id`` is safe to send again."""
@@ -145,7 +145,10 @@ def get_invoice(invoice_id: FromPath[str], ws: SignedIn) -> Response[Invoice]:
 
 @patch("/{invoice_id:str}", responses=responses(404, 409, 412, 422), response_headers=[ETAG])
 def update_invoice(
-    request: Request[Any, Any, Any], invoice_id: FromPath[str], data: InvoiceChanges, ws: SignedIn
+    request: Request[Any, Any, Any],
+    invoice_id: FromPath[str],
+    data: JSONBody[InvoiceChanges],
+    ws: SignedIn,
 ) -> Response[Invoice]:
     """Change a draft invoice's lines or notes (409 once it is issued); ``If-Match``
     guards it."""
@@ -170,7 +173,7 @@ def issue_invoice(
     request: Request[Any, Any, Any],
     invoice_id: FromPath[str],
     ws: SignedIn,
-    data: InvoiceIssue | None = None,
+    data: JSONBody[InvoiceIssue | None] = None,
 ) -> Response[Invoice]:
     """Issue a draft invoice: the next invoice number (no gaps), the day (never after
     today) and the day it falls due. An invoice without lines is refused (422); one
@@ -193,7 +196,10 @@ def issue_invoice(
     response_headers=[ETAG],
 )
 def void_invoice(
-    request: Request[Any, Any, Any], invoice_id: FromPath[str], data: InvoiceVoiding, ws: SignedIn
+    request: Request[Any, Any, Any],
+    invoice_id: FromPath[str],
+    data: JSONBody[InvoiceVoiding],
+    ws: SignedIn,
 ) -> Response[Invoice]:
     """Void an issued invoice holding no payments (409 on ``payments``) and no credit
     notes (409 on ``credit_notes``); it keeps its number and its jobs may be billed
@@ -211,7 +217,7 @@ def credit_invoice(
     request: Request[Any, Any, Any],
     invoice_id: FromPath[str],
     ws: SignedIn,
-    data: CreditRequest | None = None,
+    data: JSONBody[CreditRequest | None] = None,
 ) -> Response[Invoice]:
     """Issue a credit note correcting an issued invoice (409 if it is a draft, void or a
     credit note); its total may not exceed what is not credited yet (422). The answer is
@@ -226,7 +232,10 @@ def credit_invoice(
 
 @post("/{invoice_id:str}/payments", status_code=201, responses=responses(404, 409, 412, 422))
 def pay_invoice(
-    request: Request[Any, Any, Any], invoice_id: FromPath[str], data: InvoicePayment, ws: SignedIn
+    request: Request[Any, Any, Any],
+    invoice_id: FromPath[str],
+    data: JSONBody[InvoicePayment],
+    ws: SignedIn,
 ) -> tuple[Payment, ...]:
     """Record money received for an issued invoice (409 unless it is issued and not void;
     422 above its balance). The answer lists the payments made: one for each job paid,

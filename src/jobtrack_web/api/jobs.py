@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 from litestar import Request, Response, Router
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, JSONBody, Parameter
 
 from jobtrack_core import fields as f
 from jobtrack_core.commands import Command, JobChanges, JobCompletion, NewJob
@@ -158,7 +158,9 @@ def list_jobs(
 
 
 @post("/", status_code=201, responses=responses(404, 409, 422), response_headers=[ETAG])
-def create_job(request: Request[Any, Any, Any], data: NewJob, ws: SignedIn) -> Response[Job]:
+def create_job(
+    request: Request[Any, Any, Any], data: JSONBody[NewJob], ws: SignedIn
+) -> Response[Job]:
     """Create a pending, unpaid job for one of this account's customers (404 if it is
     not one). A create that carries its own ``id`` is safe to send again: the same
     request returns the job it made; another request with that id is a 409."""
@@ -174,7 +176,7 @@ def get_job(job_id: FromPath[str], ws: SignedIn) -> Response[Job]:
 
 @patch("/{job_id:str}", responses=responses(404, 412, 422), response_headers=[ETAG])
 def update_job(
-    request: Request[Any, Any, Any], job_id: FromPath[str], data: JobChanges, ws: SignedIn
+    request: Request[Any, Any, Any], job_id: FromPath[str], data: JSONBody[JobChanges], ws: SignedIn
 ) -> Response[Job]:
     """Change some of a job's fields (``null`` clears one); ``If-Match`` guards it. Its
     status and payment have their own requests."""
@@ -213,7 +215,7 @@ def complete_job(
     request: Request[Any, Any, Any],
     job_id: FromPath[str],
     ws: SignedIn,
-    data: JobCompletion | None = None,
+    data: JSONBody[JobCompletion | None] = None,
 ) -> Response[Job]:
     """Complete a job in progress, with what it really cost and took if the body says
     (``actual_cost``, ``actual_hours``; the body may be left out). Its actual cost is
@@ -234,7 +236,7 @@ def mark_paid(
     request: Request[Any, Any, Any],
     job_id: FromPath[str],
     ws: SignedIn,
-    data: PaidMark | None = None,
+    data: JSONBody[PaidMark | None] = None,
 ) -> Response[Job]:
     """Mark a job paid, in any status: a payment of what is outstanding is recorded (the
     body, which may be left out, says how and when). A paid job stays as it is."""

@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 from litestar import Request, Response, Router
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, JSONBody, Parameter
 
 from jobtrack_core import fields as f
 from jobtrack_core.commands import Command, NewPayment
@@ -103,7 +103,7 @@ def list_payments(
 
 @post("/", status_code=201, responses=responses(404, 409, 422), response_headers=[ETAG])
 def add_payment(
-    request: Request[Any, Any, Any], data: NewPayment, ws: SignedIn
+    request: Request[Any, Any, Any], data: JSONBody[NewPayment], ws: SignedIn
 ) -> Response[Payment]:
     """Record money received for a job, or given back (``kind``: deposit, payment,
     refund). The job's ``amount_paid`` and ``paid`` follow. A refund may not be more than
@@ -126,7 +126,10 @@ def get_payment(payment_id: FromPath[str], ws: SignedIn) -> Response[Payment]:
     response_headers=[ETAG],
 )
 def void_payment(
-    request: Request[Any, Any, Any], payment_id: FromPath[str], data: PaymentVoid, ws: SignedIn
+    request: Request[Any, Any, Any],
+    payment_id: FromPath[str],
+    data: JSONBody[PaymentVoid],
+    ws: SignedIn,
 ) -> Response[Payment]:
     """Void a payment recorded by mistake; voiding a voided one changes nothing. Refused
     (409) if its job would then hold less than nothing: void its refunds first."""

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 from litestar import Request, Response, Router
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, JSONBody, Parameter
 
 from jobtrack_core import fields as f
 from jobtrack_core.commands import Command, NewQuote, QuoteChanges
@@ -63,7 +63,7 @@ def list_quotes(
 
 
 @post("/", status_code=201, responses=responses(404, 409, 422), response_headers=[ETAG])
-def create_quote(data: NewQuote, ws: SignedIn) -> Response[Quote]:
+def create_quote(data: JSONBody[NewQuote], ws: SignedIn) -> Response[Quote]:
     """Write a draft quote for a customer (404 if the customer is not this account's).
     A create that carries its own ``id`` is safe to send again."""
     made = ws.create_quote(data)
@@ -84,7 +84,10 @@ def get_quote(quote_id: FromPath[str], ws: SignedIn) -> Response[Quote]:
 
 @patch("/{quote_id:str}", responses=responses(404, 409, 412, 422), response_headers=[ETAG])
 def update_quote(
-    request: Request[Any, Any, Any], quote_id: FromPath[str], data: QuoteChanges, ws: SignedIn
+    request: Request[Any, Any, Any],
+    quote_id: FromPath[str],
+    data: JSONBody[QuoteChanges],
+    ws: SignedIn,
 ) -> Response[Quote]:
     """Change a draft quote's title, lines, notes or validity (409 once it is sent);
     ``If-Match`` guards it."""
@@ -107,7 +110,7 @@ def send_quote(
     request: Request[Any, Any, Any],
     quote_id: FromPath[str],
     ws: SignedIn,
-    data: QuoteSending | None = None,
+    data: JSONBody[QuoteSending | None] = None,
 ) -> Response[Quote]:
     """Send a draft quote: it takes the next quote number, the day it is sent and a
     ``valid_until`` (its own, or after the business's ``quote_valid_days``). A quote

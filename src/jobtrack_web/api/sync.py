@@ -15,7 +15,7 @@ from typing import Annotated
 
 import attrs
 from litestar import Router
-from litestar.params import Parameter, QueryParameter
+from litestar.params import JSONBody, Parameter, QueryParameter
 
 from jobtrack_core import fields as f
 from jobtrack_core.entities import Action, HistoryEntry, RecordKind
@@ -120,7 +120,7 @@ def changes(
 
 
 @post("/history/prune", status_code=200, responses=responses(422))
-def prune_history(data: HistoryPrune, ws: SignedIn) -> HistoryPruned:
+def prune_history(data: JSONBody[HistoryPrune], ws: SignedIn) -> HistoryPruned:
     """Forget the changes made before a day or a moment, except the latest change of
     each record that still exists; the answer counts what went. Change feed cursors
     older than a deletion forgotten answer 410 afterwards."""
