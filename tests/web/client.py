@@ -44,6 +44,22 @@ class Api:
     def delete(self, path: str, **given: Any) -> httpx.Response:
         return self.request("DELETE", path, **given)
 
+    def walk(self, path: str, limit: int = 2, **params: Any) -> list[dict[str, Any]]:
+        """Every item of a listing, page by page, following each page's ``next``; each page
+        must answer 200 and hold at most ``limit`` items."""
+        seen: list[dict[str, Any]] = []
+        after: str | None = None
+        while True:
+            query = {**params, "limit": limit, **({"after": after} if after else {})}
+            answer = self.get(path, params=query)
+            assert answer.status_code == 200, answer.text
+            page = answer.json()
+            assert len(page["items"]) <= limit
+            seen += page["items"]
+            after = page["next"]
+            if after is None:
+                return seen
+
     def made(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST ``body`` to ``path``, which must make a record (201); the record."""
         answer = self.post(path, json=body)

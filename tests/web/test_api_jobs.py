@@ -21,18 +21,7 @@ def job(api: Api, customer_id: str, title: str = "Fix the sink", **fields: Any) 
 
 def walk(api: Api, params: dict[str, Any], limit: int = 2) -> list[str]:
     """The titles of every page of a listing, following ``next``."""
-    seen: list[str] = []
-    after: str | None = None
-    while True:
-        query = {**params, "limit": limit, **({"after": after} if after else {})}
-        answer = api.get("/api/jobs", params=query)
-        assert answer.status_code == 200, answer.text
-        body = answer.json()
-        assert len(body["items"]) <= limit
-        seen += [j["title"] for j in body["items"]]
-        after = body["next"]
-        if after is None:
-            return seen
+    return [j["title"] for j in api.walk("/api/jobs", limit, **params)]
 
 
 def test_a_job_is_made_started_completed_and_paid(api: Api) -> None:

@@ -144,15 +144,7 @@ def test_one_customers_figures_history_and_balances(api: Api, jobtrack_app: Jobt
     assert history.json() == {"items": unstructure(page.items), "next": None}
     conforms(api, "get", "/api/customers/{customer_id}/history", history)
 
-    seen: list[str] = []
-    after: str | None = None
-    while True:
-        params: dict[str, Any] = {"limit": 2, **({"after": after} if after else {})}
-        answer = api.get(f"/api/customers/{ids['ada']}/history", params=params).json()
-        seen += [job["id"] for job in answer["items"]]
-        after = answer["next"]
-        if after is None:
-            break
+    seen = [job["id"] for job in api.walk(f"/api/customers/{ids['ada']}/history")]
     assert seen == [job.id for job in page.items] and len(seen) == 3
 
 
