@@ -478,12 +478,13 @@ class Billing(Ledger):
         lines: Sequence[object] | None = None,
         notes: str | None = None,
         issued_on: date | str | None = None,
+        if_version: int | None = None,
     ) -> Invoice:
         """Issue a credit note correcting an issued invoice: its own number (the credit
         note series), the invoice's currency and price mode, and ``lines`` (all the
         invoice's lines if None: a full credit). Its total may not exceed what the
         invoice has not been credited yet. The invoice's ``amount_credited`` and status
-        follow."""
+        follow. ``if_version`` is the invoice's version the caller saw."""
         problems = f.Problems()
         given = None if lines is None else problems.clean("lines", LINE_REQUESTS, lines)
         text = problems.clean("notes", f.NOTES, notes)
@@ -491,6 +492,7 @@ class Billing(Ledger):
         problems.done()
         with self._tx() as uow:
             invoice = self._invoice(uow, invoice_id)
+            expect(invoice, if_version)
             _must_stand(invoice, "credited")
             settings = self._settings(uow)
             credited = invoice.lines if given is None else _resolved(given, settings)
@@ -566,6 +568,7 @@ class Billing(Ledger):
         reference: str | None = None,
         note: str | None = None,
         id: str | None = None,
+        if_version: int | None = None,
     ) -> tuple[Payment, ...]:
         """Record money received for an issued invoice, at most its balance, by
         ``method`` (``other`` if not given) on ``received_on`` (today). It is
@@ -573,7 +576,9 @@ class Billing(Ledger):
         what it still owes (as much as is left), and what is left after that (the tax,
         lines of no job) is one payment of the invoice alone. The jobs' and the
         invoice's money and status follow. With ``id``, the first payment takes it and
-        the others ``id-2``, ``id-3``...; sent again, the same payments are returned."""
+        the others ``id-2``, ``id-3``...; sent again, the same payments are returned
+        (whatever ``if_version``, the invoice's version the caller saw, says: they moved
+        the invoice on)."""
         problems = f.Problems()
         money = problems.clean("amount", f.AMOUNT, amount)
         how = problems.clean("method", f.Choice(Method).but(optional=True), method)
@@ -592,6 +597,7 @@ class Billing(Ledger):
                 again = self._paid_before(uow, chosen, invoice, money, how, when, ref, text)
                 if again:
                     return again
+            expect(invoice, if_version)
             _must_stand(invoice, "paid")
             if money > invoice.balance:
                 raise ValidationError.single(

@@ -479,6 +479,13 @@ class BillingContract(Contract):
             _raises(call, VersionConflict, lambda e: e.field == "version")
         issued = ws.issue_invoice(draft.id, if_version=2)
         _raises(lambda: ws.void_invoice(issued.id, "late", if_version=2), VersionConflict, bool)
+        _raises(lambda: ws.credit_invoice(issued.id, if_version=2), VersionConflict, bool)
+        _raises(lambda: ws.pay_invoice(issued.id, "1", if_version=2), VersionConflict, bool)
+        assert ws.get_invoice(issued.id) == issued  # nothing credited, nothing paid
+        paid = ws.pay_invoice(issued.id, "1", id="p-1", if_version=issued.version)
+        assert ws.pay_invoice(issued.id, "1", id="p-1", if_version=issued.version) == paid
+        moved = ws.get_invoice(issued.id)
+        assert ws.credit_invoice(issued.id, lines=[_labour("1", "1")], if_version=moved.version)
         settings = ws.billing_settings()
         _raises(
             lambda: ws.update_billing(payment_terms_days=14, if_version=settings.version - 1),

@@ -19,7 +19,6 @@ from jobtrack_core.entities import Deleted, Payment, PaymentMethod
 from jobtrack_core.fields import rule
 from jobtrack_core.pagination import MAX_PAGE_SIZE
 from jobtrack_core.queries import InvoiceFilter
-from jobtrack_core.writing import expect
 from jobtrack_documents import invoice_html, invoice_pdf
 from jobtrack_web.api.billing import HTML, PDF, choice_parameter, newest_first, rendered
 from jobtrack_web.api.paging import after_parameter, limit_parameter
@@ -223,9 +222,12 @@ def credit_invoice(
     credit note); its total may not exceed what is not credited yet (422). The answer is
     the credit note; ``If-Match`` names the invoice's version."""
     given = data or CreditRequest()
-    expect(ws.get_invoice(invoice_id), if_version(request))
     note = ws.credit_invoice(
-        invoice_id, lines=given.lines, notes=given.notes, issued_on=given.issued_on
+        invoice_id,
+        lines=given.lines,
+        notes=given.notes,
+        issued_on=given.issued_on,
+        if_version=if_version(request),
     )
     return tagged(note, 201, location=_at(note))
 
@@ -241,16 +243,6 @@ def pay_invoice(
     422 above its balance). The answer lists the payments made: one for each job paid,
     and one for the rest of the invoice. Sent again with the same ``id``, the same
     payments are returned; ``If-Match`` names the invoice's version."""
-    version = if_version(request)
-    if version is not None:
-        invoice = ws.get_invoice(invoice_id)
-        # A request sent again with its id is answered with the payments it made,
-        # though they moved the invoice past the version it named.
-        made = data.id is not None and any(
-            p.id == data.id for p in ws.payments_of_invoice(invoice_id)
-        )
-        if not made:
-            expect(invoice, version)
     return ws.pay_invoice(
         invoice_id,
         data.amount,
@@ -259,6 +251,7 @@ def pay_invoice(
         reference=data.reference,
         note=data.note,
         id=data.id,
+        if_version=if_version(request),
     )
 
 
