@@ -221,6 +221,12 @@ def test_credit_notes_voids_and_deletes(cli: Cli) -> None:
     assert re.search(rf"Corrects:\s+{number}", note) and "Credit note" in note
     cli("invoice", "credit", number, "--line", "Too much;1;500").refused("lines", "exceeds")
     cli("invoice", "void", number, "--reason", "x").refused("credit")
+    seen = str(invoice["version"])  # before the credit note moved the invoice on
+    more = ("--line", "More;1;1")
+    cli("invoice", "credit", number, *more, "--if-version", seen).refused("changed since")
+    cli("invoice", "pay", number, "1", "--if-version", seen).refused("changed since")
+    assert cli("invoice", "show", number, "--json").json()["balance"] == "108.00"
+    cli("invoice", "pay", number, "1", "--if-version", str(after["version"])).ok()
 
     second = _issued_invoice(cli)
     voided = cli("invoice", "void", str(second["number"]), "--reason", "sent twice").ok()

@@ -123,7 +123,11 @@ def credit(ctx: Context, args: argparse.Namespace) -> None:
     workspace = ctx.workspace()
     invoice = refs.invoice(workspace, args.invoice)
     note = workspace.credit_invoice(
-        invoice.id, lines=lines or None, notes=args.notes or None, issued_on=args.issued_on
+        invoice.id,
+        lines=lines or None,
+        notes=args.notes or None,
+        issued_on=args.issued_on,
+        if_version=args.if_version,
     )
     if ctx.json:
         write_json(document_data(note))
@@ -143,7 +147,7 @@ def pay(ctx: Context, args: argparse.Namespace) -> None:
     options = {k: v for k, v in given(args, NewPayment).items() if k in _PAY_OPTIONS}
     workspace = ctx.workspace()
     invoice = refs.invoice(workspace, args.invoice)
-    payments = workspace.pay_invoice(invoice.id, amount, **options)
+    payments = workspace.pay_invoice(invoice.id, amount, if_version=args.if_version, **options)
     after = workspace.get_invoice(invoice.id)
     if ctx.json:
         write_json({"payments": to_data(list(payments)), "invoice": document_data(after)})
@@ -366,6 +370,7 @@ def register(subparsers: Subparsers) -> None:
     line_options(parser)
     parser.add_argument("--notes", metavar="TEXT", help="anything the customer should read")
     _issued_on(parser)
+    if_version(parser, "invoice")
 
     parser = command(
         invoices,
@@ -386,6 +391,7 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("invoice", metavar="INVOICE", help=_REF_HELP)
     parser.add_argument("amount", metavar="AMOUNT", help="how much, more than 0, e.g. 60.00")
     field_options(parser, NewPayment, only=_PAY_OPTIONS)
+    if_version(parser, "invoice")
 
     parser = command(
         invoices,
